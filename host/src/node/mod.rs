@@ -1,0 +1,1 @@
+//! Local API server (in progress)
