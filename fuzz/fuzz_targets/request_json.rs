@@ -1,0 +1,7 @@
+//! Request JSON parsing: accepted input is JSON with the same values and writes back canonically.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use tokensign_fuzz::request_json;
+
+fuzz_target!(|data: &[u8]| request_json(data));

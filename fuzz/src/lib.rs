@@ -1,0 +1,33 @@
+//! The checks behind the cargo-fuzz targets of tokensign.
+//!
+//! Each target in `fuzz_targets/` is one line that calls a function here, so
+//! the same checks run under libFuzzer (`cargo fuzz run <target>`) and under
+//! `cargo test` in this directory, which replays the committed seed corpus
+//! and every regression input (see `tests/replay.rs`).
+//!
+//! A check returns normally when the input is handled correctly (accepted
+//! and consistent, or refused with an error) and panics otherwise: a panic
+//! is what libFuzzer reports as a crash.
+
+pub mod core_targets;
+pub mod reference;
+pub mod roundtrip;
+pub mod seeds;
+
+pub use core_targets::{address_parse, payload_json, request_json, rlp_decode};
+pub use roundtrip::{roundtrip, RoundTripInput};
+
+/// The check of one target: panics when the input is mishandled.
+pub type Check = fn(&[u8]);
+
+/// The fuzz targets, by name, with the function that checks one input.
+///
+/// The names are those of the `[[bin]]` entries in `Cargo.toml` and of the
+/// folders under `corpus/` and `regressions/`.
+pub const TARGETS: &[(&str, Check)] = &[
+    ("request_json", request_json),
+    ("payload_json", payload_json),
+    ("rlp_decode", rlp_decode),
+    ("address_parse", address_parse),
+    ("roundtrip", roundtrip::roundtrip_bytes),
+];
