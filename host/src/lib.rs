@@ -4,6 +4,9 @@
 //! commands, all on top of `tokensign-core`, which does every encoding,
 //! hash, signature and JSON step.
 
+pub mod cli;
 pub mod client;
+pub mod commands;
+pub mod exit;
 pub mod keys;
 pub mod node;
