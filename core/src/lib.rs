@@ -76,10 +76,12 @@
 extern crate std;
 
 pub mod address;
+pub mod device;
 pub mod encode;
 pub mod error;
 pub mod json;
 pub mod payload;
+pub mod review;
 pub mod signature;
 
 pub use address::Address;
