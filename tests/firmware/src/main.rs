@@ -1,11 +1,43 @@
-//! tokensign firmware for QEMU's mps2-an386 (Cortex-M4).
+//! tokensign device firmware for QEMU's mps2-an386 (Cortex-M4).
+//!
+//! Speaks the core's device protocol (`tokensign_core::device`) over UART0
+//! (CMSDK APB UART at 0x4000_4000; QEMU `-serial stdio`): frames in,
+//! frames out. It holds the spec's test key, approves every review
+//! automatically (the emulator has no buttons) after sending each review
+//! page as a display frame, and answers two firmware commands:
+//!
+//! - `INS 0x10` GET_STACK: `P1 = 0` reads, `P1 = 1` repaints the stack
+//!   first. Answer: peak stack bytes used since the last paint, the stack
+//!   region's size and the static RAM size (three big-endian `u32`).
+//! - `INS 0x11` BENCH: SysTick ticks (big-endian `u64`, 1 tick = 1 cycle of
+//!   the 25 MHz CPU clock; under `-icount shift=0` one instruction takes
+//!   1 ns, so instructions = ticks * 40). `P1 = 0`: a bare k256 sign of a
+//!   fixed hash. `P1 = 1`: the issue signature path, that is the whole
+//!   `SIGN_ISSUE` handling of the payload JSON in the data (parse, review,
+//!   sign, transaction hash) with the review pages not sent; the inner
+//!   status word follows the ticks. `P1 = 2`: calibration, a loop of
+//!   exactly 2,000,000 instructions.
+//!
+//! No heap, no global allocator. `unsafe` is confined to the UART's MMIO
+//! registers and the stack painting, each with its reason.
 #![no_std]
 #![no_main]
 
 use core::panic::PanicInfo;
+use core::sync::atomic::{AtomicU32, Ordering};
 
-use cortex_m_rt::entry;
-use tokensign_core::{json, signing_key_from_bytes, SignedRequest};
+use cortex_m::peripheral::syst::SystClkSource;
+use cortex_m::peripheral::SYST;
+use cortex_m_rt::{entry, exception};
+use tokensign_core::device::{
+    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, CLA, FRAME_DISPLAY,
+    FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE, INS_SIGN_ISSUE, MAX_COMMAND_LEN,
+    MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P2_LAST, SW_BAD_FRAME, SW_INS_NOT_SUPPORTED,
+    SW_OK, SW_WRONG_LENGTH, SW_WRONG_P1P2,
+};
+use tokensign_core::k256::ecdsa::SigningKey;
+use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
+use tokensign_core::{sign_hash, signing_key_from_bytes};
 
 /// The spec's known-answer key: a test key, never a real one.
 const TEST_KEY: [u8; 32] = [
@@ -13,21 +45,33 @@ const TEST_KEY: [u8; 32] = [
     0x64, 0x7a, 0xab, 0x7f, 0xed, 0x28, 0xde, 0x1c, 0x8e, 0x17, 0x82, 0x49, 0x70, 0xf9, 0x64, 0xa3,
 ];
 
-const VECTOR: &[u8] = br#"{"chain_id":1212101,"nonce":2,"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false,"clawback_enabled":true}"#;
+/// The fixed hash of the bare-sign benchmark: the spec vector's signing hash.
+const BENCH_HASH: [u8; 32] = [
+    0x01, 0x88, 0x2e, 0xb8, 0xbe, 0xe7, 0xe2, 0xd0, 0xd5, 0x53, 0xa0, 0xde, 0xbc, 0x95, 0xf5, 0xd6,
+    0x66, 0xd5, 0x5e, 0x48, 0x1b, 0x64, 0xee, 0x9c, 0x61, 0x59, 0xb4, 0xc5, 0x08, 0x31, 0xb9, 0xf0,
+];
+
+/// The payload buffer: a sign request larger than this is refused.
+const PAYLOAD_BUFFER: usize = 1024;
+
+const INS_GET_STACK: u8 = 0x10;
+const INS_BENCH: u8 = 0x11;
 
 mod uart {
-    //! CMSDK APB UART0 of the AN386 at 0x4000_4000.
+    //! CMSDK APB UART0 of the AN386 at 0x4000_4000, polled.
     const BASE: usize = 0x4000_4000;
     const DATA: *mut u32 = BASE as *mut u32;
     const STATE: *mut u32 = (BASE + 0x04) as *mut u32;
     const CTRL: *mut u32 = (BASE + 0x08) as *mut u32;
     const BAUDDIV: *mut u32 = (BASE + 0x10) as *mut u32;
+    const STATE_TX_FULL: u32 = 1;
+    const STATE_RX_FULL: u32 = 2;
 
     pub fn init() {
         // SAFETY: fixed, aligned MMIO registers of the CMSDK UART; only this
         // module touches them and the firmware is single-threaded.
         unsafe {
-            BAUDDIV.write_volatile(16);
+            BAUDDIV.write_volatile(16); // QEMU ignores a divider below 16
             CTRL.write_volatile(0b11); // TX and RX enable
         }
     }
@@ -36,36 +80,281 @@ mod uart {
         for &b in bytes {
             // SAFETY: as in `init`.
             unsafe {
-                while STATE.read_volatile() & 1 != 0 {}
+                while STATE.read_volatile() & STATE_TX_FULL != 0 {}
                 DATA.write_volatile(u32::from(b));
             }
         }
     }
+
+    pub fn read() -> u8 {
+        // SAFETY: as in `init`.
+        unsafe {
+            while STATE.read_volatile() & STATE_RX_FULL == 0 {}
+            // The data register holds one byte in its low 8 bits.
+            (DATA.read_volatile() & 0xff) as u8
+        }
+    }
 }
 
-#[entry]
-fn main() -> ! {
-    uart::init();
-    let ok = signing_key_from_bytes(&TEST_KEY)
-        .and_then(|key| SignedRequest::sign(json::parse_payload(VECTOR)?, &key));
-    match ok {
-        Ok(request) => {
-            let mut out = [0u8; tokensign_core::MAX_REQUEST_JSON_LEN];
-            if let Ok(n) = json::write_request(&request, &mut out) {
-                uart::write(out.get(..n).unwrap_or(&[]));
-                uart::write(b"\n");
+mod stack {
+    //! Stack painting: fill the free stack with a pattern, later find the
+    //! lowest word that changed.
+    const PAINT: u32 = 0x5AC3_5AC3;
+
+    extern "C" {
+        // cortex-m-rt's link.x: the stack's top, and the end of the statics
+        // (the stack may grow down to it; there is no heap).
+        static _stack_start: u32;
+        static __sheap: u32;
+    }
+
+    fn bounds() -> (usize, usize) {
+        // Only the symbols' addresses are taken, never their contents.
+        (
+            core::ptr::addr_of!(__sheap) as usize,
+            core::ptr::addr_of!(_stack_start) as usize,
+        )
+    }
+
+    /// Bytes between the end of the statics and the stack's top.
+    pub fn size() -> u32 {
+        let (bottom, top) = bounds();
+        (top - bottom) as u32
+    }
+
+    /// Bytes of static RAM (.data + .bss + .uninit).
+    pub fn statics() -> u32 {
+        let (bottom, _) = bounds();
+        (bottom - 0x2000_0000) as u32
+    }
+
+    /// Paints from the end of the statics to just below the current frame.
+    #[inline(never)]
+    pub fn paint() {
+        let (bottom, _) = bounds();
+        let sp = cortex_m::register::msp::read() as usize;
+        let mut p = bottom;
+        while p + 4 <= sp.saturating_sub(64) {
+            // SAFETY: [bottom, sp - 64) is RAM that no live frame or static
+            // uses: below the current stack pointer, above the statics.
+            unsafe { (p as *mut u32).write_volatile(PAINT) };
+            p += 4;
+        }
+    }
+
+    /// Peak stack use since the last paint, in bytes.
+    pub fn peak() -> u32 {
+        let (bottom, top) = bounds();
+        let mut p = bottom;
+        // SAFETY: reads aligned words of RAM between the statics and the
+        // stack's top.
+        while p < top && unsafe { (p as *const u32).read_volatile() } == PAINT {
+            p += 4;
+        }
+        (top - p) as u32
+    }
+}
+
+/// SysTick wraps (each 2^24 ticks), counted by its exception.
+static WRAPS: AtomicU32 = AtomicU32::new(0);
+const RELOAD: u32 = 0x00FF_FFFF;
+
+#[exception]
+fn SysTick() {
+    WRAPS.fetch_add(1, Ordering::Relaxed);
+}
+
+fn ticks() -> u64 {
+    loop {
+        let before = WRAPS.load(Ordering::Relaxed);
+        let current = SYST::get_current();
+        if WRAPS.load(Ordering::Relaxed) == before {
+            return u64::from(before) * u64::from(RELOAD + 1) + u64::from(RELOAD - current);
+        }
+    }
+}
+
+fn send(kind: u8, payload: &[u8]) {
+    let mut frame = [0u8; MAX_FRAME_PAYLOAD + FRAME_OVERHEAD];
+    if let Ok(n) = encode_frame(kind, payload, &mut frame) {
+        uart::write(frame.get(..n).unwrap_or(&[]));
+    }
+}
+
+/// Approves every review, after sending each page as a display frame
+/// (unless quiet, for the benchmark).
+struct AutoApprover {
+    quiet: bool,
+}
+
+impl Approver for AutoApprover {
+    fn approve(&mut self, review: &Review<'_>) -> Approval {
+        if !self.quiet {
+            let mut text = [0u8; 40 + 4 * DEFAULT_PAGE_WIDTH];
+            for page in review.pages(DEFAULT_PAGE_WIDTH) {
+                if let Ok(n) = page.write_to(&mut text) {
+                    send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
+                }
             }
         }
-        Err(_) => uart::write(b"error\n"),
+        Approval::Approve
     }
+}
+
+type Dev = Device<AutoApprover, PAYLOAD_BUFFER>;
+
+/// Writes `data` then `sw` into `out`; returns the length.
+fn answer(out: &mut [u8], data: &[u8], sw: u16) -> usize {
+    let end = data.len() + 2;
+    match out.get_mut(..end) {
+        Some(dst) => {
+            let (d, s) = dst.split_at_mut(data.len());
+            d.copy_from_slice(data);
+            s.copy_from_slice(&sw.to_be_bytes());
+            end
+        }
+        None => 0,
+    }
+}
+
+/// The firmware's own commands (INS 0x10..=0x1F).
+fn firmware_command(
+    dev: &mut Dev,
+    bench_key: &SigningKey,
+    request: &[u8],
+    out: &mut [u8],
+) -> usize {
+    let Some(([_, ins, p1, _, lc], data)) = request.split_first_chunk::<5>().map(|(h, d)| (*h, d))
+    else {
+        return answer(out, &[], SW_WRONG_LENGTH);
+    };
+    if usize::from(lc) != data.len() {
+        return answer(out, &[], SW_WRONG_LENGTH);
+    }
+    match (ins, p1) {
+        (INS_GET_STACK, 0 | 1) => {
+            if p1 == 1 {
+                stack::paint();
+            }
+            let mut body = [0u8; 12];
+            body[..4].copy_from_slice(&stack::peak().to_be_bytes());
+            body[4..8].copy_from_slice(&stack::size().to_be_bytes());
+            body[8..].copy_from_slice(&stack::statics().to_be_bytes());
+            answer(out, &body, SW_OK)
+        }
+        (INS_BENCH, 0) => {
+            let start = ticks();
+            let signed = sign_hash(&BENCH_HASH, bench_key);
+            let spent = ticks() - start;
+            let sw = if signed.is_ok() {
+                SW_OK
+            } else {
+                tokensign_core::device::SW_SIGNING_FAILED
+            };
+            answer(out, &spent.to_be_bytes(), sw)
+        }
+        (INS_BENCH, 1) => {
+            // The same request as a one-chunk SIGN_ISSUE.
+            let mut inner = [0u8; MAX_COMMAND_LEN];
+            let Some(dst) = inner.get_mut(..request.len()) else {
+                return answer(out, &[], SW_WRONG_LENGTH);
+            };
+            dst.copy_from_slice(request);
+            inner[1] = INS_SIGN_ISSUE;
+            inner[2] = P1_FIRST;
+            inner[3] = P2_LAST;
+            let mut response = [0u8; MAX_RESPONSE_LEN];
+            dev.approver_mut().quiet = true;
+            let start = ticks();
+            let n = dev.handle(inner.get(..request.len()).unwrap_or(&[]), &mut response);
+            let spent = ticks() - start;
+            dev.approver_mut().quiet = false;
+            let sw = response
+                .get(n.saturating_sub(2)..n)
+                .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
+            let mut body = [0u8; 10];
+            body[..8].copy_from_slice(&spent.to_be_bytes());
+            body[8..].copy_from_slice(&sw.to_be_bytes());
+            answer(out, &body, SW_OK)
+        }
+        (INS_BENCH, 2) => {
+            // Calibration: exactly 2 * CALIBRATION_LOOPS instructions.
+            let start = ticks();
+            calibration_loop(CALIBRATION_LOOPS);
+            let spent = ticks() - start;
+            answer(out, &spent.to_be_bytes(), SW_OK)
+        }
+        (INS_GET_STACK | INS_BENCH, _) => answer(out, &[], SW_WRONG_P1P2),
+        _ => answer(out, &[], SW_INS_NOT_SUPPORTED),
+    }
+}
+
+/// Iterations of the calibration loop (two instructions each).
+const CALIBRATION_LOOPS: u32 = 1_000_000;
+
+/// Runs `n` iterations of a two-instruction loop (`subs`, `bne`).
+#[inline(never)]
+fn calibration_loop(n: u32) {
+    // SAFETY: touches only the one register it is given; no memory.
+    unsafe {
+        core::arch::asm!("1:", "subs {0}, #1", "bne 1b", inout(reg) n => _, options(nomem, nostack));
+    }
+}
+
+fn serve(dev: &mut Dev, bench_key: &SigningKey, request: &[u8]) {
+    let mut response = [0u8; MAX_RESPONSE_LEN];
+    let n = match request {
+        [CLA, ins, ..] if (0x10..=0x1F).contains(ins) => {
+            firmware_command(dev, bench_key, request, &mut response)
+        }
+        _ => dev.handle(request, &mut response),
+    };
+    send(FRAME_RESPONSE, response.get(..n).unwrap_or(&[]));
+}
+
+fn halt() -> ! {
     loop {
         cortex_m::asm::wfi();
     }
 }
 
+#[entry]
+fn main() -> ! {
+    stack::paint();
+    uart::init();
+    let Some(mut core) = cortex_m::Peripherals::take() else {
+        halt()
+    };
+    core.SYST.set_clock_source(SystClkSource::Core);
+    core.SYST.set_reload(RELOAD);
+    core.SYST.clear_current();
+    core.SYST.enable_interrupt();
+    core.SYST.enable_counter();
+
+    let (Ok(key), Ok(bench_key)) = (
+        signing_key_from_bytes(&TEST_KEY),
+        signing_key_from_bytes(&TEST_KEY),
+    ) else {
+        halt()
+    };
+    let Some(dev) = cortex_m::singleton!(: Dev = Device::new(key, AutoApprover { quiet: false }))
+    else {
+        halt()
+    };
+    let Some(decoder) = cortex_m::singleton!(: FrameDecoder<MAX_COMMAND_LEN> = FrameDecoder::new())
+    else {
+        halt()
+    };
+    loop {
+        match decoder.push(uart::read()) {
+            Decoded::Frame(FRAME_REQUEST) => serve(dev, &bench_key, decoder.payload()),
+            Decoded::Frame(_) | Decoded::Pending => {}
+            Decoded::Dropped => send(FRAME_RESPONSE, &SW_BAD_FRAME.to_be_bytes()),
+        }
+    }
+}
+
 #[panic_handler]
 fn panic(_: &PanicInfo) -> ! {
-    loop {
-        cortex_m::asm::nop();
-    }
+    halt()
 }
