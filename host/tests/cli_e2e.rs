@@ -1,0 +1,514 @@
+//! End-to-end tests of the `tokensign` binary: the embedded server, a
+//! `node` child process with a `keygen` keystore, offline sign/verify
+//! against the spec's vectors, and the ABC-Lab mint.
+
+mod cli_support;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use cli_support::*;
+use tokensign::exit::Failure;
+
+const MASTER: &str = "0x2045a425D0e131E747f8be2F044413733e412d7d";
+
+#[test]
+fn issue_on_the_embedded_server_then_duplicate_is_rejected() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let args = [
+        "issue",
+        "--symbol",
+        "USDX",
+        "--name",
+        "X Dollar",
+        "--decimals",
+        "6",
+        "--master-authority",
+        MASTER,
+        "--data-dir",
+        data,
+    ];
+    let first = run(&args);
+    assert_eq!(first.code, 0, "{first:?}");
+    // What will be signed: every field, and the token it creates.
+    for needle in [
+        "chain_id          1212101",
+        "nonce             0",
+        "symbol            USDX",
+        "name              \"X Dollar\"",
+        "decimals          6",
+        &format!("master_authority  {MASTER}"),
+        "is_private        false",
+        "clawback_enabled  (not sent)",
+        "token address     0x",
+        "development key: PUBLIC AND INSECURE",
+        "Accepted.",
+        "transaction hash  0x",
+    ] {
+        assert!(
+            first.stdout.contains(needle),
+            "missing {needle:?} in {first:?}"
+        );
+    }
+    // The token shown is the core's derivation.
+    let token =
+        tokensign_core::token_address(&tokensign_core::Address::parse(MASTER).unwrap(), "USDX")
+            .to_string();
+    assert!(first.stdout.contains(&format!("token             {token}")));
+    // The review comes before the result.
+    let review = first.stdout.find("Token issue to sign").unwrap();
+    let result = first.stdout.find("Accepted.").unwrap();
+    assert!(review < result);
+
+    // Same symbol and master authority again: the server's error code and
+    // the documented exit code.
+    let second = run(&args);
+    assert_eq!(
+        second.code,
+        i32::from(Failure::Rejected.code()),
+        "{second:?}"
+    );
+    assert!(second.stderr.contains("TOKEN_ALREADY_EXISTS"), "{second:?}");
+    assert!(second.stderr.contains("HTTP 422"), "{second:?}");
+
+    // --json: one object, with the server's error code.
+    let mut json_args = vec!["--json"];
+    json_args.extend_from_slice(&args);
+    let third = run(&json_args);
+    assert_eq!(third.code, 3);
+    let obj = json_of(&third);
+    assert_eq!(obj["error"]["error_code"], "TOKEN_ALREADY_EXISTS");
+    assert_eq!(obj["error"]["exit_code"], 3);
+    assert_eq!(obj["error"]["kind"], "rejected");
+}
+
+#[test]
+fn issue_json_and_mint_the_abc_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    let issued = run(&[
+        "--json",
+        "issue",
+        "--symbol",
+        "UKGILT2030",
+        "--name",
+        "UK Gilt 2030",
+        "--decimals",
+        "2",
+        "--master-authority",
+        MASTER,
+        "--clawback-enabled",
+        "false",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(issued.code, 0, "{issued:?}");
+    let obj = json_of(&issued);
+    assert_eq!(obj["status"], "accepted");
+    assert_eq!(obj["request"]["symbol"], "UKGILT2030");
+    assert_eq!(obj["request"]["clawback_enabled"], false);
+    // The review went to stderr, so stdout is one object.
+    assert!(issued
+        .stderr
+        .contains("Token issue to sign (eight-field form)"));
+    // The JSON's hashes are the core's over the request it shows.
+    let body = serde_json::to_vec(&obj["request"]).unwrap();
+    let request = tokensign_core::parse_request(&body).unwrap();
+    assert_eq!(
+        obj["tx_hash"],
+        format!("0x{}", hex::encode(request.tx_hash()))
+    );
+    assert_eq!(obj["token"], request.payload.token_address().to_string());
+
+    let minted = run(&[
+        "mint",
+        "--asset-id",
+        "UKGILT2030",
+        "--amount",
+        "100",
+        "--recipient",
+        "0xA1B2C3D4E5F6A7B8C9D0",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(minted.code, 0, "{minted:?}");
+    for needle in [
+        "status       success",
+        "asset_id     UKGILT2030",
+        "amount       100",
+        "assigned_to  0xA1B2C3D4E5F6A7B8C9D0",
+    ] {
+        assert!(minted.stdout.contains(needle), "{needle:?} in {minted:?}");
+    }
+    // The document's 409 for a second mint of the same asset, and 404 for an
+    // unknown asset: both rejections.
+    let again = run(&[
+        "--json",
+        "mint",
+        "--asset-id",
+        "UKGILT2030",
+        "--amount",
+        "100",
+        "--recipient",
+        "0xA1B2C3D4E5F6A7B8C9D0",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(again.code, 3, "{again:?}");
+    assert_eq!(json_of(&again)["error"]["error_code"], "DUPLICATE_MINT");
+    let unknown = run(&[
+        "mint",
+        "--asset-id",
+        "NOPE",
+        "--amount",
+        "1",
+        "--recipient",
+        "0xA1",
+        "--data-dir",
+        data,
+    ]);
+    assert_eq!(unknown.code, 3, "{unknown:?}");
+    assert!(unknown.stderr.contains("ASSET_NOT_FOUND"), "{unknown:?}");
+}
+
+/// Kills the child process it holds when dropped.
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `tokensign node` on an ephemeral port and returns it with its URL.
+fn start_node(data: &str, operators: &[&str]) -> (KillOnDrop, String) {
+    let mut cmd = bin();
+    cmd.args(["node", "--listen", "127.0.0.1:0", "--data-dir", data]);
+    for op in operators {
+        cmd.args(["--operator", op]);
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().expect("spawn node");
+    let stdout = child.stdout.take().expect("stdout");
+    let guard = KillOnDrop(child);
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .take(100)
+        {
+            if let Some(url) = line.strip_prefix("listening on ") {
+                let _ = tx.send(url.trim().to_owned());
+                return;
+            }
+        }
+    });
+    let url = rx
+        .recv_timeout(Duration::from_secs(120))
+        .expect("node printed its URL");
+    (guard, url)
+}
+
+#[test]
+fn node_child_with_a_keygen_keystore_operator() {
+    let dir = tempfile::tempdir().unwrap();
+    let password = write_file(dir.path(), "pw", "correct horse battery\n");
+    let keystore = dir.path().join("op.json");
+    let keystore = keystore.to_str().unwrap();
+
+    let made = run(&[
+        "--json",
+        "keygen",
+        "--out",
+        keystore,
+        "--password-file",
+        &password,
+    ]);
+    assert_eq!(made.code, 0, "{made:?}");
+    let operator = json_of(&made)["address"].as_str().unwrap().to_owned();
+    // keygen never overwrites.
+    let again = run(&["keygen", "--out", keystore, "--password-file", &password]);
+    assert_eq!(again.code, 2, "{again:?}");
+    assert!(again.stderr.contains("already exists"));
+    // address reads the keystore back.
+    let addr = run(&[
+        "address",
+        "--keystore",
+        keystore,
+        "--password-file",
+        &password,
+    ]);
+    assert_eq!(addr.code, 0, "{addr:?}");
+    assert_eq!(addr.stdout.trim(), operator);
+    // The password may also come from the environment.
+    let addr = run_with(
+        &["address", "--keystore", keystore],
+        &[("TOKENSIGN_PASSWORD", "correct horse battery")],
+        None,
+    );
+    assert_eq!(addr.stdout.trim(), operator, "{addr:?}");
+
+    let data = dir.path().join("node");
+    let (_node, url) = start_node(data.to_str().unwrap(), &[&operator]);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+
+    let issue = |symbol: &str, env: &[(&str, &str)], extra: &[&str]| {
+        let mut args = vec![
+            "issue",
+            "--url",
+            &url,
+            "--symbol",
+            symbol,
+            "--name",
+            "Op Token",
+            "--decimals",
+            "0",
+            "--master-authority",
+            MASTER,
+            "--is-private",
+        ];
+        args.extend_from_slice(extra);
+        run_with(&args, env, None)
+    };
+    let ok = issue(
+        "OPX",
+        &[],
+        &["--keystore", keystore, "--password-file", &password],
+    );
+    assert_eq!(ok.code, 0, "{ok:?}");
+    assert!(ok.stdout.contains("is_private        true"));
+    assert!(ok.stdout.contains(&format!("signer            {operator}")));
+    assert!(ok.stdout.contains("nonce             0"));
+
+    // The same key through environment fallbacks; the nonce is fetched.
+    let ok = issue(
+        "OPY",
+        &[
+            ("TOKENSIGN_KEYSTORE", keystore),
+            ("TOKENSIGN_PASSWORD_FILE", &password),
+        ],
+        &[],
+    );
+    assert_eq!(ok.code, 0, "{ok:?}");
+    assert!(ok.stdout.contains("nonce             1"), "{ok:?}");
+
+    // A key that is not an operator: the server's refusal.
+    let key_file = write_file(dir.path(), "k", &format!("0x{SPEC_KEY}\n"));
+    let refused = issue("OPZ", &[], &["--private-key-file", &key_file]);
+    assert_eq!(refused.code, 3, "{refused:?}");
+    assert!(
+        refused.stderr.contains("SIGNER_NOT_OPERATOR"),
+        "{refused:?}"
+    );
+    assert!(!refused.all().contains(SPEC_KEY));
+
+    // The development key is refused before anything is sent.
+    let dev = issue("OPW", &[], &["--dev-key"]);
+    assert_eq!(dev.code, 2, "{dev:?}");
+    assert!(dev.stderr.contains("development key"), "{dev:?}");
+
+    // Wrong chain id: the server's error code.
+    let wrong = issue(
+        "OPV",
+        &[],
+        &[
+            "--keystore",
+            keystore,
+            "--password-file",
+            &password,
+            "--chain-id",
+            "21210",
+        ],
+    );
+    assert_eq!(wrong.code, 3, "{wrong:?}");
+    assert!(wrong.stderr.contains("WRONG_CHAIN_ID"), "{wrong:?}");
+}
+
+#[test]
+fn sign_then_verify_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = write_file(dir.path(), "k", SPEC_KEY);
+    let payload = write_file(dir.path(), "p.json", &spec_payload7(2));
+    let signed = run(&[
+        "sign",
+        "--payload",
+        &payload,
+        "--private-key-file",
+        &key_file,
+    ]);
+    assert_eq!(signed.code, 0, "{signed:?}");
+    let body = signed.stdout.trim().to_owned();
+    let request = write_file(dir.path(), "r.json", &body);
+
+    let verified = run(&["verify", &request]);
+    assert_eq!(verified.code, 0, "{verified:?}");
+    assert!(verified
+        .stdout
+        .contains(&format!("signer            {SPEC_ADDRESS}")));
+    assert!(verified.stdout.contains(
+        "transaction hash  0x071b111c6ce877d2a4e86f69313f32fe646db84d023c679c253071ae0259fc33"
+    ));
+    assert!(verified.stdout.contains(
+        "signing hash      0x42b8740f273fdb3dc9051dba6d98b2e8ef744fe4e053d6f5ed17a89ec2cb417c"
+    ));
+
+    // From stdin, as JSON.
+    let verified = run_with(&["--json", "verify"], &[], Some(body.as_bytes()));
+    assert_eq!(verified.code, 0, "{verified:?}");
+    let obj = json_of(&verified);
+    assert_eq!(obj["signer"], SPEC_ADDRESS);
+    assert_eq!(
+        obj["token"].as_str().unwrap().to_lowercase(),
+        "0x32b832b49fc164cae5e6e80d4abc995c7d494519"
+    );
+
+    // A bad signature: non-zero, and says why.
+    let tampered = body.replace("\"v\":0", "\"v\":27");
+    let bad = run_with(&["verify", "-"], &[], Some(tampered.as_bytes()));
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(bad.stderr.contains("v must be 0 or 1"), "{bad:?}");
+    let r = &body[body.find("\"r\":\"").unwrap() + 5..];
+    let r = &r[..66];
+    let zero_r = body.replace(r, &format!("0x{}", "0".repeat(64)));
+    let bad = run_with(&["verify"], &[], Some(zero_r.as_bytes()));
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(bad.stderr.contains("invalid signature"), "{bad:?}");
+    let bad = run_with(&["verify"], &[], Some(b"{\"chain_id\":1}"));
+    assert_eq!(bad.code, 2, "{bad:?}");
+}
+
+/// Offline `sign --json` against every spec vector.
+#[test]
+fn offline_sign_matches_the_spec_vectors() {
+    struct Vector {
+        payload: String,
+        signing_hash: &'static str,
+        r: &'static str,
+        s: &'static str,
+        v: u64,
+        tx_hash: Option<&'static str>,
+    }
+    let vectors = [
+        Vector {
+            payload: spec_payload8(2),
+            signing_hash: "0x01882eb8bee7e2d0d553a0debc95f5d666d55e481b64ee9c6159b4c50831b9f0",
+            r: "0xdb4741c7f2ce4a2d78e790331075284efaeee0b217e9c9ccf334d3014d98b7bb",
+            s: "0x6ba551adfd0b9d7236298ae267575255e0b54b0d569dc9824d1445d2c546dc9e",
+            v: 1,
+            tx_hash: None,
+        },
+        Vector {
+            payload: spec_payload7(2),
+            signing_hash: "0x42b8740f273fdb3dc9051dba6d98b2e8ef744fe4e053d6f5ed17a89ec2cb417c",
+            r: "0xfe70d12f46caee1a1028dad2d203a3fbd0b1ea7b0453c7dd84916c84c77d958a",
+            s: "0x5d93e5428c6554638fef64fb3f51bf9bce920a6b149ac67b54f22775504126f2",
+            v: 0,
+            tx_hash: Some("0x071b111c6ce877d2a4e86f69313f32fe646db84d023c679c253071ae0259fc33"),
+        },
+        Vector {
+            payload: spec_payload8(177),
+            signing_hash: "0x6f5a59f0e4303b5f6731eb933f889d29d250f16b251a4e95099835c46c4bc89c",
+            r: "0x00d2b4c2222421dc3bbd22a3b41e550c11af45fd9ad701e82ce4865372dfe5bd",
+            s: "0x364c769195363fc50484600bd468d9e4db36020a51f8d5387f5abb513fb80ff4",
+            v: 0,
+            tx_hash: Some("0xa281221ec4188ef9ac8b3d69211b87917b9aef0aa617135b0be23541468dce3c"),
+        },
+    ];
+    for (i, vector) in vectors.iter().enumerate() {
+        // The key from the environment, the payload from stdin.
+        let out = run_with(
+            &["--json", "sign"],
+            &[("TOKENSIGN_PRIVATE_KEY", &format!("0x{SPEC_KEY}"))],
+            Some(vector.payload.as_bytes()),
+        );
+        assert_eq!(out.code, 0, "vector {i}: {out:?}");
+        assert!(!out.all().contains(SPEC_KEY), "vector {i}: key leaked");
+        let obj = json_of(&out);
+        assert_eq!(obj["signing_hash"], vector.signing_hash, "vector {i}");
+        assert_eq!(obj["request"]["signature"]["r"], vector.r, "vector {i}");
+        assert_eq!(obj["request"]["signature"]["s"], vector.s, "vector {i}");
+        assert_eq!(obj["request"]["signature"]["v"], vector.v, "vector {i}");
+        if let Some(tx) = vector.tx_hash {
+            assert_eq!(obj["tx_hash"], tx, "vector {i}");
+        }
+        assert_eq!(obj["signer"], SPEC_ADDRESS, "vector {i}");
+        assert_eq!(
+            obj["token"].as_str().unwrap().to_lowercase(),
+            "0x32b832b49fc164cae5e6e80d4abc995c7d494519",
+            "vector {i}"
+        );
+        // The request is embedded byte for byte: spec field order.
+        let request_text = out.stdout.split("\"request\":").nth(1).unwrap();
+        assert!(request_text.starts_with("{\"chain_id\":1212101,\"nonce\":"));
+    }
+    // Plain `sign` prints exactly the request body.
+    let plain = run_with(
+        &["sign", "--payload", "-"],
+        &[("TOKENSIGN_PRIVATE_KEY", SPEC_KEY)],
+        Some(spec_payload7(2).as_bytes()),
+    );
+    assert_eq!(plain.code, 0, "{plain:?}");
+    assert_eq!(
+        plain.stdout,
+        "{\"chain_id\":1212101,\"nonce\":2,\"symbol\":\"TEST\",\"name\":\"TEST Stablecoin\",\"decimals\":18,\
+         \"master_authority\":\"0x0000000000000000000000000000000000000000\",\"is_private\":false,\
+         \"signature\":{\"r\":\"0xfe70d12f46caee1a1028dad2d203a3fbd0b1ea7b0453c7dd84916c84c77d958a\",\
+         \"s\":\"0x5d93e5428c6554638fef64fb3f51bf9bce920a6b149ac67b54f22775504126f2\",\"v\":0}}\n"
+    );
+}
+
+/// The library entry point gives the same results in process.
+#[test]
+fn in_process_main_with() {
+    fn call(args: &[&str], stdin: &[u8]) -> (u8, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut input = stdin;
+        let mut io = tokensign::commands::Io {
+            out: &mut out,
+            err: &mut err,
+            input: &mut input,
+        };
+        let mut argv = vec!["tokensign"];
+        argv.extend_from_slice(args);
+        let code = tokensign::commands::main_with(argv, &mut io);
+        let code = if code == std::process::ExitCode::SUCCESS {
+            0
+        } else {
+            // ExitCode has no accessor; map through the documented codes.
+            let text = String::from_utf8_lossy(&err).into_owned();
+            text.rsplit("exit code ")
+                .next()
+                .and_then(|t| t.split_whitespace().next())
+                .and_then(|n| n.parse().ok())
+                .unwrap_or(255)
+        };
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    }
+    let (code, out, _) = call(&["--dev-key", "--json", "address"], b"");
+    assert_eq!(code, 0);
+    let obj: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(obj["address"], tokensign::keys::dev_address().to_string());
+    assert_eq!(obj["dev_key"], true);
+
+    let (code, out, _) = call(&["--dev-key", "sign"], spec_payload8(2).as_bytes());
+    assert_eq!(code, 0);
+    let request = tokensign_core::parse_request(out.trim().as_bytes()).unwrap();
+    assert_eq!(request.signer().unwrap(), tokensign::keys::dev_address());
+
+    let (code, _, err) = call(&["sign"], spec_payload8(2).as_bytes());
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("needs a key"));
+}

@@ -1,0 +1,111 @@
+//! Shared helpers of the CLI tests: run the binary, spec constants.
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+/// The spec's known-answer key.
+pub const SPEC_KEY: &str = "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
+/// Its address.
+pub const SPEC_ADDRESS: &str = "0x2045a425D0e131E747f8be2F044413733e412d7d";
+
+/// Every environment variable the CLI reads.
+pub const ENV_VARS: &[&str] = &[
+    "TOKENSIGN_URL",
+    "TOKENSIGN_NETWORK",
+    "TOKENSIGN_KEYSTORE",
+    "TOKENSIGN_PASSWORD",
+    "TOKENSIGN_PASSWORD_FILE",
+    "TOKENSIGN_PRIVATE_KEY",
+    "TOKENSIGN_PRIVATE_KEY_FILE",
+    "TOKENSIGN_DATA_DIR",
+    "TOKENSIGN_TIMEOUT",
+    "TOKENSIGN_RETRIES",
+    "TOKENSIGN_LISTEN",
+    "TOKENSIGN_OPERATORS",
+];
+
+/// What a run of the binary gave.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn all(&self) -> String {
+        format!("{}\n{}", self.stdout, self.stderr)
+    }
+}
+
+/// A command for the binary with a clean environment (no TOKENSIGN_*).
+pub fn bin() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tokensign"));
+    for var in ENV_VARS {
+        cmd.env_remove(var);
+    }
+    cmd.env("RUST_LOG", "warn");
+    cmd
+}
+
+fn finish(out: Output) -> Run {
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Runs the binary with `args`, `env` and `stdin` (empty if None).
+pub fn run_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
+    let mut cmd = bin();
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("spawn tokensign");
+    {
+        let mut pipe = child.stdin.take().expect("stdin");
+        if let Some(bytes) = stdin {
+            let _ = pipe.write_all(bytes);
+        }
+    }
+    finish(child.wait_with_output().expect("wait tokensign"))
+}
+
+/// Runs the binary with `args`.
+pub fn run(args: &[&str]) -> Run {
+    run_with(args, &[], None)
+}
+
+/// Writes `text` to `dir/name` and returns the path as a String.
+pub fn write_file(dir: &Path, name: &str, text: &str) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write file");
+    path.to_str().expect("utf-8 path").to_owned()
+}
+
+/// The seven-field spec payload with `nonce`.
+pub fn spec_payload7(nonce: u64) -> String {
+    format!(
+        r#"{{"chain_id":1212101,"nonce":{nonce},"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false}}"#
+    )
+}
+
+/// The eight-field spec payload (clawback true) with `nonce`.
+pub fn spec_payload8(nonce: u64) -> String {
+    format!(
+        r#"{{"chain_id":1212101,"nonce":{nonce},"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false,"clawback_enabled":true}}"#
+    )
+}
+
+/// Parses one JSON object from a command's stdout.
+pub fn json_of(run: &Run) -> serde_json::Value {
+    serde_json::from_str(run.stdout.trim())
+        .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {run:?}"))
+}
