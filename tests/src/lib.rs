@@ -1,1 +1,63 @@
+//! Cross-crate tests of `tokensign-core`: shared helpers.
+//!
+//! - [`vectors`]: the schema and loader of the known-answer files in
+//!   `tests/vectors/*.json` (format documented there and in
+//!   `tests/vectors/README.md`).
+//! - [`strategies`]: proptest generators of valid payloads (for round trips
+//!   and differential tests) and of arbitrary or mutated inputs (for the
+//!   "never panics" properties).
+//! - [`regressions`]: where proptest keeps its regression files (in the
+//!   source tree, committed).
 
+pub mod strategies;
+pub mod vectors;
+
+use tokensign_core::k256::ecdsa::SigningKey;
+use tokensign_core::{address_of, signing_key_from_bytes, Address};
+
+/// The spec's test key (its address is 0x2045a425D0e131E747f8be2F044413733e412d7d).
+pub const SPEC_KEY: &str = "0x01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
+
+/// Decodes `0x`-prefixed hex; panics (in a test) on malformed input.
+pub fn unhex(text: &str) -> Vec<u8> {
+    let digits = text
+        .strip_prefix("0x")
+        .unwrap_or_else(|| panic!("hex without 0x prefix: {text:?}"));
+    hex::decode(digits).unwrap_or_else(|e| panic!("bad hex {text:?}: {e}"))
+}
+
+/// Decodes `0x`-prefixed hex of exactly `N` bytes.
+pub fn unhex_n<const N: usize>(text: &str) -> [u8; N] {
+    unhex(text)
+        .try_into()
+        .unwrap_or_else(|v: Vec<u8>| panic!("expected {N} bytes, got {}: {text}", v.len()))
+}
+
+/// `0x` + lowercase hex.
+pub fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// A signing key from `0x` + 64 hex digits.
+pub fn key_from_hex(text: &str) -> SigningKey {
+    signing_key_from_bytes(&unhex_n::<32>(text)).expect("valid secret key")
+}
+
+/// The address of a signing key.
+pub fn key_address(key: &SigningKey) -> Address {
+    address_of(key.verifying_key())
+}
+
+/// Proptest's regression files live in `tests/proptest-regressions/` (this
+/// crate's directory), one per test file, and are committed.
+pub mod regressions {
+    use proptest::test_runner::{FailurePersistence, FileFailurePersistence};
+
+    /// Persistence for the test file `name` (without `.rs`). Cargo runs
+    /// integration tests with the package directory (`tests/`) as the
+    /// working directory, so the relative path lands in the source tree.
+    pub fn persistence(name: &'static str) -> Option<Box<dyn FailurePersistence>> {
+        let path: &'static str = Box::leak(format!("proptest-regressions/{name}.txt").into_boxed_str());
+        Some(Box::new(FileFailurePersistence::Direct(path)))
+    }
+}
