@@ -214,7 +214,7 @@ pub struct MintArgs {
     #[arg(long)]
     pub asset_id: String,
     /// Number of tokens to mint (a positive JSON number).
-    #[arg(long)]
+    #[arg(long, allow_hyphen_values = true)]
     pub amount: String,
     /// Wallet address that receives the tokens.
     #[arg(long, value_name = "ADDRESS")]
