@@ -57,7 +57,8 @@ pub mod regressions {
     /// integration tests with the package directory (`tests/`) as the
     /// working directory, so the relative path lands in the source tree.
     pub fn persistence(name: &'static str) -> Option<Box<dyn FailurePersistence>> {
-        let path: &'static str = Box::leak(format!("proptest-regressions/{name}.txt").into_boxed_str());
+        let path: &'static str =
+            Box::leak(format!("proptest-regressions/{name}.txt").into_boxed_str());
         Some(Box::new(FileFailurePersistence::Direct(path)))
     }
 }

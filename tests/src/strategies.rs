@@ -226,12 +226,14 @@ pub fn payload() -> impl Strategy<Value = TokenIssuePayload> {
 /// A 32-byte scalar with 0..=3 leading zero bytes (the transaction hash
 /// drops them), or all 0xff.
 pub fn scalar_bytes() -> impl Strategy<Value = [u8; 32]> {
-    (any::<[u8; 32]>(), prop_oneof![3 => Just(0usize), 1 => 1usize..=3]).prop_map(
-        |(mut b, zeros)| {
+    (
+        any::<[u8; 32]>(),
+        prop_oneof![3 => Just(0usize), 1 => 1usize..=3],
+    )
+        .prop_map(|(mut b, zeros)| {
             b[..zeros].fill(0);
             b
-        },
-    )
+        })
 }
 
 /// Any signature value (not necessarily valid): the transaction hash and

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tokensign_core::{Address, PayloadFields, Signature, TokenIssuePayload};
 
-use crate::{unhex_n, hex0x};
+use crate::{hex0x, unhex_n};
 
 /// The `format` tag of every vector file.
 pub const FORMAT: &str = "tokensign-vectors/1";
@@ -175,8 +175,8 @@ pub fn dir() -> PathBuf {
 
 /// Loads one vector file, checking its format tag and unique names.
 pub fn load(path: &Path) -> VectorFile {
-    let text = fs::read_to_string(path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let text =
+        fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let file: VectorFile = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("{} is not a vector file: {e}", path.display()));
     assert_eq!(file.format, FORMAT, "{}: format tag", path.display());
@@ -184,7 +184,12 @@ pub fn load(path: &Path) -> VectorFile {
     names.sort_unstable();
     let before = names.len();
     names.dedup();
-    assert_eq!(names.len(), before, "{}: duplicate vector names", path.display());
+    assert_eq!(
+        names.len(),
+        before,
+        "{}: duplicate vector names",
+        path.display()
+    );
     file
 }
 
@@ -204,7 +209,11 @@ pub fn load_all() -> Vec<(String, VectorFile)> {
     paths
         .iter()
         .map(|p| {
-            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+            let name = p
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_owned();
             (name, load(p))
         })
         .collect()

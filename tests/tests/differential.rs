@@ -37,7 +37,10 @@ fn runner(seed: u8) -> TestRunner {
         failure_persistence: None,
         ..Config::default()
     };
-    TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]))
+    TestRunner::new_with_rng(
+        config,
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
+    )
 }
 
 fn rlp_of(p: &TokenIssuePayload) -> Vec<u8> {
@@ -91,7 +94,10 @@ fn eight_fields_match_om_primitives_types() {
             );
             // And with arbitrary r, s (leading zero bytes in a quarter).
             let signed = Signed::new(om, oracle::alloy_signature(&arbitrary_sig));
-            prop_assert_eq!(tx_hash(&p, &arbitrary_sig), <[u8; 32]>::from(*signed.hash()));
+            prop_assert_eq!(
+                tx_hash(&p, &arbitrary_sig),
+                <[u8; 32]>::from(*signed.hash())
+            );
             counts[2].set(counts[2].get() + 2);
             Ok(())
         })
@@ -157,14 +163,19 @@ fn both_forms_match_the_derived_structs() {
 /// generator relies on.
 #[test]
 fn oracle_helper_agrees_with_om() {
-    let mut runner =
-        TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[3; 32]));
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[3; 32]),
+    );
     for _ in 0..200 {
         let f = strategies::fields()
             .new_tree(&mut runner)
             .unwrap()
             .current();
-        let sig = strategies::signature().new_tree(&mut runner).unwrap().current();
+        let sig = strategies::signature()
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
         let p = f.payload();
         let a = oracle::answers(&p, Some(&sig));
         assert_eq!(a.rlp, rlp_of(&p));

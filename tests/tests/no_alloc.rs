@@ -107,7 +107,10 @@ fn device_path(input: &[u8]) -> (u8, bool) {
     ok &= json::parse_payload(&pj[..k]).as_ref() == Ok(&request.payload);
     ok &= recover(&request.payload, &request.signature) == signer;
     ok &= verify(&request.payload, &request.signature, &Address::ZERO).is_err();
-    let token = token_address(&request.payload.master_authority(), request.payload.symbol());
+    let token = token_address(
+        &request.payload.master_authority(),
+        request.payload.symbol(),
+    );
     // Refusals build their errors without allocating too.
     ok &= json::parse_payload(b"{\"chain_id\":1,\"bogus\":2}").is_err();
     ok &= json::parse_request(&out[..n - 1]).is_err();

@@ -76,9 +76,28 @@ fn all_parsers(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 const TOKENS: &[&[u8]] = &[
-    b"{", b"}", b"\"", b":", b",", b"\\u", b"\\ud83d", b"0x", b"\"chain_id\":",
-    b"\"signature\":{", b"\"r\":", b"\"name\":", b"9223372036854775808", b"-1", b"1e3",
-    b"true", b"null", b" ", b"\"nonce\":", b"\"v\":1", b"]", b"[",
+    b"{",
+    b"}",
+    b"\"",
+    b":",
+    b",",
+    b"\\u",
+    b"\\ud83d",
+    b"0x",
+    b"\"chain_id\":",
+    b"\"signature\":{",
+    b"\"r\":",
+    b"\"name\":",
+    b"9223372036854775808",
+    b"-1",
+    b"1e3",
+    b"true",
+    b"null",
+    b" ",
+    b"\"nonce\":",
+    b"\"v\":1",
+    b"]",
+    b"[",
 ];
 
 /// Bytes biased toward what the parsers look for.

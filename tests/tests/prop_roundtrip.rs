@@ -154,7 +154,10 @@ fn worst_case_hits_the_constants_exactly() {
                 v: 1,
             },
         };
-        assert_eq!(json::write_request(&request, &mut out), Ok(MAX_REQUEST_JSON_LEN));
+        assert_eq!(
+            json::write_request(&request, &mut out),
+            Ok(MAX_REQUEST_JSON_LEN)
+        );
         assert_eq!(
             json::write_request(&request, &mut out[..MAX_REQUEST_JSON_LEN - 1]),
             Err(Error::BufferTooSmall)
@@ -163,7 +166,10 @@ fn worst_case_hits_the_constants_exactly() {
             json::write_payload(&p, &mut out[..MAX_PAYLOAD_JSON_LEN - 1]),
             Err(Error::BufferTooSmall)
         );
-        assert_eq!(json::parse_request(&out[..MAX_REQUEST_JSON_LEN]), Ok(request));
+        assert_eq!(
+            json::parse_request(&out[..MAX_REQUEST_JSON_LEN]),
+            Ok(request)
+        );
     }
 }
 

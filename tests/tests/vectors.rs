@@ -14,9 +14,7 @@ use tokensign_core::{
     verify, Address, PayloadFields, Signature, TokenIssuePayload, MAX_PAYLOAD_JSON_LEN,
     MAX_RLP_LEN, MAX_TX_RLP_LEN,
 };
-use tokensign_tests::vectors::{
-    self, Vector, VectorFile, VectorPayload, VectorSignature, FORMAT,
-};
+use tokensign_tests::vectors::{self, Vector, VectorFile, VectorPayload, VectorSignature, FORMAT};
 use tokensign_tests::{hex0x, key_address, key_from_hex, unhex, unhex_n, SPEC_KEY};
 
 // ------------------------------------------------------------ the spec's values
@@ -235,7 +233,10 @@ fn boundary_cases() -> Vec<Case> {
         })
     };
     // String header: 0xb7 for 55 bytes, 0xb8 0x38 for 56.
-    for (len, header) in [(55, "0xb7 (short form, the last)"), (56, "0xb8 0x38 (long form, the first)")] {
+    for (len, header) in [
+        (55, "0xb7 (short form, the last)"),
+        (56, "0xb8 0x38 (long form, the first)"),
+    ] {
         add(
             &format!("name-{len}-bytes-ascii"),
             &format!("name of {len} ASCII bytes: string header {header}"),
@@ -263,7 +264,14 @@ fn boundary_cases() -> Vec<Case> {
     for (body, name_len) in [(55usize, 28usize), (56, 29)] {
         add(
             &format!("list-body-{body}-bytes"),
-            &format!("payload list body of {body} bytes (seven fields): list header {}", if body == 55 { "0xf7, the last short form" } else { "0xf8 0x38, the first long form" }),
+            &format!(
+                "payload list body of {body} bytes (seven fields): list header {}",
+                if body == 55 {
+                    "0xf7, the last short form"
+                } else {
+                    "0xf8 0x38, the first long form"
+                }
+            ),
             OwnedFields {
                 chain_id: 0,
                 nonce: 0,
@@ -359,7 +367,10 @@ fn boundaries_file() -> VectorFile {
             make(
                 &c.name,
                 &c.note,
-                &[form, "signature: tokensign-core (RFC 6979), recovered by alloy-primitives"],
+                &[
+                    form,
+                    "signature: tokensign-core (RFC 6979), recovered by alloy-primitives",
+                ],
                 &p,
                 Some(SPEC_KEY),
                 Some(&sig),
@@ -378,7 +389,10 @@ fn boundaries_file() -> VectorFile {
 }
 
 fn generated() -> Vec<(&'static str, VectorFile)> {
-    vec![("spec.json", spec_file()), ("rlp-boundaries.json", boundaries_file())]
+    vec![
+        ("spec.json", spec_file()),
+        ("rlp-boundaries.json", boundaries_file()),
+    ]
 }
 
 #[test]
@@ -396,7 +410,10 @@ fn regenerate() {
 fn committed_files_match_the_oracles() {
     for (file, expected) in generated() {
         let committed = vectors::load_named(file);
-        assert_eq!(committed, expected, "{file} differs from the oracles' answers");
+        assert_eq!(
+            committed, expected,
+            "{file} differs from the oracles' answers"
+        );
     }
 }
 
@@ -442,14 +459,22 @@ fn check_vector(file: &str, v: &Vector) {
     assert_eq!(rlp_len(&p), v.rlp_len, "{ctx}: rlp_len()");
     assert_eq!(decode_rlp(&unhex(&v.rlp)), Ok(p.clone()), "{ctx}: decode");
     // Hashes and address.
-    assert_eq!(hex0x(&signing_hash(&p)), v.signing_hash, "{ctx}: signing hash");
+    assert_eq!(
+        hex0x(&signing_hash(&p)),
+        v.signing_hash,
+        "{ctx}: signing hash"
+    );
     assert_eq!(hex0x(&p.signing_hash()), v.signing_hash, "{ctx}");
     assert_eq!(
         hex0x(token_address(&p.master_authority(), p.symbol()).as_bytes()),
         v.token_address,
         "{ctx}: token address"
     );
-    assert_eq!(hex0x(p.token_address().as_bytes()), v.token_address, "{ctx}");
+    assert_eq!(
+        hex0x(p.token_address().as_bytes()),
+        v.token_address,
+        "{ctx}"
+    );
     // JSON round trip of the payload.
     let mut out = [0u8; MAX_PAYLOAD_JSON_LEN];
     let n = json::write_payload(&p, &mut out).unwrap();
@@ -474,7 +499,10 @@ fn check_vector(file: &str, v: &Vector) {
         );
     }
     if let Some(len) = v.tx_rlp_len {
-        assert!(len <= MAX_TX_RLP_LEN, "{ctx}: tx rlp {len} > MAX_TX_RLP_LEN");
+        assert!(
+            len <= MAX_TX_RLP_LEN,
+            "{ctx}: tx rlp {len} > MAX_TX_RLP_LEN"
+        );
     }
 }
 
@@ -482,7 +510,10 @@ fn check_vector(file: &str, v: &Vector) {
 fn every_vector_matches_the_core() {
     let files = vectors::load_all();
     let names: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).collect();
-    assert!(names.contains(&"spec.json") && names.contains(&"rlp-boundaries.json"), "{names:?}");
+    assert!(
+        names.contains(&"spec.json") && names.contains(&"rlp-boundaries.json"),
+        "{names:?}"
+    );
     let mut count = 0;
     for (file, content) in &files {
         for v in &content.vectors {
@@ -505,7 +536,10 @@ fn max_payload_vector_hits_the_constants() {
     assert!(v.rlp.starts_with("0xf8b9"), "{}", v.rlp);
     let sig = v.signature.as_ref().unwrap().to_core();
     assert!(sig.r[0] != 0 && sig.s[0] != 0);
-    assert_eq!(file.get("max-payload-seven-fields").rlp_len, MAX_RLP_LEN - 1);
+    assert_eq!(
+        file.get("max-payload-seven-fields").rlp_len,
+        MAX_RLP_LEN - 1
+    );
 }
 
 /// The header bytes the boundary vectors are named after.
@@ -538,12 +572,19 @@ fn boundary_headers() {
         ("int-128", &[0x81, 0x80][..]),
         ("int-255", &[0x81, 0xff][..]),
         ("int-256", &[0x82, 0x01, 0x00][..]),
-        ("int-i64-max", &[0x88, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff][..]),
+        (
+            "int-i64-max",
+            &[0x88, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff][..],
+        ),
     ];
     for (name, item) in ints {
         let bytes = rlp(name);
         // chain_id then nonce follow the list header (1 or 2 bytes).
-        let body = if bytes[0] > 0xf7 { &bytes[2..] } else { &bytes[1..] };
+        let body = if bytes[0] > 0xf7 {
+            &bytes[2..]
+        } else {
+            &bytes[1..]
+        };
         let mut both = item.to_vec();
         both.extend_from_slice(item);
         assert!(body.starts_with(&both), "{name}: {}", hex0x(&bytes));
