@@ -10,11 +10,13 @@
 //! is what libFuzzer reports as a crash.
 
 pub mod core_targets;
+pub mod device;
 pub mod reference;
 pub mod roundtrip;
 pub mod seeds;
 
 pub use core_targets::{address_parse, payload_json, request_json, rlp_decode};
+pub use device::device_protocol;
 pub use roundtrip::{roundtrip, RoundTripInput};
 
 /// The check of one target: panics when the input is mishandled.
@@ -30,4 +32,5 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("rlp_decode", rlp_decode),
     ("address_parse", address_parse),
     ("roundtrip", roundtrip::roundtrip_bytes),
+    ("device_protocol", device_protocol),
 ];
