@@ -7,6 +7,7 @@
 pub mod cli;
 pub mod client;
 pub mod commands;
+pub mod device;
 pub mod exit;
 pub mod keys;
 pub mod node;
