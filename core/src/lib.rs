@@ -81,6 +81,7 @@ pub mod encode;
 pub mod error;
 pub mod json;
 pub mod payload;
+pub mod recover;
 pub mod review;
 pub mod signature;
 

@@ -1,0 +1,125 @@
+//! Shared pieces of the tokensign benchmarks: fixtures, the recovery
+//! prototypes measured against each other, and helpers for the load
+//! generator.
+//!
+//! Nothing here is used by the product; the lead decides whether a
+//! prototype moves into the core or the host.
+
+#![forbid(unsafe_code)]
+
+use k256::ecdsa::SigningKey;
+use k256::elliptic_curve::ops::{Invert, MulByGenerator, Reduce};
+use k256::elliptic_curve::point::DecompressPoint;
+use k256::elliptic_curve::sec1::ToEncodedPoint;
+use k256::elliptic_curve::subtle::Choice;
+use k256::elliptic_curve::{Group, PrimeField};
+use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256};
+use tokensign_core::{
+    keccak256, signing_key_from_bytes, Address, Error, PayloadFields, Signature, TokenIssuePayload,
+    CHAIN_ID_TESTNET,
+};
+
+/// The spec's known-answer private key.
+pub const SPEC_KEY_HEX: &str = "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
+
+/// The spec's eight-field payload (nonce 2), as the JSON a caller sends.
+pub const SPEC_PAYLOAD_JSON: &[u8] = br#"{"chain_id":1212101,"nonce":2,"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false,"clawback_enabled":true}"#;
+
+/// The spec's private key as bytes.
+pub fn spec_secret() -> [u8; 32] {
+    let mut out = [0u8; 32];
+    hex::decode_to_slice(SPEC_KEY_HEX, &mut out).unwrap_or_default();
+    out
+}
+
+/// The spec's signing key.
+pub fn spec_key() -> SigningKey {
+    signing_key_from_bytes(&spec_secret()).unwrap_or_else(|e| panic!("spec key: {e}"))
+}
+
+/// The spec's eight-field payload with another nonce.
+pub fn spec_payload(nonce: u64) -> TokenIssuePayload {
+    TokenIssuePayload::new(PayloadFields {
+        chain_id: CHAIN_ID_TESTNET,
+        nonce,
+        symbol: "TEST",
+        name: "TEST Stablecoin",
+        decimals: 18,
+        master_authority: Address::ZERO,
+        is_private: false,
+        clawback_enabled: Some(true),
+    })
+    .unwrap_or_else(|e| panic!("spec payload: {e}"))
+}
+
+fn address_of_uncompressed(bytes: &[u8]) -> Result<Address, Error> {
+    let hash = keccak256(bytes.get(1..).ok_or(Error::RecoveryFailed)?);
+    let mut out = [0u8; 20];
+    out.copy_from_slice(hash.get(12..).ok_or(Error::RecoveryFailed)?);
+    Ok(Address(out))
+}
+
+/// Prototype B of the lean recovery: `u1·G` through k256's generator
+/// tables (`mul_by_generator`) plus `u2·R` as a separate GLV
+/// multiplication, instead of one two-point `lincomb`. Measured against
+/// the core's `recover_prehash_lean` to pick the faster route.
+pub fn recover_lean_split(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
+    let (ksig, recid) = sig.to_k256()?;
+    let r = ksig.r();
+    let s = ksig.s();
+    let r_bytes: FieldBytes = r.to_repr();
+    let big_r: Option<AffinePoint> =
+        AffinePoint::decompress(&r_bytes, Choice::from(u8::from(recid.is_y_odd()))).into();
+    let big_r = ProjectivePoint::from(big_r.ok_or(Error::RecoveryFailed)?);
+    let e = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*hash));
+    let r_inv: Scalar = *r.invert();
+    let u1 = -(r_inv * e);
+    let u2 = r_inv * *s;
+    let q = ProjectivePoint::mul_by_generator(&u1) + big_r * u2;
+    if bool::from(q.is_identity()) {
+        return Err(Error::RecoveryFailed);
+    }
+    address_of_uncompressed(q.to_affine().to_encoded_point(false).as_bytes())
+}
+
+/// Prototype of a libsecp256k1 recovery backend (the `secp256k1` crate):
+/// the core's form checks first (`v` ∈ {0, 1}, `r`, `s` in range, low-S),
+/// then libsecp256k1's `recover_ecdsa`, then the address. libsecp256k1
+/// itself accepts high-S in recovery, so the core's checks must come first
+/// for the two backends to agree.
+pub fn recover_secp256k1(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
+    use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
+    // Same refusals, same error variants as the core.
+    sig.to_k256()?;
+    let recid = RecoveryId::try_from(i32::from(sig.v)).map_err(|_| Error::InvalidRecoveryId)?;
+    let mut compact = [0u8; 64];
+    compact[..32].copy_from_slice(&sig.r);
+    compact[32..].copy_from_slice(&sig.s);
+    let rsig = RecoverableSignature::from_compact(&compact, recid)
+        .map_err(|_| Error::SignatureScalarOutOfRange)?;
+    let msg = secp256k1::Message::from_digest(*hash);
+    let key = secp256k1::SECP256K1
+        .recover_ecdsa(&msg, &rsig)
+        .map_err(|_| Error::RecoveryFailed)?;
+    address_of_uncompressed(&key.serialize_uncompressed())
+}
+
+/// `count` distinct (prehash, signature) pairs from `keys` signing keys,
+/// deterministic from `seed`.
+pub fn signed_hashes(count: usize, keys: usize, seed: u64) -> Vec<([u8; 32], Signature)> {
+    use rand::{RngCore, SeedableRng};
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    let keys: Vec<SigningKey> = (0..keys.max(1))
+        .map(|_| SigningKey::random(&mut rng))
+        .collect();
+    (0..count)
+        .map(|i| {
+            let mut hash = [0u8; 32];
+            rng.fill_bytes(&mut hash);
+            let key = &keys[i % keys.len()];
+            let sig = tokensign_core::sign_hash(&hash, key)
+                .unwrap_or_else(|e| panic!("signing a random hash: {e}"));
+            (hash, sig)
+        })
+        .collect()
+}

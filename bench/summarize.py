@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Prints the medians of the last `cargo bench` run in bench/ (and, if it
+was run, bench/notables/) as Markdown, with the ratios the issue's targets
+are stated in. All ratios use numbers from one criterion run.
+
+Usage: python3 bench/summarize.py
+"""
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def medians(root):
+    out = {}
+    base = os.path.join(root, "target", "criterion")
+    if not os.path.isdir(base):
+        return out
+    for group in sorted(os.listdir(base)):
+        gdir = os.path.join(base, group)
+        if not os.path.isdir(gdir) or group == "report":
+            continue
+        for name in sorted(os.listdir(gdir)):
+            est = os.path.join(gdir, name, "new", "estimates.json")
+            if os.path.isfile(est):
+                with open(est) as f:
+                    e = json.load(f)
+                out[f"{group}/{name}"] = e["median"]["point_estimate"]
+    return out
+
+
+def fmt(ns):
+    return f"{ns / 1000:.2f} µs" if ns >= 1000 else f"{ns:.0f} ns"
+
+
+def table(m, ref_name):
+    ref = m.get(ref_name)
+    print(f"| bench | median | × {ref_name.split('/')[-1]} |")
+    print("|---|---:|---:|")
+    for k, v in m.items():
+        ratio = f"{v / ref:.3f}" if ref else "-"
+        print(f"| `{k}` | {fmt(v)} | {ratio} |")
+    print()
+
+
+def target(label, num, den, m, limit, want_below):
+    if num not in m or den not in m:
+        print(f"| {label} | missing | | |")
+        return
+    r = m[num] / m[den]
+    met = r <= limit if want_below else r >= limit
+    op = "≤" if want_below else "≥"
+    print(f"| {label} | {r:.3f} | {op} {limit} | {'met' if met else 'NOT met'} |")
+
+
+def main():
+    m = medians(HERE)
+    if not m:
+        sys.exit("no criterion results: run `cargo bench` in bench/ first")
+    print("### Main run (bench/, k256 precomputed tables on)\n")
+    table(m, "baseline/k256_sign_prehash_recoverable")
+    print("| target | ratio | wanted | |")
+    print("|---|---:|---:|---|")
+    target("full sign path / bare k256 sign", "core/full_sign_path",
+           "baseline/k256_sign_prehash_recoverable", m, 1.03, True)
+    if "baseline/sdk_sign_transaction_payload" in m and "core/full_sign_path" in m:
+        r = m["baseline/sdk_sign_transaction_payload"] / m["core/full_sign_path"]
+        print(f"| SDK call / full sign path | {r:.3f} | ≥ 2 | {'met' if r >= 2 else 'NOT met'} |")
+    target("recover (k256, core today) / libsecp recover", "recover/k256_recover_hash",
+           "baseline/secp256k1_recover", m, 1.2, True)
+    target("recover (lean) / libsecp recover", "recover/lean",
+           "baseline/secp256k1_recover", m, 1.2, True)
+    target("recover (lean split) / libsecp recover", "recover/lean_split",
+           "baseline/secp256k1_recover", m, 1.2, True)
+    target("recover (libsecp backend, to address) / libsecp recover",
+           "recover/secp256k1_backend", "baseline/secp256k1_recover", m, 1.2, True)
+    target("request JSON → signer, libsecp backend / libsecp recover",
+           "core/request_to_signer_secp256k1", "baseline/secp256k1_recover", m, 1.2, True)
+    print()
+    ref = m.get("baseline/k256_sign_prehash_recoverable")
+    if ref:
+        print("Against the issue's reference ratios (× bare k256 sign): "
+              + ", ".join(
+                  f"{k.split('/')[-1]} {m[k] / ref:.2f}"
+                  for k in ["baseline/secp256k1_sign_recoverable",
+                            "baseline/sdk_sign_transaction_payload",
+                            "baseline/k256_recover_from_prehash",
+                            "baseline/secp256k1_recover"] if k in m))
+        print()
+    n = medians(os.path.join(HERE, "notables"))
+    if n:
+        print("### Without precomputed tables (bench/notables/, the firmware configuration)\n")
+        table(n, "notables/k256_sign_prehash_recoverable")
+
+
+if __name__ == "__main__":
+    main()

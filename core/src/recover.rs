@@ -1,0 +1,228 @@
+//! Lean public-key recovery: the signer's address from a prehash and a
+//! signature, without the second verification that k256's
+//! `VerifyingKey::recover_from_prehash` performs.
+//!
+//! ## Why the second verification is redundant
+//!
+//! Recovery computes `Q = r⁻¹·(s·R − e·G)` where `R` is the curve point
+//! whose x-coordinate is `r` and whose y has the parity `v`. Verifying the
+//! same signature against `Q` then computes
+//! `u₁·G + u₂·Q` with `u₁ = e·s⁻¹`, `u₂ = r·s⁻¹`, which is
+//! `e·s⁻¹·G + s⁻¹·(s·R − e·G) = R`, and checks `x(R) mod n = r`. Because
+//! `R` was decompressed from `r` itself (and `r < n < p`, so no reduction
+//! happens), that check holds for every `Q ≠ ∞`. The verification can only
+//! fail where `Q` is the identity, which this module rejects explicitly.
+//! The result is the same address for every input, at roughly half the
+//! cost.
+//!
+//! All the form checks of [`Signature::to_k256`] apply: `v` ∈ {0, 1}, `r`
+//! and `s` non-zero and below the curve order, and low-S.
+
+use k256::elliptic_curve::ops::{Invert, LinearCombination, Reduce};
+use k256::elliptic_curve::point::DecompressPoint;
+use k256::elliptic_curve::sec1::ToEncodedPoint;
+use k256::elliptic_curve::subtle::Choice;
+use k256::elliptic_curve::{Group, PrimeField};
+use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256};
+
+use crate::address::Address;
+use crate::encode::keccak256;
+use crate::error::Error;
+use crate::signature::Signature;
+
+/// Recovers the signer's address from a 32-byte prehash and a signature.
+///
+/// Gives the same result as [`crate::recover_hash`] (k256's
+/// `recover_from_prehash` followed by the address derivation) for every
+/// input, without verifying the signature a second time against the
+/// recovered key (see the module documentation for why that is sound).
+///
+/// # Errors
+///
+/// - [`Error::InvalidRecoveryId`] if `v` is not 0 or 1;
+/// - [`Error::SignatureScalarOutOfRange`] if `r` or `s` is zero or not below
+///   the curve order;
+/// - [`Error::HighS`] if `s` is in the upper half of the order;
+/// - [`Error::RecoveryFailed`] if `r` is not the x-coordinate of a curve
+///   point, or the recovered key is the point at infinity.
+pub fn recover_prehash_lean(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
+    let (ksig, recid) = sig.to_k256()?;
+    let r = ksig.r();
+    let s = ksig.s();
+
+    // R: the point with x = r and the y-parity of v. `v` is 0 or 1 here, so
+    // the x-coordinate is never r + n.
+    let r_bytes: FieldBytes = r.to_repr();
+    let big_r: Option<AffinePoint> =
+        AffinePoint::decompress(&r_bytes, Choice::from(u8::from(recid.is_y_odd()))).into();
+    let big_r = ProjectivePoint::from(big_r.ok_or(Error::RecoveryFailed)?);
+
+    // e: the prehash as a scalar, reduced mod n (bits2field is the identity
+    // for a 32-byte hash on a 256-bit curve).
+    let e = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*hash));
+
+    // r is a NonZeroScalar, so its inverse always exists.
+    let r_inv: Scalar = *r.invert();
+    let u1 = -(r_inv * e);
+    let u2 = r_inv * *s;
+
+    let q = ProjectivePoint::lincomb(&ProjectivePoint::GENERATOR, &u1, &big_r, &u2);
+    if bool::from(q.is_identity()) {
+        return Err(Error::RecoveryFailed);
+    }
+
+    let encoded = q.to_affine().to_encoded_point(false);
+    let hash = keccak256(encoded.as_bytes().get(1..).ok_or(Error::RecoveryFailed)?);
+    let mut out = [0u8; 20];
+    out.copy_from_slice(hash.get(12..).ok_or(Error::RecoveryFailed)?);
+    Ok(Address(out))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::payload::{PayloadFields, TokenIssuePayload, CHAIN_ID_TESTNET};
+    use crate::signature::{address_of, recover_hash, sign_hash, signing_key_from_bytes};
+    use k256::ecdsa::Signature as EcdsaSignature;
+
+    const KEY: &str = "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
+    const ORDER: &str = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
+
+    fn key() -> k256::ecdsa::SigningKey {
+        let bytes: [u8; 32] = hex::decode(KEY).unwrap().try_into().unwrap();
+        signing_key_from_bytes(&bytes).unwrap()
+    }
+
+    fn hash(nonce: u64) -> [u8; 32] {
+        TokenIssuePayload::new(PayloadFields {
+            chain_id: CHAIN_ID_TESTNET,
+            nonce,
+            symbol: "TEST",
+            name: "TEST Stablecoin",
+            decimals: 18,
+            master_authority: Address::ZERO,
+            is_private: false,
+            clawback_enabled: Some(true),
+        })
+        .unwrap()
+        .signing_hash()
+    }
+
+    fn b32(text: &str) -> [u8; 32] {
+        hex::decode(text).unwrap().try_into().unwrap()
+    }
+
+    #[test]
+    fn spec_vector_recovers_the_spec_address() {
+        let h = hash(2);
+        let sig = Signature {
+            r: b32("db4741c7f2ce4a2d78e790331075284efaeee0b217e9c9ccf334d3014d98b7bb"),
+            s: b32("6ba551adfd0b9d7236298ae267575255e0b54b0d569dc9824d1445d2c546dc9e"),
+            v: 1,
+        };
+        let me = Address::parse("0x2045a425D0e131E747f8be2F044413733e412d7d").unwrap();
+        assert_eq!(recover_prehash_lean(&h, &sig), Ok(me));
+        // r with a leading zero byte (nonce 177).
+        let sig = sign_hash(&hash(177), &key()).unwrap();
+        assert_eq!(sig.r[0], 0);
+        assert_eq!(recover_prehash_lean(&hash(177), &sig), Ok(me));
+    }
+
+    #[test]
+    fn agrees_with_k256_recovery() {
+        let me = address_of(key().verifying_key());
+        for nonce in 0..200 {
+            let h = hash(nonce);
+            let sig = sign_hash(&h, &key()).unwrap();
+            assert_eq!(recover_prehash_lean(&h, &sig), Ok(me));
+            assert_eq!(recover_prehash_lean(&h, &sig), recover_hash(&h, &sig));
+            // Wrong parity and another hash: another key, still agreeing.
+            let flipped = Signature {
+                v: 1 - sig.v,
+                ..sig
+            };
+            assert_eq!(
+                recover_prehash_lean(&h, &flipped),
+                recover_hash(&h, &flipped)
+            );
+            let other = hash(nonce + 1_000_000);
+            assert_eq!(
+                recover_prehash_lean(&other, &sig),
+                recover_hash(&other, &sig)
+            );
+        }
+    }
+
+    #[test]
+    fn form_checks_match_the_core() {
+        let h = hash(2);
+        let sig = sign_hash(&h, &key()).unwrap();
+        for v in [2u8, 3, 27, 28, 255] {
+            assert_eq!(
+                recover_prehash_lean(&h, &Signature { v, ..sig }),
+                Err(Error::InvalidRecoveryId)
+            );
+        }
+        let order = b32(ORDER);
+        for bad in [[0u8; 32], order, [0xff; 32]] {
+            assert_eq!(
+                recover_prehash_lean(&h, &Signature { r: bad, ..sig }),
+                Err(Error::SignatureScalarOutOfRange)
+            );
+            assert_eq!(
+                recover_prehash_lean(&h, &Signature { s: bad, ..sig }),
+                Err(Error::SignatureScalarOutOfRange)
+            );
+        }
+        let (k, _) = sig.to_k256().unwrap();
+        let high = EcdsaSignature::from_scalars(k.r().to_bytes(), (-*k.s()).to_bytes()).unwrap();
+        let high = Signature {
+            s: high.s().to_bytes().into(),
+            v: 1 - sig.v,
+            ..sig
+        };
+        assert_eq!(recover_prehash_lean(&h, &high), Err(Error::HighS));
+        assert_eq!(recover_hash(&h, &high), Err(Error::HighS));
+    }
+
+    #[test]
+    fn r_off_the_curve_fails_like_k256() {
+        // x = 5: x³ + 7 = 132 is not a square mod p, so no point has it.
+        let h = hash(2);
+        let mut r = [0u8; 32];
+        r[31] = 5;
+        let mut s = [0u8; 32];
+        s[31] = 1;
+        for v in [0, 1] {
+            let sig = Signature { r, s, v };
+            assert_eq!(recover_prehash_lean(&h, &sig), Err(Error::RecoveryFailed));
+            assert_eq!(recover_hash(&h, &sig), Err(Error::RecoveryFailed));
+        }
+    }
+
+    #[test]
+    fn identity_is_rejected() {
+        // Q = r⁻¹·(s·R − e·G) is the identity when s·R = e·G. Take R = G
+        // (r = x(G), even y so v = 0) and e = s: then Q = ∞.
+        let g = ProjectivePoint::GENERATOR
+            .to_affine()
+            .to_encoded_point(true);
+        let r: [u8; 32] = (*g.x().unwrap()).into();
+        let v = g.as_bytes()[0] - 2;
+        let mut s = [0u8; 32];
+        s[31] = 7;
+        let sig = Signature { r, s, v };
+        let e = s;
+        assert_eq!(recover_prehash_lean(&e, &sig), Err(Error::RecoveryFailed));
+        assert_eq!(recover_hash(&e, &sig), Err(Error::RecoveryFailed));
+    }
+
+    #[test]
+    fn hash_is_reduced_mod_n() {
+        // A prehash above n is reduced, as in k256.
+        let sig = sign_hash(&hash(5), &key()).unwrap();
+        for h in [[0xff; 32], b32(ORDER), [0u8; 32]] {
+            assert_eq!(recover_prehash_lean(&h, &sig), recover_hash(&h, &sig));
+        }
+    }
+}

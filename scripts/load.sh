@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Load test of the local API server: durable vs non-durable commits, same
+# everything else, driven over 127.0.0.1 by bench/src/bin/loadgen.rs.
+#
+# Usage: scripts/load.sh [loadgen options]
+#   defaults: --signers 64 --per-signer 150 --rounds 2 --max-seconds 60
+#   (64 operator keys, one keep-alive connection each, nonces in order;
+#    every phase bounded in count and time; only 127.0.0.1 is contacted)
+# Environment: LOAD_TIMEOUT (seconds, default 900) bounds the whole run.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$here/bench"
+cargo build --release --bin loadgen
+echo "machine: $(nproc) cores, $(uname -srm); $(rustc --version)"
+echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+exec timeout "${LOAD_TIMEOUT:-900}" "$here/bench/target/release/loadgen" "$@"
