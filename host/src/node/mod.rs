@@ -1,1 +1,365 @@
-//! Local API server (in progress)
+//! The local API server: the 1Money `POST /v1/tokens/issue` API with its
+//! read endpoints, and the ABC-Lab mint API, over a durable redb store.
+//!
+//! Every parse, hash, signature recovery and address step is the core's
+//! (`tokensign_core`); this module adds HTTP, the business rules (chain id,
+//! operators, nonces, unique tokens and symbols) and storage. See
+//! `docs/server.md` for the routes, the error codes and the design.
+//!
+//! Run it with [`serve`] on a listener, in-process with [`router`] (for
+//! example through `tower::ServiceExt::oneshot`), or on its own thread and
+//! runtime with [`spawn_background`].
+
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+mod error;
+mod routes;
+mod store;
+
+use std::collections::HashSet;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use axum::http::{HeaderValue, Request};
+use axum::routing::{get, post};
+use axum::Router;
+use tokensign_core::{Address, CHAIN_ID_TESTNET};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+
+pub use error::{codes, core_error_code, mint_codes, ApiError, MintError, RestErrorData};
+pub use routes::{MAX_RECIPIENT_LEN, OPENAPI_JSON};
+pub use store::{
+    MintRecord, SignatureRecord, TokenMetadata, TransactionRecord, DB_FILE, MAX_BATCH,
+};
+
+/// The default listen address, the spec's "Local API server".
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:18555";
+/// Default request body limit: the core's longest JSON input (8 KiB).
+pub const DEFAULT_BODY_LIMIT: usize = tokensign_core::MAX_JSON_INPUT_LEN;
+/// Default time a request body has to arrive.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The server's configuration.
+#[derive(Clone, Debug)]
+pub struct NodeConfig {
+    /// Directory of the database (created if missing). Only one process may
+    /// use it at a time.
+    pub data_dir: PathBuf,
+    /// Addresses allowed to sign issue requests. Empty: any valid signer is
+    /// accepted (open mode; logged as a warning at start).
+    pub operators: Vec<Address>,
+    /// The chain id requests must carry.
+    pub chain_id: u64,
+    /// `true` (default): every commit is fsynced before it is acknowledged.
+    /// `false`: redb `Durability::None`, for benchmarks only; a crash loses
+    /// recent acknowledged transactions.
+    pub durable: bool,
+    /// Largest accepted request body, in bytes.
+    pub body_limit: usize,
+    /// Time a request body has to arrive completely; later gives 408.
+    pub body_timeout: Duration,
+}
+
+impl NodeConfig {
+    /// A configuration with the testnet chain id, durable commits, an 8 KiB
+    /// body limit and a 10 s body timeout.
+    pub fn new(data_dir: PathBuf, operators: Vec<Address>) -> Self {
+        NodeConfig {
+            data_dir,
+            operators,
+            chain_id: CHAIN_ID_TESTNET,
+            durable: true,
+            body_limit: DEFAULT_BODY_LIMIT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
+        }
+    }
+}
+
+struct Inner {
+    config: NodeConfig,
+    operators: HashSet<Address>,
+    store: store::Store,
+    closed: Mutex<Option<std::sync::mpsc::Receiver<()>>>,
+}
+
+/// The server's shared state: configuration and store. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+impl AppState {
+    /// Opens (or creates) the database in `config.data_dir` and starts the
+    /// writer. Fails with a clear message if another process holds the
+    /// data directory.
+    pub async fn open(config: NodeConfig) -> anyhow::Result<AppState> {
+        let dir = config.data_dir.clone();
+        let durable = config.durable;
+        let (store, closed) = tokio::task::spawn_blocking(move || store::open(&dir, durable))
+            .await
+            .context("database open task failed")??;
+        if config.operators.is_empty() {
+            tracing::warn!("no operators configured: any valid signer may issue tokens");
+        }
+        if !config.durable {
+            tracing::warn!("durability is off: acknowledged transactions may be lost on a crash");
+        }
+        tracing::info!(
+            data_dir = %config.data_dir.display(),
+            chain_id = config.chain_id,
+            operators = config.operators.len(),
+            "node state opened"
+        );
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                operators: config.operators.iter().copied().collect(),
+                config,
+                store,
+                closed: Mutex::new(Some(closed)),
+            }),
+        })
+    }
+
+    /// The configuration this state was opened with.
+    pub fn config(&self) -> &NodeConfig {
+        &self.inner.config
+    }
+
+    /// Drops this handle and, if it was the last one (routers built from it
+    /// dropped too), waits until the writer has finished and the database
+    /// file is closed, so that the data directory can be opened again.
+    pub async fn close(self) {
+        let closed = self
+            .inner
+            .closed
+            .lock()
+            .ok()
+            .and_then(|mut guard| guard.take());
+        drop(self);
+        if let Some(closed) = closed {
+            // Bounded: the writer stops as soon as the last handle is gone.
+            let _ =
+                tokio::task::spawn_blocking(move || closed.recv_timeout(Duration::from_secs(30)))
+                    .await;
+        }
+    }
+}
+
+/// Request ids: a process-wide counter, `x-request-id` header.
+#[derive(Clone, Default)]
+struct CounterRequestId(Arc<AtomicU64>);
+
+impl MakeRequestId for CounterRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let n = self.0.fetch_add(1, Ordering::Relaxed) + 1;
+        HeaderValue::from_str(&format!("req-{n}"))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// The server's routes over `state`, with request ids (`x-request-id`) and
+/// tracing. Unknown routes and wrong methods answer 404 with a
+/// `RESTErrorData` body.
+pub fn router(state: AppState) -> Router {
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|req: &Request<axum::body::Body>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
+        })
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
+    Router::new()
+        .route("/v1/tokens/issue", post(routes::issue))
+        .route("/v1/chains/chain_id", get(routes::chain_id))
+        .route("/v1/accounts/nonce", get(routes::nonce))
+        .route("/v1/transactions/by_hash", get(routes::by_hash))
+        .route("/v1/tokens/token_metadata", get(routes::token_metadata))
+        .route("/api/tokens/mint", post(routes::mint))
+        .route("/openapi.json", get(routes::openapi))
+        .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
+        .with_state(state)
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(trace)
+        .layer(SetRequestIdLayer::x_request_id(CounterRequestId::default()))
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` completes, then
+/// waits for open requests and closes the database.
+async fn run(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let addr = listener.local_addr().ok();
+    tracing::info!(addr = ?addr, "node listening");
+    let app = router(state.clone());
+    let result = axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("server failed");
+    state.close().await;
+    tracing::info!("node stopped");
+    result
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown signal received");
+}
+
+/// Opens the state and serves on `listener` until ctrl-c or SIGTERM.
+pub async fn serve(config: NodeConfig, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let state = AppState::open(config).await?;
+    run(state, listener, shutdown_signal()).await
+}
+
+/// A server running on its own thread and tokio runtime (see
+/// [`spawn_background`]). Shuts down cleanly on drop or [`RunningNode::shutdown`].
+pub struct RunningNode {
+    /// `http://<ip>:<port>` of the server.
+    pub url: String,
+    /// The bound address (the real port when 0 was asked for).
+    pub addr: SocketAddr,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
+}
+
+impl RunningNode {
+    /// Stops the server: open requests finish, the database is closed.
+    pub fn shutdown(mut self) -> anyhow::Result<()> {
+        self.stop_and_join()
+    }
+
+    fn stop_and_join(&mut self) -> anyhow::Result<()> {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        match self.thread.take() {
+            Some(thread) => thread
+                .join()
+                .map_err(|_| anyhow::anyhow!("node thread panicked"))?,
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for RunningNode {
+    fn drop(&mut self) {
+        if let Err(e) = self.stop_and_join() {
+            tracing::warn!(error = %e, "node did not stop cleanly");
+        }
+    }
+}
+
+/// Starts a server on `listen` (port 0 picks a free port) on a new thread
+/// with its own tokio runtime. Returns once the socket is bound and the
+/// database open, so connections are accepted.
+pub fn spawn_background(config: NodeConfig, listen: SocketAddr) -> anyhow::Result<RunningNode> {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<anyhow::Result<SocketAddr>>();
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let thread = std::thread::Builder::new()
+        .name("tokensign-node".into())
+        .spawn(move || -> anyhow::Result<()> {
+            let runtime = match tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .thread_name("tokensign-node-rt")
+                .build()
+            {
+                Ok(rt) => rt,
+                Err(e) => {
+                    let _ =
+                        ready_tx.send(Err(anyhow::Error::new(e).context("cannot start runtime")));
+                    return Ok(());
+                }
+            };
+            runtime.block_on(async move {
+                let state = match AppState::open(config).await {
+                    Ok(state) => state,
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return Ok(());
+                    }
+                };
+                let bound = async {
+                    let listener = tokio::net::TcpListener::bind(listen)
+                        .await
+                        .with_context(|| format!("cannot listen on {listen}"))?;
+                    let addr = listener.local_addr()?;
+                    anyhow::Ok((listener, addr))
+                }
+                .await;
+                let listener = match bound {
+                    Ok((listener, addr)) => {
+                        let _ = ready_tx.send(Ok(addr));
+                        listener
+                    }
+                    Err(e) => {
+                        state.close().await;
+                        let _ = ready_tx.send(Err(e));
+                        return Ok(());
+                    }
+                };
+                run(state, listener, async {
+                    let _ = stop_rx.await;
+                })
+                .await
+            })
+        })
+        .context("cannot start the node thread")?;
+    match ready_rx.recv() {
+        Ok(Ok(addr)) => Ok(RunningNode {
+            url: format!("http://{addr}"),
+            addr,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+        }),
+        Ok(Err(e)) => {
+            let _ = thread.join();
+            Err(e)
+        }
+        Err(_) => match thread.join() {
+            Ok(Err(e)) => Err(e),
+            _ => Err(anyhow::anyhow!("node thread exited before it was ready")),
+        },
+    }
+}

@@ -1,0 +1,282 @@
+//! The server's errors: one [`ApiError`] per refusal, each with an HTTP
+//! status from the spec's list and a precise `error_code`.
+//!
+//! Every [`tokensign_core::Error`] variant maps to one code in
+//! [`ApiError::from_core`]; the message is the core error's `Display`, so it
+//! names the exact cause.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use tokensign_core::{Error as CoreError, JsonError};
+
+/// The `RESTErrorData` body of the spec: `{"error_code", "message"}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RestErrorData {
+    /// Structured error code for programmatic handling.
+    pub error_code: &'static str,
+    /// Human-readable message naming the precise cause.
+    pub message: String,
+}
+
+/// A refusal of the `/v1/...` API: an HTTP status and a `RESTErrorData`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApiError {
+    /// 400, 404, 408, 422 or 500.
+    pub status: StatusCode,
+    /// The `error_code` (one of the `codes` constants).
+    pub code: &'static str,
+    /// The message.
+    pub message: String,
+}
+
+/// Every `error_code` of the `/v1/...` API, with its HTTP status.
+pub mod codes {
+    /// 400: the body is not well-formed JSON, has trailing characters or an
+    /// invalid string escape.
+    pub const MALFORMED_JSON: &str = "MALFORMED_JSON";
+    /// 400: a required field is absent.
+    pub const MISSING_FIELD: &str = "MISSING_FIELD";
+    /// 400: a field the request format does not define.
+    pub const UNKNOWN_FIELD: &str = "UNKNOWN_FIELD";
+    /// 400: the same field twice.
+    pub const DUPLICATE_FIELD: &str = "DUPLICATE_FIELD";
+    /// 400: a value of the wrong JSON type.
+    pub const INVALID_TYPE: &str = "INVALID_TYPE";
+    /// 400: a negative, fractional, exponent-form or too large number, or
+    /// `chain_id`/`nonce` above 2^63-1.
+    pub const INVALID_NUMBER: &str = "INVALID_NUMBER";
+    /// 400: the symbol breaks the network's rules.
+    pub const INVALID_SYMBOL: &str = "INVALID_SYMBOL";
+    /// 400: the name breaks the network's rules.
+    pub const INVALID_NAME: &str = "INVALID_NAME";
+    /// 400: decimals above 18.
+    pub const INVALID_DECIMALS: &str = "INVALID_DECIMALS";
+    /// 400: an address that is not `0x` + 40 hex digits with a valid checksum.
+    pub const INVALID_ADDRESS: &str = "INVALID_ADDRESS";
+    /// 400: a 32-byte hash that is not `0x` + 64 hex digits.
+    pub const INVALID_HASH: &str = "INVALID_HASH";
+    /// 400: r, s or v malformed, high-S, out of range, or not recoverable.
+    pub const INVALID_SIGNATURE: &str = "INVALID_SIGNATURE";
+    /// 400: the query string cannot be decoded.
+    pub const INVALID_QUERY: &str = "INVALID_QUERY";
+    /// 400: a required query parameter is absent.
+    pub const MISSING_PARAMETER: &str = "MISSING_PARAMETER";
+    /// 400: `Content-Type` is not `application/json`.
+    pub const UNSUPPORTED_MEDIA_TYPE: &str = "UNSUPPORTED_MEDIA_TYPE";
+    /// 400: the body is longer than the server's limit.
+    pub const BODY_TOO_LARGE: &str = "BODY_TOO_LARGE";
+    /// 400: the body could not be read (connection error, bad framing).
+    pub const BODY_READ_ERROR: &str = "BODY_READ_ERROR";
+    /// 422: `chain_id` is not this server's chain id.
+    pub const WRONG_CHAIN_ID: &str = "WRONG_CHAIN_ID";
+    /// 422: `nonce` is not the signer's next nonce.
+    pub const NONCE_MISMATCH: &str = "NONCE_MISMATCH";
+    /// 422: the signer is not an operator of this server.
+    pub const SIGNER_NOT_OPERATOR: &str = "SIGNER_NOT_OPERATOR";
+    /// 422: the token address (master authority + symbol) was issued before.
+    pub const TOKEN_ALREADY_EXISTS: &str = "TOKEN_ALREADY_EXISTS";
+    /// 422: the symbol was issued before on this server (by another master
+    /// authority).
+    pub const SYMBOL_ALREADY_EXISTS: &str = "SYMBOL_ALREADY_EXISTS";
+    /// 404: no route with this path.
+    pub const NOT_FOUND: &str = "NOT_FOUND";
+    /// 404: the path exists but not with this method.
+    pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
+    /// 404: no transaction with this hash.
+    pub const TRANSACTION_NOT_FOUND: &str = "TRANSACTION_NOT_FOUND";
+    /// 404: no token at this address.
+    pub const TOKEN_NOT_FOUND: &str = "TOKEN_NOT_FOUND";
+    /// 408: the body did not arrive within the server's body timeout.
+    pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
+    /// 500: storage failure or another unexpected error.
+    pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+}
+
+impl ApiError {
+    /// An error with the given status, code and message.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// 400 with `code`.
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, code, message)
+    }
+
+    /// 422 (business rule) with `code`.
+    pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    /// 404 with `code`.
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, code, message)
+    }
+
+    /// 500 `INTERNAL_ERROR`. The detail is logged by the caller, not sent.
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            codes::INTERNAL_ERROR,
+            "internal server error",
+        )
+    }
+
+    /// The error code (400) for a core error; the message is its `Display`.
+    pub fn from_core(err: CoreError) -> Self {
+        Self::bad_request(core_error_code(err), err.to_string())
+    }
+
+    /// The `RESTErrorData` body.
+    pub fn body(&self) -> RestErrorData {
+        RestErrorData {
+            error_code: self.code,
+            message: self.message.clone(),
+        }
+    }
+}
+
+/// The `error_code` of each core error. Exhaustive: a new core variant fails
+/// to compile here until it is given a code.
+pub fn core_error_code(err: CoreError) -> &'static str {
+    match err {
+        CoreError::AddressMissingPrefix
+        | CoreError::AddressLength
+        | CoreError::AddressNotHex
+        | CoreError::AddressChecksum => codes::INVALID_ADDRESS,
+        CoreError::ChainIdOutOfRange | CoreError::NonceOutOfRange => codes::INVALID_NUMBER,
+        CoreError::DecimalsOutOfRange => codes::INVALID_DECIMALS,
+        CoreError::SymbolEmpty | CoreError::SymbolTooLong | CoreError::SymbolNotAlphanumeric => {
+            codes::INVALID_SYMBOL
+        }
+        CoreError::NameEmpty | CoreError::NameTooLong | CoreError::NameUnsafeCharacter => {
+            codes::INVALID_NAME
+        }
+        CoreError::Json(j) => match j {
+            JsonError::Syntax | JsonError::TrailingCharacters | JsonError::InvalidString => {
+                codes::MALFORMED_JSON
+            }
+            JsonError::WrongType(_) => codes::INVALID_TYPE,
+            JsonError::InvalidNumber => codes::INVALID_NUMBER,
+            JsonError::UnknownField => codes::UNKNOWN_FIELD,
+            JsonError::DuplicateField(_) => codes::DUPLICATE_FIELD,
+            JsonError::MissingField(_) => codes::MISSING_FIELD,
+            JsonError::TooLong => codes::BODY_TOO_LARGE,
+        },
+        CoreError::InvalidHex(_)
+        | CoreError::InvalidRecoveryId
+        | CoreError::SignatureScalarOutOfRange
+        | CoreError::HighS
+        | CoreError::RecoveryFailed
+        | CoreError::SignerMismatch => codes::INVALID_SIGNATURE,
+        // Not reachable from a request body (RLP is not an input of this
+        // API; buffers are sized by the core; the server never signs), but
+        // mapped precisely all the same.
+        CoreError::Rlp(_) => codes::MALFORMED_JSON,
+        CoreError::BufferTooSmall | CoreError::SigningFailed | CoreError::InvalidSecretKey => {
+            codes::INTERNAL_ERROR
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body())).into_response()
+    }
+}
+
+/// Error codes of the ABC-Lab mint API (`POST /api/tokens/mint`), exactly
+/// as its document lists them.
+pub mod mint_codes {
+    /// 400: a field is missing, has the wrong type or an invalid value.
+    pub const INVALID_INPUT: &str = "INVALID_INPUT";
+    /// 404: no asset (issued token symbol) with this `asset_id`.
+    pub const ASSET_NOT_FOUND: &str = "ASSET_NOT_FOUND";
+    /// 409: the asset was minted before (one mint per asset).
+    pub const DUPLICATE_MINT: &str = "DUPLICATE_MINT";
+    /// 500: storage failure or another unexpected error.
+    pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+}
+
+/// A refusal of the mint API: the document's status, code and message, plus
+/// a `detail` naming the precise cause.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MintError {
+    /// 400, 404, 409 or 500.
+    pub status: StatusCode,
+    /// One of [`mint_codes`].
+    pub code: &'static str,
+    /// The precise cause (the document's `message` is fixed per code).
+    pub detail: String,
+}
+
+/// The body of a mint error.
+#[derive(Clone, Debug, Serialize)]
+struct MintErrorBody {
+    status: &'static str,
+    error_code: &'static str,
+    message: &'static str,
+    detail: String,
+}
+
+impl MintError {
+    /// 400 `INVALID_INPUT`.
+    pub fn invalid_input(detail: impl Into<String>) -> Self {
+        MintError {
+            status: StatusCode::BAD_REQUEST,
+            code: mint_codes::INVALID_INPUT,
+            detail: detail.into(),
+        }
+    }
+    /// 404 `ASSET_NOT_FOUND`.
+    pub fn asset_not_found(detail: impl Into<String>) -> Self {
+        MintError {
+            status: StatusCode::NOT_FOUND,
+            code: mint_codes::ASSET_NOT_FOUND,
+            detail: detail.into(),
+        }
+    }
+    /// 409 `DUPLICATE_MINT`.
+    pub fn duplicate(detail: impl Into<String>) -> Self {
+        MintError {
+            status: StatusCode::CONFLICT,
+            code: mint_codes::DUPLICATE_MINT,
+            detail: detail.into(),
+        }
+    }
+    /// 500 `INTERNAL_ERROR`.
+    pub fn internal() -> Self {
+        MintError {
+            status: StatusCode::INTERNAL_SERVER_ERROR,
+            code: mint_codes::INTERNAL_ERROR,
+            detail: "internal server error".into(),
+        }
+    }
+    /// The document's message for this error's code.
+    pub fn message(&self) -> &'static str {
+        match self.code {
+            mint_codes::INVALID_INPUT => "One or more required fields are missing",
+            mint_codes::ASSET_NOT_FOUND => "Asset ID does not exist",
+            mint_codes::DUPLICATE_MINT => "Token for this asset already exists",
+            _ => "Unexpected server error",
+        }
+    }
+}
+
+impl IntoResponse for MintError {
+    fn into_response(self) -> Response {
+        let body = MintErrorBody {
+            status: "error",
+            error_code: self.code,
+            message: self.message(),
+            detail: self.detail,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}

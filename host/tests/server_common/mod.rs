@@ -1,0 +1,301 @@
+//! Helpers shared by the server tests: fixed test keys, signed request
+//! bodies (signed with the core), a small raw HTTP/1.1 client (so that
+//! slow and oversized bodies can be sent exactly), and OpenAPI schema
+//! validation.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokensign::node::{spawn_background, NodeConfig, RunningNode, OPENAPI_JSON};
+use tokensign_core::k256::ecdsa::SigningKey;
+use tokensign_core::{
+    address_of, json as cjson, signing_key_from_bytes, Address, PayloadFields, SignedRequest,
+    TokenIssuePayload, CHAIN_ID_TESTNET, MAX_REQUEST_JSON_LEN,
+};
+
+/// A fixed test key: the secret is 32 copies of `byte` (non-zero).
+pub fn key(byte: u8) -> SigningKey {
+    signing_key_from_bytes(&[byte; 32]).expect("test key")
+}
+
+/// The address of a key.
+pub fn addr(key: &SigningKey) -> Address {
+    address_of(key.verifying_key())
+}
+
+/// Operator keys used by most tests.
+pub fn operator() -> SigningKey {
+    key(0x11)
+}
+pub fn operator2() -> SigningKey {
+    key(0x22)
+}
+pub fn outsider() -> SigningKey {
+    key(0x33)
+}
+
+/// The master authority used by tests.
+pub fn master() -> Address {
+    Address::parse("0x2045a425D0e131E747f8be2F044413733e412d7d").expect("address")
+}
+
+/// A testnet payload.
+pub fn payload(nonce: u64, symbol: &str, clawback: Option<bool>) -> TokenIssuePayload {
+    payload_with(CHAIN_ID_TESTNET, nonce, symbol, master(), clawback)
+}
+
+pub fn payload_with(
+    chain_id: u64,
+    nonce: u64,
+    symbol: &str,
+    master_authority: Address,
+    clawback: Option<bool>,
+) -> TokenIssuePayload {
+    TokenIssuePayload::new(PayloadFields {
+        chain_id,
+        nonce,
+        symbol,
+        name: "Test Token",
+        decimals: 6,
+        master_authority,
+        is_private: false,
+        clawback_enabled: clawback,
+    })
+    .expect("valid payload")
+}
+
+/// Signs with the core.
+pub fn sign(key: &SigningKey, payload: TokenIssuePayload) -> SignedRequest {
+    SignedRequest::sign(payload, key).expect("sign")
+}
+
+/// The request JSON, written by the core.
+pub fn body_of(request: &SignedRequest) -> String {
+    let mut out = [0u8; MAX_REQUEST_JSON_LEN];
+    let len = cjson::write_request(request, &mut out).expect("write");
+    String::from_utf8(out[..len].to_vec()).expect("utf8")
+}
+
+/// `0x` + lowercase hex.
+pub fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// Starts a node on an ephemeral 127.0.0.1 port.
+pub fn start(dir: &Path, operators: Vec<Address>) -> RunningNode {
+    start_with(NodeConfig::new(dir.to_path_buf(), operators))
+}
+
+pub fn start_with(config: NodeConfig) -> RunningNode {
+    spawn_background(config, "127.0.0.1:0".parse().expect("addr")).expect("node starts")
+}
+
+/// An HTTP response.
+#[derive(Debug)]
+pub struct Resp {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+}
+
+impl Resp {
+    pub fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("body is not JSON ({e}): {:?}", self.body))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// Asserts an error status and `error_code`, and that the body is a
+    /// RESTErrorData as the OpenAPI document describes it.
+    pub fn assert_error(&self, status: u16, code: &str) {
+        assert_eq!(self.status, status, "status for {code}: {}", self.body);
+        let v = self.json();
+        assert_eq!(v["error_code"], code, "{}", self.body);
+        assert!(
+            !v["message"].as_str().unwrap_or("").is_empty(),
+            "message: {}",
+            self.body
+        );
+        assert_schema("RESTErrorData", &v);
+        assert_schema("RESTErrorDataStrict", &v);
+    }
+}
+
+fn parse_response(raw: &[u8]) -> Resp {
+    let split = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or_else(|| panic!("no header end in {:?}", String::from_utf8_lossy(raw)));
+    let head = String::from_utf8_lossy(&raw[..split]).to_string();
+    let mut rest = raw[split + 4..].to_vec();
+    let mut lines = head.split("\r\n");
+    let status_line = lines.next().expect("status line");
+    let status: u16 = status_line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status code");
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .collect();
+    let chunked = headers.iter().any(|(k, v)| {
+        k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
+    });
+    if chunked {
+        let mut out = Vec::new();
+        let mut data = &rest[..];
+        while let Some(pos) = data.windows(2).position(|w| w == b"\r\n") {
+            let size_text = String::from_utf8_lossy(&data[..pos]).to_string();
+            let size = usize::from_str_radix(size_text.trim(), 16).expect("chunk size");
+            data = &data[pos + 2..];
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&data[..size]);
+            data = &data[size + 2..];
+        }
+        rest = out;
+    }
+    Resp {
+        status,
+        headers,
+        body: String::from_utf8(rest).expect("utf8 body"),
+    }
+}
+
+fn read_all(stream: &mut TcpStream) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 4096];
+    loop {
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            Err(e) if !buf.is_empty() => {
+                // A reset after the whole response arrived.
+                let _ = e;
+                break;
+            }
+            Err(e) => panic!("read failed: {e}"),
+        }
+    }
+    buf
+}
+
+pub fn connect(addr: SocketAddr) -> TcpStream {
+    let stream = TcpStream::connect(addr).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(120)))
+        .expect("timeout");
+    stream
+}
+
+/// Sends raw bytes (a whole request) and reads the response to the end.
+pub fn raw(addr: SocketAddr, bytes: &[u8]) -> Resp {
+    let mut stream = connect(addr);
+    stream.write_all(bytes).expect("write");
+    parse_response(&read_all(&mut stream))
+}
+
+/// Sends `head` (request line and headers, without the blank line) and a
+/// partial body, then waits for the response without sending the rest.
+pub fn raw_partial(addr: SocketAddr, head: &str, partial: &[u8]) -> Resp {
+    let mut stream = connect(addr);
+    stream
+        .write_all(format!("{head}\r\n\r\n").as_bytes())
+        .expect("write");
+    stream.write_all(partial).expect("write");
+    parse_response(&read_all(&mut stream))
+}
+
+/// One request with `Connection: close`.
+pub fn request(
+    addr: SocketAddr,
+    method: &str,
+    path: &str,
+    content_type: Option<&str>,
+    body: &[u8],
+) -> Resp {
+    let mut head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    if let Some(ct) = content_type {
+        head.push_str(&format!("Content-Type: {ct}\r\n"));
+    }
+    head.push_str("\r\n");
+    let mut bytes = head.into_bytes();
+    bytes.extend_from_slice(body);
+    raw(addr, &bytes)
+}
+
+pub fn get(addr: SocketAddr, path: &str) -> Resp {
+    request(addr, "GET", path, None, b"")
+}
+
+pub fn post_json(addr: SocketAddr, path: &str, body: &str) -> Resp {
+    request(
+        addr,
+        "POST",
+        path,
+        Some("application/json"),
+        body.as_bytes(),
+    )
+}
+
+pub fn issue(addr: SocketAddr, request: &SignedRequest) -> Resp {
+    post_json(addr, "/v1/tokens/issue", &body_of(request))
+}
+
+/// The served OpenAPI document.
+pub fn openapi() -> Value {
+    serde_json::from_str(OPENAPI_JSON).expect("openapi parses")
+}
+
+/// Validates `value` against `#/components/schemas/<name>` of the OpenAPI
+/// document, resolving `$ref`s inside the document.
+pub fn assert_schema(name: &str, value: &Value) {
+    let doc = openapi();
+    assert!(
+        doc["components"]["schemas"].get(name).is_some(),
+        "no schema {name}"
+    );
+    let schema = json!({
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$ref": format!("#/components/schemas/{name}"),
+        "components": doc["components"].clone(),
+    });
+    let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+    if let Err(e) = validator.validate(value) {
+        panic!("{value} does not match schema {name}: {e}");
+    }
+}
+
+/// Like [`request`], but `None` instead of a panic when the connection
+/// fails (for tests that kill the server).
+pub fn try_request(addr: SocketAddr, path: &str, body: &str) -> Option<Resp> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .ok()?;
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).ok()?;
+    stream.write_all(body.as_bytes()).ok()?;
+    let mut buf = Vec::new();
+    stream.read_to_end(&mut buf).ok()?;
+    if !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+        return None;
+    }
+    Some(parse_response(&buf))
+}

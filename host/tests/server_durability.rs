@@ -1,0 +1,178 @@
+//! Durability: the server runs as a real child process (this test binary
+//! re-executed with an environment variable, so no other binary is needed
+//! from a clean checkout), is killed with SIGKILL during a stream of
+//! submissions, and restarted on the same data directory: every
+//! acknowledged transaction, nonce, token and mint must be there.
+
+mod server_common;
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use serde_json::json;
+use server_common::*;
+use tokensign::node::NodeConfig;
+use tokensign_core::SignedRequest;
+
+const CHILD_DIR: &str = "TOKENSIGN_TEST_CHILD_NODE_DIR";
+const CHILD_OPS: &str = "TOKENSIGN_TEST_CHILD_NODE_OPERATORS";
+
+/// Not a test of its own: the body of the child process. Returns at once
+/// unless this binary was started as a child by `spawn_child`.
+#[test]
+fn child_node_process() {
+    let Some(dir) = std::env::var_os(CHILD_DIR) else {
+        return;
+    };
+    let dir = PathBuf::from(dir);
+    let operators = std::env::var(CHILD_OPS)
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| tokensign_core::Address::parse(s).unwrap())
+        .collect();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let tmp = dir.join("addr.tmp");
+        std::fs::write(&tmp, addr.to_string()).unwrap();
+        std::fs::rename(&tmp, dir.join("addr")).unwrap();
+        tokensign::node::serve(NodeConfig::new(dir.join("data"), operators), listener)
+            .await
+            .unwrap();
+    });
+}
+
+/// Kills the child on drop, so that no server outlives a failed test.
+struct ChildGuard(Child);
+
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn spawn_child(dir: &Path, operators: &str) -> (ChildGuard, SocketAddr) {
+    let _ = std::fs::remove_file(dir.join("addr"));
+    let child = Command::new(std::env::current_exe().unwrap())
+        .args(["child_node_process", "--exact", "--nocapture"])
+        .env(CHILD_DIR, dir)
+        .env(CHILD_OPS, operators)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let guard = ChildGuard(child);
+    for _ in 0..1200 {
+        if let Ok(text) = std::fs::read_to_string(dir.join("addr")) {
+            return (guard, text.parse().unwrap());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("child server did not start");
+}
+
+#[test]
+fn acknowledged_transactions_survive_kill_9() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys: Vec<_> = (0..4u8).map(|i| key(0x51 + i)).collect();
+    let ops: Vec<String> = keys.iter().map(|k| addr(k).to_string()).collect();
+    let ops = ops.join(",");
+
+    let (mut child, a) = spawn_child(dir.path(), &ops);
+    let acked: Mutex<Vec<Vec<SignedRequest>>> = Mutex::new(vec![Vec::new(); keys.len()]);
+    let minted: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for (i, k) in keys.iter().enumerate() {
+            let acked = &acked;
+            let minted = &minted;
+            s.spawn(move || {
+                for n in 0..400u64 {
+                    let symbol = format!("K{i}N{n}");
+                    let req = sign(k, payload(n, &symbol, None));
+                    let Some(r) = try_request(a, "/v1/tokens/issue", &body_of(&req)) else {
+                        return; // killed
+                    };
+                    assert_eq!(r.status, 200, "{}", r.body);
+                    acked.lock().unwrap()[i].push(req);
+                    if n % 5 == 0 {
+                        let body = format!(
+                            r#"{{"asset_id":"{symbol}","amount":1,"recipient_wallet_address":"w"}}"#
+                        );
+                        let Some(r) = try_request(a, "/api/tokens/mint", &body) else {
+                            return;
+                        };
+                        assert_eq!(r.status, 200, "{}", r.body);
+                        minted.lock().unwrap().push(symbol);
+                    }
+                }
+            });
+        }
+        // Kill once enough have been acknowledged, while the stream goes on.
+        for _ in 0..6000 {
+            let total: usize = acked.lock().unwrap().iter().map(Vec::len).sum();
+            if total >= 60 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        child.0.kill().unwrap(); // SIGKILL
+        child.0.wait().unwrap();
+    });
+
+    let acked = acked.into_inner().unwrap();
+    let minted = minted.into_inner().unwrap();
+    let total: usize = acked.iter().map(Vec::len).sum();
+    assert!(total >= 60, "only {total} acknowledged before the kill");
+
+    let (_child, a) = spawn_child(dir.path(), &ops);
+    for (i, (k, reqs)) in keys.iter().zip(&acked).enumerate() {
+        for req in reqs {
+            let tx = get(
+                a,
+                &format!("/v1/transactions/by_hash?hash={}", hex0x(&req.tx_hash())),
+            );
+            assert_eq!(tx.status, 200, "acknowledged transaction lost: {}", tx.body);
+            assert_eq!(tx.json()["nonce"], req.payload.nonce());
+            let token = tokensign_core::token_address(
+                &req.payload.master_authority(),
+                req.payload.symbol(),
+            );
+            assert_eq!(
+                get(a, &format!("/v1/tokens/token_metadata?token={token}")).status,
+                200
+            );
+        }
+        // Each client had at most one request in flight at the kill.
+        let nonce = get(a, &format!("/v1/accounts/nonce?address={}", addr(k))).json()["nonce"]
+            .as_u64()
+            .unwrap();
+        let n = reqs.len() as u64;
+        assert!(
+            nonce == n || nonce == n + 1,
+            "nonce {nonce} after {n} acknowledged"
+        );
+        // The server goes on from there.
+        let next = sign(k, payload(nonce, &format!("AFTER{i}N{nonce}"), None));
+        assert_eq!(issue(a, &next).status, 200);
+        assert_eq!(
+            get(a, &format!("/v1/accounts/nonce?address={}", addr(k))).json(),
+            json!({"nonce": nonce + 1})
+        );
+    }
+    for symbol in minted {
+        let body =
+            format!(r#"{{"asset_id":"{symbol}","amount":1,"recipient_wallet_address":"w"}}"#);
+        assert_eq!(
+            post_json(a, "/api/tokens/mint", &body).status,
+            409,
+            "mint of {symbol} lost"
+        );
+    }
+}
