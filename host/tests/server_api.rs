@@ -839,3 +839,23 @@ fn router_in_process_oneshot() {
         state.close().await;
     });
 }
+
+#[test]
+fn config_defaults_and_a_busy_port_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = NodeConfig::new(dir.path().to_path_buf(), vec![]);
+    assert_eq!(config.chain_id, CHAIN_ID_TESTNET);
+    assert!(config.durable);
+    assert_eq!(config.body_limit, tokensign_core::MAX_JSON_INPUT_LEN);
+    assert_eq!(config.body_timeout, std::time::Duration::from_secs(10));
+
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let err = tokensign::node::spawn_background(config, busy.local_addr().unwrap())
+        .err()
+        .expect("port in use");
+    assert!(err.to_string().contains("cannot listen"), "{err:#}");
+    // The data directory was released: a server can open it now.
+    let node = start(dir.path(), vec![]);
+    assert!(node.url.starts_with("http://127.0.0.1:"));
+    assert_eq!(get(node.addr, "/v1/chains/chain_id").status, 200);
+}
