@@ -78,11 +78,11 @@ impl KeyArgs {
 /// A named network of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Network {
-    /// http://localhost:18555, the spec's local API server.
+    /// The spec's local API server, `http://localhost:18555`.
     Local,
-    /// https://api.testnet.1money.network
+    /// The testnet, `https://api.testnet.1money.network`.
     Testnet,
-    /// https://api.1money.network
+    /// The mainnet, `https://api.1money.network`.
     Mainnet,
 }
 
@@ -105,7 +105,7 @@ impl Network {
 /// Which server to talk to, and how.
 #[derive(Debug, Args, Clone, Default)]
 pub struct ServerArgs {
-    /// Server base URL, e.g. http://127.0.0.1:18555.
+    /// Server base URL, e.g. `http://127.0.0.1:18555`.
     #[arg(long, env = "TOKENSIGN_URL", conflicts_with = "network")]
     pub url: Option<String>,
 
