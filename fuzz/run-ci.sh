@@ -9,6 +9,7 @@
 #                  840); the per-target time shrinks to fit it
 #   FUZZ_JOBS      targets fuzzed at once (default: 2, or 1 on one core)
 #   FUZZ_TARGETS   space-separated subset of targets (default: all)
+#   FUZZ_TOOLCHAIN nightly, stable or auto (default auto: nightly if installed)
 #
 # Toolchain: `cargo +nightly` when a nightly toolchain is installed, else
 # the default (stable) one with RUSTC_BOOTSTRAP=1 (cargo-fuzz needs -Z
@@ -36,7 +37,8 @@ fi
 # Which toolchain. Cargo caches what rustc can do in target/.rustc_info.json,
 # keyed so that switching between `+nightly` and RUSTC_BOOTSTRAP=1 can keep
 # the old (wrong) answer: delete it every time; it is rebuilt in a moment.
-if cargo +nightly --version >/dev/null 2>&1; then
+choice=${FUZZ_TOOLCHAIN:-auto}
+if [ "$choice" = nightly ] || { [ "$choice" = auto ] && cargo +nightly --version >/dev/null 2>&1; }; then
     toolchain=(+nightly)
     unset RUSTC_BOOTSTRAP
     log "toolchain: $(cargo +nightly --version)"
@@ -45,7 +47,8 @@ else
     export RUSTC_BOOTSTRAP=1
     log "toolchain: $(cargo --version) with RUSTC_BOOTSTRAP=1"
 fi
-rm -f target/.rustc_info.json
+target_dir=${CARGO_TARGET_DIR:-target}
+rm -f "$target_dir/.rustc_info.json"
 
 # Release with debug assertions and overflow checks (Cargo.toml's
 # [profile.release]), AddressSanitizer, libFuzzer's coverage.
@@ -53,7 +56,7 @@ log "building the fuzz targets"
 cargo "${toolchain[@]}" fuzz build -O
 
 host=$(rustc "${toolchain[@]}" -vV | sed -n 's/^host: //p')
-bin_dir="target/$host/release"
+bin_dir="$target_dir/$host/release"
 if [ -n "${FUZZ_TARGETS:-}" ]; then
     read -r -a targets <<< "$FUZZ_TARGETS"
 else
@@ -74,7 +77,7 @@ if [ "$seconds" -lt 5 ]; then
     exit 1
 fi
 
-scratch="target/ci-run"
+scratch="$target_dir/ci-run"
 rm -rf "$scratch"
 mkdir -p "$scratch" artifacts
 

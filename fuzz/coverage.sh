@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Coverage reached by a corpus, per source file of the project, from
+# libFuzzer's own -print_coverage=1 (no llvm-tools needed).
+#
+#   fuzz/coverage.sh <target> <corpus dir> [path filter, default: the core's src/]
+#
+# Runs the built target (target/<host>/release/<target>) once over every
+# input of the corpus, without fuzzing, and sums libFuzzer's COVERED_FUNC /
+# UNCOVERED_FUNC lines for the functions whose source path contains the
+# filter: functions reached, and edges reached of all instrumented edges
+# (these include every panic, overflow-check and sanitizer branch, which
+# must stay unreached, so 100% of edges is neither expected nor wanted).
+set -euo pipefail
+
+target=${1:?usage: coverage.sh <target> <corpus dir> [path filter]}
+corpus=${2:?usage: coverage.sh <target> <corpus dir> [path filter]}
+
+
+here=$(cd "$(dirname "$0")" && pwd)
+filter=${3:-$(cd "$here/../core/src" && pwd)/}
+host=$(rustc -vV | sed -n 's/^host: //p')
+bin="$here/target/$host/release/$target"
+[ -x "$bin" ] || { echo "build it first: cargo +nightly fuzz build -O $target" >&2; exit 2; }
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+"$bin" -runs=0 -print_coverage=1 "$corpus" > "$out" 2>&1 || true
+
+awk -v filter="$filter" '
+/^(UN)?COVERED_FUNC:/ {
+    loc = $NF
+    if (index(loc, filter) == 0) next
+    split($5, e, "/")
+    file = loc; sub(/:[0-9]+$/, "", file); sub(/.*\//, "", file)
+    funcs[file]++; edges[file] += e[2]; hit[file] += e[1]
+    if ($1 == "COVERED_FUNC:") reached[file]++
+}
+END {
+    printf "%-16s %18s %18s\n", "file", "functions reached", "edges reached"
+    for (f in funcs) {
+        printf "%-16s %10d / %-5d %10d / %-5d\n", f, reached[f], funcs[f], hit[f], edges[f]
+        tf += funcs[f]; tr += reached[f]; te += edges[f]; th += hit[f]
+    }
+    if (tf > 0)
+        printf "%-16s %10d / %-5d %10d / %-5d (%.0f%% of functions)\n", "all", tr, tf, th, te, 100 * tr / tf
+}' "$out"
