@@ -423,3 +423,19 @@ fn binary_exit_codes_for_retry_outcomes() {
     assert_eq!(out.code, i32::from(Failure::Network.code()), "{out:?}");
     assert!(!out.all().contains(SPEC_KEY));
 }
+
+/// A mint is never sent twice: a possibly-arrived mint is an unknown
+/// outcome, not a retry.
+#[test]
+fn a_lost_mint_answer_is_not_resent() {
+    let server = fake(vec![Issue::Close], 404);
+    let client = Client::new(&server.url, quick(Duration::from_secs(10))).unwrap();
+    let body = serde_json::json!({
+        "asset_id": "UKGILT2030",
+        "amount": 100,
+        "recipient_wallet_address": "0xA1B2C3D4E5F6A7B8C9D0",
+    });
+    let err = client.mint(&body).unwrap_err();
+    assert_eq!(err.kind, Failure::UnknownOutcome);
+    assert_eq!(server.bodies.lock().unwrap().len(), 1);
+}
