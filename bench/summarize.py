@@ -59,34 +59,38 @@ def main():
     if not m:
         sys.exit("no criterion results: run `cargo bench` in bench/ first")
     print("### Main run (bench/, k256 precomputed tables on)\n")
-    table(m, "baseline/k256_sign_prehash_recoverable")
+    table(m, "sign/k256_sign_prehash_recoverable")
     print("| target | ratio | wanted | |")
     print("|---|---:|---:|---|")
-    target("full sign path / bare k256 sign", "core/full_sign_path",
-           "baseline/k256_sign_prehash_recoverable", m, 1.03, True)
-    if "baseline/sdk_sign_transaction_payload" in m and "core/full_sign_path" in m:
-        r = m["baseline/sdk_sign_transaction_payload"] / m["core/full_sign_path"]
+    target("full sign path / bare k256 sign", "sign/core_full_sign_path",
+           "sign/k256_sign_prehash_recoverable", m, 1.03, True)
+    if "sign/sdk_sign_transaction_payload" in m and "sign/core_full_sign_path" in m:
+        r = m["sign/sdk_sign_transaction_payload"] / m["sign/core_full_sign_path"]
         print(f"| SDK call / full sign path | {r:.3f} | ≥ 2 | {'met' if r >= 2 else 'NOT met'} |")
+    target("request JSON → signer, core today (k256) / libsecp recover", "recover/request_to_signer",
+           "recover/secp256k1_recover", m, 1.2, True)
+    target("request JSON → signer, lean / libsecp recover", "recover/request_to_signer_lean",
+           "recover/secp256k1_recover", m, 1.2, True)
     target("recover (k256, core today) / libsecp recover", "recover/k256_recover_hash",
-           "baseline/secp256k1_recover", m, 1.2, True)
+           "recover/secp256k1_recover", m, 1.2, True)
     target("recover (lean) / libsecp recover", "recover/lean",
-           "baseline/secp256k1_recover", m, 1.2, True)
+           "recover/secp256k1_recover", m, 1.2, True)
     target("recover (lean split) / libsecp recover", "recover/lean_split",
-           "baseline/secp256k1_recover", m, 1.2, True)
+           "recover/secp256k1_recover", m, 1.2, True)
     target("recover (libsecp backend, to address) / libsecp recover",
-           "recover/secp256k1_backend", "baseline/secp256k1_recover", m, 1.2, True)
+           "recover/secp256k1_backend", "recover/secp256k1_recover", m, 1.2, True)
     target("request JSON → signer, libsecp backend / libsecp recover",
-           "core/request_to_signer_secp256k1", "baseline/secp256k1_recover", m, 1.2, True)
+           "recover/request_to_signer_secp256k1", "recover/secp256k1_recover", m, 1.2, True)
     print()
-    ref = m.get("baseline/k256_sign_prehash_recoverable")
+    ref = m.get("sign/k256_sign_prehash_recoverable")
     if ref:
         print("Against the issue's reference ratios (× bare k256 sign): "
               + ", ".join(
                   f"{k.split('/')[-1]} {m[k] / ref:.2f}"
-                  for k in ["baseline/secp256k1_sign_recoverable",
-                            "baseline/sdk_sign_transaction_payload",
-                            "baseline/k256_recover_from_prehash",
-                            "baseline/secp256k1_recover"] if k in m))
+                  for k in ["sign/secp256k1_sign_recoverable",
+                            "sign/sdk_sign_transaction_payload",
+                            "recover/k256_recover_from_prehash",
+                            "recover/secp256k1_recover"] if k in m))
         print()
     n = medians(os.path.join(HERE, "notables"))
     if n:

@@ -3,7 +3,7 @@
 # everything else, driven over 127.0.0.1 by bench/src/bin/loadgen.rs.
 #
 # Usage: scripts/load.sh [loadgen options]
-#   defaults: --signers 64 --per-signer 150 --rounds 2 --max-seconds 60
+#   defaults: --signers 64 --per-signer 150 --rounds 3 --max-seconds 60
 #   (64 operator keys, one keep-alive connection each, nonces in order;
 #    every phase bounded in count and time; only 127.0.0.1 is contacted)
 # Environment: LOAD_TIMEOUT (seconds, default 900) bounds the whole run.

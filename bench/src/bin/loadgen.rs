@@ -109,7 +109,7 @@ fn parse_options() -> Result<Options> {
     let mut o = Options {
         signers: 64,
         per_signer: 150,
-        rounds: 2,
+        rounds: 3,
         max_seconds: 60,
         recoveries: 2000,
     };
@@ -130,7 +130,7 @@ fn parse_options() -> Result<Options> {
             "--recoveries" => o.recoveries = value()?,
             "-h" | "--help" => {
                 println!(
-                    "loadgen [--signers M=64] [--per-signer N=150] [--rounds R=2] \
+                    "loadgen [--signers M=64] [--per-signer N=150] [--rounds R=3] \
                      [--max-seconds S=60] [--recoveries K=2000]"
                 );
                 std::process::exit(0);
