@@ -217,7 +217,9 @@ fn answer(out: &mut [u8], data: &[u8], sw: u16) -> usize {
     }
 }
 
-/// The firmware's own commands (INS 0x10..=0x1F).
+/// The firmware's own commands (INS 0x10..=0x1F). Not inlined, so its
+/// buffers do not sit in the frame of every sign request.
+#[inline(never)]
 fn firmware_command(
     dev: &mut Dev,
     bench_key: &SigningKey,
