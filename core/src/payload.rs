@@ -40,7 +40,8 @@ pub type Name = String<MAX_NAME_LEN>;
 ///   separators, U+2060..=U+2064 word joiner and invisible operators,
 ///   U+206A..=U+206F deprecated format characters, U+3164, U+FE00..=U+FE0F
 ///   variation selectors, U+FEFF byte order mark, U+FFA0, U+FFF9..=U+FFFB
-///   interlinear annotations, U+E0000..=U+E007F tag characters;
+///   interlinear annotations, U+E0000..=U+E007F tag characters,
+///   U+E0100..=U+E01EF variation selectors supplement;
 /// - private-use and unassigned-by-construction code points that render
 ///   differently on every device: U+E000..=U+F8FF, U+F0000..=U+10FFFF.
 pub const fn is_screen_unsafe(c: char) -> bool {
@@ -51,7 +52,7 @@ pub const fn is_screen_unsafe(c: char) -> bool {
         | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200d}' | '\u{2028}' | '\u{2029}'
         | '\u{2060}'..='\u{2064}' | '\u{206a}'..='\u{206f}' | '\u{3164}'
         | '\u{fe00}'..='\u{fe0f}' | '\u{feff}' | '\u{ffa0}' | '\u{fff9}'..='\u{fffb}'
-        | '\u{e0000}'..='\u{e007f}'
+        | '\u{e0000}'..='\u{e007f}' | '\u{e0100}'..='\u{e01ef}'
         | '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..='\u{10ffff}')
 }
 
@@ -337,6 +338,7 @@ mod tests {
             "iso\u{2066}x",
             "zw\u{200b}j",
             "bom\u{feff}",
+            "vs\u{e0100}",
         ] {
             assert_eq!(
                 ok(PayloadFields {

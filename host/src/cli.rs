@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::exit::CliError;
 use crate::keys::KeyOptions;
 
 /// Build, sign and submit 1Money Network token-issue requests.
@@ -61,17 +62,49 @@ pub struct KeyArgs {
     /// offline use only; refused against any other server).
     #[arg(long, global = true)]
     pub dev_key: bool,
+
+    /// What signs: a key held by this process (`key`, the default) or a
+    /// hardware device (`device`, with --device).
+    #[arg(long, global = true, env = "TOKENSIGN_SIGNER", value_enum, default_value_t = SignerKind::Key)]
+    pub signer: SignerKind,
+
+    /// The device for `--signer device`: `emulated` (in-process, public
+    /// test key), `cmd:<command>` (a program speaking the device protocol on
+    /// stdin/stdout, such as the QEMU line in the README) or a serial port
+    /// path.
+    #[arg(long, global = true, env = "TOKENSIGN_DEVICE", value_name = "SPEC")]
+    pub device: Option<String>,
+}
+
+/// What signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SignerKind {
+    /// A key held by this process.
+    #[default]
+    Key,
+    /// A hardware device speaking the device protocol.
+    Device,
 }
 
 impl KeyArgs {
-    /// The library's view of these flags.
-    pub fn options(&self) -> KeyOptions {
-        KeyOptions {
+    /// The library's view of these flags; `--signer device` needs `--device`.
+    pub fn options(&self) -> Result<KeyOptions, CliError> {
+        let device = match (self.signer, &self.device) {
+            (SignerKind::Device, Some(spec)) => Some(spec.clone()),
+            (SignerKind::Device, None) => {
+                return Err(CliError::bad_input(
+                    "--signer device needs --device SPEC (emulated, cmd:<command> or a serial port path)",
+                ))
+            }
+            (SignerKind::Key, _) => None,
+        };
+        Ok(KeyOptions {
             keystore: self.keystore.clone(),
             password_file: self.password_file.clone(),
             private_key_file: self.private_key_file.clone(),
             dev_key: self.dev_key,
-        }
+            device,
+        })
     }
 }
 

@@ -95,7 +95,7 @@ fn report_error(e: &CliError, json_mode: bool, io: &mut Io<'_>) {
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
-    let keys = cli.keys.options();
+    let keys = cli.keys.options()?;
     match cli.command {
         Command::Issue(args) => issue(&args, &keys, cli.json, io),
         Command::Sign(args) => sign(&args, &keys, cli.json, io),
@@ -375,7 +375,7 @@ fn issue(
     let (url, server_label) = match &target {
         Target::Embedded(dir) => {
             let mut operators = vec![keys::dev_address()];
-            if !signer.is_dev_key() {
+            if signer.address() != keys::dev_address() {
                 operators.push(signer.address());
             }
             let node = start_embedded(dir, operators)?;

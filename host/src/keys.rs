@@ -16,7 +16,9 @@ use tokensign_core::{
 };
 use zeroize::Zeroizing;
 
-use crate::exit::{sanitize, CliError};
+use crate::device::{self, DeviceClient, DeviceStatus, Transport};
+use crate::exit::{sanitize, CliError, Failure};
+use std::sync::Mutex;
 
 /// The development operator key, as 64 hex digits.
 ///
@@ -60,10 +62,45 @@ pub fn dev_address() -> Address {
     address_of(dev_key().verifying_key())
 }
 
-/// What signs a token issue. A hardware-device variant slots in here.
+/// A connected hardware signer and the address it reported.
+pub struct DeviceSigner {
+    client: Mutex<DeviceClient<Box<dyn Transport>>>,
+    address: Address,
+}
+
+/// What signs a token issue.
 pub enum Signer {
     /// A secret key held in this process (zeroized on drop).
     Key(SigningKey),
+    /// A device that shows its own review and holds its own key.
+    Device(DeviceSigner),
+}
+
+/// Public test keys: the development key, and the spec's known-answer key
+/// that the emulated device and the QEMU firmware hold.
+pub fn is_public_test_address(address: &Address) -> bool {
+    *address == dev_address()
+        || address.to_lower_hex() == *b"0x2045a425d0e131e747f8be2f044413733e412d7d"
+}
+
+fn open_device(spec: &str) -> Result<Signer, CliError> {
+    let show = sanitize(spec);
+    let mut client = device::open(spec).map_err(|e| {
+        CliError::bad_input(format!("device {show:?}: {}", sanitize(&format!("{e:#}"))))
+    })?;
+    let address = client.address().map_err(|e| {
+        CliError::new(
+            Failure::Internal,
+            format!(
+                "device {show:?} did not report its address: {}",
+                sanitize(&format!("{e:#}"))
+            ),
+        )
+    })?;
+    Ok(Signer::Device(DeviceSigner {
+        client: Mutex::new(client),
+        address,
+    }))
 }
 
 impl Signer {
@@ -71,6 +108,7 @@ impl Signer {
     pub fn address(&self) -> Address {
         match self {
             Signer::Key(key) => address_of(key.verifying_key()),
+            Signer::Device(device) => device.address,
         }
     }
 
@@ -79,11 +117,35 @@ impl Signer {
         self.address() == dev_address()
     }
 
-    /// Signs `payload` (through the core) into a complete request.
+    /// Signs `payload` (through the core, or on the device) into a complete
+    /// request. A device's signature is checked to recover to the device's
+    /// address, and its transaction hash to match the host's.
     pub fn sign(&self, payload: TokenIssuePayload) -> Result<SignedRequest, CliError> {
         match self {
             Signer::Key(key) => SignedRequest::sign(payload, key)
                 .map_err(|e| CliError::internal(format!("signing failed: {e}"))),
+            Signer::Device(device) => {
+                let mut client = device
+                    .client
+                    .lock()
+                    .map_err(|_| CliError::internal("device connection poisoned"))?;
+                let signature = client.sign_issue(&payload).map_err(|e| {
+                    let denied = e
+                        .downcast_ref::<DeviceStatus>()
+                        .is_some_and(DeviceStatus::is_denied);
+                    if denied {
+                        CliError::bad_input(
+                            "the device's user rejected the request; nothing was sent",
+                        )
+                    } else {
+                        CliError::internal(format!(
+                            "device signing failed: {}",
+                            sanitize(&format!("{e:#}"))
+                        ))
+                    }
+                })?;
+                Ok(SignedRequest { payload, signature })
+            }
         }
     }
 }
@@ -92,6 +154,7 @@ impl std::fmt::Debug for Signer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Signer::Key(_) => write!(f, "Signer::Key({})", self.address()),
+            Signer::Device(_) => write!(f, "Signer::Device({})", self.address()),
         }
     }
 }
@@ -125,6 +188,10 @@ pub enum KeySource {
     PrivateKeyEnv,
     /// The public development key (only for the embedded server).
     Dev,
+    /// A hardware signer speaking the device protocol, by its spec
+    /// (`emulated`, `cmd:<command>` or a serial port path; see
+    /// [`crate::device::open`]).
+    Device(String),
 }
 
 /// The key flags of the CLI, as given.
@@ -138,6 +205,8 @@ pub struct KeyOptions {
     pub private_key_file: Option<PathBuf>,
     /// `--dev-key`.
     pub dev_key: bool,
+    /// `--signer device --device SPEC`: the device spec.
+    pub device: Option<String>,
 }
 
 impl KeyOptions {
@@ -148,11 +217,15 @@ impl KeyOptions {
             self.keystore.is_some(),
             self.private_key_file.is_some(),
             self.dev_key,
+            self.device.is_some(),
         ];
         if flags.iter().filter(|f| **f).count() > 1 {
             return Err(CliError::bad_input(
-                "give only one of --keystore, --private-key-file and --dev-key",
+                "give only one of --keystore, --private-key-file, --dev-key and --signer device",
             ));
+        }
+        if let Some(spec) = &self.device {
+            return Ok(Some(KeySource::Device(spec.clone())));
         }
         if let Some(path) = &self.keystore {
             return Ok(Some(KeySource::Keystore {
@@ -214,6 +287,7 @@ pub fn load(source: &KeySource) -> Result<Signer, CliError> {
             key_from_secret(&secret)?
         }
         KeySource::Dev => dev_key(),
+        KeySource::Device(spec) => return open_device(spec),
     };
     Ok(Signer::Key(key))
 }

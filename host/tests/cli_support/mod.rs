@@ -24,6 +24,8 @@ pub const ENV_VARS: &[&str] = &[
     "TOKENSIGN_RETRIES",
     "TOKENSIGN_LISTEN",
     "TOKENSIGN_OPERATORS",
+    "TOKENSIGN_SIGNER",
+    "TOKENSIGN_DEVICE",
 ];
 
 /// What a run of the binary gave.

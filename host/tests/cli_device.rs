@@ -1,0 +1,123 @@
+//! `--signer device` through the binary, with the in-process emulated
+//! device (the core's device state machine holding the spec's test key).
+
+mod cli_support;
+
+use cli_support::*;
+use tokensign::exit::Failure;
+
+#[test]
+fn offline_sign_on_the_emulated_device_gives_the_spec_vector() {
+    let dir = tempfile::tempdir().unwrap();
+    let payload = write_file(dir.path(), "p.json", &spec_payload8(2));
+    let out = run(&[
+        "--json",
+        "sign",
+        "--payload",
+        &payload,
+        "--signer",
+        "device",
+        "--device",
+        "emulated",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let obj = json_of(&out);
+    assert_eq!(obj["signer"], SPEC_ADDRESS);
+    let sig = &obj["request"]["signature"];
+    assert_eq!(
+        sig["r"],
+        "0xdb4741c7f2ce4a2d78e790331075284efaeee0b217e9c9ccf334d3014d98b7bb"
+    );
+    assert_eq!(
+        sig["s"],
+        "0x6ba551adfd0b9d7236298ae267575255e0b54b0d569dc9824d1445d2c546dc9e"
+    );
+    assert_eq!(sig["v"], 1);
+}
+
+#[test]
+fn issue_on_the_embedded_server_through_the_emulated_device() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = run(&[
+        "issue",
+        "--symbol",
+        "DEVX",
+        "--name",
+        "Device Dollar",
+        "--decimals",
+        "2",
+        "--master-authority",
+        SPEC_ADDRESS,
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--signer",
+        "device",
+        "--device",
+        "emulated",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        out.stdout
+            .contains(&format!("signer            {SPEC_ADDRESS}"))
+            || out.stdout.contains(SPEC_ADDRESS),
+        "{out:?}"
+    );
+    assert!(out.stdout.contains("Accepted."), "{out:?}");
+}
+
+#[test]
+fn device_flags_are_checked() {
+    // --signer device without --device.
+    let out = run(&["address", "--signer", "device"]);
+    assert_eq!(out.code, i32::from(Failure::BadInput.code()), "{out:?}");
+    assert!(out.stderr.contains("--device"), "{out:?}");
+    // A device that cannot be opened.
+    let out = run(&[
+        "address",
+        "--signer",
+        "device",
+        "--device",
+        "/nonexistent/tty",
+    ]);
+    assert_eq!(out.code, i32::from(Failure::BadInput.code()), "{out:?}");
+    assert!(out.stderr.contains("/nonexistent/tty"), "{out:?}");
+    // Two key sources at once.
+    let out = run(&[
+        "address",
+        "--dev-key",
+        "--signer",
+        "device",
+        "--device",
+        "emulated",
+    ]);
+    assert_eq!(out.code, i32::from(Failure::BadInput.code()), "{out:?}");
+    // Nothing listens on port 9: the device signed, the request never arrived.
+    let out = run(&[
+        "issue",
+        "--symbol",
+        "DEVX",
+        "--name",
+        "D",
+        "--decimals",
+        "2",
+        "--master-authority",
+        SPEC_ADDRESS,
+        "--url",
+        "http://127.0.0.1:9",
+        "--chain-id",
+        "1212101",
+        "--nonce",
+        "0",
+        "--signer",
+        "device",
+        "--device",
+        "emulated",
+    ]);
+    assert_eq!(out.code, i32::from(Failure::Network.code()), "{out:?}");
+    assert!(out.stdout.contains("transaction hash  0x"), "{out:?}");
+    // The address command reports the device's address.
+    let out = run(&["address", "--signer", "device", "--device", "emulated"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(out.stdout.contains(SPEC_ADDRESS), "{out:?}");
+}
