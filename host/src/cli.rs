@@ -222,6 +222,17 @@ pub struct SignArgs {
     /// Unsigned payload JSON file, or - for stdin (the default).
     #[arg(long, value_name = "FILE|-", default_value = "-")]
     pub payload: PathBuf,
+
+    /// The input is JSON lines: one unsigned payload per line. Prints one
+    /// signed request body per line, in input order, signed on every core;
+    /// if any line is refused, prints each refused line's number and cause
+    /// and nothing else (exit 2).
+    #[arg(long)]
+    pub lines: bool,
+
+    /// Worker threads for --lines (default: one per core).
+    #[arg(long, value_name = "N", requires = "lines")]
+    pub threads: Option<usize>,
 }
 
 /// `tokensign verify`.

@@ -20,6 +20,7 @@ use tokensign_core::{
     TokenIssuePayload, MAX_JSON_INPUT_LEN, MAX_REQUEST_JSON_LEN,
 };
 
+use crate::batch;
 use crate::cli::{
     Cli, Command, IssueArgs, KeygenArgs, MintArgs, Network, NodeArgs, ServerArgs, SignArgs,
     VerifyArgs,
@@ -323,6 +324,71 @@ fn review_text(request: &SignedRequest, signer: &Signer, server: &str) -> String
 }
 
 /// The request body exactly as the core writes it.
+/// Largest JSON-lines input `sign --lines` reads (1 GiB).
+const MAX_LINES_INPUT: u64 = 1 << 30;
+
+fn sign_lines(
+    args: &SignArgs,
+    keys: &KeyOptions,
+    json_mode: bool,
+    io: &mut Io<'_>,
+) -> Result<(), CliError> {
+    if json_mode {
+        return Err(CliError::bad_input(
+            "--lines prints JSON lines already (one request body per line); drop --json",
+        ));
+    }
+    let mut input = Vec::new();
+    let read = if args.payload == Path::new("-") {
+        io.input.take(MAX_LINES_INPUT + 1).read_to_end(&mut input)
+    } else {
+        std::fs::File::open(&args.payload)
+            .and_then(|f| f.take(MAX_LINES_INPUT + 1).read_to_end(&mut input))
+    };
+    read.map_err(|e| {
+        CliError::bad_input(format!(
+            "cannot read {}: {}",
+            show_path(&args.payload),
+            e.kind()
+        ))
+    })?;
+    if input.len() as u64 > MAX_LINES_INPUT {
+        return Err(CliError::bad_input(
+            "the JSON-lines input is larger than 1 GiB",
+        ));
+    }
+    let signer = required_signer(keys, "sign")?;
+    let threads = args.threads.unwrap_or_else(batch::default_threads);
+    match batch::sign_lines(&input, &signer, threads) {
+        Ok(bodies) => {
+            let mut text = String::new();
+            for body in bodies {
+                text.push_str(&String::from_utf8_lossy(&body));
+                text.push('\n');
+            }
+            write_out(io.out, &text)
+        }
+        Err(errors) => {
+            let shown: Vec<String> = errors
+                .iter()
+                .take(20)
+                .map(|e| format!("line {}: {}", e.line, sanitize(&e.message)))
+                .collect();
+            let more = errors.len().saturating_sub(shown.len());
+            let tail = if more > 0 {
+                format!("\n… and {more} more")
+            } else {
+                String::new()
+            };
+            Err(CliError::bad_input(format!(
+                "{} of the input lines were refused; nothing was signed:\n{}{tail}",
+                errors.len(),
+                shown.join("\n")
+            )))
+        }
+    }
+}
+
 fn request_bytes(request: &SignedRequest) -> Result<Vec<u8>, CliError> {
     let mut buf = [0u8; MAX_REQUEST_JSON_LEN];
     let n = core_json::write_request(request, &mut buf)
@@ -481,6 +547,9 @@ fn sign(
     json_mode: bool,
     io: &mut Io<'_>,
 ) -> Result<(), CliError> {
+    if args.lines {
+        return sign_lines(args, keys, json_mode, io);
+    }
     let input = read_json_input(&args.payload, io.input, "the payload")?;
     let payload = core_json::parse_payload(&input)
         .map_err(|e| CliError::bad_input(format!("invalid payload: {e}")))?;

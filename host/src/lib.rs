@@ -4,6 +4,7 @@
 //! commands, all on top of `tokensign-core`, which does every encoding,
 //! hash, signature and JSON step.
 
+pub mod batch;
 pub mod cli;
 pub mod client;
 pub mod commands;

@@ -1,4 +1,4 @@
-//! `--signer device` through the binary, with the in-process emulated
+//! `--signer device` and `sign --lines` through the binary; the device is the in-process emulated
 //! device (the core's device state machine holding the spec's test key).
 
 mod cli_support;
@@ -120,4 +120,36 @@ fn device_flags_are_checked() {
     let out = run(&["address", "--signer", "device", "--device", "emulated"]);
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains(SPEC_ADDRESS), "{out:?}");
+}
+
+#[test]
+fn sign_lines_signs_every_line_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let key_file = write_file(dir.path(), "key", SPEC_KEY);
+    let input: String = (0..40).map(|n| spec_payload7(n) + "\n").collect();
+    let out = run_with(
+        &["sign", "--lines", "--private-key-file", &key_file],
+        &[],
+        Some(input.as_bytes()),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 40);
+    for (n, line) in lines.iter().enumerate() {
+        let request = tokensign_core::json::parse_request(line.as_bytes()).unwrap();
+        assert_eq!(request.payload.nonce(), n as u64);
+        assert_eq!(request.signer().unwrap().to_string(), SPEC_ADDRESS);
+    }
+    // The spec's seven-field vector is line 3 (nonce 2).
+    assert!(lines[2].contains("0xfe70d12f46caee1a1028dad2d203a3fbd0b1ea7b0453c7dd84916c84c77d958a"));
+
+    let bad = format!("{}\n{{\"nonce\":1}}\n", spec_payload7(0));
+    let out = run_with(
+        &["sign", "--lines", "--private-key-file", &key_file],
+        &[],
+        Some(bad.as_bytes()),
+    );
+    assert_eq!(out.code, i32::from(Failure::BadInput.code()), "{out:?}");
+    assert!(out.stderr.contains("line 2"), "{out:?}");
+    assert!(out.stdout.is_empty(), "{out:?}");
 }
