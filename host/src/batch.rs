@@ -27,6 +27,9 @@ pub fn default_threads() -> usize {
     thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
+/// A line's number and its request body or refusal.
+type LineResult = (usize, Result<Vec<u8>, String>);
+
 fn sign_line(text: &[u8], signer: &Signer) -> Result<Vec<u8>, String> {
     if text.len() > MAX_JSON_INPUT_LEN {
         return Err(format!("line longer than {MAX_JSON_INPUT_LEN} bytes"));
@@ -54,7 +57,7 @@ pub fn sign_lines(
         .collect();
     let threads = threads.clamp(1, lines.len().max(1));
     let share = lines.len().div_ceil(threads).max(1);
-    let results: Vec<Vec<(usize, Result<Vec<u8>, String>)>> = thread::scope(|scope| {
+    let results: Vec<Vec<LineResult>> = thread::scope(|scope| {
         let workers: Vec<_> = lines
             .chunks(share)
             .map(|part| {
