@@ -75,7 +75,7 @@ def main():
            "recover/secp256k1_recover", m, 1.2, True)
     target("recover (lean) / libsecp recover", "recover/lean",
            "recover/secp256k1_recover", m, 1.2, True)
-    target("recover (lean split) / libsecp recover", "recover/lean_split",
+    target("recover (lean, one lincomb) / libsecp recover", "recover/lean_lincomb",
            "recover/secp256k1_recover", m, 1.2, True)
     target("recover (libsecp backend, to address) / libsecp recover",
            "recover/secp256k1_backend", "recover/secp256k1_recover", m, 1.2, True)

@@ -17,7 +17,7 @@ use std::time::Duration;
 use criterion::{criterion_group, criterion_main, Criterion};
 use k256::ecdsa::SigningKey;
 use tokensign_bench::{
-    recover_lean_split, recover_secp256k1, signed_hashes, spec_key, spec_payload, spec_secret,
+    recover_lean_lincomb, recover_secp256k1, signed_hashes, spec_key, spec_payload, spec_secret,
     SPEC_KEY_HEX, SPEC_PAYLOAD_JSON,
 };
 use tokensign_core::recover::recover_prehash_lean;
@@ -202,11 +202,11 @@ fn recovery_routes(c: &mut Criterion) {
             recover_prehash_lean(black_box(h), black_box(s))
         })
     });
-    g.bench_function("lean_split", |b| {
+    g.bench_function("lean_lincomb", |b| {
         let mut next = cycle(&inputs);
         b.iter(|| {
             let (h, s) = next();
-            recover_lean_split(black_box(h), black_box(s))
+            recover_lean_lincomb(black_box(h), black_box(s))
         })
     });
     g.bench_function("request_to_signer_lean", |b| {

@@ -18,7 +18,9 @@
 //! All the form checks of [`Signature::to_k256`] apply: `v` ∈ {0, 1}, `r`
 //! and `s` non-zero and below the curve order, and low-S.
 
-use k256::elliptic_curve::ops::{Invert, LinearCombination, Reduce};
+#[cfg(not(feature = "precomputed-tables"))]
+use k256::elliptic_curve::ops::LinearCombination;
+use k256::elliptic_curve::ops::{Invert, Reduce};
 use k256::elliptic_curve::point::DecompressPoint;
 use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::elliptic_curve::subtle::Choice;
@@ -66,7 +68,7 @@ pub fn recover_prehash_lean(hash: &[u8; 32], sig: &Signature) -> Result<Address,
     let u1 = -(r_inv * e);
     let u2 = r_inv * *s;
 
-    let q = ProjectivePoint::lincomb(&ProjectivePoint::GENERATOR, &u1, &big_r, &u2);
+    let q = combine(&u1, &big_r, &u2);
     if bool::from(q.is_identity()) {
         return Err(Error::RecoveryFailed);
     }
@@ -76,6 +78,22 @@ pub fn recover_prehash_lean(hash: &[u8; 32], sig: &Signature) -> Result<Address,
     let mut out = [0u8; 20];
     out.copy_from_slice(hash.get(12..).ok_or(Error::RecoveryFailed)?);
     Ok(Address(out))
+}
+
+/// `u1·G + u2·R`. With k256's precomputed basepoint tables, `u1·G` from
+/// the tables plus a separate `u2·R` is faster (about 0.7 times the time
+/// on the benchmark machine) than one two-point linear combination.
+#[cfg(feature = "precomputed-tables")]
+fn combine(u1: &Scalar, big_r: &ProjectivePoint, u2: &Scalar) -> ProjectivePoint {
+    use k256::elliptic_curve::ops::MulByGenerator;
+    ProjectivePoint::mul_by_generator(u1) + *big_r * u2
+}
+
+/// `u1·G + u2·R`. Without the basepoint tables, one two-point linear
+/// combination shares its doublings between both products.
+#[cfg(not(feature = "precomputed-tables"))]
+fn combine(u1: &Scalar, big_r: &ProjectivePoint, u2: &Scalar) -> ProjectivePoint {
+    ProjectivePoint::lincomb(&ProjectivePoint::GENERATOR, u1, big_r, u2)
 }
 
 #[cfg(test)]
