@@ -72,9 +72,10 @@ if [ "$fit" -lt "$seconds" ]; then
     log "build took ${elapsed}s: ${fit}s per target instead of ${seconds}s to stay within ${budget}s"
     seconds=$fit
 fi
-if [ "$seconds" -lt 5 ]; then
-    log "no time left to fuzz within the budget"
-    exit 1
+if [ "$seconds" -lt 10 ]; then
+    # A slow machine is not a failure: fuzz briefly all the same.
+    log "the build left no time within the budget: 10s per target"
+    seconds=10
 fi
 
 scratch="$target_dir/ci-run"

@@ -14,10 +14,12 @@ pub mod device;
 pub mod reference;
 pub mod roundtrip;
 pub mod seeds;
+pub mod server;
 
 pub use core_targets::{address_parse, payload_json, request_json, rlp_decode};
 pub use device::device_protocol;
 pub use roundtrip::{roundtrip, RoundTripInput};
+pub use server::server_handler;
 
 /// The check of one target: panics when the input is mishandled.
 pub type Check = fn(&[u8]);
@@ -33,4 +35,5 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("address_parse", address_parse),
     ("roundtrip", roundtrip::roundtrip_bytes),
     ("device_protocol", device_protocol),
+    ("server_handler", server_handler),
 ];
