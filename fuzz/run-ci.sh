@@ -63,6 +63,10 @@ else
     mapfile -t targets < <(cargo "${toolchain[@]}" fuzz list)
 fi
 count=${#targets[@]}
+if [ "$count" -eq 0 ]; then
+    log "no fuzz targets found"
+    exit 1
+fi
 
 # Fit the runs into what is left of the budget (10 s of slack per round).
 elapsed=$(( $(date +%s) - start ))
