@@ -303,10 +303,12 @@ impl fmt::Debug for ProcessTransport {
 }
 
 impl ProcessTransport {
-    /// Runs `command` with `sh -c`, its stderr passed through.
+    /// Runs `command` with `sh -c 'exec …'`, its stderr passed through.
+    /// `exec` makes the command itself the child, so dropping the transport
+    /// kills it (QEMU, say) rather than only the shell.
     pub fn spawn(command: &str) -> Result<Self> {
         let mut cmd = Command::new("sh");
-        cmd.arg("-c").arg(command);
+        cmd.arg("-c").arg(format!("exec {command}"));
         Self::spawn_command(cmd).with_context(|| format!("starting device command `{command}`"))
     }
 
@@ -546,6 +548,24 @@ mod tests {
 
     fn status(e: &anyhow::Error) -> u16 {
         e.downcast_ref::<DeviceStatus>().map_or(0, |s| s.sw)
+    }
+
+    #[test]
+    fn dropping_a_process_transport_ends_the_command_itself() {
+        let transport = ProcessTransport::spawn("sleep 300").unwrap();
+        let pid = transport.child.id();
+        let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+        // The shell execs the command: the child becomes `sleep` itself
+        // (bounded wait for the exec).
+        let comm = (0..500)
+            .map(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                std::fs::read_to_string(proc_dir.join("comm")).unwrap_or_default()
+            })
+            .find(|c| c.trim() == "sleep");
+        assert!(comm.is_some(), "the child never became the command");
+        drop(transport);
+        assert!(!proc_dir.exists(), "the command is still running");
     }
 
     #[test]
