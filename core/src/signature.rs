@@ -89,11 +89,13 @@ pub fn sign(payload: &TokenIssuePayload, key: &SigningKey) -> Result<Signature, 
 
 /// Recovers the signer's address from a prehash and a signature, refusing
 /// high-S, `v` outside {0, 1} and out-of-range scalars.
+///
+/// This is [`crate::recover::recover_prehash_lean`]: k256's
+/// `recover_from_prehash` verifies the recovered key again, which cannot
+/// fail for a non-identity key and doubles the cost. The two agree on every
+/// input (unit tests here, and 125,000 signatures in `bench/tests`).
 pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
-    let (sig, recid) = sig.to_k256()?;
-    let key =
-        VerifyingKey::recover_from_prehash(hash, &sig, recid).map_err(|_| Error::RecoveryFailed)?;
-    Ok(address_of(&key))
+    crate::recover::recover_prehash_lean(hash, sig)
 }
 
 /// Recovers the address that signed `payload`.
