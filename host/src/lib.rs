@@ -12,3 +12,4 @@ pub mod device;
 pub mod exit;
 pub mod keys;
 pub mod node;
+pub mod recovery;

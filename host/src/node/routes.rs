@@ -114,8 +114,9 @@ pub(crate) async fn issue(
     })?;
     // Signature recovery here, in parallel across requests; high-S,
     // out-of-range scalars and unrecoverable signatures are refused by the
-    // core.
-    let signer = request.signer().map_err(|e| {
+    // core's checks (the arithmetic is libsecp256k1's with the host feature
+    // `libsecp256k1`, see crate::recovery).
+    let signer = crate::recovery::recover_signer(&request).map_err(|e| {
         tracing::info!(error = %e, "issue refused: signature");
         ApiError::from_core(e)
     })?;
