@@ -83,27 +83,10 @@ pub fn recover_lean_lincomb(hash: &[u8; 32], sig: &Signature) -> Result<Address,
     address_of_uncompressed(q.to_affine().to_encoded_point(false).as_bytes())
 }
 
-/// Prototype of a libsecp256k1 recovery backend (the `secp256k1` crate):
-/// the core's form checks first (`v` ∈ {0, 1}, `r`, `s` in range, low-S),
-/// then libsecp256k1's `recover_ecdsa`, then the address. libsecp256k1
-/// itself accepts high-S in recovery, so the core's checks must come first
-/// for the two backends to agree.
-pub fn recover_secp256k1(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
-    use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
-    // Same refusals, same error variants as the core.
-    sig.to_k256()?;
-    let recid = RecoveryId::try_from(i32::from(sig.v)).map_err(|_| Error::InvalidRecoveryId)?;
-    let mut compact = [0u8; 64];
-    compact[..32].copy_from_slice(&sig.r);
-    compact[32..].copy_from_slice(&sig.s);
-    let rsig = RecoverableSignature::from_compact(&compact, recid)
-        .map_err(|_| Error::SignatureScalarOutOfRange)?;
-    let msg = secp256k1::Message::from_digest(*hash);
-    let key = secp256k1::SECP256K1
-        .recover_ecdsa(&msg, &rsig)
-        .map_err(|_| Error::RecoveryFailed)?;
-    address_of_uncompressed(&key.serialize_uncompressed())
-}
+/// The libsecp256k1 recovery backend: the host's feature `libsecp256k1`
+/// (`tokensign::recovery::recover_hash`), whose prototype was measured here:
+/// the core's form checks first, then libsecp256k1's `recover_ecdsa`.
+pub use tokensign::recovery::recover_hash as recover_secp256k1;
 
 /// `count` distinct (prehash, signature) pairs from `keys` signing keys,
 /// deterministic from `seed`.
