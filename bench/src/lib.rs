@@ -10,12 +10,11 @@
 use k256::ecdsa::SigningKey;
 use k256::elliptic_curve::ops::{Invert, LinearCombination, Reduce};
 use k256::elliptic_curve::point::DecompressPoint;
-use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::elliptic_curve::subtle::Choice;
 use k256::elliptic_curve::{Group, PrimeField};
 use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256};
 use tokensign_core::{
-    keccak256, signing_key_from_bytes, Address, Error, PayloadFields, Signature, TokenIssuePayload,
+    signing_key_from_bytes, Address, Error, PayloadFields, Signature, TokenIssuePayload,
     CHAIN_ID_TESTNET,
 };
 
@@ -52,13 +51,6 @@ pub fn spec_payload(nonce: u64) -> TokenIssuePayload {
     .unwrap_or_else(|e| panic!("spec payload: {e}"))
 }
 
-fn address_of_uncompressed(bytes: &[u8]) -> Result<Address, Error> {
-    let hash = keccak256(bytes.get(1..).ok_or(Error::RecoveryFailed)?);
-    let mut out = [0u8; 20];
-    out.copy_from_slice(hash.get(12..).ok_or(Error::RecoveryFailed)?);
-    Ok(Address(out))
-}
-
 /// The other form of the lean recovery: one two-point `lincomb` for
 /// `u1·G + u2·R` (what the core uses without k256's basepoint tables),
 /// measured here with the tables on against the core's
@@ -80,7 +72,9 @@ pub fn recover_lean_lincomb(hash: &[u8; 32], sig: &Signature) -> Result<Address,
     if bool::from(q.is_identity()) {
         return Err(Error::RecoveryFailed);
     }
-    address_of_uncompressed(q.to_affine().to_encoded_point(false).as_bytes())
+    let key =
+        k256::ecdsa::VerifyingKey::from_affine(q.to_affine()).map_err(|_| Error::RecoveryFailed)?;
+    Ok(tokensign_core::address_of(&key))
 }
 
 /// The libsecp256k1 recovery backend: the host's feature `libsecp256k1`

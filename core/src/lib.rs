@@ -100,8 +100,8 @@ pub use payload::{
     MAX_DECIMALS, MAX_NAME_LEN, MAX_NONCE, MAX_SYMBOL_LEN,
 };
 pub use signature::{
-    address_of, recover, recover_hash, sign, sign_hash, signing_key_from_bytes, verify, Signature,
-    SignedRequest,
+    address_of, address_of_uncompressed, recover, recover_hash, sign, sign_hash,
+    signing_key_from_bytes, verify, Signature, SignedRequest,
 };
 
 /// The k256 crate this core signs with, re-exported so callers name the

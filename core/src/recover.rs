@@ -18,24 +18,23 @@
 //! All the form checks of [`Signature::to_k256`] apply: `v` ∈ {0, 1}, `r`
 //! and `s` non-zero and below the curve order, and low-S.
 
+use k256::ecdsa::VerifyingKey;
 #[cfg(not(feature = "precomputed-tables"))]
 use k256::elliptic_curve::ops::LinearCombination;
 use k256::elliptic_curve::ops::{Invert, Reduce};
 use k256::elliptic_curve::point::DecompressPoint;
-use k256::elliptic_curve::sec1::ToEncodedPoint;
 use k256::elliptic_curve::subtle::Choice;
 use k256::elliptic_curve::{Group, PrimeField};
 use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256};
 
 use crate::address::Address;
-use crate::encode::keccak256;
 use crate::error::Error;
-use crate::signature::Signature;
+use crate::signature::{address_of, Signature};
 
 /// Recovers the signer's address from a 32-byte prehash and a signature.
 ///
-/// Gives the same result as [`crate::recover_hash`] (k256's
-/// `recover_from_prehash` followed by the address derivation) for every
+/// Gives the same result as k256's `recover_from_prehash` followed by the
+/// address derivation for every
 /// input, without verifying the signature a second time against the
 /// recovered key (see the module documentation for why that is sound).
 ///
@@ -73,11 +72,8 @@ pub fn recover_prehash_lean(hash: &[u8; 32], sig: &Signature) -> Result<Address,
         return Err(Error::RecoveryFailed);
     }
 
-    let encoded = q.to_affine().to_encoded_point(false);
-    let hash = keccak256(encoded.as_bytes().get(1..).ok_or(Error::RecoveryFailed)?);
-    let mut out = [0u8; 20];
-    out.copy_from_slice(hash.get(12..).ok_or(Error::RecoveryFailed)?);
-    Ok(Address(out))
+    let key = VerifyingKey::from_affine(q.to_affine()).map_err(|_| Error::RecoveryFailed)?;
+    Ok(address_of(&key))
 }
 
 /// `u1·G + u2·R`. With k256's precomputed basepoint tables, `u1·G` from
@@ -102,6 +98,7 @@ mod tests {
     use crate::payload::{PayloadFields, TokenIssuePayload, CHAIN_ID_TESTNET};
     use crate::signature::{address_of, recover_hash, sign_hash, signing_key_from_bytes};
     use k256::ecdsa::Signature as EcdsaSignature;
+    use k256::elliptic_curve::sec1::ToEncodedPoint;
 
     const KEY: &str = "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
     const ORDER: &str = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";

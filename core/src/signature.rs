@@ -50,7 +50,16 @@ pub fn signing_key_from_bytes(secret: &[u8; 32]) -> Result<SigningKey, Error> {
 /// uncompressed form without the 0x04 prefix.
 pub fn address_of(key: &VerifyingKey) -> Address {
     let point = key.to_encoded_point(false);
-    let hash = keccak256(point.as_bytes().get(1..).unwrap_or(&[]));
+    // An uncompressed SEC1 point is always 65 bytes.
+    address_of_uncompressed(point.as_bytes().try_into().unwrap_or(&[0; 65]))
+}
+
+/// The address of an uncompressed SEC1 public key (`0x04 || x || y`, as
+/// other secp256k1 libraries serialise it): the last 20 bytes of
+/// keccak256(x || y).
+pub fn address_of_uncompressed(point: &[u8; 65]) -> Address {
+    let (_, xy) = point.split_first().unwrap_or((&0, &[]));
+    let hash = keccak256(xy);
     let mut out = [0u8; 20];
     out.copy_from_slice(hash.get(12..).unwrap_or(&[0; 20]));
     Address(out)

@@ -278,6 +278,28 @@ fn issue_signer(keys: &KeyOptions, target: &Target) -> Result<Signer, CliError> 
     Ok(signer)
 }
 
+/// Every payload field, one indented line each, as `issue` and `verify`
+/// print them; `clawback` is the text for `clawback_enabled`.
+fn field_lines(p: &TokenIssuePayload, clawback: &str) -> String {
+    format!(
+        "  chain_id          {}\n  \
+         nonce             {}\n  \
+         symbol            {}\n  \
+         name              {:?}\n  \
+         decimals          {}\n  \
+         master_authority  {}\n  \
+         is_private        {}\n  \
+         clawback_enabled  {clawback}\n",
+        p.chain_id(),
+        p.nonce(),
+        p.symbol(),
+        p.name(),
+        p.decimals(),
+        p.master_authority(),
+        p.is_private(),
+    )
+}
+
 fn review_text(request: &SignedRequest, signer: &Signer, server: &str) -> String {
     let p = &request.payload;
     let form = match p.clawback_enabled() {
@@ -294,28 +316,14 @@ fn review_text(request: &SignedRequest, signer: &Signer, server: &str) -> String
         ""
     };
     format!(
-        "Token issue to sign ({form}):\n  \
-         chain_id          {}\n  \
-         nonce             {}\n  \
-         symbol            {}\n  \
-         name              {:?}\n  \
-         decimals          {}\n  \
-         master_authority  {}\n  \
-         is_private        {}\n  \
-         clawback_enabled  {clawback}\n\
+        "Token issue to sign ({form}):\n{}\
          It creates:\n  \
          token address     {}\n  \
          signer            {}{dev}\n  \
          signing hash      {}\n  \
          transaction hash  {}\n\
          Submitting to {server}\n",
-        p.chain_id(),
-        p.nonce(),
-        p.symbol(),
-        p.name(),
-        p.decimals(),
-        p.master_authority(),
-        p.is_private(),
+        field_lines(p, &clawback),
         p.token_address(),
         signer.address(),
         hex32(&request.signing_hash()),
@@ -606,25 +614,11 @@ fn verify(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cli
              signer            {signer}\n  \
              signing hash      {}\n  \
              transaction hash  {}\n  \
-             token             {}\n  \
-             chain_id          {}\n  \
-             nonce             {}\n  \
-             symbol            {}\n  \
-             name              {:?}\n  \
-             decimals          {}\n  \
-             master_authority  {}\n  \
-             is_private        {}\n  \
-             clawback_enabled  {clawback}\n",
+             token             {}\n{}",
             hex32(&request.signing_hash()),
             hex32(&request.tx_hash()),
             p.token_address(),
-            p.chain_id(),
-            p.nonce(),
-            p.symbol(),
-            p.name(),
-            p.decimals(),
-            p.master_authority(),
-            p.is_private(),
+            field_lines(p, &clawback),
         ),
     )
 }

@@ -37,11 +37,9 @@ pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> 
     let key = secp256k1::SECP256K1
         .recover_ecdsa(&secp256k1::Message::from_digest(*hash), &rsig)
         .map_err(|_| Error::RecoveryFailed)?;
-    let point = key.serialize_uncompressed();
-    let digest = tokensign_core::keccak256(point.get(1..).unwrap_or_default());
-    let mut out = [0u8; 20];
-    out.copy_from_slice(digest.get(12..).unwrap_or(&[0; 20]));
-    Ok(Address(out))
+    Ok(tokensign_core::address_of_uncompressed(
+        &key.serialize_uncompressed(),
+    ))
 }
 
 #[cfg(test)]
