@@ -1,12 +1,12 @@
-//! Signatures: deterministic signing (RFC 6979, low-S), recovery and
-//! verification, all over the payload's signing hash.
+//! Signatures over a 32-byte digest: deterministic signing (RFC 6979,
+//! low-S), recovery and verification, and the public-key helpers. The
+//! schemes (`legacy`, `native`) decide what digest is signed.
 
 use k256::ecdsa::{RecoveryId, Signature as EcdsaSignature, SigningKey, VerifyingKey};
 
 use crate::address::Address;
-use crate::encode::{keccak256, signing_hash, tx_hash};
 use crate::error::Error;
-use crate::payload::TokenIssuePayload;
+use crate::hash::keccak256;
 
 /// A secp256k1 signature as the network carries it: `r`, `s` as 32-byte
 /// big-endian scalars and `v` the y-parity of the nonce point (0 or 1).
@@ -91,11 +91,6 @@ pub fn sign_hash(hash: &[u8; 32], key: &SigningKey) -> Result<Signature, Error> 
     })
 }
 
-/// Signs a payload: [`sign_hash`] over its [`signing_hash`].
-pub fn sign(payload: &TokenIssuePayload, key: &SigningKey) -> Result<Signature, Error> {
-    sign_hash(&signing_hash(payload), key)
-}
-
 /// Recovers the signer's address from a prehash and a signature, refusing
 /// high-S, `v` outside {0, 1} and out-of-range scalars.
 ///
@@ -107,87 +102,54 @@ pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> 
     crate::recover::recover_prehash_lean(hash, sig)
 }
 
-/// Recovers the address that signed `payload`.
-pub fn recover(payload: &TokenIssuePayload, sig: &Signature) -> Result<Address, Error> {
-    recover_hash(&signing_hash(payload), sig)
-}
-
-/// Checks that `sig` over `payload` was made by `expected`.
-pub fn verify(
-    payload: &TokenIssuePayload,
-    sig: &Signature,
-    expected: &Address,
-) -> Result<(), Error> {
-    if recover(payload, sig)? == *expected {
+/// Checks that `sig` over `hash` was made by `expected`.
+pub fn verify_hash(hash: &[u8; 32], sig: &Signature, expected: &Address) -> Result<(), Error> {
+    if recover_hash(hash, sig)? == *expected {
         Ok(())
     } else {
         Err(Error::SignerMismatch)
     }
 }
 
-/// A payload with its signature: the whole `TokenIssueRequest`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct SignedRequest {
-    /// The signed payload.
-    pub payload: TokenIssuePayload,
-    /// The signature over the payload's signing hash.
-    pub signature: Signature,
+/// The 33-byte compressed SEC1 form of a signing key's public key.
+pub fn public_key_of(key: &SigningKey) -> [u8; 33] {
+    let point = key.verifying_key().to_encoded_point(true);
+    point.as_bytes().try_into().unwrap_or([0; 33])
 }
 
-impl SignedRequest {
-    /// Signs `payload` with `key`.
-    pub fn sign(payload: TokenIssuePayload, key: &SigningKey) -> Result<Self, Error> {
-        let signature = sign(&payload, key)?;
-        Ok(SignedRequest { payload, signature })
+/// Whether `key` is a compressed SEC1 public key of a point on secp256k1.
+pub fn is_valid_public_key(key: &[u8; 33]) -> bool {
+    matches!(key.first(), Some(0x02 | 0x03)) && VerifyingKey::from_sec1_bytes(key).is_ok()
+}
+
+/// The address of a compressed public key, if it is a point on the curve.
+pub fn address_of_compressed(key: &[u8; 33]) -> Option<Address> {
+    if !is_valid_public_key(key) {
+        return None;
     }
-    /// The address that signed the request.
-    pub fn signer(&self) -> Result<Address, Error> {
-        recover(&self.payload, &self.signature)
-    }
-    /// The transaction hash the network answers with.
-    pub fn tx_hash(&self) -> [u8; 32] {
-        tx_hash(&self.payload, &self.signature)
-    }
-    /// The payload's signing hash.
-    pub fn signing_hash(&self) -> [u8; 32] {
-        signing_hash(&self.payload)
-    }
+    VerifyingKey::from_sec1_bytes(key).ok().map(|k| address_of(&k))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::{PayloadFields, CHAIN_ID_TESTNET};
 
     const KEY: &str = "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
+    /// The issue spec's eight-field vector: its signing hash and signature.
+    const HASH: &str = "01882eb8bee7e2d0d553a0debc95f5d666d55e481b64ee9c6159b4c50831b9f0";
 
     fn key() -> SigningKey {
         let bytes: [u8; 32] = hex::decode(KEY).unwrap().try_into().unwrap();
         signing_key_from_bytes(&bytes).unwrap()
     }
 
-    fn payload(nonce: u64, clawback: Option<bool>) -> TokenIssuePayload {
-        TokenIssuePayload::new(PayloadFields {
-            chain_id: CHAIN_ID_TESTNET,
-            nonce,
-            symbol: "TEST",
-            name: "TEST Stablecoin",
-            decimals: 18,
-            master_authority: Address::ZERO,
-            is_private: false,
-            clawback_enabled: clawback,
-        })
-        .unwrap()
+    fn hash() -> [u8; 32] {
+        hex::decode(HASH).unwrap().try_into().unwrap()
     }
 
     #[test]
-    fn spec_eight_field_vector() {
-        let p = payload(2, Some(true));
-        assert_eq!(
-            hex::encode(signing_hash(&p)),
-            "01882eb8bee7e2d0d553a0debc95f5d666d55e481b64ee9c6159b4c50831b9f0"
-        );
-        let sig = sign(&p, &key()).unwrap();
+    fn spec_vector() {
+        let sig = sign_hash(&hash(), &key()).unwrap();
         assert_eq!(
             hex::encode(sig.r),
             "db4741c7f2ce4a2d78e790331075284efaeee0b217e9c9ccf334d3014d98b7bb"
@@ -202,67 +164,37 @@ mod tests {
             me,
             Address::parse("0x2045a425D0e131E747f8be2F044413733e412d7d").unwrap()
         );
-        assert_eq!(recover(&p, &sig), Ok(me));
-        assert_eq!(verify(&p, &sig, &me), Ok(()));
-        assert_eq!(verify(&p, &sig, &Address::ZERO), Err(Error::SignerMismatch));
-    }
-
-    #[test]
-    fn spec_seven_field_and_leading_zero_r() {
-        let p = payload(2, None);
-        let sig = sign(&p, &key()).unwrap();
+        assert_eq!(recover_hash(&hash(), &sig), Ok(me));
+        assert_eq!(verify_hash(&hash(), &sig, &me), Ok(()));
         assert_eq!(
-            hex::encode(sig.r),
-            "fe70d12f46caee1a1028dad2d203a3fbd0b1ea7b0453c7dd84916c84c77d958a"
+            verify_hash(&hash(), &sig, &Address::ZERO),
+            Err(Error::SignerMismatch)
         );
-        assert_eq!(sig.v, 0);
-        assert_eq!(
-            hex::encode(tx_hash(&p, &sig)),
-            "071b111c6ce877d2a4e86f69313f32fe646db84d023c679c253071ae0259fc33"
-        );
-        let p = payload(177, Some(true));
-        let sig = sign(&p, &key()).unwrap();
-        assert_eq!(
-            hex::encode(sig.r),
-            "00d2b4c2222421dc3bbd22a3b41e550c11af45fd9ad701e82ce4865372dfe5bd"
-        );
-        assert_eq!(
-            hex::encode(tx_hash(&p, &sig)),
-            "a281221ec4188ef9ac8b3d69211b87917b9aef0aa617135b0be23541468dce3c"
-        );
+        let pk = public_key_of(&key());
+        assert!(is_valid_public_key(&pk));
+        assert_eq!(address_of_compressed(&pk), Some(me));
+        let mut off = pk;
+        off[0] = 0x04;
+        assert!(!is_valid_public_key(&off));
+        assert!(!is_valid_public_key(&[2; 33]) || address_of_compressed(&[2; 33]).is_some());
+        assert_eq!(address_of_compressed(&[0x02; 33]).is_some(), is_valid_public_key(&[0x02; 33]));
     }
 
     #[test]
     fn malformed_signatures_are_refused() {
-        let p = payload(2, Some(true));
-        let sig = sign(&p, &key()).unwrap();
+        let h = hash();
+        let sig = sign_hash(&h, &key()).unwrap();
+        for v in [2u8, 27] {
+            assert_eq!(recover_hash(&h, &Signature { v, ..sig }), Err(Error::InvalidRecoveryId));
+        }
         assert_eq!(
-            recover(&p, &Signature { v: 2, ..sig }),
-            Err(Error::InvalidRecoveryId)
-        );
-        assert_eq!(
-            recover(&p, &Signature { v: 27, ..sig }),
-            Err(Error::InvalidRecoveryId)
-        );
-        assert_eq!(
-            recover(&p, &Signature { r: [0; 32], ..sig }),
+            recover_hash(&h, &Signature { r: [0; 32], ..sig }),
             Err(Error::SignatureScalarOutOfRange)
         );
         assert_eq!(
-            recover(&p, &Signature { s: [0; 32], ..sig }),
+            recover_hash(&h, &Signature { s: [0xff; 32], ..sig }),
             Err(Error::SignatureScalarOutOfRange)
         );
-        assert_eq!(
-            recover(
-                &p,
-                &Signature {
-                    s: [0xff; 32],
-                    ..sig
-                }
-            ),
-            Err(Error::SignatureScalarOutOfRange)
-        );
-        // n - s: the same signature in high-S form.
         let (k, _) = sig.to_k256().unwrap();
         let high = EcdsaSignature::from_scalars(k.r().to_bytes(), (-*k.s()).to_bytes()).unwrap();
         let high = Signature {
@@ -270,15 +202,10 @@ mod tests {
             v: 1 - sig.v,
             ..sig
         };
-        assert_eq!(recover(&p, &high), Err(Error::HighS));
-        // Another payload recovers to another address.
-        assert_ne!(
-            recover(&payload(3, Some(true)), &sig).unwrap(),
-            address_of(key().verifying_key())
-        );
-        assert_eq!(
-            signing_key_from_bytes(&[0; 32]).err(),
-            Some(Error::InvalidSecretKey)
-        );
+        assert_eq!(recover_hash(&h, &high), Err(Error::HighS));
+        let mut other = h;
+        other[0] ^= 1;
+        assert_ne!(recover_hash(&other, &sig).unwrap(), address_of(key().verifying_key()));
+        assert_eq!(signing_key_from_bytes(&[0; 32]).err(), Some(Error::InvalidSecretKey));
     }
 }

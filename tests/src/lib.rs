@@ -9,8 +9,8 @@
 //! - [`regressions`]: where proptest keeps its regression files (in the
 //!   source tree, committed).
 
-pub mod strategies;
-pub mod vectors;
+// pub mod strategies;  (being moved to the new core)
+// pub mod vectors;
 
 use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::{address_of, signing_key_from_bytes, Address};
