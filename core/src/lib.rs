@@ -25,6 +25,7 @@ pub mod error;
 pub mod field;
 pub mod hash;
 pub mod hex;
+pub mod json;
 pub mod legacy;
 pub mod native;
 pub mod recover;
