@@ -18,10 +18,11 @@
 use k256::ecdsa::SigningKey;
 
 use crate::address::Address;
-use crate::error::Error;
-use crate::field::AsRlp;
+use crate::error::{Error, Field, Location};
+use crate::field::{AsRlp, FieldValue};
 use crate::rlp::encode::{self, put_list, put_uint, Encode};
-use crate::rlp::{BufferFull, Sink};
+use crate::rlp::{decode_exact, BufferFull, Sink};
+use crate::tx::memo::Memo;
 use crate::signature::{recover_hash, sign_hash, Signature};
 use crate::tx::{OpType, Transaction};
 
@@ -65,6 +66,34 @@ pub fn encode_signed_value<const B: usize, const M: usize>(
     out: &mut [u8],
 ) -> Result<usize, Error> {
     Ok(encode::to_slice(&signed_value(tx)?, out)?)
+}
+
+/// Reads legacy signed bytes of an operation of type `op`, strictly:
+/// `rlp(P)`, or `rlp([P, M])` when the first item is itself a list. The
+/// inverse of [`encode_signed_value`].
+pub fn decode_signed_value<const B: usize, const M: usize>(
+    op: OpType,
+    bytes: &[u8],
+) -> Result<Transaction<B, M>, Error> {
+    if !supports(op) {
+        return Err(Error::NotInScheme);
+    }
+    let item = decode_exact(bytes)?;
+    let mut list = item.list()?;
+    let first = list.required()?;
+    if !first.is_list {
+        let (chain_id, nonce, operation) = Transaction::<B, M>::decode_payload(op, item)?;
+        return Ok(Transaction { chain_id, nonce, operation, memo: None });
+    }
+    let memo = Memo::decode_rlp(list.required()?, Location::field(Field::Memo))?;
+    list.finish()?;
+    let (chain_id, nonce, operation) = Transaction::<B, M>::decode_payload(op, first)?;
+    Ok(Transaction {
+        chain_id,
+        nonce,
+        operation,
+        memo: Some(memo),
+    })
 }
 
 /// keccak256 of the signed bytes: the digest a legacy signature covers.
