@@ -1,13 +1,18 @@
 //! The BIP-39 English word list, packed at compile time.
 //!
 //! `bip39-english.txt` is the published list as data (2048 lines, SHA-256
-//! `2f5eed53…dbda`, checked by a test). Every word is 3 to 8 lowercase ASCII
-//! letters, so each one packs into 40 bits: 5 bits per letter (`a` = 1 …
-//! `z` = 26, 0 after the last letter), first letter highest. That keeps
-//! alphabetical order as numeric order, so a word is found by binary search,
-//! and the table takes 10 KiB of flash where a `[&str; 2048]` table (as the
-//! `bip39` crate has) takes about 27 KiB on a 32-bit target: pointer and
-//! length per word plus the letters (measured in docs/hd-keys.md).
+//! `2f5eed53…dbda`, checked by a test). Its words are sorted, 3 to 8
+//! lowercase ASCII letters, and neighbours share prefixes, so the list is
+//! front-coded into a bit stream: per word, the length of the prefix shared
+//! with the previous word (3 bits), the number of new letters minus one
+//! (3 bits), then each new letter (5 bits). That is 5.4 KiB of flash,
+//! where 5 bytes per word would be 10 KiB and a `[&str; 2048]` table (as
+//! the `bip39` crate has) about 27 KiB on a 32-bit target; the 5 KiB saved
+//! is measured in docs/hd-keys.md. The first word of every block of
+//! [`BLOCK`] words is stored whole and its bit offset kept, so a look-up
+//! decodes at most 16 block heads and one block.
+
+use zeroize::Zeroize;
 
 /// Words in the list.
 pub const WORD_COUNT: usize = 2048;
@@ -15,96 +20,185 @@ pub const WORD_COUNT: usize = 2048;
 /// The longest word, in letters.
 pub const MAX_WORD_LEN: usize = 8;
 
-/// Bytes per packed word: 8 letters of 5 bits.
-const PACKED_LEN: usize = 5;
+/// Words per block: a look-up decodes at most this many words.
+const BLOCK: usize = 128;
+const BLOCKS: usize = WORD_COUNT / BLOCK;
 
 const TEXT: &[u8] = include_bytes!("bip39-english.txt");
 
-static PACKED: [[u8; PACKED_LEN]; WORD_COUNT] = pack(TEXT);
+const STREAM_BITS: usize = {
+    let mut none: [u8; 0] = [];
+    let mut starts = [0u16; BLOCKS];
+    encode(TEXT, &mut none, &mut starts)
+};
+const STREAM_LEN: usize = STREAM_BITS.div_ceil(8);
 
-/// Packs the newline-terminated list. Runs at compile time only: a list that
-/// is not 2048 sorted words of 3..=8 lowercase letters fails the build.
+const PACKED: ([u8; STREAM_LEN], [u16; BLOCKS]) = {
+    let mut stream = [0u8; STREAM_LEN];
+    let mut starts = [0u16; BLOCKS];
+    encode(TEXT, &mut stream, &mut starts);
+    (stream, starts)
+};
+
+static STREAM: [u8; STREAM_LEN] = PACKED.0;
+static BLOCK_STARTS: [u16; BLOCKS] = PACKED.1;
+
+/// Front-codes the newline-terminated list into `stream` (when it is not
+/// empty) and the blocks' bit offsets into `starts`; returns the bits used.
+/// Runs at compile time only: a list that is not 2048 sorted words of
+/// 3..=8 lowercase letters fails the build.
 #[allow(clippy::indexing_slicing)] // const evaluation: out of bounds is a build error, never a runtime panic
-const fn pack(text: &[u8]) -> [[u8; PACKED_LEN]; WORD_COUNT] {
-    let mut out = [[0u8; PACKED_LEN]; WORD_COUNT];
-    let mut word = 0;
+const fn encode(text: &[u8], stream: &mut [u8], starts: &mut [u16; BLOCKS]) -> usize {
+    let mut bits = 0;
     let mut at = 0;
-    let mut previous: u64 = 0;
+    let mut previous = 0; // start of the previous word in `text`
+    let mut previous_len = 0;
+    let mut word = 0;
     while word < WORD_COUNT {
-        let mut key: u64 = 0;
-        let mut len = 0;
+        let start = at;
         while text[at] != b'\n' {
-            let letter = text[at];
             assert!(
-                letter.is_ascii_lowercase(),
+                text[at].is_ascii_lowercase(),
                 "word list: not a lowercase letter"
             );
-            key |= ((letter - b'a' + 1) as u64) << (35 - 5 * len);
-            len += 1;
             at += 1;
         }
+        let len = at - start;
         at += 1; // the newline
         assert!(len >= 3 && len <= MAX_WORD_LEN, "word list: word length");
-        assert!(word == 0 || key > previous, "word list: not sorted");
-        previous = key;
-        let bytes = key.to_be_bytes();
-        let mut i = 0;
-        while i < PACKED_LEN {
-            out[word][i] = bytes[3 + i];
+        let mut shared = 0;
+        while shared < len
+            && shared < previous_len
+            && text[start + shared] == text[previous + shared]
+        {
+            shared += 1;
+        }
+        assert!(
+            word == 0
+                || shared == previous_len
+                || (shared < len && text[start + shared] > text[previous + shared]),
+            "word list: not sorted"
+        );
+        assert!(
+            shared < len,
+            "word list: a word repeats or prefixes the next"
+        );
+        if word % BLOCK == 0 {
+            assert!(bits <= u16::MAX as usize, "word list: stream too long");
+            starts[word / BLOCK] = bits as u16;
+            shared = 0;
+        }
+        bits = put(stream, bits, shared as u8, 3);
+        bits = put(stream, bits, (len - shared - 1) as u8, 3);
+        let mut i = shared;
+        while i < len {
+            bits = put(stream, bits, text[start + i] - b'a', 5);
             i += 1;
         }
+        previous = start;
+        previous_len = len;
         word += 1;
     }
     assert!(at == text.len(), "word list: more than 2048 words");
-    out
+    bits
 }
 
-/// The packed key of a candidate word, or `None` if it cannot be a list
-/// word (empty, longer than 8, or not all lowercase ASCII letters).
-fn key_of(word: &[u8]) -> Option<u64> {
-    if word.is_empty() || word.len() > MAX_WORD_LEN {
-        return None;
-    }
-    let mut key = 0u64;
-    for (i, &letter) in word.iter().enumerate() {
-        if !letter.is_ascii_lowercase() {
-            return None;
+/// Writes the low `width` bits of `value` at bit `at` (most significant
+/// first) unless `stream` is empty; returns the next bit.
+#[allow(clippy::indexing_slicing)] // const evaluation only, as `encode`
+const fn put(stream: &mut [u8], at: usize, value: u8, width: usize) -> usize {
+    if !stream.is_empty() {
+        let mut k = 0;
+        while k < width {
+            if (value >> (width - 1 - k)) & 1 == 1 {
+                let bit = at + k;
+                stream[bit / 8] |= 0x80 >> (bit % 8);
+            }
+            k += 1;
         }
-        key |= u64::from(letter - b'a' + 1) << (35 - 5 * i);
     }
-    Some(key)
+    at + width
 }
 
-fn key_at(packed: &[u8; PACKED_LEN]) -> u64 {
-    packed
-        .iter()
-        .fold(0u64, |key, &b| (key << 8) | u64::from(b))
+/// Decodes words one after another from a block's start.
+struct Cursor {
+    bit: usize,
+    letters: [u8; MAX_WORD_LEN],
+    len: usize,
+}
+
+impl Cursor {
+    fn at_block(block: usize) -> Self {
+        Cursor {
+            bit: BLOCK_STARTS
+                .get(block)
+                .map_or(STREAM_BITS, |&b| usize::from(b)),
+            letters: [0; MAX_WORD_LEN],
+            len: 0,
+        }
+    }
+
+    /// The next `width` (at most 8) bits.
+    fn take(&mut self, width: usize) -> u8 {
+        let byte = |i: usize| u16::from(STREAM.get(i).copied().unwrap_or(0));
+        let window = (byte(self.bit / 8) << 8) | byte(self.bit / 8 + 1);
+        let value = (window >> (16 - self.bit % 8 - width)) & ((1 << width) - 1);
+        self.bit += width;
+        value as u8
+    }
+
+    /// Decodes the next word over the previous one.
+    fn next_word(&mut self) -> &[u8] {
+        let shared = usize::from(self.take(3));
+        let len = (shared + usize::from(self.take(3)) + 1).min(MAX_WORD_LEN);
+        for i in shared..len {
+            let letter = b'a' + self.take(5);
+            if let Some(slot) = self.letters.get_mut(i) {
+                *slot = letter;
+            }
+        }
+        self.len = len;
+        self.letters.get(..len).unwrap_or(&[])
+    }
+}
+
+impl Drop for Cursor {
+    /// The letters decoded last may be a word of someone's mnemonic.
+    fn drop(&mut self) {
+        self.letters.zeroize();
+    }
 }
 
 /// The index (0..2048) of `word` in the list.
 pub fn index_of(word: &[u8]) -> Option<u16> {
-    let key = key_of(word)?;
-    let index = PACKED.binary_search_by_key(&key, key_at).ok()?;
-    u16::try_from(index).ok()
+    if word.len() > MAX_WORD_LEN || !word.iter().all(u8::is_ascii_lowercase) {
+        return None;
+    }
+    // The last block whose first word is not after `word`.
+    let block = (0..BLOCKS)
+        .take_while(|&b| Cursor::at_block(b).next_word() <= word)
+        .last()?;
+    let mut cursor = Cursor::at_block(block);
+    for offset in 0..BLOCK {
+        let candidate = cursor.next_word();
+        if candidate == word {
+            return u16::try_from(block * BLOCK + offset).ok();
+        }
+        if candidate > word {
+            return None;
+        }
+    }
+    None
 }
 
 /// The word at `index` (taken modulo 2048) as letters and their count.
 pub fn word_at(index: u16) -> ([u8; MAX_WORD_LEN], usize) {
-    let mut letters = [0u8; MAX_WORD_LEN];
-    let mut len = 0;
-    let packed = PACKED
-        .get(usize::from(index) % WORD_COUNT)
-        .map_or(0, key_at);
-    for (i, slot) in letters.iter_mut().enumerate() {
-        // The 5-bit letter code at position i; 0 ends the word.
-        let code = ((packed >> (35 - 5 * i)) & 0x1f) as u8;
-        if code == 0 {
-            break;
-        }
-        *slot = b'a' + code - 1;
-        len += 1;
+    let index = usize::from(index) % WORD_COUNT;
+    let mut cursor = Cursor::at_block(index / BLOCK);
+    for _ in 0..=index % BLOCK {
+        cursor.next_word();
     }
-    (letters, len)
+    (cursor.letters, cursor.len)
 }
 
 #[cfg(test)]
@@ -143,6 +237,15 @@ mod tests {
         assert_eq!(index_of(b"zoo"), Some(2047));
         let (w, n) = word_at(2047);
         assert_eq!(&w[..n], b"zoo");
+        assert_eq!(word_at(2048), word_at(0));
+    }
+
+    #[test]
+    fn the_stream_is_front_coded() {
+        // 2048 headers of 6 bits plus 5 bits per stored letter: well under
+        // the 10 KiB of 5 bytes per word.
+        assert!(STREAM_LEN < 5_500, "{STREAM_LEN}");
+        assert_eq!(BLOCK_STARTS[0], 0);
     }
 
     #[test]
@@ -150,12 +253,14 @@ mod tests {
         for w in [
             &b""[..],
             b"a",
+            b"aa",
             b"abando",
             b"abandons",
             b"Abandon",
             b"ABANDON",
             b"zzzzzzzz",
             b"zoo ",
+            b"zoom",
             b"aaaaaaaaa",
             b"abandonabandon",
             "ａｂａｎｄｏｎ".as_bytes(),
