@@ -7,8 +7,8 @@
 //! with the previous word (3 bits), the number of new letters minus one
 //! (3 bits), then each new letter (5 bits). That is 5.4 KiB of flash,
 //! where 5 bytes per word would be 10 KiB and a `[&str; 2048]` table (as
-//! the `bip39` crate has) about 27 KiB on a 32-bit target; the 5 KiB saved
-//! is measured in docs/hd-keys.md. The first word of every block of
+//! the `bip39` crate has: pointer and length per word plus the letters)
+//! about 27 KiB on a 32-bit target; measured in docs/hd-keys.md. The first word of every block of
 //! [`BLOCK`] words is stored whole and its bit offset kept, so a look-up
 //! decodes at most 16 block heads and one block.
 
