@@ -79,6 +79,7 @@ pub mod address;
 pub mod device;
 pub mod encode;
 pub mod error;
+pub mod hd;
 pub mod json;
 pub mod payload;
 pub mod recover;
