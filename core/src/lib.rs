@@ -24,6 +24,7 @@ pub mod amount;
 pub mod error;
 pub mod field;
 pub mod hash;
+pub mod hd;
 pub mod hex;
 pub mod json;
 pub mod legacy;

@@ -1,4 +1,5 @@
-//! Proves that parsing, signing and writing a request allocates nothing.
+//! Proves that parsing, signing and writing a request, and deriving a key
+//! from a mnemonic, allocate nothing.
 //!
 //! A counting `#[global_allocator]` in its own test binary (so it affects
 //! nothing else), run with `harness = false` (tests/Cargo.toml): `main` is
@@ -15,8 +16,9 @@ use std::cell::Cell;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use tokensign_core::hd::{self, DerivationPath, Mnemonic, MAX_PATH_BYTES};
 use tokensign_core::{
-    decode_rlp, encode_rlp, json, recover, sign, signing_hash, signing_key_from_bytes,
+    address_of, decode_rlp, encode_rlp, json, recover, sign, signing_hash, signing_key_from_bytes,
     token_address, verify, Address, SignedRequest, MAX_PAYLOAD_JSON_LEN, MAX_REQUEST_JSON_LEN,
     MAX_RLP_LEN,
 };
@@ -119,11 +121,53 @@ fn device_path(input: &[u8]) -> (u8, bool) {
     (tx[0] ^ hash[0] ^ token.0[0] ^ out[n / 2], ok)
 }
 
+/// Hierarchical keys: mnemonic to seed, path text and binary, derivation
+/// to a signing key, its address and compressed public key, and the
+/// refusals. Returns a digest and whether every step gave the expected
+/// result (anvil's first account).
+fn hd_path() -> (u8, bool) {
+    let mut ok = true;
+    let Ok(mnemonic) =
+        Mnemonic::parse("test test test test test test test test test test test junk")
+    else {
+        return (0, false);
+    };
+    let Ok(seed) = mnemonic.to_seed("") else {
+        return (0, false);
+    };
+    let Ok(path) = DerivationPath::parse("m/44h/60h/0h/0/0") else {
+        return (0, false);
+    };
+    let mut bytes = [0u8; MAX_PATH_BYTES];
+    let n = path.write_bytes(&mut bytes).unwrap_or(0);
+    ok &= DerivationPath::from_bytes(&bytes[..n]) == Ok(path);
+    let Ok(key) = hd::derive_signing_key(seed.as_bytes(), &path) else {
+        return (0, false);
+    };
+    let address = address_of(key.verifying_key());
+    ok &= address
+        == Address::parse("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266").unwrap_or(Address::ZERO);
+    let public = hd::compressed_public_key(key.verifying_key());
+    let secret = hd::derive_secret(seed.as_bytes(), &path);
+    ok &= secret.as_ref().map(|s| s[0]) == Ok(0xac);
+    // Refusals build their errors without allocating too.
+    ok &= Mnemonic::parse("test test test test test test test test test test test test").is_err();
+    ok &= Mnemonic::parse("junk").is_err();
+    ok &= mnemonic.to_seed("caf\u{e9}").is_err();
+    ok &= DerivationPath::parse("m/44'/60'/0'/0/2147483648").is_err();
+    ok &= DerivationPath::from_bytes(&bytes[..n - 1]).is_err();
+    ok &= Mnemonic::from_entropy(&[7; 16]).map(|m| m.word_count()) == Ok(12);
+    (address.0[0] ^ public[1] ^ seed.as_bytes()[0], ok)
+}
+
 fn main() -> ExitCode {
     // Warm up: first use may initialise lazy statics.
     let (warm, ok) = device_path(PAYLOAD);
-    if !ok {
-        eprintln!("no_alloc: the device path failed during warm-up");
+    let (hd_warm, hd_ok) = hd_path();
+    if !ok || !hd_ok {
+        eprintln!(
+            "no_alloc: the device path ({ok}) or the hd path ({hd_ok}) failed during warm-up"
+        );
         println!("test result: FAILED. 0 passed; 1 failed");
         return ExitCode::FAILURE;
     }
@@ -136,6 +180,16 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let mut failures = 0;
+    let mut hd_failures = 0;
+    for round in 0..3 {
+        let (allocations, (digest, ok)) = count(hd_path);
+        if allocations != 0 || !ok || digest != hd_warm {
+            eprintln!(
+                "no_alloc hd round {round}: {allocations} allocations (want 0), ok {ok}, digest {digest} vs {hd_warm}"
+            );
+            hd_failures += 1;
+        }
+    }
     for round in 0..3 {
         let (allocations, (digest, ok)) = count(|| device_path(std::hint::black_box(PAYLOAD)));
         if allocations != 0 || !ok || digest != warm {
@@ -145,13 +199,24 @@ fn main() -> ExitCode {
             failures += 1;
         }
     }
-    if failures == 0 {
-        println!("test no_alloc::parse_sign_write_allocates_nothing ... ok");
-        println!("test result: ok. 1 passed; 0 failed; 0 ignored");
+    let verdict = |failed: usize| if failed == 0 { "ok" } else { "FAILED" };
+    println!(
+        "test no_alloc::parse_sign_write_allocates_nothing ... {}",
+        verdict(failures)
+    );
+    println!(
+        "test no_alloc::hd_derivation_allocates_nothing ... {}",
+        verdict(hd_failures)
+    );
+    let failed = usize::from(failures != 0) + usize::from(hd_failures != 0);
+    let result = if failed == 0 { "ok" } else { "FAILED" };
+    println!(
+        "test result: {result}. {} passed; {failed} failed; 0 ignored",
+        2 - failed
+    );
+    if failed == 0 {
         ExitCode::SUCCESS
     } else {
-        println!("test no_alloc::parse_sign_write_allocates_nothing ... FAILED");
-        println!("test result: FAILED. 0 passed; 1 failed; 0 ignored");
         ExitCode::FAILURE
     }
 }
