@@ -21,6 +21,7 @@ extern crate std;
 
 pub mod address;
 pub mod amount;
+pub mod device;
 pub mod error;
 pub mod field;
 pub mod hash;

@@ -56,6 +56,10 @@ pub struct MemberSignature {
 }
 
 /// How a v2 transaction is authorized.
+///
+/// The multisig variant holds up to 20 signatures inline (about 2 KiB):
+/// there is no heap to box them on, and the size is fixed and known.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Authorization {
     /// `single_secp256k1`: one signature by the sending account.

@@ -33,7 +33,7 @@ use crate::native::Descriptor;
 use crate::scheme::Scheme;
 use crate::tx::{Transaction, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET};
 
-pub use page::{Page, Pages, DEFAULT_PAGE_WIDTH, MAX_PAGE_WIDTH};
+pub use page::{Page, Pages, SliceWriter, DEFAULT_PAGE_WIDTH, MAX_PAGE_WIDTH};
 
 /// The label of the operation line.
 pub const LABEL_OPERATION: &str = "Operation";

@@ -148,17 +148,24 @@ impl<const B: usize, const M: usize> Iterator for Pages<'_, '_, B, M> {
 }
 
 /// A `fmt::Write` into a byte slice that fails instead of truncating.
-pub(crate) struct SliceWriter<'b> {
+#[derive(Debug)]
+pub struct SliceWriter<'b> {
     out: &'b mut [u8],
     len: usize,
 }
 
 impl<'b> SliceWriter<'b> {
-    pub(crate) fn new(out: &'b mut [u8]) -> Self {
+    /// A writer over `out`.
+    pub fn new(out: &'b mut [u8]) -> Self {
         SliceWriter { out, len: 0 }
     }
-    pub(crate) fn len(&self) -> usize {
+    /// Bytes written.
+    pub fn len(&self) -> usize {
         self.len
+    }
+    /// Whether nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
     }
 }
 
