@@ -38,7 +38,7 @@
 //! `INS` 0x10..=0x1F are left to the firmware (the core answers them with
 //! [`SW_INS_NOT_SUPPORTED`]).
 //!
-//! Signing: the payload JSON (as [`crate::json::parse_payload`] takes it)
+//! Signing: the payload JSON (as [`crate::json::parse_unsigned`] takes it for a TokenIssue)
 //! arrives in chunks into the device's fixed buffer of `N` bytes. The first
 //! chunk has `P1_FIRST`, later ones `P1_NEXT`; the last one has `P2_LAST`.
 //! On the last chunk the device parses the payload, shows the

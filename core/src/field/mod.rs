@@ -5,7 +5,7 @@
 //! in JSON and read back strictly, and shown on a review screen, plus the
 //! largest size of each form as constants. A record (an operation's fields,
 //! a memo, a batch entry) is declared once, as its ordered field list, with
-//! [`record!`](crate::record); everything else derives from that list.
+//! `record!`; everything else derives from that list.
 //!
 //! - [`json_read`], [`json_write`]: the JSON primitives;
 //! - [`show`]: the review's value kinds;

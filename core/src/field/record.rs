@@ -1,4 +1,4 @@
-//! Records: an ordered list of fields, declared once with [`record!`].
+//! Records: an ordered list of fields, declared once with `record!`.
 //!
 //! A record is an RLP list of its fields in order and a JSON object of its
 //! fields by name. Declaring the field list once gives the struct, its
@@ -27,7 +27,7 @@ use crate::error::{Error, Field, JsonError, Location, Problem};
 use crate::rlp::encode::Encode;
 use crate::rlp::{BufferFull, ListReader, RlpError, Sink};
 
-/// An ordered list of fields; implemented by [`record!`](crate::record).
+/// An ordered list of fields; implemented by `record!`.
 pub trait Record: FieldValue + Default {
     /// Largest RLP of the fields one after another (no list header).
     const MAX_FIELDS_RLP_LEN: usize;
