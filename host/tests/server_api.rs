@@ -66,25 +66,45 @@ fn issue_seven_and_eight_field_forms_and_read_back() {
         );
         assert_eq!(tx.status, 200, "{}", tx.body);
         let tx = tx.json();
-        assert_schema("TransactionRecord", &tx);
+        assert_schema("Transaction", &tx);
         let p = &req.payload;
         assert_eq!(tx["hash"], v["hash"]);
-        assert_eq!(tx["token"], v["token"]);
-        assert_eq!(tx["signer"], addr(&op).to_string());
+        assert_eq!(tx["transaction_type"], "TokenCreate");
+        assert_eq!(tx["from"], addr(&op).to_string());
         assert_eq!(tx["chain_id"], p.chain_id());
         assert_eq!(tx["nonce"], p.nonce());
-        assert_eq!(tx["symbol"], p.symbol());
-        assert_eq!(tx["name"], p.name());
-        assert_eq!(tx["decimals"], p.decimals());
-        assert_eq!(tx["master_authority"], p.master_authority().to_string());
-        assert_eq!(tx["is_private"], p.is_private());
+        let data = &tx["data"];
+        assert_eq!(data["token"], v["token"]);
+        assert_eq!(data["symbol"], p.symbol());
+        assert_eq!(data["name"], p.name());
+        assert_eq!(data["decimals"], p.decimals());
+        assert_eq!(data["master_authority"], p.master_authority().to_string());
+        assert_eq!(data["is_private"], p.is_private());
         match p.clawback_enabled() {
-            Some(c) => assert_eq!(tx["clawback_enabled"], c),
-            None => assert!(tx.get("clawback_enabled").is_none()),
+            Some(c) => assert_eq!(data["clawback_enabled"], c),
+            None => assert!(data.get("clawback_enabled").is_none()),
         }
         assert_eq!(tx["signature"]["r"], hex0x(&req.signature.r));
         assert_eq!(tx["signature"]["s"], hex0x(&req.signature.s));
         assert_eq!(tx["signature"]["v"], req.signature.v);
+        // The same shape the client reads.
+        let typed: tokensign::api::Transaction = serde_json::from_value(tx.clone()).unwrap();
+        assert_eq!(typed.from, addr(&op).to_string());
+
+        let receipt = get(
+            a,
+            &format!(
+                "/v1/transactions/receipt/by_hash?hash={}",
+                v["hash"].as_str().unwrap()
+            ),
+        );
+        assert_eq!(receipt.status, 200, "{}", receipt.body);
+        let receipt = receipt.json();
+        assert_schema("TransactionReceipt", &receipt);
+        assert_eq!(receipt["success"], true);
+        assert_eq!(receipt["transaction_hash"], v["hash"]);
+        assert_eq!(receipt["token_address"], v["token"]);
+        assert_eq!(receipt["fee_used"], "0");
 
         let meta = get(
             a,
@@ -95,19 +115,36 @@ fn issue_seven_and_eight_field_forms_and_read_back() {
         );
         assert_eq!(meta.status, 200, "{}", meta.body);
         let meta = meta.json();
-        assert_schema("TokenMetadata", &meta);
-        assert_eq!(meta["token"], v["token"]);
-        assert_eq!(meta["symbol"], p.symbol());
-        assert_eq!(meta["name"], p.name());
-        assert_eq!(meta["decimals"], p.decimals());
-        assert_eq!(meta["issuer"], addr(&op).to_string());
-        assert_eq!(meta["tx_hash"], v["hash"]);
+        assert_schema("MintInfo", &meta);
+        let info: tokensign::api::MintInfo = serde_json::from_value(meta.clone()).unwrap();
+        assert_eq!(info.symbol, p.symbol());
+        assert_eq!(info.meta.name, p.name());
+        assert_eq!(info.decimals, p.decimals());
+        assert_eq!(info.master_authority, p.master_authority().to_string());
+        assert_eq!(info.supply, "0");
+        assert!(!info.is_paused);
+        // A seven-field issue did not sign clawback; the network reads true.
+        assert_eq!(info.clawback_enabled, p.clawback_enabled().unwrap_or(true));
     }
+
+    // The write mode: this node takes legacy (v1) writes only.
+    let status = get(a, "/api/status");
+    assert_eq!(status.status, 200, "{}", status.body);
+    assert_schema("NodeStatus", &status.json());
+    assert_eq!(status.json()["native_write_mode"], "v1_only");
 
     // Unknown hash and token: 404 with their codes.
     get(
         a,
         &format!("/v1/transactions/by_hash?hash=0x{}", "ab".repeat(32)),
+    )
+    .assert_error(404, codes::TRANSACTION_NOT_FOUND);
+    get(
+        a,
+        &format!(
+            "/v1/transactions/receipt/by_hash?hash=0x{}",
+            "ab".repeat(32)
+        ),
     )
     .assert_error(404, codes::TRANSACTION_NOT_FOUND);
     get(
@@ -121,29 +158,30 @@ fn issue_seven_and_eight_field_forms_and_read_back() {
 #[test]
 fn known_answer_vector_is_accepted_with_the_networks_hash() {
     // The spec's seven-field vector: key 0x0183..a3, nonce 2, symbol TEST.
-    let secret: [u8; 32] =
-        hex::decode("01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3")
-            .unwrap()
-            .try_into()
-            .unwrap();
-    let k = tokensign_core::signing_key_from_bytes(&secret).unwrap();
+    let k = tokensign_fixtures::spec_key();
     let dir = tempfile::tempdir().unwrap();
     let node = start(dir.path(), vec![addr(&k)]);
-    let body = r#"{"chain_id":1212101,"nonce":0,"symbol":"WARM","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false}"#;
     // Bring the signer's nonce to 2 first.
     for (nonce, sym) in [(0u64, "WARMA"), (1, "WARMB")] {
-        let _ = body;
         let p = payload_with(CHAIN_ID_TESTNET, nonce, sym, Address::ZERO, None);
         assert_eq!(issue(node.addr, &sign(&k, p)).status, 200);
     }
-    let vector = r#"{"chain_id":1212101,"nonce":2,"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false,"signature":{"r":"0xfe70d12f46caee1a1028dad2d203a3fbd0b1ea7b0453c7dd84916c84c77d958a","s":"0x5d93e5428c6554638fef64fb3f51bf9bce920a6b149ac67b54f22775504126f2","v":0}}"#;
-    let resp = post_json(node.addr, "/v1/tokens/issue", vector);
+    // The published signature, typed in as the spec prints it.
+    let answer = tokensign_fixtures::SPEC_ANSWERS[1];
+    let vector = format!(
+        r#"{},"signature":{{"r":"{}","s":"{}","v":{}}}}}"#,
+        tokensign_fixtures::SPEC_PAYLOAD7_JSON.trim_end_matches('}'),
+        answer.r,
+        answer.s,
+        answer.v
+    );
+    let resp = post_json(node.addr, "/v1/tokens/issue", &vector);
     assert_eq!(resp.status, 200, "{}", resp.body);
     assert_eq!(
         resp.json(),
         json!({
-            "hash": "0x071b111c6ce877d2a4e86f69313f32fe646db84d023c679c253071ae0259fc33",
-            "token": Address::parse("0x32b832b49fc164cae5e6e80d4abc995c7d494519").unwrap().to_string(),
+            "hash": answer.tx_hash.unwrap(),
+            "token": Address::parse(tokensign_fixtures::SPEC_TOKEN).unwrap().to_string(),
         })
     );
 }
@@ -674,8 +712,10 @@ fn openapi_document_extends_the_spec() {
         ("/v1/chains/chain_id", "get"),
         ("/v1/accounts/nonce", "get"),
         ("/v1/transactions/by_hash", "get"),
+        ("/v1/transactions/receipt/by_hash", "get"),
         ("/v1/tokens/token_metadata", "get"),
         ("/api/tokens/mint", "post"),
+        ("/api/status", "get"),
         ("/openapi.json", "get"),
     ] {
         assert!(
@@ -858,4 +898,29 @@ fn config_defaults_and_a_busy_port_is_a_clear_error() {
     let node = start(dir.path(), vec![]);
     assert!(node.url.starts_with("http://127.0.0.1:"));
     assert_eq!(get(node.addr, "/v1/chains/chain_id").status, 200);
+}
+
+/// The core reports an unknown field without its name; the node names it.
+#[test]
+fn an_unknown_field_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let op = operator();
+    let node = start(dir.path(), vec![addr(&op)]);
+    let mut body: Value =
+        serde_json::from_str(&body_of(&sign(&op, payload(0, "NAMED", None)))).unwrap();
+    body["colour"] = json!("red");
+    let resp = post_json(node.addr, "/v1/tokens/issue", &body.to_string());
+    resp.assert_error(400, codes::UNKNOWN_FIELD);
+    let message = resp.json()["message"].as_str().unwrap().to_owned();
+    assert!(message.starts_with("unknown field `colour`"), "{message}");
+    body.as_object_mut().unwrap().remove("colour");
+    body["signature"]["w"] = json!(1);
+    let resp = post_json(node.addr, "/v1/tokens/issue", &body.to_string());
+    resp.assert_error(400, codes::UNKNOWN_FIELD);
+    assert!(
+        resp.body.contains("unknown field `signature.w`"),
+        "{}",
+        resp.body
+    );
+    node.shutdown().unwrap();
 }
