@@ -385,7 +385,7 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
             env: key_env.clone(),
             stdin: None,
             code: 2,
-            needles: &["invalid payload", "unknown field"],
+            needles: &["invalid payload", "unknown field `extra`"],
         },
         Case {
             name: "payload too large",

@@ -32,7 +32,8 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>, CliError> {
     let mut root = super::cli_command();
     root.build();
     let mut pages = vec![("tokensign.1".to_owned(), render(root.clone())?)];
-    for sub in root.get_subcommands() {
+    // `help` is clap's own, with nothing to say that `tokensign.1` lacks.
+    for sub in root.get_subcommands().filter(|s| s.get_name() != "help") {
         let name = format!("tokensign-{}", sub.get_name());
         let page = sub
             .clone()
