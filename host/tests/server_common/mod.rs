@@ -299,3 +299,15 @@ pub fn try_request(addr: SocketAddr, path: &str, body: &str) -> Option<Resp> {
     }
     Some(parse_response(&buf))
 }
+
+pub fn mint(a: std::net::SocketAddr, body: &str) -> Resp {
+    post_json(a, "/api/tokens/mint", body)
+}
+
+pub fn assert_mint_error(r: &Resp, status: u16, code: &str, message: &str) {
+    assert_eq!(r.status, status, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["error_code"], code, "{}", r.body);
+    assert_eq!(v["message"], message, "{}", r.body);
+    assert_schema("MintError", &v);
+}
