@@ -164,6 +164,13 @@ fn classify(e: ureq::Error) -> TransportError {
         E::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => {
             TransportError::NotSent(format!("{text} (while connecting)"))
         }
+        // The per-request global timeout is what is left of the budget.
+        E::Timeout(ureq::Timeout::Global) => {
+            TransportError::MaybeSent("no answer before the total wait ran out (--max-wait)".into())
+        }
+        E::Timeout(_) => TransportError::MaybeSent(format!(
+            "{text}: no answer within the per-request timeout (--timeout)"
+        )),
         E::Io(io)
             if matches!(
                 io.kind(),
