@@ -13,42 +13,21 @@ use k256::elliptic_curve::point::DecompressPoint;
 use k256::elliptic_curve::subtle::Choice;
 use k256::elliptic_curve::{Group, PrimeField};
 use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256};
-use tokensign_core::{
-    signing_key_from_bytes, Address, Error, PayloadFields, Signature, TokenIssuePayload,
-    CHAIN_ID_TESTNET,
-};
+use tokensign_core::{Address, Error, Signature, TokenIssuePayload};
 
-/// The spec's known-answer private key.
-pub const SPEC_KEY_HEX: &str = "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
+pub use tokensign_fixtures::{spec_key, SPEC_KEY_HEX, SPEC_SECRET};
 
 /// The spec's eight-field payload (nonce 2), as the JSON a caller sends.
-pub const SPEC_PAYLOAD_JSON: &[u8] = br#"{"chain_id":1212101,"nonce":2,"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false,"clawback_enabled":true}"#;
+pub const SPEC_PAYLOAD_JSON: &[u8] = tokensign_fixtures::SPEC_PAYLOAD8_JSON.as_bytes();
 
 /// The spec's private key as bytes.
 pub fn spec_secret() -> [u8; 32] {
-    let mut out = [0u8; 32];
-    hex::decode_to_slice(SPEC_KEY_HEX, &mut out).unwrap_or_default();
-    out
-}
-
-/// The spec's signing key.
-pub fn spec_key() -> SigningKey {
-    signing_key_from_bytes(&spec_secret()).unwrap_or_else(|e| panic!("spec key: {e}"))
+    SPEC_SECRET
 }
 
 /// The spec's eight-field payload with another nonce.
 pub fn spec_payload(nonce: u64) -> TokenIssuePayload {
-    TokenIssuePayload::new(PayloadFields {
-        chain_id: CHAIN_ID_TESTNET,
-        nonce,
-        symbol: "TEST",
-        name: "TEST Stablecoin",
-        decimals: 18,
-        master_authority: Address::ZERO,
-        is_private: false,
-        clawback_enabled: Some(true),
-    })
-    .unwrap_or_else(|e| panic!("spec payload: {e}"))
+    tokensign_fixtures::spec_payload(nonce, Some(true))
 }
 
 /// The other form of the lean recovery: one two-point `lincomb` for

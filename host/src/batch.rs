@@ -11,7 +11,9 @@ use std::thread;
 
 use tokensign_core::{json as core_json, MAX_JSON_INPUT_LEN, MAX_REQUEST_JSON_LEN};
 
-use crate::keys::Signer;
+use crate::input::describe_core_error;
+use crate::input::Document;
+use crate::signer::{sign_issue, Signer};
 
 /// One refused input line: its 1-based number and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,12 +32,17 @@ pub fn default_threads() -> usize {
 /// A line's number and its request body or refusal.
 type LineResult = (usize, Result<Vec<u8>, String>);
 
-fn sign_line(text: &[u8], signer: &Signer) -> Result<Vec<u8>, String> {
+fn sign_line(text: &[u8], signer: &dyn Signer) -> Result<Vec<u8>, String> {
     if text.len() > MAX_JSON_INPUT_LEN {
         return Err(format!("line longer than {MAX_JSON_INPUT_LEN} bytes"));
     }
-    let payload = core_json::parse_payload(text).map_err(|e| format!("invalid payload: {e}"))?;
-    let request = signer.sign(payload).map_err(|e| e.to_string())?;
+    let payload = core_json::parse_payload(text).map_err(|e| {
+        format!(
+            "invalid payload: {}",
+            describe_core_error(e, text, Document::Payload)
+        )
+    })?;
+    let request = sign_issue(signer, payload).map_err(|e| e.to_string())?;
     let mut buf = [0u8; MAX_REQUEST_JSON_LEN];
     let n = core_json::write_request(&request, &mut buf).map_err(|e| e.to_string())?;
     Ok(buf.get(..n).unwrap_or_default().to_vec())
@@ -46,7 +53,7 @@ fn sign_line(text: &[u8], signer: &Signer) -> Result<Vec<u8>, String> {
 /// order, or every refused line (then nothing is output).
 pub fn sign_lines(
     input: &[u8],
-    signer: &Signer,
+    signer: &dyn Signer,
     threads: usize,
 ) -> Result<Vec<Vec<u8>>, Vec<LineError>> {
     let lines: Vec<(usize, &[u8])> = input
@@ -94,18 +101,16 @@ pub fn sign_lines(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::keys::dev_key;
+    use crate::signer::KeySigner;
 
     fn payload(nonce: u64) -> String {
-        format!(
-            r#"{{"chain_id":1212101,"nonce":{nonce},"symbol":"S{nonce}","name":"Token {nonce}","decimals":6,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false}}"#
-        )
+        tokensign_fixtures::spec_payload7_json(nonce).replace("TEST", &format!("S{nonce}"))
     }
 
     #[test]
     fn order_is_kept_and_threads_do_not_change_the_output() {
         let input: String = (0..101).map(|n| payload(n) + "\n").collect::<String>() + "\n  \n";
-        let signer = Signer::Key(dev_key());
+        let signer = KeySigner::dev();
         let one = sign_lines(input.as_bytes(), &signer, 1).unwrap();
         let many = sign_lines(input.as_bytes(), &signer, 4).unwrap();
         assert_eq!(one.len(), 101);
@@ -125,9 +130,14 @@ mod tests {
             payload(1),
             payload(2).replace("S2", "S-2")
         );
-        let errors = sign_lines(input.as_bytes(), &Signer::Key(dev_key()), 2).unwrap_err();
+        let input = format!("{input}{}\n", payload(3).replace("{", "{\"colour\":1,"));
+        let errors = sign_lines(input.as_bytes(), &KeySigner::dev(), 2).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
-        assert_eq!(lines, vec![2, 4]);
+        assert_eq!(lines, vec![2, 4, 5]);
         assert!(errors[1].message.contains("alphanumeric"), "{errors:?}");
+        assert!(
+            errors[2].message.contains("unknown field `colour`"),
+            "{errors:?}"
+        );
     }
 }

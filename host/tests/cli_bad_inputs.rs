@@ -5,7 +5,7 @@ mod cli_support;
 
 use cli_support::*;
 
-const MASTER: &str = "0x2045a425D0e131E747f8be2F044413733e412d7d";
+const MASTER: &str = SPEC_ADDRESS;
 const PASSWORD: &str = "hunter2-very-secret-pw";
 
 struct Case {
@@ -22,7 +22,7 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let key_file = write_file(d, "key", &format!("  0x{SPEC_KEY}\n"));
-    let dev_key_file = write_file(d, "devkey", tokensign::keys::DEV_PRIVATE_KEY_HEX);
+    let dev_key_file = write_file(d, "devkey", tokensign::signer::DEV_PRIVATE_KEY_HEX);
     let bad_key_file = write_file(d, "badkey", &format!("{}zz", &SPEC_KEY[..62]));
     let short_key_file = write_file(d, "shortkey", &SPEC_KEY[..40]);
     let zero_key_file = write_file(d, "zerokey", &"0".repeat(64));
@@ -385,7 +385,7 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
             env: key_env.clone(),
             stdin: None,
             code: 2,
-            needles: &["invalid payload", "unknown field"],
+            needles: &["invalid payload", "unknown field `extra`"],
         },
         Case {
             name: "payload too large",

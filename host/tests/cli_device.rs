@@ -4,7 +4,7 @@
 mod cli_support;
 
 use cli_support::*;
-use tokensign::exit::Failure;
+use tokensign::cmd::Failure;
 
 #[test]
 fn offline_sign_on_the_emulated_device_gives_the_spec_vector() {

@@ -10,9 +10,9 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use cli_support::*;
-use tokensign::exit::Failure;
+use tokensign::cmd::Failure;
 
-const MASTER: &str = "0x2045a425D0e131E747f8be2F044413733e412d7d";
+const MASTER: &str = SPEC_ADDRESS;
 
 #[test]
 fn issue_on_the_embedded_server_then_duplicate_is_rejected() {
@@ -354,12 +354,13 @@ fn sign_then_verify_round_trip() {
     assert!(verified
         .stdout
         .contains(&format!("signer            {SPEC_ADDRESS}")));
-    assert!(verified.stdout.contains(
-        "transaction hash  0x071b111c6ce877d2a4e86f69313f32fe646db84d023c679c253071ae0259fc33"
-    ));
-    assert!(verified.stdout.contains(
-        "signing hash      0x42b8740f273fdb3dc9051dba6d98b2e8ef744fe4e053d6f5ed17a89ec2cb417c"
-    ));
+    let seven = tokensign_fixtures::SPEC_ANSWERS[1];
+    assert!(verified
+        .stdout
+        .contains(&format!("transaction hash  {}", seven.tx_hash.unwrap())));
+    assert!(verified
+        .stdout
+        .contains(&format!("signing hash      {}", seven.signing_hash)));
 
     // From stdin, as JSON.
     let verified = run_with(&["--json", "verify"], &[], Some(body.as_bytes()));
@@ -368,7 +369,7 @@ fn sign_then_verify_round_trip() {
     assert_eq!(obj["signer"], SPEC_ADDRESS);
     assert_eq!(
         obj["token"].as_str().unwrap().to_lowercase(),
-        "0x32b832b49fc164cae5e6e80d4abc995c7d494519"
+        tokensign_fixtures::SPEC_TOKEN
     );
 
     // A bad signature: non-zero, and says why.
@@ -389,46 +390,13 @@ fn sign_then_verify_round_trip() {
 /// Offline `sign --json` against every spec vector.
 #[test]
 fn offline_sign_matches_the_spec_vectors() {
-    struct Vector {
-        payload: String,
-        signing_hash: &'static str,
-        r: &'static str,
-        s: &'static str,
-        v: u64,
-        tx_hash: Option<&'static str>,
-    }
-    let vectors = [
-        Vector {
-            payload: spec_payload8(2),
-            signing_hash: "0x01882eb8bee7e2d0d553a0debc95f5d666d55e481b64ee9c6159b4c50831b9f0",
-            r: "0xdb4741c7f2ce4a2d78e790331075284efaeee0b217e9c9ccf334d3014d98b7bb",
-            s: "0x6ba551adfd0b9d7236298ae267575255e0b54b0d569dc9824d1445d2c546dc9e",
-            v: 1,
-            tx_hash: None,
-        },
-        Vector {
-            payload: spec_payload7(2),
-            signing_hash: "0x42b8740f273fdb3dc9051dba6d98b2e8ef744fe4e053d6f5ed17a89ec2cb417c",
-            r: "0xfe70d12f46caee1a1028dad2d203a3fbd0b1ea7b0453c7dd84916c84c77d958a",
-            s: "0x5d93e5428c6554638fef64fb3f51bf9bce920a6b149ac67b54f22775504126f2",
-            v: 0,
-            tx_hash: Some("0x071b111c6ce877d2a4e86f69313f32fe646db84d023c679c253071ae0259fc33"),
-        },
-        Vector {
-            payload: spec_payload8(177),
-            signing_hash: "0x6f5a59f0e4303b5f6731eb933f889d29d250f16b251a4e95099835c46c4bc89c",
-            r: "0x00d2b4c2222421dc3bbd22a3b41e550c11af45fd9ad701e82ce4865372dfe5bd",
-            s: "0x364c769195363fc50484600bd468d9e4db36020a51f8d5387f5abb513fb80ff4",
-            v: 0,
-            tx_hash: Some("0xa281221ec4188ef9ac8b3d69211b87917b9aef0aa617135b0be23541468dce3c"),
-        },
-    ];
+    let vectors = tokensign_fixtures::SPEC_ANSWERS;
     for (i, vector) in vectors.iter().enumerate() {
         // The key from the environment, the payload from stdin.
         let out = run_with(
             &["--json", "sign"],
             &[("TOKENSIGN_PRIVATE_KEY", &format!("0x{SPEC_KEY}"))],
-            Some(vector.payload.as_bytes()),
+            Some(vector.payload_json().as_bytes()),
         );
         assert_eq!(out.code, 0, "vector {i}: {out:?}");
         assert!(!out.all().contains(SPEC_KEY), "vector {i}: key leaked");
@@ -443,7 +411,7 @@ fn offline_sign_matches_the_spec_vectors() {
         assert_eq!(obj["signer"], SPEC_ADDRESS, "vector {i}");
         assert_eq!(
             obj["token"].as_str().unwrap().to_lowercase(),
-            "0x32b832b49fc164cae5e6e80d4abc995c7d494519",
+            tokensign_fixtures::SPEC_TOKEN,
             "vector {i}"
         );
         // The request is embedded byte for byte: spec field order.
@@ -472,14 +440,14 @@ fn in_process_main_with() {
     fn call(args: &[&str], stdin: &[u8]) -> (u8, String, String) {
         let (mut out, mut err) = (Vec::new(), Vec::new());
         let mut input = stdin;
-        let mut io = tokensign::commands::Io {
+        let mut io = tokensign::cmd::Io {
             out: &mut out,
             err: &mut err,
             input: &mut input,
         };
         let mut argv = vec!["tokensign"];
         argv.extend_from_slice(args);
-        let code = tokensign::commands::main_with(argv, &mut io);
+        let code = tokensign::cmd::main_with(argv, &mut io);
         let code = if code == std::process::ExitCode::SUCCESS {
             0
         } else {
@@ -500,13 +468,13 @@ fn in_process_main_with() {
     let (code, out, _) = call(&["--dev-key", "--json", "address"], b"");
     assert_eq!(code, 0);
     let obj: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert_eq!(obj["address"], tokensign::keys::dev_address().to_string());
+    assert_eq!(obj["address"], tokensign::signer::dev_address().to_string());
     assert_eq!(obj["dev_key"], true);
 
     let (code, out, _) = call(&["--dev-key", "sign"], spec_payload8(2).as_bytes());
     assert_eq!(code, 0);
     let request = tokensign_core::parse_request(out.trim().as_bytes()).unwrap();
-    assert_eq!(request.signer().unwrap(), tokensign::keys::dev_address());
+    assert_eq!(request.signer().unwrap(), tokensign::signer::dev_address());
 
     let (code, _, err) = call(&["sign"], spec_payload8(2).as_bytes());
     assert_eq!(code, 2, "{err}");

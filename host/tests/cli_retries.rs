@@ -12,8 +12,9 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use cli_support::*;
-use tokensign::client::{Client, ClientConfig, RetryPolicy};
-use tokensign::exit::Failure;
+use tokensign::api::MintRequest;
+use tokensign::client::{Client, ClientConfig, ClientError, RetryPolicy};
+use tokensign::cmd::Failure;
 use tokensign_core::{parse_request, Address};
 
 /// What the fake server does with one POST /v1/tokens/issue.
@@ -212,6 +213,7 @@ fn fake(script: Vec<Issue>, by_hash: u16) -> Fake {
 fn quick(timeout: Duration) -> ClientConfig {
     ClientConfig {
         timeout,
+        max_wait: Duration::from_secs(60),
         retry: RetryPolicy {
             attempts: 4,
             initial_backoff: Duration::from_millis(10),
@@ -222,9 +224,8 @@ fn quick(timeout: Duration) -> ClientConfig {
 
 /// A signed spec request: its body, hash and token.
 fn signed() -> (Vec<u8>, [u8; 32], Address) {
-    let secret = tokensign::keys::parse_hex_key(SPEC_KEY).unwrap();
-    let key = tokensign_core::signing_key_from_bytes(&secret).unwrap();
-    let payload = tokensign_core::parse_payload(spec_payload7(7).as_bytes()).unwrap();
+    let key = tokensign_fixtures::spec_key();
+    let payload = tokensign_fixtures::spec_payload(7, None);
     let request = tokensign_core::SignedRequest::sign(payload, &key).unwrap();
     let mut buf = [0u8; tokensign_core::MAX_REQUEST_JSON_LEN];
     let n = tokensign_core::write_request(&request, &mut buf).unwrap();
@@ -300,9 +301,11 @@ fn persistent_5xx_and_not_found_is_unknown_outcome() {
     let (body, hash, token) = signed();
     let client = Client::new(&server.url, quick(Duration::from_secs(10))).unwrap();
     let err = client.submit_issue(&body, &hash, &token).unwrap_err();
-    assert_eq!(err.kind, Failure::UnknownOutcome);
-    assert!(err.message.contains("OUTCOME UNKNOWN"), "{}", err.message);
-    assert!(err.message.contains("UNAVAILABLE"), "{}", err.message);
+    let ClientError::UnknownOutcome(message) = &err else {
+        panic!("not an unknown outcome: {err:?}");
+    };
+    assert!(message.contains("OUTCOME UNKNOWN"), "{message}");
+    assert!(message.contains("UNAVAILABLE"), "{message}");
     // Bounded: exactly the policy's attempts, then one look-up.
     assert_eq!(server.bodies.lock().unwrap().len(), 4);
     assert_eq!(*server.lookups.lock().unwrap(), 1);
@@ -323,8 +326,8 @@ fn a_plain_rejection_is_not_retried() {
     let (body, hash, token) = signed();
     let client = Client::new(&server.url, quick(Duration::from_secs(10))).unwrap();
     let err = client.submit_issue(&body, &hash, &token).unwrap_err();
-    assert_eq!(err.kind, Failure::Rejected);
-    assert_eq!(err.error_code.as_deref(), Some("SYMBOL_ALREADY_EXISTS"));
+    assert!(matches!(err, ClientError::Refused { .. }), "{err:?}");
+    assert_eq!(err.error_code(), Some("SYMBOL_ALREADY_EXISTS"));
     assert_eq!(server.bodies.lock().unwrap().len(), 1);
     // Nothing ambiguous happened, so no look-up.
     assert_eq!(*server.lookups.lock().unwrap(), 0);
@@ -343,8 +346,10 @@ fn nothing_listening_is_a_network_failure() {
     )
     .unwrap();
     let err = client.submit_issue(&body, &hash, &token).unwrap_err();
-    assert_eq!(err.kind, Failure::Network);
-    assert!(err.message.contains("did not arrive"), "{}", err.message);
+    let ClientError::NotDelivered(message) = &err else {
+        panic!("not a delivery failure: {err:?}");
+    };
+    assert!(message.contains("did not arrive"), "{message}");
 }
 
 /// Through the binary: retried, then mismatch and unknown-outcome exit codes.
@@ -430,12 +435,12 @@ fn binary_exit_codes_for_retry_outcomes() {
 fn a_lost_mint_answer_is_not_resent() {
     let server = fake(vec![Issue::Close], 404);
     let client = Client::new(&server.url, quick(Duration::from_secs(10))).unwrap();
-    let body = serde_json::json!({
-        "asset_id": "UKGILT2030",
-        "amount": 100,
-        "recipient_wallet_address": "0xA1B2C3D4E5F6A7B8C9D0",
-    });
+    let body = MintRequest {
+        asset_id: "UKGILT2030".into(),
+        amount: 100.into(),
+        recipient_wallet_address: "0xA1B2C3D4E5F6A7B8C9D0".into(),
+    };
     let err = client.mint(&body).unwrap_err();
-    assert_eq!(err.kind, Failure::UnknownOutcome);
+    assert!(matches!(err, ClientError::UnknownOutcome(_)), "{err:?}");
     assert_eq!(server.bodies.lock().unwrap().len(), 1);
 }

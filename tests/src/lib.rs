@@ -12,11 +12,15 @@
 // pub mod strategies;  (being moved to the new core)
 // pub mod vectors;
 
+use std::sync::LazyLock;
+
 use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::{address_of, signing_key_from_bytes, Address};
 
-/// The spec's test key (its address is 0x2045a425D0e131E747f8be2F044413733e412d7d).
-pub const SPEC_KEY: &str = "0x01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
+/// The spec's test key as `0x` + 64 hex digits, the form the vector files
+/// use. Its home is [`tokensign_fixtures::SPEC_KEY_HEX`].
+pub static SPEC_KEY: LazyLock<String> =
+    LazyLock::new(|| format!("0x{}", tokensign_fixtures::SPEC_KEY_HEX));
 
 /// Decodes `0x`-prefixed hex; panics (in a test) on malformed input.
 pub fn unhex(text: &str) -> Vec<u8> {

@@ -71,10 +71,7 @@ fn count<R>(f: impl FnOnce() -> R) -> (usize, R) {
 
 const PAYLOAD: &[u8] = br#"{"chain_id":1212101,"nonce":2,"symbol":"TEST","name":"TEST Stablecoin \u00e9 \ud83d\ude00 \"q\"","decimals":18,"master_authority":"0x2045a425D0e131E747f8be2F044413733e412d7d","is_private":false,"clawback_enabled":true}"#;
 
-const SECRET: [u8; 32] = [
-    0x01, 0x83, 0x3a, 0x12, 0x6e, 0xc4, 0x5d, 0x01, 0x91, 0x51, 0x97, 0x48, 0x14, 0x6b, 0x9e, 0x35,
-    0x64, 0x7a, 0xab, 0x7f, 0xed, 0x28, 0xde, 0x1c, 0x8e, 0x17, 0x82, 0x49, 0x70, 0xf9, 0x64, 0xa3,
-];
+use tokensign_fixtures::{SPEC_ADDRESS, SPEC_SECRET as SECRET};
 
 /// The whole device path: key, parse, sign, write, read back, recover,
 /// hash, plus the RLP codec and the refusal paths. Returns a digest of
@@ -98,7 +95,7 @@ fn device_path(input: &[u8]) -> (u8, bool) {
     let parsed = json::parse_request(&out[..n]);
     ok &= parsed.as_ref() == Ok(&request);
     let signer = request.signer();
-    ok &= signer == Address::parse("0x2045a425D0e131E747f8be2F044413733e412d7d");
+    ok &= signer == Address::parse(SPEC_ADDRESS);
     let tx = request.tx_hash();
     let hash = signing_hash(&request.payload);
     let mut rlp = [0u8; MAX_RLP_LEN];

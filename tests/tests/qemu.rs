@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
-use tokensign::device::{DeviceClient, ProcessTransport, PAYLOAD_BUFFER, TEST_KEY};
+use tokensign::device::{DeviceClient, DeviceError, ProcessTransport, PAYLOAD_BUFFER};
 use tokensign_core::device::{
     INS_SIGN_ISSUE, P1_FIRST, P1_NEXT, P2_LAST, P2_MORE, SW_INVALID_DATA, SW_TOO_LARGE,
     SW_WRONG_STATE,
@@ -117,9 +117,8 @@ fn review_of(p: &TokenIssuePayload) -> Vec<String> {
         .collect()
 }
 
-fn sw_of(e: &anyhow::Error) -> u16 {
-    e.downcast_ref::<tokensign::device::DeviceStatus>()
-        .map_or(0, |s| s.sw)
+fn sw_of(e: &DeviceError) -> u16 {
+    e.status().map_or(0, |s| s.sw)
 }
 
 fn u32_at(data: &[u8], at: usize) -> u32 {
@@ -165,7 +164,8 @@ fn firmware_signs_through_qemu() {
     let firmware = build_firmware();
     let begun = Instant::now();
     let mut client = start(&firmware);
-    let key = signing_key_from_bytes(&TEST_KEY).unwrap();
+    // The firmware holds the spec key.
+    let key = signing_key_from_bytes(&tokensign_fixtures::SPEC_SECRET).unwrap();
     let expected_address = address_of(key.verifying_key());
 
     let version = client.version().expect("version");

@@ -19,8 +19,7 @@ use tokensign_tests::{hex0x, key_address, key_from_hex, unhex, unhex_n, SPEC_KEY
 
 // ------------------------------------------------------------ the spec's values
 
-const SPEC_ADDRESS: &str = "0x2045a425D0e131E747f8be2F044413733e412d7d";
-const SPEC_TOKEN: &str = "0x32b832b49fc164cae5e6e80d4abc995c7d494519";
+use tokensign_fixtures::{SPEC_ADDRESS, SPEC_TOKEN};
 
 struct SpecSig {
     name: &'static str,
@@ -150,7 +149,7 @@ fn spec_file() -> VectorFile {
                 "spec-seven-field" => "The same payload in the spec document's seven-field form (no clawback_enabled). All values published by the spec; cross-checked with alloy-rlp's derive and om-primitives-types' TxHashable.",
                 _ => "Eight fields, nonce 177: r starts with a zero byte, so the transaction hash drops it (r is an RLP integer). tx_hash_rs_32_bytes is the WRONG hash one public SDK computes by keeping r as a 32-byte string; recorded so the test proves the core does not produce it.",
             };
-            make(s.name, note, &[SPEC_SRC, form], &p, Some(SPEC_KEY), Some(&sig))
+            make(s.name, note, &[SPEC_SRC, form], &p, Some(SPEC_KEY.as_str()), Some(&sig))
         })
         .collect();
     VectorFile {
@@ -351,7 +350,7 @@ fn boundary_cases() -> Vec<Case> {
 }
 
 fn boundaries_file() -> VectorFile {
-    let key = key_from_hex(SPEC_KEY);
+    let key = key_from_hex(&SPEC_KEY);
     let vectors = boundary_cases()
         .into_iter()
         .map(|c| {
@@ -372,7 +371,7 @@ fn boundaries_file() -> VectorFile {
                     "signature: tokensign-core (RFC 6979), recovered by alloy-primitives",
                 ],
                 &p,
-                Some(SPEC_KEY),
+                Some(SPEC_KEY.as_str()),
                 Some(&sig),
             )
         })
@@ -423,7 +422,7 @@ fn spec_values_are_in_the_files() {
     let file = vectors::load_named("spec.json");
     for s in &SPEC {
         let v = file.get(s.name);
-        assert_eq!(v.private_key.as_deref(), Some(SPEC_KEY));
+        assert_eq!(v.private_key.as_deref(), Some(SPEC_KEY.as_str()));
         assert_eq!(v.payload.nonce, s.nonce);
         assert_eq!(v.payload.clawback_enabled, s.clawback);
         assert_eq!(v.signing_hash, s.signing_hash);
@@ -439,7 +438,7 @@ fn spec_values_are_in_the_files() {
         assert_eq!(v.token_address, SPEC_TOKEN);
     }
     assert_eq!(
-        key_address(&key_from_hex(SPEC_KEY)),
+        key_address(&key_from_hex(&SPEC_KEY)),
         Address::parse(SPEC_ADDRESS).unwrap()
     );
     assert_eq!(

@@ -13,16 +13,10 @@ use tokensign_core::{
     MAX_REQUEST_JSON_LEN,
 };
 
-const KEY: [u8; 32] = [
-    0x01, 0x83, 0x3a, 0x12, 0x6e, 0xc4, 0x5d, 0x01, 0x91, 0x51, 0x97, 0x48, 0x14, 0x6b, 0x9e, 0x35,
-    0x64, 0x7a, 0xab, 0x7f, 0xed, 0x28, 0xde, 0x1c, 0x8e, 0x17, 0x82, 0x49, 0x70, 0xf9, 0x64, 0xa3,
-];
+use tokensign_fixtures::SPEC_SECRET as KEY;
 
 fn payload_json(nonce: u64) -> Vec<u8> {
-    format!(
-        r#"{{"chain_id":1212101,"nonce":{nonce},"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false,"clawback_enabled":true}}"#
-    )
-    .into_bytes()
+    tokensign_fixtures::spec_payload8_json(nonce).into_bytes()
 }
 
 fn benches(c: &mut Criterion) {

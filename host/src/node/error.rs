@@ -8,17 +8,9 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
 use tokensign_core::{Error as CoreError, JsonError};
 
-/// The `RESTErrorData` body of the spec: `{"error_code", "message"}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RestErrorData {
-    /// Structured error code for programmatic handling.
-    pub error_code: &'static str,
-    /// Human-readable message naming the precise cause.
-    pub message: String,
-}
+use crate::api::{MintErrorBody, RestErrorData};
 
 /// A refusal of the `/v1/...` API: an HTTP status and a `RESTErrorData`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,7 +128,7 @@ impl ApiError {
     /// The `RESTErrorData` body.
     pub fn body(&self) -> RestErrorData {
         RestErrorData {
-            error_code: self.code,
+            error_code: self.code.to_owned(),
             message: self.message.clone(),
         }
     }
@@ -216,15 +208,6 @@ pub struct MintError {
     pub detail: String,
 }
 
-/// The body of a mint error.
-#[derive(Clone, Debug, Serialize)]
-struct MintErrorBody {
-    status: &'static str,
-    error_code: &'static str,
-    message: &'static str,
-    detail: String,
-}
-
 impl MintError {
     /// 400 `INVALID_INPUT`.
     pub fn invalid_input(detail: impl Into<String>) -> Self {
@@ -272,9 +255,9 @@ impl MintError {
 impl IntoResponse for MintError {
     fn into_response(self) -> Response {
         let body = MintErrorBody {
-            status: "error",
-            error_code: self.code,
-            message: self.message(),
+            status: "error".into(),
+            error_code: self.code.into(),
+            message: self.message().into(),
             detail: self.detail,
         };
         (self.status, Json(body)).into_response()

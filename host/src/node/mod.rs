@@ -21,6 +21,8 @@
 )]
 
 mod error;
+mod failure;
+mod records;
 mod routes;
 mod store;
 
@@ -32,7 +34,6 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use anyhow::Context as _;
 use axum::http::{HeaderValue, Request};
 use axum::routing::{get, post};
 use axum::Router;
@@ -42,11 +43,11 @@ use tower_http::request_id::{
 };
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use error::{codes, core_error_code, mint_codes, ApiError, MintError, RestErrorData};
-pub use routes::{MAX_RECIPIENT_LEN, OPENAPI_JSON};
-pub use store::{
-    MintRecord, SignatureRecord, TokenMetadata, TransactionRecord, DB_FILE, MAX_BATCH,
-};
+pub use error::{codes, core_error_code, mint_codes, ApiError, MintError};
+pub use failure::{NodeError, StoreError};
+pub use records::{MintRecord, SignatureRecord, TokenRecord, TransactionRecord};
+pub use routes::{MAX_RECIPIENT_LEN, OPENAPI_JSON, STATUS};
+pub use store::{DB_FILE, MAX_BATCH};
 
 /// The default listen address, the spec's "Local API server".
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:18555";
@@ -108,12 +109,12 @@ impl AppState {
     /// Opens (or creates) the database in `config.data_dir` and starts the
     /// writer. Fails with a clear message if another process holds the
     /// data directory.
-    pub async fn open(config: NodeConfig) -> anyhow::Result<AppState> {
+    pub async fn open(config: NodeConfig) -> Result<AppState, NodeError> {
         let dir = config.data_dir.clone();
         let durable = config.durable;
         let (store, closed) = tokio::task::spawn_blocking(move || store::open(&dir, durable))
             .await
-            .context("database open task failed")??;
+            .map_err(|_| NodeError::Aborted("the database open task failed"))??;
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
         }
@@ -193,8 +194,10 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/chains/chain_id", get(routes::chain_id))
         .route("/v1/accounts/nonce", get(routes::nonce))
         .route("/v1/transactions/by_hash", get(routes::by_hash))
+        .route("/v1/transactions/receipt/by_hash", get(routes::receipt))
         .route("/v1/tokens/token_metadata", get(routes::token_metadata))
         .route("/api/tokens/mint", post(routes::mint))
+        .route("/api/status", get(routes::status))
         .route("/openapi.json", get(routes::openapi))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
@@ -210,14 +213,14 @@ async fn run(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<()> {
+) -> Result<(), NodeError> {
     let addr = listener.local_addr().ok();
     tracing::info!(addr = ?addr, "node listening");
     let app = router(state.clone());
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
-        .context("server failed");
+        .map_err(NodeError::Serve);
     state.close().await;
     tracing::info!("node stopped");
     result
@@ -248,8 +251,18 @@ async fn shutdown_signal() {
 }
 
 /// Opens the state and serves on `listener` until ctrl-c or SIGTERM.
-pub async fn serve(config: NodeConfig, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+pub async fn serve(config: NodeConfig, listener: tokio::net::TcpListener) -> Result<(), NodeError> {
     let state = AppState::open(config).await?;
+    serve_state(state, listener).await
+}
+
+/// Serves an opened state on `listener` until ctrl-c or SIGTERM. Opening
+/// first lets a caller refuse a busy data directory before it announces
+/// the address.
+pub async fn serve_state(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+) -> Result<(), NodeError> {
     run(state, listener, shutdown_signal()).await
 }
 
@@ -261,23 +274,23 @@ pub struct RunningNode {
     /// The bound address (the real port when 0 was asked for).
     pub addr: SocketAddr,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<anyhow::Result<()>>>,
+    thread: Option<std::thread::JoinHandle<Result<(), NodeError>>>,
 }
 
 impl RunningNode {
     /// Stops the server: open requests finish, the database is closed.
-    pub fn shutdown(mut self) -> anyhow::Result<()> {
+    pub fn shutdown(mut self) -> Result<(), NodeError> {
         self.stop_and_join()
     }
 
-    fn stop_and_join(&mut self) -> anyhow::Result<()> {
+    fn stop_and_join(&mut self) -> Result<(), NodeError> {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
         match self.thread.take() {
             Some(thread) => thread
                 .join()
-                .map_err(|_| anyhow::anyhow!("node thread panicked"))?,
+                .map_err(|_| NodeError::Aborted("the node thread panicked"))?,
             None => Ok(()),
         }
     }
@@ -294,21 +307,23 @@ impl Drop for RunningNode {
 /// Starts a server on `listen` (port 0 picks a free port) on a new thread
 /// with its own tokio runtime. Returns once the socket is bound and the
 /// database open, so connections are accepted.
-pub fn spawn_background(config: NodeConfig, listen: SocketAddr) -> anyhow::Result<RunningNode> {
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<anyhow::Result<SocketAddr>>();
+pub fn spawn_background(config: NodeConfig, listen: SocketAddr) -> Result<RunningNode, NodeError> {
+    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<SocketAddr, NodeError>>();
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let thread = std::thread::Builder::new()
         .name("tokensign-node".into())
-        .spawn(move || -> anyhow::Result<()> {
+        .spawn(move || -> Result<(), NodeError> {
             let runtime = match tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .thread_name("tokensign-node-rt")
                 .build()
             {
                 Ok(rt) => rt,
-                Err(e) => {
-                    let _ =
-                        ready_tx.send(Err(anyhow::Error::new(e).context("cannot start runtime")));
+                Err(source) => {
+                    let _ = ready_tx.send(Err(NodeError::Start {
+                        what: "the node's runtime",
+                        source,
+                    }));
                     return Ok(());
                 }
             };
@@ -321,11 +336,13 @@ pub fn spawn_background(config: NodeConfig, listen: SocketAddr) -> anyhow::Resul
                     }
                 };
                 let bound = async {
-                    let listener = tokio::net::TcpListener::bind(listen)
-                        .await
-                        .with_context(|| format!("cannot listen on {listen}"))?;
-                    let addr = listener.local_addr()?;
-                    anyhow::Ok((listener, addr))
+                    let bind = |source| NodeError::Bind {
+                        addr: listen,
+                        source,
+                    };
+                    let listener = tokio::net::TcpListener::bind(listen).await.map_err(bind)?;
+                    let addr = listener.local_addr().map_err(bind)?;
+                    Ok::<_, NodeError>((listener, addr))
                 }
                 .await;
                 let listener = match bound {
@@ -345,7 +362,10 @@ pub fn spawn_background(config: NodeConfig, listen: SocketAddr) -> anyhow::Resul
                 .await
             })
         })
-        .context("cannot start the node thread")?;
+        .map_err(|source| NodeError::Start {
+            what: "the node thread",
+            source,
+        })?;
     match ready_rx.recv() {
         Ok(Ok(addr)) => Ok(RunningNode {
             url: format!("http://{addr}"),
@@ -359,7 +379,9 @@ pub fn spawn_background(config: NodeConfig, listen: SocketAddr) -> anyhow::Resul
         }
         Err(_) => match thread.join() {
             Ok(Err(e)) => Err(e),
-            _ => Err(anyhow::anyhow!("node thread exited before it was ready")),
+            _ => Err(NodeError::Aborted(
+                "the node thread exited before it was ready",
+            )),
         },
     }
 }

@@ -9,23 +9,22 @@ use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 use tokensign_core::{json, token_address, Address};
 
 use super::error::{codes, ApiError, MintError};
+use super::failure::StoreError;
 use super::store::{hex0x, IssueJob, MintJob};
 use super::AppState;
+use crate::api::{
+    ActivationSource, ChainIdAnswer, DomainSeparatedSupport, HashTokenAnswer, MintInfo,
+    MintSuccess, NativeWriteMode, NodeStatus, NonceAnswer, Transaction, TransactionReceipt,
+};
+use crate::input::{describe_core_error, Document};
 
 /// The extended OpenAPI document served at `/openapi.json`.
 pub const OPENAPI_JSON: &str = include_str!("../../openapi/tokensign-node.openapi.json");
-
-/// The 200 body of `POST /v1/tokens/issue`.
-#[derive(Serialize)]
-pub(crate) struct HashWithToken {
-    hash: String,
-    token: String,
-}
 
 /// Why a body could not be read.
 enum BodyError {
@@ -106,11 +105,14 @@ pub(crate) async fn issue(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<HashWithToken>, ApiError> {
+) -> Result<Json<HashTokenAnswer>, ApiError> {
     let bytes = read_body(&state, &headers, body).await?;
     let request = json::parse_request(&bytes).map_err(|e| {
         tracing::info!(error = %e, "issue refused: body");
-        ApiError::from_core(e)
+        // The core's message, with an unknown field named.
+        let mut refusal = ApiError::from_core(e);
+        refusal.message = describe_core_error(e, &bytes, Document::Request);
+        refusal
     })?;
     // Signature recovery here, in parallel across requests; high-S,
     // out-of-range scalars and unrecoverable signatures are refused by the
@@ -151,7 +153,7 @@ pub(crate) async fn issue(
         Ok(()) => {
             let hash = hex0x(&hash);
             tracing::info!(%hash, %token, %signer, "token issued");
-            Ok(Json(HashWithToken {
+            Ok(Json(HashTokenAnswer {
                 hash,
                 token: token.to_string(),
             }))
@@ -164,8 +166,29 @@ pub(crate) async fn issue(
 }
 
 /// `GET /v1/chains/chain_id`
-pub(crate) async fn chain_id(State(state): State<AppState>) -> Json<Value> {
-    Json(serde_json::json!({ "chain_id": state.inner.config.chain_id }))
+pub(crate) async fn chain_id(State(state): State<AppState>) -> Json<ChainIdAnswer> {
+    Json(ChainIdAnswer {
+        chain_id: state.inner.config.chain_id,
+    })
+}
+
+/// The write mode this node answers on `GET /api/status`: it accepts only
+/// legacy (v1) writes, so `v1_only`, never activated, no validators.
+pub const STATUS: NodeStatus = NodeStatus {
+    native_write_mode: NativeWriteMode::V1Only,
+    read_only: false,
+    activation_source: ActivationSource::NotActivated,
+    dual_activated_at_secs: None,
+    native_domain_separated_transactions: DomainSeparatedSupport {
+        support_count: 0,
+        required_count: 0,
+        full_support: false,
+    },
+};
+
+/// `GET /api/status`
+pub(crate) async fn status() -> Json<NodeStatus> {
+    Json(STATUS)
 }
 
 type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
@@ -192,7 +215,7 @@ fn address_param(params: &Params, name: &str) -> Result<Address, ApiError> {
     })
 }
 
-fn storage_error(e: anyhow::Error) -> ApiError {
+fn storage_error(e: StoreError) -> ApiError {
     tracing::error!(error = %e, "storage read failed");
     ApiError::internal()
 }
@@ -201,45 +224,65 @@ fn json_text(text: String) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
+/// The 32-byte hash in the query parameter `hash`.
+fn hash_param(params: &Params) -> Result<[u8; 32], ApiError> {
+    let text = param(params, "hash")?;
+    crate::text::parse_hex32(text).ok_or_else(|| {
+        ApiError::bad_request(
+            codes::INVALID_HASH,
+            "query parameter `hash` must be 0x followed by 64 hex digits",
+        )
+    })
+}
+
+fn no_transaction(hash: &[u8; 32]) -> ApiError {
+    ApiError::not_found(
+        codes::TRANSACTION_NOT_FOUND,
+        format!("no transaction with hash {}", hex0x(hash)),
+    )
+}
+
 /// `GET /v1/accounts/nonce?address=0x..`
 pub(crate) async fn nonce(
     State(state): State<AppState>,
     params: Params,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<NonceAnswer>, ApiError> {
     let address = address_param(&params, "address")?;
     let nonce = state.inner.store.nonce(&address).map_err(storage_error)?;
-    Ok(Json(serde_json::json!({ "nonce": nonce })))
+    Ok(Json(NonceAnswer { nonce }))
 }
 
 /// `GET /v1/transactions/by_hash?hash=0x..`
 pub(crate) async fn by_hash(
     State(state): State<AppState>,
     params: Params,
-) -> Result<Response, ApiError> {
-    let text = param(&params, "hash")?;
-    let invalid = || {
-        ApiError::bad_request(
-            codes::INVALID_HASH,
-            "query parameter `hash` must be 0x followed by 64 hex digits",
-        )
-    };
-    let digits = text
-        .strip_prefix("0x")
-        .or_else(|| text.strip_prefix("0X"))
-        .ok_or_else(invalid)?;
-    let mut hash = [0u8; 32];
-    hex::decode_to_slice(digits, &mut hash).map_err(|_| invalid())?;
+) -> Result<Json<Transaction>, ApiError> {
+    let hash = hash_param(&params)?;
     match state
         .inner
         .store
         .transaction(&hash)
         .map_err(storage_error)?
     {
-        Some(record) => Ok(json_text(record)),
-        None => Err(ApiError::not_found(
-            codes::TRANSACTION_NOT_FOUND,
-            format!("no transaction with hash {}", hex0x(&hash)),
-        )),
+        Some(record) => Ok(Json(record.to_wire())),
+        None => Err(no_transaction(&hash)),
+    }
+}
+
+/// `GET /v1/transactions/receipt/by_hash?hash=0x..`
+pub(crate) async fn receipt(
+    State(state): State<AppState>,
+    params: Params,
+) -> Result<Json<TransactionReceipt>, ApiError> {
+    let hash = hash_param(&params)?;
+    match state
+        .inner
+        .store
+        .transaction(&hash)
+        .map_err(storage_error)?
+    {
+        Some(record) => Ok(Json(record.to_receipt())),
+        None => Err(no_transaction(&hash)),
     }
 }
 
@@ -247,10 +290,10 @@ pub(crate) async fn by_hash(
 pub(crate) async fn token_metadata(
     State(state): State<AppState>,
     params: Params,
-) -> Result<Response, ApiError> {
+) -> Result<Json<MintInfo>, ApiError> {
     let token = address_param(&params, "token")?;
     match state.inner.store.token(&token).map_err(storage_error)? {
-        Some(record) => Ok(json_text(record)),
+        Some(record) => Ok(Json(record.to_wire())),
         None => Err(ApiError::not_found(
             codes::TOKEN_NOT_FOUND,
             format!("no token at address {token}"),
@@ -279,8 +322,9 @@ pub(crate) async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
     )
 }
 
-/// The mint request; every field optional here so that a missing one gets
-/// the document's `INVALID_INPUT` with a precise detail.
+/// The mint request ([`crate::api::MintRequest`]) read field by field:
+/// every field optional here so that a missing or mistyped one gets the
+/// document's `INVALID_INPUT` with a precise detail.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MintBody {
@@ -335,7 +379,7 @@ pub(crate) async fn mint(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: Body,
-) -> Result<Json<Value>, MintError> {
+) -> Result<Json<MintSuccess>, MintError> {
     let bytes = read_body(&state, &headers, body).await?;
     let body: MintBody = serde_json::from_slice(&bytes)
         .map_err(|e| MintError::invalid_input(format!("invalid JSON body: {e}")))?;
@@ -361,11 +405,5 @@ pub(crate) async fn mint(
         tracing::info!(code = e.code, detail = %e.detail, "mint refused");
     })?;
     tracing::info!(token_id = %record.token_id, asset_id = %record.asset_id, "minted");
-    Ok(Json(serde_json::json!({
-        "status": "success",
-        "token_id": record.token_id,
-        "asset_id": record.asset_id,
-        "amount": record.amount,
-        "assigned_to": record.assigned_to,
-    })))
+    Ok(Json(record.to_wire()))
 }

@@ -11,13 +11,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use anyhow::Context as _;
 use redb::{Database, Durability, ReadableTable, Table, TableDefinition};
-use serde::{Deserialize, Serialize};
 use tokensign_core::{Address, SignedRequest};
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::{codes, ApiError, MintError};
+use super::failure::{NodeError, StoreError};
+use super::records::{MintRecord, SignatureRecord, TokenRecord, TransactionRecord};
+use crate::text::show_path;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "tokensign-node.redb";
@@ -32,7 +33,7 @@ const QUEUE: usize = 4096;
 const NONCES: TableDefinition<&[u8], u64> = TableDefinition::new("nonces");
 /// transaction hash (32 bytes) -> [`TransactionRecord`] JSON
 const TXS: TableDefinition<&[u8], &str> = TableDefinition::new("transactions");
-/// token address (20 bytes) -> [`TokenMetadata`] JSON
+/// token address (20 bytes) -> [`TokenRecord`] JSON
 const TOKENS: TableDefinition<&[u8], &str> = TableDefinition::new("tokens");
 /// symbol -> token address (20 bytes)
 const SYMBOLS: TableDefinition<&str, &[u8]> = TableDefinition::new("symbols");
@@ -41,92 +42,6 @@ const MINTS: TableDefinition<&str, &str> = TableDefinition::new("mints");
 /// counters
 const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
 const MINT_COUNTER: &str = "mint_counter";
-
-/// The signature of a stored transaction.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignatureRecord {
-    /// `0x` + 64 lowercase hex digits.
-    pub r: String,
-    /// `0x` + 64 lowercase hex digits.
-    pub s: String,
-    /// 0 or 1.
-    pub v: u8,
-}
-
-/// A committed token-issue transaction, as `GET /v1/transactions/by_hash`
-/// returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TransactionRecord {
-    /// The transaction hash, `0x` + 64 lowercase hex digits.
-    pub hash: String,
-    /// Always `"token_issue"`.
-    pub transaction_type: String,
-    /// The recovered signer (EIP-55).
-    pub signer: String,
-    /// The token created (EIP-55).
-    pub token: String,
-    /// Request field.
-    pub chain_id: u64,
-    /// Request field.
-    pub nonce: u64,
-    /// Request field.
-    pub symbol: String,
-    /// Request field.
-    pub name: String,
-    /// Request field.
-    pub decimals: u8,
-    /// Request field (EIP-55).
-    pub master_authority: String,
-    /// Request field.
-    pub is_private: bool,
-    /// Present only for the eight-field form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clawback_enabled: Option<bool>,
-    /// The request's signature.
-    pub signature: SignatureRecord,
-}
-
-/// A token issued on this server, as `GET /v1/tokens/token_metadata`
-/// returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenMetadata {
-    /// The token address (EIP-55).
-    pub token: String,
-    /// Symbol (unique on this server).
-    pub symbol: String,
-    /// Name.
-    pub name: String,
-    /// Decimals.
-    pub decimals: u8,
-    /// Master authority (EIP-55).
-    pub master_authority: String,
-    /// Whether the token is private.
-    pub is_private: bool,
-    /// Present only when issued with the eight-field form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clawback_enabled: Option<bool>,
-    /// The operator that signed the issue (EIP-55).
-    pub issuer: String,
-    /// The issuing transaction's hash.
-    pub tx_hash: String,
-}
-
-/// A committed mint of the ABC-Lab API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MintRecord {
-    /// `TOKEN-<n>`, n counting from 1 on this server.
-    pub token_id: String,
-    /// The asset (token symbol).
-    pub asset_id: String,
-    /// The token address of the asset (EIP-55).
-    pub token: String,
-    /// The amount exactly as the request gave it.
-    pub amount: serde_json::Number,
-    /// The amount in base units (amount x 10^decimals), decimal text.
-    pub base_units: String,
-    /// The recipient wallet address, as given.
-    pub assigned_to: String,
-}
 
 /// An issue request that passed every stateless check.
 pub(crate) struct IssueJob {
@@ -170,33 +85,45 @@ pub(crate) struct Store {
 pub(crate) fn open(
     data_dir: &Path,
     durable: bool,
-) -> anyhow::Result<(Store, std::sync::mpsc::Receiver<()>)> {
-    std::fs::create_dir_all(data_dir)
-        .with_context(|| format!("cannot create data directory {}", data_dir.display()))?;
+) -> Result<(Store, std::sync::mpsc::Receiver<()>), NodeError> {
+    std::fs::create_dir_all(data_dir).map_err(|source| NodeError::CreateDataDir {
+        dir: show_path(data_dir),
+        source,
+    })?;
     let path: PathBuf = data_dir.join(DB_FILE);
     let db = match Database::create(&path) {
         Ok(db) => db,
-        Err(redb::DatabaseError::DatabaseAlreadyOpen) => anyhow::bail!(
-            "data directory {} is in use by another tokensign node: the database {} is locked",
-            data_dir.display(),
-            path.display()
-        ),
+        Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+            return Err(NodeError::DataDirInUse {
+                dir: show_path(data_dir),
+                db: show_path(&path),
+            })
+        }
         Err(e) => {
-            return Err(anyhow::Error::new(e))
-                .with_context(|| format!("cannot open database {}", path.display()))
+            return Err(NodeError::OpenDatabase {
+                path: show_path(&path),
+                source: Box::new(e.into()),
+            })
         }
     };
     // Create every table so that read transactions always find them.
-    let txn = db.begin_write()?;
-    {
-        txn.open_table(NONCES)?;
-        txn.open_table(TXS)?;
-        txn.open_table(TOKENS)?;
-        txn.open_table(SYMBOLS)?;
-        txn.open_table(MINTS)?;
-        txn.open_table(META)?;
-    }
-    txn.commit()?;
+    let create = || -> Result<(), StoreError> {
+        let txn = db.begin_write()?;
+        {
+            txn.open_table(NONCES)?;
+            txn.open_table(TXS)?;
+            txn.open_table(TOKENS)?;
+            txn.open_table(SYMBOLS)?;
+            txn.open_table(MINTS)?;
+            txn.open_table(META)?;
+        }
+        txn.commit()?;
+        Ok(())
+    };
+    create().map_err(|source| NodeError::OpenDatabase {
+        path: show_path(&path),
+        source: Box::new(source),
+    })?;
 
     let db = Arc::new(db);
     let (jobs, rx) = mpsc::channel(QUEUE);
@@ -211,7 +138,10 @@ pub(crate) fn open(
             // closed.
             let _ = closed_tx.send(());
         })
-        .context("cannot start the writer thread")?;
+        .map_err(|source| NodeError::Start {
+            what: "the writer thread",
+            source,
+        })?;
     Ok((Store { db, jobs }, closed_rx))
 }
 
@@ -243,7 +173,7 @@ impl Store {
     }
 
     /// The next nonce of `address` (0 if it never sent a transaction).
-    pub(crate) fn nonce(&self, address: &Address) -> anyhow::Result<u64> {
+    pub(crate) fn nonce(&self, address: &Address) -> Result<u64, StoreError> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(NONCES)?;
         Ok(table
@@ -253,19 +183,26 @@ impl Store {
     }
 
     /// The stored transaction JSON for `hash`.
-    pub(crate) fn transaction(&self, hash: &[u8; 32]) -> anyhow::Result<Option<String>> {
+    pub(crate) fn transaction(
+        &self,
+        hash: &[u8; 32],
+    ) -> Result<Option<TransactionRecord>, StoreError> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(TXS)?;
-        Ok(table.get(hash.as_slice())?.map(|g| g.value().to_owned()))
+        match table.get(hash.as_slice())? {
+            Some(g) => Ok(Some(serde_json::from_str(g.value())?)),
+            None => Ok(None),
+        }
     }
 
     /// The stored token metadata JSON for `token`.
-    pub(crate) fn token(&self, token: &Address) -> anyhow::Result<Option<String>> {
+    pub(crate) fn token(&self, token: &Address) -> Result<Option<TokenRecord>, StoreError> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(TOKENS)?;
-        Ok(table
-            .get(token.as_bytes().as_slice())?
-            .map(|g| g.value().to_owned()))
+        match table.get(token.as_bytes().as_slice())? {
+            Some(g) => Ok(Some(serde_json::from_str(g.value())?)),
+            None => Ok(None),
+        }
     }
 }
 
@@ -294,7 +231,7 @@ struct Tables<'t> {
 
 fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool) {
     let size = batch.len();
-    let result = (|| -> anyhow::Result<Vec<Outcome>> {
+    let result = (|| -> Result<Vec<Outcome>, StoreError> {
         let mut txn = db.begin_write()?;
         txn.set_durability(if durable {
             Durability::Immediate
@@ -365,7 +302,7 @@ pub(crate) fn hex0x(bytes: &[u8]) -> String {
 /// Checks one issue against the state so far (committed + this batch) and
 /// applies it. `Ok(Err(_))` is a business refusal; `Err(_)` a storage
 /// failure that aborts the batch.
-fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> anyhow::Result<Result<(), ApiError>> {
+fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> Result<Result<(), ApiError>, StoreError> {
     let p = &job.request.payload;
     let signer = job.signer.as_bytes().as_slice();
     let next = t.nonces.get(signer)?.map(|g| g.value()).unwrap_or(0);
@@ -406,7 +343,7 @@ fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> anyhow::Result<Result<(), 
             ),
         )));
     }
-    let next_nonce = next.checked_add(1).context("nonce overflow")?;
+    let next_nonce = next.checked_add(1).ok_or(StoreError::Overflow("nonce"))?;
     let hash = hex0x(&job.hash);
     let sig = &job.request.signature;
     let record = TransactionRecord {
@@ -428,7 +365,7 @@ fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> anyhow::Result<Result<(), 
             v: sig.v,
         },
     };
-    let metadata = TokenMetadata {
+    let metadata = TokenRecord {
         token: job.token.to_string(),
         symbol: p.symbol().into(),
         name: p.name().into(),
@@ -470,14 +407,21 @@ pub(crate) fn base_units(text: &str, decimals: u8) -> Result<u128, String> {
         .map_err(|_| format!("amount {text} is too large for the asset's base units"))
 }
 
-fn apply_mint(t: &mut Tables<'_>, job: &MintJob) -> anyhow::Result<Result<MintRecord, MintError>> {
+fn apply_mint(
+    t: &mut Tables<'_>,
+    job: &MintJob,
+) -> Result<Result<MintRecord, MintError>, StoreError> {
     let token = match t.symbols.get(job.asset_id.as_str())? {
         Some(g) if g.value().len() == 20 => {
             let mut a = [0u8; 20];
             a.copy_from_slice(g.value());
             Address(a)
         }
-        Some(_) => anyhow::bail!("corrupt symbol entry"),
+        Some(_) => {
+            return Err(StoreError::Corrupt(
+                "a symbol entry is not a 20-byte address",
+            ))
+        }
         None => {
             return Ok(Err(MintError::asset_not_found(format!(
                 "no token with symbol {:?} was issued on this server",
@@ -485,9 +429,9 @@ fn apply_mint(t: &mut Tables<'_>, job: &MintJob) -> anyhow::Result<Result<MintRe
             ))))
         }
     };
-    let metadata: TokenMetadata = match t.tokens.get(token.as_bytes().as_slice())? {
+    let metadata: TokenRecord = match t.tokens.get(token.as_bytes().as_slice())? {
         Some(g) => serde_json::from_str(g.value())?,
-        None => anyhow::bail!("symbol without token"),
+        None => return Err(StoreError::Corrupt("a symbol has no token")),
     };
     let units = match base_units(&job.amount_text, metadata.decimals) {
         Ok(0) => {
@@ -511,7 +455,7 @@ fn apply_mint(t: &mut Tables<'_>, job: &MintJob) -> anyhow::Result<Result<MintRe
         .map(|g| g.value())
         .unwrap_or(0)
         .checked_add(1)
-        .context("mint counter overflow")?;
+        .ok_or(StoreError::Overflow("mint counter"))?;
     let record = MintRecord {
         token_id: format!("TOKEN-{n}"),
         asset_id: job.asset_id.clone(),

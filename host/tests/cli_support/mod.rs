@@ -5,10 +5,7 @@ use std::io::Write;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-/// The spec's known-answer key.
-pub const SPEC_KEY: &str = "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
-/// Its address.
-pub const SPEC_ADDRESS: &str = "0x2045a425D0e131E747f8be2F044413733e412d7d";
+pub use tokensign_fixtures::{SPEC_ADDRESS, SPEC_KEY_HEX as SPEC_KEY};
 
 /// Every environment variable the CLI reads.
 pub const ENV_VARS: &[&str] = &[
@@ -26,6 +23,9 @@ pub const ENV_VARS: &[&str] = &[
     "TOKENSIGN_OPERATORS",
     "TOKENSIGN_SIGNER",
     "TOKENSIGN_DEVICE",
+    "TOKENSIGN_BAUD",
+    "TOKENSIGN_MAX_WAIT",
+    "NO_COLOR",
 ];
 
 /// What a run of the binary gave.
@@ -94,16 +94,12 @@ pub fn write_file(dir: &Path, name: &str, text: &str) -> String {
 
 /// The seven-field spec payload with `nonce`.
 pub fn spec_payload7(nonce: u64) -> String {
-    format!(
-        r#"{{"chain_id":1212101,"nonce":{nonce},"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false}}"#
-    )
+    tokensign_fixtures::spec_payload7_json(nonce)
 }
 
 /// The eight-field spec payload (clawback true) with `nonce`.
 pub fn spec_payload8(nonce: u64) -> String {
-    format!(
-        r#"{{"chain_id":1212101,"nonce":{nonce},"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false,"clawback_enabled":true}}"#
-    )
+    tokensign_fixtures::spec_payload8_json(nonce)
 }
 
 /// Parses one JSON object from a command's stdout.

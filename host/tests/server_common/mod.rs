@@ -13,13 +13,13 @@ use serde_json::{json, Value};
 use tokensign::node::{spawn_background, NodeConfig, RunningNode, OPENAPI_JSON};
 use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::{
-    address_of, json as cjson, signing_key_from_bytes, Address, PayloadFields, SignedRequest,
-    TokenIssuePayload, CHAIN_ID_TESTNET, MAX_REQUEST_JSON_LEN,
+    address_of, json as cjson, Address, PayloadFields, SignedRequest, TokenIssuePayload,
+    CHAIN_ID_TESTNET, MAX_REQUEST_JSON_LEN,
 };
 
 /// A fixed test key: the secret is 32 copies of `byte` (non-zero).
 pub fn key(byte: u8) -> SigningKey {
-    signing_key_from_bytes(&[byte; 32]).expect("test key")
+    tokensign_fixtures::repeated_byte_key(byte)
 }
 
 /// The address of a key.
@@ -40,7 +40,7 @@ pub fn outsider() -> SigningKey {
 
 /// The master authority used by tests.
 pub fn master() -> Address {
-    Address::parse("0x2045a425D0e131E747f8be2F044413733e412d7d").expect("address")
+    tokensign_fixtures::spec_address()
 }
 
 /// A testnet payload.
@@ -298,4 +298,16 @@ pub fn try_request(addr: SocketAddr, path: &str, body: &str) -> Option<Resp> {
         return None;
     }
     Some(parse_response(&buf))
+}
+
+pub fn mint(a: std::net::SocketAddr, body: &str) -> Resp {
+    post_json(a, "/api/tokens/mint", body)
+}
+
+pub fn assert_mint_error(r: &Resp, status: u16, code: &str, message: &str) {
+    assert_eq!(r.status, status, "{}", r.body);
+    let v = r.json();
+    assert_eq!(v["error_code"], code, "{}", r.body);
+    assert_eq!(v["message"], message, "{}", r.body);
+    assert_schema("MintError", &v);
 }

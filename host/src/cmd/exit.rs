@@ -1,11 +1,16 @@
-//! The CLI's exit codes and the one error type its commands return.
-//!
-//! Every failure of a command is a [`CliError`]: a [`Failure`] kind, which
-//! fixes the process exit code, and a message for people. Messages never
-//! hold key material (see [`crate::keys`]).
+//! The CLI's exit codes and the one error type its commands return: the
+//! only place that knows exit codes. Library errors ([`ClientError`],
+//! [`SignerError`], [`NodeError`], the core's [`CoreError`]) are mapped
+//! here, variant by variant.
 
 use std::fmt;
 use std::process::ExitCode;
+
+use tokensign_core::Error as CoreError;
+
+use crate::client::ClientError;
+use crate::node::NodeError;
+use crate::signer::SignerError;
 
 /// What kind of failure ended a command; each kind has its own exit code.
 ///
@@ -115,35 +120,62 @@ impl fmt::Display for CliError {
 impl std::error::Error for CliError {}
 
 /// Bad input from the signing core (a field's value, a JSON body, a key).
-impl From<tokensign_core::Error> for CliError {
-    fn from(e: tokensign_core::Error) -> Self {
+impl From<CoreError> for CliError {
+    fn from(e: CoreError) -> Self {
         CliError::bad_input(e.to_string())
     }
 }
 
-/// Strips control and bidirectional characters from text that came from
-/// outside (a server's message, a file name) before it reaches a terminal,
-/// and bounds its length.
-pub fn sanitize(text: &str) -> String {
-    const MAX: usize = 2000;
-    let mut out = String::with_capacity(text.len().min(MAX));
-    for c in text.chars() {
-        if out.len() >= MAX {
-            out.push('…');
-            break;
-        }
-        if tokensign_core::payload::is_screen_unsafe(c) {
-            out.push(if c == '\n' || c == '\t' { ' ' } else { '?' });
-        } else {
-            out.push(c);
+impl From<ClientError> for CliError {
+    fn from(e: ClientError) -> Self {
+        let kind = match &e {
+            ClientError::InvalidUrl { .. } => Failure::BadInput,
+            ClientError::Refused { .. } => Failure::Rejected,
+            ClientError::NotDelivered(_) | ClientError::BadAnswer { .. } => Failure::Network,
+            ClientError::UnknownOutcome(_) | ClientError::ServerFailed { .. } => {
+                Failure::UnknownOutcome
+            }
+            ClientError::AnswerMismatch { .. } => Failure::AcceptedMismatch,
+            ClientError::Encode(_) => Failure::Internal,
+        };
+        CliError {
+            kind,
+            message: e.to_string(),
+            error_code: e.error_code().map(str::to_owned),
         }
     }
-    out
+}
+
+impl From<SignerError> for CliError {
+    fn from(e: SignerError) -> Self {
+        let kind = match &e {
+            SignerError::KeystoreWrite { .. }
+            | SignerError::KeystoreCreate { .. }
+            | SignerError::DeviceAddress { .. }
+            | SignerError::Device(_)
+            | SignerError::Signing(_)
+            | SignerError::WrongSigner { .. } => Failure::Internal,
+            _ => Failure::BadInput,
+        };
+        CliError::new(kind, e.to_string())
+    }
+}
+
+impl From<NodeError> for CliError {
+    fn from(e: NodeError) -> Self {
+        let kind = if e.is_bad_setup() {
+            Failure::BadInput
+        } else {
+            Failure::Internal
+        };
+        CliError::new(kind, crate::text::sanitize(&e.to_string()))
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::RestError;
 
     #[test]
     fn codes_are_distinct() {
@@ -163,7 +195,57 @@ mod tests {
     }
 
     #[test]
-    fn sanitize_strips_terminal_controls() {
-        assert_eq!(sanitize("a\u{1b}[31mb\u{202e}c\nd"), "a?[31mb?c d");
+    fn client_errors_keep_their_meaning() {
+        let refusal = RestError::from_response(422, br#"{"error_code":"X","message":"m"}"#);
+        let e = CliError::from(ClientError::Refused {
+            what: "w".into(),
+            error: refusal.clone(),
+        });
+        assert_eq!(
+            (e.kind, e.error_code.as_deref()),
+            (Failure::Rejected, Some("X"))
+        );
+        let e = CliError::from(ClientError::ServerFailed {
+            what: "w".into(),
+            error: refusal,
+        });
+        assert_eq!(
+            (e.kind, e.error_code.as_deref()),
+            (Failure::UnknownOutcome, Some("X"))
+        );
+        let e = CliError::from(ClientError::NotDelivered("n".into()));
+        assert_eq!(e.kind, Failure::Network);
+        let e = CliError::from(ClientError::AnswerMismatch {
+            expected_hash: "a".into(),
+            server_hash: "b".into(),
+            expected_token: None,
+            server_token: None,
+        });
+        assert_eq!(e.kind, Failure::AcceptedMismatch);
+    }
+
+    #[test]
+    fn signer_and_node_errors() {
+        assert_eq!(
+            CliError::from(SignerError::TwoSources).kind,
+            Failure::BadInput
+        );
+        assert_eq!(
+            CliError::from(SignerError::DeviceRejected).kind,
+            Failure::BadInput
+        );
+        assert_eq!(
+            CliError::from(SignerError::Signing(CoreError::SigningFailed)).kind,
+            Failure::Internal
+        );
+        let busy = NodeError::DataDirInUse {
+            dir: "d".into(),
+            db: "f".into(),
+        };
+        assert_eq!(CliError::from(busy).kind, Failure::BadInput);
+        assert_eq!(
+            CliError::from(NodeError::Aborted("x")).kind,
+            Failure::Internal
+        );
     }
 }

@@ -1,0 +1,194 @@
+//! What every command shares: the key flags, writing results, reading
+//! documents, and the notes on stderr.
+
+use std::cell::RefCell;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, ValueEnum};
+use tokensign_core::{Address, MAX_JSON_INPUT_LEN};
+
+use super::exit::CliError;
+use crate::client::{show_duration, Observer, Waiting};
+use crate::device::{OpenSettings, DEFAULT_BAUD};
+use crate::signer::{self, KeyOptions, Signer};
+use crate::text::{sanitize, show_path};
+
+/// Key flags, shared by every command.
+#[derive(Debug, Args, Clone, Default)]
+pub struct KeyArgs {
+    /// Ethereum v3 JSON keystore file (scrypt + aes-128-ctr).
+    #[arg(long, global = true, env = "TOKENSIGN_KEYSTORE", value_name = "FILE")]
+    pub keystore: Option<PathBuf>,
+
+    /// File holding the keystore password (one trailing newline removed).
+    /// Otherwise $TOKENSIGN_PASSWORD, otherwise a no-echo prompt.
+    #[arg(
+        long,
+        global = true,
+        env = "TOKENSIGN_PASSWORD_FILE",
+        value_name = "FILE"
+    )]
+    pub password_file: Option<PathBuf>,
+
+    /// File holding the private key as 64 hex digits (optional 0x).
+    /// Otherwise $TOKENSIGN_PRIVATE_KEY holds the hex key itself.
+    #[arg(
+        long,
+        global = true,
+        env = "TOKENSIGN_PRIVATE_KEY_FILE",
+        value_name = "FILE"
+    )]
+    pub private_key_file: Option<PathBuf>,
+
+    /// Sign with the PUBLIC, INSECURE development key (embedded server and
+    /// offline use only; refused against any other server).
+    #[arg(long, global = true)]
+    pub dev_key: bool,
+
+    /// What signs: a key held by this process (`key`, the default) or a
+    /// hardware device (`device`, with --device).
+    #[arg(long, global = true, env = "TOKENSIGN_SIGNER", value_enum, default_value_t = SignerKind::Key)]
+    pub signer: SignerKind,
+
+    /// The device for `--signer device`: `emulated` (in-process, public
+    /// test key), `cmd:<command>` (a program speaking the device protocol on
+    /// stdin/stdout, such as the QEMU line in the README) or a serial port
+    /// path such as /dev/ttyACM0 (opened raw, 8N1, at --baud).
+    #[arg(long, global = true, env = "TOKENSIGN_DEVICE", value_name = "SPEC")]
+    pub device: Option<String>,
+
+    /// Baud rate of a serial device.
+    #[arg(long, global = true, env = "TOKENSIGN_BAUD", default_value_t = DEFAULT_BAUD,
+          value_parser = clap::value_parser!(u32).range(50..=4_000_000), value_name = "RATE")]
+    pub baud: u32,
+}
+
+/// What signs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum SignerKind {
+    /// A key held by this process.
+    #[default]
+    Key,
+    /// A hardware device speaking the device protocol.
+    Device,
+}
+
+impl KeyArgs {
+    /// The library's view of these flags; `--signer device` needs `--device`.
+    pub fn options(&self) -> Result<KeyOptions, CliError> {
+        let device = match (self.signer, &self.device) {
+            (SignerKind::Device, Some(spec)) => Some(spec.clone()),
+            (SignerKind::Device, None) => {
+                return Err(CliError::bad_input(
+                    "--signer device needs --device SPEC (emulated, cmd:<command> or a serial port path)",
+                ))
+            }
+            (SignerKind::Key, _) => None,
+        };
+        Ok(KeyOptions {
+            keystore: self.keystore.clone(),
+            password_file: self.password_file.clone(),
+            private_key_file: self.private_key_file.clone(),
+            dev_key: self.dev_key,
+            device,
+            device_settings: OpenSettings { baud: self.baud },
+        })
+    }
+}
+
+/// The signer the key flags name; `what` (the command) needs one.
+pub fn required_signer(keys: &KeyOptions, what: &str) -> Result<Box<dyn Signer>, CliError> {
+    match keys.source()? {
+        Some(source) => Ok(signer::load(&source)?),
+        None => Err(CliError::bad_input(format!(
+            "{what} needs a key: give --keystore FILE, --private-key-file FILE, \
+             $TOKENSIGN_PRIVATE_KEY, --signer device --device SPEC, or --dev-key for the \
+             public development key"
+        ))),
+    }
+}
+
+/// Writes `text` and flushes.
+pub fn write_out(w: &mut dyn Write, text: &str) -> Result<(), CliError> {
+    w.write_all(text.as_bytes())
+        .and_then(|()| w.flush())
+        .map_err(|e| CliError::internal(format!("cannot write output: {}", e.kind())))
+}
+
+/// Reads a JSON document from a file or `-` (stdin). Reads at most one
+/// byte more than the core accepts, so the core can refuse it as too long.
+pub fn read_json_input(path: &Path, input: &mut dyn Read, what: &str) -> Result<Vec<u8>, CliError> {
+    read_limited_input(path, input, MAX_JSON_INPUT_LEN as u64, what)
+}
+
+/// Reads at most `limit` + 1 bytes from a file or `-` (stdin).
+pub fn read_limited_input(
+    path: &Path,
+    input: &mut dyn Read,
+    limit: u64,
+    what: &str,
+) -> Result<Vec<u8>, CliError> {
+    let mut buf = Vec::new();
+    let result = if path == Path::new("-") {
+        input.take(limit + 1).read_to_end(&mut buf)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(limit + 1).read_to_end(&mut buf))
+    };
+    result.map_err(|e| {
+        let name = if path == Path::new("-") {
+            "standard input".to_owned()
+        } else {
+            show_path(path)
+        };
+        CliError::bad_input(format!("cannot read {what} from {name}: {}", e.kind()))
+    })?;
+    Ok(buf)
+}
+
+/// Parses an address flag through the core (strict hex, EIP-55 for mixed
+/// case).
+pub fn parse_address(flag: &str, text: &str) -> Result<Address, CliError> {
+    Address::parse(text.trim())
+        .map_err(|e| CliError::bad_input(format!("invalid {flag} {:?}: {e}", sanitize(text))))
+}
+
+/// Notes for people on stderr: which server, what the client waits for.
+/// Also the client's [`Observer`].
+pub struct Notes<'a> {
+    err: RefCell<&'a mut dyn Write>,
+}
+
+impl<'a> Notes<'a> {
+    /// Notes written to `err`.
+    pub fn new(err: &'a mut dyn Write) -> Self {
+        Notes {
+            err: RefCell::new(err),
+        }
+    }
+
+    /// Writes `text` (a whole line or lines).
+    pub fn write(&self, text: &str) -> Result<(), CliError> {
+        match self.err.try_borrow_mut() {
+            Ok(mut err) => write_out(&mut **err, text),
+            Err(_) => Ok(()),
+        }
+    }
+}
+
+impl Observer for Notes<'_> {
+    fn waiting(&self, w: &Waiting<'_>) {
+        let retry = if w.attempt > 1 {
+            format!("retry {} of {}, ", w.attempt - 1, w.attempts - 1)
+        } else {
+            String::new()
+        };
+        // A failed note must not fail the request.
+        let _ = self.write(&format!(
+            "waiting for {} {} ({retry}up to {})\n",
+            w.method,
+            sanitize(w.url),
+            show_duration(w.limit)
+        ));
+    }
+}

@@ -1,0 +1,218 @@
+//! The device layer's tests: the emulated device, every transport, and the
+//! checks of what a device answers.
+
+use std::io::{Read, Write};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tokensign_core::device::{
+    encode_frame, Decoded, FrameDecoder, FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST,
+    FRAME_RESPONSE, INS_GET_ADDRESS, MAX_FRAME_PAYLOAD, SW_DENIED, SW_INVALID_DATA, SW_TOO_LARGE,
+};
+use tokensign_core::json::parse_payload;
+use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
+use tokensign_fixtures::{SPEC_ADDRESS, SPEC_ANSWERS, SPEC_PAYLOAD8_JSON, SPEC_SECRET};
+
+use super::*;
+
+fn vector() -> TokenIssuePayload {
+    parse_payload(SPEC_PAYLOAD8_JSON.as_bytes()).unwrap()
+}
+
+fn status(e: &DeviceError) -> u16 {
+    e.status().map_or(0, |s| s.sw)
+}
+
+#[test]
+fn the_emulated_device_holds_the_fixture_key() {
+    assert_eq!(TEST_KEY, SPEC_SECRET);
+}
+
+#[test]
+fn dropping_a_process_transport_ends_the_command_itself() {
+    let transport = ProcessTransport::spawn("sleep 300").unwrap();
+    let pid = transport.pid();
+    let proc_dir = std::path::PathBuf::from(format!("/proc/{pid}"));
+    // The shell execs the command: the child becomes `sleep` itself
+    // (bounded wait for the exec).
+    let comm = (0..500)
+        .map(|_| {
+            std::thread::sleep(Duration::from_millis(10));
+            std::fs::read_to_string(proc_dir.join("comm")).unwrap_or_default()
+        })
+        .find(|c| c.trim() == "sleep");
+    assert!(comm.is_some(), "the child never became the command");
+    drop(transport);
+    assert!(!proc_dir.exists(), "the command is still running");
+}
+
+#[test]
+fn emulated_device_signs_the_vector() {
+    let mut client = open("emulated", &OpenSettings::default()).unwrap();
+    assert_eq!(client.address().unwrap().to_string(), SPEC_ADDRESS);
+    let v = client.version().unwrap();
+    assert_eq!(v.protocol, 1);
+    let p = vector();
+    let signed = client.sign_issue_detailed(&p).unwrap();
+    assert_eq!(crate::text::hex0x(&signed.signature.r), SPEC_ANSWERS[0].r);
+    assert_eq!(signed.signature.v, SPEC_ANSWERS[0].v);
+    let expected: Vec<String> = Review::new(&p)
+        .pages(DEFAULT_PAGE_WIDTH)
+        .map(|p| p.to_string())
+        .collect();
+    assert_eq!(signed.review, expected);
+}
+
+#[test]
+fn rejection_and_refusals_have_their_status() {
+    let mut device = EmulatedDevice::with_test_key().unwrap();
+    device.set_reject(true);
+    let mut client = DeviceClient::new(device);
+    let p = vector();
+    let e = client.sign_issue(&p).unwrap_err();
+    assert_eq!(status(&e), SW_DENIED);
+    assert!(e.is_denied());
+    assert!(e.to_string().contains("rejected by the user"), "{e}");
+    client.transport_mut().set_reject(false);
+    let e = client.sign_json(b"{\"chain_id\":1}").unwrap_err();
+    assert_eq!(status(&e), SW_INVALID_DATA);
+    assert!(e.to_string().contains("missing field"), "{e}");
+    let big = vec![b' '; PAYLOAD_BUFFER + 1];
+    let e = client.sign_json(&big).unwrap_err();
+    assert_eq!(status(&e), SW_TOO_LARGE);
+    // The device is usable after each failure.
+    client.sign_issue(&p).unwrap();
+}
+
+#[test]
+fn a_lying_device_is_caught() {
+    /// Signs with another key than the address it reports.
+    struct Liar(EmulatedDevice, EmulatedDevice);
+    impl Transport for Liar {
+        fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, DeviceError> {
+            if command.get(1) == Some(&INS_GET_ADDRESS) {
+                self.0.exchange(command)
+            } else {
+                self.1.exchange(command)
+            }
+        }
+    }
+    let other = EmulatedDevice::new(&[7u8; 32]).unwrap();
+    let mut client = DeviceClient::new(Liar(EmulatedDevice::with_test_key().unwrap(), other));
+    let e = client.sign_issue(&vector()).unwrap_err();
+    assert!(matches!(e, DeviceError::WrongSigner { .. }), "{e}");
+    assert!(e.to_string().contains("not the device's address"), "{e}");
+}
+
+/// Plays the device's side of the framing over `port` with an emulated
+/// device, until the stream ends or fails: the firmware's UART loop.
+fn serve_frames(mut port: impl Read + Write) {
+    let mut device = EmulatedDevice::with_test_key().unwrap();
+    let mut decoder = FrameDecoder::<MAX_FRAME_PAYLOAD>::new();
+    let mut byte = [0u8; 1];
+    let mut out = vec![0u8; MAX_FRAME_PAYLOAD + FRAME_OVERHEAD];
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        match port.read(&mut byte) {
+            Ok(0) => return,
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => continue,
+            Err(_) => return,
+        }
+        if let Decoded::Frame(FRAME_REQUEST) = decoder.push(byte[0]) {
+            let response = device.exchange(decoder.payload()).unwrap();
+            for page in device.take_display() {
+                let n = encode_frame(FRAME_DISPLAY, page.as_bytes(), &mut out).unwrap();
+                port.write_all(&out[..n]).unwrap();
+            }
+            let n = encode_frame(FRAME_RESPONSE, &response, &mut out).unwrap();
+            port.write_all(&out[..n]).unwrap();
+        }
+    }
+}
+
+/// The stream transport against the core state machine on a thread,
+/// over a socket pair: the same framing as the firmware's UART.
+#[test]
+fn stream_transport_over_a_socket() {
+    use std::os::unix::net::UnixStream;
+    let (host, dev_side) = UnixStream::pair().unwrap();
+    thread::spawn(move || serve_frames(dev_side));
+    let reader = host.try_clone().unwrap();
+    let transport = StreamTransport::new(reader, host).with_timeout(Duration::from_secs(10));
+    let mut client = DeviceClient::new(transport);
+    let signed = client.sign_issue_detailed(&vector()).unwrap();
+    assert_eq!(signed.review.len(), 14);
+    assert_eq!(signed.review[0], "Operation: Issue token");
+}
+
+/// A serial device through `serialport`, on a pseudo-terminal pair: the
+/// device side is the pty's master, the host opens the slave's path by
+/// name, as it would `/dev/ttyACM0` (raw, at a baud rate a pty ignores).
+#[test]
+fn serial_device_on_a_pseudo_terminal() {
+    let (mut master, slave) = serialport::TTYPort::pair().unwrap();
+    let path = serialport::SerialPort::name(&slave).unwrap();
+    serialport::SerialPort::set_timeout(&mut master, Duration::from_millis(100)).unwrap();
+    let device_side = thread::spawn(move || serve_frames(master));
+    let mut client = open(&path, &OpenSettings { baud: 9600 }).unwrap();
+    assert_eq!(client.address().unwrap().to_string(), SPEC_ADDRESS);
+    let signed = client.sign_issue_detailed(&vector()).unwrap();
+    assert_eq!(crate::text::hex0x(&signed.signature.s), SPEC_ANSWERS[0].s);
+    assert_eq!(signed.review[0], "Operation: Issue token");
+    drop(client);
+    drop(slave);
+    // The device loop ends when the host side is closed (bounded anyway).
+    let _ = device_side.join();
+}
+
+#[test]
+fn a_missing_serial_device_is_named() {
+    let Err(e) = open("/dev/ttyNOPE-tokensign", &OpenSettings::default()) else {
+        panic!("a missing path opened")
+    };
+    assert!(matches!(e, DeviceError::SerialNotFound { .. }), "{e:?}");
+    assert!(e.to_string().contains("/dev/ttyNOPE-tokensign"), "{e}");
+    assert!(e.to_string().contains("plugged in"), "{e}");
+    // A path that is not a terminal: the crate refuses it, and says so.
+    let file = std::env::temp_dir().join(format!("tokensign-not-a-tty-{}", std::process::id()));
+    std::fs::write(&file, b"").unwrap();
+    let opened = open(file.to_str().unwrap(), &OpenSettings::default());
+    let _ = std::fs::remove_file(&file);
+    let Err(e) = opened else {
+        panic!("a plain file opened as a serial port")
+    };
+    assert!(
+        matches!(
+            e,
+            DeviceError::SerialOpen {
+                baud: DEFAULT_BAUD,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_silent_device_times_out() {
+    let transport = ProcessTransport::spawn("sleep 5")
+        .unwrap()
+        .with_timeout(Duration::from_millis(200));
+    let mut client = DeviceClient::new(transport);
+    let start = Instant::now();
+    assert!(matches!(client.version(), Err(DeviceError::Timeout(_))));
+    assert!(start.elapsed() < Duration::from_secs(3));
+    let e = open("cmd:exit 3", &OpenSettings::default())
+        .unwrap()
+        .version()
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("closed") || e.to_string().contains("exited"),
+        "{e}"
+    );
+    assert!(matches!(
+        open("", &OpenSettings::default()),
+        Err(DeviceError::EmptySpec)
+    ));
+}

@@ -1,0 +1,118 @@
+//! The local server's OpenAPI document: it extends the spec's document,
+//! and documents every route, method and error code the server has.
+
+mod server_common;
+
+use serde_json::Value;
+use server_common::*;
+use tokensign::node::{codes, OPENAPI_JSON};
+
+#[test]
+fn openapi_document_extends_the_spec() {
+    let dir = tempfile::tempdir().unwrap();
+    let node = start(dir.path(), vec![]);
+    let served = get(node.addr, "/openapi.json");
+    assert_eq!(served.status, 200);
+    assert!(served
+        .header("content-type")
+        .unwrap()
+        .starts_with("application/json"));
+    let doc = served.json();
+    assert_eq!(doc, openapi());
+
+    // The spec's document is contained unchanged (keys may be added).
+    let spec: Value =
+        serde_json::from_str(include_str!("../openapi/onemoney-issue-token.openapi.json")).unwrap();
+    fn contains(big: &Value, small: &Value, path: &str) {
+        match (big, small) {
+            (Value::Object(b), Value::Object(s)) => {
+                for (k, v) in s {
+                    let next = format!("{path}/{k}");
+                    contains(
+                        b.get(k).unwrap_or_else(|| panic!("missing {next}")),
+                        v,
+                        &next,
+                    );
+                }
+            }
+            (Value::Array(b), Value::Array(s)) if path.ends_with("/tags") => {
+                for item in s {
+                    assert!(b.contains(item), "missing tag {item} at {path}");
+                }
+            }
+            _ => assert_eq!(big, small, "at {path}"),
+        }
+    }
+    contains(&doc, &spec, "");
+    // The shared spec copy beside the repo (CI) is the same document.
+    if let Ok(text) = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../shared/spec/onemoney-issue-token.openapi.json"),
+    ) {
+        assert_eq!(serde_json::from_str::<Value>(&text).unwrap(), spec);
+    }
+
+    // Every route the server has is documented, with its methods.
+    for (path, method) in [
+        ("/v1/tokens/issue", "post"),
+        ("/v1/chains/chain_id", "get"),
+        ("/v1/accounts/nonce", "get"),
+        ("/v1/transactions/by_hash", "get"),
+        ("/v1/transactions/receipt/by_hash", "get"),
+        ("/v1/tokens/token_metadata", "get"),
+        ("/api/tokens/mint", "post"),
+        ("/api/status", "get"),
+        ("/openapi.json", "get"),
+    ] {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} undocumented"
+        );
+    }
+    // Every error code constant is in the ErrorCode enum, and every status
+    // used is one of the spec's.
+    let listed: Vec<&str> = doc["components"]["schemas"]["ErrorCode"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    for code in [
+        codes::MALFORMED_JSON,
+        codes::MISSING_FIELD,
+        codes::UNKNOWN_FIELD,
+        codes::DUPLICATE_FIELD,
+        codes::INVALID_TYPE,
+        codes::INVALID_NUMBER,
+        codes::INVALID_SYMBOL,
+        codes::INVALID_NAME,
+        codes::INVALID_DECIMALS,
+        codes::INVALID_ADDRESS,
+        codes::INVALID_HASH,
+        codes::INVALID_SIGNATURE,
+        codes::INVALID_QUERY,
+        codes::MISSING_PARAMETER,
+        codes::UNSUPPORTED_MEDIA_TYPE,
+        codes::BODY_TOO_LARGE,
+        codes::BODY_READ_ERROR,
+        codes::WRONG_CHAIN_ID,
+        codes::NONCE_MISMATCH,
+        codes::SIGNER_NOT_OPERATOR,
+        codes::TOKEN_ALREADY_EXISTS,
+        codes::SYMBOL_ALREADY_EXISTS,
+        codes::NOT_FOUND,
+        codes::METHOD_NOT_ALLOWED,
+        codes::TRANSACTION_NOT_FOUND,
+        codes::TOKEN_NOT_FOUND,
+        codes::REQUEST_TIMEOUT,
+        codes::INTERNAL_ERROR,
+    ] {
+        assert!(listed.contains(&code), "{code} not in ErrorCode");
+        let status = doc["components"]["schemas"]["ErrorCode"]["x-status"][code]
+            .as_u64()
+            .unwrap();
+        assert!([400, 404, 408, 422, 500].contains(&status));
+    }
+    assert_eq!(listed.len(), 28);
+    let _ = OPENAPI_JSON;
+}
