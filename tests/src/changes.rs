@@ -149,13 +149,18 @@ word_tweak!(AuthorityAction, AuthorityType, ListAction, PauseAction);
 pub type Change<const B: usize, const M: usize> = (String, Transaction<B, M>);
 
 /// Changes of each named field of a record `$a`, taking values from `$b`;
-/// `$wrap` turns the changed record into a transaction.
+/// `$wrap` turns the changed record into a transaction. Each change is
+/// built in its own closure call, so that unoptimised builds do not keep
+/// every large temporary (a transaction at the host's capacities is about
+/// 15 KB) in one stack frame.
 macro_rules! each_field {
     ($out:ident, $a:expr, $b:expr, $wrap:expr, $($f:ident),+) => {
         $(
-            let mut x = $a.clone();
-            x.$f = Tweak::tweak(&$a.$f, &$b.$f);
-            $out.push((stringify!($f).to_owned(), $wrap(x)));
+            (|| {
+                let mut x = $a.clone();
+                x.$f = Tweak::tweak(&$a.$f, &$b.$f);
+                $out.push((stringify!($f).to_owned(), $wrap(x)));
+            })();
         )+
     };
 }
