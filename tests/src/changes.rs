@@ -15,9 +15,7 @@
 
 use tokensign_core::field::{Bytes, KeyAsIntegers, B256};
 use tokensign_core::text::{Text, TextRule};
-use tokensign_core::tx::{
-    AuthorityAction, AuthorityType, ListAction, Memo, PauseAction,
-};
+use tokensign_core::tx::{AuthorityAction, AuthorityType, ListAction, Memo, PauseAction};
 use tokensign_core::{Address, Amount, Operation, Transaction};
 
 /// A different value of the same kind.
@@ -207,7 +205,10 @@ pub fn changes<const B: usize, const M: usize>(
     other: &Transaction<B, M>,
 ) -> Vec<Change<B, M>> {
     let mut out: Vec<Change<B, M>> = Vec::new();
-    let with_op = |op: Operation<B, M>| Transaction { operation: op, ..tx.clone() };
+    let with_op = |op: Operation<B, M>| Transaction {
+        operation: op,
+        ..tx.clone()
+    };
 
     let mut t = tx.clone();
     t.chain_id = tx.chain_id.tweak(&other.chain_id);
@@ -225,7 +226,17 @@ pub fn changes<const B: usize, const M: usize>(
         }
         (Operation::TokenIssue(a), Operation::TokenIssue(b)) => {
             let w = |x| with_op(Operation::TokenIssue(x));
-            each_field!(out, a, b, w, symbol, name, decimals, master_authority, is_private);
+            each_field!(
+                out,
+                a,
+                b,
+                w,
+                symbol,
+                name,
+                decimals,
+                master_authority,
+                is_private
+            );
             // As both schemes read it: absent is true in v2; in legacy,
             // absent and true differ too, but v2 would not see it.
             let signed = a.clawback_enabled.unwrap_or(true);
@@ -242,7 +253,17 @@ pub fn changes<const B: usize, const M: usize>(
         }
         (Operation::TokenAuthority(a), Operation::TokenAuthority(b)) => {
             let w = |x| with_op(Operation::TokenAuthority(x));
-            each_field!(out, a, b, w, action, authority_type, authority_address, token, value);
+            each_field!(
+                out,
+                a,
+                b,
+                w,
+                action,
+                authority_type,
+                authority_address,
+                token,
+                value
+            );
         }
         (Operation::TokenBlacklist(a), Operation::TokenBlacklist(b)) => {
             let w = |x| with_op(Operation::TokenBlacklist(x));
@@ -293,15 +314,33 @@ pub fn changes<const B: usize, const M: usize>(
         (Operation::TokenBridgeAndMint(a), Operation::TokenBridgeAndMint(b)) => {
             let w = |x| with_op(Operation::TokenBridgeAndMint(x));
             each_field!(
-                out, a, b, w, recipient, value, token, source_chain_id, source_tx_hash,
+                out,
+                a,
+                b,
+                w,
+                recipient,
+                value,
+                token,
+                source_chain_id,
+                source_tx_hash,
                 bridge_metadata
             );
         }
         (Operation::TokenBurnAndBridge(a), Operation::TokenBurnAndBridge(b)) => {
             let w = |x| with_op(Operation::TokenBurnAndBridge(x));
             each_field!(
-                out, a, b, w, sender, value, token, destination_chain_id, destination_address,
-                escrow_fee, bridge_metadata, bridge_param
+                out,
+                a,
+                b,
+                w,
+                sender,
+                value,
+                token,
+                destination_chain_id,
+                destination_address,
+                escrow_fee,
+                bridge_metadata,
+                bridge_param
             );
         }
         (Operation::CreateMultiSig(a), Operation::CreateMultiSig(b)) => {
@@ -383,7 +422,10 @@ fn memo_changes<const B: usize, const M: usize>(
 ) {
     let memo = tx.memo.clone().unwrap_or_default();
     let theirs = other.memo.clone().unwrap_or_default();
-    let with = |m: Memo| Transaction { memo: Some(m), ..tx.clone() };
+    let with = |m: Memo| Transaction {
+        memo: Some(m),
+        ..tx.clone()
+    };
     let w = |m| with(m);
     let mut v = Vec::new();
     each_field!(v, memo, theirs, w, kind, format, data);

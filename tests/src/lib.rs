@@ -70,7 +70,11 @@ pub fn rlp(value: &(impl Encode + ?Sized)) -> Vec<u8> {
 /// whole suite within a few minutes on CI's two cores; a long run sets, for
 /// example, `TOKENSIGN_PROPTEST_SCALE=40`.
 pub fn cases(default: u32) -> u32 {
-    let read = |name: &str| std::env::var(name).ok().and_then(|v| v.trim().parse::<u32>().ok());
+    let read = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+    };
     match read("PROPTEST_CASES") {
         Some(n) => n.max(1),
         None => default.saturating_mul(read("TOKENSIGN_PROPTEST_SCALE").unwrap_or(1).max(1)),

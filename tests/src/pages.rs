@@ -33,17 +33,27 @@ pub struct ReadItem {
 /// Joins consecutive pages of one item, checking the paging itself: parts
 /// numbered 1..=parts in order, every text printable ASCII and at most
 /// `width` characters, every part but the last exactly `width`.
-pub fn read_items(pages: impl IntoIterator<Item = Page>, width: usize) -> Result<Vec<ReadItem>, String> {
+pub fn read_items(
+    pages: impl IntoIterator<Item = Page>,
+    width: usize,
+) -> Result<Vec<ReadItem>, String> {
     let mut items: Vec<ReadItem> = Vec::new();
     let mut expect_part = 1;
     let mut parts = 1;
     for page in pages {
         let text = page.text();
         if !text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-            return Err(format!("page of {:?} is not printable ASCII: {text:?}", page.label));
+            return Err(format!(
+                "page of {:?} is not printable ASCII: {text:?}",
+                page.label
+            ));
         }
         if text.len() > width {
-            return Err(format!("page of {:?} is {} characters, wider than {width}", page.label, text.len()));
+            return Err(format!(
+                "page of {:?} is {} characters, wider than {width}",
+                page.label,
+                text.len()
+            ));
         }
         if page.part != expect_part || (expect_part > 1 && page.parts != parts) {
             return Err(format!(
@@ -52,18 +62,32 @@ pub fn read_items(pages: impl IntoIterator<Item = Page>, width: usize) -> Result
             ));
         }
         if page.part < page.parts && text.len() != width {
-            return Err(format!("non-final page of {:?} is not full: {text:?}", page.label));
+            return Err(format!(
+                "non-final page of {:?} is not full: {text:?}",
+                page.label
+            ));
         }
         if page.part == 1 {
-            items.push(ReadItem { label: page.label, index: page.index, text: String::new() });
+            items.push(ReadItem {
+                label: page.label,
+                index: page.index,
+                text: String::new(),
+            });
             parts = page.parts;
         }
         let item = items.last_mut().ok_or("no item")?;
         if item.label != page.label || item.index != page.index {
-            return Err(format!("page of {:?} inside item {:?}", page.label, item.label));
+            return Err(format!(
+                "page of {:?} inside item {:?}",
+                page.label, item.label
+            ));
         }
         item.text.push_str(text);
-        expect_part = if page.part == page.parts { 1 } else { page.part + 1 };
+        expect_part = if page.part == page.parts {
+            1
+        } else {
+            page.part + 1
+        };
     }
     if expect_part != 1 {
         return Err("the last item's pages end early".into());
@@ -92,7 +116,8 @@ pub fn unrender(rendered: &str) -> Result<String, String> {
                     return Err(format!("bad escape in {rendered:?}"));
                 }
                 let digits: String = chars.by_ref().take_while(|&d| d != '}').collect();
-                let cp = u32::from_str_radix(&digits, 16).map_err(|e| format!("{rendered:?}: {e}"))?;
+                let cp =
+                    u32::from_str_radix(&digits, 16).map_err(|e| format!("{rendered:?}: {e}"))?;
                 let ch = char::from_u32(cp).ok_or_else(|| format!("not a character: {cp:x}"))?;
                 if (' '..='~').contains(&ch) {
                     return Err(format!("printable ASCII {ch:?} escaped in {rendered:?}"));
@@ -127,7 +152,9 @@ impl<'i> Reader<'i> {
     }
 
     fn take_at(&mut self, label: &str, index: Option<u16>) -> Result<&'i str, String> {
-        let item = self.peek().ok_or_else(|| format!("pages end before {label:?}"))?;
+        let item = self
+            .peek()
+            .ok_or_else(|| format!("pages end before {label:?}"))?;
         if item.label != label || item.index != index {
             return Err(format!(
                 "expected {label:?} {index:?}, found {:?} {:?}",
@@ -143,7 +170,8 @@ impl<'i> Reader<'i> {
     }
 
     fn has(&self, label: &str) -> bool {
-        self.peek().is_some_and(|i| i.label == label && i.index.is_none())
+        self.peek()
+            .is_some_and(|i| i.label == label && i.index.is_none())
     }
 }
 
@@ -155,10 +183,14 @@ fn address(text: &str) -> Result<Address, String> {
 }
 
 fn amount(text: &str) -> Result<Amount, String> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) || (text.len() > 1 && text.starts_with('0')) {
+    if text.is_empty()
+        || !text.bytes().all(|b| b.is_ascii_digit())
+        || (text.len() > 1 && text.starts_with('0'))
+    {
         return Err(format!("not a canonical decimal: {text:?}"));
     }
-    let v = alloy_primitives::U256::from_str_radix(text, 10).map_err(|e| format!("{text:?}: {e}"))?;
+    let v =
+        alloy_primitives::U256::from_str_radix(text, 10).map_err(|e| format!("{text:?}: {e}"))?;
     Ok(Amount::from_be_bytes(v.to_be_bytes()))
 }
 
@@ -184,7 +216,9 @@ fn text<const N: usize, R: TextRule>(rendered: &str) -> Result<Text<N, R>, Strin
 }
 
 fn hex_bytes(text: &str) -> Result<Vec<u8>, String> {
-    let digits = text.strip_prefix("0x").ok_or_else(|| format!("no 0x: {text:?}"))?;
+    let digits = text
+        .strip_prefix("0x")
+        .ok_or_else(|| format!("no 0x: {text:?}"))?;
     if digits.bytes().any(|b| b.is_ascii_uppercase()) {
         return Err(format!("not lowercase hex: {text:?}"));
     }
@@ -204,12 +238,16 @@ fn list<T, const N: usize>(
     let mut out = heapless::Vec::new();
     for i in 0..n {
         let i = u16::try_from(i).map_err(|_| "list too long")?;
-        out.push(element(r, i)?).map_err(|_| format!("{label}: more than {N}"))?;
+        out.push(element(r, i)?)
+            .map_err(|_| format!("{label}: more than {N}"))?;
     }
     Ok(out)
 }
 
-fn operation<const B: usize, const M: usize>(op: OpType, r: &mut Reader<'_>) -> Result<Operation<B, M>, String> {
+fn operation<const B: usize, const M: usize>(
+    op: OpType,
+    r: &mut Reader<'_>,
+) -> Result<Operation<B, M>, String> {
     Ok(match op {
         OpType::Payment => Payment {
             recipient: address(r.take("Recipient")?)?,
@@ -302,7 +340,8 @@ fn operation<const B: usize, const M: usize>(op: OpType, r: &mut Reader<'_>) -> 
             destination_address: text(r.take("Destination")?)?,
             escrow_fee: amount(r.take("Escrow fee")?)?,
             bridge_metadata: text(r.take("Bridge metadata")?)?,
-            bridge_param: Bytes::new(&hex_bytes(r.take("Bridge param")?)?).map_err(|p| p.to_string())?,
+            bridge_param: Bytes::new(&hex_bytes(r.take("Bridge param")?)?)
+                .map_err(|p| p.to_string())?,
         }
         .into(),
         OpType::CreateMultiSig => CreateMultiSig {
@@ -335,7 +374,11 @@ fn operation<const B: usize, const M: usize>(op: OpType, r: &mut Reader<'_>) -> 
             } else {
                 None
             },
-            batch_id: if r.has("Batch id") { Some(text(r.take("Batch id")?)?) } else { None },
+            batch_id: if r.has("Batch id") {
+                Some(text(r.take("Batch id")?)?)
+            } else {
+                None
+            },
         }
         .into(),
     })
@@ -344,7 +387,9 @@ fn operation<const B: usize, const M: usize>(op: OpType, r: &mut Reader<'_>) -> 
 /// Rebuilds what the pages say is signed. Derived items (the token an
 /// issue creates, the account a CreateMultiSig creates) are checked against
 /// the fields they derive from.
-pub fn rebuild<const B: usize, const M: usize>(items: &[ReadItem]) -> Result<Rebuilt<B, M>, String> {
+pub fn rebuild<const B: usize, const M: usize>(
+    items: &[ReadItem],
+) -> Result<Rebuilt<B, M>, String> {
     let mut r = Reader { items, at: 0 };
     let title = r.take("Operation")?;
     let op = OpType::from_title(title).ok_or_else(|| format!("unknown operation {title:?}"))?;
@@ -400,7 +445,12 @@ pub fn rebuild<const B: usize, const M: usize>(items: &[ReadItem]) -> Result<Reb
         return Err(format!("item after the scheme: {extra:?}"));
     }
     Ok(Rebuilt {
-        tx: Transaction { chain_id, nonce, operation, memo },
+        tx: Transaction {
+            chain_id,
+            nonce,
+            operation,
+            memo,
+        },
         scheme,
         descriptor,
     })

@@ -142,7 +142,10 @@ impl VectorPayload {
     /// lowercase hex); panics on another operation.
     pub fn from_core(tx: &Transaction) -> Self {
         let Operation::TokenIssue(p) = &tx.operation else {
-            panic!("vector files hold TokenIssue payloads, not {}", tx.op_type());
+            panic!(
+                "vector files hold TokenIssue payloads, not {}",
+                tx.op_type()
+            );
         };
         VectorPayload {
             chain_id: tx.chain_id,

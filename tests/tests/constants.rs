@@ -11,8 +11,8 @@
 
 use heapless::Vec as HVec;
 use tokensign_core::field::{Bytes, JsonWriter, KeyAsIntegers, Record, B256};
-use tokensign_core::native::{self, Authorization, MemberSignature, NativeTx};
 use tokensign_core::legacy::{self, LegacyTx};
+use tokensign_core::native::{self, Authorization, MemberSignature, NativeTx};
 use tokensign_core::rlp::header::list_len;
 use tokensign_core::text::{Text, TextRule};
 use tokensign_core::tx::*;
@@ -34,7 +34,12 @@ const ADDR: Address = Address([0xff; 20]);
 fn widest<const B: usize, const M: usize>(op: OpType) -> Operation<B, M> {
     let amount = Amount::MAX;
     match op {
-        OpType::Payment => Payment { recipient: ADDR, value: amount, token: ADDR }.into(),
+        OpType::Payment => Payment {
+            recipient: ADDR,
+            value: amount,
+            token: ADDR,
+        }
+        .into(),
         OpType::TokenIssue => TokenIssue {
             symbol: text('S', MAX_SYMBOL_LEN),
             name: quotes(),
@@ -44,7 +49,12 @@ fn widest<const B: usize, const M: usize>(op: OpType) -> Operation<B, M> {
             clawback_enabled: Some(false),
         }
         .into(),
-        OpType::TokenMint => TokenMint { recipient: ADDR, value: amount, token: ADDR }.into(),
+        OpType::TokenMint => TokenMint {
+            recipient: ADDR,
+            value: amount,
+            token: ADDR,
+        }
+        .into(),
         OpType::TokenAuthority => TokenAuthority {
             action: AuthorityAction::Revoke,
             authority_type: AuthorityType::MasterMintBurn,
@@ -53,19 +63,40 @@ fn widest<const B: usize, const M: usize>(op: OpType) -> Operation<B, M> {
             value: amount,
         }
         .into(),
-        OpType::TokenBlacklist => {
-            TokenBlacklist { action: ListAction::Remove, address: ADDR, token: ADDR }.into()
+        OpType::TokenBlacklist => TokenBlacklist {
+            action: ListAction::Remove,
+            address: ADDR,
+            token: ADDR,
         }
-        OpType::TokenWhitelist => {
-            TokenWhitelist { action: ListAction::Remove, address: ADDR, token: ADDR }.into()
+        .into(),
+        OpType::TokenWhitelist => TokenWhitelist {
+            action: ListAction::Remove,
+            address: ADDR,
+            token: ADDR,
         }
-        OpType::TokenPause => TokenPause { action: PauseAction::Unpause, token: ADDR }.into(),
-        OpType::TokenBurn => TokenBurn { value: amount, token: ADDR }.into(),
-        OpType::TokenClawback => {
-            TokenClawback { token: ADDR, from: ADDR, recipient: ADDR, value: amount }.into()
+        .into(),
+        OpType::TokenPause => TokenPause {
+            action: PauseAction::Unpause,
+            token: ADDR,
         }
+        .into(),
+        OpType::TokenBurn => TokenBurn {
+            value: amount,
+            token: ADDR,
+        }
+        .into(),
+        OpType::TokenClawback => TokenClawback {
+            token: ADDR,
+            from: ADDR,
+            recipient: ADDR,
+            value: amount,
+        }
+        .into(),
         OpType::TokenMetadata => {
-            let entry = MetadataEntry { key: quotes(), value: quotes() };
+            let entry = MetadataEntry {
+                key: quotes(),
+                value: quotes(),
+            };
             let mut entries = HVec::new();
             while entries.push(entry.clone()).is_ok() {}
             TokenMetadata::<M> {
@@ -97,13 +128,23 @@ fn widest<const B: usize, const M: usize>(op: OpType) -> Operation<B, M> {
         }
         .into(),
         OpType::CreateMultiSig => {
-            let signer = MultisigSigner { public_key: KeyAsIntegers([0xff; 33]), weight: u8::MAX };
+            let signer = MultisigSigner {
+                public_key: KeyAsIntegers([0xff; 33]),
+                weight: u8::MAX,
+            };
             let mut signers = HVec::new();
             while signers.push(signer.clone()).is_ok() {}
-            CreateMultiSig { signers, threshold: u16::MAX }.into()
+            CreateMultiSig {
+                signers,
+                threshold: u16::MAX,
+            }
+            .into()
         }
         OpType::BatchPayment => {
-            let entry = BatchEntry { recipient: ADDR, amount };
+            let entry = BatchEntry {
+                recipient: ADDR,
+                amount,
+            };
             let mut operations = HVec::new();
             while operations.push(entry.clone()).is_ok() {}
             BatchPayment::<B> {
@@ -170,18 +211,31 @@ fn max_fields_json<const B: usize, const M: usize>(op: OpType) -> usize {
 /// The widest memo: `type` and `format` cannot be escaped (their character
 /// set has neither `"` nor `\`), `data` can.
 fn widest_memo() -> Memo {
-    Memo { kind: text('a', MAX_MEMO_TYPE_LEN), format: text('a', MAX_MEMO_FORMAT_LEN), data: quotes() }
+    Memo {
+        kind: text('a', MAX_MEMO_TYPE_LEN),
+        format: text('a', MAX_MEMO_FORMAT_LEN),
+        data: quotes(),
+    }
 }
 
 fn widest_tx<const B: usize, const M: usize>(op: OpType) -> Transaction<B, M> {
-    Transaction { chain_id: u64::MAX, nonce: u64::MAX, operation: widest(op), memo: Some(widest_memo()) }
+    Transaction {
+        chain_id: u64::MAX,
+        nonce: u64::MAX,
+        operation: widest(op),
+        memo: Some(widest_memo()),
+    }
 }
 
 fn check_op<const B: usize, const M: usize>(op: OpType) {
     let tx = widest_tx::<B, M>(op);
     // RLP of P: exactly the record's bound plus two 9-byte integers.
     let p = rlp(&tx.payload());
-    assert_eq!(p.len(), list_len(2 * 9 + max_fields_rlp::<B, M>(op)), "{op} <{B}, {M}>: RLP of P");
+    assert_eq!(
+        p.len(),
+        list_len(2 * 9 + max_fields_rlp::<B, M>(op)),
+        "{op} <{B}, {M}>: RLP of P"
+    );
     assert!(p.len() <= Transaction::<B, M>::MAX_PAYLOAD_RLP_LEN, "{op}");
     // JSON of the fields: exactly the record's bound, less what the rules
     // keep out of reach.
@@ -190,31 +244,76 @@ fn check_op<const B: usize, const M: usize>(op: OpType) {
     w.begin_object().unwrap();
     tx.operation.write_fields(&mut w).unwrap();
     w.end_object().unwrap();
-    assert_eq!(w.len() - 2, max_fields_json::<B, M>(op) - json_gap(op), "{op} <{B}, {M}>: JSON fields");
+    assert_eq!(
+        w.len() - 2,
+        max_fields_json::<B, M>(op) - json_gap(op),
+        "{op} <{B}, {M}>: JSON fields"
+    );
     assert!(max_fields_json::<B, M>(op) <= Operation::<B, M>::MAX_FIELDS_JSON_LEN);
     // Whole bodies and envelopes fit, and one byte less is refused.
     let fits = |max: usize, write: &dyn Fn(&mut [u8]) -> Result<usize, Error>, what: &str| {
         let mut out = vec![0u8; max];
         let n = write(&mut out).unwrap_or_else(|e| panic!("{op}: {what}: {e}"));
         assert!(n <= max);
-        assert_eq!(write(&mut out[..n - 1]), Err(Error::BufferTooSmall), "{op}: {what}");
+        assert_eq!(
+            write(&mut out[..n - 1]),
+            Err(Error::BufferTooSmall),
+            "{op}: {what}"
+        );
     };
-    fits(json::max_document_len::<B, M>(), &|o| json::write_document(&tx, o), "document");
-    let sig = Signature { r: [0xff; 32], s: [0xff; 32], v: 1 };
+    fits(
+        json::max_document_len::<B, M>(),
+        &|o| json::write_document(&tx, o),
+        "document",
+    );
+    let sig = Signature {
+        r: [0xff; 32],
+        s: [0xff; 32],
+        v: 1,
+    };
     if legacy::supports(op) {
-        let signed = LegacyTx { tx: tx.clone(), signature: sig };
-        fits(json::max_legacy_len::<B, M>(), &|o| json::write_legacy(&signed, o), "legacy body");
+        let signed = LegacyTx {
+            tx: tx.clone(),
+            signature: sig,
+        };
+        fits(
+            json::max_legacy_len::<B, M>(),
+            &|o| json::write_legacy(&signed, o),
+            "legacy body",
+        );
         let value = rlp(&legacy::signed_value(&tx).unwrap());
-        assert!(value.len() <= Transaction::<B, M>::MAX_PAYLOAD_WITH_MEMO_RLP_LEN, "{op}");
+        assert!(
+            value.len() <= Transaction::<B, M>::MAX_PAYLOAD_WITH_MEMO_RLP_LEN,
+            "{op}"
+        );
     }
-    let member = MemberSignature { signer_pubkey: [0xff; 33], signature: sig };
+    let member = MemberSignature {
+        signer_pubkey: [0xff; 33],
+        signature: sig,
+    };
     let mut signatures = HVec::new();
     while signatures.push(member).is_ok() {}
-    let authorization = Authorization::Multisig { account: ADDR, signatures };
-    let signed = NativeTx { tx: tx.clone(), authorization: authorization.clone() };
-    fits(json::max_native_len::<B, M>(), &|o| json::write_native(&signed, o), "native body");
-    assert!(rlp(&native::payload_rlp(&tx)).len() <= native::max_payload_rlp_len::<B, M>(), "{op}");
-    assert!(rlp(&native::signed(&tx, &authorization)).len() <= native::max_signed_rlp_len::<B, M>(), "{op}");
+    let authorization = Authorization::Multisig {
+        account: ADDR,
+        signatures,
+    };
+    let signed = NativeTx {
+        tx: tx.clone(),
+        authorization: authorization.clone(),
+    };
+    fits(
+        json::max_native_len::<B, M>(),
+        &|o| json::write_native(&signed, o),
+        "native body",
+    );
+    assert!(
+        rlp(&native::payload_rlp(&tx)).len() <= native::max_payload_rlp_len::<B, M>(),
+        "{op}"
+    );
+    assert!(
+        rlp(&native::signed(&tx, &authorization)).len() <= native::max_signed_rlp_len::<B, M>(),
+        "{op}"
+    );
 }
 
 #[test]
@@ -238,7 +337,10 @@ fn widest_values_hit_the_bounds_at_small_capacities() {
 fn public_constants() {
     assert_eq!(json::MAX_NATIVE_JSON_LEN, json::max_native_len::<256, 32>());
     assert_eq!(json::MAX_LEGACY_JSON_LEN, json::max_legacy_len::<256, 32>());
-    assert_eq!(json::MAX_DOCUMENT_JSON_LEN, json::max_document_len::<256, 32>());
+    assert_eq!(
+        json::MAX_DOCUMENT_JSON_LEN,
+        json::max_document_len::<256, 32>()
+    );
     assert!(json::MAX_JSON_INPUT_LEN > 2 * json::MAX_NATIVE_JSON_LEN);
     // The largest bodies are BatchPayment's at 256 operations; the widest
     // written one is within the constant.
@@ -250,5 +352,8 @@ fn public_constants() {
     let long = vec![b' '; json::MAX_JSON_INPUT_LEN + 1];
     let too_long = Error::Json(tokensign_core::JsonError::TooLong);
     assert_eq!(json::parse_document::<256, 32>(&long).err(), Some(too_long));
-    assert_eq!(json::parse_native::<256, 32>(OpType::Payment, &long).err(), Some(too_long));
+    assert_eq!(
+        json::parse_native::<256, 32>(OpType::Payment, &long).err(),
+        Some(too_long)
+    );
 }

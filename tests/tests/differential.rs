@@ -46,8 +46,11 @@ fn runner(seed: u8) -> TestRunner {
 /// `clawback_enabled` (`None`), force the eight-field form (`Some(true)`)
 /// or the seven-field form (`Some(false)`).
 fn issue(clawback: Option<bool>) -> impl Strategy<Value = Transaction> {
-    (strategies::transaction_for::<256, 32>(OpType::TokenIssue), any::<bool>()).prop_map(
-        move |(mut tx, c)| {
+    (
+        strategies::transaction_for::<256, 32>(OpType::TokenIssue),
+        any::<bool>(),
+    )
+        .prop_map(move |(mut tx, c)| {
             tx.memo = None;
             if let Operation::TokenIssue(p) = &mut tx.operation {
                 match clawback {
@@ -57,8 +60,7 @@ fn issue(clawback: Option<bool>) -> impl Strategy<Value = Transaction> {
                 }
             }
             tx
-        },
-    )
+        })
 }
 
 fn rlp_of(p: &Transaction) -> Vec<u8> {
@@ -69,7 +71,11 @@ fn rlp_of(p: &Transaction) -> Vec<u8> {
 fn eight_fields_match_om_primitives_types() {
     // Cases, real signatures with a leading zero byte, tx hashes compared.
     let counts = [Cell::new(0usize), Cell::new(0), Cell::new(0)];
-    let strategy = (issue(Some(true)), strategies::secret_key(), strategies::signature());
+    let strategy = (
+        issue(Some(true)),
+        strategies::secret_key(),
+        strategies::signature(),
+    );
     let mut runner = runner(8);
     let total = runner.config().cases as usize;
     runner
@@ -84,9 +90,15 @@ fn eight_fields_match_om_primitives_types() {
             let mut slice = ours.as_slice();
             prop_assert_eq!(OmPayload::decode(&mut slice).unwrap(), om.clone());
             prop_assert!(slice.is_empty());
-            prop_assert_eq!(legacy::decode_signed_value(OpType::TokenIssue, &theirs), Ok(p.clone()));
+            prop_assert_eq!(
+                legacy::decode_signed_value(OpType::TokenIssue, &theirs),
+                Ok(p.clone())
+            );
             // Signature hash.
-            prop_assert_eq!(legacy::signing_hash(&p), Ok(<[u8; 32]>::from(om.signature_hash())));
+            prop_assert_eq!(
+                legacy::signing_hash(&p),
+                Ok(<[u8; 32]>::from(om.signature_hash()))
+            );
             // Mint address.
             let issue = oracle::issue_of(&p);
             prop_assert_eq!(
@@ -121,7 +133,10 @@ fn eight_fields_match_om_primitives_types() {
     assert_eq!(cases, total);
     assert_eq!(hashes, 2 * total);
     // About 1 in 128 real signatures has r or s with a leading zero byte.
-    assert!(total < 2_000 || zeros >= 5, "only {zeros} leading-zero signatures");
+    assert!(
+        total < 2_000 || zeros >= 5,
+        "only {zeros} leading-zero signatures"
+    );
 }
 
 #[test]
@@ -137,7 +152,10 @@ fn seven_fields_match_alloy_rlp_derive() {
             prop_assert_eq!(oracle::Seven::decode(&mut slice).unwrap(), alloy.clone());
             prop_assert!(slice.is_empty());
             // Ours decodes alloy's.
-            prop_assert_eq!(legacy::decode_signed_value(OpType::TokenIssue, &theirs), Ok(p.clone()));
+            prop_assert_eq!(
+                legacy::decode_signed_value(OpType::TokenIssue, &theirs),
+                Ok(p.clone())
+            );
             prop_assert_eq!(
                 legacy::signing_hash(&p),
                 Ok(<[u8; 32]>::from(alloy_primitives::keccak256(&theirs)))

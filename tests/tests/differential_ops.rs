@@ -60,7 +60,10 @@ fn check(op: OpType) {
                     Ok(tx.clone())
                 );
             } else {
-                prop_assert_eq!(legacy::signing_hash(&tx), Err(tokensign_core::Error::NotInScheme));
+                prop_assert_eq!(
+                    legacy::signing_hash(&tx),
+                    Err(tokensign_core::Error::NotInScheme)
+                );
             }
             if tx.memo.is_some() {
                 count(&memo_cases);
@@ -70,21 +73,41 @@ fn check(op: OpType) {
             if descriptor != native::Descriptor::Single {
                 count(&multisig_cases);
             }
-            prop_assert_eq!(&rlp(&native::payload_rlp(&tx)), &o.payload_rlp, "payload_rlp");
-            prop_assert_eq!(&rlp(&native::unsigned(&tx, descriptor)), &o.unsigned, "unsigned");
+            prop_assert_eq!(
+                &rlp(&native::payload_rlp(&tx)),
+                &o.payload_rlp,
+                "payload_rlp"
+            );
+            prop_assert_eq!(
+                &rlp(&native::unsigned(&tx, descriptor)),
+                &o.unsigned,
+                "unsigned"
+            );
             prop_assert_eq!(native::signing_hash(&tx, descriptor), o.signing_hash);
             prop_assert_eq!(&rlp(&native::signed(&tx, &auth)), &o.signed, "signed");
             prop_assert_eq!(native::tx_hash(&tx, &auth), o.tx_hash);
-            prop_assert_eq!(native::decode_payload_rlp::<256, 32>(op, &o.payload_rlp), Ok(v2.clone()));
-            prop_assert_eq!(native::decode_unsigned::<256, 32>(&o.unsigned), Ok((v2.clone(), descriptor)));
+            prop_assert_eq!(
+                native::decode_payload_rlp::<256, 32>(op, &o.payload_rlp),
+                Ok(v2.clone())
+            );
+            prop_assert_eq!(
+                native::decode_unsigned::<256, 32>(&o.unsigned),
+                Ok((v2.clone(), descriptor))
+            );
             let back = native::decode_signed::<256, 32>(&o.signed).unwrap();
             prop_assert_eq!(&back.tx, &v2);
             prop_assert_eq!(&back.authorization, &auth);
             if let Operation::BatchPayment(b) = &tx.operation {
-                prop_assert_eq!(Some(b.compute_operations_hash().0), oracle::derive::operations_hash(&tx));
+                prop_assert_eq!(
+                    Some(b.compute_operations_hash().0),
+                    oracle::derive::operations_hash(&tx)
+                );
             }
             // The network's v1 types, on the transaction without its memo.
-            let bare = Transaction { memo: None, ..tx.clone() };
+            let bare = Transaction {
+                memo: None,
+                ..tx.clone()
+            };
             let bare_p = rlp(&bare.payload());
             if let Some(om) = oracle::om::answers(&bare, &bare_p, &sig) {
                 count(&om_cases);
@@ -93,7 +116,10 @@ fn check(op: OpType) {
                 if legacy::supports(op) {
                     prop_assert_eq!(legacy::signing_hash(&bare), Ok(om.signing_hash));
                     prop_assert_eq!(legacy::tx_hash(&bare, &sig), Ok(om.tx_hash));
-                    prop_assert_eq!(legacy::decode_signed_value::<256, 32>(op, &om.rlp), Ok(bare.clone()));
+                    prop_assert_eq!(
+                        legacy::decode_signed_value::<256, 32>(op, &om.rlp),
+                        Ok(bare.clone())
+                    );
                 }
             }
             Ok(())
@@ -103,8 +129,14 @@ fn check(op: OpType) {
         (om_cases.get(), memo_cases.get(), multisig_cases.get());
     // The generators reach every form: memos, multisig envelopes, and the
     // network's types wherever they exist (TokenIssue: eight fields only).
-    assert!(memo_cases > total / 4, "{op}: {memo_cases} cases with a memo");
-    assert!(multisig_cases > total / 4, "{op}: {multisig_cases} multisig cases");
+    assert!(
+        memo_cases > total / 4,
+        "{op}: {memo_cases} cases with a memo"
+    );
+    assert!(
+        multisig_cases > total / 4,
+        "{op}: {multisig_cases} multisig cases"
+    );
     match op {
         OpType::BatchPayment => assert_eq!(om_cases, 0),
         OpType::TokenIssue => assert!(om_cases > total / 3, "{op}: {om_cases} om cases"),

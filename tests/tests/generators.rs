@@ -80,13 +80,33 @@ fn observe<const B: usize, const M: usize>(tx: &Transaction<B, M>, s: &mut Seen)
             }
         }
         Operation::TokenBridgeAndMint(p) => {
-            s.text("source tx hash", p.source_tx_hash.len(), MAX_SOURCE_TX_HASH_LEN, 1);
-            s.text("bridge metadata", p.bridge_metadata.len(), MAX_BRIDGE_METADATA_LEN, 0);
+            s.text(
+                "source tx hash",
+                p.source_tx_hash.len(),
+                MAX_SOURCE_TX_HASH_LEN,
+                1,
+            );
+            s.text(
+                "bridge metadata",
+                p.bridge_metadata.len(),
+                MAX_BRIDGE_METADATA_LEN,
+                0,
+            );
             s.note("source chain u64::MAX", p.source_chain_id == u64::MAX);
         }
         Operation::TokenBurnAndBridge(p) => {
-            s.text("destination", p.destination_address.len(), MAX_DESTINATION_ADDRESS_LEN, 1);
-            s.text("bridge param", p.bridge_param.0.len(), MAX_BRIDGE_PARAM_LEN, 0);
+            s.text(
+                "destination",
+                p.destination_address.len(),
+                MAX_DESTINATION_ADDRESS_LEN,
+                1,
+            );
+            s.text(
+                "bridge param",
+                p.bridge_param.0.len(),
+                MAX_BRIDGE_PARAM_LEN,
+                0,
+            );
             s.amount(&p.escrow_fee);
         }
         Operation::CreateMultiSig(p) => {
@@ -102,38 +122,94 @@ fn observe<const B: usize, const M: usize>(tx: &Transaction<B, M>, s: &mut Seen)
             s.note("batch full", full(p.operations.len(), B));
             s.note("batch total max", p.total() == Some(Amount::MAX));
             s.note("ops hash present", p.operations_hash.is_some());
-            s.note("ops hash absent, id present", p.operations_hash.is_none() && p.batch_id.is_some());
+            s.note(
+                "ops hash absent, id present",
+                p.operations_hash.is_none() && p.batch_id.is_some(),
+            );
             s.note("batch id empty", p.batch_id.as_deref() == Some(""));
-            s.note("batch id max", p.batch_id.as_ref().is_some_and(|t| t.len() == MAX_BATCH_ID_LEN));
+            s.note(
+                "batch id max",
+                p.batch_id
+                    .as_ref()
+                    .is_some_and(|t| t.len() == MAX_BATCH_ID_LEN),
+            );
         }
         Operation::TokenBlacklist(_) | Operation::TokenWhitelist(_) | Operation::TokenPause(_) => {}
     }
 }
 
 fn expected(op: OpType) -> Vec<&'static str> {
-    let mut e = vec!["chain_id 0", "chain_id i64::MAX", "nonce 127/128", "memo absent", "memo empty",
-        "memo populated", "memo type", "memo format", "memo data", "memo data empty"];
+    let mut e = vec![
+        "chain_id 0",
+        "chain_id i64::MAX",
+        "nonce 127/128",
+        "memo absent",
+        "memo empty",
+        "memo populated",
+        "memo type",
+        "memo format",
+        "memo data",
+        "memo data empty",
+    ];
     let amounts = ["amount 0", "amount max"];
     e.extend(match op {
-        OpType::Payment | OpType::TokenMint | OpType::TokenAuthority | OpType::TokenBurn
-        | OpType::TokenClawback | OpType::TokenBurnAndBridge => amounts.to_vec(),
+        OpType::Payment
+        | OpType::TokenMint
+        | OpType::TokenAuthority
+        | OpType::TokenBurn
+        | OpType::TokenClawback
+        | OpType::TokenBurnAndBridge => amounts.to_vec(),
         _ => vec![],
     });
     e.extend(match op {
-        OpType::TokenIssue => vec!["symbol", "symbol non-ASCII", "name", "decimals 18", "clawback absent", "clawback false"],
-        OpType::TokenMetadata => vec!["uri", "metadata empty", "metadata full", "metadata key", "metadata value"],
-        OpType::TokenBridgeAndMint => vec!["source tx hash", "bridge metadata", "bridge metadata empty", "source chain u64::MAX"],
+        OpType::TokenIssue => vec![
+            "symbol",
+            "symbol non-ASCII",
+            "name",
+            "decimals 18",
+            "clawback absent",
+            "clawback false",
+        ],
+        OpType::TokenMetadata => vec![
+            "uri",
+            "metadata empty",
+            "metadata full",
+            "metadata key",
+            "metadata value",
+        ],
+        OpType::TokenBridgeAndMint => vec![
+            "source tx hash",
+            "bridge metadata",
+            "bridge metadata empty",
+            "source chain u64::MAX",
+        ],
         OpType::TokenBurnAndBridge => vec!["destination", "bridge param", "bridge param empty"],
-        OpType::CreateMultiSig => vec!["signers 2", "signers 20", "weight 255", "threshold = sum", "threshold 1"],
-        OpType::BatchPayment => vec!["batch one", "batch full", "batch total max", "ops hash present",
-            "ops hash absent, id present", "batch id empty", "batch id max"],
+        OpType::CreateMultiSig => vec![
+            "signers 2",
+            "signers 20",
+            "weight 255",
+            "threshold = sum",
+            "threshold 1",
+        ],
+        OpType::BatchPayment => vec![
+            "batch one",
+            "batch full",
+            "batch total max",
+            "ops hash present",
+            "ops hash absent, id present",
+            "batch id empty",
+            "batch id max",
+        ],
         _ => vec![],
     });
     e
 }
 
 fn reach<const B: usize, const M: usize>(seed: u8) {
-    let mut runner = TestRunner::new_with_rng(Config::default(), TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]));
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[seed; 32]),
+    );
     for &op in OpType::ALL {
         let strategy = strategies::transaction_for::<B, M>(op);
         let mut seen = Seen::default();
@@ -142,8 +218,14 @@ fn reach<const B: usize, const M: usize>(seed: u8) {
             assert_eq!(tx.op_type(), op);
             observe(&tx, &mut seen);
         }
-        let missing: Vec<_> = expected(op).into_iter().filter(|e| !seen.0.contains(e)).collect();
-        assert!(missing.is_empty(), "{op} <{B}, {M}>: never generated {missing:?}");
+        let missing: Vec<_> = expected(op)
+            .into_iter()
+            .filter(|e| !seen.0.contains(e))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{op} <{B}, {M}>: never generated {missing:?}"
+        );
     }
 }
 

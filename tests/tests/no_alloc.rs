@@ -98,7 +98,9 @@ fn review(tx: &Transaction, scheme: Scheme, descriptor: Descriptor, out: &mut [u
     let mut pages = 0usize;
     for width in [1, DEFAULT_PAGE_WIDTH, MAX_PAGE_WIDTH] {
         for page in review.pages(width) {
-            let Ok(n) = page.write_to(out) else { return (0, false) };
+            let Ok(n) = page.write_to(out) else {
+                return (0, false);
+            };
             digest ^= out[n - 1] ^ page.text().len() as u8;
             pages += 1;
         }
@@ -117,24 +119,38 @@ fn review(tx: &Transaction, scheme: Scheme, descriptor: Descriptor, out: &mut [u
 fn transaction_path(tx: &Transaction, members: &[[u8; 32]; 2], b: &mut Buffers) -> (u8, bool) {
     let mut ok = true;
     let op = tx.op_type();
-    let Ok(key) = signing_key_from_bytes(&SECRET) else { return (0, false) };
+    let Ok(key) = signing_key_from_bytes(&SECRET) else {
+        return (0, false);
+    };
     let me = address_of(key.verifying_key());
     let mut digest = 0u8;
     // Unsigned JSON.
-    let Ok(n) = json::write_document(tx, &mut b.json) else { return (1, false) };
+    let Ok(n) = json::write_document(tx, &mut b.json) else {
+        return (1, false);
+    };
     ok &= json::parse_document(&b.json[..n]).as_ref() == Ok(tx);
     ok &= json::parse_document::<256, 32>(&b.json[..n - 1]).is_err();
-    let Ok(n) = json::write_unsigned(tx, &mut b.json) else { return (2, false) };
+    let Ok(n) = json::write_unsigned(tx, &mut b.json) else {
+        return (2, false);
+    };
     ok &= json::parse_unsigned(op, &b.json[..n]).as_ref() == Ok(tx);
     // Legacy v1.
     if legacy::supports(op) {
-        let Ok(signed) = LegacyTx::sign(tx.clone(), &key) else { return (3, false) };
-        let Ok(n) = json::write_legacy(&signed, &mut b.json) else { return (4, false) };
+        let Ok(signed) = LegacyTx::sign(tx.clone(), &key) else {
+            return (3, false);
+        };
+        let Ok(n) = json::write_legacy(&signed, &mut b.json) else {
+            return (4, false);
+        };
         ok &= json::parse_legacy(op, &b.json[..n]).as_ref() == Ok(&signed);
         ok &= signed.signer() == Ok(me);
-        let Ok(hash) = signed.tx_hash() else { return (5, false) };
+        let Ok(hash) = signed.tx_hash() else {
+            return (5, false);
+        };
         digest ^= hash[0];
-        let Ok(m) = legacy::encode_signed_value(tx, &mut b.rlp) else { return (6, false) };
+        let Ok(m) = legacy::encode_signed_value(tx, &mut b.rlp) else {
+            return (6, false);
+        };
         ok &= legacy::decode_signed_value(op, &b.rlp[..m]).as_ref() == Ok(tx);
         ok &= legacy::decode_signed_value::<256, 32>(op, &b.rlp[..m - 1]).is_err();
         let (d, paged) = review(tx, Scheme::Legacy, Descriptor::Single, &mut b.page);
@@ -144,8 +160,12 @@ fn transaction_path(tx: &Transaction, members: &[[u8; 32]; 2], b: &mut Buffers) 
         ok &= LegacyTx::sign(tx.clone(), &key) == Err(tokensign_core::Error::NotInScheme);
     }
     // Native v2, single signer.
-    let Ok(signed) = NativeTx::sign(tx.clone(), &key) else { return (7, false) };
-    let Ok(n) = json::write_native(&signed, &mut b.json) else { return (8, false) };
+    let Ok(signed) = NativeTx::sign(tx.clone(), &key) else {
+        return (7, false);
+    };
+    let Ok(n) = json::write_native(&signed, &mut b.json) else {
+        return (8, false);
+    };
     ok &= json::parse_native(op, &b.json[..n]).as_ref() == Ok(&signed);
     ok &= json::parse_native::<256, 32>(op, &b.json[..n - 1]).is_err();
     ok &= signed.sender() == Ok(me);
@@ -155,11 +175,18 @@ fn transaction_path(tx: &Transaction, members: &[[u8; 32]; 2], b: &mut Buffers) 
         ok = false;
     }
     digest ^= signed.tx_hash()[0];
-    let Ok(m) = to_slice(&native::payload_rlp(tx), &mut b.rlp) else { return (9, false) };
+    let Ok(m) = to_slice(&native::payload_rlp(tx), &mut b.rlp) else {
+        return (9, false);
+    };
     ok &= native::decode_payload_rlp(op, &b.rlp[..m]).as_ref() == Ok(&signed.tx);
-    let Ok(m) = to_slice(&native::unsigned(tx, Descriptor::Single), &mut b.rlp) else { return (10, false) };
+    let Ok(m) = to_slice(&native::unsigned(tx, Descriptor::Single), &mut b.rlp) else {
+        return (10, false);
+    };
     ok &= native::decode_unsigned(&b.rlp[..m]) == Ok((signed.tx.clone(), Descriptor::Single));
-    let Ok(m) = to_slice(&native::signed(&signed.tx, &signed.authorization), &mut b.rlp) else {
+    let Ok(m) = to_slice(
+        &native::signed(&signed.tx, &signed.authorization),
+        &mut b.rlp,
+    ) else {
         return (11, false);
     };
     ok &= native::decode_signed(&b.rlp[..m]).as_ref() == Ok(&signed);
@@ -169,21 +196,36 @@ fn transaction_path(tx: &Transaction, members: &[[u8; 32]; 2], b: &mut Buffers) 
     ok &= paged;
     // Native v2, two members of a multisig account.
     let account = Address([0xa0; 20]);
-    let (Ok(k0), Ok(k1)) = (signing_key_from_bytes(&members[0]), signing_key_from_bytes(&members[1])) else {
+    let (Ok(k0), Ok(k1)) = (
+        signing_key_from_bytes(&members[0]),
+        signing_key_from_bytes(&members[1]),
+    ) else {
         return (12, false);
     };
-    let (Ok(s0), Ok(s1)) = (sign_as_member(tx, account, &k0), sign_as_member(tx, account, &k1)) else {
+    let (Ok(s0), Ok(s1)) = (
+        sign_as_member(tx, account, &k0),
+        sign_as_member(tx, account, &k1),
+    ) else {
         return (13, false);
     };
-    let Ok(multi) = NativeTx::combine(tx.clone(), account, &[s1, s0]) else { return (14, false) };
+    let Ok(multi) = NativeTx::combine(tx.clone(), account, &[s1, s0]) else {
+        return (14, false);
+    };
     ok &= multi.sender() == Ok(account);
-    let Ok(n) = json::write_native(&multi, &mut b.json) else { return (15, false) };
+    let Ok(n) = json::write_native(&multi, &mut b.json) else {
+        return (15, false);
+    };
     ok &= json::parse_native(op, &b.json[..n]).as_ref() == Ok(&multi);
     let Ok(m) = to_slice(&native::signed(&multi.tx, &multi.authorization), &mut b.rlp) else {
         return (16, false);
     };
     ok &= native::decode_signed(&b.rlp[..m]).as_ref() == Ok(&multi);
-    let (d, paged) = review(&multi.tx, Scheme::Native, Descriptor::Multisig(account), &mut b.page);
+    let (d, paged) = review(
+        &multi.tx,
+        Scheme::Native,
+        Descriptor::Multisig(account),
+        &mut b.page,
+    );
     digest ^= d ^ multi.tx_hash()[0];
     ok &= paged;
     (digest ^ b.json[n / 2], ok)
@@ -205,7 +247,11 @@ fn samples() -> Vec<Transaction> {
     out
 }
 
-fn all_transactions(txs: &[Transaction], members: &[[u8; 32]; 2], b: &mut Buffers) -> (u8, bool, usize) {
+fn all_transactions(
+    txs: &[Transaction],
+    members: &[[u8; 32]; 2],
+    b: &mut Buffers,
+) -> (u8, bool, usize) {
     let mut digest = 0u8;
     let mut ok = true;
     let mut failed_at = usize::MAX;
@@ -312,7 +358,10 @@ fn main() -> ExitCode {
     for (i, tx) in txs.iter().enumerate().step_by(3) {
         let (allocations, (_, ok)) = count(|| transaction_path(tx, &members, &mut buffers));
         if allocations != 0 || !ok {
-            eprintln!("no_alloc {}: {allocations} allocations (want 0), ok {ok} (sample {i})", tx.op_type());
+            eprintln!(
+                "no_alloc {}: {allocations} allocations (want 0), ok {ok} (sample {i})",
+                tx.op_type()
+            );
             failures += 1;
         }
     }

@@ -27,7 +27,11 @@ use tokensign_tests::{config, rlp};
 
 fn v2_hashes(tx: &Transaction, accounts: &[Address]) -> Vec<[u8; 32]> {
     let mut out = vec![native::signing_hash(tx, Descriptor::Single)];
-    out.extend(accounts.iter().map(|a| native::signing_hash(tx, Descriptor::Multisig(*a))));
+    out.extend(
+        accounts
+            .iter()
+            .map(|a| native::signing_hash(tx, Descriptor::Multisig(*a))),
+    );
     out
 }
 
@@ -45,14 +49,29 @@ fn every_change_changes_the_hashes(
     for (what, changed) in &all {
         prop_assert_eq!(changed.op_type(), op);
         // The change is a change of what v2 signs (the generator's promise).
-        prop_assert_ne!(&native::normalize(changed.clone()), &base, "{}: no change", what);
-        prop_assert_ne!(&rlp(&native::payload_rlp(changed)), &rlp(&native::payload_rlp(tx)), "{}", what);
+        prop_assert_ne!(
+            &native::normalize(changed.clone()),
+            &base,
+            "{}: no change",
+            what
+        );
+        prop_assert_ne!(
+            &rlp(&native::payload_rlp(changed)),
+            &rlp(&native::payload_rlp(tx)),
+            "{}",
+            what
+        );
         let v2 = v2_hashes(changed, &[account]);
         for (i, (a, b)) in v2.iter().zip(&base_v2).enumerate() {
             prop_assert_ne!(a, b, "{} leaves v2 signing hash {} unchanged", what, i);
         }
         if let Some(h) = base_v1 {
-            prop_assert_ne!(legacy::signing_hash(changed).unwrap(), h, "{} leaves the v1 hash unchanged", what);
+            prop_assert_ne!(
+                legacy::signing_hash(changed).unwrap(),
+                h,
+                "{} leaves the v1 hash unchanged",
+                what
+            );
         }
     }
     Ok(())
@@ -60,7 +79,10 @@ fn every_change_changes_the_hashes(
 
 /// The same transaction with `operation` instead.
 fn with(tx: &Transaction, operation: impl Into<Operation>) -> Transaction {
-    Transaction { operation: operation.into(), ..tx.clone() }
+    Transaction {
+        operation: operation.into(),
+        ..tx.clone()
+    }
 }
 
 /// The twin of a look-alike operation: the other type with the same
@@ -68,15 +90,49 @@ fn with(tx: &Transaction, operation: impl Into<Operation>) -> Transaction {
 /// TokenPause's action word).
 fn twin(tx: &Transaction) -> Option<Transaction> {
     Some(match &tx.operation {
-        Operation::Payment(p) => with(tx, TokenMint { recipient: p.recipient, value: p.value, token: p.token }),
-        Operation::TokenMint(p) => with(tx, Payment { recipient: p.recipient, value: p.value, token: p.token }),
-        Operation::TokenBlacklist(p) => with(tx, TokenWhitelist { action: p.action, address: p.address, token: p.token }),
-        Operation::TokenWhitelist(p) => with(tx, TokenBlacklist { action: p.action, address: p.address, token: p.token }),
+        Operation::Payment(p) => with(
+            tx,
+            TokenMint {
+                recipient: p.recipient,
+                value: p.value,
+                token: p.token,
+            },
+        ),
+        Operation::TokenMint(p) => with(
+            tx,
+            Payment {
+                recipient: p.recipient,
+                value: p.value,
+                token: p.token,
+            },
+        ),
+        Operation::TokenBlacklist(p) => with(
+            tx,
+            TokenWhitelist {
+                action: p.action,
+                address: p.address,
+                token: p.token,
+            },
+        ),
+        Operation::TokenWhitelist(p) => with(
+            tx,
+            TokenBlacklist {
+                action: p.action,
+                address: p.address,
+                token: p.token,
+            },
+        ),
         Operation::TokenPause(p) => {
             let word = p.action.as_str().as_bytes();
             let mut be = [0u8; 32];
             be[32 - word.len()..].copy_from_slice(word);
-            with(tx, TokenBurn { value: Amount::from_be_bytes(be), token: p.token })
+            with(
+                tx,
+                TokenBurn {
+                    value: Amount::from_be_bytes(be),
+                    token: p.token,
+                },
+            )
         }
         _ => return None,
     })
@@ -208,15 +264,35 @@ proptest! {
 #[test]
 fn look_alike_pairs_from_the_spec() {
     let token = Address([0x01; 20]);
-    let tx = Transaction::new(1_212_101, 7, TokenPause { action: PauseAction::Pause, token });
+    let tx = Transaction::new(
+        1_212_101,
+        7,
+        TokenPause {
+            action: PauseAction::Pause,
+            token,
+        },
+    );
     let twin = twin(&tx).unwrap();
-    let Operation::TokenBurn(burn) = &twin.operation else { panic!() };
+    let Operation::TokenBurn(burn) = &twin.operation else {
+        panic!()
+    };
     assert_eq!(burn.value, Amount::from_u64(0x5061_7573_65)); // "Pause"
     assert_eq!(rlp(&tx.payload()), rlp(&twin.payload()));
     let item = rlp(&tx.payload());
     assert!(decode_exact(&item).is_ok());
-    let list = Transaction::new(1, 1, TokenBlacklist { action: ListAction::Add, address: token, token });
-    assert_eq!(legacy::signing_hash(&list), legacy::signing_hash(&twin_of(&list)));
+    let list = Transaction::new(
+        1,
+        1,
+        TokenBlacklist {
+            action: ListAction::Add,
+            address: token,
+            token,
+        },
+    );
+    assert_eq!(
+        legacy::signing_hash(&list),
+        legacy::signing_hash(&twin_of(&list))
+    );
     assert_ne!(
         native::signing_hash(&list, Descriptor::Single),
         native::signing_hash(&twin_of(&list), Descriptor::Single)

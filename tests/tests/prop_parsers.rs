@@ -12,12 +12,16 @@
 use proptest::prelude::*;
 use proptest::sample::select;
 use tokensign_core::legacy::{self, LegacyTx};
-use tokensign_core::native::{self, DOMAIN, NativeTx};
+use tokensign_core::native::{self, NativeTx, DOMAIN};
 use tokensign_core::{json, Address, Amount, OpType, Transaction};
-use tokensign_tests::strategies::{self, authorization, mutate, mutations, signature, transaction_for};
+use tokensign_tests::strategies::{
+    self, authorization, mutate, mutations, signature, transaction_for,
+};
 use tokensign_tests::{config, rlp};
 
-fn parsed_json_is_sound<const B: usize, const M: usize>(tx: &Transaction<B, M>) -> Result<(), TestCaseError> {
+fn parsed_json_is_sound<const B: usize, const M: usize>(
+    tx: &Transaction<B, M>,
+) -> Result<(), TestCaseError> {
     prop_assert_eq!(tx.check(), Ok(()));
     let mut out = vec![0u8; json::max_document_len::<B, M>()];
     let n = json::write_document(tx, &mut out).unwrap();
@@ -26,7 +30,10 @@ fn parsed_json_is_sound<const B: usize, const M: usize>(tx: &Transaction<B, M>) 
 }
 
 /// The parsers of operation `op` at capacities `B`, `M`.
-fn op_parsers<const B: usize, const M: usize>(op: OpType, bytes: &[u8]) -> Result<(), TestCaseError> {
+fn op_parsers<const B: usize, const M: usize>(
+    op: OpType,
+    bytes: &[u8],
+) -> Result<(), TestCaseError> {
     if let Ok(tx) = json::parse_unsigned::<B, M>(op, bytes) {
         prop_assert_eq!(tx.op_type(), op);
         parsed_json_is_sound(&tx)?;
@@ -37,7 +44,10 @@ fn op_parsers<const B: usize, const M: usize>(op: OpType, bytes: &[u8]) -> Resul
         prop_assert!(signed.signature.v <= 1);
         let mut out = vec![0u8; json::max_legacy_len::<B, M>()];
         let n = json::write_legacy(&signed, &mut out).unwrap();
-        prop_assert_eq!(json::parse_legacy::<B, M>(op, &out[..n]), Ok(signed.clone()));
+        prop_assert_eq!(
+            json::parse_legacy::<B, M>(op, &out[..n]),
+            Ok(signed.clone())
+        );
         // Checking the signature is total too.
         let _ = signed.signer();
         prop_assert!(signed.tx_hash().is_ok());
@@ -47,16 +57,27 @@ fn op_parsers<const B: usize, const M: usize>(op: OpType, bytes: &[u8]) -> Resul
         prop_assert_eq!(&native::normalize(signed.tx.clone()), &signed.tx);
         let mut out = vec![0u8; json::max_native_len::<B, M>()];
         let n = json::write_native(&signed, &mut out).unwrap();
-        prop_assert_eq!(json::parse_native::<B, M>(op, &out[..n]), Ok(signed.clone()));
+        prop_assert_eq!(
+            json::parse_native::<B, M>(op, &out[..n]),
+            Ok(signed.clone())
+        );
         let _ = signed.sender();
         let _ = signed.authorization.check_form();
     }
     if let Ok(tx) = legacy::decode_signed_value::<B, M>(op, bytes) {
-        prop_assert_eq!(rlp(&legacy::signed_value(&tx).unwrap()), bytes.to_vec(), "canonical only");
+        prop_assert_eq!(
+            rlp(&legacy::signed_value(&tx).unwrap()),
+            bytes.to_vec(),
+            "canonical only"
+        );
         let _ = tx.check();
     }
     if let Ok(tx) = native::decode_payload_rlp::<B, M>(op, bytes) {
-        prop_assert_eq!(rlp(&native::payload_rlp(&tx)), bytes.to_vec(), "canonical only");
+        prop_assert_eq!(
+            rlp(&native::payload_rlp(&tx)),
+            bytes.to_vec(),
+            "canonical only"
+        );
         let _ = tx.check();
     }
     Ok(())
@@ -68,10 +89,17 @@ fn any_op_parsers<const B: usize, const M: usize>(bytes: &[u8]) -> Result<(), Te
         parsed_json_is_sound(&tx)?;
     }
     if let Ok((tx, descriptor)) = native::decode_unsigned::<B, M>(bytes) {
-        prop_assert_eq!(rlp(&native::unsigned(&tx, descriptor)), bytes.to_vec(), "canonical only");
+        prop_assert_eq!(
+            rlp(&native::unsigned(&tx, descriptor)),
+            bytes.to_vec(),
+            "canonical only"
+        );
     }
     if let Ok(signed) = native::decode_signed::<B, M>(bytes) {
-        prop_assert_eq!(rlp(&native::signed(&signed.tx, &signed.authorization)), bytes.to_vec());
+        prop_assert_eq!(
+            rlp(&native::signed(&signed.tx, &signed.authorization)),
+            bytes.to_vec()
+        );
         let _ = signed.sender();
     }
     Ok(())
@@ -107,18 +135,74 @@ fn all_parsers(bytes: &[u8]) -> Result<(), TestCaseError> {
 }
 
 const TOKENS: &[&[u8]] = &[
-    b"{", b"}", b"\"", b":", b",", b"[", b"]", b"\\u", b"\\ud83d", b"\\\"", b"0x", b" ", b"null",
-    b"true", b"false", b"-1", b"1e3", b"0", b"255", b"256", b"65536", b"9223372036854775808",
-    b"18446744073709551616", b"115792089237316195423570985008687907853269984665640564039457584007913129639936",
-    b"\"chain_id\":", b"\"nonce\":", b"\"recipient\":", b"\"value\":", b"\"token\":", b"\"amount\":",
-    b"\"symbol\":", b"\"name\":", b"\"decimals\":", b"\"clawback_enabled\":", b"\"action\":",
-    b"\"Grant\"", b"\"Add\"", b"\"Pause\"", b"\"authority_type\":", b"\"uri\":",
-    b"\"additional_metadata\":[", b"\"key\":", b"\"signers\":[", b"\"public_key\":[", b"\"weight\":",
-    b"\"threshold\":", b"\"operations\":[", b"\"operations_hash\":", b"\"batch_id\":",
-    b"\"created_at\":", b"\"bridge_param\":", b"\"memo\":{", b"\"type\":", b"\"format\":",
-    b"\"data\":", b"\"signature\":{", b"\"r\":", b"\"s\":", b"\"v\":1", b"\"authorization\":{",
-    b"\"single_secp256k1\"", b"\"multisig_secp256k1\"", b"\"account\":", b"\"signatures\":[",
-    b"\"signer_pubkey\":", b"\"operation\":", b"\"Payment\"", b"\"BatchPayment\"",
+    b"{",
+    b"}",
+    b"\"",
+    b":",
+    b",",
+    b"[",
+    b"]",
+    b"\\u",
+    b"\\ud83d",
+    b"\\\"",
+    b"0x",
+    b" ",
+    b"null",
+    b"true",
+    b"false",
+    b"-1",
+    b"1e3",
+    b"0",
+    b"255",
+    b"256",
+    b"65536",
+    b"9223372036854775808",
+    b"18446744073709551616",
+    b"115792089237316195423570985008687907853269984665640564039457584007913129639936",
+    b"\"chain_id\":",
+    b"\"nonce\":",
+    b"\"recipient\":",
+    b"\"value\":",
+    b"\"token\":",
+    b"\"amount\":",
+    b"\"symbol\":",
+    b"\"name\":",
+    b"\"decimals\":",
+    b"\"clawback_enabled\":",
+    b"\"action\":",
+    b"\"Grant\"",
+    b"\"Add\"",
+    b"\"Pause\"",
+    b"\"authority_type\":",
+    b"\"uri\":",
+    b"\"additional_metadata\":[",
+    b"\"key\":",
+    b"\"signers\":[",
+    b"\"public_key\":[",
+    b"\"weight\":",
+    b"\"threshold\":",
+    b"\"operations\":[",
+    b"\"operations_hash\":",
+    b"\"batch_id\":",
+    b"\"created_at\":",
+    b"\"bridge_param\":",
+    b"\"memo\":{",
+    b"\"type\":",
+    b"\"format\":",
+    b"\"data\":",
+    b"\"signature\":{",
+    b"\"r\":",
+    b"\"s\":",
+    b"\"v\":1",
+    b"\"authorization\":{",
+    b"\"single_secp256k1\"",
+    b"\"multisig_secp256k1\"",
+    b"\"account\":",
+    b"\"signatures\":[",
+    b"\"signer_pubkey\":",
+    b"\"operation\":",
+    b"\"Payment\"",
+    b"\"BatchPayment\"",
     b"\"0x0202020202020202020202020202020202020202\"",
 ];
 
@@ -145,7 +229,11 @@ fn rlp_tree() -> impl Strategy<Value = Vec<u8>> {
 }
 
 fn header(list: bool, len: usize, out: &mut Vec<u8>) {
-    alloy_rlp::Header { list, payload_length: len }.encode(out);
+    alloy_rlp::Header {
+        list,
+        payload_length: len,
+    }
+    .encode(out);
 }
 
 fn rlp_string(b: &[u8]) -> Vec<u8> {
@@ -168,21 +256,36 @@ fn rlp_list(payload: &[u8]) -> Vec<u8> {
 /// A v2 envelope with random contents: the domain, an operation number, a
 /// descriptor-like list, a random payload string, maybe a proof.
 fn envelope_ish() -> impl Strategy<Value = Vec<u8>> {
-    (0u8..=16, any::<bool>(), rlp_tree(), proptest::option::of(rlp_tree()), any::<[u8; 20]>())
+    (
+        0u8..=16,
+        any::<bool>(),
+        rlp_tree(),
+        proptest::option::of(rlp_tree()),
+        any::<[u8; 20]>(),
+    )
         .prop_map(|(op, multi, payload, proof, account)| {
             let descriptor = if multi {
                 rlp_list(&[vec![0x01], rlp_string(&account)].concat())
             } else {
                 rlp_list(&[0x80])
             };
-            let mut items = vec![rlp_string(DOMAIN), rlp_string(&[op][..usize::from(op != 0)]), descriptor, rlp_string(&payload)];
+            let mut items = vec![
+                rlp_string(DOMAIN),
+                rlp_string(&[op][..usize::from(op != 0)]),
+                descriptor,
+                rlp_string(&payload),
+            ];
             items.extend(proof);
             rlp_list(&items.concat())
         })
 }
 
 /// Every encoding of a valid transaction: its JSON bodies and RLP forms.
-fn encodings(tx: &Transaction, sig: tokensign_core::Signature, auth: &native::Authorization) -> Vec<Vec<u8>> {
+fn encodings(
+    tx: &Transaction,
+    sig: tokensign_core::Signature,
+    auth: &native::Authorization,
+) -> Vec<Vec<u8>> {
     let op = tx.op_type();
     let mut out = Vec::new();
     let mut buf = vec![0u8; json::MAX_NATIVE_JSON_LEN];
@@ -190,11 +293,21 @@ fn encodings(tx: &Transaction, sig: tokensign_core::Signature, auth: &native::Au
     out.push(buf[..n].to_vec());
     let n = json::write_document(tx, &mut buf).unwrap();
     out.push(buf[..n].to_vec());
-    let native_tx = NativeTx { tx: tx.clone(), authorization: auth.clone() };
+    let native_tx = NativeTx {
+        tx: tx.clone(),
+        authorization: auth.clone(),
+    };
     let n = json::write_native(&native_tx, &mut buf).unwrap();
     out.push(buf[..n].to_vec());
     if legacy::supports(op) {
-        let n = json::write_legacy(&LegacyTx { tx: tx.clone(), signature: sig }, &mut buf).unwrap();
+        let n = json::write_legacy(
+            &LegacyTx {
+                tx: tx.clone(),
+                signature: sig,
+            },
+            &mut buf,
+        )
+        .unwrap();
         out.push(buf[..n].to_vec());
         out.push(rlp(&legacy::signed_value(tx).unwrap()));
     }

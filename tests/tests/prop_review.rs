@@ -12,9 +12,9 @@ use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH, MAX_PAGE_WIDTH};
 use tokensign_core::text::Text;
 use tokensign_core::tx::{Memo, TokenIssue};
 use tokensign_core::{legacy, Address, OpType, Scheme, Transaction};
+use tokensign_tests::config;
 use tokensign_tests::pages::{read_items, rebuild, ReadItem, Rebuilt};
 use tokensign_tests::strategies::{address, transaction_for};
-use tokensign_tests::config;
 
 /// Widths to page at: 1 character, narrow, the reference device's 20,
 /// the widest page, and wider (clamped to the widest).
@@ -28,7 +28,9 @@ fn pages_of(review: &Review<'_, 8, 6>, width: usize) -> Result<Vec<ReadItem>, Te
     // The text form of each page fits the documented buffer.
     for page in &pages {
         let mut buf = vec![0u8; 48 + effective];
-        let n = page.write_to(&mut buf).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let n = page
+            .write_to(&mut buf)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), page.to_string());
         let head = match page.index {
             Some(i) => format!("{} {}", page.label, i + 1),
@@ -49,9 +51,18 @@ fn rebuilt(review: &Review<'_, 8, 6>, width: usize) -> Result<Rebuilt<8, 6>, Tes
 }
 
 /// Review, page, read back, compare.
-fn round_trip(tx: &Tx, native_scheme: bool, account: Option<Address>, width: usize) -> Result<(), TestCaseError> {
+fn round_trip(
+    tx: &Tx,
+    native_scheme: bool,
+    account: Option<Address>,
+    width: usize,
+) -> Result<(), TestCaseError> {
     let op = tx.op_type();
-    let scheme = if native_scheme || !legacy::supports(op) { Scheme::Native } else { Scheme::Legacy };
+    let scheme = if native_scheme || !legacy::supports(op) {
+        Scheme::Native
+    } else {
+        Scheme::Legacy
+    };
     let descriptor = match (scheme, account) {
         (Scheme::Native, Some(a)) => Descriptor::Multisig(a),
         _ => Descriptor::Single,
@@ -78,7 +89,11 @@ fn round_trip(tx: &Tx, native_scheme: bool, account: Option<Address>, width: usi
         let raw = Review::new(tx, scheme, descriptor);
         let mut shown = rebuilt(&raw, width)?.tx;
         shown.memo.get_or_insert_with(Memo::default);
-        prop_assert_eq!(&shown, &signed, "the review of the un-normalized transaction");
+        prop_assert_eq!(
+            &shown,
+            &signed,
+            "the review of the un-normalized transaction"
+        );
     }
     Ok(())
 }
@@ -138,7 +153,10 @@ fn issue(symbol: &str, name: &str) -> Tx {
 }
 
 fn page_texts(tx: &Tx, scheme: Scheme, width: usize) -> Vec<String> {
-    Review::new(tx, scheme, Descriptor::Single).pages(width).map(|p| p.to_string()).collect()
+    Review::new(tx, scheme, Descriptor::Single)
+        .pages(width)
+        .map(|p| p.to_string())
+        .collect()
 }
 
 /// `USDС` (Cyrillic С) is never shown as `USDC`, at any width, in either
@@ -155,13 +173,25 @@ fn look_alike_symbols_render_differently() {
             let a = page_texts(&ascii, scheme, width);
             assert_ne!(a, page_texts(&cyrillic, scheme, width), "width {width}");
             assert_ne!(a, page_texts(&name, scheme, width), "width {width}");
-            assert_ne!(page_texts(&name, scheme, width), page_texts(&spelled, scheme, width), "width {width}");
+            assert_ne!(
+                page_texts(&name, scheme, width),
+                page_texts(&spelled, scheme, width),
+                "width {width}"
+            );
         }
     }
     let review = Review::new(&cyrillic, Scheme::Native, Descriptor::Single);
-    let symbol: String = review.pages(64).filter(|p| p.label == "Symbol").map(|p| p.text().to_owned()).collect();
+    let symbol: String = review
+        .pages(64)
+        .filter(|p| p.label == "Symbol")
+        .map(|p| p.text().to_owned())
+        .collect();
     assert_eq!(symbol, "\"USD\\u{421}\"");
     let review = Review::new(&spelled, Scheme::Native, Descriptor::Single);
-    let name: String = review.pages(64).filter(|p| p.label == "Name").map(|p| p.text().to_owned()).collect();
+    let name: String = review
+        .pages(64)
+        .filter(|p| p.label == "Name")
+        .map(|p| p.text().to_owned())
+        .collect();
     assert_eq!(name, "\"USD\\\\u{421} Coin\"");
 }

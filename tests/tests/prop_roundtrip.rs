@@ -40,8 +40,8 @@ fn written(
     prop_assert!(n <= max);
     prop_assert_eq!(write(&mut out[..n - 1]), Err(Error::BufferTooSmall));
     out.truncate(n);
-    let v: Value = serde_json::from_slice(&out)
-        .map_err(|e| TestCaseError::fail(format!("not JSON: {e}")))?;
+    let v: Value =
+        serde_json::from_slice(&out).map_err(|e| TestCaseError::fail(format!("not JSON: {e}")))?;
     prop_assert!(v.is_object());
     Ok(out)
 }
@@ -61,7 +61,9 @@ fn json_round_trips<const B: usize, const M: usize>(
     let op = tx.op_type();
     prop_assert_eq!(tx.check(), Ok(()), "generated transactions are valid");
     // Unsigned.
-    let unsigned = written(json::max_document_len::<B, M>(), |o| json::write_unsigned(tx, o))?;
+    let unsigned = written(json::max_document_len::<B, M>(), |o| {
+        json::write_unsigned(tx, o)
+    })?;
     prop_assert_eq!(json::parse_unsigned::<B, M>(op, &unsigned), Ok(tx.clone()));
     let v: Value = serde_json::from_slice(&unsigned).unwrap();
     prop_assert_eq!(v["chain_id"].as_u64(), Some(tx.chain_id));
@@ -72,44 +74,71 @@ fn json_round_trips<const B: usize, const M: usize>(
         prop_assert!(json::parse_document::<B, M>(&unsigned).is_err());
     }
     // Document.
-    let document = written(json::max_document_len::<B, M>(), |o| json::write_document(tx, o))?;
+    let document = written(json::max_document_len::<B, M>(), |o| {
+        json::write_document(tx, o)
+    })?;
     prop_assert_eq!(json::parse_document::<B, M>(&document), Ok(tx.clone()));
     let v: Value = serde_json::from_slice(&document).unwrap();
     prop_assert_eq!(v["operation"].as_str(), Some(op.name()));
-    prop_assert!(json::parse_unsigned::<B, M>(op, &document).is_err(), "unknown member operation");
+    prop_assert!(
+        json::parse_unsigned::<B, M>(op, &document).is_err(),
+        "unknown member operation"
+    );
     let mut expected = keys(&unsigned);
     expected.push("operation".into());
     expected.sort();
     prop_assert_eq!(keys(&document), expected);
     // Legacy v1.
     if legacy::supports(op) {
-        let signed = LegacyTx { tx: tx.clone(), signature: sig };
-        let body = written(json::max_legacy_len::<B, M>(), |o| json::write_legacy(&signed, o))?;
+        let signed = LegacyTx {
+            tx: tx.clone(),
+            signature: sig,
+        };
+        let body = written(json::max_legacy_len::<B, M>(), |o| {
+            json::write_legacy(&signed, o)
+        })?;
         prop_assert_eq!(json::parse_legacy::<B, M>(op, &body), Ok(signed));
         let v: Value = serde_json::from_slice(&body).unwrap();
         let r = format!("0x{}", hex::encode(sig.r));
         prop_assert_eq!(v["signature"]["r"].as_str(), Some(r.as_str()));
         prop_assert_eq!(v["signature"]["v"].as_u64(), Some(u64::from(sig.v)));
-        prop_assert!(json::parse_unsigned::<B, M>(op, &body).is_err(), "unknown member signature");
+        prop_assert!(
+            json::parse_unsigned::<B, M>(op, &body).is_err(),
+            "unknown member signature"
+        );
         prop_assert_eq!(
             json::parse_native::<B, M>(op, &body),
             Err(Error::LegacySignatureInNativeBody)
         );
     } else {
-        prop_assert_eq!(json::parse_legacy::<B, M>(op, &unsigned), Err(Error::NotInScheme));
+        prop_assert_eq!(
+            json::parse_legacy::<B, M>(op, &unsigned),
+            Err(Error::NotInScheme)
+        );
     }
     // Native v2: the transaction as v2 signs it.
-    let signed = NativeTx { tx: native::normalize(tx.clone()), authorization: auth.clone() };
-    let body = written(json::max_native_len::<B, M>(), |o| json::write_native(&signed, o))?;
+    let signed = NativeTx {
+        tx: native::normalize(tx.clone()),
+        authorization: auth.clone(),
+    };
+    let body = written(json::max_native_len::<B, M>(), |o| {
+        json::write_native(&signed, o)
+    })?;
     prop_assert_eq!(json::parse_native::<B, M>(op, &body), Ok(signed.clone()));
     let v: Value = serde_json::from_slice(&body).unwrap();
     prop_assert!(v["memo"].is_object(), "v2 always carries the memo");
     prop_assert!(v.get("signature").is_none());
     prop_assert_eq!(v["authorization"]["type"].as_str(), Some(auth.type_name()));
-    prop_assert!(json::parse_unsigned::<B, M>(op, &body).is_err(), "unknown member authorization");
+    prop_assert!(
+        json::parse_unsigned::<B, M>(op, &body).is_err(),
+        "unknown member authorization"
+    );
     // Writing the un-normalized transaction gives the same body: v2 says
     // what it signs.
-    let raw = NativeTx { tx: tx.clone(), authorization: auth.clone() };
+    let raw = NativeTx {
+        tx: tx.clone(),
+        authorization: auth.clone(),
+    };
     let mut out = buffer(json::max_native_len::<B, M>());
     let n = json::write_native(&raw, &mut out).unwrap();
     prop_assert_eq!(json::parse_native::<B, M>(op, &out[..n]), Ok(signed));
@@ -150,17 +179,26 @@ fn rlp_round_trips<const B: usize, const M: usize>(
     } else {
         prop_assert_eq!(legacy::signed_value(tx).err(), Some(Error::NotInScheme));
         let mut buf = buffer(max_payload);
-        prop_assert_eq!(legacy::encode_signed_value(tx, &mut buf), Err(Error::NotInScheme));
+        prop_assert_eq!(
+            legacy::encode_signed_value(tx, &mut buf),
+            Err(Error::NotInScheme)
+        );
     }
     // v2 payload_rlp: always eight issue fields and a memo.
-    let payload = encoded(&native::payload_rlp(tx), native::max_payload_rlp_len::<B, M>())?;
+    let payload = encoded(
+        &native::payload_rlp(tx),
+        native::max_payload_rlp_len::<B, M>(),
+    )?;
     prop_assert_eq!(&rlp(&native::payload_rlp(&v2)), &payload);
     let back = native::decode_payload_rlp::<B, M>(op, &payload);
     prop_assert_eq!(&back, &Ok(v2.clone()));
     prop_assert_eq!(&rlp(&native::payload_rlp(&back.unwrap())), &payload);
     // Unsigned and signed envelopes.
     let descriptor = auth.descriptor();
-    let unsigned = encoded(&native::unsigned(tx, descriptor), native::max_signed_rlp_len::<B, M>())?;
+    let unsigned = encoded(
+        &native::unsigned(tx, descriptor),
+        native::max_signed_rlp_len::<B, M>(),
+    )?;
     prop_assert_eq!(
         native::decode_unsigned::<B, M>(&unsigned),
         Ok((v2.clone(), descriptor))
@@ -169,11 +207,20 @@ fn rlp_round_trips<const B: usize, const M: usize>(
         tokensign_core::keccak256(&unsigned),
         native::signing_hash(tx, descriptor)
     );
-    let signed = encoded(&native::signed(tx, auth), native::max_signed_rlp_len::<B, M>())?;
+    let signed = encoded(
+        &native::signed(tx, auth),
+        native::max_signed_rlp_len::<B, M>(),
+    )?;
     let back = native::decode_signed::<B, M>(&signed);
-    let expected = NativeTx { tx: v2.clone(), authorization: auth.clone() };
+    let expected = NativeTx {
+        tx: v2.clone(),
+        authorization: auth.clone(),
+    };
     prop_assert_eq!(&back, &Ok(expected.clone()));
-    prop_assert_eq!(&rlp(&native::signed(&expected.tx, &expected.authorization)), &signed);
+    prop_assert_eq!(
+        &rlp(&native::signed(&expected.tx, &expected.authorization)),
+        &signed
+    );
     prop_assert_eq!(tokensign_core::keccak256(&signed), expected.tx_hash());
     Ok(())
 }

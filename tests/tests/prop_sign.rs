@@ -14,18 +14,21 @@
 //! leading-zero paths (about 1 case in 2, 2 and 128).
 
 use proptest::prelude::*;
+use tokensign_core::field::KeyAsIntegers;
 use tokensign_core::legacy::{self, LegacyTx};
 use tokensign_core::native::{self, sign_as_member, Authorization, Descriptor, NativeTx};
 use tokensign_core::tx::{multisig_address, MultisigSigner};
-use tokensign_core::field::KeyAsIntegers;
 use tokensign_core::{
-    address_of, recover_hash, signing_key_from_bytes, verify_hash, Address, Error, OpType,
-    Problem, Signature, Transaction,
+    address_of, recover_hash, signing_key_from_bytes, verify_hash, Address, Error, OpType, Problem,
+    Signature, Transaction,
 };
 use tokensign_tests::config;
 use tokensign_tests::strategies::{address, pool_keys, secret_key, transaction_for, PoolKey};
 
-fn single_signer<const B: usize, const M: usize>(tx: &Transaction<B, M>, secret: &[u8; 32]) -> Result<(), TestCaseError> {
+fn single_signer<const B: usize, const M: usize>(
+    tx: &Transaction<B, M>,
+    secret: &[u8; 32],
+) -> Result<(), TestCaseError> {
     let op = tx.op_type();
     let key = signing_key_from_bytes(secret).unwrap();
     let me = address_of(key.verifying_key());
@@ -35,13 +38,26 @@ fn single_signer<const B: usize, const M: usize>(tx: &Transaction<B, M>, secret:
         let sig = signed.signature;
         prop_assert!(sig.v <= 1);
         prop_assert!(sig.s[0] < 0x80, "low S");
-        prop_assert_eq!(LegacyTx::sign(tx.clone(), &key), Ok(signed.clone()), "RFC 6979 is deterministic");
+        prop_assert_eq!(
+            LegacyTx::sign(tx.clone(), &key),
+            Ok(signed.clone()),
+            "RFC 6979 is deterministic"
+        );
         prop_assert_eq!(&signed.tx, tx);
         prop_assert_eq!(signed.signer(), Ok(me));
-        prop_assert_eq!(verify_hash(&legacy::signing_hash(tx).unwrap(), &sig, &me), Ok(()));
+        prop_assert_eq!(
+            verify_hash(&legacy::signing_hash(tx).unwrap(), &sig, &me),
+            Ok(())
+        );
         prop_assert_eq!(signed.path(), op.v1_path());
         // The other parity recovers another key, or none.
-        let flipped = LegacyTx { signature: Signature { v: 1 - sig.v, ..sig }, ..signed.clone() };
+        let flipped = LegacyTx {
+            signature: Signature {
+                v: 1 - sig.v,
+                ..sig
+            },
+            ..signed.clone()
+        };
         prop_assert_ne!(flipped.signer(), Ok(me));
         // Another transaction under the same signature: another signer.
         let mut other = signed.clone();
@@ -59,11 +75,22 @@ fn single_signer<const B: usize, const M: usize>(tx: &Transaction<B, M>, secret:
     prop_assert!(sig.s[0] < 0x80, "low S");
     prop_assert_eq!(signed.authorization.check_form(), Ok(()));
     prop_assert_eq!(signed.sender(), Ok(me));
-    prop_assert_eq!(recover_hash(&native::signing_hash(tx, Descriptor::Single), &sig), Ok(me));
-    prop_assert_eq!(NativeTx::sign(tx.clone(), &key), Ok(signed.clone()), "deterministic");
+    prop_assert_eq!(
+        recover_hash(&native::signing_hash(tx, Descriptor::Single), &sig),
+        Ok(me)
+    );
+    prop_assert_eq!(
+        NativeTx::sign(tx.clone(), &key),
+        Ok(signed.clone()),
+        "deterministic"
+    );
     prop_assert_eq!(signed.path(), op.v2_path());
     if let Ok(legacy_signed) = LegacyTx::sign(tx.clone(), &key) {
-        prop_assert_ne!(legacy_signed.signature, sig, "the schemes sign different digests");
+        prop_assert_ne!(
+            legacy_signed.signature,
+            sig,
+            "the schemes sign different digests"
+        );
     }
     let mut other = signed.clone();
     other.tx.chain_id ^= 1;
@@ -82,7 +109,10 @@ fn multisig<const B: usize, const M: usize>(
     let account = if weights_account {
         let signers: Vec<MultisigSigner> = members
             .iter()
-            .map(|k| MultisigSigner { public_key: KeyAsIntegers(k.public), weight: 1 })
+            .map(|k| MultisigSigner {
+                public_key: KeyAsIntegers(k.public),
+                weight: 1,
+            })
             .collect();
         multisig_address(&signers, 1)
     } else {
@@ -103,33 +133,61 @@ fn multisig<const B: usize, const M: usize>(
     prop_assert_eq!(&combined.tx, &v2);
     prop_assert_eq!(combined.sender(), Ok(account));
     prop_assert_eq!(combined.signing_hash(), hash);
-    prop_assert_eq!(combined.authorization.descriptor(), Descriptor::Multisig(account));
+    prop_assert_eq!(
+        combined.authorization.descriptor(),
+        Descriptor::Multisig(account)
+    );
     prop_assert_eq!(combined.authorization.check_form(), Ok(()));
     let Authorization::Multisig { signatures, .. } = &combined.authorization else {
         return Err(TestCaseError::fail("a multisig authorization"));
     };
     prop_assert_eq!(signatures.len(), members.len());
-    prop_assert!(signatures.windows(2).all(|w| w[0].signer_pubkey < w[1].signer_pubkey), "ascending keys");
+    prop_assert!(
+        signatures
+            .windows(2)
+            .all(|w| w[0].signer_pubkey < w[1].signer_pubkey),
+        "ascending keys"
+    );
     // The order the members sign in does not matter.
     let reversed: Vec<_> = sigs.iter().rev().copied().collect();
-    prop_assert_eq!(NativeTx::combine(tx.clone(), account, &reversed), Ok(combined.clone()));
+    prop_assert_eq!(
+        NativeTx::combine(tx.clone(), account, &reversed),
+        Ok(combined.clone())
+    );
     // A signature by another key than the member it names.
     let mut forged = sigs.clone();
-    forged[0].signature = sign_as_member(tx, account, &outsider.key()).unwrap().signature;
-    prop_assert_eq!(NativeTx::combine(tx.clone(), account, &forged), Err(Error::SignerMismatch));
+    forged[0].signature = sign_as_member(tx, account, &outsider.key())
+        .unwrap()
+        .signature;
+    prop_assert_eq!(
+        NativeTx::combine(tx.clone(), account, &forged),
+        Err(Error::SignerMismatch)
+    );
     // A member's signature for another account, or another transaction.
     let mut elsewhere = sigs.clone();
     elsewhere[0] = sign_as_member(tx, other_account, &members[0].key()).unwrap();
-    prop_assert_eq!(NativeTx::combine(tx.clone(), account, &elsewhere), Err(Error::SignerMismatch));
+    prop_assert_eq!(
+        NativeTx::combine(tx.clone(), account, &elsewhere),
+        Err(Error::SignerMismatch)
+    );
     let mut changed = tx.clone();
     changed.nonce ^= 1;
     let mut stale = sigs.clone();
     stale[0] = sign_as_member(&changed, account, &members[0].key()).unwrap();
-    prop_assert_eq!(NativeTx::combine(tx.clone(), account, &stale), Err(Error::SignerMismatch));
+    prop_assert_eq!(
+        NativeTx::combine(tx.clone(), account, &stale),
+        Err(Error::SignerMismatch)
+    );
     // A member twice.
     let twice = [sigs[0], sigs[0]];
     let refused = NativeTx::combine(tx.clone(), account, &twice);
-    let duplicate = matches!(refused, Err(Error::Invalid { problem: Problem::Duplicate, .. }));
+    let duplicate = matches!(
+        refused,
+        Err(Error::Invalid {
+            problem: Problem::Duplicate,
+            ..
+        })
+    );
     prop_assert!(duplicate, "a repeated member: {:?}", refused.map(|_| ()));
     // The combined proof does not carry over to another transaction or
     // account: the sender check fails.

@@ -34,11 +34,20 @@ fn text<const N: usize, R: tokensign_core::text::TextRule>(s: &str) -> Text<N, R
 /// hex-looking texts signed as text.
 #[test]
 fn scalars_3_2() {
-    for (v, e) in [(0u64, "80"), (1, "01"), (127, "7f"), (128, "8180"), (1_212_101, "83127ec5")] {
+    for (v, e) in [
+        (0u64, "80"),
+        (1, "01"),
+        (127, "7f"),
+        (128, "8180"),
+        (1_212_101, "83127ec5"),
+    ] {
         assert_eq!(item(&v), e, "{v}");
         assert_eq!(item(&Amount::from_u64(v)), e, "{v} as U256");
     }
-    assert_eq!(item(&Amount::from_u64(1_000_000_000_000_000_000)), "880de0b6b3a7640000");
+    assert_eq!(
+        item(&Amount::from_u64(1_000_000_000_000_000_000)),
+        "880de0b6b3a7640000"
+    );
     assert_eq!(item(&Amount::MAX), format!("a0{}", "ff".repeat(32)));
     assert_eq!(item(&addr(0x01)), format!("94{}", "01".repeat(20)));
     assert_eq!(item(&Address::ZERO), format!("94{}", "00".repeat(20)));
@@ -60,7 +69,12 @@ fn scalars_3_2() {
     let encoded = item(&text::<128, IdentifierRule>(lower));
     assert!(encoded.starts_with("aa3078"), "{encoded}");
     assert_eq!(encoded.len(), 2 * 43);
-    assert_ne!(item(&text::<128, IdentifierRule>(&lower.to_uppercase().replace("0X", "0x"))), encoded);
+    assert_ne!(
+        item(&text::<128, IdentifierRule>(
+            &lower.to_uppercase().replace("0X", "0x")
+        )),
+        encoded
+    );
     // Enum words are texts too (2.2's notes).
     assert_eq!(item(&AuthorityAction::Grant), "854772616e74");
 }
@@ -69,11 +83,17 @@ fn scalars_3_2() {
 /// the canonical two-operation batch and its hash, and the optional tail.
 #[test]
 fn nested_lists_3_3() {
-    let entry = MetadataEntry { key: text("version"), value: text("1.0") };
+    let entry = MetadataEntry {
+        key: text("version"),
+        value: text("1.0"),
+    };
     assert_eq!(item(&entry), "cc8776657273696f6e83312e30");
     let mut key = [0x11u8; 33];
     key[0] = 0x02;
-    let signer = MultisigSigner { public_key: KeyAsIntegers(key), weight: 1 };
+    let signer = MultisigSigner {
+        public_key: KeyAsIntegers(key),
+        weight: 1,
+    };
     assert_eq!(item(&signer), format!("e3e102{}01", "11".repeat(32)));
     // Bytes 00 01 7f 80 ff as integers: 80 01 7f 8180 81ff.
     let mut key = [0x01u8; 33];
@@ -83,8 +103,14 @@ fn nested_lists_3_3() {
     assert!(encoded.contains("80017f818081ff"), "{encoded}");
 
     let operations = [
-        BatchEntry { recipient: addr(0x0c), amount: Amount::from_u64(1000) },
-        BatchEntry { recipient: addr(0x0d), amount: Amount::from_u64(2000) },
+        BatchEntry {
+            recipient: addr(0x0c),
+            amount: Amount::from_u64(1000),
+        },
+        BatchEntry {
+            recipient: addr(0x0d),
+            amount: Amount::from_u64(2000),
+        },
     ];
     let mut batch = BatchPayment::<256> {
         token: addr(0x01),
@@ -100,8 +126,14 @@ fn nested_lists_3_3() {
     );
     assert_eq!(hex::encode(rlp(&AsRlp(&batch.operations))), list);
     let hash = batch.compute_operations_hash();
-    assert_eq!(hex0x(&hash.0), "0x5e2223ed47383af13d07e685fa659cb3409d0ce949ff34a3cd74b572c9d28656");
-    assert_eq!(hash.0, tokensign_core::keccak256(&unhex(&format!("0x{list}"))));
+    assert_eq!(
+        hex0x(&hash.0),
+        "0x5e2223ed47383af13d07e685fa659cb3409d0ce949ff34a3cd74b572c9d28656"
+    );
+    assert_eq!(
+        hash.0,
+        tokensign_core::keccak256(&unhex(&format!("0x{list}")))
+    );
 
     // The tail after created_at (840x6553f100 is created_at).
     let tail = |b: &BatchPayment<256>| {
@@ -150,10 +182,19 @@ fn v1_memo_3_4() {
 /// 4.1: the domain, the descriptors.
 #[test]
 fn constants_4_1() {
-    assert_eq!(hex0x(DOMAIN), "0x316d6f6e65792e6e61746976652e7472616e73616374696f6e2e7632");
-    assert_eq!(hex::encode(rlp(&tokensign_core::rlp::encode::Str(DOMAIN))), "9c316d6f6e65792e6e61746976652e7472616e73616374696f6e2e7632");
+    assert_eq!(
+        hex0x(DOMAIN),
+        "0x316d6f6e65792e6e61746976652e7472616e73616374696f6e2e7632"
+    );
+    assert_eq!(
+        hex::encode(rlp(&tokensign_core::rlp::encode::Str(DOMAIN))),
+        "9c316d6f6e65792e6e61746976652e7472616e73616374696f6e2e7632"
+    );
     assert_eq!(hex::encode(rlp(&Descriptor::Single)), "c180");
-    assert_eq!(hex::encode(rlp(&Descriptor::Multisig(addr(0xa0)))), format!("d60194{}", "a0".repeat(20)));
+    assert_eq!(
+        hex::encode(rlp(&Descriptor::Multisig(addr(0xa0)))),
+        format!("d60194{}", "a0".repeat(20))
+    );
 }
 
 /// 4.6's inputs.
@@ -161,7 +202,11 @@ fn payment_single(nonce: u64, memo: Option<Memo>) -> Transaction {
     let tx = Transaction::new(
         1_212_101,
         nonce,
-        Payment { recipient: addr(0x02), value: Amount::from_u64(1_000_000_000_000_000_000), token: addr(0x01) },
+        Payment {
+            recipient: addr(0x02),
+            value: Amount::from_u64(1_000_000_000_000_000_000),
+            token: addr(0x01),
+        },
     );
     Transaction { memo, ..tx }
 }
@@ -191,8 +236,14 @@ fn leading_zero_r_4_3() {
         v: 0,
     };
     assert_eq!(signed.authorization, Authorization::Single(expected));
-    assert_eq!(hex0x(&signed.tx_hash()), "0x3a52c8a2b135b575d9b02f56ad8f57ec121766e65096d32184fb7b3bcc3ea182");
-    assert_ne!(hex0x(&signed.tx_hash()), "0xce246c27ef0a472cb40c38a52ce94455cc7b61f1cbf91d03584105f3d55227fb");
+    assert_eq!(
+        hex0x(&signed.tx_hash()),
+        "0x3a52c8a2b135b575d9b02f56ad8f57ec121766e65096d32184fb7b3bcc3ea182"
+    );
+    assert_ne!(
+        hex0x(&signed.tx_hash()),
+        "0xce246c27ef0a472cb40c38a52ce94455cc7b61f1cbf91d03584105f3d55227fb"
+    );
     // The proof's r is a 31-byte integer: `9f` and 31 bytes.
     let proof = hex::encode(rlp(&native::Proof(&signed.authorization)));
     assert!(proof[4..].starts_with("9fe262f3"), "{proof}");
@@ -212,26 +263,45 @@ fn worked_example_4_6() {
     assert_eq!(hex::encode(rlp(&native::payload_rlp(&tx))), payload_rlp);
     let head = "9c316d6f6e65792e6e61746976652e7472616e73616374696f6e2e763201c180";
     let unsigned = format!("f884{head}b862{payload_rlp}");
-    assert_eq!(hex::encode(rlp(&native::unsigned(&tx, Descriptor::Single))), unsigned);
+    assert_eq!(
+        hex::encode(rlp(&native::unsigned(&tx, Descriptor::Single))),
+        unsigned
+    );
     assert_eq!(
         hex0x(&native::signing_hash(&tx, Descriptor::Single)),
         "0xba315765f290d96913ab216c29462b0fc02768bb568831d6fcc2a600fe45dc62"
     );
-    let dummy = Authorization::Single(Signature { r: [0xaa; 32], s: [0xbb; 32], v: 1 });
+    let dummy = Authorization::Single(Signature {
+        r: [0xaa; 32],
+        s: [0xbb; 32],
+        v: 1,
+    });
     let proof = format!("f843a0{}a0{}01", "aa".repeat(32), "bb".repeat(32));
     assert_eq!(hex::encode(rlp(&native::Proof(&dummy))), proof);
-    assert_eq!(hex::encode(rlp(&native::signed(&tx, &dummy))), format!("f8c9{head}b862{payload_rlp}{proof}"));
-    assert_eq!(hex0x(&native::tx_hash(&tx, &dummy)), "0xb6a28315164c84e89e57090639d20e2b0b94d0be7e13551e9630ae230eacf6d7");
+    assert_eq!(
+        hex::encode(rlp(&native::signed(&tx, &dummy))),
+        format!("f8c9{head}b862{payload_rlp}{proof}")
+    );
+    assert_eq!(
+        hex0x(&native::tx_hash(&tx, &dummy)),
+        "0xb6a28315164c84e89e57090639d20e2b0b94d0be7e13551e9630ae230eacf6d7"
+    );
     // The dummy is high-S: the paths that check signatures refuse it.
     assert_eq!(dummy.check_form(), Err(tokensign_core::Error::HighS));
     // The same payment with the empty memo.
     let empty = payment_single(1, None);
-    assert_eq!(hex::encode(rlp(&native::payload_rlp(&empty))), format!("f83e{p}c3808080"));
+    assert_eq!(
+        hex::encode(rlp(&native::payload_rlp(&empty))),
+        format!("f83e{p}c3808080")
+    );
     assert_eq!(
         hex0x(&native::signing_hash(&empty, Descriptor::Single)),
         "0xcd6415c41cfd7fa8bcbac8f0cedc480c5c24b02d1b1e28f1554553551b3c15d9"
     );
-    assert_eq!(hex0x(&native::tx_hash(&empty, &dummy)), "0xb48bcde982f72a33177d6a9be72e0eedbcdc1ad3591da0c5e5b7a269e404bfb3");
+    assert_eq!(
+        hex0x(&native::tx_hash(&empty, &dummy)),
+        "0xb48bcde982f72a33177d6a9be72e0eedbcdc1ad3591da0c5e5b7a269e404bfb3"
+    );
 }
 
 /// 5.3: the Payment signed with the spec's key, and its request body.
@@ -246,8 +316,14 @@ fn signed_payment_5_3() {
         v: 1,
     };
     assert_eq!(signed.authorization, Authorization::Single(sig));
-    assert_eq!(hex0x(&signed.signing_hash()), "0xba315765f290d96913ab216c29462b0fc02768bb568831d6fcc2a600fe45dc62");
-    assert_eq!(hex0x(&signed.tx_hash()), "0xda9fd7fe74e9b1aa12733886d39eaa14edd9fbca14df8544f1049977cd05f792");
+    assert_eq!(
+        hex0x(&signed.signing_hash()),
+        "0xba315765f290d96913ab216c29462b0fc02768bb568831d6fcc2a600fe45dc62"
+    );
+    assert_eq!(
+        hex0x(&signed.tx_hash()),
+        "0xda9fd7fe74e9b1aa12733886d39eaa14edd9fbca14df8544f1049977cd05f792"
+    );
     assert_eq!(signed.sender(), Ok(key_address(&key)));
     assert_eq!(signed.path(), "/v2/transactions/payment");
     let body = br#"{
@@ -266,7 +342,10 @@ fn signed_payment_5_3() {
         }
       }
     }"#;
-    assert_eq!(json::parse_native(OpType::Payment, body), Ok(signed.clone()));
+    assert_eq!(
+        json::parse_native(OpType::Payment, body),
+        Ok(signed.clone())
+    );
     // Our body says the same as the spec's.
     let mut out = vec![0u8; json::MAX_NATIVE_JSON_LEN];
     let n = json::write_native(&signed, &mut out).unwrap();
@@ -305,11 +384,23 @@ fn signed_token_issue_5_4() {
         v: 1,
     };
     assert_eq!(signed.authorization, Authorization::Single(sig));
-    assert_eq!(hex0x(&signed.tx_hash()), "0xde7ee56e2b057ebf29dfed93d05948df751e3bc480fda6c44bfdf3beea500835");
-    assert_eq!(hex0x(issue.token_address().as_bytes()), "0x4633f2109174c2161ee8b9c19ad177207bb2bade");
+    assert_eq!(
+        hex0x(&signed.tx_hash()),
+        "0xde7ee56e2b057ebf29dfed93d05948df751e3bc480fda6c44bfdf3beea500835"
+    );
+    assert_eq!(
+        hex0x(issue.token_address().as_bytes()),
+        "0x4633f2109174c2161ee8b9c19ad177207bb2bade"
+    );
     // Without clawback_enabled, v2 signs the same eight fields.
-    let seven = TokenIssue { clawback_enabled: None, ..issue };
-    assert_eq!(NativeTx::sign(Transaction::new(1_212_101, 2, seven), &key), Ok(signed.clone()));
+    let seven = TokenIssue {
+        clawback_enabled: None,
+        ..issue
+    };
+    assert_eq!(
+        NativeTx::sign(Transaction::new(1_212_101, 2, seven), &key),
+        Ok(signed.clone())
+    );
     let body = br#"{"chain_id":1212101,"nonce":2,"symbol":"TEST","name":"Test Token","decimals":8,
       "master_authority":"0x0303030303030303030303030303030303030303","is_private":false,
       "clawback_enabled":true,"memo":{"type":"","format":"","data":""},
@@ -318,10 +409,17 @@ fn signed_token_issue_5_4() {
         "s":"0x689e18b722a9c935b3ad7bfe9d16de9f49b6140d595abc34ceb55c5cd9a57d7c","v":1}}}"#;
     assert_eq!(json::parse_native(OpType::TokenIssue, body), Ok(signed));
     // The TS low-S dummy over the Payment_single payload.
-    let dummy = Authorization::Single(Signature { r: [0xaa; 32], s: [0x11; 32], v: 1 });
+    let dummy = Authorization::Single(Signature {
+        r: [0xaa; 32],
+        s: [0x11; 32],
+        v: 1,
+    });
     assert_eq!(dummy.check_form(), Ok(()));
     assert_eq!(
-        hex0x(&native::tx_hash(&payment_single(1, Some(spec_memo())), &dummy)),
+        hex0x(&native::tx_hash(
+            &payment_single(1, Some(spec_memo())),
+            &dummy
+        )),
         "0xf6aedca96bc071df12a00d937507b47d45663f4495999b66526368bf9f39f3e5"
     );
 }
@@ -331,25 +429,50 @@ fn signed_token_issue_5_4() {
 fn look_alike_integers_8_1() {
     let word = |a: PauseAction| rlp(&AsRlp(&a));
     assert_eq!(hex::encode(word(PauseAction::Pause)), "855061757365");
-    assert_eq!(rlp(&AsRlp(&Amount::from_u64(345_232_470_885))), word(PauseAction::Pause));
-    assert_eq!(rlp(&AsRlp(&Amount::from_u64(24_046_801_970_885_477))), word(PauseAction::Unpause));
+    assert_eq!(
+        rlp(&AsRlp(&Amount::from_u64(345_232_470_885))),
+        word(PauseAction::Pause)
+    );
+    assert_eq!(
+        rlp(&AsRlp(&Amount::from_u64(24_046_801_970_885_477))),
+        word(PauseAction::Unpause)
+    );
     // And a legacy request for one is a legacy request for the other.
     let key = key_from_hex(SPEC_KEY);
     let pause: Transaction = Transaction::new(
         1_212_101,
         997,
-        tokensign_core::tx::TokenPause { action: PauseAction::Pause, token: addr(0x01) },
+        tokensign_core::tx::TokenPause {
+            action: PauseAction::Pause,
+            token: addr(0x01),
+        },
     );
     let burn: Transaction = Transaction::new(
         1_212_101,
         997,
-        tokensign_core::tx::TokenBurn { value: Amount::from_u64(345_232_470_885), token: addr(0x01) },
+        tokensign_core::tx::TokenBurn {
+            value: Amount::from_u64(345_232_470_885),
+            token: addr(0x01),
+        },
     );
     let signed = LegacyTx::sign(pause.clone(), &key).unwrap();
-    let replayed = LegacyTx { tx: burn.clone(), signature: signed.signature };
-    assert_eq!(replayed.signer(), Ok(key_address(&key)), "v1 does not bind the operation");
+    let replayed = LegacyTx {
+        tx: burn.clone(),
+        signature: signed.signature,
+    };
+    assert_eq!(
+        replayed.signer(),
+        Ok(key_address(&key)),
+        "v1 does not bind the operation"
+    );
     let native_signed = NativeTx::sign(pause, &key).unwrap();
-    let native_replayed = NativeTx { tx: native::normalize(burn), authorization: native_signed.authorization.clone() };
+    let native_replayed = NativeTx {
+        tx: native::normalize(burn),
+        authorization: native_signed.authorization.clone(),
+    };
     assert_ne!(native_replayed.sender(), Ok(key_address(&key)), "v2 does");
-    assert!(matches!(native_replayed.tx.operation, Operation::TokenBurn(_)));
+    assert!(matches!(
+        native_replayed.tx.operation,
+        Operation::TokenBurn(_)
+    ));
 }

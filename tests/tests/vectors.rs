@@ -105,7 +105,16 @@ fn issue_tx(
 }
 
 fn spec_payload(nonce: u64, clawback: Option<bool>) -> Transaction {
-    issue_tx(1_212_101, nonce, "TEST", "TEST Stablecoin", 18, Address::ZERO, false, clawback)
+    issue_tx(
+        1_212_101,
+        nonce,
+        "TEST",
+        "TEST Stablecoin",
+        18,
+        Address::ZERO,
+        false,
+        clawback,
+    )
 }
 
 // ------------------------------------------------------------ the generator
@@ -468,7 +477,11 @@ fn check_vector(file: &str, v: &Vector) {
     let ctx = format!("{file}: {}", v.name);
     // Through the JSON parser (every field rule), and built directly.
     let p = v.payload.to_core();
-    assert_eq!(p, Transaction::new(v.payload.chain_id, v.payload.nonce, v.payload.issue()), "{ctx}: JSON vs fields");
+    assert_eq!(
+        p,
+        Transaction::new(v.payload.chain_id, v.payload.nonce, v.payload.issue()),
+        "{ctx}: JSON vs fields"
+    );
     assert_eq!(p.memo, None, "{ctx}");
     // RLP, both ways: the legacy signed bytes of a memo-less transaction
     // are rlp(P).
@@ -477,7 +490,11 @@ fn check_vector(file: &str, v: &Vector) {
     assert_eq!(rlp(&p.payload()), unhex(&v.rlp), "{ctx}: P");
     assert_eq!(signed_value.encoded_len(), v.rlp_len, "{ctx}: rlp_len");
     let mut buf = vec![0u8; v.rlp_len];
-    assert_eq!(legacy::encode_signed_value(&p, &mut buf), Ok(v.rlp_len), "{ctx}: encode");
+    assert_eq!(
+        legacy::encode_signed_value(&p, &mut buf),
+        Ok(v.rlp_len),
+        "{ctx}: encode"
+    );
     assert_eq!(
         legacy::encode_signed_value(&p, &mut buf[..v.rlp_len - 1]),
         Err(tokensign_core::Error::BufferTooSmall),
@@ -497,16 +514,31 @@ fn check_vector(file: &str, v: &Vector) {
         v.token_address,
         "{ctx}: token address"
     );
-    assert_eq!(hex0x(issue.token_address().as_bytes()), v.token_address, "{ctx}");
+    assert_eq!(
+        hex0x(issue.token_address().as_bytes()),
+        v.token_address,
+        "{ctx}"
+    );
     // JSON round trips of the payload.
     let mut out = vec![0u8; json::MAX_DOCUMENT_JSON_LEN];
     let n = json::write_unsigned(&p, &mut out).unwrap();
-    assert_eq!(json::parse_unsigned(OpType::TokenIssue, &out[..n]), Ok(p.clone()), "{ctx}: json");
+    assert_eq!(
+        json::parse_unsigned(OpType::TokenIssue, &out[..n]),
+        Ok(p.clone()),
+        "{ctx}: json"
+    );
     let n = json::write_document(&p, &mut out).unwrap();
-    assert_eq!(json::parse_document(&out[..n]), Ok(p.clone()), "{ctx}: document");
+    assert_eq!(
+        json::parse_document(&out[..n]),
+        Ok(p.clone()),
+        "{ctx}: document"
+    );
     let Some(vs) = &v.signature else { return };
     let sig = vs.to_core();
-    let signed = LegacyTx { tx: p.clone(), signature: sig };
+    let signed = LegacyTx {
+        tx: p.clone(),
+        signature: sig,
+    };
     if let Some(key) = &v.private_key {
         let key = key_from_hex(key);
         let me = key_address(&key);
@@ -520,14 +552,26 @@ fn check_vector(file: &str, v: &Vector) {
         // And through the request body.
         let mut body = vec![0u8; json::MAX_LEGACY_JSON_LEN];
         let n = json::write_legacy(&signed, &mut body).unwrap();
-        assert_eq!(json::parse_legacy(OpType::TokenIssue, &body[..n]), Ok(signed.clone()), "{ctx}");
+        assert_eq!(
+            json::parse_legacy(OpType::TokenIssue, &body[..n]),
+            Ok(signed.clone()),
+            "{ctx}"
+        );
     }
     if let Some(h) = &v.tx_hash {
-        assert_eq!(&hex0x(&legacy::tx_hash(&p, &sig).unwrap()), h, "{ctx}: tx hash");
+        assert_eq!(
+            &hex0x(&legacy::tx_hash(&p, &sig).unwrap()),
+            h,
+            "{ctx}: tx hash"
+        );
         assert_eq!(&hex0x(&signed.tx_hash().unwrap()), h, "{ctx}: tx hash");
     }
     if let Some(wrong) = &v.tx_hash_rs_32_bytes {
-        assert_ne!(&hex0x(&legacy::tx_hash(&p, &sig).unwrap()), wrong, "{ctx}: 32-byte r/s hash");
+        assert_ne!(
+            &hex0x(&legacy::tx_hash(&p, &sig).unwrap()),
+            wrong,
+            "{ctx}: 32-byte r/s hash"
+        );
         assert!(
             sig.r[0] == 0 || sig.s[0] == 0,
             "{ctx}: the wrong hash differs only with a leading zero"

@@ -18,7 +18,9 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::sample::select;
 use tokensign_core::k256::ecdsa::SigningKey;
-use tokensign_core::{keccak256, public_key_of, signing_key_from_bytes, Address, Amount, Signature};
+use tokensign_core::{
+    keccak256, public_key_of, signing_key_from_bytes, Address, Amount, Signature,
+};
 
 pub use ops::{
     authorization, b256, create_multisig, legacy_ops, legacy_transaction, memo, operation,
@@ -176,7 +178,8 @@ pub fn pool() -> &'static [PoolKey] {
         (0..POOL_SIZE as u8)
             .map(|i| {
                 let secret = keccak256(&[b'k', i]);
-                let key = signing_key_from_bytes(&secret).expect("a keccak output is a valid scalar");
+                let key =
+                    signing_key_from_bytes(&secret).expect("a keccak output is a valid scalar");
                 PoolKey {
                     secret,
                     public: public_key_of(&key),

@@ -75,7 +75,11 @@ pub fn memo() -> BoxedStrategy<Option<Memo>> {
 
 fn payment() -> BoxedStrategy<Payment> {
     (address(), amount(), address())
-        .prop_map(|(recipient, value, token)| Payment { recipient, value, token })
+        .prop_map(|(recipient, value, token)| Payment {
+            recipient,
+            value,
+            token,
+        })
         .boxed()
 }
 
@@ -88,22 +92,26 @@ fn issue() -> BoxedStrategy<TokenIssue> {
         any::<bool>(),
         proptest::option::of(any::<bool>()),
     )
-        .prop_map(|(symbol, name, decimals, master_authority, is_private, clawback_enabled)| {
-            TokenIssue {
+        .prop_map(
+            |(symbol, name, decimals, master_authority, is_private, clawback_enabled)| TokenIssue {
                 symbol: text(&symbol),
                 name: text(&name),
                 decimals,
                 master_authority,
                 is_private,
                 clawback_enabled,
-            }
-        })
+            },
+        )
         .boxed()
 }
 
 fn mint() -> BoxedStrategy<TokenMint> {
     (address(), amount(), address())
-        .prop_map(|(recipient, value, token)| TokenMint { recipient, value, token })
+        .prop_map(|(recipient, value, token)| TokenMint {
+            recipient,
+            value,
+            token,
+        })
         .boxed()
 }
 
@@ -115,25 +123,35 @@ fn authority() -> BoxedStrategy<TokenAuthority> {
         address(),
         amount(),
     )
-        .prop_map(|(action, authority_type, authority_address, token, value)| TokenAuthority {
-            action,
-            authority_type,
-            authority_address,
-            token,
-            value,
-        })
+        .prop_map(
+            |(action, authority_type, authority_address, token, value)| TokenAuthority {
+                action,
+                authority_type,
+                authority_address,
+                token,
+                value,
+            },
+        )
         .boxed()
 }
 
 fn blacklist() -> BoxedStrategy<TokenBlacklist> {
     (select(ListAction::ALL), address(), address())
-        .prop_map(|(action, address, token)| TokenBlacklist { action, address, token })
+        .prop_map(|(action, address, token)| TokenBlacklist {
+            action,
+            address,
+            token,
+        })
         .boxed()
 }
 
 fn whitelist() -> BoxedStrategy<TokenWhitelist> {
     (select(ListAction::ALL), address(), address())
-        .prop_map(|(action, address, token)| TokenWhitelist { action, address, token })
+        .prop_map(|(action, address, token)| TokenWhitelist {
+            action,
+            address,
+            token,
+        })
         .boxed()
 }
 
@@ -151,15 +169,24 @@ fn burn() -> BoxedStrategy<TokenBurn> {
 
 fn clawback() -> BoxedStrategy<TokenClawback> {
     (address(), address(), address(), amount())
-        .prop_map(|(token, from, recipient, value)| TokenClawback { token, from, recipient, value })
+        .prop_map(|(token, from, recipient, value)| TokenClawback {
+            token,
+            from,
+            recipient,
+            value,
+        })
         .boxed()
 }
 
 fn metadata<const M: usize>() -> BoxedStrategy<TokenMetadata<M>> {
-    let entry = (shown(MAX_METADATA_KEY_LEN), shown(MAX_METADATA_VALUE_LEN))
-        .prop_map(|(k, v)| MetadataEntry { key: text(&k), value: text(&v) });
-    let entries = list_len(0, M)
-        .prop_flat_map(move |n| proptest::collection::vec(entry.clone(), n));
+    let entry = (shown(MAX_METADATA_KEY_LEN), shown(MAX_METADATA_VALUE_LEN)).prop_map(|(k, v)| {
+        MetadataEntry {
+            key: text(&k),
+            value: text(&v),
+        }
+    });
+    let entries =
+        list_len(0, M).prop_flat_map(move |n| proptest::collection::vec(entry.clone(), n));
     (name(), uri(), address(), entries)
         .prop_map(|(name, uri, token, entries)| TokenMetadata {
             name: text(&name),
@@ -183,14 +210,16 @@ fn bridge_and_mint() -> BoxedStrategy<TokenBridgeAndMint> {
         identifier(MAX_SOURCE_TX_HASH_LEN),
         free_text(MAX_BRIDGE_METADATA_LEN),
     )
-        .prop_map(|(recipient, value, token, source_chain_id, hash, meta)| TokenBridgeAndMint {
-            recipient,
-            value,
-            token,
-            source_chain_id,
-            source_tx_hash: text(&hash),
-            bridge_metadata: text(&meta),
-        })
+        .prop_map(
+            |(recipient, value, token, source_chain_id, hash, meta)| TokenBridgeAndMint {
+                recipient,
+                value,
+                token,
+                source_chain_id,
+                source_tx_hash: text(&hash),
+                bridge_metadata: text(&meta),
+            },
+        )
         .boxed()
 }
 
@@ -282,37 +311,47 @@ fn without_overflow(entries: &mut Vec<BatchEntry>) {
 fn batch<const B: usize>() -> BoxedStrategy<BatchPayment<B>> {
     let entry = (nonzero_address(), nonzero_amount())
         .prop_map(|(recipient, amount)| BatchEntry { recipient, amount });
-    let entries = list_len(1, B).prop_flat_map(move |n| proptest::collection::vec(entry.clone(), n));
+    let entries =
+        list_len(1, B).prop_flat_map(move |n| proptest::collection::vec(entry.clone(), n));
     let batch_id = prop_oneof![
         2 => Just(None),
         1 => Just(Some(String::new())),
         2 => free_text(MAX_BATCH_ID_LEN).prop_map(Some),
     ];
-    (address(), entries, any_u64(), any::<bool>(), batch_id, any::<bool>())
-        .prop_map(|(token, mut entries, created_at, with_hash, batch_id, fill_to_max)| {
-            without_overflow(&mut entries);
-            if fill_to_max && entries.len() >= 2 {
-                // The last amount takes the total to exactly 2^256-1.
-                let rest = entries[..entries.len() - 1]
-                    .iter()
-                    .try_fold(Amount::ZERO, |t, e| t.checked_add(&e.amount))
-                    .expect("a prefix of a non-overflowing list");
-                if let Some(last) = Amount::MAX.checked_sub(&rest).filter(|a| !a.is_zero()) {
-                    entries.last_mut().expect("two entries").amount = last;
+    (
+        address(),
+        entries,
+        any_u64(),
+        any::<bool>(),
+        batch_id,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(token, mut entries, created_at, with_hash, batch_id, fill_to_max)| {
+                without_overflow(&mut entries);
+                if fill_to_max && entries.len() >= 2 {
+                    // The last amount takes the total to exactly 2^256-1.
+                    let rest = entries[..entries.len() - 1]
+                        .iter()
+                        .try_fold(Amount::ZERO, |t, e| t.checked_add(&e.amount))
+                        .expect("a prefix of a non-overflowing list");
+                    if let Some(last) = Amount::MAX.checked_sub(&rest).filter(|a| !a.is_zero()) {
+                        entries.last_mut().expect("two entries").amount = last;
+                    }
                 }
-            }
-            let mut batch = BatchPayment {
-                token,
-                operations: hvec(&entries),
-                created_at,
-                operations_hash: None,
-                batch_id: batch_id.map(|id| text(&id)),
-            };
-            if with_hash {
-                batch.operations_hash = Some(batch.compute_operations_hash());
-            }
-            batch
-        })
+                let mut batch = BatchPayment {
+                    token,
+                    operations: hvec(&entries),
+                    created_at,
+                    operations_hash: None,
+                    batch_id: batch_id.map(|id| text(&id)),
+                };
+                if with_hash {
+                    batch.operations_hash = Some(batch.compute_operations_hash());
+                }
+                batch
+            },
+        )
         .boxed()
 }
 
@@ -382,8 +421,10 @@ fn pubkey() -> impl Strategy<Value = [u8; 33]> + Clone {
 /// with 0..=20 members in any order. For the codecs, which must carry any
 /// value; validity is `Authorization::check_form`'s and `NativeTx::sender`'s.
 pub fn authorization() -> BoxedStrategy<Authorization> {
-    let member = (pubkey(), signature())
-        .prop_map(|(signer_pubkey, signature)| MemberSignature { signer_pubkey, signature });
+    let member = (pubkey(), signature()).prop_map(|(signer_pubkey, signature)| MemberSignature {
+        signer_pubkey,
+        signature,
+    });
     let members = prop_oneof![
         4 => proptest::collection::vec(member.clone(), 0..=3),
         1 => proptest::collection::vec(member, MAX_MULTISIG_SIGNERS),

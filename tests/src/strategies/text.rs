@@ -32,16 +32,20 @@ pub fn exactly(chars: impl IntoIterator<Item = char>, n: usize, pad: char) -> St
 
 /// A text of `min..=max` bytes of characters from `ch`: random lengths,
 /// and a third of the time exactly `min` or `max` bytes.
-fn sized(
-    ch: BoxedStrategy<char>,
-    min: usize,
-    max: usize,
-    pad: char,
-) -> BoxedStrategy<String> {
+fn sized(ch: BoxedStrategy<char>, min: usize, max: usize, pad: char) -> BoxedStrategy<String> {
     let random = proptest::collection::vec(ch.clone(), min..=max)
         .prop_map(move |cs| take_bytes(cs, max))
-        .prop_map(move |s| if s.len() < min { exactly(s.chars(), min, pad) } else { s });
-    let edge = (select(vec![min, min.max(1), max]), proptest::collection::vec(ch, 1..8))
+        .prop_map(move |s| {
+            if s.len() < min {
+                exactly(s.chars(), min, pad)
+            } else {
+                s
+            }
+        });
+    let edge = (
+        select(vec![min, min.max(1), max]),
+        proptest::collection::vec(ch, 1..8),
+    )
         .prop_map(move |(n, cs)| exactly(cs.into_iter().cycle().take(4 * max + 4), n, pad));
     prop_oneof![2 => random, 1 => edge].boxed()
 }
@@ -124,7 +128,16 @@ pub fn uri() -> BoxedStrategy<String> {
 /// Characters that are not control characters: everything the free-text
 /// and identifier rules allow, including invisible and bidirectional ones.
 const FREE_SPECIALS: &[char] = &[
-    '"', '\\', '\u{200b}', '\u{202e}', '\u{feff}', '\u{e000}', '\u{10ffff}', '😀', 'С', ' ',
+    '"',
+    '\\',
+    '\u{200b}',
+    '\u{202e}',
+    '\u{feff}',
+    '\u{e000}',
+    '\u{10ffff}',
+    '😀',
+    'С',
+    ' ',
 ];
 
 /// One character that is not a control character.

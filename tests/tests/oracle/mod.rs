@@ -172,7 +172,10 @@ fn tx_preimage(payload: &dyn Encodable, sig: &Signature, rs_as_32_bytes: bool) -
 /// alloy-rlp's derive; alloy-rlp's derive and om's `TxHashable` for the
 /// seven-field form.
 pub fn answers(p: &Transaction, sig: Option<&Signature>) -> Answers {
-    assert!(p.memo.is_none(), "the vector files hold payloads without a memo");
+    assert!(
+        p.memo.is_none(),
+        "the vector files hold payloads without a memo"
+    );
     // The mint address does not depend on clawback: compute it with the
     // network's type either way.
     let om_for_address = om_payload(&with_clawback(p));

@@ -84,63 +84,85 @@ pub fn answers(tx: &Transaction, core_rlp: &[u8], sig: &Signature) -> Option<OmA
     Some(match &tx.operation {
         Operation::Payment(p) => answer(
             om::PaymentPayload {
-                chain_id, nonce, recipient: a(&p.recipient), value: u(&p.value), token: a(&p.token),
+                chain_id,
+                nonce,
+                recipient: a(&p.recipient),
+                value: u(&p.value),
+                token: a(&p.token),
             },
             core_rlp,
             sig,
         ),
         Operation::TokenIssue(p) => answer(
             om::TokenIssuePayload {
-                chain_id, nonce, symbol: p.symbol.to_string(), name: p.name.to_string(),
-                decimals: p.decimals, master_authority: a(&p.master_authority),
-                is_private: p.is_private, clawback_enabled: p.clawback_enabled?,
+                chain_id,
+                nonce,
+                symbol: p.symbol.to_string(),
+                name: p.name.to_string(),
+                decimals: p.decimals,
+                master_authority: a(&p.master_authority),
+                is_private: p.is_private,
+                clawback_enabled: p.clawback_enabled?,
             },
             core_rlp,
             sig,
         ),
         Operation::TokenMint(p) => answer(
             om::TokenMintPayload {
-                chain_id, nonce, recipient: a(&p.recipient), value: u(&p.value), token: a(&p.token),
+                chain_id,
+                nonce,
+                recipient: a(&p.recipient),
+                value: u(&p.value),
+                token: a(&p.token),
             },
             core_rlp,
             sig,
         ),
         Operation::TokenAuthority(p) => answer(
             om::TokenAuthorityPayload {
-                chain_id, nonce, action: authority_action(p.action),
+                chain_id,
+                nonce,
+                action: authority_action(p.action),
                 authority_type: authority_type(p.authority_type),
-                authority_address: a(&p.authority_address), token: a(&p.token), value: u(&p.value),
+                authority_address: a(&p.authority_address),
+                token: a(&p.token),
+                value: u(&p.value),
             },
             core_rlp,
             sig,
         ),
         Operation::TokenBlacklist(p) => answer(
             om::TokenBlacklistPayload {
-                chain_id, nonce,
+                chain_id,
+                nonce,
                 action: match p.action {
                     ListAction::Add => om::BlacklistAction::Add,
                     ListAction::Remove => om::BlacklistAction::Remove,
                 },
-                address: a(&p.address), token: a(&p.token),
+                address: a(&p.address),
+                token: a(&p.token),
             },
             core_rlp,
             sig,
         ),
         Operation::TokenWhitelist(p) => answer(
             om::TokenWhitelistPayload {
-                chain_id, nonce,
+                chain_id,
+                nonce,
                 action: match p.action {
                     ListAction::Add => om::WhitelistAction::Add,
                     ListAction::Remove => om::WhitelistAction::Remove,
                 },
-                address: a(&p.address), token: a(&p.token),
+                address: a(&p.address),
+                token: a(&p.token),
             },
             core_rlp,
             sig,
         ),
         Operation::TokenPause(p) => answer(
             om::TokenPausePayload {
-                chain_id, nonce,
+                chain_id,
+                nonce,
                 action: match p.action {
                     PauseAction::Pause => om::PauseAction::Pause,
                     PauseAction::Unpause => om::PauseAction::Unpause,
@@ -151,26 +173,41 @@ pub fn answers(tx: &Transaction, core_rlp: &[u8], sig: &Signature) -> Option<OmA
             sig,
         ),
         Operation::TokenBurn(p) => answer(
-            om::TokenBurnPayload { chain_id, nonce, value: u(&p.value), token: a(&p.token) },
+            om::TokenBurnPayload {
+                chain_id,
+                nonce,
+                value: u(&p.value),
+                token: a(&p.token),
+            },
             core_rlp,
             sig,
         ),
         Operation::TokenClawback(p) => answer(
             om::TokenClawbackPayload {
-                chain_id, nonce, token: a(&p.token), from: a(&p.from),
-                recipient: a(&p.recipient), value: u(&p.value),
+                chain_id,
+                nonce,
+                token: a(&p.token),
+                from: a(&p.from),
+                recipient: a(&p.recipient),
+                value: u(&p.value),
             },
             core_rlp,
             sig,
         ),
         Operation::TokenMetadata(p) => answer(
             om::TokenMetadataUpdatePayload {
-                chain_id, nonce, name: p.name.to_string(), uri: p.uri.to_string(),
+                chain_id,
+                nonce,
+                name: p.name.to_string(),
+                uri: p.uri.to_string(),
                 token: a(&p.token),
                 additional_metadata: p
                     .additional_metadata
                     .iter()
-                    .map(|e| om::KeyValuePair { key: e.key.to_string(), value: e.value.to_string() })
+                    .map(|e| om::KeyValuePair {
+                        key: e.key.to_string(),
+                        value: e.value.to_string(),
+                    })
                     .collect(),
             },
             core_rlp,
@@ -178,8 +215,12 @@ pub fn answers(tx: &Transaction, core_rlp: &[u8], sig: &Signature) -> Option<OmA
         ),
         Operation::TokenBridgeAndMint(p) => answer(
             om::TokenBridgeAndMintPayload {
-                chain_id, nonce, recipient: a(&p.recipient), value: u(&p.value),
-                token: a(&p.token), source_chain_id: p.source_chain_id,
+                chain_id,
+                nonce,
+                recipient: a(&p.recipient),
+                value: u(&p.value),
+                token: a(&p.token),
+                source_chain_id: p.source_chain_id,
                 source_tx_hash: p.source_tx_hash.to_string(),
                 bridge_metadata: p.bridge_metadata.to_string(),
             },
@@ -188,10 +229,15 @@ pub fn answers(tx: &Transaction, core_rlp: &[u8], sig: &Signature) -> Option<OmA
         ),
         Operation::TokenBurnAndBridge(p) => answer(
             om::TokenBurnAndBridgePayload {
-                chain_id, nonce, sender: a(&p.sender), value: u(&p.value), token: a(&p.token),
+                chain_id,
+                nonce,
+                sender: a(&p.sender),
+                value: u(&p.value),
+                token: a(&p.token),
                 destination_chain_id: p.destination_chain_id,
                 destination_address: p.destination_address.to_string(),
-                escrow_fee: u(&p.escrow_fee), bridge_metadata: p.bridge_metadata.to_string(),
+                escrow_fee: u(&p.escrow_fee),
+                bridge_metadata: p.bridge_metadata.to_string(),
                 bridge_param: Bytes::copy_from_slice(&p.bridge_param.0),
             },
             core_rlp,
@@ -201,11 +247,15 @@ pub fn answers(tx: &Transaction, core_rlp: &[u8], sig: &Signature) -> Option<OmA
         // signers, but the payload list keeps the caller's order.
         Operation::CreateMultiSig(p) => answer(
             om::CreateMultiSigPayload {
-                chain_id, nonce,
+                chain_id,
+                nonce,
                 signers: p
                     .signers
                     .iter()
-                    .map(|s| om::MultiSigSigner { public_key: s.public_key.0.to_vec(), weight: s.weight })
+                    .map(|s| om::MultiSigSigner {
+                        public_key: s.public_key.0.to_vec(),
+                        weight: s.weight,
+                    })
                     .collect(),
                 threshold: p.threshold,
             },
