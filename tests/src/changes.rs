@@ -154,7 +154,9 @@ pub type Change<const B: usize, const M: usize> = (String, Transaction<B, M>);
 macro_rules! each_field {
     ($out:ident, $a:expr, $b:expr, $wrap:expr, $($f:ident),+) => {
         $(
-            (|| {
+            // A closure called at once on purpose: its frame is its own.
+            #[allow(clippy::redundant_closure_call)]
+            let () = (|| {
                 let mut x = $a.clone();
                 x.$f = Tweak::tweak(&$a.$f, &$b.$f);
                 $out.push((stringify!($f).to_owned(), $wrap(x)));

@@ -341,7 +341,7 @@ fn public_constants() {
         json::MAX_DOCUMENT_JSON_LEN,
         json::max_document_len::<256, 32>()
     );
-    assert!(json::MAX_JSON_INPUT_LEN > 2 * json::MAX_NATIVE_JSON_LEN);
+    const { assert!(json::MAX_JSON_INPUT_LEN > 2 * json::MAX_NATIVE_JSON_LEN) };
     // The largest bodies are BatchPayment's at 256 operations; the widest
     // written one is within the constant.
     let tx = widest_tx::<256, 32>(OpType::BatchPayment);

@@ -276,7 +276,7 @@ fn look_alike_pairs_from_the_spec() {
     let Operation::TokenBurn(burn) = &twin.operation else {
         panic!()
     };
-    assert_eq!(burn.value, Amount::from_u64(0x5061_7573_65)); // "Pause"
+    assert_eq!(burn.value, Amount::from_u64(0x50_61_75_73_65)); // "Pause"
     assert_eq!(rlp(&tx.payload()), rlp(&twin.payload()));
     let item = rlp(&tx.payload());
     assert!(decode_exact(&item).is_ok());

@@ -79,42 +79,18 @@ const SPEC: [SpecSig; 3] = [
     },
 ];
 
-/// A legacy TokenIssue built field by field (no memo: the issue spec's
-/// form), checked by the core's rules.
-fn issue_tx(
-    chain_id: u64,
-    nonce: u64,
-    symbol: &str,
-    name: &str,
-    decimals: u8,
-    master: Address,
-    is_private: bool,
-    clawback: Option<bool>,
-) -> Transaction {
-    let issue = TokenIssue {
-        symbol: Text::new(symbol).expect("valid symbol"),
-        name: Text::new(name).expect("valid name"),
-        decimals,
-        master_authority: master,
-        is_private,
-        clawback_enabled: clawback,
-    };
-    let tx = Transaction::new(chain_id, nonce, issue);
-    tx.check().expect("a valid payload");
-    tx
-}
-
 fn spec_payload(nonce: u64, clawback: Option<bool>) -> Transaction {
-    issue_tx(
-        1_212_101,
+    OwnedFields {
+        chain_id: 1_212_101,
         nonce,
-        "TEST",
-        "TEST Stablecoin",
-        18,
-        Address::ZERO,
-        false,
+        symbol: "TEST".to_owned(),
+        name: "TEST Stablecoin".to_owned(),
+        decimals: 18,
+        master: [0; 20],
+        is_private: false,
         clawback,
-    )
+    }
+    .payload()
 }
 
 // ------------------------------------------------------------ the generator
@@ -220,17 +196,20 @@ impl OwnedFields {
             clawback: Some(true),
         }
     }
+    /// A legacy TokenIssue built field by field (no memo: the issue
+    /// spec's form), checked by the core's rules.
     fn payload(&self) -> Transaction {
-        issue_tx(
-            self.chain_id,
-            self.nonce,
-            &self.symbol,
-            &self.name,
-            self.decimals,
-            Address(self.master),
-            self.is_private,
-            self.clawback,
-        )
+        let issue = TokenIssue {
+            symbol: Text::new(&self.symbol).expect("valid symbol"),
+            name: Text::new(&self.name).expect("valid name"),
+            decimals: self.decimals,
+            master_authority: Address(self.master),
+            is_private: self.is_private,
+            clawback_enabled: self.clawback,
+        };
+        let tx = Transaction::new(self.chain_id, self.nonce, issue);
+        tx.check().expect("a valid payload");
+        tx
     }
 }
 
