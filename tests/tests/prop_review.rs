@@ -16,9 +16,10 @@ use tokensign_tests::config;
 use tokensign_tests::pages::{read_items, rebuild, ReadItem, Rebuilt};
 use tokensign_tests::strategies::{address, transaction_for};
 
-/// Widths to page at: 1 character, narrow, the reference device's 20,
-/// the widest page, and wider (clamped to the widest).
-const WIDTHS: &[usize] = &[1, 2, 7, 16, DEFAULT_PAGE_WIDTH, 33, MAX_PAGE_WIDTH, 100];
+/// Widths to page at: 0 (clamped to 1), 1 character, narrow, the
+/// reference device's 20, the widest page, and wider (clamped to the
+/// widest).
+const WIDTHS: &[usize] = &[0, 1, 2, 7, 16, DEFAULT_PAGE_WIDTH, 33, MAX_PAGE_WIDTH, 100];
 
 type Tx = Transaction<8, 6>;
 

@@ -245,3 +245,50 @@ per_op! {
     create_multisig => CreateMultiSig,
     batch_payment => BatchPayment,
 }
+
+/// A multisig proof needs a member, and holds at most 20 (an account's
+/// largest): `combine` refuses none and 21.
+#[test]
+fn combine_needs_one_to_twenty_members() {
+    use tokensign_core::tx::{Payment, MAX_MULTISIG_SIGNERS};
+    use tokensign_core::Amount;
+    let tx: Transaction = Transaction::new(
+        1_212_101,
+        5,
+        Payment {
+            recipient: Address([2; 20]),
+            value: Amount::from_u64(1),
+            token: Address([1; 20]),
+        },
+    );
+    let account = Address([0xa0; 20]);
+    let none = NativeTx::combine(tx.clone(), account, &[]);
+    assert!(
+        matches!(
+            none,
+            Err(Error::Invalid {
+                problem: Problem::Empty,
+                ..
+            })
+        ),
+        "{none:?}"
+    );
+    let pool = tokensign_tests::strategies::pool();
+    let all: Vec<_> = pool[..=MAX_MULTISIG_SIGNERS]
+        .iter()
+        .map(|k| sign_as_member(&tx, account, &k.key()).unwrap())
+        .collect();
+    let too_many = NativeTx::combine(tx.clone(), account, &all);
+    assert!(
+        matches!(
+            too_many,
+            Err(Error::Invalid {
+                problem: Problem::TooLong { max: 20 },
+                ..
+            })
+        ),
+        "{too_many:?}"
+    );
+    let most = NativeTx::combine(tx, account, &all[..MAX_MULTISIG_SIGNERS]).unwrap();
+    assert_eq!(most.sender(), Ok(account));
+}
