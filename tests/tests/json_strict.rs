@@ -192,3 +192,62 @@ fn every_member_of_every_body_is_checked() {
     }
     assert!(total > 2_000, "only {total} members checked");
 }
+
+/// Nesting deeper than any valid body is refused by every JSON parser of
+/// every operation with `TooDeep`, up to the input limit, on a small stack
+/// (the reader must not recurse once per level); nesting within the limit
+/// gets the ordinary errors.
+#[test]
+fn deep_nesting_is_refused_without_recursion() {
+    use tokensign_core::field::json_read::MAX_JSON_DEPTH;
+    let run = || {
+        let levels = (json::MAX_JSON_INPUT_LEN - 64) / 2;
+        let shapes = [
+            format!("{{\"x\":{}{}}}", "[".repeat(levels), "]".repeat(levels)),
+            format!(
+                "{{\"operation\":\"BatchPayment\",\"operations\":{}1{}}}",
+                "[".repeat(levels / 3),
+                "]".repeat(levels / 3)
+            ),
+            format!(
+                "{{\"memo\":{}\"\"{}}}",
+                "{\"type\":".repeat(levels / 8),
+                "}".repeat(levels / 8)
+            ),
+        ];
+        let too_deep = Some(Error::Json(JsonError::TooDeep));
+        for doc in &shapes {
+            let doc = doc.as_bytes();
+            assert!(doc.len() <= json::MAX_JSON_INPUT_LEN);
+            assert_eq!(json::parse_document::<2, 2>(doc).err(), too_deep);
+            for &op in OpType::ALL {
+                assert_eq!(
+                    json::parse_unsigned::<2, 2>(op, doc).err(),
+                    too_deep,
+                    "{op}"
+                );
+                assert_eq!(json::parse_native::<2, 2>(op, doc).err(), too_deep, "{op}");
+                if legacy::supports(op) {
+                    assert_eq!(json::parse_legacy::<2, 2>(op, doc).err(), too_deep, "{op}");
+                }
+            }
+        }
+        // At the limit: read, and refused for what it is.
+        let at_limit = format!(
+            "{{\"x\":{}{}}}",
+            "[".repeat(MAX_JSON_DEPTH - 1),
+            "]".repeat(MAX_JSON_DEPTH - 1)
+        );
+        let e = json::parse_document::<2, 2>(at_limit.as_bytes()).unwrap_err();
+        assert!(
+            matches!(e, Error::Json(JsonError::UnknownField(_))),
+            "{e:?}"
+        );
+    };
+    std::thread::Builder::new()
+        .stack_size(256 * 1024)
+        .spawn(run)
+        .unwrap()
+        .join()
+        .expect("no stack overflow, no panic");
+}
