@@ -251,3 +251,36 @@ fn deep_nesting_is_refused_without_recursion() {
         .join()
         .expect("no stack overflow, no panic");
 }
+
+/// A document says its operation however JSON spells it: the key and the
+/// name may be escaped, and read as any JSON reader reads them.
+#[test]
+fn the_operation_may_be_escaped() {
+    let mut runner = TestRunner::new_with_rng(
+        Config::default(),
+        TestRng::from_seed(RngAlgorithm::ChaCha, &[10; 32]),
+    );
+    for &op in OpType::ALL {
+        let tx: Transaction = strategies::transaction_for::<256, 32>(op)
+            .new_tree(&mut runner)
+            .unwrap()
+            .current();
+        let mut buf = vec![0u8; json::MAX_DOCUMENT_JSON_LEN];
+        let n = json::write_document(&tx, &mut buf).unwrap();
+        let text = std::str::from_utf8(&buf[..n]).unwrap();
+        let plain = format!("\"operation\":\"{}\"", op.name());
+        assert!(text.contains(&plain));
+        let name = op.name();
+        let escaped = format!(
+            "\"oper\\u0061tion\":\"\\u{:04x}{}\"",
+            u32::from(name.as_bytes()[0]),
+            &name[1..]
+        );
+        let doc = text.replacen(&plain, &escaped, 1);
+        assert_eq!(
+            json::parse_document::<256, 32>(doc.as_bytes()),
+            Ok(tx),
+            "{op}: {doc}"
+        );
+    }
+}
