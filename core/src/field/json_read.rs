@@ -269,8 +269,14 @@ mod tests {
     #[test]
     fn nesting_depth_is_bounded() {
         let too_deep = Err(Error::Json(JsonError::TooDeep));
-        assert_eq!(check_depth(nested(MAX_JSON_DEPTH).as_bytes(), MAX_JSON_DEPTH), Ok(()));
-        assert_eq!(check_depth(nested(MAX_JSON_DEPTH + 1).as_bytes(), MAX_JSON_DEPTH), too_deep);
+        assert_eq!(
+            check_depth(nested(MAX_JSON_DEPTH).as_bytes(), MAX_JSON_DEPTH),
+            Ok(())
+        );
+        assert_eq!(
+            check_depth(nested(MAX_JSON_DEPTH + 1).as_bytes(), MAX_JSON_DEPTH),
+            too_deep
+        );
         let objects = format!("{}1{}", "{\"a\":".repeat(9), "}".repeat(9));
         assert_eq!(check_depth(objects.as_bytes(), MAX_JSON_DEPTH), too_deep);
         // Brackets in strings, escaped quotes included, do not count.

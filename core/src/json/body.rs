@@ -158,20 +158,21 @@ pub fn find_operation(input: &[u8], max_len: usize) -> Result<Option<OpType>, Er
                     let mut name_buf = [0u8; 32];
                     let name = match unescape(raw_name, &mut name_buf) {
                         Ok(name) => name,
-                        Err(Unescape::TooLong) => return Err(self.ctx.fail(Error::UnknownOperation)),
+                        Err(Unescape::TooLong) => {
+                            return Err(self.ctx.fail(Error::UnknownOperation))
+                        }
                         Err(Unescape::Invalid) => {
-                            return Err(self.ctx.fail(Error::Json(JsonError::InvalidString(
-                                Field::Operation,
-                            ))))
+                            return Err(self
+                                .ctx
+                                .fail(Error::Json(JsonError::InvalidString(Field::Operation))))
                         }
                     };
-                    let op = OpType::from_name(name).ok_or_else(|| {
-                        self.ctx.fail(Error::UnknownOperation)
-                    })?;
+                    let op = OpType::from_name(name)
+                        .ok_or_else(|| self.ctx.fail(Error::UnknownOperation))?;
                     if found.replace(op).is_some() {
-                        return Err(self.ctx.fail(Error::Json(JsonError::DuplicateField(
-                            Field::Operation,
-                        ))));
+                        return Err(self
+                            .ctx
+                            .fail(Error::Json(JsonError::DuplicateField(Field::Operation))));
                     }
                 } else {
                     map.next_value::<IgnoredAny>()?;
@@ -211,7 +212,13 @@ mod tests {
             op_of(&doc),
             Err(Error::Json(JsonError::DuplicateField(Field::Operation)))
         );
-        assert_eq!(op_of(r#"{"operation":"Pay\u00"}"#), Err(Error::Json(JsonError::InvalidString(Field::Operation))));
-        assert_eq!(op_of(&format!(r#"{{"operation":"{}"}}"#, "P".repeat(40))), Err(Error::UnknownOperation));
+        assert_eq!(
+            op_of(r#"{"operation":"Pay\u00"}"#),
+            Err(Error::Json(JsonError::InvalidString(Field::Operation)))
+        );
+        assert_eq!(
+            op_of(&format!(r#"{{"operation":"{}"}}"#, "P".repeat(40))),
+            Err(Error::UnknownOperation)
+        );
     }
 }

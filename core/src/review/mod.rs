@@ -222,6 +222,9 @@ mod tests {
         let legacy = Review::new(&absent, Scheme::Legacy, Descriptor::Single);
         assert_eq!(legacy.find(LABEL_CLAWBACK), None);
         let legacy = Review::new(&explicit, Scheme::Legacy, Descriptor::Single);
-        assert_eq!(legacy.find(LABEL_CLAWBACK).map(|i| i.value), Some(Shown::Bool(true)));
+        assert_eq!(
+            legacy.find(LABEL_CLAWBACK).map(|i| i.value),
+            Some(Shown::Bool(true))
+        );
     }
 }
