@@ -342,6 +342,9 @@ pub enum JsonError {
     TrailingCharacters,
     /// Longer than any valid document of its kind.
     TooLong,
+    /// Objects and arrays nested deeper than any valid document
+    /// ([`crate::field::json_read::MAX_JSON_DEPTH`]).
+    TooDeep,
 }
 
 impl fmt::Display for JsonError {
@@ -366,6 +369,9 @@ impl fmt::Display for JsonError {
             ),
             JsonError::TrailingCharacters => f.write_str("trailing characters after the JSON value"),
             JsonError::TooLong => f.write_str("JSON document is longer than any valid one"),
+            JsonError::TooDeep => {
+                f.write_str("JSON objects and arrays are nested deeper than in any valid document")
+            }
         }
     }
 }

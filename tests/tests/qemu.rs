@@ -11,6 +11,11 @@
 //! failure. `TOKENSIGN_FIRMWARE=path/to/elf` uses a built firmware instead
 //! of building it.
 
+// TEMP: compiled out until the host (`tokensign`, a dev-dependency
+// commented out in tests/Cargo.toml) is ported to the new core; the lead
+// ports this test with it.
+#![cfg(any())]
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};

@@ -12,12 +12,12 @@
 //! - `multisig-address-vectors.json`: the account addresses.
 
 use serde_json::Value;
+use tokensign_core::field::{KeyAsIntegers, B256};
 use tokensign_core::legacy::{self, LegacyTx};
 use tokensign_core::native::{self, Authorization, Descriptor, MemberSignature, NativeTx};
 use tokensign_core::rlp::encode::{to_slice, Encode};
-use tokensign_core::tx::{BatchEntry, BatchPayment, Memo, MultisigSigner};
-use tokensign_core::field::{KeyAsIntegers, B256};
 use tokensign_core::text::Text;
+use tokensign_core::tx::{BatchEntry, BatchPayment, Memo, MultisigSigner};
 use tokensign_core::{json, sign_hash, Address, Amount, OpType, Signature, Transaction};
 use tokensign_tests::{hex0x, key_address, key_from_hex, unhex, unhex_n, SPEC_KEY};
 
@@ -79,9 +79,13 @@ fn every_native_v2_vector_rebuilds_from_its_payload() {
             let name = v["name"].as_str().unwrap();
             let op = OpType::from_number(v["operation_type"].as_u64().unwrap()).unwrap();
             let payload = unhex(v["payload_rlp"].as_str().unwrap());
-            let tx: Transaction = native::decode_payload_rlp(op, &payload)
-                .unwrap_or_else(|e| panic!("{name}: {e}"));
-            assert_eq!(encode(&native::payload_rlp(&tx)), payload, "{name}: payload_rlp");
+            let tx: Transaction =
+                native::decode_payload_rlp(op, &payload).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                encode(&native::payload_rlp(&tx)),
+                payload,
+                "{name}: payload_rlp"
+            );
             let auth = authorization(v);
             let descriptor = auth.descriptor();
             assert_eq!(
@@ -108,12 +112,19 @@ fn every_native_v2_vector_rebuilds_from_its_payload() {
             // The envelope decoders give the same values back.
             let unsigned = unhex(v["unsigned_transaction_rlp"].as_str().unwrap());
             let (tx2, d2) = native::decode_unsigned::<256, 32>(&unsigned).unwrap();
-            assert_eq!((tx2, d2), (tx.clone(), descriptor), "{name}: decode unsigned");
+            assert_eq!(
+                (tx2, d2),
+                (tx.clone(), descriptor),
+                "{name}: decode unsigned"
+            );
             let back = native::decode_signed::<256, 32>(&signed).unwrap();
             assert_eq!(back.tx, tx, "{name}");
             assert_eq!(back.authorization, auth, "{name}");
             if let Descriptor::Multisig(account) = descriptor {
-                assert_eq!(Some(account), Address::parse(v["multisig_account"].as_str().unwrap()).ok());
+                assert_eq!(
+                    Some(account),
+                    Address::parse(v["multisig_account"].as_str().unwrap()).ok()
+                );
             }
             count += 1;
         }
@@ -136,7 +147,10 @@ fn memo_of(v: &Value) -> Option<Memo> {
 fn every_legacy_vector_signs_exactly() {
     let file = load("legacy-vectors.json");
     let key = key_from_hex(file["private_key"].as_str().unwrap());
-    assert_eq!(key_address(&key).to_string(), file["address"].as_str().unwrap());
+    assert_eq!(
+        key_address(&key).to_string(),
+        file["address"].as_str().unwrap()
+    );
     let mut signed = 0;
     for v in file["vectors"].as_array().unwrap() {
         let name = v["name"].as_str().unwrap();
@@ -147,7 +161,8 @@ fn every_legacy_vector_signs_exactly() {
             body["memo"] = v["memo"].clone();
         }
         let text = serde_json::to_vec(&body).unwrap();
-        let tx: Transaction = json::parse_unsigned(op, &text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let tx: Transaction =
+            json::parse_unsigned(op, &text).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(tx.memo, memo_of(&v["memo"]), "{name}");
         assert_eq!(
             hex0x(&legacy::signing_hash(&tx).unwrap()),
@@ -192,7 +207,11 @@ fn every_batch_vector_encodes_and_the_refused_ones_are_refused() {
         let name = v["name"].as_str().unwrap();
         let p = &v["payload"];
         let batch = batch_of(p);
-        let mut tx = Transaction::new(p["chain_id"].as_u64().unwrap(), p["nonce"].as_u64().unwrap(), batch.clone());
+        let mut tx = Transaction::new(
+            p["chain_id"].as_u64().unwrap(),
+            p["nonce"].as_u64().unwrap(),
+            batch.clone(),
+        );
         tx.memo = memo_of(&v["options"]["memo"]);
         let expected = &v["expected"];
         assert_eq!(
@@ -201,7 +220,11 @@ fn every_batch_vector_encodes_and_the_refused_ones_are_refused() {
             "{name}: operations hash"
         );
         let hash = native::signing_hash(&tx, Descriptor::Single);
-        assert_eq!(hex0x(&hash), expected["signing_hash"].as_str().unwrap(), "{name}: signing hash");
+        assert_eq!(
+            hex0x(&hash),
+            expected["signing_hash"].as_str().unwrap(),
+            "{name}: signing hash"
+        );
         // The vector's real signature is RFC 6979 by the spec key.
         let sig = signature(&v["authorization"]);
         assert_eq!(sign_hash(&hash, &key), Ok(sig), "{name}: signature");
@@ -214,7 +237,10 @@ fn every_batch_vector_encodes_and_the_refused_ones_are_refused() {
         match NativeTx::sign(tx.clone(), &key) {
             Ok(signed) => {
                 assert_eq!(signed.authorization, auth, "{name}");
-                assert_eq!(hex0x(&signed.tx_hash()), expected["transaction_hash"].as_str().unwrap());
+                assert_eq!(
+                    hex0x(&signed.tx_hash()),
+                    expected["transaction_hash"].as_str().unwrap()
+                );
                 // And through JSON: the request body reads back.
                 let mut buf = vec![0u8; json::MAX_NATIVE_JSON_LEN];
                 let n = json::write_native(&signed, &mut buf).unwrap();
@@ -225,9 +251,14 @@ fn every_batch_vector_encodes_and_the_refused_ones_are_refused() {
             Err(e) => {
                 assert!(
                     batch.operations.is_empty()
-                        || batch.operations.iter().any(|o| o.amount.is_zero() || o.recipient.is_zero())
+                        || batch
+                            .operations
+                            .iter()
+                            .any(|o| o.amount.is_zero() || o.recipient.is_zero())
                         || batch.total().is_none()
-                        || batch.operations_hash.is_some_and(|h| h != batch.compute_operations_hash()),
+                        || batch
+                            .operations_hash
+                            .is_some_and(|h| h != batch.compute_operations_hash()),
                     "{name}: refused for another reason: {e}"
                 );
                 refused += 1;

@@ -206,8 +206,52 @@ pub fn required<T>(slot: Option<T>, field: Field) -> Result<T, Error> {
     slot.ok_or(Error::Json(JsonError::MissingField(field)))
 }
 
-/// Parses `input` with `parse`, enforcing `max_len` and refusing trailing
-/// characters; maps every failure to its precise [`Error`].
+/// Deepest nesting of objects and arrays the parsers read. The deepest
+/// valid body nests 5 levels (a v2 multisig body: the body,
+/// `authorization`, `signatures`, a member, its `signature`).
+///
+/// Why a limit: serde-json-core has none, and skipping a value (the first
+/// pass over a document looking for `operation`) recurses once per level;
+/// a document of 20,000 nested arrays overflowed a 1 MiB stack, and a
+/// device's stack holds far fewer levels.
+pub const MAX_JSON_DEPTH: usize = 8;
+
+/// Refuses input whose objects and arrays nest deeper than `max` levels,
+/// in one pass without recursion (strings and their escapes are skipped;
+/// unbalanced input is the parser's to refuse).
+pub fn check_depth(input: &[u8], max: usize) -> Result<(), Error> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in input {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return Err(Error::Json(JsonError::TooDeep));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Parses `input` with `parse`, enforcing `max_len` and
+/// [`MAX_JSON_DEPTH`] and refusing trailing characters; maps every failure
+/// to its precise [`Error`].
 pub fn parse_document<'de, T>(
     input: &'de [u8],
     max_len: usize,
@@ -219,8 +263,46 @@ pub fn parse_document<'de, T>(
     if input.len() > max_len {
         return Err(Error::Json(JsonError::TooLong));
     }
+    check_depth(input, MAX_JSON_DEPTH)?;
     let ctx = Ctx::new();
     let mut de = serde_json_core::de::Deserializer::new(input, None);
     let result = parse(&mut de, &ctx).and_then(|v| de.end().map(|_| v));
     result.map_err(|e| ctx.error(e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nested(depth: usize) -> std::string::String {
+        let mut s = "[".repeat(depth);
+        s.push_str(&"]".repeat(depth));
+        s
+    }
+
+    #[test]
+    fn nesting_depth_is_bounded() {
+        let too_deep = Err(Error::Json(JsonError::TooDeep));
+        assert_eq!(
+            check_depth(nested(MAX_JSON_DEPTH).as_bytes(), MAX_JSON_DEPTH),
+            Ok(())
+        );
+        assert_eq!(
+            check_depth(nested(MAX_JSON_DEPTH + 1).as_bytes(), MAX_JSON_DEPTH),
+            too_deep
+        );
+        let objects = format!("{}1{}", "{\"a\":".repeat(9), "}".repeat(9));
+        assert_eq!(check_depth(objects.as_bytes(), MAX_JSON_DEPTH), too_deep);
+        // Brackets in strings, escaped quotes included, do not count.
+        let text = format!("{{\"a\":\"\\\"{}\"}}", "[{".repeat(20));
+        assert_eq!(check_depth(text.as_bytes(), 1), Ok(()));
+        // Closing more than was opened is the parser's to refuse.
+        assert_eq!(check_depth(b"]]]{}", 1), Ok(()));
+        // Through a parser: refused before serde-json-core recurses.
+        let deep = nested(100_000);
+        let parsed = parse_document(deep.as_bytes(), usize::MAX, |de, _| {
+            serde::de::Deserialize::deserialize(de).map(|_: serde::de::IgnoredAny| ())
+        });
+        assert_eq!(parsed, too_deep);
+    }
 }

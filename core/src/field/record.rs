@@ -220,14 +220,15 @@ pub fn mark_seen<E: de::Error>(ctx: &Ctx, seen: &mut u32, bit: u32, field: Field
 ///
 /// Each field line gives its name, its kind (a [`FieldValue`]), its
 /// [`Field`] (which gives its JSON key and the paths in errors) and the
-/// label its review item carries. The order is the RLP order.
+/// label its review item carries (a literal, or a constant where other
+/// code shows the same item). The order is the RLP order.
 macro_rules! record {
     (
         $(#[$meta:meta])*
         pub struct $name:ident $(< const $g:ident : usize = $gdefault:tt >)? {
             $(
                 $(#[$fmeta:meta])*
-                $fname:ident : $fty:ty => $field:ident, $label:literal;
+                $fname:ident : $fty:ty => $field:ident, $label:expr;
             )+
         }
     ) => {

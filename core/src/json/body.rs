@@ -6,7 +6,7 @@ use serde::de::MapAccess;
 
 use super::signature::{AuthorizationJson, SignatureJson};
 use crate::error::{Error, Field, JsonError, Location};
-use crate::field::json_read::{required, unknown_key, Ctx};
+use crate::field::json_read::{key_text, required, unescape, unknown_key, Ctx, Unescape};
 use crate::field::record::Extras;
 use crate::field::{FieldSeed, FieldValue, JsonWriter};
 use crate::rlp::BufferFull;
@@ -148,9 +148,25 @@ pub fn find_operation(input: &[u8], max_len: usize) -> Result<Option<OpType>, Er
         fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<OpType>, A::Error> {
             let mut found = None;
             while let Some(raw) = map.next_key::<&'de str>()? {
-                if raw == "operation" {
+                // Keys and the name are compared unescaped, as the second
+                // pass and every other JSON reader see them: a key spelled
+                // `oper\u0061tion` is `operation`.
+                let mut key_buf = [0u8; 32];
+                if key_text(raw, self.ctx, &mut key_buf)? == "operation" {
                     self.ctx.enter(Field::Operation);
-                    let name = map.next_value::<&'de str>()?;
+                    let raw_name = map.next_value::<&'de str>()?;
+                    let mut name_buf = [0u8; 32];
+                    let name = match unescape(raw_name, &mut name_buf) {
+                        Ok(name) => name,
+                        Err(Unescape::TooLong) => {
+                            return Err(self.ctx.fail(Error::UnknownOperation))
+                        }
+                        Err(Unescape::Invalid) => {
+                            return Err(self
+                                .ctx
+                                .fail(Error::Json(JsonError::InvalidString(Field::Operation))))
+                        }
+                    };
                     let op = OpType::from_name(name)
                         .ok_or_else(|| self.ctx.fail(Error::UnknownOperation))?;
                     if found.replace(op).is_some() {
@@ -168,4 +184,41 @@ pub fn find_operation(input: &[u8], max_len: usize) -> Result<Option<OpType>, Er
     crate::field::json_read::parse_document(input, max_len, |de, ctx| {
         de.deserialize_map(Finder { ctx })
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ISSUE: &str = r#""chain_id":1,"nonce":1,"symbol":"TEST","name":"Test","decimals":8,"master_authority":"0x0303030303030303030303030303030303030303","is_private":false"#;
+
+    fn op_of(doc: &str) -> Result<Option<OpType>, Error> {
+        find_operation(doc.as_bytes(), 1 << 16)
+    }
+
+    #[test]
+    fn the_operation_is_read_unescaped() {
+        // An escaped key is the key `operation`, as any JSON reader sees it.
+        let doc = format!(r#"{{"oper\u0061tion":"Payment",{ISSUE}}}"#);
+        assert_eq!(op_of(&doc), Ok(Some(OpType::Payment)));
+        assert!(crate::json::parse_document::<2, 2>(doc.as_bytes()).is_err());
+        // An escaped name is the name.
+        let doc = format!(r#"{{"operation":"Token\u0049ssue",{ISSUE}}}"#);
+        assert_eq!(op_of(&doc), Ok(Some(OpType::TokenIssue)));
+        assert!(crate::json::parse_document::<2, 2>(doc.as_bytes()).is_ok());
+        // Both spellings at once are one key twice.
+        let doc = format!(r#"{{"operation":"TokenIssue","oper\u0061tion":"TokenIssue",{ISSUE}}}"#);
+        assert_eq!(
+            op_of(&doc),
+            Err(Error::Json(JsonError::DuplicateField(Field::Operation)))
+        );
+        assert_eq!(
+            op_of(r#"{"operation":"Pay\u00"}"#),
+            Err(Error::Json(JsonError::InvalidString(Field::Operation)))
+        );
+        assert_eq!(
+            op_of(&format!(r#"{{"operation":"{}"}}"#, "P".repeat(40))),
+            Err(Error::UnknownOperation)
+        );
+    }
 }

@@ -8,7 +8,7 @@
 //! | label | value |
 //! |---|---|
 //! | `Operation` | the operation's title (`Payment`, `Issue token`, …) |
-//! | one per signed field | the operation's fields in RLP order (labels in `tx/`); a list shows its count under its label, then each element's fields numbered from 1 |
+//! | one per signed field | the operation's fields in RLP order (labels in `tx/`); a list shows its count under its label, then each element's fields numbered from 1; a v2 TokenIssue without `clawback_enabled` shows `Clawback: Yes`, which v2 signs |
 //! | `Chain` | `1Money Mainnet` (21210), `1Money Testnet` (1212101), else the number |
 //! | `Nonce` | the nonce |
 //! | derived | `Token address` (issue), `Account address` (CreateMultiSig) |
@@ -31,7 +31,8 @@ use core::ops::ControlFlow;
 use crate::field::{Record, ShowVisitor, Shown};
 use crate::native::Descriptor;
 use crate::scheme::Scheme;
-use crate::tx::{Transaction, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET};
+use crate::tx::issue::LABEL_CLAWBACK;
+use crate::tx::{Operation, Transaction, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET};
 
 pub use page::{Page, Pages, SliceWriter, DEFAULT_PAGE_WIDTH, MAX_PAGE_WIDTH};
 
@@ -94,6 +95,14 @@ impl<'a, const B: usize, const M: usize> Review<'a, B, M> {
         let tx = self.tx;
         out.item(LABEL_OPERATION, None, Shown::Word(tx.op_type().title()))?;
         tx.operation.show_fields(out)?;
+        if let (Scheme::Native, Operation::TokenIssue(issue)) = (self.scheme, &tx.operation) {
+            if issue.clawback_enabled.is_none() {
+                // v2 signs an absent `clawback_enabled` as `true`
+                // (`native::normalize`): show what is signed, where the
+                // field would be (it is the issue's last).
+                out.item(LABEL_CLAWBACK, None, Shown::Bool(true))?;
+            }
+        }
         let chain = match tx.chain_id {
             CHAIN_ID_MAINNET => Shown::Word(CHAIN_NAME_MAINNET),
             CHAIN_ID_TESTNET => Shown::Word(CHAIN_NAME_TESTNET),
@@ -186,5 +195,46 @@ impl<'a, const B: usize, const M: usize> Review<'a, B, M> {
     /// each (clamped to 1..=[`MAX_PAGE_WIDTH`]).
     pub fn pages(&self, width: usize) -> Pages<'_, 'a, B, M> {
         Pages::new(self, width)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::address::Address;
+    use crate::text::Text;
+    use crate::tx::TokenIssue;
+
+    fn issue(clawback_enabled: Option<bool>) -> Transaction {
+        Transaction::new(
+            CHAIN_ID_TESTNET,
+            2,
+            TokenIssue {
+                symbol: Text::new("TEST").unwrap(),
+                name: Text::new("Test Token").unwrap(),
+                decimals: 8,
+                master_authority: Address([3; 20]),
+                is_private: false,
+                clawback_enabled,
+            },
+        )
+    }
+
+    #[test]
+    fn v2_shows_the_clawback_it_signs_for_an_absent_field() {
+        let (absent, explicit) = (issue(None), issue(Some(true)));
+        let native = |tx| Review::new(tx, Scheme::Native, Descriptor::Single);
+        let shown = native(&absent).find(LABEL_CLAWBACK).map(|i| i.value);
+        assert_eq!(shown, Some(Shown::Bool(true)));
+        // Item for item what the explicit `true` shows.
+        assert!(native(&absent).items().eq(native(&explicit).items()));
+        // Legacy signs the seven-field form: nothing to show.
+        let legacy = Review::new(&absent, Scheme::Legacy, Descriptor::Single);
+        assert_eq!(legacy.find(LABEL_CLAWBACK), None);
+        let legacy = Review::new(&explicit, Scheme::Legacy, Descriptor::Single);
+        assert_eq!(
+            legacy.find(LABEL_CLAWBACK).map(|i| i.value),
+            Some(Shown::Bool(true))
+        );
     }
 }

@@ -19,6 +19,9 @@ pub type TokenName = Text<MAX_NAME_LEN, ShownRule>;
 
 /// The review label of the token address an issue creates.
 pub const LABEL_TOKEN_ADDRESS: &str = "Token address";
+/// The review label of `clawback_enabled` (also shown by a v2 review when
+/// the field is absent: v2 signs it as `true`).
+pub const LABEL_CLAWBACK: &str = "Clawback";
 
 record! {
     /// TokenIssue: creates the token `symbol`.
@@ -38,7 +41,7 @@ record! {
         /// Whether only whitelisted accounts may use the token.
         is_private: bool => IsPrivate, "Private";
         /// Whether the token can be clawed back (can never change later).
-        clawback_enabled: Option<bool> => ClawbackEnabled, "Clawback";
+        clawback_enabled: Option<bool> => ClawbackEnabled, LABEL_CLAWBACK;
     }
 }
 
