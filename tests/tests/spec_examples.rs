@@ -219,7 +219,7 @@ fn spec_memo() -> Memo {
 /// hash keeps r minimal.
 #[test]
 fn leading_zero_r_4_3() {
-    let key = key_from_hex(SPEC_KEY);
+    let key = key_from_hex(&SPEC_KEY);
     let tx = payment_single(28, None);
     assert_eq!(
         hex0x(&rlp(&native::payload_rlp(&tx))),
@@ -307,7 +307,7 @@ fn worked_example_4_6() {
 /// 5.3: the Payment signed with the spec's key, and its request body.
 #[test]
 fn signed_payment_5_3() {
-    let key = key_from_hex(SPEC_KEY);
+    let key = key_from_hex(&SPEC_KEY);
     assert_eq!(key_address(&key), Address::parse(SPEC_ADDRESS).unwrap());
     let signed = NativeTx::sign(payment_single(1, Some(spec_memo())), &key).unwrap();
     let sig = Signature {
@@ -359,7 +359,7 @@ fn signed_payment_5_3() {
 /// 4.6's payment.
 #[test]
 fn signed_token_issue_5_4() {
-    let key = key_from_hex(SPEC_KEY);
+    let key = key_from_hex(&SPEC_KEY);
     let issue = TokenIssue {
         symbol: text("TEST"),
         name: text("Test Token"),
@@ -438,7 +438,7 @@ fn look_alike_integers_8_1() {
         word(PauseAction::Unpause)
     );
     // And a legacy request for one is a legacy request for the other.
-    let key = key_from_hex(SPEC_KEY);
+    let key = key_from_hex(&SPEC_KEY);
     let pause: Transaction = Transaction::new(
         1_212_101,
         997,

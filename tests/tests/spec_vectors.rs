@@ -201,7 +201,7 @@ fn batch_of(p: &Value) -> BatchPayment {
 #[test]
 fn every_batch_vector_encodes_and_the_refused_ones_are_refused() {
     let file = load("batch-payment-vectors.json");
-    let key = key_from_hex(SPEC_KEY);
+    let key = key_from_hex(&SPEC_KEY);
     let (mut accepted, mut refused) = (0, 0);
     for v in file["vectors"].as_array().unwrap() {
         let name = v["name"].as_str().unwrap();
