@@ -4,43 +4,47 @@
 
 use tokensign_core::device::{
     encode_command, encode_frame, parse_sign_response, split_response, Approval, Approver, Decoded,
-    Device, FrameDecoder, State, CLA, FRAME_REQUEST, FRAME_RESPONSE, INS_GET_ADDRESS,
+    Device, DeviceReview, FrameDecoder, State, CLA, FRAME_REQUEST, FRAME_RESPONSE, INS_GET_ADDRESS,
     INS_GET_VERSION, INS_SIGN_ISSUE, MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P1_NEXT,
     P2_LAST, P2_MORE, PROTOCOL_VERSION, SIGN_RESPONSE_LEN, SW_CLA_NOT_SUPPORTED, SW_DENIED,
     SW_INS_NOT_SUPPORTED, SW_INVALID_DATA, SW_OK, SW_RESPONSE_TOO_SMALL, SW_TOO_LARGE,
     SW_WRONG_LENGTH, SW_WRONG_P1P2, SW_WRONG_STATE,
 };
-use tokensign_core::review::Review;
-use tokensign_core::{
-    json, signing_key_from_bytes, tx_hash, verify, Address, Error, TokenIssuePayload,
-    MAX_PAYLOAD_JSON_LEN,
-};
+use tokensign_core::field::Shown;
+use tokensign_core::legacy::{self, LegacyTx};
+use tokensign_core::review::{LABEL_CHAIN, LABEL_NONCE};
+use tokensign_core::tx::issue::LABEL_TOKEN_ADDRESS;
+use tokensign_core::tx::Operation;
+use tokensign_core::{json, signing_key_from_bytes, Address, Error, OpType, Transaction};
 
+use crate::invariants;
 use crate::roundtrip::RoundTripInput;
-use crate::seeds::{spec_payload, SPEC_KEY};
+use crate::seeds::{spec_issue, SPEC_KEY};
 
-/// The device's payload buffer in the target: room for the largest valid
-/// payload JSON, small enough that `SW_TOO_LARGE` is easy to reach.
+/// The transactions the device holds (token issues: no lists).
+pub type DeviceTx = Transaction<1, 1>;
+
+/// The device's payload buffer in the target: room for every valid issue
+/// JSON without a memo (at most about 460 bytes), small enough that
+/// `SW_TOO_LARGE` is easy to reach (an issue with a long memo is too large).
 pub const DEVICE_BUFFER: usize = 512;
 
 /// Most steps in one input (each may sign, which is slow).
 pub const MAX_STEPS: usize = 48;
 
-const _: () = assert!(MAX_PAYLOAD_JSON_LEN <= DEVICE_BUFFER);
-
 /// Approves or rejects as the input says, and checks every review it is
-/// shown against the payload: labels, values and page splitting.
+/// shown: what it shows of the issue, and its pages.
 #[derive(Debug)]
 pub struct FuzzApprover {
     pub approve: bool,
     pub width: usize,
-    pub shown: Vec<TokenIssuePayload>,
+    pub shown: Vec<DeviceTx>,
 }
 
 impl Approver for FuzzApprover {
-    fn approve(&mut self, review: &Review<'_>) -> Approval {
+    fn approve(&mut self, review: &DeviceReview<'_>) -> Approval {
         check_review(review, self.width);
-        self.shown.push(review.payload().clone());
+        self.shown.push(review.transaction().clone());
         if self.approve {
             Approval::Approve
         } else {
@@ -49,59 +53,34 @@ impl Approver for FuzzApprover {
     }
 }
 
-/// A review shows exactly what is signed, and its pages, at any width,
-/// put back together, give each value whole.
-pub fn check_review(review: &Review<'_>, width: usize) {
-    let p = review.payload();
-    assert_eq!(review.value("Symbol"), Some(p.symbol()));
-    assert_eq!(review.value("Name"), Some(p.name()));
-    let decimals = p.decimals().to_string();
-    assert_eq!(review.value("Decimals"), Some(decimals.as_str()));
-    let master = p.master_authority().to_string();
-    assert_eq!(review.value("Master authority"), Some(master.as_str()));
-    let token = p.token_address().to_string();
-    assert_eq!(review.value("Token address"), Some(token.as_str()));
-    let nonce = p.nonce().to_string();
-    assert_eq!(review.value("Nonce"), Some(nonce.as_str()));
+/// A review shows exactly what is signed (each field of the issue, the
+/// token it creates, chain and nonce), and its pages, at any width, put
+/// back together, give each value whole ([`invariants::check_review`]).
+pub fn check_review(review: &DeviceReview<'_>, width: usize) {
+    let tx = review.transaction();
+    let Operation::TokenIssue(issue) = &tx.operation else {
+        panic!("the device reviews token issues only, not {}", tx.op_type());
+    };
+    let value = |label: &str| review.find(label).map(|item| item.value);
+    assert_eq!(value("Symbol"), Some(Shown::Text(&issue.symbol)));
+    assert_eq!(value("Name"), Some(Shown::Text(&issue.name)));
     assert_eq!(
-        review.value("Clawback").is_some(),
-        p.clawback_enabled().is_some()
+        value("Decimals"),
+        Some(Shown::Number(u64::from(issue.decimals)))
     );
-    let items: Vec<(&str, &str)> = review.items().collect();
-    assert_eq!(items.len(), review.len());
-    assert!(!review.is_empty());
-
-    let width = width.max(1);
-    let pages: Vec<_> = review.pages(width).collect();
-    assert_eq!(pages.len(), review.page_count(width));
-    let mut at = 0;
-    for (label, value) in &items {
-        let mut joined = String::new();
-        let mut part = 0;
-        while let Some(page) = pages.get(at).filter(|page| page.label == *label) {
-            part += 1;
-            assert_eq!(page.part, part, "page numbering of {label}");
-            assert!(
-                page.text.chars().count() <= width,
-                "page wider than {width}"
-            );
-            joined.push_str(page.text);
-            at += 1;
-            let mut buf = [0u8; 64];
-            match page.write_to(&mut buf) {
-                Ok(n) => assert_eq!(&buf[..n], page.to_string().as_bytes()),
-                Err(e) => assert_eq!(e, Error::BufferTooSmall),
-            }
-        }
-        assert!(part >= 1, "no page for {label}");
-        assert!(
-            pages[at - 1].parts == part,
-            "{label}: {part} pages, announced {}",
-            pages[at - 1].parts
-        );
-        assert_eq!(joined, *value, "pages of {label} do not give its value");
-    }
-    assert_eq!(at, pages.len(), "pages beyond the items");
+    assert_eq!(
+        value("Master authority"),
+        Some(Shown::Address(issue.master_authority))
+    );
+    assert_eq!(value("Private"), Some(Shown::Bool(issue.is_private)));
+    assert_eq!(value("Clawback"), issue.clawback_enabled.map(Shown::Bool));
+    assert_eq!(
+        value(LABEL_TOKEN_ADDRESS),
+        Some(Shown::Address(crate::reference::token_address(issue)))
+    );
+    assert_eq!(value(LABEL_NONCE), Some(Shown::Number(tx.nonce)));
+    assert!(value(LABEL_CHAIN).is_some());
+    invariants::check_review(review, width.max(1));
 }
 
 /// One step of a device session.
@@ -222,7 +201,7 @@ pub fn parse_session(data: &[u8]) -> Vec<Step> {
                 Step::Sign {
                     response,
                     chunk,
-                    json: payload_json(&spec_payload(nonce, clawback)),
+                    json: issue_json(&spec_issue(nonce, clawback)),
                 }
             }
             3 => {
@@ -240,8 +219,8 @@ pub fn parse_session(data: &[u8]) -> Vec<Step> {
                 let chunk = usize::from(r.u8());
                 let n = usize::from(r.u16());
                 let input = RoundTripInput::from_bytes(&r.bytes(n));
-                let json = match TokenIssuePayload::new(input.fields()) {
-                    Ok(p) => payload_json(&p),
+                let json = match input.transaction::<1, 1>() {
+                    Ok(tx) => issue_json(&tx),
                     Err(_) => input.name.into_bytes(),
                 };
                 Step::Sign {
@@ -317,10 +296,11 @@ pub fn encode_session(steps: &[Step]) -> Vec<u8> {
     out
 }
 
-fn payload_json(p: &TokenIssuePayload) -> Vec<u8> {
-    let mut buf = [0u8; MAX_PAYLOAD_JSON_LEN];
-    let n = json::write_payload(p, &mut buf).expect("a valid payload fits");
-    buf[..n].to_vec()
+/// An issue's unsigned JSON, as the device takes it.
+pub fn issue_json<const B: usize, const M: usize>(tx: &Transaction<B, M>) -> Vec<u8> {
+    invariants::write_json(json::max_document_len::<B, M>(), "write_unsigned", |b| {
+        json::write_unsigned(tx, b)
+    })
 }
 
 /// What the model expects a command to answer.
@@ -335,10 +315,10 @@ enum Expect {
     /// `SW_INVALID_DATA` with (a prefix of) this error's text.
     Invalid(Error),
     /// The user was asked about this payload and rejected it.
-    Denied(TokenIssuePayload),
+    Denied(DeviceTx),
     /// The user was asked about this payload, approved, and it was signed
     /// (or the response was too small for the signature).
-    Signed(TokenIssuePayload),
+    Signed(DeviceTx),
 }
 
 /// The protocol as its documentation states it.
@@ -392,7 +372,7 @@ impl Model {
                     self.pending = Some(buffer);
                     return Expect::Status(SW_OK);
                 }
-                match json::parse_payload(&buffer) {
+                match json::parse_unsigned::<1, 1>(OpType::TokenIssue, &buffer) {
                     Err(e) => Expect::Invalid(e),
                     Ok(p) if approve => Expect::Signed(p),
                     Ok(p) => Expect::Denied(p),
@@ -521,9 +501,18 @@ impl Session {
                 } else {
                     assert_eq!(sw, SW_OK, "signing {p:?}");
                     let (sig, hash) = parse_sign_response(data).expect("v r s hash");
-                    assert_eq!(verify(&p, &sig, &self.device.address()), Ok(()));
-                    assert_eq!(hash, tx_hash(&p, &sig), "transaction hash");
-                    assert_eq!(hash, crate::reference::tx_hash(&p, &sig));
+                    let signed = LegacyTx {
+                        tx: p.clone(),
+                        signature: sig,
+                    };
+                    assert_eq!(signed.signer(), Ok(self.device.address()));
+                    assert_eq!(signed.tx_hash(), Ok(hash), "transaction hash");
+                    let value = crate::reference::issue_signed_value(&p);
+                    assert_eq!(
+                        legacy::signing_hash(&p),
+                        Ok(tokensign_core::keccak256(&value))
+                    );
+                    assert_eq!(hash, crate::reference::legacy_tx_hash(&value, &sig));
                 }
             }
         }
