@@ -270,7 +270,10 @@ mod tests {
         assert_eq!(Amount::ZERO.to_string(), "0");
         let e18 = Amount::parse("1000000000000000000").unwrap();
         assert_eq!(e18, Amount::from_u64(1_000_000_000_000_000_000));
-        assert_eq!(&e18.to_be_bytes()[24..], &0x0de0b6b3a7640000u64.to_be_bytes());
+        assert_eq!(
+            &e18.to_be_bytes()[24..],
+            &0x0de0b6b3a7640000u64.to_be_bytes()
+        );
         assert_eq!(Amount::from_be_bytes(e18.to_be_bytes()), e18);
         assert_eq!(Amount::MAX.checked_add(&Amount::from_u64(1)), None);
         assert_eq!(

@@ -512,7 +512,10 @@ mod tests {
         let e = Error::invalid(Field::Symbol, Problem::Empty);
         assert_eq!(e.to_string(), "`symbol` must not be empty");
         let e = Error::Json(JsonError::UnknownField(Key::new("colour\u{202e}")));
-        assert_eq!(e.to_string(), "invalid JSON: unknown field `colour\\u{202e}`");
+        assert_eq!(
+            e.to_string(),
+            "invalid JSON: unknown field `colour\\u{202e}`"
+        );
         let long = Key::new(&"k".repeat(40));
         assert_eq!(long.as_str().len(), 32);
         assert!(long.to_string().ends_with('…'));

@@ -32,7 +32,10 @@ pub fn write_hex_lower(bytes: &[u8], out: &mut [u8]) {
     for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
         if let [hi, lo] = pair {
             *hi = HEX_LOWER.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-            *lo = HEX_LOWER.get(usize::from(b & 0x0f)).copied().unwrap_or(b'0');
+            *lo = HEX_LOWER
+                .get(usize::from(b & 0x0f))
+                .copied()
+                .unwrap_or(b'0');
         }
     }
 }
@@ -113,7 +116,10 @@ mod tests {
         let mut out = [0u8; 1];
         assert_eq!(decode_digits(b"", &mut out), Ok(0));
         assert_eq!(decode_digits(b"0001", &mut out), Err(HexError::Length));
-        assert_eq!(Hex0x(&[0xab; 33]).to_string(), format!("0x{}", "ab".repeat(33)));
+        assert_eq!(
+            Hex0x(&[0xab; 33]).to_string(),
+            format!("0x{}", "ab".repeat(33))
+        );
         assert_eq!(Hex0x(&[]).to_string(), "0x");
     }
 }

@@ -22,8 +22,8 @@ use crate::error::{Error, Field, Location};
 use crate::field::{AsRlp, FieldValue};
 use crate::rlp::encode::{self, put_list, put_uint, Encode};
 use crate::rlp::{decode_exact, BufferFull, Sink};
-use crate::tx::memo::Memo;
 use crate::signature::{recover_hash, sign_hash, Signature};
+use crate::tx::memo::Memo;
 use crate::tx::{OpType, Transaction};
 
 /// The bytes a legacy signature covers, as an RLP value.
@@ -83,7 +83,12 @@ pub fn decode_signed_value<const B: usize, const M: usize>(
     let first = list.required()?;
     if !first.is_list {
         let (chain_id, nonce, operation) = Transaction::<B, M>::decode_payload(op, item)?;
-        return Ok(Transaction { chain_id, nonce, operation, memo: None });
+        return Ok(Transaction {
+            chain_id,
+            nonce,
+            operation,
+            memo: None,
+        });
     }
     let memo = Memo::decode_rlp(list.required()?, Location::field(Field::Memo))?;
     list.finish()?;
@@ -97,7 +102,9 @@ pub fn decode_signed_value<const B: usize, const M: usize>(
 }
 
 /// keccak256 of the signed bytes: the digest a legacy signature covers.
-pub fn signing_hash<const B: usize, const M: usize>(tx: &Transaction<B, M>) -> Result<[u8; 32], Error> {
+pub fn signing_hash<const B: usize, const M: usize>(
+    tx: &Transaction<B, M>,
+) -> Result<[u8; 32], Error> {
     Ok(encode::keccak(&signed_value(tx)?))
 }
 
@@ -127,7 +134,10 @@ pub fn tx_hash<const B: usize, const M: usize>(
 
 /// A legacy transaction with its signature: a `/v1` request.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct LegacyTx<const B: usize = { crate::tx::MAX_BATCH_OPERATIONS }, const M: usize = { crate::tx::MAX_METADATA_ENTRIES }> {
+pub struct LegacyTx<
+    const B: usize = { crate::tx::MAX_BATCH_OPERATIONS },
+    const M: usize = { crate::tx::MAX_METADATA_ENTRIES },
+> {
     /// What was signed.
     pub tx: Transaction<B, M>,
     /// The signature over [`signing_hash`].

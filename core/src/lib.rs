@@ -108,8 +108,8 @@ pub use hash::keccak256;
 pub use rlp::RlpError;
 pub use scheme::Scheme;
 pub use signature::{
-    address_of, address_of_compressed, address_of_uncompressed, is_valid_public_key,
-    public_key_of, recover_hash, sign_hash, signing_key_from_bytes, verify_hash, Signature,
+    address_of, address_of_compressed, address_of_uncompressed, is_valid_public_key, public_key_of,
+    recover_hash, sign_hash, signing_key_from_bytes, verify_hash, Signature,
 };
 pub use tx::{OpType, Operation, Transaction};
 

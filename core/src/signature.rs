@@ -127,7 +127,9 @@ pub fn address_of_compressed(key: &[u8; 33]) -> Option<Address> {
     if !is_valid_public_key(key) {
         return None;
     }
-    VerifyingKey::from_sec1_bytes(key).ok().map(|k| address_of(&k))
+    VerifyingKey::from_sec1_bytes(key)
+        .ok()
+        .map(|k| address_of(&k))
 }
 
 #[cfg(test)]
@@ -177,7 +179,10 @@ mod tests {
         off[0] = 0x04;
         assert!(!is_valid_public_key(&off));
         assert!(!is_valid_public_key(&[2; 33]) || address_of_compressed(&[2; 33]).is_some());
-        assert_eq!(address_of_compressed(&[0x02; 33]).is_some(), is_valid_public_key(&[0x02; 33]));
+        assert_eq!(
+            address_of_compressed(&[0x02; 33]).is_some(),
+            is_valid_public_key(&[0x02; 33])
+        );
     }
 
     #[test]
@@ -185,14 +190,23 @@ mod tests {
         let h = hash();
         let sig = sign_hash(&h, &key()).unwrap();
         for v in [2u8, 27] {
-            assert_eq!(recover_hash(&h, &Signature { v, ..sig }), Err(Error::InvalidRecoveryId));
+            assert_eq!(
+                recover_hash(&h, &Signature { v, ..sig }),
+                Err(Error::InvalidRecoveryId)
+            );
         }
         assert_eq!(
             recover_hash(&h, &Signature { r: [0; 32], ..sig }),
             Err(Error::SignatureScalarOutOfRange)
         );
         assert_eq!(
-            recover_hash(&h, &Signature { s: [0xff; 32], ..sig }),
+            recover_hash(
+                &h,
+                &Signature {
+                    s: [0xff; 32],
+                    ..sig
+                }
+            ),
             Err(Error::SignatureScalarOutOfRange)
         );
         let (k, _) = sig.to_k256().unwrap();
@@ -205,7 +219,13 @@ mod tests {
         assert_eq!(recover_hash(&h, &high), Err(Error::HighS));
         let mut other = h;
         other[0] ^= 1;
-        assert_ne!(recover_hash(&other, &sig).unwrap(), address_of(key().verifying_key()));
-        assert_eq!(signing_key_from_bytes(&[0; 32]).err(), Some(Error::InvalidSecretKey));
+        assert_ne!(
+            recover_hash(&other, &sig).unwrap(),
+            address_of(key().verifying_key())
+        );
+        assert_eq!(
+            signing_key_from_bytes(&[0; 32]).err(),
+            Some(Error::InvalidSecretKey)
+        );
     }
 }

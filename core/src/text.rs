@@ -288,15 +288,35 @@ mod tests {
             Some(Problem::TooLong { max: 20 })
         );
         type Shown = Text<120, ShownRule>;
-        for bad in ["a\u{202e}b", "tab\there", "nul\0", "zw\u{200b}j", "vs\u{e0100}"] {
-            assert_eq!(Shown::new(bad).err(), Some(Problem::UnsafeCharacter), "{bad:?}");
+        for bad in [
+            "a\u{202e}b",
+            "tab\there",
+            "nul\0",
+            "zw\u{200b}j",
+            "vs\u{e0100}",
+        ] {
+            assert_eq!(
+                Shown::new(bad).err(),
+                Some(Problem::UnsafeCharacter),
+                "{bad:?}"
+            );
         }
         assert!(Shown::new("Café — €, ✓ 日本").is_ok());
         type Uri = Text<512, UriRule>;
-        for good in ["https://example.com/x?y=1", "ipfs:Qm123", "urn:isbn:0451450523"] {
+        for good in [
+            "https://example.com/x?y=1",
+            "ipfs:Qm123",
+            "urn:isbn:0451450523",
+        ] {
             assert!(Uri::new(good).is_ok(), "{good}");
         }
-        for bad in ["example.com", "https://exa mple.com", "1http://x", ":x", "ht_tp://x"] {
+        for bad in [
+            "example.com",
+            "https://exa mple.com",
+            "1http://x",
+            ":x",
+            "ht_tp://x",
+        ] {
             assert_eq!(Uri::new(bad).err(), Some(Problem::NotAUrl), "{bad}");
         }
         type Memo = Text<128, MemoTokenRule>;

@@ -1,349 +1,105 @@
-//! The hardware-wallet protocol: APDU-style commands in checksummed frames
-//! over any byte stream, and the device's state machine.
+//! The hardware-wallet protocol: APDU commands in checksummed frames over
+//! any byte stream, and the device's state machine. Protocol version 2.
 //!
-//! # Frames (the byte stream)
+//! # Frames ([`frame`])
 //!
-//! Both directions carry the same frame:
+//! `0xA5 | kind | len_hi len_lo | payload | crc_hi crc_lo` (CRC-16/CCITT-FALSE
+//! over kind, length and payload; payload at most [`MAX_FRAME_PAYLOAD`]).
+//! Kinds: [`FRAME_REQUEST`] (one command APDU), [`FRAME_RESPONSE`] (one
+//! response APDU, exactly one per request), [`FRAME_DISPLAY`] (one review
+//! page as shown, UTF-8, sent before a response that needed the user).
 //!
-//! ```text
-//! 0xA5 | kind | len_hi len_lo | payload (len bytes) | crc_hi crc_lo
-//! ```
+//! # Commands ([`apdu`])
 //!
-//! `crc` is CRC-16/CCITT-FALSE (polynomial 0x1021, initial 0xFFFF, no
-//! reflection, no final xor) over `kind`, the two length bytes and the
-//! payload. `len` is at most [`MAX_FRAME_PAYLOAD`]. Kinds:
+//! `CLA INS P1 P2 Lc data` with `CLA` = [`CLA`]; response `data SW1 SW2`.
 //!
-//! - [`FRAME_REQUEST`] host to device: one command APDU;
-//! - [`FRAME_RESPONSE`] device to host: one response APDU, the answer to
-//!   the last request (exactly one per request);
-//! - [`FRAME_DISPLAY`] device to host: one review page as the device shows
-//!   it (UTF-8, the [`Page`](crate::review::Page) text form), sent before
-//!   the response of a sign request.
-//!
-//! A reader skips bytes until `0xA5`; a frame with a bad checksum or an
-//! over-long length is dropped (the device answers it with
-//! [`SW_BAD_FRAME`]) and the reader looks for the next `0xA5`.
-//!
-//! # Commands (APDUs)
-//!
-//! A command is `CLA INS P1 P2 Lc data`, with `CLA` = [`CLA`] and `Lc` the
-//! number of data bytes (0..=255). A response is `data SW1 SW2`.
-//!
-//! | INS | command | P1 | P2 | data in | data out |
+//! | INS | instruction | P1 | P2 | data in | data out |
 //! |---|---|---|---|---|---|
-//! | 0x01 | [`INS_GET_VERSION`] | 0 | 0 | none | protocol version (1 byte), then the core's version as ASCII |
-//! | 0x02 | [`INS_GET_ADDRESS`] | 0 | 0 | none | the device's 20-byte address |
-//! | 0x03 | [`INS_SIGN_ISSUE`] | [`P1_FIRST`] / [`P1_NEXT`] | [`P2_MORE`] / [`P2_LAST`] | a chunk of the payload JSON | on the last chunk: `v` (1) `r` (32) `s` (32) transaction hash (32) |
+//! | 0x01 | [`Instruction::GetVersion`] | 0 | 0 | – | protocol version (1 byte), the core's version as ASCII |
+//! | 0x02 | [`Instruction::GetAddress`] | [`P1_SILENT`] / [`P1_CONFIRM`] | 0 | path | 20-byte address (after the user confirms it, with `P1_CONFIRM`) |
+//! | 0x04 | [`Instruction::GetPublicKey`] | 0 | 0 | path | 33-byte compressed public key |
+//! | 0x05 | [`Instruction::Sign`] | [`P1_FIRST`] / [`P1_NEXT`] | [`P2_MORE`] / [`P2_LAST`] | a chunk of the sign request ([`request`]) | on the last chunk: `v` (1) `r` (32) `s` (32) hash (32) |
 //!
-//! `INS` 0x10..=0x1F are left to the firmware (the core answers them with
-//! [`SW_INS_NOT_SUPPORTED`]).
+//! A path is `depth (1) | index (4, big-endian, hardened bit 0x80000000)
+//! × depth`, depth at most [`crate::hd::MAX_PATH_DEPTH`]; a bad one is
+//! [`Status::InvalidPath`]. `INS` 0x10..=0x1F are the firmware's.
 //!
-//! Signing: the payload JSON (as [`crate::json::parse_unsigned`] takes it for a TokenIssue)
-//! arrives in chunks into the device's fixed buffer of `N` bytes. The first
-//! chunk has `P1_FIRST`, later ones `P1_NEXT`; the last one has `P2_LAST`.
-//! On the last chunk the device parses the payload, shows the
-//! [`Review`] to its [`Approver`], and if approved signs it.
-//! Every request that is not a `P1_NEXT` chunk of a pending sign ends that
-//! sign (its buffer is discarded): state resets on each new request.
-//!
-//! # Status words
-//!
-//! | SW | meaning |
-//! |---|---|
-//! | 0x9000 [`SW_OK`] | done |
-//! | 0x6581 [`SW_BAD_FRAME`] | the frame's checksum or length was wrong (sent by the stream reader) |
-//! | 0x6700 [`SW_WRONG_LENGTH`] | APDU shorter than 5 bytes, `Lc` not the data length, or data where none is taken |
-//! | 0x6985 [`SW_DENIED`] | the user rejected the review |
-//! | 0x6986 [`SW_WRONG_STATE`] | a `P1_NEXT` chunk without a pending sign |
-//! | 0x6A80 [`SW_INVALID_DATA`] | the payload was refused; data: the reason as UTF-8 text |
-//! | 0x6A84 [`SW_TOO_LARGE`] | the payload is larger than the device's buffer |
-//! | 0x6B00 [`SW_WRONG_P1P2`] | P1 or P2 not allowed for the command |
-//! | 0x6D00 [`SW_INS_NOT_SUPPORTED`] | unknown INS |
-//! | 0x6E00 [`SW_CLA_NOT_SUPPORTED`] | CLA is not [`CLA`] |
-//! | 0x6F00 [`SW_SIGNING_FAILED`] | signing failed (recovery id 2 or 3) |
-//! | 0x6F01 [`SW_RESPONSE_TOO_SMALL`] | the response buffer cannot hold the answer |
+//! Signing: the request (scheme, operation, descriptor, path, then the
+//! transaction's RLP: legacy's signed bytes, native's `payload_rlp`)
+//! arrives in chunks into the device's buffer of `N` bytes. On the last
+//! chunk the device decodes the transaction strictly, checks every rule,
+//! shows the [`Review`] to its [`Approver`], and if approved signs with the
+//! key of the path (derived from the seed, kept for the next request on the
+//! same path). The answered hash is the transaction hash for a single
+//! signer, and the signing hash for a member of a multisig account (the
+//! host combines the members' signatures). Every request that is not a
+//! `P1_NEXT` chunk of a pending sign ends that sign: state resets on each
+//! new request.
 
-use k256::ecdsa::SigningKey;
+pub mod apdu;
+pub mod frame;
+mod handlers;
+pub mod keys;
+pub mod request;
 
 use crate::address::Address;
-use crate::error::Error;
-use crate::legacy::LegacyTx;
-use crate::native::Descriptor;
-use crate::review::{Review, SliceWriter};
-use crate::scheme::Scheme;
-use crate::signature::{address_of, Signature};
-use crate::tx::{OpType, Transaction};
+use crate::hd::{DerivationPath, Seed};
+use crate::review::Review;
+use crate::signature::Signature;
 
-/// The capacities of the transactions the device holds (it signs token
-/// issues, which have no lists).
-type DeviceTx = Transaction<1, 1>;
-/// The review the device shows.
-pub type DeviceReview<'a> = Review<'a, 1, 1>;
+pub use apdu::{
+    encode_command, split_response, status_text, Command, Instruction, Response, Status,
+    APDU_HEADER_LEN, CLA, INS_FIRMWARE_FIRST, INS_FIRMWARE_LAST, MAX_COMMAND_LEN, P1_CONFIRM,
+    P1_FIRST, P1_NEXT, P1_SILENT, P2_LAST, P2_MORE,
+};
+pub use frame::{
+    crc16, encode_frame, Decoded, FrameDecoder, FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST,
+    FRAME_RESPONSE, FRAME_SYNC, MAX_FRAME_PAYLOAD,
+};
+pub use keys::Keys;
+pub use request::{encode_sign_header, parse_sign_request, RequestError, SignHeader};
 
-/// Version of this protocol, the first byte of [`INS_GET_VERSION`]'s answer.
-pub const PROTOCOL_VERSION: u8 = 1;
+/// Version of this protocol, the first byte of GET_VERSION's answer.
+pub const PROTOCOL_VERSION: u8 = 2;
 
-/// The class byte of every command.
-pub const CLA: u8 = 0xE1;
-/// Get the protocol and core version.
-pub const INS_GET_VERSION: u8 = 0x01;
-/// Get the device's address.
-pub const INS_GET_ADDRESS: u8 = 0x02;
-/// Send a chunk of an issue payload; sign it on the last chunk.
-pub const INS_SIGN_ISSUE: u8 = 0x03;
-/// First of the INS values left to the firmware.
-pub const INS_FIRMWARE_FIRST: u8 = 0x10;
-/// Last of the INS values left to the firmware.
-pub const INS_FIRMWARE_LAST: u8 = 0x1F;
-
-/// P1 of the first chunk of a sign request.
-pub const P1_FIRST: u8 = 0x00;
-/// P1 of every later chunk.
-pub const P1_NEXT: u8 = 0x01;
-/// P2 of a chunk that more chunks follow.
-pub const P2_MORE: u8 = 0x00;
-/// P2 of the last chunk.
-pub const P2_LAST: u8 = 0x01;
-
-/// Done.
-pub const SW_OK: u16 = 0x9000;
-/// The frame's checksum or length was wrong.
-pub const SW_BAD_FRAME: u16 = 0x6581;
-/// The APDU is shorter than its header, or `Lc` does not match its data.
-pub const SW_WRONG_LENGTH: u16 = 0x6700;
-/// The user rejected the review.
-pub const SW_DENIED: u16 = 0x6985;
-/// A continuation chunk arrived with no sign pending.
-pub const SW_WRONG_STATE: u16 = 0x6986;
-/// The payload was refused (parse or validation error); the response data
-/// holds the reason as UTF-8 text.
-pub const SW_INVALID_DATA: u16 = 0x6A80;
-/// The payload does not fit the device's buffer.
-pub const SW_TOO_LARGE: u16 = 0x6A84;
-/// P1 or P2 is not allowed for this command.
-pub const SW_WRONG_P1P2: u16 = 0x6B00;
-/// Unknown instruction.
-pub const SW_INS_NOT_SUPPORTED: u16 = 0x6D00;
-/// Unknown class.
-pub const SW_CLA_NOT_SUPPORTED: u16 = 0x6E00;
-/// Signing failed.
-pub const SW_SIGNING_FAILED: u16 = 0x6F00;
-/// The response buffer given to [`Device::handle`] is too small.
-pub const SW_RESPONSE_TOO_SMALL: u16 = 0x6F01;
-
-/// Length of a command header (`CLA INS P1 P2 Lc`).
-pub const APDU_HEADER_LEN: usize = 5;
-/// Longest command APDU.
-pub const MAX_COMMAND_LEN: usize = APDU_HEADER_LEN + 255;
-/// Length of a signature answer: `v r s` and the transaction hash.
+/// Length of a signature answer: `v r s` and a hash.
 pub const SIGN_RESPONSE_LEN: usize = 1 + 32 + 32 + 32;
 /// A response buffer of this size holds every answer of the core.
 pub const MAX_RESPONSE_LEN: usize = 256 + 2;
 
-/// First byte of every frame.
-pub const FRAME_SYNC: u8 = 0xA5;
-/// Frame kind: a command APDU (host to device).
-pub const FRAME_REQUEST: u8 = 0x01;
-/// Frame kind: a response APDU (device to host).
-pub const FRAME_RESPONSE: u8 = 0x02;
-/// Frame kind: a review page as shown (device to host).
-pub const FRAME_DISPLAY: u8 = 0x03;
-/// Largest frame payload.
-pub const MAX_FRAME_PAYLOAD: usize = 512;
-/// Bytes a frame adds around its payload (sync, kind, length, checksum).
-pub const FRAME_OVERHEAD: usize = 6;
+/// BatchPayment entries a device holds by default (a firmware may choose
+/// other capacities through [`Device`]'s parameters).
+pub const DEVICE_BATCH_OPERATIONS: usize = 16;
+/// TokenMetadata entries a device holds by default.
+pub const DEVICE_METADATA_ENTRIES: usize = 8;
 
-/// The status words' meaning in words, for error messages.
-pub const fn status_text(sw: u16) -> &'static str {
-    match sw {
-        SW_OK => "ok",
-        SW_BAD_FRAME => "bad frame (checksum or length)",
-        SW_WRONG_LENGTH => "wrong length",
-        SW_DENIED => "rejected by the user",
-        SW_WRONG_STATE => "wrong state (no sign request pending)",
-        SW_INVALID_DATA => "payload refused",
-        SW_TOO_LARGE => "payload too large for the device",
-        SW_WRONG_P1P2 => "wrong P1/P2",
-        SW_INS_NOT_SUPPORTED => "instruction not supported",
-        SW_CLA_NOT_SUPPORTED => "class not supported",
-        SW_SIGNING_FAILED => "signing failed",
-        SW_RESPONSE_TOO_SMALL => "response buffer too small",
-        _ => "unknown status",
-    }
-}
-
-/// CRC-16/CCITT-FALSE, continued from `crc` (start with 0xFFFF).
-pub fn crc16(mut crc: u16, data: &[u8]) -> u16 {
-    for &byte in data {
-        crc ^= u16::from(byte) << 8;
-        for _ in 0..8 {
-            crc = if crc & 0x8000 != 0 {
-                (crc << 1) ^ 0x1021
-            } else {
-                crc << 1
-            };
-        }
-    }
-    crc
-}
-
-/// Writes one frame of `kind` around `payload` into `out`; returns its
-/// length (`payload.len() + FRAME_OVERHEAD`). [`Error::BufferTooSmall`]
-/// if `out` is too small or `payload` is longer than [`MAX_FRAME_PAYLOAD`].
-pub fn encode_frame(kind: u8, payload: &[u8], out: &mut [u8]) -> Result<usize, Error> {
-    if payload.len() > MAX_FRAME_PAYLOAD {
-        return Err(Error::BufferTooSmall);
-    }
-    let total = payload.len() + FRAME_OVERHEAD;
-    let frame = out.get_mut(..total).ok_or(Error::BufferTooSmall)?;
-    let [len_hi, len_lo] = u16::try_from(payload.len())
-        .map_err(|_| Error::BufferTooSmall)?
-        .to_be_bytes();
-    let (head, rest) = frame.split_at_mut(4);
-    head.copy_from_slice(&[FRAME_SYNC, kind, len_hi, len_lo]);
-    let (body, tail) = rest.split_at_mut(payload.len());
-    body.copy_from_slice(payload);
-    let crc = crc16(crc16(0xFFFF, &[kind, len_hi, len_lo]), payload);
-    tail.copy_from_slice(&crc.to_be_bytes());
-    Ok(total)
-}
-
-/// What one byte did to a [`FrameDecoder`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Decoded {
-    /// No complete frame yet.
-    Pending,
-    /// A frame of this kind is complete; its payload is
-    /// [`FrameDecoder::payload`] until the next byte is pushed.
-    Frame(u8),
-    /// A frame was dropped: bad checksum, or longer than the decoder holds.
-    Dropped,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stage {
-    Sync,
-    Kind,
-    LenHi,
-    LenLo,
-    Payload,
-    CrcHi,
-    CrcLo,
-}
-
-/// Reassembles frames from a byte stream, one byte at a time, into a
-/// buffer of `N` payload bytes (at most [`MAX_FRAME_PAYLOAD`] are used).
-#[derive(Clone, Debug)]
-pub struct FrameDecoder<const N: usize> {
-    stage: Stage,
-    kind: u8,
-    len: usize,
-    filled: usize,
-    crc: [u8; 2],
-    buf: [u8; N],
-}
-
-impl<const N: usize> Default for FrameDecoder<N> {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl<const N: usize> FrameDecoder<N> {
-    /// An empty decoder, waiting for [`FRAME_SYNC`].
-    pub const fn new() -> Self {
-        FrameDecoder {
-            stage: Stage::Sync,
-            kind: 0,
-            len: 0,
-            filled: 0,
-            crc: [0; 2],
-            buf: [0; N],
-        }
-    }
-
-    /// The payload of the frame that [`Decoded::Frame`] announced.
-    pub fn payload(&self) -> &[u8] {
-        self.buf.get(..self.filled).unwrap_or(&[])
-    }
-
-    /// Takes one byte of the stream.
-    pub fn push(&mut self, byte: u8) -> Decoded {
-        match self.stage {
-            Stage::Sync => {
-                if byte == FRAME_SYNC {
-                    self.stage = Stage::Kind;
-                }
-                self.filled = 0;
-            }
-            Stage::Kind => {
-                self.kind = byte;
-                self.stage = Stage::LenHi;
-            }
-            Stage::LenHi => {
-                self.len = usize::from(byte) << 8;
-                self.stage = Stage::LenLo;
-            }
-            Stage::LenLo => {
-                self.len |= usize::from(byte);
-                if self.len > N.min(MAX_FRAME_PAYLOAD) {
-                    self.stage = Stage::Sync;
-                    return Decoded::Dropped;
-                }
-                self.stage = if self.len == 0 {
-                    Stage::CrcHi
-                } else {
-                    Stage::Payload
-                };
-            }
-            Stage::Payload => {
-                if let Some(slot) = self.buf.get_mut(self.filled) {
-                    *slot = byte;
-                }
-                self.filled = self.filled.saturating_add(1);
-                if self.filled >= self.len {
-                    self.stage = Stage::CrcHi;
-                }
-            }
-            Stage::CrcHi => {
-                self.crc[0] = byte;
-                self.stage = Stage::CrcLo;
-            }
-            Stage::CrcLo => {
-                self.crc[1] = byte;
-                self.stage = Stage::Sync;
-                let [len_hi, len_lo] = u16::try_from(self.len).unwrap_or(0).to_be_bytes();
-                let crc = crc16(crc16(0xFFFF, &[self.kind, len_hi, len_lo]), self.payload());
-                if crc.to_be_bytes() != self.crc {
-                    self.filled = 0;
-                    return Decoded::Dropped;
-                }
-                return Decoded::Frame(self.kind);
-            }
-        }
-        Decoded::Pending
-    }
-}
-
-/// The user's decision on a review.
+/// The user's decision.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Approval {
-    /// Sign.
+    /// Go on (sign, or answer the address).
     Approve,
-    /// Do not sign; the host gets [`SW_DENIED`].
+    /// Stop; the host gets [`Status::Denied`].
     Reject,
 }
 
-/// Shows a review to the user and returns the decision. The firmware
+/// Shows what the user must judge and returns the decision. The firmware
 /// implements it (screen and buttons); tests approve automatically.
 pub trait Approver {
-    /// Shows `review` (usually as [`Review::pages`]) and asks for approval.
-    fn approve(&mut self, review: &DeviceReview<'_>) -> Approval;
+    /// Shows a transaction's review (usually as [`Review::pages`]) and asks
+    /// whether to sign it.
+    fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval;
+
+    /// Shows an address and its path and asks the user to confirm that it
+    /// is the one the host shows.
+    fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval;
 }
 
 impl<A: Approver + ?Sized> Approver for &mut A {
-    fn approve(&mut self, review: &DeviceReview<'_>) -> Approval {
+    fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval {
         (**self).approve(review)
+    }
+    fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
+        (**self).confirm_address(path, address)
     }
 }
 
@@ -352,82 +108,50 @@ impl<A: Approver + ?Sized> Approver for &mut A {
 pub enum State {
     /// Waiting for a command.
     Idle,
-    /// A sign request is being received: this many payload bytes so far.
+    /// A sign request is being received: this many bytes so far.
     Receiving(usize),
 }
 
 /// The device's side of the protocol: a state machine over command APDUs,
-/// with a signing key, an [`Approver`] and a payload buffer of `N` bytes.
-///
-/// [`Device::handle`] takes any bytes and never panics.
-pub struct Device<A, const N: usize> {
-    key: SigningKey,
-    address: Address,
+/// with its keys, an [`Approver`] and a request buffer of `N` bytes, for
+/// transactions of capacities `B` (batch entries) and `M` (metadata
+/// entries). [`Device::handle`] takes any bytes and never panics.
+pub struct Device<
+    A,
+    const N: usize,
+    const B: usize = DEVICE_BATCH_OPERATIONS,
+    const M: usize = DEVICE_METADATA_ENTRIES,
+> {
+    keys: Keys,
     approver: A,
     state: State,
     buffer: [u8; N],
 }
 
-impl<A, const N: usize> core::fmt::Debug for Device<A, N> {
-    /// Shows the address and state, never the key.
+impl<A, const N: usize, const B: usize, const M: usize> core::fmt::Debug for Device<A, N, B, M> {
+    /// The state; never the seed or a key.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Device")
-            .field("address", &self.address)
             .field("state", &self.state)
             .finish_non_exhaustive()
     }
 }
 
-/// A response being written: data, then the status word.
-struct Response<'b> {
-    out: &'b mut [u8],
-    len: usize,
-}
-
-impl Response<'_> {
-    /// Appends data; false if it does not fit beside the status word.
-    fn push(&mut self, data: &[u8]) -> bool {
-        let end = self.len.saturating_add(data.len());
-        let room = self.out.len().saturating_sub(2);
-        match self.out.get_mut(self.len..end) {
-            Some(dst) if end <= room => {
-                dst.copy_from_slice(data);
-                self.len = end;
-                true
-            }
-            _ => false,
-        }
+impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B, M> {
+    /// A device with the keys of `seed`, asking `approver` before it signs
+    /// or confirms.
+    pub fn new(seed: Seed, approver: A) -> Self {
+        Self::with_keys(Keys::new(seed), approver)
     }
 
-    /// Writes the status word after the data; returns the whole length.
-    fn finish(self, sw: u16) -> usize {
-        let end = self.len.saturating_add(2);
-        match self.out.get_mut(self.len..end) {
-            Some(dst) => {
-                dst.copy_from_slice(&sw.to_be_bytes());
-                end
-            }
-            None => 0,
-        }
-    }
-}
-
-impl<A: Approver, const N: usize> Device<A, N> {
-    /// A device with `key`, asking `approver` before each signature.
-    pub fn new(key: SigningKey, approver: A) -> Self {
-        let address = address_of(key.verifying_key());
+    /// A device with `keys` (for one without a seed: [`Keys::empty`]).
+    pub fn with_keys(keys: Keys, approver: A) -> Self {
         Device {
-            key,
-            address,
+            keys,
             approver,
             state: State::Idle,
             buffer: [0; N],
         }
-    }
-
-    /// The device's address.
-    pub fn address(&self) -> Address {
-        self.address
     }
 
     /// The protocol state.
@@ -445,151 +169,56 @@ impl<A: Approver, const N: usize> Device<A, N> {
         &mut self.approver
     }
 
+    /// The address of `path` (derived, or from the cache).
+    pub fn address(&mut self, path: &DerivationPath) -> Result<Address, Status> {
+        self.keys.derive(path).map(|k| k.address)
+    }
+
     /// Handles one command APDU and writes the response APDU (data, then
     /// the two status bytes) into `response`; returns its length. A
     /// response buffer of [`MAX_RESPONSE_LEN`] bytes always suffices; one
-    /// too small for the answer gets [`SW_RESPONSE_TOO_SMALL`], one shorter
-    /// than 2 bytes gets nothing (0). Never panics.
+    /// too small for the answer gets [`Status::ResponseTooSmall`], one
+    /// shorter than 2 bytes gets nothing (0). Never panics.
     pub fn handle(&mut self, request: &[u8], response: &mut [u8]) -> usize {
-        let mut out = Response {
-            out: response,
-            len: 0,
-        };
+        let mut out = Response::new(response);
         // Every request except a continuation chunk ends a pending sign.
         let pending = core::mem::replace(&mut self.state, State::Idle);
-        let sw = self.dispatch(request, pending, &mut out);
-        if sw != SW_OK && sw != SW_INVALID_DATA {
-            out.len = 0;
+        let status = match Command::parse(request) {
+            Ok(command) => self.dispatch(command, pending, &mut out),
+            Err(status) => status,
+        };
+        if status != Status::Ok && status != Status::InvalidData {
+            out.clear();
         }
-        out.finish(sw)
+        out.finish(status)
     }
 
-    fn dispatch(&mut self, request: &[u8], pending: State, out: &mut Response<'_>) -> u16 {
-        let Some((header, data)) = request.split_first_chunk::<APDU_HEADER_LEN>() else {
-            return SW_WRONG_LENGTH;
-        };
-        let [cla, ins, p1, p2, lc] = *header;
-        if cla != CLA {
-            return SW_CLA_NOT_SUPPORTED;
-        }
-        if usize::from(lc) != data.len() {
-            return SW_WRONG_LENGTH;
-        }
-        match ins {
-            INS_GET_VERSION | INS_GET_ADDRESS => {
-                if (p1, p2) != (0, 0) {
-                    return SW_WRONG_P1P2;
-                }
-                if !data.is_empty() {
-                    return SW_WRONG_LENGTH;
-                }
-                let ok = if ins == INS_GET_VERSION {
-                    out.push(&[PROTOCOL_VERSION]) && out.push(env!("CARGO_PKG_VERSION").as_bytes())
-                } else {
-                    out.push(self.address.as_bytes())
-                };
-                if ok {
-                    SW_OK
-                } else {
-                    SW_RESPONSE_TOO_SMALL
-                }
-            }
-            INS_SIGN_ISSUE => self.sign_chunk(p1, p2, data, pending, out),
-            _ => SW_INS_NOT_SUPPORTED,
-        }
-    }
-
-    fn sign_chunk(
-        &mut self,
-        p1: u8,
-        p2: u8,
-        data: &[u8],
-        pending: State,
-        out: &mut Response<'_>,
-    ) -> u16 {
-        let last = match p2 {
-            P2_MORE => false,
-            P2_LAST => true,
-            _ => return SW_WRONG_P1P2,
-        };
-        let filled = match (p1, pending) {
-            (P1_FIRST, _) => 0,
-            (P1_NEXT, State::Receiving(filled)) => filled,
-            (P1_NEXT, State::Idle) => return SW_WRONG_STATE,
-            _ => return SW_WRONG_P1P2,
-        };
-        let end = filled.saturating_add(data.len());
-        let Some(dst) = self.buffer.get_mut(filled..end) else {
-            return SW_TOO_LARGE;
-        };
-        dst.copy_from_slice(data);
-        if !last {
-            self.state = State::Receiving(end);
-            return SW_OK;
-        }
-        let input = self.buffer.get(..end).unwrap_or(&[]);
-        let tx = match parse_issue(input) {
-            Ok(tx) => tx,
-            Err(e) => {
-                write_reason(&e, out);
-                return SW_INVALID_DATA;
-            }
-        };
-        let review = Review::new(&tx, Scheme::Legacy, Descriptor::Single);
-        if self.approver.approve(&review) != Approval::Approve {
-            return SW_DENIED;
-        }
-        let Ok(signed) = LegacyTx::sign(tx, &self.key) else {
-            return SW_SIGNING_FAILED;
-        };
-        let Ok(hash) = signed.tx_hash() else {
-            return SW_SIGNING_FAILED;
-        };
-        let ok = out.push(&sign_response(&signed.signature, &hash));
-        if ok {
-            SW_OK
-        } else {
-            SW_RESPONSE_TOO_SMALL
+    fn dispatch(&mut self, command: Command<'_>, pending: State, out: &mut Response<'_>) -> Status {
+        match Instruction::parse(command.ins) {
+            Some(Instruction::GetVersion) => handlers::get_version(command, out),
+            Some(Instruction::GetAddress) => self.get_address(command, out),
+            Some(Instruction::GetPublicKey) => self.get_public_key(command, out),
+            Some(Instruction::Sign) => self.sign(command, pending, out),
+            None => Status::InsNotSupported,
         }
     }
 }
 
-/// Reads the issue payload JSON of a sign request.
-fn parse_issue(input: &[u8]) -> Result<DeviceTx, Error> {
-    crate::json::parse_unsigned(OpType::TokenIssue, input)
-}
-
-/// `v r s tx_hash`, the data of a successful sign.
-fn sign_response(sig: &Signature, tx: &[u8; 32]) -> [u8; SIGN_RESPONSE_LEN] {
+/// `v r s hash`, the data of a successful sign.
+pub fn sign_response(sig: &Signature, hash: &[u8; 32]) -> [u8; SIGN_RESPONSE_LEN] {
     let mut data = [0u8; SIGN_RESPONSE_LEN];
     let (v, rest) = data.split_at_mut(1);
     let (r, rest) = rest.split_at_mut(32);
-    let (s, hash) = rest.split_at_mut(32);
+    let (s, h) = rest.split_at_mut(32);
     v.copy_from_slice(&[sig.v]);
     r.copy_from_slice(&sig.r);
     s.copy_from_slice(&sig.s);
-    hash.copy_from_slice(tx);
+    h.copy_from_slice(hash);
     data
 }
 
-/// Writes the error's text, as much as fits.
-fn write_reason(e: &Error, out: &mut Response<'_>) {
-    let mut text = [0u8; 160];
-    let mut w = SliceWriter::new(&mut text);
-    // A reason longer than the buffer is cut at a char boundary below.
-    let _ = core::fmt::write(&mut w, format_args!("{e}"));
-    let len = w.len();
-    let room = out.out.len().saturating_sub(2).saturating_sub(out.len);
-    let mut take = len.min(room);
-    let bytes = text.get(..len).unwrap_or(&[]);
-    while take > 0 && core::str::from_utf8(bytes.get(..take).unwrap_or(&[])).is_err() {
-        take -= 1;
-    }
-    out.push(bytes.get(..take).unwrap_or(&[]));
-}
-
-/// Splits a sign response's data into the signature and the transaction
-/// hash; `None` unless it is exactly [`SIGN_RESPONSE_LEN`] bytes.
+/// Splits a sign response's data into the signature and the hash; `None`
+/// unless it is exactly [`SIGN_RESPONSE_LEN`] bytes.
 pub fn parse_sign_response(data: &[u8]) -> Option<(Signature, [u8; 32])> {
     let data: &[u8; SIGN_RESPONSE_LEN] = data.try_into().ok()?;
     let (v, rest) = data.split_first()?;
@@ -603,32 +232,6 @@ pub fn parse_sign_response(data: &[u8]) -> Option<(Signature, [u8; 32])> {
         },
         hash.try_into().ok()?,
     ))
-}
-
-/// Splits a response APDU into its data and status word; `None` if it is
-/// shorter than 2 bytes.
-pub fn split_response(response: &[u8]) -> Option<(&[u8], u16)> {
-    let (data, sw) = response.split_last_chunk::<2>()?;
-    Some((data, u16::from_be_bytes(*sw)))
-}
-
-/// Writes a command APDU `CLA ins p1 p2 Lc data` into `out`; returns its
-/// length. [`Error::BufferTooSmall`] if `data` is over 255 bytes or `out`
-/// too small.
-pub fn encode_command(
-    ins: u8,
-    p1: u8,
-    p2: u8,
-    data: &[u8],
-    out: &mut [u8],
-) -> Result<usize, Error> {
-    let lc = u8::try_from(data.len()).map_err(|_| Error::BufferTooSmall)?;
-    let total = APDU_HEADER_LEN + data.len();
-    let apdu = out.get_mut(..total).ok_or(Error::BufferTooSmall)?;
-    let (head, body) = apdu.split_at_mut(APDU_HEADER_LEN);
-    head.copy_from_slice(&[CLA, ins, p1, p2, lc]);
-    body.copy_from_slice(data);
-    Ok(total)
 }
 
 #[cfg(test)]

@@ -1,27 +1,31 @@
 use super::*;
-use crate::json::write_unsigned;
+use crate::hd::{DerivationPath, Mnemonic, HARDENED};
+use crate::legacy;
+use crate::native::{self, Descriptor};
 use crate::review::DEFAULT_PAGE_WIDTH;
-use crate::signature::signing_key_from_bytes;
-use crate::tx::TokenIssue;
+use crate::rlp::encode::to_slice;
+use crate::signature::{address_of_compressed, recover_hash};
+use crate::tx::{BatchEntry, BatchPayment, CreateMultiSig, Memo, Payment, TokenIssue, Transaction};
+use crate::{Address, Amount, Error, Scheme};
 use proptest::prelude::*;
 use std::string::{String, ToString};
 use std::vec::Vec;
 
-const KEY: [u8; 32] = [
-    0x01, 0x83, 0x3a, 0x12, 0x6e, 0xc4, 0x5d, 0x01, 0x91, 0x51, 0x97, 0x48, 0x14, 0x6b, 0x9e,
-    0x35, 0x64, 0x7a, 0xab, 0x7f, 0xed, 0x28, 0xde, 0x1c, 0x8e, 0x17, 0x82, 0x49, 0x70, 0xf9,
-    0x64, 0xa3,
-];
-const VECTOR: &[u8] = br#"{"chain_id":1212101,"nonce":2,"symbol":"TEST","name":"TEST Stablecoin","decimals":18,"master_authority":"0x0000000000000000000000000000000000000000","is_private":false,"clawback_enabled":true}"#;
+const MNEMONIC: &str = "test test test test test test test test test test test junk";
+/// anvil's accounts 0 and 1 (m/44'/60'/0'/0/0 and /1 of the test mnemonic).
+const ACCOUNT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+const ACCOUNT_1: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 
 #[derive(Default)]
 struct Recorder {
     pages: Vec<String>,
+    addresses: Vec<Address>,
     reject: bool,
 }
 
 impl Approver for Recorder {
-    fn approve(&mut self, review: &DeviceReview<'_>) -> Approval {
+    fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval {
+        self.pages.clear();
         self.pages
             .extend(review.pages(DEFAULT_PAGE_WIDTH).map(|p| p.to_string()));
         if self.reject {
@@ -30,12 +34,34 @@ impl Approver for Recorder {
             Approval::Approve
         }
     }
+    fn confirm_address(&mut self, _path: &DerivationPath, address: &Address) -> Approval {
+        self.addresses.push(*address);
+        if self.reject {
+            Approval::Reject
+        } else {
+            Approval::Approve
+        }
+    }
 }
 
-type TestDevice = Device<Recorder, 1024>;
+type TestDevice = Device<Recorder, 2048, 4, 4>;
+
+fn seed() -> Seed {
+    Mnemonic::parse(MNEMONIC).unwrap().to_seed("").unwrap()
+}
 
 fn device() -> TestDevice {
-    Device::new(signing_key_from_bytes(&KEY).unwrap(), Recorder::default())
+    Device::new(seed(), Recorder::default())
+}
+
+fn path(index: u32) -> DerivationPath {
+    DerivationPath::ethereum(index).unwrap()
+}
+
+fn path_bytes(p: &DerivationPath) -> Vec<u8> {
+    let mut buf = [0u8; crate::hd::MAX_PATH_BYTES];
+    let n = p.write_bytes(&mut buf).unwrap();
+    buf[..n].to_vec()
 }
 
 fn cmd(ins: u8, p1: u8, p2: u8, data: &[u8]) -> Vec<u8> {
@@ -51,156 +77,325 @@ fn run(d: &mut TestDevice, apdu: &[u8]) -> (Vec<u8>, u16) {
     (data.to_vec(), sw)
 }
 
-/// Sends `json` in chunks of `chunk` bytes.
-fn sign_json(d: &mut TestDevice, json: &[u8], chunk: usize) -> (Vec<u8>, u16) {
-    let chunks: Vec<&[u8]> = json.chunks(chunk.max(1)).collect();
+const SIGN: u8 = Instruction::Sign as u8;
+const OK: u16 = Status::Ok as u16;
+
+fn sw(s: Status) -> u16 {
+    s.word()
+}
+
+/// Sends a whole sign request in chunks of `chunk` bytes.
+fn send(d: &mut TestDevice, request: &[u8], chunk: usize) -> (Vec<u8>, u16) {
+    let chunks: Vec<&[u8]> = request.chunks(chunk.clamp(1, 255)).collect();
     let count = chunks.len().max(1);
     let mut last = (Vec::new(), 0);
     for i in 0..count {
         let part = chunks.get(i).copied().unwrap_or(&[]);
         let p1 = if i == 0 { P1_FIRST } else { P1_NEXT };
         let p2 = if i + 1 == count { P2_LAST } else { P2_MORE };
-        last = run(d, &cmd(INS_SIGN_ISSUE, p1, p2, part));
+        last = run(d, &cmd(SIGN, p1, p2, part));
         if i + 1 < count {
-            assert_eq!(last.1, SW_OK, "chunk {i}");
+            assert_eq!(last.1, OK, "chunk {i}");
         }
     }
     last
 }
 
+/// The sign request for `tx` in `scheme` under `descriptor` with the key
+/// of account `index`.
+fn request(tx: &Transaction<4, 4>, scheme: Scheme, descriptor: Descriptor, index: u32) -> Vec<u8> {
+    let header = SignHeader {
+        scheme,
+        op: tx.op_type(),
+        descriptor,
+        path: path(index),
+    };
+    let mut buf = vec![0u8; 4096];
+    let mut n = encode_sign_header(&header, &mut buf).unwrap();
+    n += match scheme {
+        Scheme::Legacy => legacy::encode_signed_value(tx, &mut buf[n..]).unwrap(),
+        Scheme::Native => to_slice(
+            &native::payload_rlp(&native::normalize(tx.clone())),
+            &mut buf[n..],
+        )
+        .unwrap(),
+    };
+    buf.truncate(n);
+    buf
+}
+
+fn payment() -> Transaction<4, 4> {
+    Transaction::new(
+        1_212_101,
+        7,
+        Payment {
+            recipient: Address([2; 20]),
+            value: Amount::from_u64(10),
+            token: Address([1; 20]),
+        },
+    )
+    .with_memo(Memo::new("purpose/SALA", "text/plain", "invoice-0001").unwrap())
+}
+
 #[test]
-fn version_and_address() {
+fn version_addresses_and_keys() {
     let mut d = device();
-    let (data, sw) = run(&mut d, &cmd(INS_GET_VERSION, 0, 0, &[]));
-    assert_eq!(sw, SW_OK);
+    let (data, status) = run(&mut d, &cmd(0x01, 0, 0, &[]));
+    assert_eq!(status, OK);
     assert_eq!(data[0], PROTOCOL_VERSION);
     assert_eq!(&data[1..], env!("CARGO_PKG_VERSION").as_bytes());
-    let (data, sw) = run(&mut d, &cmd(INS_GET_ADDRESS, 0, 0, &[]));
-    assert_eq!(sw, SW_OK);
+    for (index, expected) in [(0, ACCOUNT_0), (1, ACCOUNT_1)] {
+        let (data, status) = run(&mut d, &cmd(0x02, P1_SILENT, 0, &path_bytes(&path(index))));
+        assert_eq!(status, OK);
+        assert_eq!(Address(data.try_into().unwrap()).to_string(), expected);
+        let (key, status) = run(&mut d, &cmd(0x04, 0, 0, &path_bytes(&path(index))));
+        assert_eq!(status, OK);
+        let key: [u8; 33] = key.try_into().unwrap();
+        assert_eq!(address_of_compressed(&key).unwrap().to_string(), expected);
+    }
+    assert!(d.approver().addresses.is_empty());
+    let (data, status) = run(&mut d, &cmd(0x02, P1_CONFIRM, 0, &path_bytes(&path(0))));
+    assert_eq!((status, data.len()), (OK, 20));
+    assert_eq!(d.approver().addresses.len(), 1);
+    d.approver_mut().reject = true;
     assert_eq!(
-        Address(data.try_into().unwrap()).to_string(),
-        "0x2045a425D0e131E747f8be2F044413733e412d7d"
+        run(&mut d, &cmd(0x02, P1_CONFIRM, 0, &path_bytes(&path(0)))).1,
+        sw(Status::Denied)
+    );
+    for bad in [&[][..], &[1, 0, 0], &[11; 45], &[1, 0, 0, 0, 0, 9]] {
+        assert_eq!(
+            run(&mut d, &cmd(0x02, P1_SILENT, 0, bad)).1,
+            sw(Status::InvalidPath),
+            "{bad:?}"
+        );
+        assert_eq!(
+            run(&mut d, &cmd(0x04, 0, 0, bad)).1,
+            sw(Status::InvalidPath)
+        );
+    }
+    assert_eq!(
+        run(&mut d, &cmd(0x02, 2, 0, &path_bytes(&path(0)))).1,
+        sw(Status::WrongP1P2)
     );
     assert_eq!(
-        run(&mut d, &cmd(INS_GET_ADDRESS, 1, 0, &[])).1,
-        SW_WRONG_P1P2
+        run(&mut d, &cmd(0x04, 1, 0, &path_bytes(&path(0)))).1,
+        sw(Status::WrongP1P2)
     );
     assert_eq!(
-        run(&mut d, &cmd(INS_GET_VERSION, 0, 0, &[1])).1,
-        SW_WRONG_LENGTH
+        run(&mut d, &cmd(0x01, 0, 0, &[1])).1,
+        sw(Status::WrongLength)
+    );
+    let deep =
+        DerivationPath::from_indices(&[HARDENED | 44, HARDENED | 60, HARDENED, HARDENED, HARDENED])
+            .unwrap();
+    assert_eq!(
+        run(&mut d, &cmd(0x02, P1_SILENT, 0, &path_bytes(&deep))).1,
+        OK
+    );
+    let mut empty: TestDevice = Device::with_keys(Keys::empty(), Recorder::default());
+    assert_eq!(
+        run(&mut empty, &cmd(0x02, 0, 0, &path_bytes(&path(0)))).1,
+        sw(Status::NotProvisioned)
     );
 }
 
 #[test]
-fn signs_the_spec_vector_in_any_chunking() {
-    for chunk in [1, 7, 64, 255] {
-        let mut d = device();
-        let (data, sw) = sign_json(&mut d, VECTOR, chunk);
-        assert_eq!(sw, SW_OK);
-        let (sig, tx) = parse_sign_response(&data).unwrap();
-        assert_eq!(
-            hex::encode(sig.r),
-            "db4741c7f2ce4a2d78e790331075284efaeee0b217e9c9ccf334d3014d98b7bb"
-        );
-        assert_eq!(
-            hex::encode(sig.s),
-            "6ba551adfd0b9d7236298ae267575255e0b54b0d569dc9824d1445d2c546dc9e"
-        );
-        assert_eq!(sig.v, 1);
-        let p = parse_issue(VECTOR).unwrap();
-        assert_eq!(Ok(tx), crate::legacy::tx_hash(&p, &sig));
-        let expected: Vec<String> = Review::new(&p, Scheme::Legacy, Descriptor::Single)
-            .pages(DEFAULT_PAGE_WIDTH)
-            .map(|p| p.to_string())
-            .collect();
-        assert_eq!(d.approver().pages, expected);
-        assert_eq!(d.state(), State::Idle);
+fn signs_every_scheme_and_descriptor() {
+    let me = Address::parse(ACCOUNT_1).unwrap();
+    let tx = payment();
+    let native_tx = native::normalize(tx.clone());
+    let account = Address([0xa0; 20]);
+    for (scheme, descriptor) in [
+        (Scheme::Legacy, Descriptor::Single),
+        (Scheme::Native, Descriptor::Single),
+        (Scheme::Native, Descriptor::Multisig(account)),
+    ] {
+        for chunk in [1, 17, 255] {
+            let mut d = device();
+            let (data, status) = send(&mut d, &request(&tx, scheme, descriptor, 1), chunk);
+            assert_eq!(status, OK, "{scheme:?} {descriptor:?}");
+            let (sig, hash) = parse_sign_response(&data).unwrap();
+            let (signing, expected) = match (scheme, descriptor) {
+                (Scheme::Legacy, _) => (
+                    legacy::signing_hash(&tx).unwrap(),
+                    legacy::tx_hash(&tx, &sig).unwrap(),
+                ),
+                (Scheme::Native, Descriptor::Single) => (
+                    native::signing_hash(&native_tx, descriptor),
+                    native::tx_hash(&native_tx, &native::Authorization::Single(sig)),
+                ),
+                (Scheme::Native, Descriptor::Multisig(_)) => {
+                    let h = native::signing_hash(&native_tx, descriptor);
+                    (h, h)
+                }
+            };
+            assert_eq!(recover_hash(&signing, &sig), Ok(me));
+            assert_eq!(hash, expected);
+            let review: Vec<String> = Review::new(&native_tx, scheme, descriptor)
+                .pages(DEFAULT_PAGE_WIDTH)
+                .map(|p| p.to_string())
+                .collect();
+            assert_eq!(d.approver().pages, review);
+            assert!(d.approver().pages.iter().any(|p| p == "Operation: Payment"));
+            assert_eq!(
+                d.approver()
+                    .pages
+                    .iter()
+                    .any(|p| p.starts_with("Multisig account")),
+                matches!(descriptor, Descriptor::Multisig(_))
+            );
+            assert_eq!(d.state(), State::Idle);
+        }
     }
+}
+
+fn reason(d: &mut TestDevice, req: &[u8]) -> String {
+    let (data, status) = run(d, &cmd(SIGN, P1_FIRST, P2_LAST, req));
+    assert_eq!(status, sw(Status::InvalidData), "{req:?}");
+    String::from_utf8(data).unwrap()
 }
 
 #[test]
 fn every_failure_has_its_status() {
     let mut d = device();
-    assert_eq!(run(&mut d, &[]).1, SW_WRONG_LENGTH);
-    assert_eq!(run(&mut d, &[CLA, 1, 0, 0]).1, SW_WRONG_LENGTH);
-    assert_eq!(run(&mut d, &[CLA, 1, 0, 0, 1]).1, SW_WRONG_LENGTH);
-    assert_eq!(run(&mut d, &[0, 1, 0, 0, 0]).1, SW_CLA_NOT_SUPPORTED);
-    assert_eq!(run(&mut d, &cmd(0x7f, 0, 0, &[])).1, SW_INS_NOT_SUPPORTED);
-    assert_eq!(run(&mut d, &cmd(0x10, 0, 0, &[])).1, SW_INS_NOT_SUPPORTED);
+    assert_eq!(run(&mut d, &[]).1, sw(Status::WrongLength));
+    assert_eq!(run(&mut d, &[CLA, 1, 0, 0]).1, sw(Status::WrongLength));
+    assert_eq!(run(&mut d, &[CLA, 1, 0, 0, 1]).1, sw(Status::WrongLength));
+    assert_eq!(run(&mut d, &[0, 1, 0, 0, 0]).1, sw(Status::ClaNotSupported));
     assert_eq!(
-        run(&mut d, &cmd(INS_SIGN_ISSUE, P1_NEXT, P2_LAST, b"{}")).1,
-        SW_WRONG_STATE
+        run(&mut d, &cmd(0x7f, 0, 0, &[])).1,
+        sw(Status::InsNotSupported)
     );
     assert_eq!(
-        run(&mut d, &cmd(INS_SIGN_ISSUE, 2, P2_LAST, b"{}")).1,
-        SW_WRONG_P1P2
+        run(&mut d, &cmd(0x03, 0, 0, &[])).1,
+        sw(Status::InsNotSupported)
     );
     assert_eq!(
-        run(&mut d, &cmd(INS_SIGN_ISSUE, P1_FIRST, 2, b"{}")).1,
-        SW_WRONG_P1P2
+        run(&mut d, &cmd(0x10, 0, 0, &[])).1,
+        sw(Status::InsNotSupported)
     );
-    let (reason, sw) = run(&mut d, &cmd(INS_SIGN_ISSUE, P1_FIRST, P2_LAST, b"{}"));
-    assert_eq!(sw, SW_INVALID_DATA);
     assert_eq!(
-        core::str::from_utf8(&reason).unwrap(),
-        "invalid JSON: missing field `symbol`"
+        run(&mut d, &cmd(SIGN, P1_NEXT, P2_LAST, b"x")).1,
+        sw(Status::WrongState)
     );
+    assert_eq!(
+        run(&mut d, &cmd(SIGN, 2, P2_LAST, b"x")).1,
+        sw(Status::WrongP1P2)
+    );
+    assert_eq!(
+        run(&mut d, &cmd(SIGN, P1_FIRST, 2, b"x")).1,
+        sw(Status::WrongP1P2)
+    );
+    assert_eq!(reason(&mut d, &[9]), "scheme byte must be 1 (v1) or 2 (v2)");
+    assert!(reason(&mut d, &[2, 99, 0]).starts_with("unknown operation"));
+    assert!(reason(&mut d, &[1, 13, 0]).contains("native v2"));
+    assert!(reason(&mut d, &[1, 1, 1]).starts_with("descriptor byte"));
+    assert_eq!(reason(&mut d, &[2]), "sign request ends inside its header");
+    assert_eq!(
+        run(&mut d, &cmd(SIGN, P1_FIRST, P2_LAST, &[2, 1, 0, 11])).1,
+        sw(Status::InvalidPath)
+    );
+    // The transaction's RLP is decoded strictly and every rule checked.
+    let mut req = request(&payment(), Scheme::Native, Descriptor::Single, 0);
+    req.push(0);
+    assert!(reason(&mut d, &req).contains("RLP"));
+    let bad_batch: Transaction<4, 4> = Transaction::new(
+        1,
+        1,
+        BatchPayment::<4> {
+            token: Address([1; 20]),
+            operations: heapless::Vec::from_slice(&[BatchEntry {
+                recipient: Address([2; 20]),
+                amount: Amount::ZERO,
+            }])
+            .unwrap(),
+            created_at: 0,
+            operations_hash: None,
+            batch_id: None,
+        },
+    );
+    assert_eq!(
+        reason(
+            &mut d,
+            &request(&bad_batch, Scheme::Native, Descriptor::Single, 0)
+        ),
+        "`operations[0].amount` must not be zero"
+    );
+    let empty_multisig: Transaction<4, 4> = Transaction::new(1, 1, CreateMultiSig::default());
+    assert!(reason(
+        &mut d,
+        &request(&empty_multisig, Scheme::Native, Descriptor::Single, 0)
+    )
+    .contains("signers"));
     // Rejected by the user.
     d.approver_mut().reject = true;
-    assert_eq!(sign_json(&mut d, VECTOR, 100).1, SW_DENIED);
-    let expected = Review::new(&parse_issue(VECTOR).unwrap(), Scheme::Legacy, Descriptor::Single)
-        .pages(DEFAULT_PAGE_WIDTH)
-        .count();
-    assert_eq!(d.approver().pages.len(), expected);
+    let req = request(&payment(), Scheme::Native, Descriptor::Single, 0);
+    assert_eq!(send(&mut d, &req, 100).1, sw(Status::Denied));
     d.approver_mut().reject = false;
-    // Too large: the buffer is 1024 bytes.
+    // Too large: the buffer is 2048 bytes.
     let big = [b' '; 255];
-    let first = run(&mut d, &cmd(INS_SIGN_ISSUE, P1_FIRST, P2_MORE, &big));
-    assert_eq!(first.1, SW_OK);
-    for _ in 0..3 {
-        assert_eq!(
-            run(&mut d, &cmd(INS_SIGN_ISSUE, P1_NEXT, P2_MORE, &big)).1,
-            SW_OK
-        );
+    assert_eq!(run(&mut d, &cmd(SIGN, P1_FIRST, P2_MORE, &big)).1, OK);
+    for _ in 0..7 {
+        assert_eq!(run(&mut d, &cmd(SIGN, P1_NEXT, P2_MORE, &big)).1, OK);
     }
-    assert_eq!(d.state(), State::Receiving(1020));
+    assert_eq!(d.state(), State::Receiving(2040));
     assert_eq!(
-        run(&mut d, &cmd(INS_SIGN_ISSUE, P1_NEXT, P2_MORE, &big)).1,
-        SW_TOO_LARGE
+        run(&mut d, &cmd(SIGN, P1_NEXT, P2_MORE, &big)).1,
+        sw(Status::TooLarge)
     );
     assert_eq!(d.state(), State::Idle);
-    assert_eq!(
-        run(&mut d, &cmd(INS_SIGN_ISSUE, P1_NEXT, P2_LAST, b"")).1,
-        SW_WRONG_STATE
-    );
     // A new request ends a pending sign.
-    run(
-        &mut d,
-        &cmd(INS_SIGN_ISSUE, P1_FIRST, P2_MORE, &VECTOR[..10]),
-    );
-    run(&mut d, &cmd(INS_GET_ADDRESS, 0, 0, &[]));
+    let req = request(&payment(), Scheme::Legacy, Descriptor::Single, 0);
+    run(&mut d, &cmd(SIGN, P1_FIRST, P2_MORE, &req[..10]));
+    run(&mut d, &cmd(0x01, 0, 0, &[]));
     assert_eq!(
-        run(
-            &mut d,
-            &cmd(INS_SIGN_ISSUE, P1_NEXT, P2_LAST, &VECTOR[10..])
-        )
-        .1,
-        SW_WRONG_STATE
+        run(&mut d, &cmd(SIGN, P1_NEXT, P2_LAST, &req[10..])).1,
+        sw(Status::WrongState)
     );
-    // A first chunk restarts.
-    run(&mut d, &cmd(INS_SIGN_ISSUE, P1_FIRST, P2_MORE, b"garbage"));
-    assert_eq!(sign_json(&mut d, VECTOR, 50).1, SW_OK);
+    assert_eq!(send(&mut d, &req, 50).1, OK);
     // Small response buffers.
     let mut tiny = [0u8; 1];
-    assert_eq!(d.handle(&cmd(INS_GET_VERSION, 0, 0, &[]), &mut tiny), 0);
+    assert_eq!(d.handle(&cmd(0x01, 0, 0, &[]), &mut tiny), 0);
     let mut two = [0u8; 2];
-    assert_eq!(d.handle(&cmd(INS_GET_ADDRESS, 0, 0, &[]), &mut two), 2);
-    assert_eq!(u16::from_be_bytes(two), SW_RESPONSE_TOO_SMALL);
+    assert_eq!(
+        d.handle(&cmd(0x02, 0, 0, &path_bytes(&path(0))), &mut two),
+        2
+    );
+    assert_eq!(u16::from_be_bytes(two), sw(Status::ResponseTooSmall));
     let mut small = [0u8; 20];
-    let n = d.handle(&cmd(INS_SIGN_ISSUE, 0, 1, b"{"), &mut small);
-    let (reason, sw) = split_response(&small[..n]).unwrap();
-    assert_eq!(sw, SW_INVALID_DATA);
-    assert!(core::str::from_utf8(reason).is_ok());
+    let n = d.handle(&cmd(SIGN, 0, 1, &[9]), &mut small);
+    let (text, status) = split_response(&small[..n]).unwrap();
+    assert_eq!(status, sw(Status::InvalidData));
+    assert!(core::str::from_utf8(text).is_ok());
+    for status in Status::ALL {
+        assert_eq!(Status::from_word(status.word()), Some(*status));
+        assert_ne!(status_text(status.word()), "unknown status");
+    }
+}
+
+#[test]
+fn the_review_shows_look_alikes_as_code_points() {
+    let mut d = device();
+    let cyrillic: Transaction<4, 4> = Transaction::new(
+        1_212_101,
+        2,
+        TokenIssue {
+            symbol: crate::text::Text::new("USD\u{421}").unwrap(),
+            name: crate::text::Text::new("Dollar").unwrap(),
+            decimals: 6,
+            master_authority: Address([3; 20]),
+            is_private: false,
+            clawback_enabled: Some(true),
+        },
+    );
+    let req = request(&cyrillic, Scheme::Native, Descriptor::Single, 0);
+    assert_eq!(send(&mut d, &req, 255).1, OK);
+    let shown = "Symbol: \"USD\\u{421}\"".to_string();
+    assert!(
+        d.approver().pages.contains(&shown),
+        "{:?}",
+        d.approver().pages
+    );
 }
 
 #[test]
@@ -250,44 +445,6 @@ fn frames_round_trip_and_resync() {
     assert!(events.contains(&Decoded::Dropped));
 }
 
-fn signer_of(tx: &DeviceTx, sig: Signature) -> Address {
-    LegacyTx { tx: tx.clone(), signature: sig }.signer().unwrap()
-}
-
-#[test]
-fn review_pages_hold_what_is_signed() {
-    let mut d = device();
-    let p = parse_issue(VECTOR).unwrap();
-    let mut json = [0u8; 1024];
-    let n = write_unsigned(&p, &mut json).unwrap();
-    let (data, sw) = sign_json(&mut d, &json[..n], 255);
-    assert_eq!(sw, SW_OK);
-    let (sig, _) = parse_sign_response(&data).unwrap();
-    assert_eq!(signer_of(&p, sig), d.address());
-}
-
-prop_compose! {
-    fn any_issue()(
-        chain_id in prop_oneof![Just(21210u64), Just(1_212_101u64), 0..=i64::MAX as u64],
-        nonce in 0..=i64::MAX as u64,
-        symbol in "[A-Za-z0-9ÄÖé日本]{1,5}",
-        name in "[ -~é日本Ω]{1,40}",
-        decimals in 0u8..=18,
-        master in any::<[u8; 20]>(),
-        is_private in any::<bool>(),
-        clawback in proptest::option::of(any::<bool>()),
-    ) -> DeviceTx {
-        Transaction::new(chain_id, nonce, TokenIssue {
-            symbol: crate::text::Text::new(&symbol).unwrap(),
-            name: crate::text::Text::new(&name).unwrap(),
-            decimals,
-            master_authority: Address(master),
-            is_private,
-            clawback_enabled: clawback,
-        })
-    }
-}
-
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
@@ -296,8 +453,7 @@ proptest! {
         proptest::collection::vec(any::<u8>(), 0..300), 0..8),
         size in 0usize..300,
     ) {
-        let mut d: Device<Recorder, 64> =
-            Device::new(signing_key_from_bytes(&KEY).unwrap(), Recorder::default());
+        let mut d: Device<Recorder, 64, 2, 2> = Device::new(seed(), Recorder::default());
         let mut resp = vec![0u8; size];
         for mut r in requests {
             if r.len() > 1 { r[0] = CLA; }
@@ -315,20 +471,5 @@ proptest! {
                 prop_assert!(dec.payload().len() <= 64);
             }
         }
-    }
-
-    #[test]
-    fn random_payloads_sign_and_review(p in any_issue(), chunk in 1usize..256) {
-        let mut d = device();
-        let mut json = [0u8; 1024];
-        let n = write_unsigned(&p, &mut json).unwrap();
-        let (data, sw) = sign_json(&mut d, &json[..n], chunk);
-        prop_assert_eq!(sw, SW_OK);
-        let (sig, tx) = parse_sign_response(&data).unwrap();
-        prop_assert_eq!(signer_of(&p, sig), d.address());
-        prop_assert_eq!(Ok(tx), crate::legacy::tx_hash(&p, &sig));
-        let expected: Vec<String> = Review::new(&p, Scheme::Legacy, Descriptor::Single)
-            .pages(DEFAULT_PAGE_WIDTH).map(|pg| pg.to_string()).collect();
-        prop_assert_eq!(&d.approver().pages, &expected);
     }
 }

@@ -168,10 +168,16 @@ pub fn read_u64<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Res
 
 /// Reads an object key and decodes it; a key longer than any field name is
 /// an unknown field (named, truncated).
-pub fn key_text<'k, E: de::Error>(raw: &str, ctx: &Ctx, buf: &'k mut [u8; 32]) -> Result<&'k str, E> {
+pub fn key_text<'k, E: de::Error>(
+    raw: &str,
+    ctx: &Ctx,
+    buf: &'k mut [u8; 32],
+) -> Result<&'k str, E> {
     match unescape(raw, buf) {
         Ok(key) => Ok(key),
-        Err(Unescape::TooLong) => Err(ctx.fail(Error::Json(JsonError::UnknownField(Key::new(raw))))),
+        Err(Unescape::TooLong) => {
+            Err(ctx.fail(Error::Json(JsonError::UnknownField(Key::new(raw)))))
+        }
         Err(Unescape::Invalid) => Err(ctx.fail(Error::Json(JsonError::Syntax))),
     }
 }
@@ -182,7 +188,12 @@ pub fn unknown_key<E: de::Error>(ctx: &Ctx, key: &str) -> E {
 }
 
 /// Stores a member's value, refusing a second occurrence of its key.
-pub fn put_once<T, E: de::Error>(ctx: &Ctx, slot: &mut Option<T>, value: T, field: Field) -> Result<(), E> {
+pub fn put_once<T, E: de::Error>(
+    ctx: &Ctx,
+    slot: &mut Option<T>,
+    value: T,
+    field: Field,
+) -> Result<(), E> {
     if slot.is_some() {
         return Err(ctx.fail(Error::Json(JsonError::DuplicateField(field))));
     }
@@ -200,7 +211,10 @@ pub fn required<T>(slot: Option<T>, field: Field) -> Result<T, Error> {
 pub fn parse_document<'de, T>(
     input: &'de [u8],
     max_len: usize,
-    parse: impl FnOnce(&mut serde_json_core::de::Deserializer<'de, '_>, &Ctx) -> Result<T, serde_json_core::de::Error>,
+    parse: impl FnOnce(
+        &mut serde_json_core::de::Deserializer<'de, '_>,
+        &Ctx,
+    ) -> Result<T, serde_json_core::de::Error>,
 ) -> Result<T, Error> {
     if input.len() > max_len {
         return Err(Error::Json(JsonError::TooLong));

@@ -47,10 +47,19 @@ impl FieldValue for u64 {
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         out.u64(*self)
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         read_u64(d, ctx, at)
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Number(*self))
     }
 }
@@ -72,11 +81,20 @@ macro_rules! narrow_int {
             fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
                 out.u64(u64::from(*self))
             }
-            fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+            fn read_json<'de, D: Deserializer<'de>>(
+                d: D,
+                ctx: &Ctx,
+                at: Location,
+            ) -> Result<Self, D::Error> {
                 let wide = read_u64(d, ctx, at)?;
                 <$t>::try_from(wide).map_err(|_| ctx.invalid(at, Problem::OutOfRange))
             }
-            fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+            fn show<'a, V: ShowVisitor<'a>>(
+                &'a self,
+                label: &'static str,
+                at: Location,
+                out: &mut V,
+            ) -> ControlFlow<()> {
                 out.item(label, at.index, Shown::Number(u64::from(*self)))
             }
         }
@@ -100,11 +118,20 @@ impl FieldValue for bool {
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         out.bool(*self)
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         ctx.enter(at.field);
         <bool as de::Deserialize<'de>>::deserialize(d)
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Bool(*self))
     }
 }
@@ -125,12 +152,21 @@ impl FieldValue for Address {
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         out.ascii_string(&self.to_checksum())
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         let mut buf = [0u8; ADDRESS_TEXT_LEN];
         let text = read_str(d, ctx, at, &mut buf, Problem::Address(AddressError::Length))?;
         Address::parse(text).map_err(|e| ctx.invalid(at, Problem::Address(e)))
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Address(*self))
     }
 }
@@ -144,12 +180,18 @@ impl FieldValue for Amount {
         put_uint(out, &self.to_be_bytes())
     }
     fn decode_rlp(item: Item<'_>, at: Location) -> Result<Self, Error> {
-        item.uint::<32>().map(Amount::from_be_bytes).map_err(rlp_err(at))
+        item.uint::<32>()
+            .map(Amount::from_be_bytes)
+            .map_err(rlp_err(at))
     }
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         out.ascii_string(self.to_decimal().as_str().as_bytes())
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         ctx.enter(at.field);
         let raw = <&'de str as de::Deserialize<'de>>::deserialize(d)?;
         // No canonical amount needs an escape or more than 78 digits; say
@@ -164,7 +206,12 @@ impl FieldValue for Amount {
         };
         Err(ctx.invalid(at, Problem::Amount(problem)))
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Amount(*self))
     }
 }
@@ -186,12 +233,21 @@ impl<const N: usize, R: TextRule> FieldValue for Text<N, R> {
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         out.string(self.as_str())
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         let mut buf = [0u8; N];
         let text = read_str(d, ctx, at, &mut buf, Problem::TooLong { max: N })?;
         Text::new(text).map_err(|p| ctx.invalid(at, p))
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Text(self.as_str()))
     }
 }
@@ -242,12 +298,21 @@ impl<const N: usize> FieldValue for Bytes<N> {
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         write_hex_string(out, &self.0)
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         ctx.enter(at.field);
         let raw = <&'de str as de::Deserialize<'de>>::deserialize(d)?;
         Bytes::parse_hex(raw).map_err(|p| ctx.invalid(at, p))
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Hex(&self.0))
     }
 }
@@ -281,14 +346,23 @@ impl FieldValue for B256 {
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         write_hex_string(out, &self.0)
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         ctx.enter(at.field);
         let raw = <&'de str as de::Deserialize<'de>>::deserialize(d)?;
         hex::decode_fixed::<32>(raw.as_bytes())
             .map(B256)
             .map_err(|_| ctx.invalid(at, Problem::InvalidHex))
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Hex(&self.0))
     }
 }
@@ -333,7 +407,11 @@ impl FieldValue for KeyAsIntegers {
         }
         out.end_array()
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         struct KeyVisitor<'c> {
             ctx: &'c Ctx,
             at: Location,
@@ -346,7 +424,9 @@ impl FieldValue for KeyAsIntegers {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeyAsIntegers, A::Error> {
                 let mut key = [0u8; 33];
                 let mut n = 0usize;
-                while let Some(v) = seq.next_element_seed(FieldSeed::<u8>::new(self.ctx, self.at))? {
+                while let Some(v) =
+                    seq.next_element_seed(FieldSeed::<u8>::new(self.ctx, self.at))?
+                {
                     let slot = key
                         .get_mut(n)
                         .ok_or_else(|| self.ctx.invalid(self.at, Problem::InvalidPublicKey))?;
@@ -362,7 +442,12 @@ impl FieldValue for KeyAsIntegers {
         ctx.enter(at.field);
         d.deserialize_seq(KeyVisitor { ctx, at })
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Hex(&self.0))
     }
 }
@@ -395,7 +480,11 @@ impl<T: FieldValue> FieldValue for Option<T> {
             None => out.raw(b"null"),
         }
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         struct OptVisitor<'c, T> {
             ctx: &'c Ctx,
             at: Location,
@@ -420,7 +509,12 @@ impl<T: FieldValue> FieldValue for Option<T> {
             kind: PhantomData,
         })
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         match self {
             Some(v) => v.show(label, at, out),
             None => ControlFlow::Continue(()),
@@ -452,9 +546,17 @@ impl<T: FieldValue, const N: usize> FieldValue for Vec<T, N> {
         let mut out = Vec::new();
         let mut index: u16 = 0;
         while let Some(element) = list.next().map_err(rlp_err(at))? {
-            let value = T::decode_rlp(element, Location { index: Some(index), ..at })?;
-            out.push(value)
-                .map_err(|_| Error::Invalid { at, problem: Problem::TooLong { max: N } })?;
+            let value = T::decode_rlp(
+                element,
+                Location {
+                    index: Some(index),
+                    ..at
+                },
+            )?;
+            out.push(value).map_err(|_| Error::Invalid {
+                at,
+                problem: Problem::TooLong { max: N },
+            })?;
             index = index.saturating_add(1);
         }
         Ok(out)
@@ -467,7 +569,11 @@ impl<T: FieldValue, const N: usize> FieldValue for Vec<T, N> {
         }
         out.end_array()
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         struct ListVisitor<'c, T, const N: usize> {
             ctx: &'c Ctx,
             at: Location,
@@ -482,8 +588,12 @@ impl<T: FieldValue, const N: usize> FieldValue for Vec<T, N> {
                 let mut out = Vec::new();
                 let mut index: u16 = 0;
                 loop {
-                    let at = Location { index: Some(index), ..self.at };
-                    let Some(value) = seq.next_element_seed(FieldSeed::<T>::new(self.ctx, at))? else {
+                    let at = Location {
+                        index: Some(index),
+                        ..self.at
+                    };
+                    let Some(value) = seq.next_element_seed(FieldSeed::<T>::new(self.ctx, at))?
+                    else {
                         break;
                     };
                     out.push(value)
@@ -501,12 +611,24 @@ impl<T: FieldValue, const N: usize> FieldValue for Vec<T, N> {
             kind: PhantomData,
         })
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         // len <= N, and N is a small capacity.
         out.item(label, at.index, Shown::Number(self.len() as u64))?;
         for (i, v) in self.iter().enumerate() {
             let index = u16::try_from(i).unwrap_or(u16::MAX);
-            v.show(label, Location { index: Some(index), ..at }, out)?;
+            v.show(
+                label,
+                Location {
+                    index: Some(index),
+                    ..at
+                },
+                out,
+            )?;
         }
         ControlFlow::Continue(())
     }

@@ -66,8 +66,11 @@ pub trait FieldValue: Sized {
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull>;
 
     /// Reads the value's JSON; errors go to `ctx`, naming `at`.
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location)
-        -> Result<Self, D::Error>;
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error>;
 
     /// Shows the value under `label`.
     fn show<'a, V: ShowVisitor<'a>>(

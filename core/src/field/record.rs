@@ -134,7 +134,12 @@ pub trait Extras<'de> {
 pub struct NoExtras;
 
 impl<'de> Extras<'de> for NoExtras {
-    fn read_member<A: MapAccess<'de>>(&mut self, _: &str, _: &mut A, _: &Ctx) -> Result<bool, A::Error> {
+    fn read_member<A: MapAccess<'de>>(
+        &mut self,
+        _: &str,
+        _: &mut A,
+        _: &Ctx,
+    ) -> Result<bool, A::Error> {
         Ok(false)
     }
 }

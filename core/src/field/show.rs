@@ -33,6 +33,10 @@ pub enum Shown<'a> {
 pub trait ShowVisitor<'a> {
     /// One item: its label, its list position (from 0) for an element of a
     /// list, and its value.
-    fn item(&mut self, label: &'static str, index: Option<u16>, value: Shown<'a>)
-        -> ControlFlow<()>;
+    fn item(
+        &mut self,
+        label: &'static str,
+        index: Option<u16>,
+        value: Shown<'a>,
+    ) -> ControlFlow<()>;
 }

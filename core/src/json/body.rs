@@ -151,13 +151,12 @@ pub fn find_operation(input: &[u8], max_len: usize) -> Result<Option<OpType>, Er
                 if raw == "operation" {
                     self.ctx.enter(Field::Operation);
                     let name = map.next_value::<&'de str>()?;
-                    let op = OpType::from_name(name).ok_or_else(|| {
-                        self.ctx.fail(Error::UnknownOperation)
-                    })?;
+                    let op = OpType::from_name(name)
+                        .ok_or_else(|| self.ctx.fail(Error::UnknownOperation))?;
                     if found.replace(op).is_some() {
-                        return Err(self.ctx.fail(Error::Json(JsonError::DuplicateField(
-                            Field::Operation,
-                        ))));
+                        return Err(self
+                            .ctx
+                            .fail(Error::Json(JsonError::DuplicateField(Field::Operation))));
                     }
                 } else {
                     map.next_value::<IgnoredAny>()?;

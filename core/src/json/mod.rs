@@ -58,13 +58,18 @@ pub const fn max_native_len<const B: usize, const M: usize>() -> usize {
         + 1
         + Operation::<B, M>::MAX_FIELDS_JSON_LEN
         + member_len("memo", <Memo as FieldValue>::MAX_JSON_LEN)
-        + member_len("authorization", <AuthorizationJson as FieldValue>::MAX_JSON_LEN)
+        + member_len(
+            "authorization",
+            <AuthorizationJson as FieldValue>::MAX_JSON_LEN,
+        )
 }
 
 /// Largest v1 request body the host writes.
-pub const MAX_LEGACY_JSON_LEN: usize = max_legacy_len::<MAX_BATCH_OPERATIONS, MAX_METADATA_ENTRIES>();
+pub const MAX_LEGACY_JSON_LEN: usize =
+    max_legacy_len::<MAX_BATCH_OPERATIONS, MAX_METADATA_ENTRIES>();
 /// Largest v2 request body the host writes.
-pub const MAX_NATIVE_JSON_LEN: usize = max_native_len::<MAX_BATCH_OPERATIONS, MAX_METADATA_ENTRIES>();
+pub const MAX_NATIVE_JSON_LEN: usize =
+    max_native_len::<MAX_BATCH_OPERATIONS, MAX_METADATA_ENTRIES>();
 /// Largest unsigned document the host writes.
 pub const MAX_DOCUMENT_JSON_LEN: usize =
     max_document_len::<MAX_BATCH_OPERATIONS, MAX_METADATA_ENTRIES>();

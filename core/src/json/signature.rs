@@ -56,9 +56,10 @@ impl FieldValue for Scalar {
         put_uint(out, &self.0)
     }
     fn decode_rlp(item: Item<'_>, at: Location) -> Result<Self, Error> {
-        item.uint::<32>()
-            .map(Scalar)
-            .map_err(|e| Error::Invalid { at, problem: Problem::Rlp(e) })
+        item.uint::<32>().map(Scalar).map_err(|e| Error::Invalid {
+            at,
+            problem: Problem::Rlp(e),
+        })
     }
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         let mut text = [0u8; 66];
@@ -67,14 +68,23 @@ impl FieldValue for Scalar {
         write_hex_lower(&self.0, &mut text[2..]);
         out.ascii_string(&text)
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         let mut buf = [0u8; 66];
         let text = read_str(d, ctx, at, &mut buf, Problem::InvalidHex)?;
         parse_scalar(text)
             .map(Scalar)
             .ok_or_else(|| ctx.invalid(at, Problem::InvalidHex))
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Hex(&self.0))
     }
 }
@@ -96,19 +106,31 @@ impl FieldValue for Parity {
         match item.u64() {
             Ok(v @ (0 | 1)) => Ok(Parity(v as u8)),
             Ok(_) => Err(Error::InvalidRecoveryId),
-            Err(e) => Err(Error::Invalid { at, problem: Problem::Rlp(e) }),
+            Err(e) => Err(Error::Invalid {
+                at,
+                problem: Problem::Rlp(e),
+            }),
         }
     }
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         out.u64(u64::from(self.0))
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         match crate::field::json_read::read_u64(d, ctx, at)? {
             v @ (0 | 1) => Ok(Parity(v as u8)),
             _ => Err(ctx.fail(Error::InvalidRecoveryId)),
         }
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Number(u64::from(self.0)))
     }
 }
@@ -135,7 +157,10 @@ impl FieldValue for PubkeyHex {
     fn decode_rlp(item: Item<'_>, at: Location) -> Result<Self, Error> {
         item.fixed::<33>()
             .map(PubkeyHex)
-            .map_err(|e: RlpError| Error::Invalid { at, problem: Problem::Rlp(e) })
+            .map_err(|e: RlpError| Error::Invalid {
+                at,
+                problem: Problem::Rlp(e),
+            })
     }
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         let mut text = [0u8; 68];
@@ -144,14 +169,23 @@ impl FieldValue for PubkeyHex {
         write_hex_lower(&self.0, &mut text[2..]);
         out.ascii_string(&text)
     }
-    fn read_json<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<Self, D::Error> {
+    fn read_json<'de, D: Deserializer<'de>>(
+        d: D,
+        ctx: &Ctx,
+        at: Location,
+    ) -> Result<Self, D::Error> {
         ctx.enter(at.field);
         let raw = <&'de str as de::Deserialize<'de>>::deserialize(d)?;
         hex::decode_fixed::<33>(raw.as_bytes())
             .map(PubkeyHex)
             .map_err(|_| ctx.invalid(at, Problem::InvalidPublicKey))
     }
-    fn show<'a, V: ShowVisitor<'a>>(&'a self, label: &'static str, at: Location, out: &mut V) -> ControlFlow<()> {
+    fn show<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        label: &'static str,
+        at: Location,
+        out: &mut V,
+    ) -> ControlFlow<()> {
         out.item(label, at.index, Shown::Hex(&self.0))
     }
 }
@@ -231,7 +265,10 @@ impl From<&Authorization> for AuthorizationJson {
                 signature: Some(sig.into()),
                 signatures: None,
             },
-            Authorization::Multisig { account, signatures } => AuthorizationJson {
+            Authorization::Multisig {
+                account,
+                signatures,
+            } => AuthorizationJson {
                 kind: AuthorizationType::Multisig,
                 account: Some(*account),
                 signature: None,
@@ -257,7 +294,9 @@ impl TryFrom<&AuthorizationJson> for Authorization {
     fn try_from(json: &AuthorizationJson) -> Result<Self, Error> {
         let missing = |f| Error::Json(crate::error::JsonError::MissingField(f));
         let unexpected = |f: Field| {
-            Error::Json(crate::error::JsonError::UnknownField(crate::error::Key::new(f.json_key())))
+            Error::Json(crate::error::JsonError::UnknownField(
+                crate::error::Key::new(f.json_key()),
+            ))
         };
         match json.kind {
             AuthorizationType::Single => {
@@ -283,7 +322,10 @@ impl TryFrom<&AuthorizationJson> for Authorization {
                         signature: (&m.signature).into(),
                     })
                     .collect();
-                Ok(Authorization::Multisig { account, signatures })
+                Ok(Authorization::Multisig {
+                    account,
+                    signatures,
+                })
             }
         }
     }

@@ -30,7 +30,10 @@ impl Encode for Descriptor {
             Descriptor::Single => put_list(out, &encode::Str(&[])),
             Descriptor::Multisig(account) => put_list(
                 out,
-                &(Int(u64::from(KIND_MULTISIG)), encode::Str(account.as_bytes())),
+                &(
+                    Int(u64::from(KIND_MULTISIG)),
+                    encode::Str(account.as_bytes()),
+                ),
             ),
         }
     }
@@ -106,14 +109,23 @@ impl Authorization {
                     let at = Location::at(Field::SignerPubkey, i);
                     if let Some(prev) = previous {
                         if member.signer_pubkey == *prev {
-                            return Err(Error::Invalid { at, problem: Problem::Duplicate });
+                            return Err(Error::Invalid {
+                                at,
+                                problem: Problem::Duplicate,
+                            });
                         }
                         if member.signer_pubkey < *prev {
-                            return Err(Error::Invalid { at, problem: Problem::NotAscending });
+                            return Err(Error::Invalid {
+                                at,
+                                problem: Problem::NotAscending,
+                            });
                         }
                     }
                     if !crate::signature::is_valid_public_key(&member.signer_pubkey) {
-                        return Err(Error::Invalid { at, problem: Problem::InvalidPublicKey });
+                        return Err(Error::Invalid {
+                            at,
+                            problem: Problem::InvalidPublicKey,
+                        });
                     }
                     member.signature.to_k256()?;
                     previous = Some(&member.signer_pubkey);
@@ -167,7 +179,6 @@ impl Encode for Proof<'_> {
     }
 }
 
-
 fn rlp_at(field: Field) -> impl Fn(RlpError) -> Error {
     move |e| Error::invalid(field, Problem::Rlp(e))
 }
@@ -187,7 +198,12 @@ impl Descriptor {
                     .map_err(rlp_at(Field::Account))?;
                 Descriptor::Multisig(Address(account))
             }
-            _ => return Err(Error::invalid(Field::AuthorizationType, Problem::UnknownVariant)),
+            _ => {
+                return Err(Error::invalid(
+                    Field::AuthorizationType,
+                    Problem::UnknownVariant,
+                ))
+            }
         };
         list.finish().map_err(&rlp)?;
         Ok(descriptor)
@@ -197,9 +213,18 @@ impl Descriptor {
 /// Reads `r, s, v` from a proof list: `r` and `s` integers of at most 32
 /// bytes, `v` 0 or 1. Their range and low-S are [`Authorization::check_form`]'s.
 fn decode_signature(list: &mut ListReader<'_>) -> Result<Signature, Error> {
-    let r = list.required().and_then(|i| i.uint::<32>()).map_err(rlp_at(Field::R))?;
-    let s = list.required().and_then(|i| i.uint::<32>()).map_err(rlp_at(Field::S))?;
-    let v = list.required().and_then(|i| i.u64()).map_err(rlp_at(Field::V))?;
+    let r = list
+        .required()
+        .and_then(|i| i.uint::<32>())
+        .map_err(rlp_at(Field::R))?;
+    let s = list
+        .required()
+        .and_then(|i| i.uint::<32>())
+        .map_err(rlp_at(Field::S))?;
+    let v = list
+        .required()
+        .and_then(|i| i.u64())
+        .map_err(rlp_at(Field::V))?;
     let v = match v {
         0 | 1 => v as u8,
         _ => return Err(Error::InvalidRecoveryId),
@@ -225,18 +250,34 @@ impl Authorization {
                 let mut index: u16 = 0;
                 while let Some(entry) = list.next().map_err(&rlp)? {
                     let mut entry = entry.list().map_err(&rlp)?;
-                    let signer_pubkey = entry
-                        .required()
-                        .and_then(|i| i.fixed::<33>())
-                        .map_err(|e| Error::invalid_at(Field::SignerPubkey, index, Problem::Rlp(e)))?;
+                    let signer_pubkey =
+                        entry
+                            .required()
+                            .and_then(|i| i.fixed::<33>())
+                            .map_err(|e| {
+                                Error::invalid_at(Field::SignerPubkey, index, Problem::Rlp(e))
+                            })?;
                     let signature = decode_signature(&mut entry)?;
                     entry.finish().map_err(&rlp)?;
                     signatures
-                        .push(MemberSignature { signer_pubkey, signature })
-                        .map_err(|_| Error::invalid(Field::Signatures, Problem::TooLong { max: MAX_MULTISIG_SIGNERS }))?;
+                        .push(MemberSignature {
+                            signer_pubkey,
+                            signature,
+                        })
+                        .map_err(|_| {
+                            Error::invalid(
+                                Field::Signatures,
+                                Problem::TooLong {
+                                    max: MAX_MULTISIG_SIGNERS,
+                                },
+                            )
+                        })?;
                     index = index.saturating_add(1);
                 }
-                Ok(Authorization::Multisig { account, signatures })
+                Ok(Authorization::Multisig {
+                    account,
+                    signatures,
+                })
             }
         }
     }

@@ -144,7 +144,6 @@ pub const fn max_signed_rlp_len<const B: usize, const M: usize>() -> usize {
     list_len(max_string_len(DOMAIN.len()) + 2 + descriptor + payload + proof)
 }
 
-
 /// Reads a v2 `[P, M]` of an operation of type `op`, strictly: the memo is
 /// required and a TokenIssue must carry all eight fields.
 pub fn decode_payload_rlp<const B: usize, const M: usize>(
@@ -182,7 +181,8 @@ fn decode_payload_item<const B: usize, const M: usize>(
     })
 }
 
-type Envelope<const B: usize, const M: usize> = (Transaction<B, M>, Descriptor, Option<Authorization>);
+type Envelope<const B: usize, const M: usize> =
+    (Transaction<B, M>, Descriptor, Option<Authorization>);
 
 fn decode_envelope<const B: usize, const M: usize>(
     bytes: &[u8],

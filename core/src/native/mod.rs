@@ -20,7 +20,9 @@ mod authorization;
 mod envelope;
 mod signed;
 
-pub use authorization::{Authorization, Descriptor, MemberSignature, Proof, KIND_MULTISIG, KIND_SINGLE};
+pub use authorization::{
+    Authorization, Descriptor, MemberSignature, Proof, KIND_MULTISIG, KIND_SINGLE,
+};
 pub use envelope::{
     decode_payload_rlp, decode_signed, decode_unsigned, max_payload_rlp_len, max_signed_rlp_len,
     payload_rlp, signed, signing_hash, tx_hash, unsigned, PayloadRlp,

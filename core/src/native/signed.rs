@@ -65,18 +65,25 @@ impl<const B: usize, const M: usize> NativeTx<B, M> {
         for (i, member) in members.iter().enumerate() {
             let i = u16::try_from(i).unwrap_or(u16::MAX);
             let at = Location::at(Field::SignerPubkey, i);
-            let expected = address_of_compressed(&member.signer_pubkey)
-                .ok_or(Error::Invalid { at, problem: Problem::InvalidPublicKey })?;
+            let expected = address_of_compressed(&member.signer_pubkey).ok_or(Error::Invalid {
+                at,
+                problem: Problem::InvalidPublicKey,
+            })?;
             if recover_hash(&hash, &member.signature)? != expected {
                 return Err(Error::SignerMismatch);
             }
             signatures.push(*member).map_err(|_| Error::Invalid {
                 at: Location::field(Field::Signatures),
-                problem: Problem::TooLong { max: MAX_MULTISIG_SIGNERS },
+                problem: Problem::TooLong {
+                    max: MAX_MULTISIG_SIGNERS,
+                },
             })?;
         }
         signatures.sort_unstable_by_key(|m| m.signer_pubkey);
-        let authorization = Authorization::Multisig { account, signatures };
+        let authorization = Authorization::Multisig {
+            account,
+            signatures,
+        };
         authorization.check_form()?;
         Ok(NativeTx { tx, authorization })
     }
@@ -100,15 +107,17 @@ impl<const B: usize, const M: usize> NativeTx<B, M> {
         let hash = self.signing_hash();
         match &self.authorization {
             Authorization::Single(sig) => recover_hash(&hash, sig),
-            Authorization::Multisig { account, signatures } => {
+            Authorization::Multisig {
+                account,
+                signatures,
+            } => {
                 for (i, member) in signatures.iter().enumerate() {
                     let i = u16::try_from(i).unwrap_or(u16::MAX);
-                    let expected = address_of_compressed(&member.signer_pubkey).ok_or(
-                        Error::Invalid {
+                    let expected =
+                        address_of_compressed(&member.signer_pubkey).ok_or(Error::Invalid {
                             at: Location::at(Field::SignerPubkey, i),
                             problem: Problem::InvalidPublicKey,
-                        },
-                    )?;
+                        })?;
                     if recover_hash(&hash, &member.signature)? != expected {
                         return Err(Error::SignerMismatch);
                     }
@@ -144,4 +153,3 @@ pub fn sign_as_member<const B: usize, const M: usize>(
         signature,
     })
 }
-

@@ -125,9 +125,18 @@ impl<'a, const B: usize, const M: usize> Review<'a, B, M> {
             found: Option<Item<'a>>,
         }
         impl<'a> ShowVisitor<'a> for Nth<'a> {
-            fn item(&mut self, label: &'static str, index: Option<u16>, value: Shown<'a>) -> ControlFlow<()> {
+            fn item(
+                &mut self,
+                label: &'static str,
+                index: Option<u16>,
+                value: Shown<'a>,
+            ) -> ControlFlow<()> {
                 if self.seen == self.target {
-                    self.found = Some(Item { label, index, value });
+                    self.found = Some(Item {
+                        label,
+                        index,
+                        value,
+                    });
                     return ControlFlow::Break(());
                 }
                 self.seen += 1;
@@ -169,7 +178,8 @@ impl<'a, const B: usize, const M: usize> Review<'a, B, M> {
 
     /// The first item with `label` (outside lists), if any.
     pub fn find(&self, label: &str) -> Option<Item<'a>> {
-        self.items().find(|item| item.label == label && item.index.is_none())
+        self.items()
+            .find(|item| item.label == label && item.index.is_none())
     }
 
     /// The review cut into pages of at most `width` characters of value

@@ -44,7 +44,9 @@ pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
 
 /// Whether a text value holds characters that are shown as code points.
 pub fn has_escapes(text: &str) -> bool {
-    !text.bytes().all(|b| (b' '..=b'~').contains(&b) && b != b'\\')
+    !text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'\\')
 }
 
 /// Reverses the text rendering into `out`: the text a rendered value came
@@ -55,7 +57,8 @@ pub fn unrender_text<'o>(rendered: &str, out: &'o mut [u8]) -> Option<&'o str> {
     let mut push = |c: char, len: &mut usize| -> Option<()> {
         let mut tmp = [0u8; 4];
         let bytes = c.encode_utf8(&mut tmp).as_bytes();
-        out.get_mut(*len..*len + bytes.len())?.copy_from_slice(bytes);
+        out.get_mut(*len..*len + bytes.len())?
+            .copy_from_slice(bytes);
         *len += bytes.len();
         Some(())
     };
@@ -107,7 +110,15 @@ mod tests {
         assert_eq!(text("a\u{202e}b"), "\"a\\u{202E}b\"");
         assert_eq!(text(""), "\"\"");
         assert_eq!(text("say \"hi\""), "\"say \"hi\"\"");
-        for s in ["USD\u{421}", "USD\\u{421}", "", "日本 ✓", "\\", "a\"b", "\u{10FFFF}"] {
+        for s in [
+            "USD\u{421}",
+            "USD\\u{421}",
+            "",
+            "日本 ✓",
+            "\\",
+            "a\"b",
+            "\u{10FFFF}",
+        ] {
             let mut buf = [0u8; 64];
             assert_eq!(unrender_text(&text(s), &mut buf), Some(s), "{s:?}");
         }

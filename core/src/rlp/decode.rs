@@ -144,9 +144,7 @@ impl<'a> Item<'a> {
 
     /// A string of exactly `N` bytes.
     pub fn fixed<const N: usize>(&self) -> Result<[u8; N], RlpError> {
-        self.string()?
-            .try_into()
-            .map_err(|_| RlpError::WrongLength)
+        self.string()?.try_into().map_err(|_| RlpError::WrongLength)
     }
 
     /// A UTF-8 text.
@@ -225,14 +223,20 @@ mod tests {
         assert_eq!(one("83").err(), Some(RlpError::UnexpectedEnd));
         assert_eq!(one("8080").err(), Some(RlpError::TrailingBytes));
         assert_eq!(one("c0").unwrap().string(), Err(RlpError::ExpectedString));
-        assert_eq!(one("80").unwrap().list().err(), Some(RlpError::ExpectedList));
+        assert_eq!(
+            one("80").unwrap().list().err(),
+            Some(RlpError::ExpectedList)
+        );
         assert_eq!(one("00").unwrap().bool(), Err(RlpError::InvalidBool));
         assert_eq!(
             one("89010000000000000000").unwrap().u64(),
             Err(RlpError::IntegerOverflow)
         );
         assert_eq!(one("8102").err(), Some(RlpError::NonCanonicalSingleByte));
-        assert_eq!(one("82ffff").unwrap().fixed::<3>(), Err(RlpError::WrongLength));
+        assert_eq!(
+            one("82ffff").unwrap().fixed::<3>(),
+            Err(RlpError::WrongLength)
+        );
         assert_eq!(one("82c328").unwrap().text(), Err(RlpError::InvalidUtf8));
         // A list whose payload ends inside an item.
         let mut list = one("c28300").unwrap().list().unwrap();

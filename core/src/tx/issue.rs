@@ -80,7 +80,11 @@ impl Op for TokenIssue {
     }
 
     fn show_derived<'a, V: ShowVisitor<'a>>(&'a self, out: &mut V) -> ControlFlow<()> {
-        out.item(LABEL_TOKEN_ADDRESS, None, Shown::Address(self.token_address()))
+        out.item(
+            LABEL_TOKEN_ADDRESS,
+            None,
+            Shown::Address(self.token_address()),
+        )
     }
 }
 

@@ -68,8 +68,8 @@ impl Memo {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::rlp::encode::to_slice;
     use crate::field::FieldValue;
+    use crate::rlp::encode::to_slice;
 
     struct Enc<'a>(&'a Memo);
     impl crate::rlp::encode::Encode for Enc<'_> {
@@ -91,7 +91,10 @@ mod tests {
         );
         assert_eq!(
             Memo::new(&"a".repeat(129), "", ""),
-            Err(Error::invalid(Field::MemoType, Problem::TooLong { max: 128 }))
+            Err(Error::invalid(
+                Field::MemoType,
+                Problem::TooLong { max: 128 }
+            ))
         );
         assert_eq!(
             Memo::new("a b", "", ""),

@@ -3,7 +3,9 @@
 use heapless::Vec;
 
 use super::issue::TokenName;
-use super::limits::{MAX_METADATA_ENTRIES, MAX_METADATA_KEY_LEN, MAX_METADATA_VALUE_LEN, MAX_URI_LEN};
+use super::limits::{
+    MAX_METADATA_ENTRIES, MAX_METADATA_KEY_LEN, MAX_METADATA_VALUE_LEN, MAX_URI_LEN,
+};
 use super::{Op, OpType};
 use crate::address::Address;
 use crate::error::{Error, Field, Problem};

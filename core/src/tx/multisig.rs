@@ -109,7 +109,11 @@ impl Op for CreateMultiSig {
             }
             let mut earlier = self.signers.iter().take(usize::from(i));
             if earlier.any(|s| s.public_key == signer.public_key) {
-                return Err(Error::invalid_at(Field::SignerPublicKey, i, Problem::Duplicate));
+                return Err(Error::invalid_at(
+                    Field::SignerPublicKey,
+                    i,
+                    Problem::Duplicate,
+                ));
             }
             if signer.weight == 0 {
                 return Err(Error::invalid_at(Field::SignerWeight, i, Problem::Zero));
@@ -129,6 +133,10 @@ impl Op for CreateMultiSig {
     }
 
     fn show_derived<'a, V: ShowVisitor<'a>>(&'a self, out: &mut V) -> ControlFlow<()> {
-        out.item(LABEL_ACCOUNT_ADDRESS, None, Shown::Address(self.account_address()))
+        out.item(
+            LABEL_ACCOUNT_ADDRESS,
+            None,
+            Shown::Address(self.account_address()),
+        )
     }
 }

@@ -87,7 +87,10 @@ impl<const B: usize, const M: usize> Transaction<B, M> {
 
     /// Reads `P` of an operation of type `op`: chain id, nonce and
     /// operation.
-    pub fn decode_payload(op: OpType, item: Item<'_>) -> Result<(u64, u64, Operation<B, M>), Error> {
+    pub fn decode_payload(
+        op: OpType,
+        item: Item<'_>,
+    ) -> Result<(u64, u64, Operation<B, M>), Error> {
         let mut list = item.list().map_err(Error::Rlp)?;
         let mut reader = FieldReader::new(&mut list);
         let chain_id = reader.field::<u64>(Location::field(Field::ChainId))?;
