@@ -421,7 +421,12 @@ fn is_printable(text: &str) -> bool {
 /// memo when it is shown), every value renders as printable ASCII that
 /// reads back to its text, and the pages at `width` are printable, no
 /// wider than the width, numbered, and join back to each rendered value.
-pub fn check_review<const B: usize, const M: usize>(review: &Review<'_, B, M>, width: usize) {
+/// Returns the scheme and signer it shows (the caller knows which they
+/// must be).
+pub fn check_review<const B: usize, const M: usize>(
+    review: &Review<'_, B, M>,
+    width: usize,
+) -> (Scheme, Descriptor) {
     let tx = review.transaction();
     let items: Vec<Item<'_>> = review.items().collect();
     assert_eq!(items.len(), review.len(), "len");
@@ -434,9 +439,9 @@ pub fn check_review<const B: usize, const M: usize>(review: &Review<'_, B, M>, w
     );
     let scheme = items.last().expect("at least one item");
     assert_eq!(scheme.label, tokensign_core::review::LABEL_SCHEME);
-    let native = match scheme.value {
-        Shown::Word(SCHEME_NATIVE) => true,
-        Shown::Word(SCHEME_LEGACY) => false,
+    let (native, shown_scheme) = match scheme.value {
+        Shown::Word(SCHEME_NATIVE) => (true, Scheme::Native),
+        Shown::Word(SCHEME_LEGACY) => (false, Scheme::Legacy),
         other => panic!("scheme shown as {other:?}"),
     };
     let count = |label: &str| {
@@ -452,11 +457,12 @@ pub fn check_review<const B: usize, const M: usize>(review: &Review<'_, B, M>, w
         review.find(LABEL_NONCE).map(|i| i.value),
         Some(Shown::Number(tx.nonce))
     );
-    let multisig = review.find(LABEL_MULTISIG_ACCOUNT).map(|i| i.value);
-    assert!(
-        multisig.is_none() || multisig == Some(Shown::Address(MULTISIG_ACCOUNT)),
-        "multisig account {multisig:?}"
-    );
+    assert!(count(LABEL_MULTISIG_ACCOUNT) <= 1, "one multisig account");
+    let descriptor = match review.find(LABEL_MULTISIG_ACCOUNT).map(|i| i.value) {
+        None => Descriptor::Single,
+        Some(Shown::Address(account)) => Descriptor::Multisig(account),
+        Some(other) => panic!("multisig account shown as {other:?}"),
+    };
     let memo_shown = match &tx.memo {
         Some(memo) => !native || !memo.is_empty(),
         None => false,
@@ -529,4 +535,5 @@ pub fn check_review<const B: usize, const M: usize>(review: &Review<'_, B, M>, w
         );
     }
     assert!(pages.next().is_none(), "pages beyond the items");
+    (shown_scheme, descriptor)
 }

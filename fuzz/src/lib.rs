@@ -10,11 +10,14 @@
 //! is what libFuzzer reports as a crash.
 
 pub mod device;
+pub mod device_model;
+pub mod device_session;
 pub mod invariants;
 pub mod issue_targets;
 pub mod reference;
 pub mod roundtrip;
 pub mod seeds;
+pub mod seeds_device;
 pub mod seeds_tx;
 // TEMP: the host is not ported to the new core yet; the lead re-enables
 // this module (and `server_handler` below, in Cargo.toml and in the seeds)

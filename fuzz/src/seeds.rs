@@ -12,8 +12,6 @@ use tokensign_core::text::Text;
 use tokensign_core::tx::{Memo, TokenIssue};
 use tokensign_core::{json, signing_key_from_bytes, Address, Operation, Transaction};
 
-use tokensign_core::device;
-
 use crate::invariants::write_json;
 use crate::roundtrip::RoundTripInput;
 
@@ -283,7 +281,7 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
             }
         }
         "device_protocol" => {
-            for (name, bytes) in device_sessions() {
+            for (name, bytes) in crate::seeds_device::sessions() {
                 add(name, bytes);
             }
         }
@@ -296,135 +294,4 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         }
     }
     out
-}
-
-fn apdu(ins: u8, p1: u8, p2: u8, data: &[u8]) -> Vec<u8> {
-    let mut out = [0u8; 5 + 255];
-    let n = device::encode_command(ins, p1, p2, data, &mut out).expect("fits");
-    out[..n].to_vec()
-}
-
-fn frame(kind: u8, payload: &[u8]) -> Vec<u8> {
-    let mut out = [0u8; device::MAX_FRAME_PAYLOAD + device::FRAME_OVERHEAD];
-    let n = device::encode_frame(kind, payload, &mut out).expect("fits");
-    out[..n].to_vec()
-}
-
-/// Device sessions: the protocol's normal use and each of its refusals.
-fn device_sessions() -> Vec<(&'static str, Vec<u8>)> {
-    use crate::device::{encode_session, Step};
-    use device::{INS_GET_ADDRESS, INS_GET_VERSION, INS_SIGN_ISSUE, MAX_RESPONSE_LEN};
-    let full = MAX_RESPONSE_LEN;
-    let spec8 = unsigned_json(&spec_issue(2, Some(true)));
-    let spec7 = unsigned_json(&spec_issue(177, None));
-    let command =
-        |response: usize, cla_ok: bool, ins: u8, p1: u8, p2: u8, data: &[u8]| Step::Command {
-            response,
-            cla_ok,
-            ins,
-            p1,
-            p2,
-            data: data.to_vec(),
-        };
-    let cmd = |ins: u8, p1: u8, p2: u8, data: &[u8]| command(full, true, ins, p1, p2, data);
-    let sign = |chunk: usize, json: &[u8]| Step::Sign {
-        response: full,
-        chunk,
-        json: json.to_vec(),
-    };
-    let mut stream = vec![0x00, 0xa5, 0x01];
-    stream.extend(frame(
-        device::FRAME_REQUEST,
-        &apdu(INS_GET_VERSION, 0, 0, &[]),
-    ));
-    stream.extend(frame(
-        device::FRAME_REQUEST,
-        &apdu(INS_SIGN_ISSUE, 0, 1, &spec8),
-    ));
-    let mut corrupt = frame(device::FRAME_REQUEST, &apdu(INS_GET_ADDRESS, 0, 0, &[]));
-    corrupt[6] ^= 1;
-    stream.extend(corrupt);
-    stream.extend(frame(device::FRAME_DISPLAY, b"Symbol: TEST"));
-    stream.extend(frame(
-        device::FRAME_REQUEST,
-        &apdu(INS_GET_ADDRESS, 0, 0, &[]),
-    ));
-    vec![
-        (
-            "normal",
-            encode_session(&[
-                cmd(INS_GET_VERSION, 0, 0, &[]),
-                cmd(INS_GET_ADDRESS, 0, 0, &[]),
-                sign(64, &spec8),
-                sign(255, &spec7),
-            ]),
-        ),
-        (
-            "byte-chunks-reject-approve",
-            encode_session(&[
-                Step::User {
-                    approve: false,
-                    width: 7,
-                },
-                sign(1, &spec8),
-                Step::User {
-                    approve: true,
-                    width: 0,
-                },
-                sign(13, &unsigned_json(&unicode_issue())),
-                sign(200, &unsigned_json(&max_issue())),
-                sign(100, &unsigned_json(&memo_issue())),
-            ]),
-        ),
-        ("stream", encode_session(&[Step::Stream { bytes: stream }])),
-        (
-            "small-responses",
-            encode_session(&[
-                command(10, true, INS_GET_ADDRESS, 0, 0, &[]),
-                command(3, true, INS_GET_VERSION, 0, 0, &[]),
-                Step::Sign {
-                    response: 50,
-                    chunk: 100,
-                    json: spec8.clone(),
-                },
-                Step::Sign {
-                    response: 20,
-                    chunk: 100,
-                    json: String::from_utf8(spec8.clone())
-                        .expect("utf8")
-                        .replacen("\"TEST\"", "\"TE-ST\"", 1)
-                        .into_bytes(),
-                },
-                Step::Raw {
-                    response: 1,
-                    apdu: apdu(INS_GET_ADDRESS, 0, 0, &[]),
-                },
-            ]),
-        ),
-        (
-            "refusals",
-            encode_session(&[
-                Step::Raw {
-                    response: full,
-                    apdu: vec![device::CLA, 1, 0],
-                },
-                command(full, false, INS_GET_VERSION, 0, 0, &[]),
-                Step::Raw {
-                    response: full,
-                    apdu: vec![device::CLA, INS_GET_ADDRESS, 0, 0, 3, 1],
-                },
-                cmd(INS_GET_ADDRESS, 1, 0, &[]),
-                cmd(INS_GET_VERSION, 0, 0, &[1]),
-                cmd(0x10, 0, 0, &[]),
-                cmd(INS_SIGN_ISSUE, 1, 0, b"{"),
-                cmd(INS_SIGN_ISSUE, 0, 2, b"{"),
-                cmd(INS_SIGN_ISSUE, 2, 0, b"{"),
-                cmd(INS_SIGN_ISSUE, 0, 0, &[b' '; 255]),
-                cmd(INS_SIGN_ISSUE, 1, 0, &[b' '; 255]),
-                cmd(INS_SIGN_ISSUE, 1, 1, &[b' '; 255]),
-                sign(255, b"{\"chain_id\":1}"),
-                sign(255, &spec8[..spec8.len() - 1]),
-            ]),
-        ),
-    ]
 }

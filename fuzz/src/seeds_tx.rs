@@ -60,17 +60,25 @@ fn signature(v: &Value) -> Signature {
 }
 
 /// One transaction of `native-v2-signing-vectors.json`.
-struct NativeVector {
-    name: String,
-    op: OpType,
-    payload: Vec<u8>,
-    unsigned: Vec<u8>,
-    signed: Vec<u8>,
-    tx: Transaction,
-    authorization: Authorization,
+pub struct NativeVector {
+    /// The vector's name.
+    pub name: String,
+    /// Its operation.
+    pub op: OpType,
+    /// `payload_rlp`.
+    pub payload: Vec<u8>,
+    /// `unsigned_transaction_rlp`.
+    pub unsigned: Vec<u8>,
+    /// `signed_transaction_rlp`.
+    pub signed: Vec<u8>,
+    /// The payload, decoded.
+    pub tx: Transaction,
+    /// The authorization (dummy, high-S signatures).
+    pub authorization: Authorization,
 }
 
-fn native_vectors() -> Vec<NativeVector> {
+/// Every transaction of `native-v2-signing-vectors.json`.
+pub fn native_vectors() -> Vec<NativeVector> {
     let file = load("native-v2-signing-vectors.json");
     let mut out = Vec::new();
     for group in ["base_vectors", "supplemental_vectors"] {

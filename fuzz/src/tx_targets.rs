@@ -121,7 +121,8 @@ fn assert_json_error(e: Error, input: &[u8], op: OpType, shape: Shape) {
     // "Malformed JSON" is said of malformed JSON only: a JSON object that
     // serde_json reads is refused for a precise reason.
     if let Error::Json(JsonError::Syntax | JsonError::TrailingCharacters) = e {
-        let object = serde_json::from_slice::<serde_json::Value>(input).is_ok_and(|v| v.is_object());
+        let object =
+            serde_json::from_slice::<serde_json::Value>(input).is_ok_and(|v| v.is_object());
         assert!(
             !object,
             "{shape:?} {op}: a JSON object refused as {e:?}: {}",

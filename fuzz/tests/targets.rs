@@ -2,66 +2,100 @@
 //! and the oracles refuse what they must.
 
 use tokensign_core::device::{
-    parse_sign_response, split_response, CLA, INS_SIGN_ISSUE, MAX_RESPONSE_LEN, P1_FIRST, P2_LAST,
-    SW_DENIED, SW_OK, SW_TOO_LARGE,
+    parse_sign_response, split_response, Status, CLA, MAX_RESPONSE_LEN, P1_FIRST, P2_LAST,
 };
 use tokensign_core::OpType;
-use tokensign_fuzz::device::{issue_json, Session, Step, DEVICE_BUFFER};
+use tokensign_fuzz::device::Session;
+use tokensign_fuzz::device_model::{path_bytes, request_header, RequestParts, DEVICE_BUFFER};
+use tokensign_fuzz::device_session::{encode_session, parse_session, Step};
 use tokensign_fuzz::reference::{assert_json_equivalent, Normalized};
-use tokensign_fuzz::seeds::{max_issue, memo_issue, spec_issue};
+use tokensign_fuzz::seeds_tx::native_vectors;
 use tokensign_fuzz::tx_targets::Selector;
 
-fn sign_apdu(json: &[u8]) -> Vec<u8> {
-    let mut apdu = vec![CLA, INS_SIGN_ISSUE, P1_FIRST, P2_LAST, json.len() as u8];
-    apdu.extend_from_slice(json);
+fn status(answer: &[u8]) -> Status {
+    Status::from_word(split_response(answer).unwrap().1).unwrap()
+}
+
+fn command(ins: u8, p1: u8, p2: u8, data: &[u8]) -> Vec<u8> {
+    let mut apdu = vec![CLA, ins, p1, p2, data.len() as u8];
+    apdu.extend_from_slice(data);
     apdu
 }
 
+/// anvil's accounts 0 and 1 (m/44'/60'/0'/0/0 and /1 of the test mnemonic).
 #[test]
-fn device_signs_the_spec_vector_and_the_model_agrees() {
-    let apdu = sign_apdu(&issue_json(&spec_issue(2, Some(true))));
-    let mut session = Session::new();
+fn device_answers_known_addresses_and_signs_as_the_model_expects() {
+    let mut session = Session::new(false);
+    for (index, expected) in [
+        (0, "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"),
+        (1, "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"),
+    ] {
+        let answer = session.exchange(
+            &command(0x02, 0, 0, &path_bytes(&[], Some(index))),
+            MAX_RESPONSE_LEN,
+        );
+        let (data, _) = split_response(&answer).unwrap();
+        assert_eq!(
+            tokensign_core::Address(data.try_into().unwrap()).to_string(),
+            expected
+        );
+    }
+    let payment = native_vectors()
+        .into_iter()
+        .find(|v| v.name == "Payment_single")
+        .unwrap();
+    let mut request = request_header(&RequestParts {
+        scheme: 2,
+        op: OpType::Payment.number(),
+        account: None,
+        path_index: 0,
+    });
+    request.extend_from_slice(&payment.payload);
+    let apdu = command(0x05, P1_FIRST, P2_LAST, &request);
     let answer = session.exchange(&apdu, MAX_RESPONSE_LEN);
-    let (data, sw) = split_response(&answer).unwrap();
-    assert_eq!(sw, SW_OK);
-    let (sig, _) = parse_sign_response(data).unwrap();
-    assert_eq!(
-        hex(&sig.r),
-        "db4741c7f2ce4a2d78e790331075284efaeee0b217e9c9ccf334d3014d98b7bb"
-    );
-    assert_eq!(sig.v, 1);
+    assert_eq!(status(&answer), Status::Ok);
+    let (data, _) = split_response(&answer).unwrap();
+    assert!(parse_sign_response(data).is_some());
 
     session.run(&Step::User {
         approve: false,
         width: 3,
     });
-    let answer = session.exchange(&apdu, MAX_RESPONSE_LEN);
-    assert_eq!(split_response(&answer).unwrap().1, SW_DENIED);
+    assert_eq!(
+        status(&session.exchange(&apdu, MAX_RESPONSE_LEN)),
+        Status::Denied
+    );
+    let mut empty = Session::new(true);
+    assert_eq!(
+        status(&empty.exchange(&apdu, MAX_RESPONSE_LEN)),
+        Status::NotProvisioned
+    );
 }
 
 #[test]
-fn the_device_buffer_holds_every_issue_without_memo_and_not_a_long_memo() {
-    assert!(issue_json(&max_issue()).len() <= DEVICE_BUFFER);
-    let long = tokensign_core::tx::Memo::new("t", "f", &"\"".repeat(256)).unwrap();
-    let json = issue_json(&memo_issue().with_memo(long));
-    assert!(json.len() > DEVICE_BUFFER);
-    let mut session = Session::new();
-    session.run(&Step::Sign {
-        response: MAX_RESPONSE_LEN,
-        chunk: 255,
-        json: json.clone(),
-    });
-    // Sent by hand: every chunk is taken until the buffer would overflow.
+fn the_device_buffer_overflows_as_the_model_expects() {
+    let mut session = Session::new(false);
     let mut statuses = Vec::new();
-    for (i, chunk) in json.chunks(255).enumerate() {
-        let mut apdu = vec![CLA, INS_SIGN_ISSUE, u8::from(i > 0), 0, chunk.len() as u8];
-        apdu.extend_from_slice(chunk);
-        let answer = session.exchange(&apdu, MAX_RESPONSE_LEN);
-        statuses.push(split_response(&answer).unwrap().1);
+    for i in 0..6 {
+        let answer = session.exchange(
+            &command(0x05, u8::from(i > 0), 0, &[0; 255]),
+            MAX_RESPONSE_LEN,
+        );
+        statuses.push(status(&answer));
     }
     let fits = DEVICE_BUFFER / 255;
-    assert_eq!(statuses[..fits], vec![SW_OK; fits][..]);
-    assert_eq!(statuses[fits], SW_TOO_LARGE);
+    assert_eq!(statuses[..fits], vec![Status::Ok; fits][..]);
+    assert_eq!(statuses[fits], Status::TooLarge);
+    assert_eq!(statuses[fits + 1], Status::WrongState);
+}
+
+#[test]
+fn device_seeds_read_back_as_their_sessions() {
+    for (name, bytes) in tokensign_fuzz::seeds::seeds("device_protocol") {
+        let session = parse_session(&bytes);
+        assert_eq!(encode_session(&session), bytes, "{name}");
+        assert!(!session.steps.is_empty(), "{name}");
+    }
 }
 
 #[test]
@@ -107,10 +141,6 @@ fn the_json_oracle_sees_differences() {
     ));
     assert!(!same(r#"{"a":[1,2]}"#, r#"{"a":[2,1]}"#));
     assert!(!same("{\"a\":1,}", r#"{"a":1}"#), "not JSON");
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// The seeds made from the spec's vectors are accepted by their decoders
