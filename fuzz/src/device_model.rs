@@ -10,6 +10,7 @@ use std::sync::{Mutex, OnceLock};
 
 use tokensign_core::device::{RequestError, Status, CLA};
 use tokensign_core::hd::{self, DerivationPath, Mnemonic, HARDENED};
+use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::native::{self, Descriptor};
 use tokensign_core::{
     address_of, legacy, public_key_of, Address, Error, OpType, Scheme, Transaction,
@@ -51,23 +52,37 @@ pub struct KeyInfo {
     pub public_key: [u8; 33],
 }
 
-/// The key of a path (BIP-32 from the test seed), cached for the process;
+type KeyCache = HashMap<Vec<u32>, Option<(KeyInfo, SigningKey)>>;
+
+/// The key of a path (BIP-32 from the test seed), derived once per process
+/// (derivation under the fuzzer's instrumentation takes milliseconds);
 /// `None` if derivation fails (an invalid child: never seen in practice).
-pub fn key_of(indices: &[u32]) -> Option<KeyInfo> {
-    static CACHE: OnceLock<Mutex<HashMap<Vec<u32>, Option<KeyInfo>>>> = OnceLock::new();
+pub fn signing_key_of(indices: &[u32]) -> Option<(KeyInfo, SigningKey)> {
+    static CACHE: OnceLock<Mutex<KeyCache>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(known) = cache.lock().expect("cache").get(indices) {
-        return *known;
+        return known.clone();
     }
-    let info = DerivationPath::from_indices(indices)
+    let derived = DerivationPath::from_indices(indices)
         .ok()
         .and_then(|path| hd::derive_signing_key(seed_bytes(), &path).ok())
-        .map(|key| KeyInfo {
-            address: address_of(key.verifying_key()),
-            public_key: public_key_of(&key),
+        .map(|key| {
+            let info = KeyInfo {
+                address: address_of(key.verifying_key()),
+                public_key: public_key_of(&key),
+            };
+            (info, key)
         });
-    cache.lock().expect("cache").insert(indices.to_vec(), info);
-    info
+    cache
+        .lock()
+        .expect("cache")
+        .insert(indices.to_vec(), derived.clone());
+    derived
+}
+
+/// What the device answers about the key of a path ([`signing_key_of`]).
+pub fn key_of(indices: &[u32]) -> Option<KeyInfo> {
+    signing_key_of(indices).map(|(info, _)| info)
 }
 
 /// The binary path `depth | index (4, big-endian) × depth` of `prefix`,
