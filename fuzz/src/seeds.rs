@@ -285,7 +285,7 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                 add(name, bytes);
             }
         }
-        // TEMP: "server_handler" => crate::server::server_sessions(), when
+        // TEMP: "server_handler" => crate::server_seeds::server_sessions(), when
         // the lead re-enables that target after the host port.
         other => {
             for (name, bytes) in crate::seeds_tx::seeds(other) {

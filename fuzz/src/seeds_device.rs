@@ -14,7 +14,7 @@ use crate::device_session::{encode_session, issue_request, Session, Step};
 use crate::invariants::encode;
 use crate::roundtrip::RoundTripInput;
 use crate::seeds::{max_issue, memo_issue, SPEC_KEY};
-use crate::seeds_tx::native_vectors;
+use crate::vectors::native_vectors;
 
 const FULL: usize = MAX_RESPONSE_LEN;
 

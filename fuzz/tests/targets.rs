@@ -9,8 +9,8 @@ use tokensign_fuzz::device::Session;
 use tokensign_fuzz::device_model::{path_bytes, request_header, RequestParts, DEVICE_BUFFER};
 use tokensign_fuzz::device_session::{encode_session, parse_session, Step};
 use tokensign_fuzz::reference::{assert_json_equivalent, Normalized};
-use tokensign_fuzz::seeds_tx::native_vectors;
 use tokensign_fuzz::tx_targets::Selector;
+use tokensign_fuzz::vectors::native_vectors;
 
 fn status(answer: &[u8]) -> Status {
     Status::from_word(split_response(answer).unwrap().1).unwrap()
