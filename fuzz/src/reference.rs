@@ -374,10 +374,9 @@ fn equivalent(a: &Value, b: &Value, path: &str) -> Result<(), String> {
         (Value::String(x), Value::String(y)) => {
             let same = x == y
                 || match (strip_0x(x), strip_0x(y)) {
-                    (Some(dx), Some(dy)) if key == "r" || key == "s" => {
-                        dx.trim_start_matches('0').to_ascii_lowercase()
-                            == dy.trim_start_matches('0').to_ascii_lowercase()
-                    }
+                    (Some(dx), Some(dy)) if key == "r" || key == "s" => dx
+                        .trim_start_matches('0')
+                        .eq_ignore_ascii_case(dy.trim_start_matches('0')),
                     (Some(dx), Some(dy)) => dx.eq_ignore_ascii_case(dy),
                     _ => false,
                 };
