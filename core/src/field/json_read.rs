@@ -22,6 +22,10 @@ use crate::error::{Error, Field, JsonError, Key, Location, Problem};
 pub struct Ctx {
     error: Cell<Option<Error>>,
     field: Cell<Option<Field>>,
+    /// Whether the last value read was an integer. serde-json-core reads an
+    /// integer up to its first non-digit, so `1.5` or `1e3` fails on the
+    /// `.` or `e` as a missing comma: that failure is the integer's.
+    after_integer: Cell<bool>,
 }
 
 impl Ctx {
@@ -47,6 +51,7 @@ impl Ctx {
     /// Notes that the value of `field` is being read next.
     pub fn enter(&self, field: Field) {
         self.field.set(Some(field));
+        self.after_integer.set(false);
     }
 
     /// The precise error of a failed parse: the recorded cause, or serde's
@@ -59,6 +64,11 @@ impl Ctx {
         let field = self.field.get();
         Error::Json(match (e, field) {
             (E::InvalidNumber, Some(f)) => JsonError::InvalidNumber(f),
+            (E::ExpectedObjectCommaOrEnd | E::ExpectedListCommaOrEnd, Some(f))
+                if self.after_integer.get() =>
+            {
+                JsonError::InvalidNumber(f)
+            }
             (E::InvalidType, Some(f)) => JsonError::WrongType(f),
             (E::InvalidUnicodeCodePoint | E::EofWhileParsingString, Some(f)) => {
                 JsonError::InvalidString(f)
@@ -163,7 +173,9 @@ pub fn read_str<'de, 'b, D: Deserializer<'de>>(
 /// Reads a `u64` number.
 pub fn read_u64<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Result<u64, D::Error> {
     ctx.enter(at.field);
-    <u64 as de::Deserialize<'de>>::deserialize(d)
+    let value = <u64 as de::Deserialize<'de>>::deserialize(d)?;
+    ctx.after_integer.set(true);
+    Ok(value)
 }
 
 /// Reads an object key and decodes it; a key longer than any field name is
@@ -304,5 +316,55 @@ mod tests {
             serde::de::Deserialize::deserialize(de).map(|_: serde::de::IgnoredAny| ())
         });
         assert_eq!(parsed, too_deep);
+    }
+
+    use crate::tx::{OpType, Transaction};
+
+    const PAYMENT: &str = r#"{"chain_id":1,"nonce":NONCE,"recipient":"0x0000000000000000000000000000000000000001","value":"10","token":"0x0000000000000000000000000000000000000002"}"#;
+
+    fn nonce(text: &str) -> Result<u64, Error> {
+        let body = PAYMENT.replace("NONCE", text);
+        crate::json::parse_unsigned::<1, 1>(OpType::Payment, body.as_bytes())
+            .map(|tx: Transaction<1, 1>| tx.nonce)
+    }
+
+    /// Found by the `tx_json` fuzz target: a fraction or an exponent (valid
+    /// JSON) was refused as malformed JSON instead of an invalid integer
+    /// naming its field.
+    #[test]
+    fn fractions_and_exponents_are_invalid_numbers_of_their_field() {
+        let invalid = Err(Error::Json(JsonError::InvalidNumber(Field::Nonce)));
+        for text in [
+            "1.5",
+            "1.0",
+            "0.5",
+            "1e3",
+            "1E3",
+            "2e-1",
+            "-1",
+            "-0",
+            "18446744073709551616",
+        ] {
+            assert_eq!(nonce(text), invalid, "{text}");
+        }
+        assert_eq!(nonce("7"), Ok(7));
+        assert_eq!(nonce("7 "), Ok(7));
+        // In an array of integers (a CreateMultiSig key), the element's field.
+        let key = format!("[{}1.5]", "2,".repeat(32));
+        let body = format!(
+            r#"{{"chain_id":1,"nonce":1,"signers":[{{"public_key":{key},"weight":1}}],"threshold":1}}"#
+        );
+        assert_eq!(
+            crate::json::parse_unsigned::<1, 1>(OpType::CreateMultiSig, body.as_bytes()),
+            Err(Error::Json(JsonError::InvalidNumber(
+                Field::SignerPublicKey
+            )))
+        );
+        // Malformed JSON after a string is still malformed JSON.
+        let body = PAYMENT.replace("\"10\"", "\"10\".5").replace("NONCE", "1");
+        assert_eq!(
+            crate::json::parse_unsigned::<1, 1>(OpType::Payment, body.as_bytes()),
+            Err(Error::Json(JsonError::Syntax))
+        );
     }
 }
