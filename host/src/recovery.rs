@@ -8,12 +8,7 @@
 //! are refused with the same errors (libsecp256k1 itself accepts high-S).
 //! The two are compared on 100,000 signatures by this module's tests.
 
-use tokensign_core::{Address, Error, Signature, SignedRequest};
-
-/// The address that signed `request`.
-pub fn recover_signer(request: &SignedRequest) -> Result<Address, Error> {
-    recover_hash(&request.signing_hash(), &request.signature)
-}
+use tokensign_core::{Address, Error, Signature};
 
 /// The address that signed the prehash `hash`.
 #[cfg(not(feature = "libsecp256k1"))]

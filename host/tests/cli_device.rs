@@ -136,8 +136,8 @@ fn sign_lines_signs_every_line_in_order() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 40);
     for (n, line) in lines.iter().enumerate() {
-        let request = tokensign_core::json::parse_request(line.as_bytes()).unwrap();
-        assert_eq!(request.payload.nonce(), n as u64);
+        let request = tokensign_fixtures::parse_issue_request(line.as_bytes()).unwrap();
+        assert_eq!(request.tx.nonce, n as u64);
         assert_eq!(request.signer().unwrap().to_string(), SPEC_ADDRESS);
     }
     // The spec's seven-field vector is line 3 (nonce 2).

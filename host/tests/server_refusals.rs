@@ -6,7 +6,8 @@ mod server_common;
 use serde_json::{json, Value};
 use server_common::*;
 use tokensign::node::{codes, NodeConfig};
-use tokensign_core::{Address, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET};
+use tokensign_core::tx::{OpType, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET};
+use tokensign_core::Address;
 
 /// Every refusal of `POST /v1/tokens/issue`, each with status and code.
 #[test]
@@ -284,7 +285,7 @@ fn bad_inputs_table() {
     for (what, body, status, code) in &cases {
         // 400s are exactly the core's verdict, mapped.
         if *status == 400 {
-            let err = tokensign_core::json::parse_request(body.as_bytes())
+            let err = tokensign_core::json::parse_legacy::<256, 32>(OpType::TokenIssue, body.as_bytes())
                 .and_then(|r| r.signer().map(|_| ()))
                 .expect_err(what);
             assert_eq!(
