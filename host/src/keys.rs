@@ -10,9 +10,8 @@ use std::fs::File;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
-use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::{
-    address_of, signing_key_from_bytes, Address, SignedRequest, TokenIssuePayload,
+    signing_key_from_bytes, Address, SignedRequest, SigningKey, TokenIssuePayload,
 };
 use zeroize::Zeroizing;
 
@@ -53,13 +52,15 @@ pub fn dev_key() -> SigningKey {
         .ok()
         .and_then(|secret| signing_key_from_bytes(&secret).ok())
         .unwrap_or_else(|| {
-            SigningKey::from(tokensign_core::k256::NonZeroScalar::from_uint(1u8.into()).unwrap())
+            let mut one = [0u8; 32];
+            one[31] = 1;
+            SigningKey::from_bytes(&one).expect("1 is a valid secret scalar")
         })
 }
 
 /// The address of the development key.
 pub fn dev_address() -> Address {
-    address_of(dev_key().verifying_key())
+    dev_key().address()
 }
 
 /// A connected hardware signer and the address it reported.
@@ -107,7 +108,7 @@ impl Signer {
     /// The address requests signed by this signer recover to.
     pub fn address(&self) -> Address {
         match self {
-            Signer::Key(key) => address_of(key.verifying_key()),
+            Signer::Key(key) => key.address(),
             Signer::Device(device) => device.address,
         }
     }
@@ -551,7 +552,7 @@ pub fn keygen(out: &Path, password: &str) -> Result<Address, CliError> {
             break (secret, key);
         }
     };
-    let address = address_of(key.verifying_key());
+    let address = key.address();
     drop(key);
 
     // Write under a temporary name, then hard-link into place: the link
@@ -645,7 +646,7 @@ mod tests {
         let path = dir.path().join("k.json");
         let address = keygen(&path, "pw").unwrap();
         let key = decrypt_keystore(&path, "pw").unwrap();
-        assert_eq!(address_of(key.verifying_key()), address);
+        assert_eq!(key.address(), address);
         let e = decrypt_keystore(&path, "nope").unwrap_err();
         assert!(e.message.contains("wrong password"));
         let e = keygen(&path, "pw").unwrap_err();

@@ -12,8 +12,7 @@
 pub mod strategies;
 pub mod vectors;
 
-use tokensign_core::k256::ecdsa::SigningKey;
-use tokensign_core::{address_of, signing_key_from_bytes, Address};
+use tokensign_core::{signing_key_from_bytes, Address, SigningKey};
 
 /// The spec's test key (its address is 0x2045a425D0e131E747f8be2F044413733e412d7d).
 pub const SPEC_KEY: &str = "0x01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
@@ -45,7 +44,7 @@ pub fn key_from_hex(text: &str) -> SigningKey {
 
 /// The address of a signing key.
 pub fn key_address(key: &SigningKey) -> Address {
-    address_of(key.verifying_key())
+    key.address()
 }
 
 /// Proptest's regression files live in `tests/proptest-regressions/` (this
