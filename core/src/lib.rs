@@ -57,7 +57,7 @@
 //!
 //! - `k256` (default): sign and recover with RustCrypto's pure-Rust `k256`.
 //! - `libsecp256k1`: sign and recover with Bitcoin Core's libsecp256k1 (C,
-//!   through the `secp256k1` crate; no allocator), in about a fifth of
+//!   through the `secp256k1` crate; no allocator), in under a quarter of
 //!   k256's instructions on a Cortex-M4. Wins if both are enabled. See
 //!   [`backend`] for when to choose which and how to give it its context.
 //! - `precomputed-tables`: k256's basepoint tables. Faster on hosts; off by
