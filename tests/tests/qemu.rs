@@ -9,9 +9,9 @@
 //! signature path against a bare k256 sign, and the flash (ELF sections)
 //! against the budgets of docs/embedded.md, and prints the measurements.
 //!
-//! Skipped, with a loud message, only where `qemu-system-arm` is not
-//! installed, unless `TOKENSIGN_REQUIRE_QEMU=1`, which makes that a
-//! failure. `TOKENSIGN_FIRMWARE=path/to/elf` (k256) and
+//! Skipped, with a loud message, only where `qemu-system-arm` or the C
+//! cross compiler `arm-none-eabi-gcc` is not installed, unless
+//! `TOKENSIGN_REQUIRE_QEMU=1`, which makes that a failure. `TOKENSIGN_FIRMWARE=path/to/elf` (k256) and
 //! `TOKENSIGN_FIRMWARE_LIBSECP256K1=path/to/elf` use built firmwares
 //! instead of building them.
 
@@ -55,8 +55,8 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn qemu_installed() -> bool {
-    Command::new("qemu-system-arm")
+fn installed(program: &str) -> bool {
+    Command::new(program)
         .arg("--version")
         .output()
         .is_ok_and(|o| o.status.success())
@@ -370,10 +370,19 @@ fn session(backend: Backend, firmware: &Path) -> Session {
 
 #[test]
 fn firmware_signs_through_qemu() {
-    if !qemu_installed() {
+    // QEMU runs the firmware; the C cross compiler builds libsecp256k1
+    // for the second build.
+    let missing: Vec<&str> = ["qemu-system-arm", "arm-none-eabi-gcc"]
+        .into_iter()
+        .filter(|p| !installed(p))
+        .collect();
+    if !missing.is_empty() {
         let required = std::env::var("TOKENSIGN_REQUIRE_QEMU").is_ok_and(|v| v == "1");
-        let message = "qemu-system-arm is not installed: the firmware test is SKIPPED. \
-                       Install it with `apt-get install -y qemu-system-arm`.";
+        let message = format!(
+            "{} not installed: the firmware test is SKIPPED. Install them with \
+             `apt-get install -y qemu-system-arm gcc-arm-none-eabi libnewlib-arm-none-eabi`.",
+            missing.join(" and ")
+        );
         assert!(!required, "{message} (TOKENSIGN_REQUIRE_QEMU=1)");
         eprintln!("\n{}\n!!! {message}\n{}\n", "!".repeat(78), "!".repeat(78));
         return;
