@@ -63,14 +63,14 @@
 //! | 0x6F00 [`SW_SIGNING_FAILED`] | signing failed (recovery id 2 or 3) |
 //! | 0x6F01 [`SW_RESPONSE_TOO_SMALL`] | the response buffer cannot hold the answer |
 
-use k256::ecdsa::SigningKey;
+use crate::key::SigningKey;
 
 use crate::address::Address;
 use crate::encode::tx_hash;
 use crate::error::Error;
 use crate::json::parse_payload;
 use crate::review::{Review, SliceWriter};
-use crate::signature::{address_of, sign, Signature};
+use crate::signature::{sign, Signature};
 
 /// Version of this protocol, the first byte of [`INS_GET_VERSION`]'s answer.
 pub const PROTOCOL_VERSION: u8 = 1;
@@ -407,7 +407,7 @@ impl Response<'_> {
 impl<A: Approver, const N: usize> Device<A, N> {
     /// A device with `key`, asking `approver` before each signature.
     pub fn new(key: SigningKey, approver: A) -> Self {
-        let address = address_of(key.verifying_key());
+        let address = key.address();
         Device {
             key,
             address,

@@ -1,12 +1,25 @@
 //! Signatures: deterministic signing (RFC 6979, low-S), recovery and
-//! verification, all over the payload's signing hash.
-
-use k256::ecdsa::{RecoveryId, Signature as EcdsaSignature, SigningKey, VerifyingKey};
+//! verification, all over the payload's signing hash, through the build's
+//! backend ([`crate::backend`]).
 
 use crate::address::Address;
+use crate::backend;
 use crate::encode::{keccak256, signing_hash, tx_hash};
 use crate::error::Error;
+use crate::key::SigningKey;
 use crate::payload::TokenIssuePayload;
+
+/// The secp256k1 group order n, big-endian.
+const ORDER: [u8; 32] = [
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xfe,
+    0xba, 0xae, 0xdc, 0xe6, 0xaf, 0x48, 0xa0, 0x3b, 0xbf, 0xd2, 0x5e, 0x8c, 0xd0, 0x36, 0x41, 0x41,
+];
+
+/// ⌊n / 2⌋, big-endian: the largest low-S `s`.
+const HALF_ORDER: [u8; 32] = [
+    0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0x5d, 0x57, 0x6e, 0x73, 0x57, 0xa4, 0x50, 0x1d, 0xdf, 0xe9, 0x2f, 0x46, 0x68, 0x1b, 0x20, 0xa0,
+];
 
 /// A secp256k1 signature as the network carries it: `r`, `s` as 32-byte
 /// big-endian scalars and `v` the y-parity of the nonce point (0 or 1).
@@ -21,34 +34,61 @@ pub struct Signature {
 }
 
 impl Signature {
-    /// Checks the signature's form and converts it for k256: `v` in {0, 1},
-    /// `r` and `s` non-zero and below the curve order, `s` low.
-    pub fn to_k256(&self) -> Result<(EcdsaSignature, RecoveryId), Error> {
-        let recid = match self.v {
-            0 => RecoveryId::new(false, false),
-            1 => RecoveryId::new(true, false),
-            _ => return Err(Error::InvalidRecoveryId),
-        };
-        let sig = EcdsaSignature::from_scalars(self.r, self.s)
-            .map_err(|_| Error::SignatureScalarOutOfRange)?;
-        if sig.normalize_s().is_some() {
+    /// Checks the signature's form, as every recovery does first: `v` in
+    /// {0, 1}, `r` and `s` non-zero and below the curve order, `s` low
+    /// (at most ⌊n/2⌋). Plain comparisons of big-endian bytes, the same for
+    /// every backend.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidRecoveryId`], [`Error::SignatureScalarOutOfRange`]
+    /// or [`Error::HighS`], checked in that order.
+    pub fn check_form(&self) -> Result<(), Error> {
+        if self.v > 1 {
+            return Err(Error::InvalidRecoveryId);
+        }
+        // Arrays compare lexicographically: for big-endian bytes, that is
+        // numeric order.
+        for scalar in [&self.r, &self.s] {
+            if *scalar == [0; 32] || *scalar >= ORDER {
+                return Err(Error::SignatureScalarOutOfRange);
+            }
+        }
+        if self.s > HALF_ORDER {
             return Err(Error::HighS);
         }
+        Ok(())
+    }
+
+    /// Checks the signature's form ([`Signature::check_form`]) and converts
+    /// it for k256.
+    ///
+    /// # Errors
+    ///
+    /// As [`Signature::check_form`].
+    #[cfg(feature = "k256")]
+    pub fn to_k256(&self) -> Result<(k256::ecdsa::Signature, k256::ecdsa::RecoveryId), Error> {
+        self.check_form()?;
+        let recid = k256::ecdsa::RecoveryId::new(self.v == 1, false);
+        let sig = k256::ecdsa::Signature::from_scalars(self.r, self.s)
+            .map_err(|_| Error::SignatureScalarOutOfRange)?;
         Ok((sig, recid))
     }
 }
 
-/// Builds a signing key from 32 secret bytes (big-endian scalar).
+/// Builds a signing key from 32 secret bytes (big-endian scalar):
+/// [`SigningKey::from_bytes`].
 ///
-/// The returned key zeroizes its scalar when dropped; the caller should
+/// The returned key zeroizes its secret when dropped; the caller should
 /// zeroize `secret` too.
 pub fn signing_key_from_bytes(secret: &[u8; 32]) -> Result<SigningKey, Error> {
-    SigningKey::from_bytes(secret.into()).map_err(|_| Error::InvalidSecretKey)
+    SigningKey::from_bytes(secret)
 }
 
-/// The address of a public key: the last 20 bytes of keccak256 of its
-/// uncompressed form without the 0x04 prefix.
-pub fn address_of(key: &VerifyingKey) -> Address {
+/// The address of a k256 public key. [`SigningKey::address`] is the
+/// backend-neutral way; this is for callers holding k256 keys.
+#[cfg(feature = "k256")]
+pub fn address_of(key: &k256::ecdsa::VerifyingKey) -> Address {
     let point = key.to_encoded_point(false);
     // An uncompressed SEC1 point is always 65 bytes.
     address_of_uncompressed(point.as_bytes().try_into().unwrap_or(&[0; 65]))
@@ -66,29 +106,10 @@ pub fn address_of_uncompressed(point: &[u8; 65]) -> Address {
 }
 
 /// Signs a 32-byte prehash: RFC 6979 deterministic nonce, low-S, `v` the
-/// y-parity. A recovery id of 2 or 3 (probability about 2^-127) is refused.
+/// y-parity. A recovery id of 2 or 3 (probability about 2^-127) is refused
+/// with [`Error::SigningFailed`]. Every backend gives the same signature.
 pub fn sign_hash(hash: &[u8; 32], key: &SigningKey) -> Result<Signature, Error> {
-    let (sig, recid) = key
-        .sign_prehash_recoverable(hash)
-        .map_err(|_| Error::SigningFailed)?;
-    // k256 already returns low-S; normalise defensively and flip the parity
-    // with it so the pair stays consistent.
-    let (sig, recid) = match sig.normalize_s() {
-        Some(low) => (
-            low,
-            RecoveryId::new(!recid.is_y_odd(), recid.is_x_reduced()),
-        ),
-        None => (sig, recid),
-    };
-    if recid.is_x_reduced() {
-        return Err(Error::SigningFailed);
-    }
-    let (r, s) = sig.split_bytes();
-    Ok(Signature {
-        r: r.into(),
-        s: s.into(),
-        v: u8::from(recid.is_y_odd()),
-    })
+    key.sign_hash(hash)
 }
 
 /// Signs a payload: [`sign_hash`] over its [`signing_hash`].
@@ -97,14 +118,16 @@ pub fn sign(payload: &TokenIssuePayload, key: &SigningKey) -> Result<Signature, 
 }
 
 /// Recovers the signer's address from a prehash and a signature, refusing
-/// high-S, `v` outside {0, 1} and out-of-range scalars.
+/// high-S, `v` outside {0, 1} and out-of-range scalars
+/// ([`Signature::check_form`]).
 ///
-/// This is [`crate::recover::recover_prehash_lean`]: k256's
+/// With k256 this is `recover::recover_prehash_lean`: k256's
 /// `recover_from_prehash` verifies the recovered key again, which cannot
-/// fail for a non-identity key and doubles the cost. The two agree on every
-/// input (unit tests here, and 125,000 signatures in `bench/tests`).
+/// fail for a non-identity key and doubles the cost. With libsecp256k1 it
+/// is `secp256k1_ecdsa_recover`. All agree on every input (unit tests
+/// here, 100,000 signatures in `tests/backends.rs`).
 pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
-    crate::recover::recover_prehash_lean(hash, sig)
+    backend::selected::recover_hash(hash, sig)
 }
 
 /// Recovers the address that signed `payload`.
@@ -197,7 +220,7 @@ mod tests {
             "6ba551adfd0b9d7236298ae267575255e0b54b0d569dc9824d1445d2c546dc9e"
         );
         assert_eq!(sig.v, 1);
-        let me = address_of(key().verifying_key());
+        let me = key().address();
         assert_eq!(
             me,
             Address::parse("0x2045a425D0e131E747f8be2F044413733e412d7d").unwrap()
@@ -232,6 +255,65 @@ mod tests {
         );
     }
 
+    /// n - s, big-endian (s non-zero and below n).
+    pub(crate) fn negate(s: &[u8; 32]) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        let mut borrow = 0i16;
+        for i in (0..32).rev() {
+            let mut d = i16::from(ORDER[i]) - i16::from(s[i]) - borrow;
+            borrow = i16::from(d < 0);
+            if d < 0 {
+                d += 256;
+            }
+            out[i] = d as u8;
+        }
+        out
+    }
+
+    #[test]
+    fn hash_is_reduced_mod_n_before_signing() {
+        // RFC 6979 derives the nonce from the hash mod n: h and h + n sign
+        // alike, with either backend.
+        let mut one = [0u8; 32];
+        one[31] = 1;
+        let mut order_plus_one = ORDER;
+        order_plus_one[31] += 1;
+        let sig = sign_hash(&one, &key()).unwrap();
+        assert_eq!(sign_hash(&order_plus_one, &key()), Ok(sig));
+        assert_eq!(recover_hash(&order_plus_one, &sig), Ok(key().address()));
+        assert_ne!(sign_hash(&[0; 32], &key()), Ok(sig));
+    }
+
+    #[test]
+    fn form_checks_at_the_bounds() {
+        let mut sig = Signature {
+            r: [0x11; 32],
+            s: HALF_ORDER,
+            v: 0,
+        };
+        assert_eq!(sig.check_form(), Ok(()));
+        let mut above_half = HALF_ORDER;
+        above_half[31] += 1;
+        sig.s = above_half;
+        assert_eq!(sig.check_form(), Err(Error::HighS));
+        assert_eq!(negate(&above_half), HALF_ORDER);
+        let mut below_order = ORDER;
+        below_order[31] -= 1;
+        sig.s = [0x11; 32];
+        sig.r = below_order;
+        assert_eq!(sig.check_form(), Ok(()));
+        sig.r = ORDER;
+        assert_eq!(sig.check_form(), Err(Error::SignatureScalarOutOfRange));
+        sig.r = [0x11; 32];
+        sig.v = 2;
+        assert_eq!(sig.check_form(), Err(Error::InvalidRecoveryId));
+        // v is checked first, then the range, then low-S.
+        sig.s = [0xff; 32];
+        assert_eq!(sig.check_form(), Err(Error::InvalidRecoveryId));
+        sig.v = 1;
+        assert_eq!(sig.check_form(), Err(Error::SignatureScalarOutOfRange));
+    }
+
     #[test]
     fn malformed_signatures_are_refused() {
         let p = payload(2, Some(true));
@@ -263,10 +345,8 @@ mod tests {
             Err(Error::SignatureScalarOutOfRange)
         );
         // n - s: the same signature in high-S form.
-        let (k, _) = sig.to_k256().unwrap();
-        let high = EcdsaSignature::from_scalars(k.r().to_bytes(), (-*k.s()).to_bytes()).unwrap();
         let high = Signature {
-            s: high.s().to_bytes().into(),
+            s: negate(&sig.s),
             v: 1 - sig.v,
             ..sig
         };
@@ -274,7 +354,7 @@ mod tests {
         // Another payload recovers to another address.
         assert_ne!(
             recover(&payload(3, Some(true)), &sig).unwrap(),
-            address_of(key().verifying_key())
+            key().address()
         );
         assert_eq!(
             signing_key_from_bytes(&[0; 32]).err(),

@@ -2,10 +2,10 @@
 //! encode → sign → write JSON → parse → verify → the same payload and signer.
 
 use arbitrary::{Arbitrary, Unstructured};
-use tokensign_core::k256::ecdsa::signature::hazmat::PrehashVerifier;
+use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use tokensign_core::{
-    address_of, json, keccak256, signing_key_from_bytes, verify, Address, Error, PayloadFields,
-    SignedRequest, TokenIssuePayload, MAX_REQUEST_JSON_LEN,
+    json, keccak256, signing_key_from_bytes, verify, Address, Error, PayloadFields, SignedRequest,
+    TokenIssuePayload, MAX_REQUEST_JSON_LEN,
 };
 
 use crate::core_targets::{check_payload, check_request_encoding};
@@ -188,14 +188,17 @@ pub fn roundtrip(input: &RoundTripInput) {
             signing_key_from_bytes(&keccak256(&input.secret)).expect("a hash is a valid key")
         }
     };
-    let me = address_of(key.verifying_key());
+    let me = key.address();
     let request = SignedRequest::sign(payload.clone(), &key).expect("signing succeeds");
     assert!(request.signature.v <= 1, "v is the y-parity");
     let (k256_sig, _) = request
         .signature
         .to_k256()
         .expect("the core's own signature is well-formed and low-S");
-    key.verifying_key()
+    // k256 itself, from the key's public key alone: an independent check
+    // of the core's backend, whichever it is.
+    k256::ecdsa::VerifyingKey::from_sec1_bytes(&key.public_key_compressed())
+        .expect("the key's public key is a curve point")
         .verify_prehash(&payload.signing_hash(), &k256_sig)
         .expect("k256 verifies the signature over the signing hash");
 

@@ -14,8 +14,7 @@ pub mod vectors;
 
 use std::sync::LazyLock;
 
-use tokensign_core::k256::ecdsa::SigningKey;
-use tokensign_core::{address_of, signing_key_from_bytes, Address};
+use tokensign_core::{signing_key_from_bytes, Address, SigningKey};
 
 /// The spec's test key as `0x` + 64 hex digits, the form the vector files
 /// use. Its home is [`tokensign_fixtures::SPEC_KEY_HEX`].
@@ -49,7 +48,7 @@ pub fn key_from_hex(text: &str) -> SigningKey {
 
 /// The address of a signing key.
 pub fn key_address(key: &SigningKey) -> Address {
-    address_of(key.verifying_key())
+    key.address()
 }
 
 /// Proptest's regression files live in `tests/proptest-regressions/` (this

@@ -23,8 +23,8 @@ use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use tokensign_core::{
-    address_of, decode_rlp, encode_rlp, sign, signing_hash, signing_key_from_bytes, token_address,
-    tx_hash, TokenIssuePayload, MAX_RLP_LEN,
+    decode_rlp, encode_rlp, sign, signing_hash, signing_key_from_bytes, token_address, tx_hash,
+    TokenIssuePayload, MAX_RLP_LEN,
 };
 use tokensign_tests::strategies;
 
@@ -90,7 +90,7 @@ fn eight_fields_match_om_primitives_types() {
             prop_assert_eq!(tx_hash(&p, &sig), <[u8; 32]>::from(*signed.hash()));
             prop_assert_eq!(
                 signed.recover_signer().map(<[u8; 20]>::from).ok(),
-                Some(address_of(key.verifying_key()).0)
+                Some(key.address().0)
             );
             // And with arbitrary r, s (leading zero bytes in a quarter).
             let signed = Signed::new(om, oracle::alloy_signature(&arbitrary_sig));

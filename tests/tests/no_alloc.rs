@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use tokensign_core::hd::{self, DerivationPath, Mnemonic, MAX_PATH_BYTES};
 use tokensign_core::{
-    address_of, decode_rlp, encode_rlp, json, recover, sign, signing_hash, signing_key_from_bytes,
+    decode_rlp, encode_rlp, json, recover, sign, signing_hash, signing_key_from_bytes,
     token_address, verify, Address, SignedRequest, MAX_PAYLOAD_JSON_LEN, MAX_REQUEST_JSON_LEN,
     MAX_RLP_LEN,
 };
@@ -141,10 +141,10 @@ fn hd_path() -> (u8, bool) {
     let Ok(key) = hd::derive_signing_key(seed.as_bytes(), &path) else {
         return (0, false);
     };
-    let address = address_of(key.verifying_key());
+    let address = key.address();
     ok &= address
         == Address::parse("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266").unwrap_or(Address::ZERO);
-    let public = hd::compressed_public_key(key.verifying_key());
+    let public = key.public_key_compressed();
     let secret = hd::derive_secret(seed.as_bytes(), &path);
     ok &= secret.as_ref().map(|s| s[0]) == Ok(0xac);
     // Refusals build their errors without allocating too.

@@ -9,8 +9,7 @@
 
 use proptest::prelude::*;
 use tokensign_core::{
-    address_of, recover, sign, signing_key_from_bytes, verify, Address, Error, Signature,
-    SignedRequest,
+    recover, sign, signing_key_from_bytes, verify, Address, Error, Signature, SignedRequest,
 };
 use tokensign_tests::regressions;
 use tokensign_tests::strategies;
@@ -29,7 +28,7 @@ proptest! {
     #[test]
     fn sign_then_recover_gives_the_signer(secret in strategies::secret_key(), f in strategies::fields()) {
         let key = signing_key_from_bytes(&secret).unwrap();
-        let me = address_of(key.verifying_key());
+        let me = key.address();
         let p = f.payload();
         let sig = sign(&p, &key).unwrap();
         prop_assert!(sig.v <= 1);

@@ -5,7 +5,7 @@ use std::sync::Mutex;
 
 use tokensign_core::{Address, Signature};
 
-use super::{recover_public_key, Operation, PublicKey, Signer, SignerError, SigningInput};
+use super::{Operation, PublicKey, Signer, SignerError, SigningInput};
 use crate::device::{self, DeviceClient, OpenSettings, Transport};
 use crate::text::sanitize;
 
@@ -86,13 +86,6 @@ impl Signer for DeviceSigner {
                 SignerError::Device(e)
             }
         })?;
-        if let Some((key, address)) = recover_public_key(input.digest(), &signature) {
-            if address == self.address {
-                if let Ok(mut known) = self.public_key.lock() {
-                    *known = Some(key);
-                }
-            }
-        }
         Ok(signature)
     }
 }

@@ -28,8 +28,7 @@ mod key;
 mod keystore;
 mod source;
 
-use tokensign_core::k256::ecdsa::VerifyingKey;
-use tokensign_core::{address_of, Address, Signature, SignedRequest, TokenIssuePayload};
+use tokensign_core::{Address, Signature, SignedRequest, TokenIssuePayload};
 
 pub use device::DeviceSigner;
 pub use error::SignerError;
@@ -43,18 +42,6 @@ pub use source::{
 /// A compressed SEC1 secp256k1 public key (33 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PublicKey(pub [u8; 33]);
-
-impl PublicKey {
-    /// The compressed form of `key`.
-    pub fn of(key: &VerifyingKey) -> Self {
-        let point = key.to_encoded_point(true);
-        let mut out = [0u8; 33];
-        if point.as_bytes().len() == 33 {
-            out.copy_from_slice(point.as_bytes());
-        }
-        PublicKey(out)
-    }
-}
 
 impl std::fmt::Display for PublicKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -159,16 +146,6 @@ pub fn sign_issue(
 ) -> Result<SignedRequest, SignerError> {
     let signature = sign_checked(signer, &SigningInput::token_issue(&payload))?;
     Ok(SignedRequest { payload, signature })
-}
-
-/// The public key a signature over `digest` recovers to.
-pub(crate) fn recover_public_key(
-    digest: &[u8; 32],
-    signature: &Signature,
-) -> Option<(PublicKey, Address)> {
-    let (sig, recid) = signature.to_k256().ok()?;
-    let key = VerifyingKey::recover_from_prehash(digest, &sig, recid).ok()?;
-    Some((PublicKey::of(&key), address_of(&key)))
 }
 
 #[cfg(test)]

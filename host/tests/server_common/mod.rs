@@ -11,9 +11,8 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokensign::node::{spawn_background, NodeConfig, RunningNode, OPENAPI_JSON};
-use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::{
-    address_of, json as cjson, Address, PayloadFields, SignedRequest, TokenIssuePayload,
+    json as cjson, Address, PayloadFields, SignedRequest, SigningKey, TokenIssuePayload,
     CHAIN_ID_TESTNET, MAX_REQUEST_JSON_LEN,
 };
 
@@ -24,7 +23,7 @@ pub fn key(byte: u8) -> SigningKey {
 
 /// The address of a key.
 pub fn addr(key: &SigningKey) -> Address {
-    address_of(key.verifying_key())
+    key.address()
 }
 
 /// Operator keys used by most tests.
