@@ -67,20 +67,33 @@ def main():
     if "sign/sdk_sign_transaction_payload" in m and "sign/core_full_sign_path" in m:
         r = m["sign/sdk_sign_transaction_payload"] / m["sign/core_full_sign_path"]
         print(f"| SDK call / full sign path | {r:.3f} | ≥ 2 | {'met' if r >= 2 else 'NOT met'} |")
-    target("request JSON → signer, core today (k256) / libsecp recover", "recover/request_to_signer",
+    target("request JSON → signer, selected backend (libsecp256k1) / libsecp recover",
+           "recover/request_to_signer", "recover/secp256k1_recover", m, 1.2, True)
+    target("request JSON → signer, k256 backend / libsecp recover", "recover/request_to_signer_k256",
            "recover/secp256k1_recover", m, 1.2, True)
-    target("request JSON → signer, lean / libsecp recover", "recover/request_to_signer_lean",
+    target("recover (k256's own, then address) / libsecp recover", "recover/k256_recover_hash",
            "recover/secp256k1_recover", m, 1.2, True)
-    target("recover (k256, core today) / libsecp recover", "recover/k256_recover_hash",
-           "recover/secp256k1_recover", m, 1.2, True)
-    target("recover (lean) / libsecp recover", "recover/lean",
+    target("recover (k256 backend: lean) / libsecp recover", "recover/core_k256",
            "recover/secp256k1_recover", m, 1.2, True)
     target("recover (lean, one lincomb) / libsecp recover", "recover/lean_lincomb",
            "recover/secp256k1_recover", m, 1.2, True)
-    target("recover (libsecp backend, to address) / libsecp recover",
-           "recover/secp256k1_backend", "recover/secp256k1_recover", m, 1.2, True)
-    target("request JSON → signer, libsecp backend / libsecp recover",
-           "recover/request_to_signer_secp256k1", "recover/secp256k1_recover", m, 1.2, True)
+    target("recover (libsecp256k1 backend, to address) / libsecp recover",
+           "recover/core_libsecp256k1", "recover/secp256k1_recover", m, 1.2, True)
+    target("request JSON → signer, libsecp256k1 backend / libsecp recover",
+           "recover/request_to_signer_libsecp256k1", "recover/secp256k1_recover", m, 1.2, True)
+    print()
+    print("#### The core's backends side by side (same run)\n")
+    print("| | k256 backend | libsecp256k1 backend | libsecp256k1 / k256 |")
+    print("|---|---:|---:|---:|")
+    for label, k, s in [
+        ("sign", "sign/core_k256", "sign/core_libsecp256k1"),
+        ("sign, temporary context", "sign/core_k256", "sign/core_libsecp256k1_temporary_context"),
+        ("recover (to address)", "recover/core_k256", "recover/core_libsecp256k1"),
+        ("request JSON → signer", "recover/request_to_signer_k256",
+         "recover/request_to_signer_libsecp256k1"),
+    ]:
+        if k in m and s in m:
+            print(f"| {label} | {fmt(m[k])} | {fmt(m[s])} | {m[s] / m[k]:.3f} |")
     print()
     ref = m.get("sign/k256_sign_prehash_recoverable")
     if ref:

@@ -3,11 +3,14 @@
 //!
 //! Groups, each ordered so that the two sides of a target are measured
 //! back to back (the machine is shared and its load drifts):
-//! - `sign/*`: bare k256, the core's sign and full path, the official 1Money
-//!   SDK's call, libsecp256k1;
+//! - `sign/*`: bare k256, the core's two backends side by side (k256;
+//!   libsecp256k1 with a temporary context, then with the installed one),
+//!   bare libsecp256k1, the core's sign and full path with the selected
+//!   backend (libsecp256k1 here: the host feature is on), the official
+//!   1Money SDK's call;
 //! - `recover/*`: libsecp256k1's recover, then the routes to a signer
-//!   address (libsecp backend, lean, k256 as the core does today), each
-//!   also from request JSON;
+//!   address (the core's libsecp256k1 and k256 backends, k256's own
+//!   recovery), each also from request JSON;
 //! - `core/*`: the core's other steps;
 //! - `primitive/*`: where a sign's time goes.
 
@@ -15,14 +18,13 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
-use k256::ecdsa::SigningKey;
 use tokensign_bench::{
-    recover_lean_lincomb, recover_secp256k1, signed_hashes, spec_key, spec_payload, spec_secret,
-    SPEC_KEY_HEX, SPEC_PAYLOAD_JSON,
+    recover_k256_reference, recover_lean_lincomb, recover_secp256k1, signed_hashes, spec_k256_key,
+    spec_key, spec_payload, spec_secret, SPEC_KEY_HEX, SPEC_PAYLOAD_JSON,
 };
-use tokensign_core::recover::recover_prehash_lean;
+use tokensign_core::backend::{k256 as core_k256, libsecp256k1 as core_libsecp};
 use tokensign_core::{
-    encode_rlp, json, recover_hash, sign, signing_hash, tx_hash, SignedRequest, TokenIssuePayload,
+    encode_rlp, json, sign, signing_hash, tx_hash, SignedRequest, SigningKey, TokenIssuePayload,
     MAX_REQUEST_JSON_LEN, MAX_RLP_LEN,
 };
 
@@ -38,6 +40,7 @@ fn cycle<'a, T>(items: &'a [T]) -> impl FnMut() -> &'a T + 'a {
 }
 
 struct Fixtures {
+    /// The core's key: the selected backend (libsecp256k1 in this build).
     key: SigningKey,
     payloads: Vec<TokenIssuePayload>,
     payload_jsons: Vec<Vec<u8>>,
@@ -85,7 +88,10 @@ fn sign_paths(c: &mut Criterion) {
     let f = fixtures();
     let key = &f.key;
     let hashes: Vec<[u8; 32]> = f.payloads.iter().map(signing_hash).collect();
-    let secret = secp256k1::SecretKey::from_byte_array(&spec_secret()).expect("key");
+    let secret = secp256k1::SecretKey::from_byte_array(spec_secret()).expect("key");
+    let bare_k256 = spec_k256_key();
+    let k256_key = core_k256::Key::from_bytes(&spec_secret()).expect("key");
+    let libsecp_key = core_libsecp::Key::from_bytes(&spec_secret()).expect("key");
 
     // The SDK's payload type, the same eight-field payloads as the core's.
     let sdk_payloads: Vec<onemoney_protocol::TokenIssuePayload> = f
@@ -112,7 +118,23 @@ fn sign_paths(c: &mut Criterion) {
     let mut g = c.benchmark_group("sign");
     g.bench_function("k256_sign_prehash_recoverable", |b| {
         let mut next = cycle(&hashes);
-        b.iter(|| key.sign_prehash_recoverable(black_box(next())))
+        b.iter(|| bare_k256.sign_prehash_recoverable(black_box(next())))
+    });
+    // The core's backends side by side, same key, same hashes.
+    g.bench_function("core_k256", |b| {
+        let mut next = cycle(&hashes);
+        b.iter(|| k256_key.sign_hash(black_box(next())))
+    });
+    assert!(!core_libsecp::installed(), "measured before installation");
+    g.bench_function("core_libsecp256k1_temporary_context", |b| {
+        let mut next = cycle(&hashes);
+        b.iter(|| libsecp_key.sign_hash(black_box(next())))
+    });
+    tokensign::recovery::install_context();
+    assert!(core_libsecp::installed());
+    g.bench_function("core_libsecp256k1", |b| {
+        let mut next = cycle(&hashes);
+        b.iter(|| libsecp_key.sign_hash(black_box(next())))
     });
     // Payload JSON in, signed request JSON out; the key is already loaded.
     g.bench_function("core_full_sign_path", |b| {
@@ -138,7 +160,7 @@ fn sign_paths(c: &mut Criterion) {
         let mut next = cycle(&hashes);
         b.iter(|| {
             let msg = secp256k1::Message::from_digest(*black_box(next()));
-            secp256k1::SECP256K1.sign_ecdsa_recoverable(&msg, &secret)
+            secp256k1::SECP256K1.sign_ecdsa_recoverable(msg, &secret)
         })
     });
     g.finish();
@@ -177,10 +199,10 @@ fn recovery_routes(c: &mut Criterion) {
         let mut next = cycle(&s_inputs);
         b.iter(|| {
             let (m, s) = next();
-            secp256k1::SECP256K1.recover_ecdsa(black_box(m), black_box(s))
+            secp256k1::SECP256K1.recover_ecdsa(*black_box(m), black_box(s))
         })
     });
-    g.bench_function("secp256k1_backend", |b| {
+    g.bench_function("core_libsecp256k1", |b| {
         let mut next = cycle(&inputs);
         b.iter(|| {
             let (h, s) = next();
@@ -188,18 +210,19 @@ fn recovery_routes(c: &mut Criterion) {
         })
     });
     // Request JSON in, signer address out, with the libsecp backend.
-    g.bench_function("request_to_signer_secp256k1", |b| {
+    g.bench_function("request_to_signer_libsecp256k1", |b| {
         let mut next = cycle(&f.request_jsons);
         b.iter(|| {
             let r = json::parse_request(black_box(next()))?;
             recover_secp256k1(&r.signing_hash(), &r.signature)
         })
     });
-    g.bench_function("lean", |b| {
+    // The k256 backend: the core's lean recovery.
+    g.bench_function("core_k256", |b| {
         let mut next = cycle(&inputs);
         b.iter(|| {
             let (h, s) = next();
-            recover_prehash_lean(black_box(h), black_box(s))
+            core_k256::recover_hash(black_box(h), black_box(s))
         })
     });
     g.bench_function("lean_lincomb", |b| {
@@ -209,11 +232,11 @@ fn recovery_routes(c: &mut Criterion) {
             recover_lean_lincomb(black_box(h), black_box(s))
         })
     });
-    g.bench_function("request_to_signer_lean", |b| {
+    g.bench_function("request_to_signer_k256", |b| {
         let mut next = cycle(&f.request_jsons);
         b.iter(|| {
             let r = json::parse_request(black_box(next()))?;
-            recover_prehash_lean(&r.signing_hash(), &r.signature)
+            core_k256::recover_hash(&r.signing_hash(), &r.signature)
         })
     });
     g.bench_function("k256_recover_from_prehash", |b| {
@@ -223,12 +246,12 @@ fn recovery_routes(c: &mut Criterion) {
             VerifyingKey::recover_from_prehash(black_box(h), black_box(s), *id)
         })
     });
-    // The core today: k256's recovery, then the address.
+    // k256's own recovery (with its second verification), then the address.
     g.bench_function("k256_recover_hash", |b| {
         let mut next = cycle(&inputs);
         b.iter(|| {
             let (h, s) = next();
-            recover_hash(black_box(h), black_box(s))
+            recover_k256_reference(black_box(h), black_box(s))
         })
     });
     g.bench_function("request_to_signer", |b| {

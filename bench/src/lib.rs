@@ -7,13 +7,14 @@
 
 #![forbid(unsafe_code)]
 
-use k256::ecdsa::SigningKey;
 use k256::elliptic_curve::ops::{Invert, LinearCombination, Reduce};
 use k256::elliptic_curve::point::DecompressPoint;
 use k256::elliptic_curve::subtle::Choice;
 use k256::elliptic_curve::{Group, PrimeField};
 use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256};
-use tokensign_core::{Address, Error, Signature, TokenIssuePayload};
+use tokensign_core::{
+    Address, Error, PayloadFields, Signature, SigningKey, TokenIssuePayload, CHAIN_ID_TESTNET,
+};
 
 pub use tokensign_fixtures::{spec_key, SPEC_KEY_HEX, SPEC_SECRET};
 
@@ -23,6 +24,21 @@ pub const SPEC_PAYLOAD_JSON: &[u8] = tokensign_fixtures::SPEC_PAYLOAD8_JSON.as_b
 /// The spec's private key as bytes.
 pub fn spec_secret() -> [u8; 32] {
     SPEC_SECRET
+}
+
+/// The spec's key as k256's own type, for the bare-k256 baselines.
+pub fn spec_k256_key() -> k256::ecdsa::SigningKey {
+    k256::ecdsa::SigningKey::from_bytes(&spec_secret().into())
+        .unwrap_or_else(|e| panic!("spec key: {e}"))
+}
+
+/// A random signing key (the core's type).
+pub fn random_key(rng: &mut impl rand::Rng) -> SigningKey {
+    loop {
+        if let Ok(key) = SigningKey::from_bytes(&rng.gen()) {
+            return key;
+        }
+    }
 }
 
 /// The spec's eight-field payload with another nonce.
@@ -56,19 +72,27 @@ pub fn recover_lean_lincomb(hash: &[u8; 32], sig: &Signature) -> Result<Address,
     Ok(tokensign_core::address_of(&key))
 }
 
-/// The libsecp256k1 recovery backend: the host's feature `libsecp256k1`
-/// (`tokensign::recovery::recover_hash`), whose prototype was measured here:
-/// the core's form checks first, then libsecp256k1's `recover_ecdsa`.
-pub use tokensign::recovery::recover_hash as recover_secp256k1;
+/// k256's own recovery (`VerifyingKey::recover_from_prehash`, which
+/// verifies the recovered key again), then the address: the reference the
+/// core's routes are compared with.
+pub fn recover_k256_reference(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
+    let (ksig, recid) = sig.to_k256()?;
+    k256::ecdsa::VerifyingKey::recover_from_prehash(hash, &ksig, recid)
+        .map(|key| tokensign_core::address_of(&key))
+        .map_err(|_| Error::RecoveryFailed)
+}
+
+/// The core's libsecp256k1 backend's recovery (what the host's feature
+/// `libsecp256k1` selects): the core's form checks first, then
+/// libsecp256k1's `secp256k1_ecdsa_recover`.
+pub use tokensign_core::backend::libsecp256k1::recover_hash as recover_secp256k1;
 
 /// `count` distinct (prehash, signature) pairs from `keys` signing keys,
 /// deterministic from `seed`.
 pub fn signed_hashes(count: usize, keys: usize, seed: u64) -> Vec<([u8; 32], Signature)> {
     use rand::{RngCore, SeedableRng};
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
-    let keys: Vec<SigningKey> = (0..keys.max(1))
-        .map(|_| SigningKey::random(&mut rng))
-        .collect();
+    let keys: Vec<SigningKey> = (0..keys.max(1)).map(|_| random_key(&mut rng)).collect();
     (0..count)
         .map(|i| {
             let mut hash = [0u8; 32];

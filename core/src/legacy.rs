@@ -15,7 +15,7 @@
 //! TokenPause/TokenBurn sign identical bytes for identical layouts (the
 //! spec's section 8.1); native v2 fixes that.
 
-use k256::ecdsa::SigningKey;
+use crate::key::SigningKey;
 
 use crate::address::Address;
 use crate::error::{Error, Field, Location};

@@ -17,7 +17,7 @@
 //! | [`hash`] | keccak256, nothing under it |
 //! | [`rlp`], [`hex`] | canonical RLP (header, encode, decode), hex text |
 //! | [`address`], [`amount`], [`text`] | addresses (EIP-55), U256 amounts, bounded texts and their character rules |
-//! | [`signature`], [`recover`], [`hd`] | secp256k1 over a digest; BIP-39/BIP-32 keys |
+//! | [`backend`], [`key`], [`signature`], [`recover`], [`hd`] | secp256k1 (k256 or libsecp256k1) over a digest; the signing key; BIP-39/BIP-32 keys |
 //! | [`field`] | field kinds and records: one declaration drives RLP, JSON and review |
 //! | [`tx`] | the fourteen operations, the memo, the transaction |
 //! | [`legacy`], [`native`], [`scheme`] | the two signing schemes |
@@ -62,6 +62,11 @@
 //!
 //! ## Features
 //!
+//! - `k256` (default): sign and recover with RustCrypto's pure-Rust `k256`.
+//! - `libsecp256k1`: sign and recover with Bitcoin Core's libsecp256k1 (C,
+//!   through the `secp256k1` crate; no allocator), in under a quarter of
+//!   k256's instructions on a Cortex-M4. Wins if both are enabled. See
+//!   [`backend`] for when to choose which and how to give it its context.
 //! - `precomputed-tables`: k256's basepoint tables. Faster on hosts; off by
 //!   default because on a Cortex-M they cost about 31 KB and a very large
 //!   stack frame.
@@ -84,6 +89,7 @@ extern crate std;
 
 pub mod address;
 pub mod amount;
+pub mod backend;
 pub mod device;
 pub mod error;
 pub mod field;
@@ -91,8 +97,10 @@ pub mod hash;
 pub mod hd;
 pub mod hex;
 pub mod json;
+pub mod key;
 pub mod legacy;
 pub mod native;
+#[cfg(feature = "k256")]
 pub mod recover;
 pub mod review;
 pub mod rlp;
@@ -103,16 +111,16 @@ pub mod tx;
 
 pub use address::Address;
 pub use amount::Amount;
+pub use backend::BACKEND;
 pub use error::{Error, Field, JsonError, Location, Problem};
 pub use hash::keccak256;
+pub use key::SigningKey;
 pub use rlp::RlpError;
 pub use scheme::Scheme;
+#[cfg(feature = "k256")]
+pub use signature::address_of;
 pub use signature::{
-    address_of, address_of_compressed, address_of_uncompressed, is_valid_public_key, public_key_of,
+    address_of_compressed, address_of_uncompressed, decompress_public_key, is_valid_public_key,
     recover_hash, sign_hash, signing_key_from_bytes, verify_hash, Signature,
 };
 pub use tx::{OpType, Operation, Transaction};
-
-/// The k256 crate this core signs with, re-exported so callers name the
-/// same `SigningKey` type.
-pub use k256;

@@ -15,7 +15,7 @@
 //! The result is the same address for every input, at roughly half the
 //! cost.
 //!
-//! All the form checks of [`Signature::to_k256`] apply: `v` ∈ {0, 1}, `r`
+//! All the form checks of [`Signature::check_form`] apply: `v` ∈ {0, 1}, `r`
 //! and `s` non-zero and below the curve order, and low-S.
 
 use k256::ecdsa::VerifyingKey;
@@ -95,16 +95,17 @@ fn combine(u1: &Scalar, big_r: &ProjectivePoint, u2: &Scalar) -> ProjectivePoint
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::signature::{address_of, recover_hash, sign_hash, signing_key_from_bytes};
+    use crate::backend::k256::Key;
+    use crate::signature::{address_of, recover_hash};
     use k256::ecdsa::Signature as EcdsaSignature;
     use k256::elliptic_curve::sec1::ToEncodedPoint;
 
     const KEY: &str = "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
     const ORDER: &str = "fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141";
 
-    fn key() -> k256::ecdsa::SigningKey {
+    fn key() -> Key {
         let bytes: [u8; 32] = hex::decode(KEY).unwrap().try_into().unwrap();
-        signing_key_from_bytes(&bytes).unwrap()
+        Key::from_bytes(&bytes).unwrap()
     }
 
     /// A distinct digest per `nonce` (the signed value does not matter
@@ -144,19 +145,19 @@ mod tests {
         let me = Address::parse("0x2045a425D0e131E747f8be2F044413733e412d7d").unwrap();
         assert_eq!(recover_prehash_lean(&h, &sig), Ok(me));
         // r with a leading zero byte (nonce 177).
-        let sig = sign_hash(&hash(177), &key()).unwrap();
+        let sig = key().sign_hash(&hash(177)).unwrap();
         assert_eq!(sig.r[0], 0);
         assert_eq!(recover_prehash_lean(&hash(177), &sig), Ok(me));
     }
 
     #[test]
     fn agrees_with_k256_recovery() {
-        let me = address_of(key().verifying_key());
+        let me = address_of(key().as_k256().verifying_key());
         for nonce in 0..200 {
             let h = hash(nonce);
-            let sig = sign_hash(&h, &key()).unwrap();
+            let sig = key().sign_hash(&h).unwrap();
             assert_eq!(recover_prehash_lean(&h, &sig), Ok(me));
-            // The core's public recovery is this one.
+            // The core's public recovery (this one, or libsecp256k1's).
             assert_eq!(recover_hash(&h, &sig), k256_recover(&h, &sig));
             assert_eq!(recover_prehash_lean(&h, &sig), k256_recover(&h, &sig));
             // Wrong parity and another hash: another key, still agreeing.
@@ -179,7 +180,7 @@ mod tests {
     #[test]
     fn form_checks_match_the_core() {
         let h = hash(2);
-        let sig = sign_hash(&h, &key()).unwrap();
+        let sig = key().sign_hash(&h).unwrap();
         for v in [2u8, 3, 27, 28, 255] {
             assert_eq!(
                 recover_prehash_lean(&h, &Signature { v, ..sig }),
@@ -243,7 +244,7 @@ mod tests {
     #[test]
     fn hash_is_reduced_mod_n() {
         // A prehash above n is reduced, as in k256.
-        let sig = sign_hash(&hash(5), &key()).unwrap();
+        let sig = key().sign_hash(&hash(5)).unwrap();
         for h in [[0xff; 32], b32(ORDER), [0u8; 32]] {
             assert_eq!(recover_prehash_lean(&h, &sig), k256_recover(&h, &sig));
         }

@@ -65,7 +65,7 @@ pub fn check_request(req: &SignedRequest) {
         Ok(signer) => {
             assert_eq!(verify(&req.payload, &req.signature, &signer), Ok(()));
             assert!(
-                req.signature.to_k256().is_ok(),
+                req.signature.check_form().is_ok(),
                 "recovered from a refused signature"
             );
         }

@@ -10,10 +10,10 @@ use std::sync::{Mutex, OnceLock};
 
 use tokensign_core::device::{RequestError, Status, CLA};
 use tokensign_core::hd::{self, DerivationPath, Mnemonic, HARDENED};
-use tokensign_core::k256::ecdsa::SigningKey;
+use tokensign_core::SigningKey;
 use tokensign_core::native::{self, Descriptor};
 use tokensign_core::{
-    address_of, legacy, public_key_of, Address, Error, OpType, Scheme, Transaction,
+    legacy, Address, Error, OpType, Scheme, Transaction,
 };
 
 use crate::invariants::write_json;
@@ -68,8 +68,8 @@ pub fn signing_key_of(indices: &[u32]) -> Option<(KeyInfo, SigningKey)> {
         .and_then(|path| hd::derive_signing_key(seed_bytes(), &path).ok())
         .map(|key| {
             let info = KeyInfo {
-                address: address_of(key.verifying_key()),
-                public_key: public_key_of(&key),
+                address: key.address(),
+                public_key: key.public_key_compressed(),
             };
             (info, key)
         });

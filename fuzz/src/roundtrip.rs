@@ -3,13 +3,13 @@
 //! transaction and signer.
 
 use arbitrary::{Arbitrary, Unstructured};
-use tokensign_core::k256::ecdsa::signature::hazmat::PrehashVerifier;
+use k256::ecdsa::signature::hazmat::PrehashVerifier;
 use tokensign_core::legacy::LegacyTx;
 use tokensign_core::native::NativeTx;
 use tokensign_core::text::Text;
 use tokensign_core::tx::{Memo, TokenIssue};
 use tokensign_core::{
-    address_of, json, keccak256, signing_key_from_bytes, verify_hash, Address, Error, Field,
+    json, keccak256, signing_key_from_bytes, verify_hash, Address, Error, Field,
     OpType, Problem, Transaction,
 };
 
@@ -206,7 +206,7 @@ pub fn roundtrip(input: &RoundTripInput) {
             signing_key_from_bytes(&keccak256(&input.secret)).expect("a hash is a valid key")
         }
     };
-    let me = address_of(key.verifying_key());
+    let me = key.address();
     let other = Address(keccak256(me.as_bytes())[..20].try_into().expect("20"));
 
     // v1.
@@ -217,7 +217,8 @@ pub fn roundtrip(input: &RoundTripInput) {
         .signature
         .to_k256()
         .expect("the core's own signature is well-formed and low-S");
-    key.verifying_key()
+    k256::ecdsa::VerifyingKey::from_sec1_bytes(&key.public_key_compressed())
+        .expect("the key's public key is a curve point")
         .verify_prehash(&hash, &k256_sig)
         .expect("k256 verifies the signature over the signing hash");
     let body = write_json(json::MAX_LEGACY_JSON_LEN, "write_legacy", |b| {
@@ -240,7 +241,8 @@ pub fn roundtrip(input: &RoundTripInput) {
         tokensign_core::native::Authorization::Single(sig) => sig.to_k256().expect("low-S"),
         other => panic!("a single signer's authorization is {other:?}"),
     };
-    key.verifying_key()
+    k256::ecdsa::VerifyingKey::from_sec1_bytes(&key.public_key_compressed())
+        .expect("the key's public key is a curve point")
         .verify_prehash(&signed.signing_hash(), &k256_sig)
         .expect("k256 verifies the v2 signature");
     assert_ne!(signed.signing_hash(), hash, "v2 signs other bytes than v1");

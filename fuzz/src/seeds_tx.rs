@@ -70,7 +70,7 @@ pub fn real_multisig() -> NativeTx {
     let signers = keys
         .iter()
         .map(|k| MultisigSigner {
-            public_key: KeyAsIntegers(tokensign_core::public_key_of(k)),
+            public_key: KeyAsIntegers(k.public_key_compressed()),
             weight: 1,
         })
         .collect();

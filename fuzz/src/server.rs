@@ -17,9 +17,8 @@ use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use http_body_util::BodyExt as _;
 use serde_json::Value;
 use tokensign::node::{router, AppState, NodeConfig};
-use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::{
-    address_of, json, signing_key_from_bytes, Address, PayloadFields, SignedRequest,
+    json, signing_key_from_bytes, Address, PayloadFields, SignedRequest, SigningKey,
     TokenIssuePayload, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET, MAX_REQUEST_JSON_LEN,
 };
 use tower::ServiceExt as _;
@@ -74,7 +73,7 @@ fn server() -> &'static Server {
         let dir =
             std::env::temp_dir().join(format!("tokensign-fuzz-server-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        let mut config = NodeConfig::new(dir.clone(), vec![address_of(operator.verifying_key())]);
+        let mut config = NodeConfig::new(dir.clone(), vec![operator.address()]);
         config.durable = false;
         let state = runtime
             .block_on(AppState::open(config))
@@ -345,7 +344,7 @@ fn build_issue(srv: &Server, r: &mut Reader<'_>) -> RawRequest {
     } else {
         &srv.operator
     };
-    let signer = address_of(key.verifying_key());
+    let signer = key.address();
     let next = next_nonce(srv, &signer);
     let nonce = next.saturating_add_signed(nonce_offset);
     let fields = PayloadFields {

@@ -37,12 +37,13 @@ fn sign_line(text: &[u8], signer: &dyn Signer) -> Result<Vec<u8>, String> {
     if text.len() > MAX_JSON_INPUT_LEN {
         return Err(format!("line longer than {MAX_JSON_INPUT_LEN} bytes"));
     }
-    let payload: Transaction = core_json::parse_unsigned(OpType::TokenIssue, text).map_err(|e| {
-        format!(
-            "invalid payload: {}",
-            describe_core_error(e, Document::Payload)
-        )
-    })?;
+    let payload: Transaction =
+        core_json::parse_unsigned(OpType::TokenIssue, text).map_err(|e| {
+            format!(
+                "invalid payload: {}",
+                describe_core_error(e, Document::Payload)
+            )
+        })?;
     let request = sign_legacy(signer, payload).map_err(|e| e.to_string())?;
     let mut buf = vec![0u8; MAX_LEGACY_JSON_LEN];
     let n = core_json::write_legacy(&request, &mut buf).map_err(|e| e.to_string())?;

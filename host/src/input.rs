@@ -95,7 +95,10 @@ mod tests {
     fn the_unknown_field_is_named() {
         let input = SPEC_PAYLOAD7_JSON.replace("{", "{\"zeta\":1,\"alpha\":2,");
         let text = describe_core_error(parse(&input).unwrap_err(), Document::Payload);
-        assert!(text.starts_with("invalid JSON: unknown field `zeta`"), "{text}");
+        assert!(
+            text.starts_with("invalid JSON: unknown field `zeta`"),
+            "{text}"
+        );
         assert!(text.contains("clawback_enabled"), "{text}");
         // Other errors keep the core's text.
         let e = parse("{").unwrap_err();

@@ -125,7 +125,9 @@ fn issue_json_and_mint_the_abc_example() {
     );
     assert_eq!(
         obj["token"],
-        tokensign_fixtures::issued_token(&request.tx).unwrap().to_string()
+        tokensign_fixtures::issued_token(&request.tx)
+            .unwrap()
+            .to_string()
     );
 
     let minted = run(&[

@@ -285,9 +285,10 @@ fn bad_inputs_table() {
     for (what, body, status, code) in &cases {
         // 400s are exactly the core's verdict, mapped.
         if *status == 400 {
-            let err = tokensign_core::json::parse_legacy::<256, 32>(OpType::TokenIssue, body.as_bytes())
-                .and_then(|r| r.signer().map(|_| ()))
-                .expect_err(what);
+            let err =
+                tokensign_core::json::parse_legacy::<256, 32>(OpType::TokenIssue, body.as_bytes())
+                    .and_then(|r| r.signer().map(|_| ()))
+                    .expect_err(what);
             assert_eq!(
                 tokensign::node::core_error_code(err),
                 *code,

@@ -20,9 +20,8 @@ pub mod vectors;
 use std::sync::LazyLock;
 
 use proptest::test_runner::Config;
-use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::rlp::encode::{to_slice, Encode};
-use tokensign_core::{address_of, signing_key_from_bytes, Address};
+use tokensign_core::{signing_key_from_bytes, Address, SigningKey};
 
 /// The spec's test key as `0x` + 64 hex digits, the form the vector files
 /// use. Its home is [`tokensign_fixtures::SPEC_KEY_HEX`].
@@ -56,7 +55,7 @@ pub fn key_from_hex(text: &str) -> SigningKey {
 
 /// The address of a signing key.
 pub fn key_address(key: &SigningKey) -> Address {
-    address_of(key.verifying_key())
+    key.address()
 }
 
 /// The RLP of a core value, in a buffer of exactly its `encoded_len`; panics

@@ -26,7 +26,7 @@ use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
 use tokensign_core::legacy::{self, LegacyTx};
 use tokensign_core::tx::token_address;
-use tokensign_core::{address_of, signing_key_from_bytes, OpType, Operation, Transaction};
+use tokensign_core::{signing_key_from_bytes, OpType, Operation, Transaction};
 use tokensign_tests::{cases, rlp, strategies};
 
 fn runner(seed: u8) -> TestRunner {
@@ -117,7 +117,7 @@ fn eight_fields_match_om_primitives_types() {
             prop_assert_eq!(signed.tx_hash(), Ok(<[u8; 32]>::from(*theirs.hash())));
             prop_assert_eq!(
                 theirs.recover_signer().map(<[u8; 20]>::from).ok(),
-                Some(address_of(key.verifying_key()).0)
+                Some(key.address().0)
             );
             // And with arbitrary r, s (leading zero bytes in a quarter).
             let theirs = Signed::new(om, oracle::alloy_signature(&arbitrary_sig));

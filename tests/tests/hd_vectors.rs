@@ -12,7 +12,6 @@ use std::path::PathBuf;
 use ripemd::Ripemd160;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use tokensign_core::address_of;
 use tokensign_core::hd::{self, DerivationPath, ExtendedPrivateKey, Mnemonic, HARDENED};
 
 fn read<T: for<'de> Deserialize<'de>>(name: &str) -> T {
@@ -167,10 +166,7 @@ fn bip32_vectors_1_to_4() {
                 *key.secret_bytes()
             );
             let signing = hd::derive_signing_key(&seed, &path).unwrap();
-            assert_eq!(
-                hd::compressed_public_key(signing.verifying_key()),
-                key.public_key()
-            );
+            assert_eq!(signing.public_key_compressed(), key.public_key());
             chains += 1;
         }
     }
@@ -209,7 +205,7 @@ fn anvil_default_accounts() {
     for (index, expected) in file.addresses.iter().enumerate() {
         let path = DerivationPath::ethereum(u32::try_from(index).unwrap()).unwrap();
         let key = hd::derive_signing_key(seed.as_bytes(), &path).unwrap();
-        let address = address_of(key.verifying_key()).to_checksum();
+        let address = key.address().to_checksum();
         assert_eq!(
             std::str::from_utf8(&address).unwrap(),
             expected,

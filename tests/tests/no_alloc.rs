@@ -29,7 +29,7 @@ use tokensign_core::native::{self, sign_as_member, Descriptor, NativeTx};
 use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH, MAX_PAGE_WIDTH};
 use tokensign_core::rlp::encode::to_slice;
 use tokensign_core::{
-    address_of, json, signing_key_from_bytes, verify_hash, Address, OpType, Scheme, Transaction,
+    json, signing_key_from_bytes, verify_hash, Address, OpType, Scheme, Transaction,
 };
 use tokensign_tests::strategies;
 
@@ -122,7 +122,7 @@ fn transaction_path(tx: &Transaction, members: &[[u8; 32]; 2], b: &mut Buffers) 
     let Ok(key) = signing_key_from_bytes(&SECRET) else {
         return (0, false);
     };
-    let me = address_of(key.verifying_key());
+    let me = key.address();
     let mut digest = 0u8;
     // Unsigned JSON.
     let Ok(n) = json::write_document(tx, &mut b.json) else {
@@ -289,10 +289,10 @@ fn hd_path() -> (u8, bool) {
     let Ok(key) = hd::derive_signing_key(seed.as_bytes(), &path) else {
         return (0, false);
     };
-    let address = address_of(key.verifying_key());
+    let address = key.address();
     ok &= address
         == Address::parse("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266").unwrap_or(Address::ZERO);
-    let public = hd::compressed_public_key(key.verifying_key());
+    let public = key.public_key_compressed();
     let secret = hd::derive_secret(seed.as_bytes(), &path);
     ok &= secret.as_ref().map(|s| s[0]) == Ok(0xac);
     // Refusals build their errors without allocating too.

@@ -19,8 +19,8 @@ use tokensign_core::legacy::{self, LegacyTx};
 use tokensign_core::native::{self, sign_as_member, Authorization, Descriptor, NativeTx};
 use tokensign_core::tx::{multisig_address, MultisigSigner};
 use tokensign_core::{
-    address_of, recover_hash, signing_key_from_bytes, verify_hash, Address, Error, OpType, Problem,
-    Signature, Transaction,
+    recover_hash, signing_key_from_bytes, verify_hash, Address, Error, OpType, Problem, Signature,
+    Transaction,
 };
 use tokensign_tests::config;
 use tokensign_tests::strategies::{address, pool_keys, secret_key, transaction_for, PoolKey};
@@ -31,7 +31,7 @@ fn single_signer<const B: usize, const M: usize>(
 ) -> Result<(), TestCaseError> {
     let op = tx.op_type();
     let key = signing_key_from_bytes(secret).unwrap();
-    let me = address_of(key.verifying_key());
+    let me = key.address();
     // Legacy v1.
     if legacy::supports(op) {
         let signed = LegacyTx::sign(tx.clone(), &key).unwrap();

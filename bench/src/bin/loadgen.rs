@@ -31,13 +31,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use k256::ecdsa::SigningKey;
 use rand::SeedableRng;
 use tokensign::node::{spawn_background, NodeConfig};
 use tokensign_core::recover::recover_prehash_lean;
 use tokensign_core::{
-    address_of, json, recover_hash, Address, PayloadFields, SignedRequest, TokenIssuePayload,
-    CHAIN_ID_TESTNET, MAX_REQUEST_JSON_LEN,
+    json, Address, PayloadFields, SignedRequest, SigningKey, TokenIssuePayload, CHAIN_ID_TESTNET,
+    MAX_REQUEST_JSON_LEN,
 };
 
 // ------------------------------------------------------------ allocations
@@ -160,7 +159,7 @@ struct Signer {
 fn presign(o: &Options) -> Result<Vec<Signer>> {
     let mut rng = rand::rngs::StdRng::seed_from_u64(0x10ad);
     let keys: Vec<SigningKey> = (0..o.signers)
-        .map(|_| SigningKey::random(&mut rng))
+        .map(|_| tokensign_bench::random_key(&mut rng))
         .collect();
     let jobs: Vec<(usize, &SigningKey)> = keys.iter().enumerate().collect();
     // Signing is on both cores; it is set-up, not measured.
@@ -195,7 +194,7 @@ fn presign(o: &Options) -> Result<Vec<Signer>> {
 }
 
 fn presign_one(index: usize, key: &SigningKey, count: usize) -> Result<Signer> {
-    let address = address_of(key.verifying_key());
+    let address = key.address();
     let mut requests = Vec::with_capacity(count);
     let mut first_hash = String::new();
     let mut body = [0u8; MAX_REQUEST_JSON_LEN];
@@ -514,7 +513,7 @@ fn recovery_time(count: usize, lean: bool) -> f64 {
                 let r = if lean {
                     recover_prehash_lean(h, s)
                 } else {
-                    recover_hash(h, s)
+                    tokensign_bench::recover_k256_reference(h, s)
                 };
                 std::hint::black_box(r).ok();
             }

@@ -1,12 +1,11 @@
 //! The device's keys: a BIP-39 seed, and the key of the last path used,
 //! derived once and kept until another path is asked for.
 
-use k256::ecdsa::SigningKey;
+use crate::key::SigningKey;
 
 use super::apdu::Status;
 use crate::address::Address;
 use crate::hd::{self, DerivationPath, Seed};
-use crate::signature::{address_of, public_key_of};
 
 /// A derived key with what the protocol answers about it.
 pub struct DerivedKey {
@@ -63,8 +62,8 @@ impl Keys {
             hd::derive_signing_key(seed.as_bytes(), path).map_err(|_| Status::SigningFailed)?;
         let derived = DerivedKey {
             path: *path,
-            address: address_of(key.verifying_key()),
-            public_key: public_key_of(&key),
+            address: key.address(),
+            public_key: key.public_key_compressed(),
             key,
         };
         Ok(self.cached.insert(derived))

@@ -1,7 +1,8 @@
 //! BIP-32 private derivation on secp256k1: the master key of a seed, child
 //! keys (hardened and normal), and derivation along a path.
 //!
-//! Written here on top of `hmac`/`sha2` and k256's scalar arithmetic rather
+//! Written here on top of `hmac`/`sha2` and the signing backend's
+//! constant-time scalar addition (k256 or libsecp256k1) rather
 //! than taken from the `bip32` crate: that crate computes the parent's
 //! public key at every step (for the fingerprint of a serialised key, which
 //! a device never needs), one scalar multiplication per step, so
@@ -23,9 +24,6 @@ use core::fmt;
 
 use hmac::digest::{FixedOutput, KeyInit, Update};
 use hmac::Hmac;
-use k256::elliptic_curve::point::AffineCoordinates;
-use k256::elliptic_curve::PrimeField;
-use k256::{NonZeroScalar, ProjectivePoint, Scalar};
 use sha2::Sha512;
 use zeroize::{Zeroize, Zeroizing};
 
@@ -85,7 +83,8 @@ impl core::error::Error for DeriveError {}
 /// An extended private key: a secp256k1 secret and its chain code.
 /// Zeroized on drop; `Debug` shows neither.
 pub struct ExtendedPrivateKey {
-    secret: NonZeroScalar,
+    /// A scalar in [1, n), big-endian.
+    secret: [u8; 32],
     chain_code: [u8; 32],
 }
 
@@ -98,11 +97,12 @@ impl ExtendedPrivateKey {
         }
         let i = hmac_sha512(MASTER_HMAC_KEY, &[seed]);
         let (il, ir) = split(&i);
-        let secret = scalar_below_order(il)
-            .and_then(|s| Option::from(NonZeroScalar::new(*s)))
-            .ok_or(DeriveError::InvalidMasterKey)?;
+        // IL itself is the key: valid when in [1, n), which is exactly
+        // "IL + 0 is a valid non-zero scalar".
+        let secret =
+            crate::backend::add_secret(il, &[0; 32]).ok_or(DeriveError::InvalidMasterKey)?;
         Ok(ExtendedPrivateKey {
-            secret,
+            secret: *secret,
             chain_code: *ir,
         })
     }
@@ -120,11 +120,10 @@ impl ExtendedPrivateKey {
             )
         };
         let (il, ir) = split(&i);
-        let secret = scalar_below_order(il)
-            .and_then(|tweak| add_secret(&self.secret, &tweak))
+        let secret = crate::backend::add_secret(&self.secret, il)
             .ok_or(DeriveError::InvalidChild { step })?;
         Ok(ExtendedPrivateKey {
-            secret,
+            secret: *secret,
             chain_code: *ir,
         })
     }
@@ -154,13 +153,15 @@ impl ExtendedPrivateKey {
 
     /// The 32-byte big-endian secret key, in a zeroizing buffer.
     pub fn secret_bytes(&self) -> Zeroizing<[u8; 32]> {
-        Zeroizing::new(self.secret.to_repr().into())
+        Zeroizing::new(self.secret)
     }
 
-    /// The secret as a k256 signing key (computes its public key: one
-    /// scalar multiplication).
-    pub fn signing_key(&self) -> k256::ecdsa::SigningKey {
-        k256::ecdsa::SigningKey::from(self.secret)
+    /// The secret as the core's signing key (computes its public key: one
+    /// scalar multiplication). The secret is in [1, n), so this cannot fail
+    /// in practice; a failure is [`DeriveError::InvalidChild`].
+    pub fn signing_key(&self) -> Result<crate::key::SigningKey, DeriveError> {
+        crate::key::SigningKey::from_bytes(&self.secret)
+            .map_err(|_| DeriveError::InvalidChild { step: 0 })
     }
 
     /// The chain code.
@@ -170,12 +171,9 @@ impl ExtendedPrivateKey {
 
     /// The compressed SEC1 public key (33 bytes; one scalar multiplication).
     pub fn public_key(&self) -> [u8; 33] {
-        let point = (ProjectivePoint::GENERATOR * *self.secret).to_affine();
-        let mut out = [0u8; 33];
-        let (tag, x) = out.split_at_mut(1);
-        tag.fill(0x02 | u8::from(bool::from(point.y_is_odd())));
-        x.copy_from_slice(&point.x());
-        out
+        self.signing_key()
+            .map(|key| key.public_key_compressed())
+            .unwrap_or([0; 33])
     }
 }
 
@@ -219,17 +217,6 @@ fn split(i: &[u8; 64]) -> (&[u8; 32], &[u8; 32]) {
     )
 }
 
-/// `parse256(IL)` if it is below the curve order.
-fn scalar_below_order(il: &[u8; 32]) -> Option<Zeroizing<Scalar>> {
-    Option::from(Scalar::from_repr((*il).into())).map(Zeroizing::new)
-}
-
-/// `parent + tweak (mod n)`, or `None` if that is zero.
-fn add_secret(parent: &NonZeroScalar, tweak: &Scalar) -> Option<NonZeroScalar> {
-    let sum = Zeroizing::new(**parent + tweak);
-    Option::from(NonZeroScalar::new(*sum))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -247,23 +234,38 @@ mod tests {
         v
     }
 
+    fn one() -> [u8; 32] {
+        let mut v = [0u8; 32];
+        v[31] = 1;
+        v
+    }
+
     #[test]
     fn il_at_or_above_the_order_is_refused() {
-        assert!(scalar_below_order(&ORDER).is_none());
-        assert!(scalar_below_order(&[0xff; 32]).is_none());
-        assert!(scalar_below_order(&order_minus(1)).is_some());
-        assert!(scalar_below_order(&[0; 32]).is_some());
+        let add = crate::backend::add_secret;
+        assert!(add(&one(), &ORDER).is_none());
+        assert!(add(&one(), &[0xff; 32]).is_none());
+        assert!(add(&one(), &order_minus(2)).is_some());
+        assert!(add(&one(), &[0; 32]).is_some());
+        // The master key: IL itself must be in [1, n).
+        assert!(add(&ORDER, &[0; 32]).is_none());
+        assert!(add(&[0; 32], &[0; 32]).is_none());
+        assert!(add(&order_minus(1), &[0; 32]).is_some());
     }
 
     #[test]
     fn a_zero_child_key_is_refused() {
         // parent = 1, tweak = n - 1: the sum is 0 mod n.
-        let one = NonZeroScalar::new(Scalar::ONE).unwrap();
-        let tweak = scalar_below_order(&order_minus(1)).unwrap();
-        assert!(add_secret(&one, &tweak).is_none());
-        let tweak = scalar_below_order(&order_minus(2)).unwrap();
-        let sum = add_secret(&one, &tweak).unwrap();
-        assert_eq!(&sum.to_repr()[..], &order_minus(1));
+        assert!(crate::backend::add_secret(&one(), &order_minus(1)).is_none());
+        let sum = crate::backend::add_secret(&one(), &order_minus(2)).unwrap();
+        assert_eq!(*sum, order_minus(1));
+        // A wrap-around: (n - 1) + 2 = 1 mod n.
+        let mut two = [0u8; 32];
+        two[31] = 2;
+        assert_eq!(
+            *crate::backend::add_secret(&order_minus(1), &two).unwrap(),
+            one()
+        );
     }
 
     #[test]
@@ -301,11 +303,7 @@ mod tests {
             "edb2e14f9ee77d26dd93b4ecede8d16ed408ce149b6cd80b0715a2d911a0afea"
         );
         assert_eq!(
-            child
-                .signing_key()
-                .verifying_key()
-                .to_encoded_point(true)
-                .as_bytes(),
+            child.signing_key().unwrap().public_key_compressed(),
             child.public_key()
         );
     }

@@ -10,7 +10,7 @@
 //! let seed = mnemonic.to_seed("")?; // zeroized on drop
 //! let path = DerivationPath::parse("m/44'/60'/0'/0/0")?;
 //! let key = hd::derive_signing_key(seed.as_bytes(), &path)?;
-//! let address = tokensign_core::address_of(key.verifying_key());
+//! let address = key.address();
 //! assert_eq!(
 //!     &address.to_checksum()[..],
 //!     b"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
@@ -26,8 +26,6 @@
 //! Cortex-M4 are in `docs/hd-keys.md`.
 
 use core::fmt;
-
-use k256::ecdsa::{SigningKey, VerifyingKey};
 
 pub mod bip32;
 pub mod bip39;
@@ -87,28 +85,19 @@ pub fn derive_secret(seed: &[u8], path: &DerivationPath) -> Result<Zeroizing<[u8
     Ok(key.secret_bytes())
 }
 
-/// The signing key at `path` below the master key of `seed`. k256's
-/// `SigningKey` zeroizes its secret on drop.
-pub fn derive_signing_key(seed: &[u8], path: &DerivationPath) -> Result<SigningKey, HdError> {
+/// The signing key at `path` below the master key of `seed` (the core's
+/// key type: zeroized on drop, whichever backend holds it).
+pub fn derive_signing_key(
+    seed: &[u8],
+    path: &DerivationPath,
+) -> Result<crate::key::SigningKey, HdError> {
     let key = ExtendedPrivateKey::master(seed)?.derive_path(path)?;
-    Ok(key.signing_key())
-}
-
-/// The compressed SEC1 public key (33 bytes) of a verifying key, as
-/// `GET_PUBLIC_KEY` returns it.
-pub fn compressed_public_key(key: &VerifyingKey) -> [u8; 33] {
-    let point = key.to_encoded_point(true);
-    let mut out = [0u8; 33];
-    if let Some(bytes) = point.as_bytes().get(..33) {
-        out.copy_from_slice(bytes);
-    }
-    out
+    Ok(key.signing_key()?)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::address_of;
     use std::string::ToString;
 
     const TEST_JUNK: &str = "test test test test test test test test test test test junk";
@@ -124,10 +113,10 @@ mod tests {
         );
         let key = derive_signing_key(seed.as_bytes(), &path).unwrap();
         assert_eq!(
-            &address_of(key.verifying_key()).to_checksum()[..],
+            &key.address().to_checksum()[..],
             b"0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266"
         );
-        let public = compressed_public_key(key.verifying_key());
+        let public = key.public_key_compressed();
         let master = ExtendedPrivateKey::master(seed.as_bytes()).unwrap();
         assert_eq!(public, master.derive_path(&path).unwrap().public_key());
     }

@@ -98,7 +98,7 @@ impl Authorization {
     /// ascending by key (so without duplicates), each key a curve point.
     pub fn check_form(&self) -> Result<(), Error> {
         match self {
-            Authorization::Single(sig) => sig.to_k256().map(|_| ()),
+            Authorization::Single(sig) => sig.check_form(),
             Authorization::Multisig { signatures, .. } => {
                 if signatures.is_empty() {
                     return Err(Error::invalid(Field::Signatures, Problem::Empty));
@@ -127,7 +127,7 @@ impl Authorization {
                             problem: Problem::InvalidPublicKey,
                         });
                     }
-                    member.signature.to_k256()?;
+                    member.signature.check_form()?;
                     previous = Some(&member.signer_pubkey);
                 }
                 Ok(())

@@ -1,12 +1,12 @@
 //! A signed v2 transaction: single-signer signing, multisig members'
 //! signatures and their combination, and the sender a node accepts.
 
+use crate::key::SigningKey;
 use heapless::Vec;
-use k256::ecdsa::SigningKey;
 
 use crate::address::Address;
 use crate::error::{Error, Field, Location, Problem};
-use crate::signature::{address_of_compressed, public_key_of, recover_hash, sign_hash};
+use crate::signature::{address_of_compressed, recover_hash, sign_hash};
 use crate::tx::limits::MAX_MULTISIG_SIGNERS;
 use crate::tx::memo::Memo;
 use crate::tx::{OpType, Operation, Transaction, MAX_BATCH_OPERATIONS, MAX_METADATA_ENTRIES};
@@ -149,7 +149,7 @@ pub fn sign_as_member<const B: usize, const M: usize>(
     tx.check()?;
     let signature = sign_hash(&signing_hash(&tx, Descriptor::Multisig(account)), key)?;
     Ok(MemberSignature {
-        signer_pubkey: public_key_of(key),
+        signer_pubkey: key.public_key_compressed(),
         signature,
     })
 }

@@ -169,9 +169,19 @@ pub fn run(
     } else {
         write_out(io.out, &review)?;
     }
-    let tx_hash = request.tx_hash().map_err(|e| CliError::internal(e.to_string()))?;
+    let tx_hash = request
+        .tx_hash()
+        .map_err(|e| CliError::internal(e.to_string()))?;
     let submitted = client.submit_issue(&body, &tx_hash, &token)?;
-    print_result(&submitted, &request, token, &body, &session.url, json_mode, io.out)
+    print_result(
+        &submitted,
+        &request,
+        token,
+        &body,
+        &session.url,
+        json_mode,
+        io.out,
+    )
 }
 
 fn print_result(

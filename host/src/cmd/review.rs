@@ -71,9 +71,14 @@ pub fn issue_review(request: &LegacyTx, signer: &dyn Signer, server: &str) -> St
          transaction hash  {}\n\
          Submitting to {server}\n",
         field_lines(p, &clawback),
-        issue_of(p).map(TokenIssue::token_address).unwrap_or_default(),
+        issue_of(p)
+            .map(TokenIssue::token_address)
+            .unwrap_or_default(),
         signer.address(),
-        request.signing_hash().map(|h| hex0x(&h)).unwrap_or_default(),
+        request
+            .signing_hash()
+            .map(|h| hex0x(&h))
+            .unwrap_or_default(),
         request.tx_hash().map(|h| hex0x(&h)).unwrap_or_default(),
     )
 }

@@ -49,12 +49,13 @@ pub fn run(
         return sign_lines(args, keys, json_mode, io);
     }
     let input = read_json_input(&args.payload, io.input, "the payload")?;
-    let payload: Transaction = core_json::parse_unsigned(OpType::TokenIssue, &input).map_err(|e| {
-        CliError::bad_input(format!(
-            "invalid payload: {}",
-            describe_core_error(e, Document::Payload)
-        ))
-    })?;
+    let payload: Transaction =
+        core_json::parse_unsigned(OpType::TokenIssue, &input).map_err(|e| {
+            CliError::bad_input(format!(
+                "invalid payload: {}",
+                describe_core_error(e, Document::Payload)
+            ))
+        })?;
     let signer = required_signer(keys, "sign")?;
     let token = super::issue::issue_of(&payload).map(TokenIssue::token_address);
     let request = signer::sign_legacy(signer.as_ref(), payload)?;

@@ -154,10 +154,9 @@ impl SignRequest<'_> {
             (Scheme::Legacy, Descriptor::Single) => {
                 legacy::tx_hash(self.tx, signature).map_err(DeviceError::Encode)
             }
-            (Scheme::Native, Descriptor::Single) => Ok(native::tx_hash(
-                self.tx,
-                &Authorization::Single(*signature),
-            )),
+            (Scheme::Native, Descriptor::Single) => {
+                Ok(native::tx_hash(self.tx, &Authorization::Single(*signature)))
+            }
         }
     }
 }
@@ -165,7 +164,8 @@ impl SignRequest<'_> {
 fn append(out: &mut Vec<u8>, value: &impl Encode) -> Result<(), DeviceError> {
     let start = out.len();
     out.resize(start + value.encoded_len(), 0);
-    to_slice(value, &mut out[start..]).map_err(|_| DeviceError::Encode(tokensign_core::Error::BufferTooSmall))?;
+    to_slice(value, &mut out[start..])
+        .map_err(|_| DeviceError::Encode(tokensign_core::Error::BufferTooSmall))?;
     Ok(())
 }
 
@@ -235,7 +235,11 @@ impl<T: Transport> DeviceClient<T> {
 
     /// The address of `path` (asked once per path, then remembered);
     /// `confirm` has the device show it and wait for the user.
-    pub fn address(&mut self, path: &DerivationPath, confirm: bool) -> Result<Address, DeviceError> {
+    pub fn address(
+        &mut self,
+        path: &DerivationPath,
+        confirm: bool,
+    ) -> Result<Address, DeviceError> {
         if !confirm {
             if let Some(address) = self.addresses.get(path) {
                 return Ok(*address);
@@ -255,7 +259,10 @@ impl<T: Transport> DeviceClient<T> {
     pub fn public_key(&mut self, path: &DerivationPath) -> Result<[u8; 33], DeviceError> {
         let data = self.command(Instruction::GetPublicKey as u8, 0, 0, &path_bytes(path))?;
         let key: [u8; 33] = data.as_slice().try_into().map_err(|_| {
-            DeviceError::BadAnswer(format!("public key answer has {} bytes, not 33", data.len()))
+            DeviceError::BadAnswer(format!(
+                "public key answer has {} bytes, not 33",
+                data.len()
+            ))
         })?;
         let from_key = address_of_compressed(&key)
             .ok_or_else(|| DeviceError::BadAnswer("public key is not a curve point".into()))?;

@@ -37,7 +37,10 @@ fn status(e: &DeviceError) -> u16 {
 #[test]
 fn the_emulated_device_holds_the_test_mnemonic() {
     let mut device = EmulatedDevice::with_test_mnemonic().unwrap();
-    assert_eq!(device.address(&default_path()).unwrap().to_string(), ACCOUNT_0);
+    assert_eq!(
+        device.address(&default_path()).unwrap().to_string(),
+        ACCOUNT_0
+    );
 }
 
 #[test]
@@ -61,9 +64,17 @@ fn dropping_a_process_transport_ends_the_command_itself() {
 #[test]
 fn emulated_device_signs_in_both_schemes() {
     let mut client = open("emulated", &OpenSettings::default()).unwrap();
-    assert_eq!(client.address(&default_path(), false).unwrap().to_string(), ACCOUNT_0);
+    assert_eq!(
+        client.address(&default_path(), false).unwrap().to_string(),
+        ACCOUNT_0
+    );
     let key = client.public_key(&default_path()).unwrap();
-    assert_eq!(tokensign_core::address_of_compressed(&key).unwrap().to_string(), ACCOUNT_0);
+    assert_eq!(
+        tokensign_core::address_of_compressed(&key)
+            .unwrap()
+            .to_string(),
+        ACCOUNT_0
+    );
     assert_eq!(client.version().unwrap().protocol, 2);
     let legacy_tx = vector();
     let native_tx = native::normalize(vector());
@@ -120,7 +131,9 @@ fn a_lying_device_is_caught() {
     )
     .unwrap();
     let mut client = DeviceClient::new(Liar(EmulatedDevice::with_test_mnemonic().unwrap(), other));
-    let e = client.sign(&request(&vector(), Scheme::Legacy)).unwrap_err();
+    let e = client
+        .sign(&request(&vector(), Scheme::Legacy))
+        .unwrap_err();
     assert!(matches!(e, DeviceError::WrongSigner { .. }), "{e}");
     assert!(e.to_string().contains("not the device's address"), "{e}");
 }
@@ -181,7 +194,10 @@ fn serial_device_on_a_pseudo_terminal() {
     serialport::SerialPort::set_timeout(&mut master, Duration::from_millis(100)).unwrap();
     let device_side = thread::spawn(move || serve_frames(master));
     let mut client = open(&path, &OpenSettings { baud: 9600 }).unwrap();
-    assert_eq!(client.address(&default_path(), false).unwrap().to_string(), ACCOUNT_0);
+    assert_eq!(
+        client.address(&default_path(), false).unwrap().to_string(),
+        ACCOUNT_0
+    );
     let tx = native::normalize(vector());
     let signed = client.sign(&request(&tx, Scheme::Native)).unwrap();
     assert_eq!(signed.review[0], "Operation: Issue token");

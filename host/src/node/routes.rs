@@ -140,8 +140,7 @@ pub(crate) async fn issue(
             codes::WRONG_CHAIN_ID,
             format!(
                 "chain_id {} is not this server's chain id {}",
-                p.chain_id,
-                config.chain_id
+                p.chain_id, config.chain_id
             ),
         ));
     }

@@ -315,9 +315,7 @@ fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> Result<Result<(), ApiError
             codes::NONCE_MISMATCH,
             format!(
                 "nonce {} is not the next nonce of signer {}: expected {}",
-                tx.nonce,
-                job.signer,
-                next
+                tx.nonce, job.signer, next
             ),
         )));
     }

@@ -1,7 +1,6 @@
 //! A key held in this process, and the development key.
 
-use tokensign_core::k256::ecdsa::SigningKey;
-use tokensign_core::{address_of, sign_hash, signing_key_from_bytes, Address, Signature};
+use tokensign_core::{sign_hash, signing_key_from_bytes, Address, Signature, SigningKey};
 
 use super::{PublicKey, Signer, SignerError, SigningInput};
 
@@ -23,13 +22,15 @@ pub fn dev_key() -> SigningKey {
         .ok()
         .and_then(|secret| signing_key_from_bytes(&secret).ok())
         .unwrap_or_else(|| {
-            SigningKey::from(tokensign_core::k256::NonZeroScalar::from_uint(1u8.into()).unwrap())
+            let mut one = [0u8; 32];
+            one[31] = 1;
+            SigningKey::from_bytes(&one).expect("the scalar 1 is a valid key")
         })
 }
 
 /// The address of the development key.
 pub fn dev_address() -> Address {
-    address_of(dev_key().verifying_key())
+    dev_key().address()
 }
 
 /// Whether `address` is the development key's.
@@ -50,10 +51,9 @@ impl KeySigner {
     /// A signer of `key`; `origin` says where the key came from, for
     /// people (never the key itself).
     pub fn new(key: SigningKey, origin: impl Into<String>) -> Self {
-        let verifying = *key.verifying_key();
         KeySigner {
-            address: address_of(&verifying),
-            public_key: PublicKey::of(&verifying),
+            address: key.address(),
+            public_key: PublicKey(key.public_key_compressed()),
             key,
             origin: origin.into(),
         }

@@ -3,8 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use tokensign_core::k256::ecdsa::SigningKey;
-use tokensign_core::{address_of, signing_key_from_bytes, Address};
+use tokensign_core::{signing_key_from_bytes, Address, SigningKey};
 use zeroize::Zeroizing;
 
 use super::source::{key_from_secret, read_limited};
@@ -155,7 +154,7 @@ pub fn keygen(out: &Path, password: &str) -> Result<Address, SignerError> {
             break (secret, key);
         }
     };
-    let address = address_of(key.verifying_key());
+    let address = key.address();
     drop(key);
 
     // Write under a temporary name, then hard-link into place: the link

@@ -27,7 +27,6 @@ mod key;
 mod keystore;
 mod source;
 
-use tokensign_core::k256::ecdsa::VerifyingKey;
 use tokensign_core::legacy::{self, LegacyTx};
 use tokensign_core::native::{self, Authorization, Descriptor, NativeTx};
 use tokensign_core::tx::Transaction;
@@ -45,18 +44,6 @@ pub use source::{
 /// A compressed SEC1 secp256k1 public key (33 bytes).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct PublicKey(pub [u8; 33]);
-
-impl PublicKey {
-    /// The compressed form of `key`.
-    pub fn of(key: &VerifyingKey) -> Self {
-        let point = key.to_encoded_point(true);
-        let mut out = [0u8; 33];
-        if point.as_bytes().len() == 33 {
-            out.copy_from_slice(point.as_bytes());
-        }
-        PublicKey(out)
-    }
-}
 
 impl std::fmt::Display for PublicKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -165,7 +152,10 @@ pub fn sign_checked(
 /// core's checks of every rule.
 pub fn sign_legacy(signer: &dyn Signer, tx: Transaction) -> Result<LegacyTx, SignerError> {
     tx.check().map_err(SignerError::Core)?;
-    let signature = sign_checked(signer, &SigningInput::legacy(&tx).map_err(SignerError::Core)?)?;
+    let signature = sign_checked(
+        signer,
+        &SigningInput::legacy(&tx).map_err(SignerError::Core)?,
+    )?;
     Ok(LegacyTx { tx, signature })
 }
 

@@ -6,8 +6,7 @@ use std::fs::File;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
-use tokensign_core::k256::ecdsa::SigningKey;
-use tokensign_core::signing_key_from_bytes;
+use tokensign_core::{signing_key_from_bytes, SigningKey};
 use zeroize::Zeroizing;
 
 use super::{DeviceSigner, KeySigner, Signer, SignerError};

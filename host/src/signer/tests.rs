@@ -1,7 +1,7 @@
 //! The signer layer's tests: every signer behind the trait gives the same
 //! signature for the same input, and the checks around it.
 
-use tokensign_core::{address_of, Signature};
+use tokensign_core::Signature;
 use tokensign_fixtures::{spec_key, spec_payload, SPEC_ADDRESS, SPEC_ANSWERS, SPEC_KEY_HEX};
 
 use super::*;
@@ -43,7 +43,7 @@ fn keystore_round_trip_and_refusals() {
     let path = dir.path().join("k.json");
     let address = keygen(&path, "pw").unwrap();
     let key = decrypt_keystore(&path, "pw").unwrap();
-    assert_eq!(address_of(key.verifying_key()), address);
+    assert_eq!(key.address(), address);
     let e = decrypt_keystore(&path, "nope").unwrap_err();
     assert!(matches!(e, SignerError::WrongPassword { .. }), "{e}");
     let e = keygen(&path, "pw").unwrap_err();

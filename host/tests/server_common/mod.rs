@@ -11,11 +11,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokensign::node::{spawn_background, NodeConfig, RunningNode, OPENAPI_JSON};
-use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::legacy::LegacyTx;
 use tokensign_core::text::Text;
 use tokensign_core::tx::{TokenIssue, Transaction, CHAIN_ID_TESTNET};
-use tokensign_core::{address_of, json as cjson, Address};
+use tokensign_core::{json as cjson, Address, SigningKey};
 
 /// A fixed test key: the secret is 32 copies of `byte` (non-zero).
 pub fn key(byte: u8) -> SigningKey {
@@ -24,7 +23,7 @@ pub fn key(byte: u8) -> SigningKey {
 
 /// The address of a key.
 pub fn addr(key: &SigningKey) -> Address {
-    address_of(key.verifying_key())
+    key.address()
 }
 
 /// Operator keys used by most tests.

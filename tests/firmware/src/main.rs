@@ -11,12 +11,16 @@
 //!   region's size and the static RAM size (three big-endian `u32`).
 //! - `INS 0x11` BENCH: SysTick ticks (big-endian `u64`, 1 tick = 1 cycle of
 //!   the 25 MHz CPU clock; under `-icount shift=0` one instruction takes
-//!   1 ns, so instructions = ticks * 40). `P1 = 0`: a bare k256 sign of a
-//!   fixed hash. `P1 = 1`: the issue signature path, that is the whole
+//!   1 ns, so instructions = ticks * 40). `P1 = 0`: a bare sign of a
+//!   fixed hash with the build's backend (the core's `sign_hash`). `P1 = 1`: the issue signature path, that is the whole
 //!   `SIGN_ISSUE` handling of the payload JSON in the data (parse, review,
 //!   sign, transaction hash) with the review pages not sent; the inner
 //!   status word follows the ticks. `P1 = 2`: calibration, a loop of
 //!   exactly 2,000,000 instructions.
+//!
+//! Backend: the cargo feature `k256` (default) or `libsecp256k1` (built with
+//! `--no-default-features --features libsecp256k1`), forwarded to the core;
+//! with libsecp256k1 its context lives in a static installed at boot.
 //!
 //! No heap, no global allocator. `unsafe` is confined to the UART's MMIO
 //! registers and the stack painting, each with its reason.
@@ -35,8 +39,8 @@ use tokensign_core::device::{
     MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P2_LAST, SW_BAD_FRAME, SW_INS_NOT_SUPPORTED,
     SW_OK, SW_WRONG_LENGTH, SW_WRONG_P1P2,
 };
-use tokensign_core::k256::ecdsa::SigningKey;
 use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
+use tokensign_core::SigningKey;
 use tokensign_core::{sign_hash, signing_key_from_bytes};
 
 /// The spec's known-answer key: a test key, never a real one.
@@ -314,6 +318,22 @@ fn serve(dev: &mut Dev, bench_key: &SigningKey, request: &[u8]) {
     send(FRAME_RESPONSE, response.get(..n).unwrap_or(&[]));
 }
 
+/// Installs libsecp256k1's context in static memory (the libsecp256k1
+/// build; nothing to do with k256). A real device passes 32 bytes from its
+/// random source as the blinding seed; the emulated board has none.
+fn install_backend() -> bool {
+    #[cfg(feature = "libsecp256k1")]
+    {
+        use tokensign_core::backend::libsecp256k1::{install, Context};
+        let Some(context) = cortex_m::singleton!(: Context = Context::new()) else {
+            return false;
+        };
+        install(context, None).is_ok()
+    }
+    #[cfg(not(feature = "libsecp256k1"))]
+    true
+}
+
 fn halt() -> ! {
     loop {
         cortex_m::asm::wfi();
@@ -333,6 +353,9 @@ fn main() -> ! {
     core.SYST.enable_interrupt();
     core.SYST.enable_counter();
 
+    if !install_backend() {
+        halt()
+    }
     let (Ok(key), Ok(bench_key)) = (
         signing_key_from_bytes(&TEST_KEY),
         signing_key_from_bytes(&TEST_KEY),

@@ -17,9 +17,9 @@ use std::sync::OnceLock;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use tokensign_core::k256::ecdsa::SigningKey;
+use tokensign_core::SigningKey;
 use tokensign_core::{
-    keccak256, public_key_of, signing_key_from_bytes, Address, Amount, Signature,
+    keccak256, signing_key_from_bytes, Address, Amount, Signature,
 };
 
 pub use ops::{
@@ -182,8 +182,8 @@ pub fn pool() -> &'static [PoolKey] {
                     signing_key_from_bytes(&secret).expect("a keccak output is a valid scalar");
                 PoolKey {
                     secret,
-                    public: public_key_of(&key),
-                    address: tokensign_core::address_of(key.verifying_key()),
+                    public: key.public_key_compressed(),
+                    address: key.address(),
                 }
             })
             .collect()
