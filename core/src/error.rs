@@ -200,7 +200,12 @@ pub enum Problem {
     /// Not a URL (`scheme:rest`, no spaces).
     NotAUrl,
     /// A number outside the field's range.
-    OutOfRange,
+    OutOfRange {
+        /// The smallest allowed value.
+        min: u64,
+        /// The largest allowed value.
+        max: u64,
+    },
     /// Zero where the value must be positive.
     Zero,
     /// The zero address where a real account is required.
@@ -244,7 +249,7 @@ impl fmt::Display for Problem {
             Problem::ControlCharacter => f.write_str("holds a control character"),
             Problem::InvalidCharacter => f.write_str("holds a character the field does not allow"),
             Problem::NotAUrl => f.write_str("must be a URL (scheme:rest, without spaces)"),
-            Problem::OutOfRange => f.write_str("is out of range"),
+            Problem::OutOfRange { min, max } => write!(f, "must be between {min} and {max}"),
             Problem::Zero => f.write_str("must not be zero"),
             Problem::ZeroAddress => f.write_str("must not be the zero address"),
             Problem::UnknownVariant => f.write_str("is not one of the allowed values"),

@@ -143,7 +143,9 @@ impl RoundTripInput {
             symbol: Text::new(&self.symbol).map_err(text_error(Field::Symbol))?,
             name: Text::new(&self.name).map_err(text_error(Field::Name))?,
             decimals: u8::try_from(self.decimals)
-                .map_err(|_| Error::invalid(Field::Decimals, Problem::OutOfRange))?,
+                .map_err(|_| {
+                    Error::invalid(Field::Decimals, Problem::OutOfRange { min: 0, max: 255 })
+                })?,
             master_authority: Address(self.master_authority),
             is_private: self.is_private,
             clawback_enabled: self.clawback_enabled,

@@ -87,7 +87,15 @@ macro_rules! narrow_int {
                 at: Location,
             ) -> Result<Self, D::Error> {
                 let wide = read_u64(d, ctx, at)?;
-                <$t>::try_from(wide).map_err(|_| ctx.invalid(at, Problem::OutOfRange))
+                <$t>::try_from(wide).map_err(|_| {
+                    ctx.invalid(
+                        at,
+                        Problem::OutOfRange {
+                            min: 0,
+                            max: u64::from(<$t>::MAX),
+                        },
+                    )
+                })
             }
             fn show<'a, V: ShowVisitor<'a>>(
                 &'a self,

@@ -69,7 +69,13 @@ impl Op for TokenIssue {
 
     fn check(&self) -> Result<(), Error> {
         if self.decimals > MAX_DECIMALS {
-            return Err(Error::invalid(Field::Decimals, Problem::OutOfRange));
+            return Err(Error::invalid(
+                Field::Decimals,
+                Problem::OutOfRange {
+                    min: 0,
+                    max: u64::from(MAX_DECIMALS),
+                },
+            ));
         }
         // A default-built record holds empty texts; refuse them as the
         // parsers do.

@@ -127,7 +127,13 @@ impl Op for CreateMultiSig {
             return Err(Error::invalid(Field::Threshold, Problem::Zero));
         }
         if u32::from(self.threshold) > total {
-            return Err(Error::invalid(Field::Threshold, Problem::OutOfRange));
+            return Err(Error::invalid(
+                Field::Threshold,
+                Problem::OutOfRange {
+                    min: 1,
+                    max: u64::from(total),
+                },
+            ));
         }
         Ok(())
     }

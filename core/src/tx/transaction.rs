@@ -64,13 +64,19 @@ impl<const B: usize, const M: usize> Transaction<B, M> {
         if self.chain_id > MAX_CHAIN_ID {
             return Err(Error::Invalid {
                 at: Location::field(Field::ChainId),
-                problem: Problem::OutOfRange,
+                problem: Problem::OutOfRange {
+                    min: 0,
+                    max: MAX_CHAIN_ID,
+                },
             });
         }
         if self.nonce > MAX_NONCE {
             return Err(Error::Invalid {
                 at: Location::field(Field::Nonce),
-                problem: Problem::OutOfRange,
+                problem: Problem::OutOfRange {
+                    min: 0,
+                    max: MAX_NONCE,
+                },
             });
         }
         self.operation.check()?;

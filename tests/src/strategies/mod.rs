@@ -18,9 +18,7 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::sample::select;
 use tokensign_core::SigningKey;
-use tokensign_core::{
-    keccak256, signing_key_from_bytes, Address, Amount, Signature,
-};
+use tokensign_core::{keccak256, signing_key_from_bytes, Address, Amount, Signature};
 
 pub use ops::{
     authorization, b256, create_multisig, legacy_ops, legacy_transaction, memo, operation,
