@@ -270,12 +270,14 @@ impl fmt::Display for Problem {
 }
 
 /// A JSON object key, kept (truncated to 32 bytes) so that an
-/// "unknown field" error can name it without an allocator.
+/// "unknown field" error can name it without an allocator, with the field
+/// whose object held it (`signature` for `signature.w`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
     bytes: [u8; 32],
     len: u8,
     truncated: bool,
+    within: Option<Field>,
 }
 
 impl Key {
@@ -294,6 +296,15 @@ impl Key {
             // take <= 32
             len: take as u8,
             truncated: take < key.len(),
+            within: None,
+        }
+    }
+
+    /// The same key, found in the object of `field`.
+    pub const fn within(self, field: Option<Field>) -> Self {
+        Key {
+            within: field,
+            ..self
         }
     }
 
@@ -313,8 +324,12 @@ impl fmt::Debug for Key {
 }
 
 impl fmt::Display for Key {
-    /// Shown escaped (`char::escape_debug`), so a key cannot forge output.
+    /// Shown escaped (`char::escape_debug`), so a key cannot forge output,
+    /// after the path of the object that held it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(field) = self.within {
+            write!(f, "{}.", field.path())?;
+        }
         for c in self.as_str().chars() {
             write!(f, "{}", c.escape_debug())?;
         }

@@ -38,7 +38,7 @@ fn issue_on_the_embedded_server_then_duplicate_is_rejected() {
     for needle in [
         "chain_id          1212101",
         "nonce             0",
-        "symbol            USDX",
+        "symbol            \"USDX\"",
         "name              \"X Dollar\"",
         "decimals          6",
         &format!("master_authority  {MASTER}"),

@@ -126,13 +126,13 @@ fn bad_inputs_table() {
             400,
             codes::INVALID_NUMBER,
         ),
-        // The core's tokenizer reports a fraction where an integer is due
-        // as a syntax error.
+        // A fraction where an integer is due is an invalid number of that
+        // field.
         (
             "fractional chain id",
             body_of(&good).replace("1212101", "1212101.5"),
             400,
-            codes::MALFORMED_JSON,
+            codes::INVALID_NUMBER,
         ),
         (
             "nonce above i64",

@@ -234,10 +234,7 @@ fn u64_at(data: &[u8], at: usize) -> u64 {
 
 /// The test mnemonic's key of account `index`, derived on the host.
 fn account(index: u32) -> (DerivationPath, SigningKey) {
-    let seed = Mnemonic::parse(TEST_MNEMONIC)
-        .unwrap()
-        .to_seed("")
-        .unwrap();
+    let seed = Mnemonic::parse(TEST_MNEMONIC).unwrap().to_seed("").unwrap();
     let path = DerivationPath::ethereum(index).unwrap();
     let key = hd::derive_signing_key(seed.as_bytes(), &path).unwrap();
     (path, key)
@@ -269,7 +266,11 @@ fn sign_and_check(
         .sign(&request)
         .unwrap_or_else(|e| panic!("device refused {tx:?} ({scheme:?}): {e:#}"));
     let stack = client.command(INS_GET_STACK, 0, 0, &[]).expect("stack");
-    assert_eq!(signed.review, review_of(&tx, scheme, descriptor), "review of {tx:?}");
+    assert_eq!(
+        signed.review,
+        review_of(&tx, scheme, descriptor),
+        "review of {tx:?}"
+    );
     let digest = request.signing_hash().unwrap();
     assert_eq!(signed.signature, key.sign_hash(&digest).unwrap(), "{tx:?}");
     (signed.signature, u32_at(&stack, 0))
@@ -314,10 +315,20 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     // derivation.
     for index in [0, 1, 2, 7] {
         let (path, key) = account(index);
-        assert_eq!(client.address(&path, false).unwrap(), key.address(), "{backend:?}");
-        assert_eq!(client.public_key(&path).unwrap(), key.public_key_compressed());
+        assert_eq!(
+            client.address(&path, false).unwrap(),
+            key.address(),
+            "{backend:?}"
+        );
+        assert_eq!(
+            client.public_key(&path).unwrap(),
+            key.public_key_compressed()
+        );
     }
-    assert_eq!(client.address(&default_path(), true).unwrap(), account(0).1.address());
+    assert_eq!(
+        client.address(&default_path(), true).unwrap(),
+        account(0).1.address()
+    );
 
     let first = account(0);
     let second = account(1);
@@ -337,7 +348,13 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     for v in &load_named("spec.json").vectors {
         let tx = v.payload.to_core();
         sign(&mut client, &tx, Scheme::Legacy, Descriptor::Single, &first);
-        sign(&mut client, &tx, Scheme::Native, Descriptor::Single, &second);
+        sign(
+            &mut client,
+            &tx,
+            Scheme::Native,
+            Descriptor::Single,
+            &second,
+        );
     }
 
     // Random transactions of every operation (deterministic seed), in
@@ -355,8 +372,20 @@ fn session(backend: Backend, firmware: &Path) -> Session {
             sign(&mut client, &tx, Scheme::Legacy, Descriptor::Single, &first);
         }
         if native::normalize(tx.clone()).check().is_ok() {
-            sign(&mut client, &tx, Scheme::Native, Descriptor::Single, &second);
-            sign(&mut client, &tx, Scheme::Native, Descriptor::Multisig(account_address), &first);
+            sign(
+                &mut client,
+                &tx,
+                Scheme::Native,
+                Descriptor::Single,
+                &second,
+            );
+            sign(
+                &mut client,
+                &tx,
+                Scheme::Native,
+                Descriptor::Multisig(account_address),
+                &first,
+            );
         }
         assert!(begun.elapsed() < SESSION_LIMIT, "device session too slow");
     }
@@ -365,14 +394,20 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     let e = client.sign_raw(&[9]).unwrap_err();
     assert_eq!(sw_of(&e), Status::InvalidData.word());
     assert!(e.to_string().contains("scheme byte"), "{e}");
-    let e = client.sign_raw(&vec![b' '; FIRMWARE_BUFFER + 1]).unwrap_err();
+    let e = client
+        .sign_raw(&vec![b' '; FIRMWARE_BUFFER + 1])
+        .unwrap_err();
     assert_eq!(sw_of(&e), Status::TooLarge.word());
     let sign_ins = Instruction::Sign as u8;
-    let e = client.command(sign_ins, P1_NEXT, P2_LAST, b"}").unwrap_err();
+    let e = client
+        .command(sign_ins, P1_NEXT, P2_LAST, b"}")
+        .unwrap_err();
     assert_eq!(sw_of(&e), Status::WrongState.word());
     client.command(sign_ins, P1_FIRST, P2_MORE, &[2]).unwrap();
     client.version().unwrap();
-    let e = client.command(sign_ins, P1_NEXT, P2_LAST, &[1, 0]).unwrap_err();
+    let e = client
+        .command(sign_ins, P1_NEXT, P2_LAST, &[1, 0])
+        .unwrap_err();
     assert_eq!(sw_of(&e), Status::WrongState.word());
 
     // Measurements: the spec's issue vector as a one-chunk sign request.

@@ -179,24 +179,26 @@ pub fn read_u64<'de, D: Deserializer<'de>>(d: D, ctx: &Ctx, at: Location) -> Res
 }
 
 /// Reads an object key and decodes it; a key longer than any field name is
-/// an unknown field (named, truncated).
+/// an unknown field (named, truncated; `within` the object's field).
 pub fn key_text<'k, E: de::Error>(
     raw: &str,
     ctx: &Ctx,
     buf: &'k mut [u8; 32],
+    within: Option<Field>,
 ) -> Result<&'k str, E> {
     match unescape(raw, buf) {
         Ok(key) => Ok(key),
-        Err(Unescape::TooLong) => {
-            Err(ctx.fail(Error::Json(JsonError::UnknownField(Key::new(raw)))))
-        }
+        Err(Unescape::TooLong) => Err(ctx.fail(Error::Json(JsonError::UnknownField(
+            Key::new(raw).within(within),
+        )))),
         Err(Unescape::Invalid) => Err(ctx.fail(Error::Json(JsonError::Syntax))),
     }
 }
 
-/// The error for an unknown key.
-pub fn unknown_key<E: de::Error>(ctx: &Ctx, key: &str) -> E {
-    ctx.fail(Error::Json(JsonError::UnknownField(Key::new(key))))
+/// The error for an unknown key of the object of `within` (`None`: the
+/// top-level object).
+pub fn unknown_key<E: de::Error>(ctx: &Ctx, key: &str, within: Option<Field>) -> E {
+    ctx.fail(Error::Json(JsonError::UnknownField(Key::new(key).within(within))))
 }
 
 /// Stores a member's value, refusing a second occurrence of its key.

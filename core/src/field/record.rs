@@ -147,6 +147,7 @@ impl<'de> Extras<'de> for NoExtras {
 struct RecordVisitor<'c, 'e, R, E> {
     ctx: &'c Ctx,
     index: Option<u16>,
+    within: Option<Field>,
     extras: &'e mut E,
     record: PhantomData<R>,
 }
@@ -164,14 +165,14 @@ impl<'de, R: Record, E: Extras<'de>> Visitor<'de> for RecordVisitor<'_, '_, R, E
         let mut seen = 0u32;
         while let Some(raw) = map.next_key::<&'de str>()? {
             let mut buf = [0u8; 32];
-            let key = key_text(raw, ctx, &mut buf)?;
+            let key = key_text(raw, ctx, &mut buf, self.within)?;
             if record.read_member(&mut seen, key, &mut map, ctx, self.index)? {
                 continue;
             }
             if self.extras.read_member(key, &mut map, ctx)? {
                 continue;
             }
-            return Err(unknown_key(ctx, key));
+            return Err(unknown_key(ctx, key, self.within));
         }
         R::check_complete(seen).map_err(|e| ctx.fail(e))?;
         Ok(record)
@@ -179,16 +180,19 @@ impl<'de, R: Record, E: Extras<'de>> Visitor<'de> for RecordVisitor<'_, '_, R, E
 }
 
 /// Reads a JSON object as record `R`, passing members that are not fields
-/// of `R` to `extras`.
+/// of `R` to `extras`. `within` is the field whose value the object is
+/// (`None` for a body's top level), for naming unknown keys.
 pub fn read_object<'de, R: Record, E: Extras<'de>, D: Deserializer<'de>>(
     d: D,
     ctx: &Ctx,
     index: Option<u16>,
+    within: Option<Field>,
     extras: &mut E,
 ) -> Result<R, D::Error> {
     d.deserialize_map(RecordVisitor {
         ctx,
         index,
+        within,
         extras,
         record: PhantomData,
     })
@@ -398,6 +402,7 @@ macro_rules! record {
                     d,
                     ctx,
                     at.index,
+                    Some(at.field),
                     &mut $crate::field::record::NoExtras,
                 )
             }

@@ -120,7 +120,7 @@ impl<'de> Extras<'de> for Members {
                 map.next_value::<serde::de::IgnoredAny>()?;
                 Ok(true)
             }
-            _ => Err(unknown_key(ctx, key)),
+            _ => Err(unknown_key(ctx, key, None)),
         }
     }
 }
@@ -152,7 +152,7 @@ pub fn find_operation(input: &[u8], max_len: usize) -> Result<Option<OpType>, Er
                 // pass and every other JSON reader see them: a key spelled
                 // `oper\u0061tion` is `operation`.
                 let mut key_buf = [0u8; 32];
-                if key_text(raw, self.ctx, &mut key_buf)? == "operation" {
+                if key_text(raw, self.ctx, &mut key_buf, None)? == "operation" {
                     self.ctx.enter(Field::Operation);
                     let raw_name = map.next_value::<&'de str>()?;
                     let mut name_buf = [0u8; 32];

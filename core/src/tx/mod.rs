@@ -218,7 +218,7 @@ macro_rules! operations {
                 extras: &mut E,
             ) -> Result<Self, D::Error> {
                 Ok(match op {
-                    $( OpType::$variant => Operation::$variant(read_object::<$ty, E, D>(d, ctx, None, extras)?), )+
+                    $( OpType::$variant => Operation::$variant(read_object::<$ty, E, D>(d, ctx, None, None, extras)?), )+
                 })
             }
 
