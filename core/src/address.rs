@@ -3,8 +3,8 @@
 use core::fmt;
 use core::str::FromStr;
 
-use crate::encode::keccak256;
-use crate::error::Error;
+use crate::hash::keccak256;
+use crate::hex::{ascii_str, hex_value, write_hex_lower};
 
 /// Length of an address as text: `0x` and 40 hex digits.
 pub const ADDRESS_TEXT_LEN: usize = 42;
@@ -17,68 +17,69 @@ pub const ADDRESS_TEXT_LEN: usize = 42;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct Address(pub [u8; 20]);
 
-const HEX_LOWER: &[u8; 16] = b"0123456789abcdef";
+/// Why an address was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AddressError {
+    /// It does not start with `0x`.
+    MissingPrefix,
+    /// It does not have exactly 40 hex digits after `0x`.
+    Length,
+    /// It holds a character that is not a hex digit.
+    NotHex,
+    /// It is mixed-case and does not match its EIP-55 checksum.
+    Checksum,
+}
 
-/// The value of one ASCII hex digit, if it is one.
-pub(crate) const fn hex_value(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        b'A'..=b'F' => Some(c - b'A' + 10),
-        _ => None,
+impl fmt::Display for AddressError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AddressError::MissingPrefix => "address must start with 0x",
+            AddressError::Length => "address must have exactly 40 hex digits after 0x",
+            AddressError::NotHex => "address holds a non-hex character",
+            AddressError::Checksum => "mixed-case address does not match its EIP-55 checksum",
+        })
     }
 }
 
-/// Writes `bytes` as lowercase hex into `out`, which must be twice as long.
-pub(crate) fn write_hex_lower(bytes: &[u8], out: &mut [u8]) {
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        if let [hi, lo] = pair {
-            *hi = HEX_LOWER.get(usize::from(b >> 4)).copied().unwrap_or(b'0');
-            *lo = HEX_LOWER
-                .get(usize::from(b & 0x0f))
-                .copied()
-                .unwrap_or(b'0');
-        }
-    }
-}
+impl core::error::Error for AddressError {}
 
 impl Address {
     /// The zero address.
     pub const ZERO: Address = Address([0; 20]);
 
     /// Parses `0x` + 40 hex digits; mixed case must match EIP-55.
-    pub fn parse(text: &str) -> Result<Self, Error> {
+    pub fn parse(text: &str) -> Result<Self, AddressError> {
         Self::parse_bytes(text.as_bytes())
     }
 
     /// Like [`Address::parse`], on ASCII bytes.
-    pub fn parse_bytes(text: &[u8]) -> Result<Self, Error> {
+    pub fn parse_bytes(text: &[u8]) -> Result<Self, AddressError> {
         let digits = match text {
             [b'0', b'x' | b'X', rest @ ..] => rest,
-            _ => return Err(Error::AddressMissingPrefix),
+            _ => return Err(AddressError::MissingPrefix),
         };
         if digits.len() != 40 {
-            return Err(Error::AddressLength);
+            return Err(AddressError::Length);
         }
         let mut out = [0u8; 20];
         let (mut lower, mut upper) = (false, false);
         for (byte, pair) in out.iter_mut().zip(digits.chunks_exact(2)) {
             let [hi, lo] = pair else {
-                return Err(Error::AddressLength);
+                return Err(AddressError::Length);
             };
             for c in [*hi, *lo] {
                 lower |= c.is_ascii_lowercase();
                 upper |= c.is_ascii_uppercase();
             }
-            let h = hex_value(*hi).ok_or(Error::AddressNotHex)?;
-            let l = hex_value(*lo).ok_or(Error::AddressNotHex)?;
+            let h = hex_value(*hi).ok_or(AddressError::NotHex)?;
+            let l = hex_value(*lo).ok_or(AddressError::NotHex)?;
             *byte = (h << 4) | l;
         }
         let address = Address(out);
         if lower && upper {
             let expected = address.to_checksum();
             if expected.get(2..) != Some(digits) {
-                return Err(Error::AddressChecksum);
+                return Err(AddressError::Checksum);
             }
         }
         Ok(address)
@@ -108,6 +109,11 @@ impl Address {
         out
     }
 
+    /// Whether this is the zero address.
+    pub fn is_zero(&self) -> bool {
+        self.0 == [0; 20]
+    }
+
     /// The all-lowercase text form, as ASCII bytes (`0x` + 40 digits).
     pub fn to_lower_hex(&self) -> [u8; ADDRESS_TEXT_LEN] {
         let mut out = [0u8; ADDRESS_TEXT_LEN];
@@ -117,11 +123,6 @@ impl Address {
         write_hex_lower(&self.0, digits);
         out
     }
-}
-
-/// The ASCII buffers this module writes are always valid UTF-8.
-pub(crate) fn ascii_str(bytes: &[u8]) -> &str {
-    core::str::from_utf8(bytes).unwrap_or("")
 }
 
 impl fmt::Display for Address {
@@ -139,8 +140,8 @@ impl fmt::LowerHex for Address {
 }
 
 impl FromStr for Address {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
+    type Err = AddressError;
+    fn from_str(s: &str) -> Result<Self, AddressError> {
         Address::parse(s)
     }
 }
@@ -188,24 +189,24 @@ mod tests {
     fn bad_checksum_is_refused() {
         // Flip the case of one letter.
         let bad = "0x5aaeb6053F3E94C9b9A09f33669435E7Ef1BeAed";
-        assert_eq!(Address::parse(bad), Err(Error::AddressChecksum));
+        assert_eq!(Address::parse(bad), Err(AddressError::Checksum));
     }
 
     #[test]
     fn precise_errors() {
-        assert_eq!(Address::parse(""), Err(Error::AddressMissingPrefix));
+        assert_eq!(Address::parse(""), Err(AddressError::MissingPrefix));
         assert_eq!(
             Address::parse("5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed"),
-            Err(Error::AddressMissingPrefix)
+            Err(AddressError::MissingPrefix)
         );
-        assert_eq!(Address::parse("0x1234"), Err(Error::AddressLength));
+        assert_eq!(Address::parse("0x1234"), Err(AddressError::Length));
         assert_eq!(
             Address::parse("0xg000000000000000000000000000000000000000"),
-            Err(Error::AddressNotHex)
+            Err(AddressError::NotHex)
         );
         assert_eq!(
             Address::parse("0x00000000000000000000000000000000000000é"),
-            Err(Error::AddressNotHex)
+            Err(AddressError::NotHex)
         );
     }
 }

@@ -1,154 +1,397 @@
-//! The one error type of the core: every variant names a precise cause.
+//! The core's error type. Every variant names one cause, and every value
+//! error names the field (and list position) it is about.
 
 use core::fmt;
 
-/// The field of a payload or request that an error is about.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Field {
-    /// `chain_id`
-    ChainId,
-    /// `nonce`
-    Nonce,
-    /// `symbol`
-    Symbol,
-    /// `name`
-    Name,
-    /// `decimals`
-    Decimals,
-    /// `master_authority`
-    MasterAuthority,
-    /// `is_private`
-    IsPrivate,
-    /// `clawback_enabled`
-    ClawbackEnabled,
-    /// `signature`
-    Signature,
-    /// `signature.r`
-    R,
-    /// `signature.s`
-    S,
-    /// `signature.v`
-    V,
+use crate::address::AddressError;
+use crate::amount::AmountError;
+use crate::rlp::{BufferFull, RlpError};
+
+macro_rules! fields {
+    ($( $(#[$doc:meta])* $variant:ident => $key:literal, $path:literal; )*) => {
+        /// A field of a payload or request, by its JSON name.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Field {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Field {
+            /// The field's key in its JSON object.
+            pub const fn json_key(self) -> &'static str {
+                match self { $( Field::$variant => $key, )* }
+            }
+
+            /// The field's path from the request body's top level; `[]`
+            /// marks a list element.
+            pub const fn path(self) -> &'static str {
+                match self { $( Field::$variant => $path, )* }
+            }
+        }
+    };
 }
 
-impl Field {
-    /// The field's name as it appears in the JSON body.
-    pub const fn json_name(self) -> &'static str {
-        match self {
-            Field::ChainId => "chain_id",
-            Field::Nonce => "nonce",
-            Field::Symbol => "symbol",
-            Field::Name => "name",
-            Field::Decimals => "decimals",
-            Field::MasterAuthority => "master_authority",
-            Field::IsPrivate => "is_private",
-            Field::ClawbackEnabled => "clawback_enabled",
-            Field::Signature => "signature",
-            Field::R => "signature.r",
-            Field::S => "signature.s",
-            Field::V => "signature.v",
+fields! {
+    /// `chain_id`
+    ChainId => "chain_id", "chain_id";
+    /// `nonce`
+    Nonce => "nonce", "nonce";
+    /// `recipient`
+    Recipient => "recipient", "recipient";
+    /// `value`
+    Value => "value", "value";
+    /// `token`
+    Token => "token", "token";
+    /// `symbol`
+    Symbol => "symbol", "symbol";
+    /// `name`
+    Name => "name", "name";
+    /// `decimals`
+    Decimals => "decimals", "decimals";
+    /// `master_authority`
+    MasterAuthority => "master_authority", "master_authority";
+    /// `is_private`
+    IsPrivate => "is_private", "is_private";
+    /// `clawback_enabled`
+    ClawbackEnabled => "clawback_enabled", "clawback_enabled";
+    /// `action`
+    Action => "action", "action";
+    /// `authority_type`
+    AuthorityType => "authority_type", "authority_type";
+    /// `authority_address`
+    AuthorityAddress => "authority_address", "authority_address";
+    /// `address` (the listed address of a blacklist or whitelist change)
+    Address => "address", "address";
+    /// `from` (the account a clawback takes from)
+    From => "from", "from";
+    /// `uri`
+    Uri => "uri", "uri";
+    /// `additional_metadata`
+    AdditionalMetadata => "additional_metadata", "additional_metadata";
+    /// `additional_metadata[].key`
+    MetadataKey => "key", "additional_metadata[].key";
+    /// `additional_metadata[].value`
+    MetadataValue => "value", "additional_metadata[].value";
+    /// `source_chain_id`
+    SourceChainId => "source_chain_id", "source_chain_id";
+    /// `source_tx_hash`
+    SourceTxHash => "source_tx_hash", "source_tx_hash";
+    /// `bridge_metadata`
+    BridgeMetadata => "bridge_metadata", "bridge_metadata";
+    /// `sender`
+    Sender => "sender", "sender";
+    /// `destination_chain_id`
+    DestinationChainId => "destination_chain_id", "destination_chain_id";
+    /// `destination_address`
+    DestinationAddress => "destination_address", "destination_address";
+    /// `escrow_fee`
+    EscrowFee => "escrow_fee", "escrow_fee";
+    /// `bridge_param`
+    BridgeParam => "bridge_param", "bridge_param";
+    /// `signers`
+    Signers => "signers", "signers";
+    /// `signers[].public_key`
+    SignerPublicKey => "public_key", "signers[].public_key";
+    /// `signers[].weight`
+    SignerWeight => "weight", "signers[].weight";
+    /// `threshold`
+    Threshold => "threshold", "threshold";
+    /// `operations`
+    Operations => "operations", "operations";
+    /// `operations[].recipient`
+    OperationRecipient => "recipient", "operations[].recipient";
+    /// `operations[].amount`
+    OperationAmount => "amount", "operations[].amount";
+    /// `created_at`
+    CreatedAt => "created_at", "created_at";
+    /// `operations_hash`
+    OperationsHash => "operations_hash", "operations_hash";
+    /// `batch_id`
+    BatchId => "batch_id", "batch_id";
+    /// `memo`
+    Memo => "memo", "memo";
+    /// `memo.type`
+    MemoType => "type", "memo.type";
+    /// `memo.format`
+    MemoFormat => "format", "memo.format";
+    /// `memo.data`
+    MemoData => "data", "memo.data";
+    /// `signature` (v1 body, or inside a v2 authorization)
+    Signature => "signature", "signature";
+    /// `signature.r`
+    R => "r", "signature.r";
+    /// `signature.s`
+    S => "s", "signature.s";
+    /// `signature.v`
+    V => "v", "signature.v";
+    /// `authorization` (v2 body)
+    Authorization => "authorization", "authorization";
+    /// `authorization.type`
+    AuthorizationType => "type", "authorization.type";
+    /// `authorization.account`
+    Account => "account", "authorization.account";
+    /// `authorization.signatures`
+    Signatures => "signatures", "authorization.signatures";
+    /// `authorization.signatures[].signer_pubkey`
+    SignerPubkey => "signer_pubkey", "authorization.signatures[].signer_pubkey";
+    /// `operation` (the operation's name, in `tokensign sign` input)
+    Operation => "operation", "operation";
+}
+
+/// Where a value is: a field, and its position when it is inside a list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Location {
+    /// The field.
+    pub field: Field,
+    /// The list position (from 0), for a field of a list element.
+    pub index: Option<u16>,
+}
+
+impl Location {
+    /// A field outside any list.
+    pub const fn field(field: Field) -> Self {
+        Location { field, index: None }
+    }
+
+    /// A field of the `index`-th list element.
+    pub const fn at(field: Field, index: u16) -> Self {
+        Location {
+            field,
+            index: Some(index),
         }
     }
 }
 
-impl fmt::Display for Field {
+impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.json_name())
+        let path = self.field.path();
+        match (self.index, path.split_once("[]")) {
+            (Some(i), Some((head, tail))) => write!(f, "{head}[{i}]{tail}"),
+            (Some(i), None) => write!(f, "{path}[{i}]"),
+            (None, _) => f.write_str(path),
+        }
     }
 }
 
-/// Why an RLP encoding was refused by the strict decoder.
+/// What is wrong with a value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum RlpError {
-    /// The input ended before the item it announced.
-    UnexpectedEnd,
-    /// Bytes follow the outermost list.
-    TrailingBytes,
-    /// A length was encoded in more bytes than needed, with a leading zero,
-    /// or in the long form where the short form fits.
-    NonCanonicalLength,
-    /// A single byte below 0x80 was wrapped in a string header.
-    NonCanonicalSingleByte,
-    /// An integer has a leading zero byte.
-    LeadingZero,
-    /// An integer is wider than the field allows.
-    IntegerOverflow,
-    /// A list was found where a string was expected.
-    ExpectedString,
-    /// A string was found where a list was expected.
-    ExpectedList,
-    /// The payload list does not hold seven or eight items.
-    WrongFieldCount,
-    /// A boolean is neither 0x01 nor 0x80.
-    InvalidBool,
-    /// An address is not exactly 20 bytes.
-    InvalidAddressLength,
-    /// A string field is not valid UTF-8.
-    InvalidUtf8,
-    /// The list's payload ends in the middle of an item.
-    ListLengthMismatch,
+pub enum Problem {
+    /// Empty where a value is required.
+    Empty,
+    /// Longer than its limit (UTF-8 bytes for a text, bytes for binary
+    /// data, elements for a list).
+    TooLong {
+        /// The limit.
+        max: usize,
+    },
+    /// Fewer list elements than required.
+    TooFew {
+        /// The minimum.
+        min: usize,
+    },
+    /// A character that is not alphanumeric (a symbol).
+    NotAlphanumeric,
+    /// A character a signing screen cannot show honestly (see
+    /// [`crate::text::is_screen_unsafe`]).
+    UnsafeCharacter,
+    /// A control character (U+0000..=U+001F, U+007F..=U+009F).
+    ControlCharacter,
+    /// A character outside the field's allowed set.
+    InvalidCharacter,
+    /// Not a URL (`scheme:rest`, no spaces).
+    NotAUrl,
+    /// A number outside the field's range.
+    OutOfRange {
+        /// The smallest allowed value.
+        min: u64,
+        /// The largest allowed value.
+        max: u64,
+    },
+    /// Zero where the value must be positive.
+    Zero,
+    /// The zero address where a real account is required.
+    ZeroAddress,
+    /// A text that is none of the field's allowed values (an enum).
+    UnknownVariant,
+    /// `0x`-hex that is malformed: no `0x`, an odd number or a wrong count
+    /// of digits, or a non-hex character.
+    InvalidHex,
+    /// A public key that is not a compressed secp256k1 point.
+    InvalidPublicKey,
+    /// The same value appears twice where values must be distinct.
+    Duplicate,
+    /// Not in strictly ascending order where the order is prescribed.
+    NotAscending,
+    /// Does not match what it must equal (an `operations_hash` that is not
+    /// the hash of the operations).
+    Mismatch,
+    /// A sum exceeds its type (2^256-1 for amounts, 65535 for weights).
+    SumOverflow,
+    /// Larger than the limit on the whole (a memo's total size).
+    TooLarge,
+    /// An address was refused.
+    Address(AddressError),
+    /// An amount was refused.
+    Amount(AmountError),
+    /// The field's RLP was refused.
+    Rlp(RlpError),
 }
 
-impl fmt::Display for RlpError {
+impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            RlpError::UnexpectedEnd => "input ends before the item it announces",
-            RlpError::TrailingBytes => "bytes follow the payload list",
-            RlpError::NonCanonicalLength => "length is not in its shortest form",
-            RlpError::NonCanonicalSingleByte => "single byte below 0x80 must be encoded as itself",
-            RlpError::LeadingZero => "integer has a leading zero byte",
-            RlpError::IntegerOverflow => "integer is too wide for its field",
-            RlpError::ExpectedString => "expected a string, found a list",
-            RlpError::ExpectedList => "expected a list, found a string",
-            RlpError::WrongFieldCount => "payload list must hold 7 or 8 items",
-            RlpError::InvalidBool => "boolean must be 0x01 or 0x80",
-            RlpError::InvalidAddressLength => "address must be exactly 20 bytes",
-            RlpError::InvalidUtf8 => "string is not valid UTF-8",
-            RlpError::ListLengthMismatch => "list length does not match its items",
-        })
+        match self {
+            Problem::Empty => f.write_str("must not be empty"),
+            Problem::TooLong { max } => write!(f, "must be at most {max} bytes (or elements)"),
+            Problem::TooFew { min } => write!(f, "must hold at least {min} elements"),
+            Problem::NotAlphanumeric => f.write_str("must hold only alphanumeric characters"),
+            Problem::UnsafeCharacter => f.write_str(
+                "holds a control, invisible, bidirectional-override or private-use character",
+            ),
+            Problem::ControlCharacter => f.write_str("holds a control character"),
+            Problem::InvalidCharacter => f.write_str("holds a character the field does not allow"),
+            Problem::NotAUrl => f.write_str("must be a URL (scheme:rest, without spaces)"),
+            Problem::OutOfRange { min, max } => write!(f, "must be between {min} and {max}"),
+            Problem::Zero => f.write_str("must not be zero"),
+            Problem::ZeroAddress => f.write_str("must not be the zero address"),
+            Problem::UnknownVariant => f.write_str("is not one of the allowed values"),
+            Problem::InvalidHex => f.write_str("must be 0x followed by hex digits"),
+            Problem::InvalidPublicKey => {
+                f.write_str("must be a 33-byte compressed secp256k1 public key")
+            }
+            Problem::Duplicate => f.write_str("appears twice"),
+            Problem::NotAscending => f.write_str("must be in strictly ascending order"),
+            Problem::Mismatch => f.write_str("does not match the value it must equal"),
+            Problem::SumOverflow => f.write_str("sums to more than the type can hold"),
+            Problem::TooLarge => f.write_str("is larger than its limit"),
+            Problem::Address(e) => write!(f, "is not a valid address: {e}"),
+            Problem::Amount(e) => write!(f, "is not a valid amount: {e}"),
+            Problem::Rlp(e) => write!(f, "has non-canonical RLP: {e}"),
+        }
     }
 }
 
-/// Why JSON input was refused.
+/// A JSON object key, kept (truncated to 32 bytes) so that an
+/// "unknown field" error can name it without an allocator, with the field
+/// whose object held it (`signature` for `signature.w`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    bytes: [u8; 32],
+    len: u8,
+    truncated: bool,
+    within: Option<Field>,
+}
+
+impl Key {
+    /// Keeps the first 32 bytes of `key` (cut at a character boundary).
+    pub fn new(key: &str) -> Self {
+        let mut take = key.len().min(32);
+        while !key.is_char_boundary(take) {
+            take -= 1;
+        }
+        let mut bytes = [0u8; 32];
+        if let (Some(dst), Some(src)) = (bytes.get_mut(..take), key.as_bytes().get(..take)) {
+            dst.copy_from_slice(src);
+        }
+        Key {
+            bytes,
+            // take <= 32
+            len: take as u8,
+            truncated: take < key.len(),
+            within: None,
+        }
+    }
+
+    /// The same key, found in the object of `field`.
+    pub const fn within(self, field: Option<Field>) -> Self {
+        Key {
+            within: field,
+            ..self
+        }
+    }
+
+    /// The key as kept.
+    pub fn as_str(&self) -> &str {
+        self.bytes
+            .get(..usize::from(self.len))
+            .and_then(|b| core::str::from_utf8(b).ok())
+            .unwrap_or("")
+    }
+}
+
+impl fmt::Debug for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for Key {
+    /// Shown escaped (`char::escape_debug`), so a key cannot forge output,
+    /// after the path of the object that held it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(field) = self.within {
+            write!(f, "{}.", field.path())?;
+        }
+        for c in self.as_str().chars() {
+            write!(f, "{}", c.escape_debug())?;
+        }
+        if self.truncated {
+            f.write_str("…")?;
+        }
+        Ok(())
+    }
+}
+
+/// Why JSON input was refused (its shape, not its values).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum JsonError {
-    /// The input is not well-formed JSON of the expected shape.
+    /// Not well-formed JSON of the expected shape.
     Syntax,
-    /// A value has the wrong JSON type (for example a string for an integer).
+    /// A value of the wrong JSON type.
     WrongType(Field),
-    /// A number is negative, fractional, in exponent form or too large.
-    InvalidNumber,
-    /// The object has a field this format does not define.
-    UnknownField,
-    /// The object holds the same field twice.
+    /// A number that is negative, fractional, in exponent form or too large.
+    InvalidNumber(Field),
+    /// A key this object does not define.
+    UnknownField(Key),
+    /// A key that appears twice.
     DuplicateField(Field),
-    /// A required field is absent.
+    /// A required key that is absent.
     MissingField(Field),
-    /// A string holds an invalid escape, a lone surrogate or a raw control
+    /// A string with an invalid escape, a lone surrogate or a raw control
     /// character.
-    InvalidString,
-    /// Non-whitespace bytes follow the JSON value.
+    InvalidString(Field),
+    /// Non-whitespace after the JSON value.
     TrailingCharacters,
-    /// The input is longer than any valid document of this kind.
+    /// Longer than any valid document of its kind.
     TooLong,
+    /// Objects and arrays nested deeper than any valid document
+    /// ([`crate::field::json_read::MAX_JSON_DEPTH`]).
+    TooDeep,
 }
 
 impl fmt::Display for JsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             JsonError::Syntax => f.write_str("malformed JSON"),
-            JsonError::WrongType(field) => write!(f, "field `{field}` has the wrong JSON type"),
-            JsonError::InvalidNumber => f.write_str(
-                "invalid number: integers must be non-negative, without fraction or exponent, and fit 64 bits",
+            JsonError::WrongType(field) => {
+                write!(f, "field `{}` has the wrong JSON type", field.path())
+            }
+            JsonError::InvalidNumber(field) => write!(
+                f,
+                "field `{}`: integers must be non-negative, without fraction or exponent, and fit 64 bits",
+                field.path()
             ),
-            JsonError::UnknownField => f.write_str("unknown field"),
-            JsonError::DuplicateField(field) => write!(f, "field `{field}` appears twice"),
-            JsonError::MissingField(field) => write!(f, "missing field `{field}`"),
-            JsonError::InvalidString => f.write_str(
-                "invalid string: bad escape, lone surrogate or unescaped control character",
+            JsonError::UnknownField(key) => write!(f, "unknown field `{key}`"),
+            JsonError::DuplicateField(field) => write!(f, "field `{}` appears twice", field.path()),
+            JsonError::MissingField(field) => write!(f, "missing field `{}`", field.path()),
+            JsonError::InvalidString(field) => write!(
+                f,
+                "field `{}`: invalid string (bad escape, lone surrogate or unescaped control character)",
+                field.path()
             ),
             JsonError::TrailingCharacters => f.write_str("trailing characters after the JSON value"),
             JsonError::TooLong => f.write_str("JSON document is longer than any valid one"),
+            JsonError::TooDeep => {
+                f.write_str("JSON objects and arrays are nested deeper than in any valid document")
+            }
         }
     }
 }
@@ -156,42 +399,29 @@ impl fmt::Display for JsonError {
 /// Every way the core can refuse an input. Each variant names one cause.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Error {
-    /// An address does not start with `0x`.
-    AddressMissingPrefix,
-    /// An address does not have exactly 40 hex digits after `0x`.
-    AddressLength,
-    /// An address holds a character that is not a hex digit.
-    AddressNotHex,
-    /// A mixed-case address does not match its EIP-55 checksum.
-    AddressChecksum,
-    /// `chain_id` is above `i64::MAX`.
-    ChainIdOutOfRange,
-    /// `nonce` is above `i64::MAX`.
-    NonceOutOfRange,
-    /// `decimals` is above 18.
-    DecimalsOutOfRange,
-    /// `symbol` is empty.
-    SymbolEmpty,
-    /// `symbol` is longer than 20 bytes.
-    SymbolTooLong,
-    /// `symbol` holds a character that is not alphanumeric.
-    SymbolNotAlphanumeric,
-    /// `name` is empty.
-    NameEmpty,
-    /// `name` is longer than 120 bytes.
-    NameTooLong,
-    /// `name` holds a character a signing screen cannot show honestly
-    /// (see [`crate::payload::is_screen_unsafe`]).
-    NameUnsafeCharacter,
+    /// A value breaks its field's rules.
+    Invalid {
+        /// Where the value is.
+        at: Location,
+        /// What is wrong with it.
+        problem: Problem,
+    },
+    /// The JSON's shape was refused.
+    Json(JsonError),
+    /// The RLP's outer shape was refused (a field's own RLP error is
+    /// [`Error::Invalid`] with [`Problem::Rlp`]).
+    Rlp(RlpError),
+    /// An operation that this scheme cannot carry (CreateMultiSig and
+    /// BatchPayment exist only in native v2).
+    NotInScheme,
+    /// A native v2 body carries a legacy top-level `signature`.
+    LegacySignatureInNativeBody,
+    /// An operation type number or name that is none of the fourteen.
+    UnknownOperation,
+    /// A v2 envelope whose domain tag is not `1money.native.transaction.v2`.
+    WrongDomain,
     /// The output buffer is too small for the encoding.
     BufferTooSmall,
-    /// The RLP input is not a canonical payload encoding.
-    Rlp(RlpError),
-    /// The JSON input was refused.
-    Json(JsonError),
-    /// A hex string (`r` or `s`) is empty, too long, lacks `0x` or holds a
-    /// non-hex character.
-    InvalidHex(Field),
     /// `v` is not 0 or 1.
     InvalidRecoveryId,
     /// `r` or `s` is zero or not below the curve order.
@@ -200,7 +430,7 @@ pub enum Error {
     HighS,
     /// The signature does not recover to a public key.
     RecoveryFailed,
-    /// The signature recovers to another address than the expected one.
+    /// The signature recovers to another signer than the expected one.
     SignerMismatch,
     /// Signing produced a recovery id of 2 or 3 (x-coordinate reduced),
     /// which the network cannot express; or the key could not sign.
@@ -209,35 +439,58 @@ pub enum Error {
     InvalidSecretKey,
 }
 
+impl Error {
+    /// A value error for `field`.
+    pub const fn invalid(field: Field, problem: Problem) -> Self {
+        Error::Invalid {
+            at: Location::field(field),
+            problem,
+        }
+    }
+
+    /// A value error for `field` of the `index`-th list element.
+    pub const fn invalid_at(field: Field, index: u16, problem: Problem) -> Self {
+        Error::Invalid {
+            at: Location::at(field, index),
+            problem,
+        }
+    }
+
+    /// The field this error is about, if any.
+    pub const fn field(&self) -> Option<Field> {
+        match self {
+            Error::Invalid { at, .. } => Some(at.field),
+            Error::Json(
+                JsonError::WrongType(f)
+                | JsonError::InvalidNumber(f)
+                | JsonError::DuplicateField(f)
+                | JsonError::MissingField(f)
+                | JsonError::InvalidString(f),
+            ) => Some(*f),
+            _ => None,
+        }
+    }
+}
+
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::AddressMissingPrefix => f.write_str("address must start with 0x"),
-            Error::AddressLength => f.write_str("address must have exactly 40 hex digits after 0x"),
-            Error::AddressNotHex => f.write_str("address holds a non-hex character"),
-            Error::AddressChecksum => {
-                f.write_str("mixed-case address does not match its EIP-55 checksum")
-            }
-            Error::ChainIdOutOfRange => f.write_str("chain_id must be between 0 and 2^63-1"),
-            Error::NonceOutOfRange => f.write_str("nonce must be between 0 and 2^63-1"),
-            Error::DecimalsOutOfRange => f.write_str("decimals must be between 0 and 18"),
-            Error::SymbolEmpty => f.write_str("symbol must not be empty"),
-            Error::SymbolTooLong => f.write_str("symbol must be at most 20 bytes"),
-            Error::SymbolNotAlphanumeric => {
-                f.write_str("symbol must hold only alphanumeric characters")
-            }
-            Error::NameEmpty => f.write_str("name must not be empty"),
-            Error::NameTooLong => f.write_str("name must be at most 120 bytes"),
-            Error::NameUnsafeCharacter => {
-                f.write_str("name holds a control, invisible or bidirectional-override character")
-            }
-            Error::BufferTooSmall => f.write_str("output buffer is too small"),
-            Error::Rlp(e) => write!(f, "non-canonical RLP: {e}"),
+            Error::Invalid { at, problem } => write!(f, "`{at}` {problem}"),
             Error::Json(e) => write!(f, "invalid JSON: {e}"),
-            Error::InvalidHex(field) => write!(
-                f,
-                "field `{field}` must be 0x followed by 1 to 64 hex digits"
+            Error::Rlp(e) => write!(f, "non-canonical RLP: {e}"),
+            Error::NotInScheme => f.write_str(
+                "this operation exists only in the native v2 scheme (CreateMultiSig, BatchPayment): sign it as v2",
             ),
+            Error::LegacySignatureInNativeBody => f.write_str(
+                "a v2 body carries `authorization`, not a legacy top-level `signature`: sign it as v2",
+            ),
+            Error::UnknownOperation => f.write_str(
+                "unknown operation: use one of the fourteen names (Payment, TokenIssue, …, BatchPayment)",
+            ),
+            Error::WrongDomain => f.write_str(
+                "the envelope's domain tag is not 1money.native.transaction.v2: not a v2 transaction",
+            ),
+            Error::BufferTooSmall => f.write_str("output buffer is too small"),
             Error::InvalidRecoveryId => f.write_str("signature v must be 0 or 1"),
             Error::SignatureScalarOutOfRange => {
                 f.write_str("signature r and s must be non-zero and below the curve order")
@@ -264,5 +517,39 @@ impl From<RlpError> for Error {
 impl From<JsonError> for Error {
     fn from(e: JsonError) -> Self {
         Error::Json(e)
+    }
+}
+
+impl From<BufferFull> for Error {
+    fn from(_: BufferFull) -> Self {
+        Error::BufferTooSmall
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    #[test]
+    fn messages_name_the_field_and_position() {
+        let e = Error::invalid_at(Field::OperationAmount, 3, Problem::Zero);
+        assert_eq!(e.to_string(), "`operations[3].amount` must not be zero");
+        let e = Error::invalid(Field::Symbol, Problem::Empty);
+        assert_eq!(e.to_string(), "`symbol` must not be empty");
+        let e = Error::Json(JsonError::UnknownField(Key::new("colour\u{202e}")));
+        assert_eq!(
+            e.to_string(),
+            "invalid JSON: unknown field `colour\\u{202e}`"
+        );
+        let long = Key::new(&"k".repeat(40));
+        assert_eq!(long.as_str().len(), 32);
+        assert!(long.to_string().ends_with('…'));
+        assert_eq!(Key::new("é".repeat(20).as_str()).as_str().len(), 32);
+        assert_eq!(e.field(), None);
+        assert_eq!(
+            Error::Json(JsonError::MissingField(Field::Nonce)).field(),
+            Some(Field::Nonce)
+        );
     }
 }

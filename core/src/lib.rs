@@ -1,31 +1,37 @@
 //! # tokensign-core
 //!
-//! A `no_std`, allocation-free signing core for 1Money Network token-issue
-//! requests (`POST /v1/tokens/issue`). It validates a [`TokenIssuePayload`],
-//! encodes it as canonical RLP, signs its keccak256 hash with secp256k1
-//! (RFC 6979, low-S), and reads and writes the request JSON, all in fixed
-//! buffers whose sizes are public constants.
+//! A `no_std`, allocation-free signing core for the 1Money Network's
+//! fourteen native operations, in both signing schemes (legacy v1 and the
+//! domain-separated native v2), for hosts and for hardware-wallet firmware.
 //!
-//! - No heap: no `alloc` anywhere in the dependency graph.
+//! - No heap: no `alloc` anywhere in the dependency graph; every value lives
+//!   in a fixed-capacity type whose largest encodings are public constants.
 //! - No `unsafe`, and no panic reachable from any input: every failure is an
-//!   [`Error`] naming its cause.
+//!   [`Error`] naming its cause and the field it is about.
 //! - Deterministic: no random number source; the caller supplies the key.
 //!
-//! ## Firmware-style use
+//! ## Layers (each only uses the ones above it)
 //!
-//! Fixed buffers in, signed request JSON out:
+//! | module | what |
+//! |---|---|
+//! | [`hash`] | keccak256, nothing under it |
+//! | [`rlp`], [`hex`] | canonical RLP (header, encode, decode), hex text |
+//! | [`address`], [`amount`], [`text`] | addresses (EIP-55), U256 amounts, bounded texts and their character rules |
+//! | [`backend`], [`key`], [`signature`], [`recover`], [`hd`] | secp256k1 (k256 or libsecp256k1) over a digest; the signing key; BIP-39/BIP-32 keys |
+//! | [`field`] | field kinds and records: one declaration drives RLP, JSON and review |
+//! | [`tx`] | the fourteen operations, the memo, the transaction |
+//! | [`legacy`], [`native`], [`scheme`] | the two signing schemes |
+//! | [`json`], [`review`] | request bodies; what a person sees |
+//! | [`device`] | the hardware-wallet protocol |
+//!
+//! ## Signing a payment (native v2)
 //!
 //! ```
-//! use tokensign_core::{json, signing_key_from_bytes, SignedRequest, MAX_REQUEST_JSON_LEN};
+//! use tokensign_core::tx::{Memo, Payment, Transaction};
+//! use tokensign_core::{json, native::NativeTx, signing_key_from_bytes, Address, Amount};
 //!
 //! # fn main() -> Result<(), tokensign_core::Error> {
-//! // Bytes received from the host, e.g. over a UART into a static buffer.
-//! let payload_json = br#"{"chain_id":1212101,"nonce":2,"symbol":"TEST",
-//!     "name":"TEST Stablecoin","decimals":18,
-//!     "master_authority":"0x0000000000000000000000000000000000000000",
-//!     "is_private":false,"clawback_enabled":true}"#;
-//!
-//! // The device key, from secure storage. `SigningKey` zeroizes on drop.
+//! // The spec's test key (never a real one); `SigningKey` zeroizes on drop.
 //! let secret: [u8; 32] = [
 //!     0x01, 0x83, 0x3a, 0x12, 0x6e, 0xc4, 0x5d, 0x01, 0x91, 0x51, 0x97, 0x48, 0x14, 0x6b, 0x9e,
 //!     0x35, 0x64, 0x7a, 0xab, 0x7f, 0xed, 0x28, 0xde, 0x1c, 0x8e, 0x17, 0x82, 0x49, 0x70, 0xf9,
@@ -33,25 +39,26 @@
 //! ];
 //! let key = signing_key_from_bytes(&secret)?;
 //!
-//! let payload = json::parse_payload(payload_json)?; // validated
-//! let request = SignedRequest::sign(payload, &key)?;
+//! let payment = Payment {
+//!     recipient: Address([0x02; 20]),
+//!     value: Amount::from_u64(1_000_000_000_000_000_000),
+//!     token: Address([0x01; 20]),
+//! };
+//! let memo = Memo::new("purpose/SALA", "text/plain", "invoice-0001")?;
+//! let tx: Transaction = Transaction::new(1_212_101, 1, payment).with_memo(memo);
 //!
-//! let mut out = [0u8; MAX_REQUEST_JSON_LEN]; // sized at compile time
-//! let len = json::write_request(&request, &mut out)?;
-//! let body = &out[..len]; // send this to the host
+//! let signed = NativeTx::sign(tx, &key)?; // checked, RFC 6979, low-S
+//! assert_eq!(signed.path(), "/v2/transactions/payment");
 //!
-//! assert_eq!(request.signature.v, 1);
-//! assert!(body.starts_with(b"{\"chain_id\":1212101,"));
-//! assert_eq!(json::parse_request(body)?, request);
+//! let mut body = [0u8; json::MAX_NATIVE_JSON_LEN]; // sized at compile time
+//! let len = json::write_native(&signed, &mut body)?;
+//! assert_eq!(json::parse_native(signed.op_type(), &body[..len])?, signed);
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! ## What is signed
-//!
-//! The RLP list `[chain_id, nonce, symbol, name, decimals,
-//! master_authority, is_private]`, plus `clawback_enabled` when the payload
-//! carries it (the eight-field form). See [`encode`].
+//! The same transaction signs in legacy v1 with
+//! [`legacy::LegacyTx::sign`]; a device shows [`review::Review`] first.
 //!
 //! ## Features
 //!
@@ -81,38 +88,39 @@
 extern crate std;
 
 pub mod address;
+pub mod amount;
 pub mod backend;
 pub mod device;
-pub mod encode;
 pub mod error;
+pub mod field;
+pub mod hash;
 pub mod hd;
+pub mod hex;
 pub mod json;
 pub mod key;
-pub mod payload;
+pub mod legacy;
+pub mod native;
 #[cfg(feature = "k256")]
 pub mod recover;
 pub mod review;
+pub mod rlp;
+pub mod scheme;
 pub mod signature;
+pub mod text;
+pub mod tx;
 
 pub use address::Address;
+pub use amount::Amount;
 pub use backend::BACKEND;
-pub use encode::{
-    decode_rlp, encode_rlp, keccak256, rlp_len, signing_hash, token_address, tx_hash, MAX_RLP_LEN,
-    MAX_TX_RLP_LEN,
-};
-pub use error::{Error, Field, JsonError, RlpError};
-pub use json::{
-    parse_payload, parse_request, write_payload, write_request, MAX_JSON_INPUT_LEN,
-    MAX_PAYLOAD_JSON_LEN, MAX_REQUEST_JSON_LEN,
-};
+pub use error::{Error, Field, JsonError, Location, Problem};
+pub use hash::keccak256;
 pub use key::SigningKey;
-pub use payload::{
-    PayloadFields, TokenIssuePayload, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET, MAX_CHAIN_ID,
-    MAX_DECIMALS, MAX_NAME_LEN, MAX_NONCE, MAX_SYMBOL_LEN,
-};
+pub use rlp::RlpError;
+pub use scheme::Scheme;
 #[cfg(feature = "k256")]
 pub use signature::address_of;
 pub use signature::{
-    address_of_uncompressed, recover, recover_hash, sign, sign_hash, signing_key_from_bytes,
-    verify, Signature, SignedRequest,
+    address_of_compressed, address_of_uncompressed, decompress_public_key, is_valid_public_key,
+    recover_hash, sign_hash, signing_key_from_bytes, verify_hash, Signature,
 };
+pub use tx::{OpType, Operation, Transaction};

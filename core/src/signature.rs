@@ -1,13 +1,13 @@
-//! Signatures: deterministic signing (RFC 6979, low-S), recovery and
-//! verification, all over the payload's signing hash, through the build's
-//! backend ([`crate::backend`]).
+//! Signatures over a 32-byte digest: deterministic signing (RFC 6979,
+//! low-S), recovery and verification, and public keys, through the build's
+//! backend ([`crate::backend`]). The schemes (`legacy`, `native`) decide
+//! what digest is signed.
 
 use crate::address::Address;
 use crate::backend;
-use crate::encode::{keccak256, signing_hash, tx_hash};
 use crate::error::Error;
+use crate::hash::keccak256;
 use crate::key::SigningKey;
-use crate::payload::TokenIssuePayload;
 
 /// The secp256k1 group order n, big-endian.
 const ORDER: [u8; 32] = [
@@ -112,11 +112,6 @@ pub fn sign_hash(hash: &[u8; 32], key: &SigningKey) -> Result<Signature, Error> 
     key.sign_hash(hash)
 }
 
-/// Signs a payload: [`sign_hash`] over its [`signing_hash`].
-pub fn sign(payload: &TokenIssuePayload, key: &SigningKey) -> Result<Signature, Error> {
-    sign_hash(&signing_hash(payload), key)
-}
-
 /// Recovers the signer's address from a prehash and a signature, refusing
 /// high-S, `v` outside {0, 1} and out-of-range scalars
 /// ([`Signature::check_form`]).
@@ -130,57 +125,37 @@ pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> 
     backend::selected::recover_hash(hash, sig)
 }
 
-/// Recovers the address that signed `payload`.
-pub fn recover(payload: &TokenIssuePayload, sig: &Signature) -> Result<Address, Error> {
-    recover_hash(&signing_hash(payload), sig)
-}
-
-/// Checks that `sig` over `payload` was made by `expected`.
-pub fn verify(
-    payload: &TokenIssuePayload,
-    sig: &Signature,
-    expected: &Address,
-) -> Result<(), Error> {
-    if recover(payload, sig)? == *expected {
+/// Checks that `sig` over `hash` was made by `expected`.
+pub fn verify_hash(hash: &[u8; 32], sig: &Signature, expected: &Address) -> Result<(), Error> {
+    if recover_hash(hash, sig)? == *expected {
         Ok(())
     } else {
         Err(Error::SignerMismatch)
     }
 }
 
-/// A payload with its signature: the whole `TokenIssueRequest`.
-#[derive(Clone, Debug, PartialEq, Eq, Hash)]
-pub struct SignedRequest {
-    /// The signed payload.
-    pub payload: TokenIssuePayload,
-    /// The signature over the payload's signing hash.
-    pub signature: Signature,
+/// The uncompressed form (`0x04 || x || y`) of a compressed SEC1 public
+/// key, if it is a point on secp256k1.
+pub fn decompress_public_key(key: &[u8; 33]) -> Option<[u8; 65]> {
+    if !matches!(key.first(), Some(0x02 | 0x03)) {
+        return None;
+    }
+    backend::selected::decompress(key)
 }
 
-impl SignedRequest {
-    /// Signs `payload` with `key`.
-    pub fn sign(payload: TokenIssuePayload, key: &SigningKey) -> Result<Self, Error> {
-        let signature = sign(&payload, key)?;
-        Ok(SignedRequest { payload, signature })
-    }
-    /// The address that signed the request.
-    pub fn signer(&self) -> Result<Address, Error> {
-        recover(&self.payload, &self.signature)
-    }
-    /// The transaction hash the network answers with.
-    pub fn tx_hash(&self) -> [u8; 32] {
-        tx_hash(&self.payload, &self.signature)
-    }
-    /// The payload's signing hash.
-    pub fn signing_hash(&self) -> [u8; 32] {
-        signing_hash(&self.payload)
-    }
+/// Whether `key` is a compressed SEC1 public key of a point on secp256k1.
+pub fn is_valid_public_key(key: &[u8; 33]) -> bool {
+    decompress_public_key(key).is_some()
+}
+
+/// The address of a compressed public key, if it is a point on the curve.
+pub fn address_of_compressed(key: &[u8; 33]) -> Option<Address> {
+    decompress_public_key(key).map(|point| address_of_uncompressed(&point))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::payload::{PayloadFields, CHAIN_ID_TESTNET};
 
     const KEY: &str = "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3";
 
@@ -189,28 +164,23 @@ mod tests {
         signing_key_from_bytes(&bytes).unwrap()
     }
 
-    fn payload(nonce: u64, clawback: Option<bool>) -> TokenIssuePayload {
-        TokenIssuePayload::new(PayloadFields {
-            chain_id: CHAIN_ID_TESTNET,
-            nonce,
-            symbol: "TEST",
-            name: "TEST Stablecoin",
-            decimals: 18,
-            master_authority: Address::ZERO,
-            is_private: false,
-            clawback_enabled: clawback,
-        })
-        .unwrap()
+    fn b32(text: &str) -> [u8; 32] {
+        hex::decode(text).unwrap().try_into().unwrap()
+    }
+
+    /// The issue spec's signing hashes: the eight-field payload at nonce 2,
+    /// and at nonce 177 (whose r starts with a zero byte).
+    fn spec_hash(nonce: u64) -> [u8; 32] {
+        match nonce {
+            2 => b32("01882eb8bee7e2d0d553a0debc95f5d666d55e481b64ee9c6159b4c50831b9f0"),
+            177 => b32("6f5a59f0e4303b5f6731eb933f889d29d250f16b251a4e95099835c46c4bc89c"),
+            _ => crate::hash::keccak256(&nonce.to_be_bytes()),
+        }
     }
 
     #[test]
-    fn spec_eight_field_vector() {
-        let p = payload(2, Some(true));
-        assert_eq!(
-            hex::encode(signing_hash(&p)),
-            "01882eb8bee7e2d0d553a0debc95f5d666d55e481b64ee9c6159b4c50831b9f0"
-        );
-        let sig = sign(&p, &key()).unwrap();
+    fn spec_vectors() {
+        let sig = sign_hash(&spec_hash(2), &key()).unwrap();
         assert_eq!(
             hex::encode(sig.r),
             "db4741c7f2ce4a2d78e790331075284efaeee0b217e9c9ccf334d3014d98b7bb"
@@ -225,34 +195,38 @@ mod tests {
             me,
             Address::parse("0x2045a425D0e131E747f8be2F044413733e412d7d").unwrap()
         );
-        assert_eq!(recover(&p, &sig), Ok(me));
-        assert_eq!(verify(&p, &sig, &me), Ok(()));
-        assert_eq!(verify(&p, &sig, &Address::ZERO), Err(Error::SignerMismatch));
-    }
-
-    #[test]
-    fn spec_seven_field_and_leading_zero_r() {
-        let p = payload(2, None);
-        let sig = sign(&p, &key()).unwrap();
+        assert_eq!(recover_hash(&spec_hash(2), &sig), Ok(me));
+        assert_eq!(verify_hash(&spec_hash(2), &sig, &me), Ok(()));
         assert_eq!(
-            hex::encode(sig.r),
-            "fe70d12f46caee1a1028dad2d203a3fbd0b1ea7b0453c7dd84916c84c77d958a"
+            verify_hash(&spec_hash(2), &sig, &Address::ZERO),
+            Err(Error::SignerMismatch)
         );
-        assert_eq!(sig.v, 0);
-        assert_eq!(
-            hex::encode(tx_hash(&p, &sig)),
-            "071b111c6ce877d2a4e86f69313f32fe646db84d023c679c253071ae0259fc33"
-        );
-        let p = payload(177, Some(true));
-        let sig = sign(&p, &key()).unwrap();
+        let sig = sign_hash(&spec_hash(177), &key()).unwrap();
         assert_eq!(
             hex::encode(sig.r),
             "00d2b4c2222421dc3bbd22a3b41e550c11af45fd9ad701e82ce4865372dfe5bd"
         );
+        assert_eq!(recover_hash(&spec_hash(177), &sig), Ok(me));
+    }
+
+    #[test]
+    fn public_keys() {
+        let pk = key().public_key_compressed();
+        assert!(is_valid_public_key(&pk));
+        assert_eq!(address_of_compressed(&pk), Some(key().address()));
         assert_eq!(
-            hex::encode(tx_hash(&p, &sig)),
-            "a281221ec4188ef9ac8b3d69211b87917b9aef0aa617135b0be23541468dce3c"
+            decompress_public_key(&pk),
+            Some(key().public_key_uncompressed())
         );
+        let mut wrong_tag = pk;
+        wrong_tag[0] = 0x04;
+        assert!(!is_valid_public_key(&wrong_tag));
+        // x = 5 is on no point of the curve (5^3 + 7 is not a square mod p).
+        let mut off = [0u8; 33];
+        off[0] = 0x02;
+        off[32] = 5;
+        assert!(!is_valid_public_key(&off));
+        assert_eq!(address_of_compressed(&off), None);
     }
 
     /// n - s, big-endian (s non-zero and below n).
@@ -316,46 +290,33 @@ mod tests {
 
     #[test]
     fn malformed_signatures_are_refused() {
-        let p = payload(2, Some(true));
-        let sig = sign(&p, &key()).unwrap();
-        assert_eq!(
-            recover(&p, &Signature { v: 2, ..sig }),
-            Err(Error::InvalidRecoveryId)
-        );
-        assert_eq!(
-            recover(&p, &Signature { v: 27, ..sig }),
-            Err(Error::InvalidRecoveryId)
-        );
-        assert_eq!(
-            recover(&p, &Signature { r: [0; 32], ..sig }),
-            Err(Error::SignatureScalarOutOfRange)
-        );
-        assert_eq!(
-            recover(&p, &Signature { s: [0; 32], ..sig }),
-            Err(Error::SignatureScalarOutOfRange)
-        );
-        assert_eq!(
-            recover(
-                &p,
-                &Signature {
-                    s: [0xff; 32],
-                    ..sig
-                }
-            ),
-            Err(Error::SignatureScalarOutOfRange)
-        );
+        let h = spec_hash(2);
+        let sig = sign_hash(&h, &key()).unwrap();
+        for v in [2u8, 27] {
+            assert_eq!(
+                recover_hash(&h, &Signature { v, ..sig }),
+                Err(Error::InvalidRecoveryId)
+            );
+        }
+        for bad in [[0u8; 32], [0xff; 32]] {
+            assert_eq!(
+                recover_hash(&h, &Signature { r: bad, ..sig }),
+                Err(Error::SignatureScalarOutOfRange)
+            );
+            assert_eq!(
+                recover_hash(&h, &Signature { s: bad, ..sig }),
+                Err(Error::SignatureScalarOutOfRange)
+            );
+        }
         // n - s: the same signature in high-S form.
         let high = Signature {
             s: negate(&sig.s),
             v: 1 - sig.v,
             ..sig
         };
-        assert_eq!(recover(&p, &high), Err(Error::HighS));
-        // Another payload recovers to another address.
-        assert_ne!(
-            recover(&payload(3, Some(true)), &sig).unwrap(),
-            key().address()
-        );
+        assert_eq!(recover_hash(&h, &high), Err(Error::HighS));
+        // Another hash recovers to another address.
+        assert_ne!(recover_hash(&spec_hash(3), &sig).unwrap(), key().address());
         assert_eq!(
             signing_key_from_bytes(&[0; 32]).err(),
             Some(Error::InvalidSecretKey)

@@ -1,7 +1,8 @@
 //! Writes the seed corpus, made from the spec's vectors, to `corpus/<target>/`.
 //!
-//! Run from `fuzz/`: `cargo run --example make_seeds`. Files already there
-//! (seeds of other origins, minimized inputs) are left alone.
+//! Run from `fuzz/`: `cargo run --example make_seeds`. Seeds (`seed-*`)
+//! that the generator no longer makes are removed; other files (minimized
+//! inputs, `min-*`) are left alone.
 
 use std::fs;
 use std::path::Path;
@@ -11,13 +12,19 @@ fn main() -> std::io::Result<()> {
     for (target, _) in tokensign_fuzz::TARGETS {
         let dir = root.join(target);
         fs::create_dir_all(&dir)?;
-        for (name, bytes) in tokensign_fuzz::seeds::seeds(target) {
+        let seeds = tokensign_fuzz::seeds::seeds(target);
+        let names: Vec<String> = seeds.iter().map(|(n, _)| format!("seed-{n}")).collect();
+        for entry in fs::read_dir(&dir)? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with("seed-") && !names.iter().any(|n| n == name) {
+                fs::remove_file(&path)?;
+            }
+        }
+        for (name, bytes) in &seeds {
             fs::write(dir.join(format!("seed-{name}")), bytes)?;
         }
-        println!(
-            "{target}: {} seeds",
-            tokensign_fuzz::seeds::seeds(target).len()
-        );
+        println!("{target}: {} seeds", seeds.len());
     }
     Ok(())
 }

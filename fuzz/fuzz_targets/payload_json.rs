@@ -1,4 +1,4 @@
-//! Payload JSON parsing: accepted input is JSON with the same values, round-trips through JSON and RLP.
+//! TokenIssue unsigned JSON (the device's input): accepted input is JSON with the same values, round-trips through JSON and RLP.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

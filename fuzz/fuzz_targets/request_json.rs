@@ -1,4 +1,4 @@
-//! Request JSON parsing: accepted input is JSON with the same values and writes back canonically.
+//! TokenIssue v1 request JSON: accepted input is JSON with the same values and writes back canonically.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -1,4 +1,4 @@
-//! RLP decoding: when decoding succeeds, encoding the result gives back the input exactly.
+//! TokenIssue legacy signed RLP: when decoding succeeds, encoding the result gives back the input exactly.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -1,4 +1,4 @@
-//! Structured round trip: payload -> validate -> encode -> sign -> JSON -> parse -> verify.
+//! Structured round trip: TokenIssue fields -> validate -> sign (v1, v2) -> JSON -> parse -> verify.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;

@@ -1,46 +1,54 @@
-//! The device protocol state machine (`tokensign_core::device`), driven by
-//! sequences of commands and raw frame streams and checked, step by step,
-//! against a model of the protocol its documentation describes.
+//! The device protocol's state machine (`tokensign_core::device`,
+//! protocol 2), driven by sessions of commands, sign requests of any
+//! operation in either scheme and raw frame streams (`device_session.rs`),
+//! and checked after every command against a model of the protocol
+//! (`device_model.rs`): the status word, the data, the device's state,
+//! whether and what the user was asked, and each signature.
 
 use tokensign_core::device::{
     encode_command, encode_frame, parse_sign_response, split_response, Approval, Approver, Decoded,
-    Device, FrameDecoder, State, CLA, FRAME_REQUEST, FRAME_RESPONSE, INS_GET_ADDRESS,
-    INS_GET_VERSION, INS_SIGN_ISSUE, MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P1_NEXT,
-    P2_LAST, P2_MORE, PROTOCOL_VERSION, SIGN_RESPONSE_LEN, SW_CLA_NOT_SUPPORTED, SW_DENIED,
-    SW_INS_NOT_SUPPORTED, SW_INVALID_DATA, SW_OK, SW_RESPONSE_TOO_SMALL, SW_TOO_LARGE,
-    SW_WRONG_LENGTH, SW_WRONG_P1P2, SW_WRONG_STATE,
+    Device, FrameDecoder, Keys, State, Status, FRAME_REQUEST, FRAME_RESPONSE, MAX_FRAME_PAYLOAD,
+    MAX_RESPONSE_LEN, P1_FIRST, P1_NEXT, P2_LAST, P2_MORE, PROTOCOL_VERSION, SIGN_RESPONSE_LEN,
 };
+use tokensign_core::hd::{DerivationPath, Seed};
+use tokensign_core::native::{self, Authorization, Descriptor, Proof};
 use tokensign_core::review::Review;
 use tokensign_core::{
-    json, signing_key_from_bytes, tx_hash, verify, Address, Error, TokenIssuePayload,
-    MAX_PAYLOAD_JSON_LEN,
+    address_of_compressed, keccak256, legacy, sign_hash, Address, Scheme, Transaction,
 };
 
-use crate::roundtrip::RoundTripInput;
-use crate::seeds::{spec_payload, SPEC_KEY};
+use crate::device_model::{
+    device_document, key_of, seed_bytes, signing_key_of, Expect, Model, SignExpect, DEVICE_BUFFER,
+};
+use crate::device_session::{parse_session, Step};
+use crate::invariants::{self, encode};
+use crate::reference;
 
-/// The device's payload buffer in the target: room for the largest valid
-/// payload JSON, small enough that `SW_TOO_LARGE` is easy to reach.
-pub const DEVICE_BUFFER: usize = 512;
-
-/// Most steps in one input (each may sign, which is slow).
-pub const MAX_STEPS: usize = 48;
-
-const _: () = assert!(MAX_PAYLOAD_JSON_LEN <= DEVICE_BUFFER);
+/// What the user was asked.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Asked {
+    /// To approve a transaction: its signing document, and the scheme and
+    /// signer its review showed.
+    Review {
+        document: Vec<u8>,
+        scheme: Scheme,
+        descriptor: Descriptor,
+    },
+    /// To confirm an address.
+    Address { path: Vec<u32>, address: Address },
+}
 
 /// Approves or rejects as the input says, and checks every review it is
-/// shown against the payload: labels, values and page splitting.
+/// shown ([`invariants::check_review`] at its screen width).
 #[derive(Debug)]
 pub struct FuzzApprover {
     pub approve: bool,
     pub width: usize,
-    pub shown: Vec<TokenIssuePayload>,
+    pub asked: Vec<Asked>,
 }
 
-impl Approver for FuzzApprover {
-    fn approve(&mut self, review: &Review<'_>) -> Approval {
-        check_review(review, self.width);
-        self.shown.push(review.payload().clone());
+impl FuzzApprover {
+    fn decision(&self) -> Approval {
         if self.approve {
             Approval::Approve
         } else {
@@ -49,400 +57,72 @@ impl Approver for FuzzApprover {
     }
 }
 
-/// A review shows exactly what is signed, and its pages, at any width,
-/// put back together, give each value whole.
-pub fn check_review(review: &Review<'_>, width: usize) {
-    let p = review.payload();
-    assert_eq!(review.value("Symbol"), Some(p.symbol()));
-    assert_eq!(review.value("Name"), Some(p.name()));
-    let decimals = p.decimals().to_string();
-    assert_eq!(review.value("Decimals"), Some(decimals.as_str()));
-    let master = p.master_authority().to_string();
-    assert_eq!(review.value("Master authority"), Some(master.as_str()));
-    let token = p.token_address().to_string();
-    assert_eq!(review.value("Token address"), Some(token.as_str()));
-    let nonce = p.nonce().to_string();
-    assert_eq!(review.value("Nonce"), Some(nonce.as_str()));
-    assert_eq!(
-        review.value("Clawback").is_some(),
-        p.clawback_enabled().is_some()
-    );
-    let items: Vec<(&str, &str)> = review.items().collect();
-    assert_eq!(items.len(), review.len());
-    assert!(!review.is_empty());
-
-    let width = width.max(1);
-    let pages: Vec<_> = review.pages(width).collect();
-    assert_eq!(pages.len(), review.page_count(width));
-    let mut at = 0;
-    for (label, value) in &items {
-        let mut joined = String::new();
-        let mut part = 0;
-        while let Some(page) = pages.get(at).filter(|page| page.label == *label) {
-            part += 1;
-            assert_eq!(page.part, part, "page numbering of {label}");
-            assert!(
-                page.text.chars().count() <= width,
-                "page wider than {width}"
-            );
-            joined.push_str(page.text);
-            at += 1;
-            let mut buf = [0u8; 64];
-            match page.write_to(&mut buf) {
-                Ok(n) => assert_eq!(&buf[..n], page.to_string().as_bytes()),
-                Err(e) => assert_eq!(e, Error::BufferTooSmall),
-            }
-        }
-        assert!(part >= 1, "no page for {label}");
-        assert!(
-            pages[at - 1].parts == part,
-            "{label}: {part} pages, announced {}",
-            pages[at - 1].parts
-        );
-        assert_eq!(joined, *value, "pages of {label} do not give its value");
+impl Approver for FuzzApprover {
+    fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval {
+        let (scheme, descriptor) = invariants::check_review(review, self.width.max(1));
+        self.asked.push(Asked::Review {
+            document: device_document(review.transaction()),
+            scheme,
+            descriptor,
+        });
+        self.decision()
     }
-    assert_eq!(at, pages.len(), "pages beyond the items");
-}
 
-/// One step of a device session.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Step {
-    /// Any bytes as a command APDU.
-    Raw { response: usize, apdu: Vec<u8> },
-    /// A command with a correct `Lc` (and, unless `cla_ok` is false, the
-    /// right CLA) around any data.
-    Command {
-        response: usize,
-        cla_ok: bool,
-        ins: u8,
-        p1: u8,
-        p2: u8,
-        data: Vec<u8>,
-    },
-    /// Payload JSON sent as the protocol intends, in chunks of `chunk`.
-    Sign {
-        response: usize,
-        chunk: usize,
-        json: Vec<u8>,
-    },
-    /// Bytes through a frame decoder; each request frame is handled.
-    Stream { bytes: Vec<u8> },
-    /// The user's next decisions and the screen width.
-    User { approve: bool, width: usize },
-}
-
-/// A byte reader that reads zeros past the end.
-struct Reader<'a>(&'a [u8]);
-
-impl Reader<'_> {
-    fn u8(&mut self) -> u8 {
-        match self.0.split_first() {
-            Some((b, rest)) => {
-                self.0 = rest;
-                *b
-            }
-            None => 0,
-        }
-    }
-    fn u16(&mut self) -> u16 {
-        u16::from_le_bytes([self.u8(), self.u8()])
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        let (head, rest) = self.0.split_at(n.min(self.0.len()));
-        self.0 = rest;
-        head.to_vec()
+    fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
+        self.asked.push(Asked::Address {
+            path: path.indices().to_vec(),
+            address: *address,
+        });
+        self.decision()
     }
 }
 
-fn response_len(code: u8) -> usize {
-    if code == 0 {
-        MAX_RESPONSE_LEN
-    } else {
-        usize::from(code)
-    }
-}
-
-fn response_code(len: usize) -> u8 {
-    if len == MAX_RESPONSE_LEN {
-        0
-    } else {
-        u8::try_from(len).expect("response length 1..=255 or MAX_RESPONSE_LEN")
-    }
-}
-
-/// Reads a session from fuzz bytes. Each step is an opcode byte (taken
-/// modulo 7) and its operands; a response size byte of 0 means
-/// `MAX_RESPONSE_LEN`, else that many bytes:
-///
-/// | op | step | operands |
-/// | --- | --- | --- |
-/// | 0 | Raw | size, n, n bytes |
-/// | 1 | Command | size, cla_ok, ins, p1, p2, n, n bytes |
-/// | 2 | Sign (spec payload) | size, chunk, nonce, clawback (0 none, 1 false, 2 true) |
-/// | 3 | Sign (JSON bytes) | size, chunk, n (u16 LE), n bytes |
-/// | 4 | Sign (payload fields, see `RoundTripInput`) | size, chunk, n (u16 LE), n bytes |
-/// | 5 | Stream | n (u16 LE), n bytes |
-/// | 6 | User | approve (bit 0), width |
-pub fn parse_session(data: &[u8]) -> Vec<Step> {
-    let mut r = Reader(data);
-    let mut steps = Vec::new();
-    while !r.0.is_empty() && steps.len() < MAX_STEPS {
-        let step = match r.u8() % 7 {
-            0 => {
-                let response = response_len(r.u8());
-                let n = usize::from(r.u8());
-                Step::Raw {
-                    response,
-                    apdu: r.bytes(n),
-                }
-            }
-            1 => {
-                let response = response_len(r.u8());
-                let cla_ok = r.u8() & 1 == 0;
-                let (ins, p1, p2) = (r.u8(), r.u8(), r.u8());
-                let n = usize::from(r.u8());
-                Step::Command {
-                    response,
-                    cla_ok,
-                    ins,
-                    p1,
-                    p2,
-                    data: r.bytes(n),
-                }
-            }
-            2 => {
-                let response = response_len(r.u8());
-                let chunk = usize::from(r.u8());
-                let nonce = u64::from(r.u8());
-                let clawback = match r.u8() % 3 {
-                    0 => None,
-                    1 => Some(false),
-                    _ => Some(true),
-                };
-                Step::Sign {
-                    response,
-                    chunk,
-                    json: payload_json(&spec_payload(nonce, clawback)),
-                }
-            }
-            3 => {
-                let response = response_len(r.u8());
-                let chunk = usize::from(r.u8());
-                let n = usize::from(r.u16());
-                Step::Sign {
-                    response,
-                    chunk,
-                    json: r.bytes(n),
-                }
-            }
-            4 => {
-                let response = response_len(r.u8());
-                let chunk = usize::from(r.u8());
-                let n = usize::from(r.u16());
-                let input = RoundTripInput::from_bytes(&r.bytes(n));
-                let json = match TokenIssuePayload::new(input.fields()) {
-                    Ok(p) => payload_json(&p),
-                    Err(_) => input.name.into_bytes(),
-                };
-                Step::Sign {
-                    response,
-                    chunk,
-                    json,
-                }
-            }
-            5 => {
-                let n = usize::from(r.u16());
-                Step::Stream { bytes: r.bytes(n) }
-            }
-            _ => Step::User {
-                approve: r.u8() & 1 == 1,
-                width: usize::from(r.u8()),
-            },
-        };
-        steps.push(step);
-    }
-    steps
-}
-
-/// Bytes that [`parse_session`] reads back as these steps. Sign steps are
-/// written as JSON bytes (opcode 3); chunk sizes and widths must fit a
-/// byte, a response size must be 1..=255 or `MAX_RESPONSE_LEN`.
-pub fn encode_session(steps: &[Step]) -> Vec<u8> {
-    let mut out = Vec::new();
-    let byte = |v: usize| u8::try_from(v).expect("fits a byte");
-    for step in steps {
-        match step {
-            Step::Raw { response, apdu } => {
-                out.extend([0, response_code(*response), byte(apdu.len())]);
-                out.extend(apdu);
-            }
-            Step::Command {
-                response,
-                cla_ok,
-                ins,
-                p1,
-                p2,
-                data,
-            } => {
-                out.extend([
-                    1,
-                    response_code(*response),
-                    u8::from(!cla_ok),
-                    *ins,
-                    *p1,
-                    *p2,
-                ]);
-                out.push(byte(data.len()));
-                out.extend(data);
-            }
-            Step::Sign {
-                response,
-                chunk,
-                json,
-            } => {
-                out.extend([3, response_code(*response), byte(*chunk)]);
-                out.extend(u16::try_from(json.len()).expect("u16").to_le_bytes());
-                out.extend(json);
-            }
-            Step::Stream { bytes } => {
-                out.push(5);
-                out.extend(u16::try_from(bytes.len()).expect("u16").to_le_bytes());
-                out.extend(bytes);
-            }
-            Step::User { approve, width } => {
-                out.extend([6, u8::from(*approve), byte(*width)]);
-            }
-        }
-    }
-    out
-}
-
-fn payload_json(p: &TokenIssuePayload) -> Vec<u8> {
-    let mut buf = [0u8; MAX_PAYLOAD_JSON_LEN];
-    let n = json::write_payload(p, &mut buf).expect("a valid payload fits");
-    buf[..n].to_vec()
-}
-
-/// What the model expects a command to answer.
-#[derive(Debug)]
-enum Expect {
-    /// This status word and no data.
-    Status(u16),
-    /// `SW_OK` with the protocol version (or too small).
-    Version,
-    /// `SW_OK` with the device's address (or too small).
-    Address,
-    /// `SW_INVALID_DATA` with (a prefix of) this error's text.
-    Invalid(Error),
-    /// The user was asked about this payload and rejected it.
-    Denied(TokenIssuePayload),
-    /// The user was asked about this payload, approved, and it was signed
-    /// (or the response was too small for the signature).
-    Signed(TokenIssuePayload),
-}
-
-/// The protocol as its documentation states it.
-#[derive(Debug, Default)]
-struct Model {
-    /// Payload bytes of the sign being received, if any.
-    pending: Option<Vec<u8>>,
-}
-
-impl Model {
-    fn step(&mut self, apdu: &[u8], approve: bool) -> Expect {
-        let pending = self.pending.take();
-        let Some((&[cla, ins, p1, p2, lc], data)) = apdu.split_first_chunk::<5>() else {
-            return Expect::Status(SW_WRONG_LENGTH);
-        };
-        if cla != CLA {
-            return Expect::Status(SW_CLA_NOT_SUPPORTED);
-        }
-        if usize::from(lc) != data.len() {
-            return Expect::Status(SW_WRONG_LENGTH);
-        }
-        match ins {
-            INS_GET_VERSION | INS_GET_ADDRESS => {
-                if (p1, p2) != (0, 0) {
-                    Expect::Status(SW_WRONG_P1P2)
-                } else if !data.is_empty() {
-                    Expect::Status(SW_WRONG_LENGTH)
-                } else if ins == INS_GET_VERSION {
-                    Expect::Version
-                } else {
-                    Expect::Address
-                }
-            }
-            INS_SIGN_ISSUE => {
-                let last = match p2 {
-                    P2_MORE => false,
-                    P2_LAST => true,
-                    _ => return Expect::Status(SW_WRONG_P1P2),
-                };
-                let mut buffer = match (p1, pending) {
-                    (P1_FIRST, _) => Vec::new(),
-                    (P1_NEXT, Some(buffer)) => buffer,
-                    (P1_NEXT, None) => return Expect::Status(SW_WRONG_STATE),
-                    _ => return Expect::Status(SW_WRONG_P1P2),
-                };
-                if buffer.len() + data.len() > DEVICE_BUFFER {
-                    return Expect::Status(SW_TOO_LARGE);
-                }
-                buffer.extend_from_slice(data);
-                if !last {
-                    self.pending = Some(buffer);
-                    return Expect::Status(SW_OK);
-                }
-                match json::parse_payload(&buffer) {
-                    Err(e) => Expect::Invalid(e),
-                    Ok(p) if approve => Expect::Signed(p),
-                    Ok(p) => Expect::Denied(p),
-                }
-            }
-            _ => Expect::Status(SW_INS_NOT_SUPPORTED),
-        }
-    }
-}
-
-/// A device, its model, and the approvals seen.
+/// A device (with the test seed, or none), its model, and what the user
+/// was asked.
 pub struct Session {
     device: Device<FuzzApprover, DEVICE_BUFFER>,
     model: Model,
+    no_seed: bool,
 }
 
 impl Default for Session {
     fn default() -> Self {
-        Self::new()
+        Self::new(false)
     }
 }
 
 impl Session {
-    /// A device with the spec's key that approves, on a 20-column screen.
-    pub fn new() -> Self {
-        let key = signing_key_from_bytes(&SPEC_KEY).expect("valid key");
+    /// A device that approves, on a 20-column screen, with the test seed
+    /// (or without a seed).
+    pub fn new(no_seed: bool) -> Self {
         let approver = FuzzApprover {
             approve: true,
             width: 20,
-            shown: Vec::new(),
+            asked: Vec::new(),
+        };
+        let keys = if no_seed {
+            Keys::empty()
+        } else {
+            Keys::new(Seed::from_bytes(*seed_bytes()))
         };
         Session {
-            device: Device::new(key, approver),
+            device: Device::with_keys(keys, approver),
             model: Model::default(),
+            no_seed,
         }
     }
 
     /// Sends one command with a response buffer of `response_len` bytes;
-    /// checks the answer, the state and the approvals against the model.
-    /// Returns the response.
+    /// checks the answer, the state and what the user was asked against
+    /// the model. Returns the response.
     pub fn exchange(&mut self, apdu: &[u8], response_len: usize) -> Vec<u8> {
         let approve = self.device.approver().approve;
-        let asked_before = self.device.approver().shown.len();
-        let expect = self.model.step(apdu, approve);
+        let expect = self.model.step(apdu);
         let mut buf = vec![0u8; response_len];
         let n = self.device.handle(apdu, &mut buf);
-        let response = buf[..n.min(response_len)].to_vec();
         assert!(n <= response_len, "response longer than its buffer");
+        let response = buf[..n].to_vec();
 
-        // The state after the command.
         let expected_state = match &self.model.pending {
             Some(buffer) => State::Receiving(buffer.len()),
             None => State::Idle,
@@ -453,51 +133,76 @@ impl Session {
             "state after {apdu:02x?}"
         );
 
-        // The approver is asked exactly when a valid payload arrived whole.
-        let asked = &self.device.approver().shown[asked_before..];
-        match &expect {
-            Expect::Signed(p) | Expect::Denied(p) => {
-                assert_eq!(
-                    asked,
-                    std::slice::from_ref(p),
-                    "the review shows the payload"
-                )
-            }
-            _ => assert!(asked.is_empty(), "approver asked for {expect:?}"),
-        }
-        self.device.approver_mut().shown.clear();
+        // The user is asked exactly when the model says so.
+        let asked = std::mem::take(&mut self.device.approver_mut().asked);
+        let key = |path: &[u32]| key_of(path).expect("a derivable path");
+        let expected_asked: Vec<Asked> = match &expect {
+            Expect::Sign(s) => vec![Asked::Review {
+                document: s.document.clone(),
+                scheme: s.scheme,
+                descriptor: s.descriptor,
+            }],
+            Expect::Key {
+                path,
+                confirm: true,
+                ..
+            } if !self.no_seed => vec![Asked::Address {
+                path: path.clone(),
+                address: key(path).address,
+            }],
+            _ => Vec::new(),
+        };
+        assert_eq!(asked, expected_asked, "what the user was asked");
 
         if response_len < 2 {
             assert_eq!(n, 0, "a response buffer under 2 bytes gets nothing");
             return response;
         }
         let (data, sw) = split_response(&response).expect("at least a status word");
+        let status = Status::from_word(sw).unwrap_or_else(|| panic!("unknown status {sw:04x}"));
         let room = response_len - 2;
-        let too_small = |need: usize| room < need;
+        let answer = |data: &[u8], status: Status, want: &[u8]| {
+            if room < want.len() {
+                assert_eq!((status, data), (Status::ResponseTooSmall, &[][..]));
+            } else {
+                assert_eq!((status, data), (Status::Ok, want));
+            }
+        };
         match expect {
             Expect::Status(expected) => {
-                assert_eq!((sw, data), (expected, &[][..]), "for {apdu:02x?}")
+                assert_eq!((status, data), (expected, &[][..]), "for {apdu:02x?}")
             }
             Expect::Version => {
-                if sw == SW_RESPONSE_TOO_SMALL {
+                if status == Status::ResponseTooSmall {
                     assert!(data.is_empty() && room < 32, "version too small for {room}");
                 } else {
-                    assert_eq!(sw, SW_OK);
+                    assert_eq!(status, Status::Ok);
                     assert_eq!(data.first(), Some(&PROTOCOL_VERSION));
                     let version = &data[1..];
                     assert!(!version.is_empty() && version.iter().all(u8::is_ascii_graphic));
                 }
             }
-            Expect::Address => {
-                if too_small(20) {
-                    assert_eq!((sw, data), (SW_RESPONSE_TOO_SMALL, &[][..]));
+            Expect::Key {
+                path,
+                public_key,
+                confirm,
+            } => {
+                if self.no_seed {
+                    assert_eq!((status, data), (Status::NotProvisioned, &[][..]));
+                } else if confirm && !approve {
+                    assert_eq!((status, data), (Status::Denied, &[][..]));
                 } else {
-                    assert_eq!((sw, data), (SW_OK, &self.device.address().0[..]));
+                    let info = key(&path);
+                    if public_key {
+                        assert_eq!(address_of_compressed(&info.public_key), Some(info.address));
+                        answer(data, status, &info.public_key);
+                    } else {
+                        answer(data, status, info.address.as_bytes());
+                    }
                 }
             }
-            Expect::Invalid(e) => {
-                assert_eq!(sw, SW_INVALID_DATA);
-                let text = e.to_string();
+            Expect::Invalid(text) => {
+                assert_eq!(status, Status::InvalidData, "refusing {text:?}");
                 assert!(
                     text.as_bytes().starts_with(data),
                     "reason {data:?} is not a prefix of {text:?}"
@@ -514,16 +219,16 @@ impl Session {
                     assert_eq!(data.len(), want, "reason length");
                 }
             }
-            Expect::Denied(_) => assert_eq!((sw, data), (SW_DENIED, &[][..])),
-            Expect::Signed(p) => {
-                if too_small(SIGN_RESPONSE_LEN) {
-                    assert_eq!((sw, data), (SW_RESPONSE_TOO_SMALL, &[][..]));
+            Expect::Sign(s) => {
+                if !approve {
+                    assert_eq!((status, data), (Status::Denied, &[][..]));
+                } else if self.no_seed {
+                    assert_eq!((status, data), (Status::NotProvisioned, &[][..]));
+                } else if room < SIGN_RESPONSE_LEN {
+                    assert_eq!((status, data), (Status::ResponseTooSmall, &[][..]));
                 } else {
-                    assert_eq!(sw, SW_OK, "signing {p:?}");
-                    let (sig, hash) = parse_sign_response(data).expect("v r s hash");
-                    assert_eq!(verify(&p, &sig, &self.device.address()), Ok(()));
-                    assert_eq!(hash, tx_hash(&p, &sig), "transaction hash");
-                    assert_eq!(hash, crate::reference::tx_hash(&p, &sig));
+                    assert_eq!(status, Status::Ok);
+                    check_signature(&s, data);
                 }
             }
         }
@@ -547,15 +252,15 @@ impl Session {
                 let mut apdu = [0u8; 5 + 255];
                 let n = encode_command(*ins, *p1, *p2, data, &mut apdu).expect("fits");
                 if !cla_ok {
-                    apdu[0] = !CLA;
+                    apdu[0] = !apdu[0];
                 }
                 self.exchange(&apdu[..n], *response);
             }
             Step::Sign {
                 response,
                 chunk,
-                json,
-            } => self.sign(json, (*chunk).clamp(1, 255), *response),
+                request,
+            } => self.sign(request, (*chunk).clamp(1, 255), *response),
             Step::Stream { bytes } => self.stream(bytes),
             Step::User { approve, width } => {
                 let approver = self.device.approver_mut();
@@ -565,8 +270,8 @@ impl Session {
         }
     }
 
-    fn sign(&mut self, json: &[u8], chunk: usize, response: usize) {
-        let mut chunks: Vec<&[u8]> = json.chunks(chunk).collect();
+    fn sign(&mut self, request: &[u8], chunk: usize, response: usize) {
+        let mut chunks: Vec<&[u8]> = request.chunks(chunk).collect();
         if chunks.is_empty() {
             chunks.push(&[]);
         }
@@ -575,9 +280,9 @@ impl Session {
         for (i, part) in chunks.into_iter().enumerate() {
             let p1 = if i == 0 { P1_FIRST } else { P1_NEXT };
             let p2 = if i + 1 == count { P2_LAST } else { P2_MORE };
-            let n = encode_command(INS_SIGN_ISSUE, p1, p2, part, &mut apdu).expect("fits");
+            let n = encode_command(0x05, p1, p2, part, &mut apdu).expect("fits");
             let answer = self.exchange(&apdu[..n], response);
-            let ok = split_response(&answer).is_none_or(|(_, sw)| sw == SW_OK);
+            let ok = split_response(&answer).is_none_or(|(_, sw)| sw == Status::Ok.word());
             if !ok {
                 break;
             }
@@ -616,15 +321,56 @@ impl Session {
     }
 }
 
-/// The target: a fresh device, then the session the bytes describe.
-pub fn device_protocol(data: &[u8]) {
-    let mut session = Session::new();
-    for step in parse_session(data) {
-        session.run(&step);
-    }
+/// A signature answer: the path's key's (deterministic, RFC 6979)
+/// signature of the signing hash, with the transaction hash (single
+/// signer, per the reference layouts) or the signing hash (a multisig
+/// member).
+fn check_signature(s: &SignExpect, data: &[u8]) {
+    let (sig, hash) = parse_sign_response(data).expect("v r s hash");
+    let (_, key) = signing_key_of(&s.path).expect("a derivable path");
+    // Signing again is cheaper than recovering under the fuzzer's
+    // instrumentation, and RFC 6979 makes the signature unique.
+    assert_eq!(
+        sign_hash(&s.signing_hash, &key),
+        Ok(sig),
+        "signed by the path's key over the signing hash"
+    );
+    let tx: &Transaction<
+        { tokensign_core::device::DEVICE_BATCH_OPERATIONS },
+        { tokensign_core::device::DEVICE_METADATA_ENTRIES },
+    > = &s.tx;
+    let expected = match (s.scheme, s.descriptor) {
+        (_, Descriptor::Multisig(_)) => s.signing_hash,
+        (Scheme::Legacy, Descriptor::Single) => {
+            let value = legacy::signed_value(tx).expect("in v1");
+            let bytes = encode(&value, 1 << 16, "legacy signed value");
+            let hash = reference::legacy_tx_hash(&bytes, &sig);
+            assert_eq!(legacy::tx_hash(tx, &sig), Ok(hash));
+            hash
+        }
+        (Scheme::Native, Descriptor::Single) => {
+            let auth = Authorization::Single(sig);
+            let payload = encode(&native::payload_rlp(tx), 1 << 16, "payload_rlp");
+            let descriptor = encode(&Descriptor::Single, 16, "descriptor");
+            let proof = encode(&Proof(&auth), 128, "proof");
+            let env = reference::native_envelope(
+                tx.op_type().number(),
+                &descriptor,
+                &payload,
+                Some(&proof),
+            );
+            assert_eq!(native::tx_hash(tx, &auth), keccak256(&env));
+            keccak256(&env)
+        }
+    };
+    assert_eq!(hash, expected, "the answered hash");
 }
 
-/// The device's address (the spec key's), for seeds and tests.
-pub fn device_address() -> Address {
-    Session::new().device.address()
+/// The target: a fresh device, then the session the bytes describe.
+pub fn device_protocol(data: &[u8]) {
+    let session = parse_session(data);
+    let mut device = Session::new(session.no_seed);
+    for step in &session.steps {
+        device.run(step);
+    }
 }

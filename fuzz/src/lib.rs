@@ -9,17 +9,30 @@
 //! and consistent, or refused with an error) and panics otherwise: a panic
 //! is what libFuzzer reports as a crash.
 
-pub mod core_targets;
 pub mod device;
+pub mod device_model;
+pub mod device_session;
+pub mod invariants;
+pub mod issue_targets;
 pub mod reference;
+pub mod review_checks;
 pub mod roundtrip;
 pub mod seeds;
-pub mod server;
+pub mod seeds_device;
+pub mod seeds_rlp;
+pub mod seeds_tx;
+// TEMP: the host is not ported to the new core yet; the lead re-enables
+// this module (and `server_handler` below, in Cargo.toml and in the seeds)
+// after the host port.
+// pub mod server;
+// pub mod server_seeds;
+pub mod tx_targets;
+pub mod vectors;
 
-pub use core_targets::{address_parse, payload_json, request_json, rlp_decode};
 pub use device::device_protocol;
+pub use issue_targets::{address_parse, payload_json, request_json, rlp_decode};
 pub use roundtrip::{roundtrip, RoundTripInput};
-pub use server::server_handler;
+pub use tx_targets::{native_envelope, tx_json, tx_rlp};
 
 /// The check of one target: panics when the input is mishandled.
 pub type Check = fn(&[u8]);
@@ -29,11 +42,14 @@ pub type Check = fn(&[u8]);
 /// The names are those of the `[[bin]]` entries in `Cargo.toml` and of the
 /// folders under `corpus/` and `regressions/`.
 pub const TARGETS: &[(&str, Check)] = &[
+    ("tx_json", tx_json),
+    ("tx_rlp", tx_rlp),
+    ("native_envelope", native_envelope),
     ("request_json", request_json),
     ("payload_json", payload_json),
     ("rlp_decode", rlp_decode),
     ("address_parse", address_parse),
     ("roundtrip", roundtrip::roundtrip_bytes),
     ("device_protocol", device_protocol),
-    ("server_handler", server_handler),
+    // TEMP: ("server_handler", server::server_handler), after the host port.
 ];

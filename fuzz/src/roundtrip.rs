@@ -1,14 +1,19 @@
-//! The structured round trip: arbitrary payload fields and key → validate →
-//! encode → sign → write JSON → parse → verify → the same payload and signer.
+//! The structured round trip: arbitrary TokenIssue fields and key →
+//! validate → sign (v1 and v2) → write JSON → parse → verify → the same
+//! transaction and signer.
 
 use arbitrary::{Arbitrary, Unstructured};
 use k256::ecdsa::signature::hazmat::PrehashVerifier;
+use tokensign_core::legacy::LegacyTx;
+use tokensign_core::native::NativeTx;
+use tokensign_core::text::Text;
+use tokensign_core::tx::{Memo, TokenIssue};
 use tokensign_core::{
-    json, keccak256, signing_key_from_bytes, verify, Address, Error, PayloadFields, SignedRequest,
-    TokenIssuePayload, MAX_REQUEST_JSON_LEN,
+    json, keccak256, signing_key_from_bytes, verify_hash, Address, Error, Field, OpType, Problem,
+    Transaction,
 };
 
-use crate::core_targets::{check_payload, check_request_encoding};
+use crate::invariants::{check_legacy_signed, check_native_signed, check_tx, write_json};
 use crate::reference;
 
 /// One round-trip case. Its byte layout is simple and invertible
@@ -21,7 +26,7 @@ use crate::reference;
 /// | 8 | chain_id, little-endian |
 /// | 8 | nonce, little-endian |
 /// | 8 | decimals, little-endian |
-/// | 1 | flags: bit 0 is_private, bit 1 clawback given, bit 2 clawback value, bits 4-5 symbol mode, bits 6-7 name mode |
+/// | 1 | flags: bit 0 is_private, bit 1 clawback given, bit 2 clawback value, bit 3 memo, bits 4-5 symbol mode, bits 6-7 name mode |
 /// | 20 | master_authority |
 /// | 1 | symbol length in bytes, n |
 /// | n | symbol |
@@ -31,6 +36,9 @@ use crate::reference;
 /// (invalid sequences replaced); in mode 1 or 3 each byte picks a character
 /// from an alphabet (alphanumerics for the symbol; printable, escaped and a
 /// few unsafe characters for the name), which reaches valid payloads often.
+/// With the memo bit, the transaction carries the memo `purpose/SALA`,
+/// `text/plain` and the symbol as its data (the empty memo when the symbol
+/// is not memo data).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RoundTripInput {
     pub secret: [u8; 32],
@@ -40,6 +48,7 @@ pub struct RoundTripInput {
     pub is_private: bool,
     pub clawback_enabled: Option<bool>,
     pub master_authority: [u8; 20],
+    pub memo: bool,
     pub symbol: String,
     pub name: String,
 }
@@ -97,6 +106,7 @@ impl RoundTripInput {
             is_private: flags & 1 != 0,
             clawback_enabled: (flags & 2 != 0).then_some(flags & 4 != 0),
             master_authority,
+            memo: flags & 8 != 0,
             symbol: text(&symbol_bytes, flags & 0x10 != 0, SYMBOL_ALPHABET),
             name: text(&name_bytes, flags & 0x40 != 0, NAME_ALPHABET),
         }
@@ -115,7 +125,8 @@ impl RoundTripInput {
                 None => 0,
                 Some(false) => 2,
                 Some(true) => 6,
-            };
+            }
+            | if self.memo { 8 } else { 0 };
         out.push(flags);
         out.extend_from_slice(&self.master_authority);
         out.push(u8::try_from(self.symbol.len()).expect("symbol of at most 255 bytes"));
@@ -124,18 +135,28 @@ impl RoundTripInput {
         out
     }
 
-    /// The payload fields of this case (not yet validated).
-    pub fn fields(&self) -> PayloadFields<'_> {
-        PayloadFields {
-            chain_id: self.chain_id,
-            nonce: self.nonce,
-            symbol: &self.symbol,
-            name: &self.name,
-            decimals: self.decimals,
+    /// The transaction these fields make (memo per flag bit 3), or the
+    /// first rule they break.
+    pub fn transaction<const B: usize, const M: usize>(&self) -> Result<Transaction<B, M>, Error> {
+        let text_error = |field: Field| move |p: Problem| Error::invalid(field, p);
+        let issue = TokenIssue {
+            symbol: Text::new(&self.symbol).map_err(text_error(Field::Symbol))?,
+            name: Text::new(&self.name).map_err(text_error(Field::Name))?,
+            decimals: u8::try_from(self.decimals).map_err(|_| {
+                Error::invalid(Field::Decimals, Problem::OutOfRange { min: 0, max: 255 })
+            })?,
             master_authority: Address(self.master_authority),
             is_private: self.is_private,
             clawback_enabled: self.clawback_enabled,
+        };
+        let mut tx = Transaction::new(self.chain_id, self.nonce, issue);
+        if self.memo {
+            // The symbol as the memo's data, when it is one.
+            tx.memo =
+                Some(Memo::new("purpose/SALA", "text/plain", &self.symbol).unwrap_or_default());
         }
+        tx.check()?;
+        Ok(tx)
     }
 }
 
@@ -155,30 +176,28 @@ pub fn roundtrip_bytes(data: &[u8]) {
     roundtrip(&RoundTripInput::from_bytes(data));
 }
 
-/// The round trip: validation agrees with the spec's rules; a valid payload
-/// encodes, signs, writes, parses and verifies back to the same payload and
-/// the key's own address.
+/// The round trip: validation agrees with the spec's rules; a valid
+/// transaction encodes, signs (v1 and v2), writes, parses and verifies back
+/// to the same transaction and the key's own address.
 pub fn roundtrip(input: &RoundTripInput) {
-    let fields = input.fields();
-    let valid = reference::payload_is_valid(
+    let valid = reference::issue_is_valid(
         input.chain_id,
         input.nonce,
         &input.symbol,
         &input.name,
         input.decimals,
     );
-    let payload = match TokenIssuePayload::new(fields) {
-        Ok(p) => {
-            assert!(valid, "accepted an invalid payload: {input:?}");
-            p
+    let tx: Transaction = match input.transaction() {
+        Ok(tx) => {
+            assert!(valid, "accepted an invalid issue: {input:?}");
+            tx
         }
         Err(e) => {
-            assert!(!valid, "refused a valid payload ({e:?}): {input:?}");
+            assert!(!valid, "refused a valid issue ({e:?}): {input:?}");
             return;
         }
     };
-    assert_eq!(payload.fields(), fields, "fields come back as given");
-    check_payload(&payload);
+    check_tx(&tx, 20);
 
     let key = match signing_key_from_bytes(&input.secret) {
         Ok(key) => key,
@@ -189,31 +208,50 @@ pub fn roundtrip(input: &RoundTripInput) {
         }
     };
     let me = key.address();
-    let request = SignedRequest::sign(payload.clone(), &key).expect("signing succeeds");
+    let other = Address(keccak256(me.as_bytes())[..20].try_into().expect("20"));
+
+    // v1.
+    let request = LegacyTx::sign(tx.clone(), &key).expect("signing succeeds");
     assert!(request.signature.v <= 1, "v is the y-parity");
+    let hash = request.signing_hash().expect("in v1");
     let (k256_sig, _) = request
         .signature
         .to_k256()
         .expect("the core's own signature is well-formed and low-S");
-    // k256 itself, from the key's public key alone: an independent check
-    // of the core's backend, whichever it is.
     k256::ecdsa::VerifyingKey::from_sec1_bytes(&key.public_key_compressed())
         .expect("the key's public key is a curve point")
-        .verify_prehash(&payload.signing_hash(), &k256_sig)
+        .verify_prehash(&hash, &k256_sig)
         .expect("k256 verifies the signature over the signing hash");
-
-    let mut out = [0u8; MAX_REQUEST_JSON_LEN];
-    let n = json::write_request(&request, &mut out).expect("fits MAX_REQUEST_JSON_LEN");
-    let parsed = json::parse_request(&out[..n]).expect("the written request parses");
-    assert_eq!(parsed.payload, payload, "same payload");
-    assert_eq!(parsed.signature, request.signature, "same signature");
+    let body = write_json(json::MAX_LEGACY_JSON_LEN, "write_legacy", |b| {
+        json::write_legacy(&request, b)
+    });
+    let parsed = json::parse_legacy(OpType::TokenIssue, &body).expect("the written request parses");
+    assert_eq!(parsed, request, "same transaction and signature");
     assert_eq!(parsed.signer(), Ok(me), "same signer");
-    // One recovery: `verify` is "recover, then compare".
-    let other = Address(keccak256(me.as_bytes())[..20].try_into().expect("20"));
     assert_eq!(
-        verify(&parsed.payload, &parsed.signature, &other),
+        verify_hash(&hash, &parsed.signature, &other),
         Err(Error::SignerMismatch),
         "verifies against the signer only"
     );
-    check_request_encoding(&parsed);
+    reference::assert_issue_json_holds(&body, &tx, Some(&request.signature));
+    check_legacy_signed(&parsed);
+
+    // v2.
+    let signed = NativeTx::sign(tx.clone(), &key).expect("signing succeeds");
+    let (k256_sig, _) = match &signed.authorization {
+        tokensign_core::native::Authorization::Single(sig) => sig.to_k256().expect("low-S"),
+        other => panic!("a single signer's authorization is {other:?}"),
+    };
+    k256::ecdsa::VerifyingKey::from_sec1_bytes(&key.public_key_compressed())
+        .expect("the key's public key is a curve point")
+        .verify_prehash(&signed.signing_hash(), &k256_sig)
+        .expect("k256 verifies the v2 signature");
+    assert_ne!(signed.signing_hash(), hash, "v2 signs other bytes than v1");
+    let body = write_json(json::MAX_NATIVE_JSON_LEN, "write_native", |b| {
+        json::write_native(&signed, b)
+    });
+    let parsed = json::parse_native(OpType::TokenIssue, &body).expect("the written body parses");
+    assert_eq!(parsed, signed, "same v2 transaction");
+    assert_eq!(parsed.sender(), Ok(me), "same sender");
+    check_native_signed(&parsed);
 }

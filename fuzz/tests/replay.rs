@@ -48,14 +48,46 @@ fn committed_seeds_are_the_generated_ones() {
     for (target, _) in tokensign_fuzz::TARGETS {
         let seeds = tokensign_fuzz::seeds::seeds(target);
         assert!(!seeds.is_empty(), "{target} has seeds");
+        let mut names = Vec::new();
         for (name, bytes) in seeds {
-            let path = root.join(target).join(format!("seed-{name}"));
+            let file = format!("seed-{name}");
+            let path = root.join(target).join(&file);
             let committed = fs::read(&path).unwrap_or_default();
             assert!(
                 committed == bytes,
                 "{} is stale: run `cargo run --example make_seeds`",
                 path.display()
             );
+            assert!(!names.contains(&file), "{target}: two seeds named {file}");
+            names.push(file);
         }
+        // No seed the generator no longer makes.
+        for path in files(&root.join(target)) {
+            let file = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            assert!(
+                !file.starts_with("seed-") || names.iter().any(|n| n == file),
+                "{} is not generated any more: run `cargo run --example make_seeds`",
+                path.display()
+            );
+        }
+    }
+}
+
+#[test]
+fn every_target_has_a_bin_and_a_corpus() {
+    let manifest = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml"))
+        .expect("Cargo.toml");
+    for (target, _) in tokensign_fuzz::TARGETS {
+        assert!(
+            manifest.contains(&format!("\n[[bin]]\nname = \"{target}\"\n")),
+            "{target} has a [[bin]] in Cargo.toml"
+        );
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("corpus")
+            .join(target);
+        assert!(
+            !files(&corpus).is_empty(),
+            "{target} has a committed corpus"
+        );
     }
 }

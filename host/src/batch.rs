@@ -9,11 +9,12 @@
 use std::num::NonZeroUsize;
 use std::thread;
 
-use tokensign_core::{json as core_json, MAX_JSON_INPUT_LEN, MAX_REQUEST_JSON_LEN};
+use tokensign_core::json::{self as core_json, MAX_JSON_INPUT_LEN, MAX_LEGACY_JSON_LEN};
+use tokensign_core::tx::{OpType, Transaction};
 
 use crate::input::describe_core_error;
 use crate::input::Document;
-use crate::signer::{sign_issue, Signer};
+use crate::signer::{sign_legacy, Signer};
 
 /// One refused input line: its 1-based number and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,15 +37,16 @@ fn sign_line(text: &[u8], signer: &dyn Signer) -> Result<Vec<u8>, String> {
     if text.len() > MAX_JSON_INPUT_LEN {
         return Err(format!("line longer than {MAX_JSON_INPUT_LEN} bytes"));
     }
-    let payload = core_json::parse_payload(text).map_err(|e| {
-        format!(
-            "invalid payload: {}",
-            describe_core_error(e, text, Document::Payload)
-        )
-    })?;
-    let request = sign_issue(signer, payload).map_err(|e| e.to_string())?;
-    let mut buf = [0u8; MAX_REQUEST_JSON_LEN];
-    let n = core_json::write_request(&request, &mut buf).map_err(|e| e.to_string())?;
+    let payload: Transaction =
+        core_json::parse_unsigned(OpType::TokenIssue, text).map_err(|e| {
+            format!(
+                "invalid payload: {}",
+                describe_core_error(e, Document::Payload)
+            )
+        })?;
+    let request = sign_legacy(signer, payload).map_err(|e| e.to_string())?;
+    let mut buf = vec![0u8; MAX_LEGACY_JSON_LEN];
+    let n = core_json::write_legacy(&request, &mut buf).map_err(|e| e.to_string())?;
     Ok(buf.get(..n).unwrap_or_default().to_vec())
 }
 
@@ -116,8 +118,8 @@ mod tests {
         assert_eq!(one.len(), 101);
         assert_eq!(one, many);
         for (n, body) in many.iter().enumerate() {
-            let request = core_json::parse_request(body).unwrap();
-            assert_eq!(request.payload.nonce(), n as u64);
+            let request = core_json::parse_legacy::<256, 32>(OpType::TokenIssue, body).unwrap();
+            assert_eq!(request.tx.nonce, n as u64);
             assert_eq!(request.signer().unwrap(), signer.address());
         }
     }

@@ -9,12 +9,7 @@
 //! signatures. With libsecp256k1 the first recovery installs the
 //! process's context ([`install_context`]).
 
-use tokensign_core::{Address, Error, Signature, SignedRequest};
-
-/// The address that signed `request`.
-pub fn recover_signer(request: &SignedRequest) -> Result<Address, Error> {
-    recover_hash(&request.signing_hash(), &request.signature)
-}
+use tokensign_core::{Address, Error, Signature};
 
 /// The address that signed the prehash `hash`.
 pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {

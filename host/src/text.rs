@@ -15,7 +15,7 @@ pub fn sanitize(text: &str) -> String {
             out.push('…');
             break;
         }
-        if tokensign_core::payload::is_screen_unsafe(c) {
+        if tokensign_core::text::is_screen_unsafe(c) {
             out.push(if c == '\n' || c == '\t' { ' ' } else { '?' });
         } else {
             out.push(c);

@@ -39,7 +39,11 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
         "unknown.json",
         &spec_payload7(2).replace("{", "{\"extra\":1,"),
     );
-    let too_big = write_file(d, "big.json", &" ".repeat(20_000));
+    let too_big = write_file(
+        d,
+        "big.json",
+        &" ".repeat(tokensign_core::json::MAX_JSON_INPUT_LEN + 1),
+    );
     let data = d.join("data").to_str().unwrap().to_owned();
     // A port nothing listens on: these cases must fail before any network.
     let url = "http://127.0.0.1:9".to_owned();

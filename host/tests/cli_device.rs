@@ -1,13 +1,27 @@
 //! `--signer device` and `sign --lines` through the binary; the device is the in-process emulated
-//! device (the core's device state machine holding the spec's test key).
+//! device (the core's device state machine seeded with the public test mnemonic; it signs with
+//! the key of m/44'/60'/0'/0/0, anvil's account 0).
 
 mod cli_support;
 
 use cli_support::*;
 use tokensign::cmd::Failure;
 
+/// anvil's account 0: the emulated device's default key.
+const DEVICE_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+/// The emulated device's default key, derived here from the mnemonic.
+fn device_key() -> tokensign_core::SigningKey {
+    use tokensign_core::hd::{self, Mnemonic};
+    let seed = Mnemonic::parse(tokensign::device::TEST_MNEMONIC)
+        .unwrap()
+        .to_seed("")
+        .unwrap();
+    hd::derive_signing_key(seed.as_bytes(), &tokensign::device::default_path()).unwrap()
+}
+
 #[test]
-fn offline_sign_on_the_emulated_device_gives_the_spec_vector() {
+fn offline_sign_on_the_emulated_device_gives_the_hosts_signature() {
     let dir = tempfile::tempdir().unwrap();
     let payload = write_file(dir.path(), "p.json", &spec_payload8(2));
     let out = run(&[
@@ -22,17 +36,19 @@ fn offline_sign_on_the_emulated_device_gives_the_spec_vector() {
     ]);
     assert_eq!(out.code, 0, "{out:?}");
     let obj = json_of(&out);
-    assert_eq!(obj["signer"], SPEC_ADDRESS);
+    assert_eq!(obj["signer"], DEVICE_ADDRESS);
+    assert_eq!(device_key().address().to_string(), DEVICE_ADDRESS);
+    // RFC 6979: the device's signature is the one the host's key makes.
+    let expected = tokensign_core::legacy::LegacyTx::sign(
+        tokensign_fixtures::spec_payload(2, Some(true)),
+        &device_key(),
+    )
+    .unwrap()
+    .signature;
     let sig = &obj["request"]["signature"];
-    assert_eq!(
-        sig["r"],
-        "0xdb4741c7f2ce4a2d78e790331075284efaeee0b217e9c9ccf334d3014d98b7bb"
-    );
-    assert_eq!(
-        sig["s"],
-        "0x6ba551adfd0b9d7236298ae267575255e0b54b0d569dc9824d1445d2c546dc9e"
-    );
-    assert_eq!(sig["v"], 1);
+    assert_eq!(sig["r"], format!("0x{}", hex::encode(expected.r)));
+    assert_eq!(sig["s"], format!("0x{}", hex::encode(expected.s)));
+    assert_eq!(sig["v"], expected.v);
 }
 
 #[test]
@@ -59,8 +75,7 @@ fn issue_on_the_embedded_server_through_the_emulated_device() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(
         out.stdout
-            .contains(&format!("signer            {SPEC_ADDRESS}"))
-            || out.stdout.contains(SPEC_ADDRESS),
+            .contains(&format!("signer            {DEVICE_ADDRESS}")),
         "{out:?}"
     );
     assert!(out.stdout.contains("Accepted."), "{out:?}");
@@ -119,7 +134,7 @@ fn device_flags_are_checked() {
     // The address command reports the device's address.
     let out = run(&["address", "--signer", "device", "--device", "emulated"]);
     assert_eq!(out.code, 0, "{out:?}");
-    assert!(out.stdout.contains(SPEC_ADDRESS), "{out:?}");
+    assert!(out.stdout.contains(DEVICE_ADDRESS), "{out:?}");
 }
 
 #[test]
@@ -136,8 +151,8 @@ fn sign_lines_signs_every_line_in_order() {
     let lines: Vec<&str> = out.stdout.lines().collect();
     assert_eq!(lines.len(), 40);
     for (n, line) in lines.iter().enumerate() {
-        let request = tokensign_core::json::parse_request(line.as_bytes()).unwrap();
-        assert_eq!(request.payload.nonce(), n as u64);
+        let request = tokensign_fixtures::parse_issue_request(line.as_bytes()).unwrap();
+        assert_eq!(request.tx.nonce, n as u64);
         assert_eq!(request.signer().unwrap().to_string(), SPEC_ADDRESS);
     }
     // The spec's seven-field vector is line 3 (nonce 2).

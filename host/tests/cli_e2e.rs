@@ -38,7 +38,7 @@ fn issue_on_the_embedded_server_then_duplicate_is_rejected() {
     for needle in [
         "chain_id          1212101",
         "nonce             0",
-        "symbol            USDX",
+        "symbol            \"USDX\"",
         "name              \"X Dollar\"",
         "decimals          6",
         &format!("master_authority  {MASTER}"),
@@ -56,7 +56,7 @@ fn issue_on_the_embedded_server_then_duplicate_is_rejected() {
     }
     // The token shown is the core's derivation.
     let token =
-        tokensign_core::token_address(&tokensign_core::Address::parse(MASTER).unwrap(), "USDX")
+        tokensign_core::tx::token_address(&tokensign_core::Address::parse(MASTER).unwrap(), "USDX")
             .to_string();
     assert!(first.stdout.contains(&format!("token             {token}")));
     // The review comes before the result.
@@ -118,12 +118,17 @@ fn issue_json_and_mint_the_abc_example() {
         .contains("Token issue to sign (eight-field form)"));
     // The JSON's hashes are the core's over the request it shows.
     let body = serde_json::to_vec(&obj["request"]).unwrap();
-    let request = tokensign_core::parse_request(&body).unwrap();
+    let request = tokensign_fixtures::parse_issue_request(&body).unwrap();
     assert_eq!(
         obj["tx_hash"],
-        format!("0x{}", hex::encode(request.tx_hash()))
+        format!("0x{}", hex::encode(request.tx_hash().unwrap()))
     );
-    assert_eq!(obj["token"], request.payload.token_address().to_string());
+    assert_eq!(
+        obj["token"],
+        tokensign_fixtures::issued_token(&request.tx)
+            .unwrap()
+            .to_string()
+    );
 
     let minted = run(&[
         "mint",
@@ -473,7 +478,7 @@ fn in_process_main_with() {
 
     let (code, out, _) = call(&["--dev-key", "sign"], spec_payload8(2).as_bytes());
     assert_eq!(code, 0);
-    let request = tokensign_core::parse_request(out.trim().as_bytes()).unwrap();
+    let request = tokensign_fixtures::parse_issue_request(out.trim().as_bytes()).unwrap();
     assert_eq!(request.signer().unwrap(), tokensign::signer::dev_address());
 
     let (code, _, err) = call(&["sign"], spec_payload8(2).as_bytes());

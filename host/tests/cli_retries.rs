@@ -15,7 +15,8 @@ use cli_support::*;
 use tokensign::api::MintRequest;
 use tokensign::client::{Client, ClientConfig, ClientError, RetryPolicy};
 use tokensign::cmd::Failure;
-use tokensign_core::{parse_request, Address};
+use tokensign_core::Address;
+use tokensign_fixtures::{issued_token, parse_issue_request};
 
 /// What the fake server does with one POST /v1/tokens/issue.
 #[derive(Clone, Debug)]
@@ -94,10 +95,10 @@ fn respond(stream: &mut TcpStream, status: u16, body: &str) {
 }
 
 fn answer_for(body: &[u8]) -> (String, String) {
-    let request = parse_request(body).expect("the client sends a valid request");
+    let request = parse_issue_request(body).expect("the client sends a valid request");
     (
-        format!("0x{}", hex::encode(request.tx_hash())),
-        request.payload.token_address().to_string(),
+        format!("0x{}", hex::encode(request.tx_hash().unwrap())),
+        issued_token(&request.tx).unwrap().to_string(),
     )
 }
 
@@ -226,13 +227,13 @@ fn quick(timeout: Duration) -> ClientConfig {
 fn signed() -> (Vec<u8>, [u8; 32], Address) {
     let key = tokensign_fixtures::spec_key();
     let payload = tokensign_fixtures::spec_payload(7, None);
-    let request = tokensign_core::SignedRequest::sign(payload, &key).unwrap();
-    let mut buf = [0u8; tokensign_core::MAX_REQUEST_JSON_LEN];
-    let n = tokensign_core::write_request(&request, &mut buf).unwrap();
+    let request = tokensign_core::legacy::LegacyTx::sign(payload, &key).unwrap();
+    let mut buf = vec![0u8; tokensign_core::json::MAX_LEGACY_JSON_LEN];
+    let n = tokensign_core::json::write_legacy(&request, &mut buf).unwrap();
     (
         buf[..n].to_vec(),
-        request.tx_hash(),
-        request.payload.token_address(),
+        request.tx_hash().unwrap(),
+        issued_token(&request.tx).unwrap(),
     )
 }
 

@@ -8,7 +8,8 @@ use std::sync::Barrier;
 use serde_json::json;
 use server_common::*;
 use tokensign::node::codes;
-use tokensign_core::{Address, CHAIN_ID_TESTNET};
+use tokensign_core::tx::{token_address, CHAIN_ID_TESTNET};
+use tokensign_core::Address;
 
 #[test]
 fn sixteen_threads_race_the_same_nonce_exactly_one_wins() {
@@ -40,7 +41,7 @@ fn sixteen_threads_race_the_same_nonce_exactly_one_wins() {
         }
         // Only the winner's token exists.
         for (symbol, r) in &results {
-            let token = tokensign_core::token_address(&master(), symbol);
+            let token = token_address(&master(), symbol);
             let meta = get(a, &format!("/v1/tokens/token_metadata?token={token}"));
             assert_eq!(meta.status == 200, r.status == 200, "{symbol}");
         }
@@ -69,8 +70,8 @@ fn distinct_signers_in_parallel_all_succeed() {
                             let req = sign(k, payload(n, &format!("D{i}N{n}"), Some(n % 2 == 0)));
                             let r = issue(a, &req);
                             assert_eq!(r.status, 200, "{}", r.body);
-                            assert_eq!(r.json()["hash"], hex0x(&req.tx_hash()));
-                            hex0x(&req.tx_hash())
+                            assert_eq!(r.json()["hash"], hex0x(&tx_hash_of(&req)));
+                            hex0x(&tx_hash_of(&req))
                         })
                         .collect()
                 })
@@ -139,7 +140,7 @@ fn racing_the_same_symbol_issues_it_once() {
     let found = [master(), Address::ZERO]
         .iter()
         .filter(|m| {
-            let t = tokensign_core::token_address(m, "RACE");
+            let t = token_address(m, "RACE");
             get(a, &format!("/v1/tokens/token_metadata?token={t}")).status == 200
         })
         .count();

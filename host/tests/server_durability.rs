@@ -15,7 +15,7 @@ use std::time::Duration;
 use serde_json::json;
 use server_common::*;
 use tokensign::node::NodeConfig;
-use tokensign_core::SignedRequest;
+use tokensign_core::legacy::LegacyTx;
 
 const CHILD_DIR: &str = "TOKENSIGN_TEST_CHILD_NODE_DIR";
 const CHILD_OPS: &str = "TOKENSIGN_TEST_CHILD_NODE_OPERATORS";
@@ -86,7 +86,7 @@ fn acknowledged_transactions_survive_kill_9() {
     let ops = ops.join(",");
 
     let (mut child, a) = spawn_child(dir.path(), &ops);
-    let acked: Mutex<Vec<Vec<SignedRequest>>> = Mutex::new(vec![Vec::new(); keys.len()]);
+    let acked: Mutex<Vec<Vec<LegacyTx>>> = Mutex::new(vec![Vec::new(); keys.len()]);
     let minted: Mutex<Vec<String>> = Mutex::new(Vec::new());
     std::thread::scope(|s| {
         for (i, k) in keys.iter().enumerate() {
@@ -136,14 +136,11 @@ fn acknowledged_transactions_survive_kill_9() {
         for req in reqs {
             let tx = get(
                 a,
-                &format!("/v1/transactions/by_hash?hash={}", hex0x(&req.tx_hash())),
+                &format!("/v1/transactions/by_hash?hash={}", hex0x(&tx_hash_of(req))),
             );
             assert_eq!(tx.status, 200, "acknowledged transaction lost: {}", tx.body);
-            assert_eq!(tx.json()["nonce"], req.payload.nonce());
-            let token = tokensign_core::token_address(
-                &req.payload.master_authority(),
-                req.payload.symbol(),
-            );
+            assert_eq!(tx.json()["nonce"], req.tx.nonce);
+            let token = token_of(req);
             assert_eq!(
                 get(a, &format!("/v1/tokens/token_metadata?token={token}")).status,
                 200

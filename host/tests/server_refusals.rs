@@ -6,7 +6,8 @@ mod server_common;
 use serde_json::{json, Value};
 use server_common::*;
 use tokensign::node::{codes, NodeConfig};
-use tokensign_core::{Address, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET};
+use tokensign_core::tx::{OpType, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET};
+use tokensign_core::Address;
 
 /// Every refusal of `POST /v1/tokens/issue`, each with status and code.
 #[test]
@@ -125,13 +126,13 @@ fn bad_inputs_table() {
             400,
             codes::INVALID_NUMBER,
         ),
-        // The core's tokenizer reports a fraction where an integer is due
-        // as a syntax error.
+        // A fraction where an integer is due is an invalid number of that
+        // field.
         (
             "fractional chain id",
             body_of(&good).replace("1212101", "1212101.5"),
             400,
-            codes::MALFORMED_JSON,
+            codes::INVALID_NUMBER,
         ),
         (
             "nonce above i64",
@@ -284,9 +285,10 @@ fn bad_inputs_table() {
     for (what, body, status, code) in &cases {
         // 400s are exactly the core's verdict, mapped.
         if *status == 400 {
-            let err = tokensign_core::json::parse_request(body.as_bytes())
-                .and_then(|r| r.signer().map(|_| ()))
-                .expect_err(what);
+            let err =
+                tokensign_core::json::parse_legacy::<256, 32>(OpType::TokenIssue, body.as_bytes())
+                    .and_then(|r| r.signer().map(|_| ()))
+                    .expect_err(what);
             assert_eq!(
                 tokensign::node::core_error_code(err),
                 *code,

@@ -2,18 +2,25 @@
 //!
 //! - [`vectors`]: the schema and loader of the known-answer files in
 //!   `tests/vectors/*.json` (format documented there and in
-//!   `tests/vectors/README.md`).
-//! - [`strategies`]: proptest generators of valid payloads (for round trips
-//!   and differential tests) and of arbitrary or mutated inputs (for the
-//!   "never panics" properties).
-//! - [`regressions`]: where proptest keeps its regression files (in the
-//!   source tree, committed).
+//!   `tests/vectors/README.md`);
+//! - [`strategies`]: proptest generators of every operation and transaction
+//!   (valid values, biased to the limits) and of arbitrary or mutated inputs
+//!   (for the "never panics" properties);
+//! - [`changes`]: every one-field change of a transaction (for the
+//!   "every field is signed" properties);
+//! - [`pages`]: rebuilds a transaction from review page texts alone;
+//! - [`regressions`], [`cases`]: where proptest keeps its regression files,
+//!   and how many cases a property runs.
 
+pub mod changes;
+pub mod pages;
 pub mod strategies;
 pub mod vectors;
 
 use std::sync::LazyLock;
 
+use proptest::test_runner::Config;
+use tokensign_core::rlp::encode::{to_slice, Encode};
 use tokensign_core::{signing_key_from_bytes, Address, SigningKey};
 
 /// The spec's test key as `0x` + 64 hex digits, the form the vector files
@@ -49,6 +56,42 @@ pub fn key_from_hex(text: &str) -> SigningKey {
 /// The address of a signing key.
 pub fn key_address(key: &SigningKey) -> Address {
     key.address()
+}
+
+/// The RLP of a core value, in a buffer of exactly its `encoded_len`; panics
+/// if `to_slice` writes another length.
+pub fn rlp(value: &(impl Encode + ?Sized)) -> Vec<u8> {
+    let mut buf = vec![0u8; value.encoded_len()];
+    let n = to_slice(value, &mut buf).expect("a buffer of encoded_len bytes fits");
+    assert_eq!(n, buf.len(), "to_slice and encoded_len disagree");
+    buf
+}
+
+/// How many cases a property runs: `PROPTEST_CASES` when it is set (one
+/// number for every property, as proptest itself reads it), else `default`
+/// times `TOKENSIGN_PROPTEST_SCALE` (default 1). The defaults keep the
+/// whole suite within a few minutes on CI's two cores; a long run sets, for
+/// example, `TOKENSIGN_PROPTEST_SCALE=40`.
+pub fn cases(default: u32) -> u32 {
+    let read = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.trim().parse::<u32>().ok())
+    };
+    match read("PROPTEST_CASES") {
+        Some(n) => n.max(1),
+        None => default.saturating_mul(read("TOKENSIGN_PROPTEST_SCALE").unwrap_or(1).max(1)),
+    }
+}
+
+/// A proptest configuration: [`cases`]`(default)` cases, regressions kept
+/// in `tests/proptest-regressions/<file>.txt`.
+pub fn config(file: &'static str, default: u32) -> Config {
+    Config {
+        cases: cases(default),
+        failure_persistence: regressions::persistence(file),
+        ..Config::default()
+    }
 }
 
 /// Proptest's regression files live in `tests/proptest-regressions/` (this

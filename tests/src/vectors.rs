@@ -11,7 +11,8 @@
 //! }
 //! ```
 //!
-//! A [`Vector`] holds a payload in the request-JSON field names (so
+//! Every vector is a legacy v1 TokenIssue (the issue spec's scheme). A
+//! [`Vector`] holds a payload in the request-JSON field names (so
 //! `clawback_enabled` absent = the seven-field form) and the answers:
 //! `rlp` and `rlp_len`, `signing_hash`, `token_address`; optionally
 //! `private_key` + `signature` (a deterministic RFC 6979 signature the core
@@ -25,7 +26,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use tokensign_core::{Address, PayloadFields, Signature, TokenIssuePayload};
+use tokensign_core::text::Text;
+use tokensign_core::tx::TokenIssue;
+use tokensign_core::{json, Address, OpType, Operation, Signature, Transaction};
 
 use crate::{hex0x, unhex_n};
 
@@ -113,37 +116,46 @@ impl VectorPayload {
         Address::parse(&self.master_authority).expect("vector address")
     }
 
-    /// The core's fields (not yet validated).
-    pub fn fields(&self) -> PayloadFields<'_> {
-        PayloadFields {
-            chain_id: self.chain_id,
-            nonce: self.nonce,
-            symbol: &self.symbol,
-            name: &self.name,
-            decimals: u64::from(self.decimals),
+    /// The payload as the core reads a request body: through
+    /// `json::parse_unsigned(OpType::TokenIssue, …)`, so every field rule
+    /// applies; panics if the core refuses it.
+    pub fn to_core(&self) -> Transaction {
+        let body = serde_json::to_vec(self).expect("serialisable");
+        json::parse_unsigned(OpType::TokenIssue, &body)
+            .unwrap_or_else(|e| panic!("core refuses vector payload {self:?}: {e}"))
+    }
+
+    /// The issue itself, built field by field (not through JSON); panics
+    /// if a text is refused.
+    pub fn issue(&self) -> TokenIssue {
+        TokenIssue {
+            symbol: Text::new(&self.symbol).expect("vector symbol"),
+            name: Text::new(&self.name).expect("vector name"),
+            decimals: self.decimals,
             master_authority: self.master(),
             is_private: self.is_private,
             clawback_enabled: self.clawback_enabled,
         }
     }
 
-    /// The validated core payload; panics if the core refuses it.
-    pub fn to_core(&self) -> TokenIssuePayload {
-        TokenIssuePayload::new(self.fields())
-            .unwrap_or_else(|e| panic!("core refuses vector payload {self:?}: {e}"))
-    }
-
-    /// The vector form of a core payload (address in lowercase hex).
-    pub fn from_core(p: &TokenIssuePayload) -> Self {
+    /// The vector form of a core TokenIssue transaction (address in
+    /// lowercase hex); panics on another operation.
+    pub fn from_core(tx: &Transaction) -> Self {
+        let Operation::TokenIssue(p) = &tx.operation else {
+            panic!(
+                "vector files hold TokenIssue payloads, not {}",
+                tx.op_type()
+            );
+        };
         VectorPayload {
-            chain_id: p.chain_id(),
-            nonce: p.nonce(),
-            symbol: p.symbol().to_owned(),
-            name: p.name().to_owned(),
-            decimals: p.decimals(),
-            master_authority: hex0x(p.master_authority().as_bytes()),
-            is_private: p.is_private(),
-            clawback_enabled: p.clawback_enabled(),
+            chain_id: tx.chain_id,
+            nonce: tx.nonce,
+            symbol: p.symbol.to_string(),
+            name: p.name.to_string(),
+            decimals: p.decimals,
+            master_authority: hex0x(p.master_authority.as_bytes()),
+            is_private: p.is_private,
+            clawback_enabled: p.clawback_enabled,
         }
     }
 }
@@ -198,12 +210,14 @@ pub fn load_named(file_name: &str) -> VectorFile {
     load(&dir().join(file_name))
 }
 
-/// Every `*.json` file in [`dir`], sorted by name, with its file name.
+/// Every `*.json` file directly in [`dir`], sorted by name, with its file
+/// name. The subdirectories (`spec/`, the spec's own vectors; `hd/`, key
+/// derivation) have other formats and their own tests.
 pub fn load_all() -> Vec<(String, VectorFile)> {
     let mut paths: Vec<PathBuf> = fs::read_dir(dir())
         .expect("vectors directory")
         .map(|e| e.expect("directory entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
         .collect();
     paths.sort();
     paths

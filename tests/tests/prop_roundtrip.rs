@@ -1,196 +1,281 @@
-//! Round trips and size bounds of the core, 10,000 cases each (set
-//! explicitly: CI runs exactly this many). Generators produce only valid
-//! payloads (see `tokensign_tests::strategies`).
+//! Round trips and size bounds of every operation, in both schemes where
+//! the spec allows (CreateMultiSig and BatchPayment are v2 only):
+//!
+//! - JSON: `write_unsigned`/`parse_unsigned`, `write_document`/
+//!   `parse_document`, `write_legacy`/`parse_legacy`, `write_native`/
+//!   `parse_native` give the same value back; every body is valid JSON for
+//!   an ordinary parser; bodies of one shape are refused as another;
+//! - RLP: the legacy signed bytes, v2 `payload_rlp`, unsigned and signed
+//!   envelopes decode to the same value and re-encode to the same bytes;
+//! - every written form fits the public constants, and a buffer one byte
+//!   short is refused (`BufferTooSmall`), never overrun;
+//! - lists at a small capacity (`Transaction<2, 3>`) are often full, and
+//!   round-trip the same way.
+//!
+//! Each property runs per operation (`cases(256)` each; see
+//! `tokensign_tests::cases` to run more).
 
 use proptest::prelude::*;
-use tokensign_core::{
-    decode_rlp, encode_rlp, json, rlp_len, signing_hash, Error, PayloadFields, SignedRequest,
-    TokenIssuePayload, MAX_PAYLOAD_JSON_LEN, MAX_REQUEST_JSON_LEN, MAX_RLP_LEN,
-};
-use tokensign_tests::regressions;
-use tokensign_tests::strategies::{self, Fields};
+use serde_json::Value;
+use tokensign_core::legacy::{self, LegacyTx};
+use tokensign_core::native::{self, Authorization, NativeTx};
+use tokensign_core::rlp::encode::Encode;
+use tokensign_core::{json, Error, OpType, Signature, Transaction};
+use tokensign_tests::strategies::{authorization, signature, transaction_for};
+use tokensign_tests::{config, rlp};
 
-fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 10_000,
-        failure_persistence: regressions::persistence("prop_roundtrip"),
-        ..ProptestConfig::default()
-    }
+fn buffer(len: usize) -> Vec<u8> {
+    vec![0u8; len]
 }
 
-proptest! {
-    #![proptest_config(config())]
+/// Writes with `write` into a buffer of `max` bytes; checks that the
+/// length fits, that one byte less is refused, and that the text is a JSON
+/// object for serde_json. Returns the bytes.
+fn written(
+    max: usize,
+    write: impl Fn(&mut [u8]) -> Result<usize, Error>,
+) -> Result<Vec<u8>, TestCaseError> {
+    let mut out = buffer(max);
+    let n = write(&mut out).map_err(|e| TestCaseError::fail(format!("write: {e}")))?;
+    prop_assert!(n <= max);
+    prop_assert_eq!(write(&mut out[..n - 1]), Err(Error::BufferTooSmall));
+    out.truncate(n);
+    let v: Value =
+        serde_json::from_slice(&out).map_err(|e| TestCaseError::fail(format!("not JSON: {e}")))?;
+    prop_assert!(v.is_object());
+    Ok(out)
+}
 
-    /// Every generated payload is accepted, and `fields()` gives it back.
-    #[test]
-    fn generated_payloads_are_valid(f in strategies::fields()) {
-        let p = TokenIssuePayload::new(f.fields());
-        prop_assert!(p.is_ok(), "{:?}: {:?}", f, p);
-        let p = p.unwrap();
-        prop_assert_eq!(TokenIssuePayload::new(p.fields()), Ok(p.clone()));
-        prop_assert_eq!(p.fields(), f.fields());
+fn keys(bytes: &[u8]) -> Vec<String> {
+    let v: Value = serde_json::from_slice(bytes).expect("checked JSON");
+    let mut k: Vec<String> = v.as_object().expect("object").keys().cloned().collect();
+    k.sort();
+    k
+}
+
+fn json_round_trips<const B: usize, const M: usize>(
+    tx: &Transaction<B, M>,
+    sig: Signature,
+    auth: &Authorization,
+) -> Result<(), TestCaseError> {
+    let op = tx.op_type();
+    prop_assert_eq!(tx.check(), Ok(()), "generated transactions are valid");
+    // Unsigned.
+    let unsigned = written(json::max_document_len::<B, M>(), |o| {
+        json::write_unsigned(tx, o)
+    })?;
+    prop_assert_eq!(json::parse_unsigned::<B, M>(op, &unsigned), Ok(tx.clone()));
+    let v: Value = serde_json::from_slice(&unsigned).unwrap();
+    prop_assert_eq!(v["chain_id"].as_u64(), Some(tx.chain_id));
+    prop_assert_eq!(v["nonce"].as_u64(), Some(tx.nonce));
+    prop_assert_eq!(v.get("memo").is_some(), tx.memo.is_some());
+    if op != OpType::TokenIssue {
+        // A document without `operation` is a TokenIssue.
+        prop_assert!(json::parse_document::<B, M>(&unsigned).is_err());
     }
-
-    /// encode -> decode gives the payload back; the length is `rlp_len`.
-    #[test]
-    fn rlp_round_trip(f in strategies::fields()) {
-        let p = f.payload();
-        let mut buf = [0u8; MAX_RLP_LEN];
-        let n = encode_rlp(&p, &mut buf).unwrap();
-        prop_assert_eq!(n, rlp_len(&p));
-        prop_assert_eq!(decode_rlp(&buf[..n]), Ok(p.clone()));
-        // A buffer one byte short is refused, never overrun.
-        prop_assert_eq!(encode_rlp(&p, &mut buf[..n - 1]), Err(Error::BufferTooSmall));
-    }
-
-    /// write_payload -> parse_payload gives the payload back.
-    #[test]
-    fn payload_json_round_trip(f in strategies::fields()) {
-        let p = f.payload();
-        let mut buf = [0u8; MAX_PAYLOAD_JSON_LEN];
-        let n = json::write_payload(&p, &mut buf).unwrap();
-        prop_assert_eq!(json::parse_payload(&buf[..n]), Ok(p.clone()));
-        // And it is valid JSON with the same values for an ordinary parser.
-        let v: serde_json::Value = serde_json::from_slice(&buf[..n]).unwrap();
-        prop_assert_eq!(v["name"].as_str(), Some(p.name()));
-        prop_assert_eq!(v["symbol"].as_str(), Some(p.symbol()));
-        prop_assert_eq!(v["nonce"].as_u64(), Some(p.nonce()));
-        prop_assert_eq!(v["chain_id"].as_u64(), Some(p.chain_id()));
-        prop_assert_eq!(v.get("clawback_enabled").and_then(|c| c.as_bool()), p.clawback_enabled());
-        prop_assert!(v.get("signature").is_none());
-    }
-
-    /// write_request -> parse_request gives the request back, for any
-    /// signature value (the parser checks form, not validity).
-    #[test]
-    fn request_json_round_trip(f in strategies::fields(), signature in strategies::signature()) {
-        let request = SignedRequest { payload: f.payload(), signature };
-        let mut buf = [0u8; MAX_REQUEST_JSON_LEN];
-        let n = json::write_request(&request, &mut buf).unwrap();
-        prop_assert_eq!(json::parse_request(&buf[..n]), Ok(request.clone()));
-        // The payload parser refuses the signed body (unknown field).
-        prop_assert!(json::parse_payload(&buf[..n]).is_err());
-        let v: serde_json::Value = serde_json::from_slice(&buf[..n]).unwrap();
-        let r = format!("0x{}", hex::encode(signature.r));
+    // Document.
+    let document = written(json::max_document_len::<B, M>(), |o| {
+        json::write_document(tx, o)
+    })?;
+    prop_assert_eq!(json::parse_document::<B, M>(&document), Ok(tx.clone()));
+    let v: Value = serde_json::from_slice(&document).unwrap();
+    prop_assert_eq!(v["operation"].as_str(), Some(op.name()));
+    prop_assert!(
+        json::parse_unsigned::<B, M>(op, &document).is_err(),
+        "unknown member operation"
+    );
+    let mut expected = keys(&unsigned);
+    expected.push("operation".into());
+    expected.sort();
+    prop_assert_eq!(keys(&document), expected);
+    // Legacy v1.
+    if legacy::supports(op) {
+        let signed = LegacyTx {
+            tx: tx.clone(),
+            signature: sig,
+        };
+        let body = written(json::max_legacy_len::<B, M>(), |o| {
+            json::write_legacy(&signed, o)
+        })?;
+        prop_assert_eq!(json::parse_legacy::<B, M>(op, &body), Ok(signed));
+        let v: Value = serde_json::from_slice(&body).unwrap();
+        let r = format!("0x{}", hex::encode(sig.r));
         prop_assert_eq!(v["signature"]["r"].as_str(), Some(r.as_str()));
-        prop_assert_eq!(v["signature"]["v"].as_u64(), Some(u64::from(signature.v)));
+        prop_assert_eq!(v["signature"]["v"].as_u64(), Some(u64::from(sig.v)));
+        prop_assert!(
+            json::parse_unsigned::<B, M>(op, &body).is_err(),
+            "unknown member signature"
+        );
+        prop_assert_eq!(
+            json::parse_native::<B, M>(op, &body),
+            Err(Error::LegacySignatureInNativeBody)
+        );
+    } else {
+        prop_assert_eq!(
+            json::parse_legacy::<B, M>(op, &unsigned),
+            Err(Error::NotInScheme)
+        );
     }
+    // Native v2: the transaction as v2 signs it.
+    let signed = NativeTx {
+        tx: native::normalize(tx.clone()),
+        authorization: auth.clone(),
+    };
+    let body = written(json::max_native_len::<B, M>(), |o| {
+        json::write_native(&signed, o)
+    })?;
+    prop_assert_eq!(json::parse_native::<B, M>(op, &body), Ok(signed.clone()));
+    let v: Value = serde_json::from_slice(&body).unwrap();
+    prop_assert!(v["memo"].is_object(), "v2 always carries the memo");
+    prop_assert!(v.get("signature").is_none());
+    prop_assert_eq!(v["authorization"]["type"].as_str(), Some(auth.type_name()));
+    prop_assert!(
+        json::parse_unsigned::<B, M>(op, &body).is_err(),
+        "unknown member authorization"
+    );
+    // Writing the un-normalized transaction gives the same body: v2 says
+    // what it signs.
+    let raw = NativeTx {
+        tx: tx.clone(),
+        authorization: auth.clone(),
+    };
+    let mut out = buffer(json::max_native_len::<B, M>());
+    let n = json::write_native(&raw, &mut out).unwrap();
+    prop_assert_eq!(json::parse_native::<B, M>(op, &out[..n]), Ok(signed));
+    Ok(())
+}
 
-    /// Any accepted payload fits MAX_RLP_LEN and writes into
-    /// MAX_PAYLOAD_JSON_LEN / MAX_REQUEST_JSON_LEN.
-    #[test]
-    fn accepted_payloads_fit_the_constants(f in strategies::fields(), signature in strategies::signature()) {
-        let p = f.payload();
-        prop_assert!(rlp_len(&p) <= MAX_RLP_LEN);
-        let mut rlp = [0u8; MAX_RLP_LEN];
-        prop_assert!(encode_rlp(&p, &mut rlp).is_ok());
-        let mut out = [0u8; MAX_REQUEST_JSON_LEN];
-        prop_assert!(json::write_payload(&p, &mut out[..MAX_PAYLOAD_JSON_LEN]).is_ok());
-        let request = SignedRequest { payload: p, signature };
-        prop_assert!(json::write_request(&request, &mut out).is_ok());
+/// Encodes `value` into a buffer of `max` bytes, checks the length, and
+/// that one byte less is refused.
+fn encoded(value: &impl Encode, max: usize) -> Result<Vec<u8>, TestCaseError> {
+    let bytes = rlp(value);
+    prop_assert!(bytes.len() <= max, "{} > {max}", bytes.len());
+    let mut short = buffer(bytes.len() - 1);
+    prop_assert!(tokensign_core::rlp::encode::to_slice(value, &mut short).is_err());
+    Ok(bytes)
+}
+
+fn rlp_round_trips<const B: usize, const M: usize>(
+    tx: &Transaction<B, M>,
+    auth: &Authorization,
+) -> Result<(), TestCaseError> {
+    let op = tx.op_type();
+    let v2 = native::normalize(tx.clone());
+    let max_payload = Transaction::<B, M>::MAX_PAYLOAD_WITH_MEMO_RLP_LEN;
+    // P alone.
+    encoded(&tx.payload(), Transaction::<B, M>::MAX_PAYLOAD_RLP_LEN)?;
+    // Legacy v1.
+    if legacy::supports(op) {
+        let bytes = encoded(&legacy::signed_value(tx).unwrap(), max_payload)?;
+        let mut buf = buffer(max_payload);
+        prop_assert_eq!(legacy::encode_signed_value(tx, &mut buf), Ok(bytes.len()));
+        prop_assert_eq!(
+            legacy::encode_signed_value(tx, &mut buf[..bytes.len() - 1]),
+            Err(Error::BufferTooSmall)
+        );
+        let back = legacy::decode_signed_value::<B, M>(op, &bytes);
+        prop_assert_eq!(&back, &Ok(tx.clone()));
+        prop_assert_eq!(&rlp(&legacy::signed_value(&back.unwrap()).unwrap()), &bytes);
+    } else {
+        prop_assert_eq!(legacy::signed_value(tx).err(), Some(Error::NotInScheme));
+        let mut buf = buffer(max_payload);
+        prop_assert_eq!(
+            legacy::encode_signed_value(tx, &mut buf),
+            Err(Error::NotInScheme)
+        );
     }
+    // v2 payload_rlp: always eight issue fields and a memo.
+    let payload = encoded(
+        &native::payload_rlp(tx),
+        native::max_payload_rlp_len::<B, M>(),
+    )?;
+    prop_assert_eq!(&rlp(&native::payload_rlp(&v2)), &payload);
+    let back = native::decode_payload_rlp::<B, M>(op, &payload);
+    prop_assert_eq!(&back, &Ok(v2.clone()));
+    prop_assert_eq!(&rlp(&native::payload_rlp(&back.unwrap())), &payload);
+    // Unsigned and signed envelopes.
+    let descriptor = auth.descriptor();
+    let unsigned = encoded(
+        &native::unsigned(tx, descriptor),
+        native::max_signed_rlp_len::<B, M>(),
+    )?;
+    prop_assert_eq!(
+        native::decode_unsigned::<B, M>(&unsigned),
+        Ok((v2.clone(), descriptor))
+    );
+    prop_assert_eq!(
+        tokensign_core::keccak256(&unsigned),
+        native::signing_hash(tx, descriptor)
+    );
+    let signed = encoded(
+        &native::signed(tx, auth),
+        native::max_signed_rlp_len::<B, M>(),
+    )?;
+    let back = native::decode_signed::<B, M>(&signed);
+    let expected = NativeTx {
+        tx: v2.clone(),
+        authorization: auth.clone(),
+    };
+    prop_assert_eq!(&back, &Ok(expected.clone()));
+    prop_assert_eq!(
+        &rlp(&native::signed(&expected.tx, &expected.authorization)),
+        &signed
+    );
+    prop_assert_eq!(tokensign_core::keccak256(&signed), expected.tx_hash());
+    Ok(())
+}
 
-    /// Changing any one field changes the RLP and the signing hash.
-    #[test]
-    fn every_field_changes_the_signing_hash(f in strategies::fields(), g in strategies::fields(), which in 0usize..8) {
-        // Take g's value; where it equals f's, change f's value minimally.
-        let mut h = f.clone();
-        let next = |x: u64| if x == i64::MAX as u64 { 0 } else { x + 1 };
-        let other = |a: &str, b: &str, alt: &str| {
-            if a != b { b.to_owned() } else if a != alt { alt.to_owned() } else { "Q".to_owned() }
-        };
-        match which {
-            0 => h.chain_id = if g.chain_id != f.chain_id { g.chain_id } else { next(f.chain_id) },
-            1 => h.nonce = if g.nonce != f.nonce { g.nonce } else { next(f.nonce) },
-            2 => h.symbol = other(&f.symbol, &g.symbol, "Z"),
-            3 => h.name = other(&f.name, &g.name, "z"),
-            4 => h.decimals = if g.decimals != f.decimals { g.decimals } else { (f.decimals + 1) % 19 },
-            5 => h.master = if g.master != f.master { g.master } else { let mut m = f.master; m[19] ^= 1; m },
-            6 => h.is_private = !f.is_private,
-            _ => h.clawback_enabled = match f.clawback_enabled {
-                None => Some(g.clawback_enabled.unwrap_or(false)),
-                Some(true) => Some(false),
-                Some(false) => if g.clawback_enabled == Some(true) { Some(true) } else { None },
-            },
+macro_rules! per_op {
+    ($($m:ident => $op:ident,)+) => {$(
+        mod $m {
+            use super::*;
+
+            proptest! {
+                #![proptest_config(config("prop_roundtrip", 256))]
+
+                #[test]
+                fn json(
+                    tx in transaction_for::<256, 32>(OpType::$op),
+                    sig in signature(),
+                    auth in authorization(),
+                ) {
+                    json_round_trips(&tx, sig, &auth)?;
+                }
+
+                #[test]
+                fn rlp(tx in transaction_for::<256, 32>(OpType::$op), auth in authorization()) {
+                    rlp_round_trips(&tx, &auth)?;
+                }
+
+                /// Capacities of 2 batch entries and 3 metadata entries:
+                /// full lists, and the constants of small capacities.
+                #[test]
+                fn small_capacity(
+                    tx in transaction_for::<2, 3>(OpType::$op),
+                    sig in signature(),
+                    auth in authorization(),
+                ) {
+                    json_round_trips(&tx, sig, &auth)?;
+                    rlp_round_trips(&tx, &auth)?;
+                }
+            }
         }
-        prop_assert_ne!(&h, &f);
-        let (p, q) = (f.payload(), h.payload());
-        prop_assert_ne!(signing_hash(&p), signing_hash(&q));
-        let (mut a, mut b) = ([0u8; MAX_RLP_LEN], [0u8; MAX_RLP_LEN]);
-        let (n, m) = (encode_rlp(&p, &mut a).unwrap(), encode_rlp(&q, &mut b).unwrap());
-        prop_assert_ne!(&a[..n], &b[..m]);
-    }
+    )+};
 }
 
-/// A payload whose every field is at its widest and whose name is all
-/// `"` (escaped to two bytes each): hits each constant exactly.
-#[test]
-fn worst_case_hits_the_constants_exactly() {
-    let symbol = "S2345678901234567890";
-    assert_eq!(symbol.len(), tokensign_core::MAX_SYMBOL_LEN);
-    for c in ['"', '\\'] {
-        let name: String = std::iter::repeat_n(c, tokensign_core::MAX_NAME_LEN).collect();
-        let p = TokenIssuePayload::new(PayloadFields {
-            chain_id: i64::MAX as u64,
-            nonce: i64::MAX as u64,
-            symbol,
-            name: &name,
-            decimals: 18,
-            master_authority: tokensign_core::Address([0xff; 20]),
-            is_private: false,
-            clawback_enabled: Some(false),
-        })
-        .unwrap();
-        assert_eq!(rlp_len(&p), MAX_RLP_LEN);
-        let mut rlp = [0u8; MAX_RLP_LEN];
-        assert_eq!(encode_rlp(&p, &mut rlp), Ok(MAX_RLP_LEN));
-        let mut out = [0u8; MAX_REQUEST_JSON_LEN + 1];
-        assert_eq!(json::write_payload(&p, &mut out), Ok(MAX_PAYLOAD_JSON_LEN));
-        let request = SignedRequest {
-            payload: p.clone(),
-            signature: tokensign_core::Signature {
-                r: [0xff; 32],
-                s: [0x7f; 32],
-                v: 1,
-            },
-        };
-        assert_eq!(
-            json::write_request(&request, &mut out),
-            Ok(MAX_REQUEST_JSON_LEN)
-        );
-        assert_eq!(
-            json::write_request(&request, &mut out[..MAX_REQUEST_JSON_LEN - 1]),
-            Err(Error::BufferTooSmall)
-        );
-        assert_eq!(
-            json::write_payload(&p, &mut out[..MAX_PAYLOAD_JSON_LEN - 1]),
-            Err(Error::BufferTooSmall)
-        );
-        assert_eq!(
-            json::parse_request(&out[..MAX_REQUEST_JSON_LEN]),
-            Ok(request)
-        );
-    }
-}
-
-/// Wider symbols (4-byte alphanumerics) cannot beat ASCII: the symbol limit
-/// counts bytes, and a symbol never needs escaping.
-#[test]
-fn unicode_worst_case_stays_within_the_constants() {
-    let name = "😀".repeat(30); // 120 bytes
-    let p = Fields {
-        chain_id: i64::MAX as u64,
-        nonce: i64::MAX as u64,
-        symbol: "𝔘𝔘𝔘𝔘𝔘".to_owned(), // 20 bytes
-        name,
-        decimals: 18,
-        master: [0xff; 20],
-        is_private: false,
-        clawback_enabled: Some(false),
-    }
-    .payload();
-    assert_eq!(rlp_len(&p), MAX_RLP_LEN);
-    let mut out = [0u8; MAX_PAYLOAD_JSON_LEN];
-    let n = json::write_payload(&p, &mut out).unwrap();
-    assert_eq!(n, MAX_PAYLOAD_JSON_LEN - tokensign_core::MAX_NAME_LEN);
+per_op! {
+    payment => Payment,
+    token_issue => TokenIssue,
+    token_mint => TokenMint,
+    token_authority => TokenAuthority,
+    token_blacklist => TokenBlacklist,
+    token_whitelist => TokenWhitelist,
+    token_pause => TokenPause,
+    token_burn => TokenBurn,
+    token_clawback => TokenClawback,
+    token_metadata => TokenMetadata,
+    token_bridge_and_mint => TokenBridgeAndMint,
+    token_burn_and_bridge => TokenBurnAndBridge,
+    create_multisig => CreateMultiSig,
+    batch_payment => BatchPayment,
 }

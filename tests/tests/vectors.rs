@@ -9,13 +9,15 @@ mod oracle;
 
 use std::fs;
 
-use tokensign_core::{
-    decode_rlp, encode_rlp, json, recover, rlp_len, sign, signing_hash, token_address, tx_hash,
-    verify, Address, PayloadFields, Signature, TokenIssuePayload, MAX_PAYLOAD_JSON_LEN,
-    MAX_RLP_LEN, MAX_TX_RLP_LEN,
-};
+use tokensign_core::field::Record;
+use tokensign_core::legacy::{self, LegacyTx};
+use tokensign_core::rlp::encode::Encode;
+use tokensign_core::rlp::header::{list_len, u64_len};
+use tokensign_core::text::Text;
+use tokensign_core::tx::{token_address, TokenIssue};
+use tokensign_core::{json, verify_hash, Address, OpType, Signature, Transaction};
 use tokensign_tests::vectors::{self, Vector, VectorFile, VectorPayload, VectorSignature, FORMAT};
-use tokensign_tests::{hex0x, key_address, key_from_hex, unhex, unhex_n, SPEC_KEY};
+use tokensign_tests::{hex0x, key_address, key_from_hex, rlp, unhex, unhex_n, SPEC_KEY};
 
 // ------------------------------------------------------------ the spec's values
 
@@ -76,18 +78,18 @@ const SPEC: [SpecSig; 3] = [
     },
 ];
 
-fn spec_payload(nonce: u64, clawback: Option<bool>) -> TokenIssuePayload {
-    TokenIssuePayload::new(PayloadFields {
+fn spec_payload(nonce: u64, clawback: Option<bool>) -> Transaction {
+    OwnedFields {
         chain_id: 1_212_101,
         nonce,
-        symbol: "TEST",
-        name: "TEST Stablecoin",
+        symbol: "TEST".to_owned(),
+        name: "TEST Stablecoin".to_owned(),
         decimals: 18,
-        master_authority: Address::ZERO,
+        master: [0; 20],
         is_private: false,
-        clawback_enabled: clawback,
-    })
-    .expect("spec payload is valid")
+        clawback,
+    }
+    .payload()
 }
 
 // ------------------------------------------------------------ the generator
@@ -99,7 +101,7 @@ fn make(
     name: &str,
     note: &str,
     sources: &[&str],
-    p: &TokenIssuePayload,
+    p: &Transaction,
     key: Option<&str>,
     sig: Option<&Signature>,
 ) -> Vector {
@@ -174,7 +176,7 @@ struct OwnedFields {
     nonce: u64,
     symbol: String,
     name: String,
-    decimals: u64,
+    decimals: u8,
     master: [u8; 20],
     is_private: bool,
     clawback: Option<bool>,
@@ -193,18 +195,20 @@ impl OwnedFields {
             clawback: Some(true),
         }
     }
-    fn payload(&self) -> TokenIssuePayload {
-        TokenIssuePayload::new(PayloadFields {
-            chain_id: self.chain_id,
-            nonce: self.nonce,
-            symbol: &self.symbol,
-            name: &self.name,
+    /// A legacy TokenIssue built field by field (no memo: the issue
+    /// spec's form), checked by the core's rules.
+    fn payload(&self) -> Transaction {
+        let issue = TokenIssue {
+            symbol: Text::new(&self.symbol).expect("valid symbol"),
+            name: Text::new(&self.name).expect("valid name"),
             decimals: self.decimals,
             master_authority: Address(self.master),
             is_private: self.is_private,
             clawback_enabled: self.clawback,
-        })
-        .expect("boundary payload is valid")
+        };
+        let tx = Transaction::new(self.chain_id, self.nonce, issue);
+        tx.check().expect("a valid payload");
+        tx
     }
 }
 
@@ -285,7 +289,7 @@ fn boundary_cases() -> Vec<Case> {
     }
     // Integers at every RLP boundary, as chain_id and nonce.
     for (v, label, decimals) in [
-        (0u64, "0", 0u64),
+        (0u64, "0", 0u8),
         (127, "127", 1),
         (128, "128", 17),
         (255, "255", 18),
@@ -357,8 +361,8 @@ fn boundaries_file() -> VectorFile {
             let p = c.fields.payload();
             // The signature is the core's (an input of the transaction
             // hash); the network's types check that it recovers to the key.
-            let sig = sign(&p, &key).expect("signs");
-            let form = if p.clawback_enabled().is_some() {
+            let sig = LegacyTx::sign(p.clone(), &key).expect("signs").signature;
+            let form = if oracle::issue_of(&p).clawback_enabled.is_some() {
                 OM
             } else {
                 ALLOY
@@ -449,59 +453,120 @@ fn spec_values_are_in_the_files() {
 
 fn check_vector(file: &str, v: &Vector) {
     let ctx = format!("{file}: {}", v.name);
+    // Through the JSON parser (every field rule), and built directly.
     let p = v.payload.to_core();
-    // RLP, both ways.
-    let mut buf = [0u8; MAX_RLP_LEN];
-    let n = encode_rlp(&p, &mut buf).unwrap_or_else(|e| panic!("{ctx}: encode: {e}"));
-    assert_eq!(hex0x(&buf[..n]), v.rlp, "{ctx}: rlp");
-    assert_eq!(n, v.rlp_len, "{ctx}: rlp_len");
-    assert_eq!(rlp_len(&p), v.rlp_len, "{ctx}: rlp_len()");
-    assert_eq!(decode_rlp(&unhex(&v.rlp)), Ok(p.clone()), "{ctx}: decode");
-    // Hashes and address.
     assert_eq!(
-        hex0x(&signing_hash(&p)),
-        v.signing_hash,
-        "{ctx}: signing hash"
+        p,
+        Transaction::new(v.payload.chain_id, v.payload.nonce, v.payload.issue()),
+        "{ctx}: JSON vs fields"
     );
-    assert_eq!(hex0x(&p.signing_hash()), v.signing_hash, "{ctx}");
+    assert_eq!(p.memo, None, "{ctx}");
+    // RLP, both ways: the legacy signed bytes of a memo-less transaction
+    // are rlp(P).
+    let signed_value = legacy::signed_value(&p).unwrap_or_else(|e| panic!("{ctx}: {e}"));
+    assert_eq!(hex0x(&rlp(&signed_value)), v.rlp, "{ctx}: rlp");
+    assert_eq!(rlp(&p.payload()), unhex(&v.rlp), "{ctx}: P");
+    assert_eq!(signed_value.encoded_len(), v.rlp_len, "{ctx}: rlp_len");
+    let mut buf = vec![0u8; v.rlp_len];
     assert_eq!(
-        hex0x(token_address(&p.master_authority(), p.symbol()).as_bytes()),
+        legacy::encode_signed_value(&p, &mut buf),
+        Ok(v.rlp_len),
+        "{ctx}: encode"
+    );
+    assert_eq!(
+        legacy::encode_signed_value(&p, &mut buf[..v.rlp_len - 1]),
+        Err(tokensign_core::Error::BufferTooSmall),
+        "{ctx}: a buffer one byte short"
+    );
+    assert_eq!(
+        legacy::decode_signed_value::<256, 32>(OpType::TokenIssue, &unhex(&v.rlp)),
+        Ok(p.clone()),
+        "{ctx}: decode"
+    );
+    // Hashes and address.
+    let hash = legacy::signing_hash(&p).unwrap();
+    assert_eq!(hex0x(&hash), v.signing_hash, "{ctx}: signing hash");
+    let issue = oracle::issue_of(&p);
+    assert_eq!(
+        hex0x(token_address(&issue.master_authority, &issue.symbol).as_bytes()),
         v.token_address,
         "{ctx}: token address"
     );
     assert_eq!(
-        hex0x(p.token_address().as_bytes()),
+        hex0x(issue.token_address().as_bytes()),
         v.token_address,
         "{ctx}"
     );
-    // JSON round trip of the payload.
-    let mut out = [0u8; MAX_PAYLOAD_JSON_LEN];
-    let n = json::write_payload(&p, &mut out).unwrap();
-    assert_eq!(json::parse_payload(&out[..n]), Ok(p.clone()), "{ctx}: json");
+    // JSON round trips of the payload.
+    let mut out = vec![0u8; json::MAX_DOCUMENT_JSON_LEN];
+    let n = json::write_unsigned(&p, &mut out).unwrap();
+    assert_eq!(
+        json::parse_unsigned(OpType::TokenIssue, &out[..n]),
+        Ok(p.clone()),
+        "{ctx}: json"
+    );
+    let n = json::write_document(&p, &mut out).unwrap();
+    assert_eq!(
+        json::parse_document(&out[..n]),
+        Ok(p.clone()),
+        "{ctx}: document"
+    );
     let Some(vs) = &v.signature else { return };
     let sig = vs.to_core();
+    let signed = LegacyTx {
+        tx: p.clone(),
+        signature: sig,
+    };
     if let Some(key) = &v.private_key {
         let key = key_from_hex(key);
-        assert_eq!(sign(&p, &key), Ok(sig), "{ctx}: deterministic signature");
         let me = key_address(&key);
-        assert_eq!(recover(&p, &sig), Ok(me), "{ctx}: recover");
-        assert_eq!(verify(&p, &sig, &me), Ok(()), "{ctx}: verify");
+        assert_eq!(
+            LegacyTx::sign(p.clone(), &key),
+            Ok(signed.clone()),
+            "{ctx}: deterministic signature"
+        );
+        assert_eq!(signed.signer(), Ok(me), "{ctx}: recover");
+        assert_eq!(verify_hash(&hash, &sig, &me), Ok(()), "{ctx}: verify");
+        // And through the request body.
+        let mut body = vec![0u8; json::MAX_LEGACY_JSON_LEN];
+        let n = json::write_legacy(&signed, &mut body).unwrap();
+        assert_eq!(
+            json::parse_legacy(OpType::TokenIssue, &body[..n]),
+            Ok(signed.clone()),
+            "{ctx}"
+        );
     }
     if let Some(h) = &v.tx_hash {
-        assert_eq!(&hex0x(&tx_hash(&p, &sig)), h, "{ctx}: tx hash");
+        assert_eq!(
+            &hex0x(&legacy::tx_hash(&p, &sig).unwrap()),
+            h,
+            "{ctx}: tx hash"
+        );
+        assert_eq!(&hex0x(&signed.tx_hash().unwrap()), h, "{ctx}: tx hash");
     }
     if let Some(wrong) = &v.tx_hash_rs_32_bytes {
-        assert_ne!(&hex0x(&tx_hash(&p, &sig)), wrong, "{ctx}: 32-byte r/s hash");
+        assert_ne!(
+            &hex0x(&legacy::tx_hash(&p, &sig).unwrap()),
+            wrong,
+            "{ctx}: 32-byte r/s hash"
+        );
         assert!(
             sig.r[0] == 0 || sig.s[0] == 0,
             "{ctx}: the wrong hash differs only with a leading zero"
         );
     }
     if let Some(len) = v.tx_rlp_len {
-        assert!(
-            len <= MAX_TX_RLP_LEN,
-            "{ctx}: tx rlp {len} > MAX_TX_RLP_LEN"
-        );
+        // rlp([P, v, r, s]) with r and s minimal integers.
+        let int_len = |b: &[u8; 32]| {
+            let trimmed = &b[b.iter().take_while(|x| **x == 0).count()..];
+            match trimmed {
+                [] => 1,
+                [x] if *x < 0x80 => 1,
+                t => 1 + t.len(),
+            }
+        };
+        let body = v.rlp_len + u64_len(u64::from(sig.v)) + int_len(&sig.r) + int_len(&sig.s);
+        assert_eq!(len, list_len(body), "{ctx}: tx_rlp_len");
     }
 }
 
@@ -523,22 +588,23 @@ fn every_vector_matches_the_core() {
     assert!(count >= 20, "only {count} vectors");
 }
 
-/// The constants are tight: the largest payload hits them exactly.
+/// The largest TokenIssue: its RLP is 187 bytes and its transaction-hash
+/// preimage 256, within the core's bound for a TokenIssue payload. The
+/// bound is one byte above: it counts `decimals` as any u8 (`0x81 0xff` for
+/// 128..=255), while the rule caps it at 18 (one byte).
 #[test]
-fn max_payload_vector_hits_the_constants() {
+fn max_payload_vector_is_within_the_bounds() {
     let file = vectors::load_named("rlp-boundaries.json");
     let v = file.get("max-payload");
-    assert_eq!(v.rlp_len, MAX_RLP_LEN);
-    assert_eq!(MAX_RLP_LEN, 187);
-    assert_eq!(v.tx_rlp_len, Some(MAX_TX_RLP_LEN));
-    assert_eq!(MAX_TX_RLP_LEN, 256);
+    let bound = list_len(2 * 9 + <TokenIssue as Record>::MAX_FIELDS_RLP_LEN);
+    assert_eq!(v.rlp_len, 187);
+    assert_eq!(bound, v.rlp_len + 1);
+    assert!(Transaction::<256, 32>::MAX_PAYLOAD_RLP_LEN >= bound);
+    assert_eq!(v.tx_rlp_len, Some(256));
     assert!(v.rlp.starts_with("0xf8b9"), "{}", v.rlp);
     let sig = v.signature.as_ref().unwrap().to_core();
     assert!(sig.r[0] != 0 && sig.s[0] != 0);
-    assert_eq!(
-        file.get("max-payload-seven-fields").rlp_len,
-        MAX_RLP_LEN - 1
-    );
+    assert_eq!(file.get("max-payload-seven-fields").rlp_len, v.rlp_len - 1);
 }
 
 /// The header bytes the boundary vectors are named after.
@@ -600,7 +666,7 @@ fn leading_zero_r_vector() {
     assert_eq!(sig.r[0], 0);
     assert_ne!(v.tx_hash, v.tx_hash_rs_32_bytes);
     assert_eq!(
-        hex0x(&tx_hash(&v.payload.to_core(), &sig)),
+        hex0x(&legacy::tx_hash(&v.payload.to_core(), &sig).unwrap()),
         v.tx_hash.clone().unwrap()
     );
 }

@@ -19,6 +19,13 @@ use crate::signature::Signature;
 /// The backend's name, as [`crate::BACKEND`] reports it.
 pub const NAME: &str = "k256";
 
+/// The uncompressed SEC1 form of a compressed public key, if it is a point
+/// on the curve.
+pub fn decompress(key: &[u8; 33]) -> Option<[u8; 65]> {
+    let key = ::k256::ecdsa::VerifyingKey::from_sec1_bytes(key).ok()?;
+    <[u8; 65]>::try_from(key.to_encoded_point(false).as_bytes()).ok()
+}
+
 /// `(secret + tweak) mod n` in constant-time scalar arithmetic: `None` if
 /// either is not below the curve order or the sum is zero (BIP-32's
 /// invalid child).

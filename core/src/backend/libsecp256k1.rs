@@ -178,6 +178,14 @@ fn with_stack_context<R>(f: impl FnOnce(&Secp256k1<AllPreallocated<'_>>) -> R) -
     Some(f(&secp))
 }
 
+/// The uncompressed SEC1 form of a compressed public key, if it is a point
+/// on the curve.
+pub fn decompress(key: &[u8; 33]) -> Option<[u8; 65]> {
+    PublicKey::from_slice(key)
+        .ok()
+        .map(|key| key.serialize_uncompressed())
+}
+
 /// `(secret + tweak) mod n` through libsecp256k1's constant-time tweak:
 /// `None` if either is not below the curve order or the sum is zero
 /// (BIP-32's invalid child).

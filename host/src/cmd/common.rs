@@ -6,7 +6,8 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
-use tokensign_core::{Address, MAX_JSON_INPUT_LEN};
+use tokensign_core::json::MAX_JSON_INPUT_LEN;
+use tokensign_core::Address;
 
 use super::exit::CliError;
 use crate::client::{show_duration, Observer, Waiting};

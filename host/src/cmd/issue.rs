@@ -2,7 +2,10 @@
 
 use clap::Args;
 use serde_json::json;
-use tokensign_core::{Error as CoreError, PayloadFields, SignedRequest, TokenIssuePayload};
+use tokensign_core::legacy::LegacyTx;
+use tokensign_core::text::{Text, TextRule};
+use tokensign_core::tx::{Operation, TokenIssue, Transaction};
+use tokensign_core::{Error as CoreError, Field, Location};
 
 use super::common::{parse_address, write_out, Notes};
 use super::exit::{CliError, Failure};
@@ -56,15 +59,35 @@ token is issued, so tokensign will not choose it for you.";
 
 /// The flag a core validation error is about.
 fn flag_of(e: &CoreError) -> &'static str {
-    match e {
-        CoreError::SymbolEmpty | CoreError::SymbolTooLong | CoreError::SymbolNotAlphanumeric => {
-            "--symbol"
-        }
-        CoreError::NameEmpty | CoreError::NameTooLong | CoreError::NameUnsafeCharacter => "--name",
-        CoreError::DecimalsOutOfRange => "--decimals",
-        CoreError::ChainIdOutOfRange => "--chain-id",
-        CoreError::NonceOutOfRange => "--nonce",
+    match e.field() {
+        Some(Field::Symbol) => "--symbol",
+        Some(Field::Name) => "--name",
+        Some(Field::Decimals) => "--decimals",
+        Some(Field::ChainId) => "--chain-id",
+        Some(Field::Nonce) => "--nonce",
         _ => "input",
+    }
+}
+
+/// A text flag's value, checked by the field's rules.
+fn text_of<const N: usize, R: TextRule>(field: Field, value: &str) -> Result<Text<N, R>, CliError> {
+    Text::new(value).map_err(|problem| {
+        invalid_flag(CoreError::Invalid {
+            at: Location::field(field),
+            problem,
+        })
+    })
+}
+
+fn invalid_flag(e: CoreError) -> CliError {
+    CliError::bad_input(format!("invalid {}: {e}", flag_of(&e)))
+}
+
+/// The token issue a transaction carries (the issue command builds no other).
+pub(crate) fn issue_of(tx: &Transaction) -> Option<&TokenIssue> {
+    match &tx.operation {
+        Operation::TokenIssue(issue) => Some(issue),
+        _ => None,
     }
 }
 
@@ -77,17 +100,16 @@ pub fn run(
 ) -> Result<(), CliError> {
     // 1. Every field is validated by the core before anything else happens.
     let master = parse_address("--master-authority", &args.master_authority)?;
-    let draft = TokenIssuePayload::new(PayloadFields {
-        chain_id: args.chain_id.unwrap_or(0),
-        nonce: args.nonce.unwrap_or(0),
-        symbol: &args.symbol,
-        name: &args.name,
-        decimals: args.decimals,
+    let issue = TokenIssue {
+        symbol: text_of(Field::Symbol, &args.symbol)?,
+        name: text_of(Field::Name, &args.name)?,
+        decimals: u8::try_from(args.decimals).unwrap_or(u8::MAX),
         master_authority: master,
         is_private: args.is_private,
         clawback_enabled: args.clawback_enabled,
-    })
-    .map_err(|e| CliError::bad_input(format!("invalid {}: {e}", flag_of(&e))))?;
+    };
+    let draft = Transaction::new(args.chain_id.unwrap_or(0), args.nonce.unwrap_or(0), issue);
+    draft.check().map_err(invalid_flag)?;
 
     // 2. Server, clawback choice, key.
     let target = resolve_target(&args.server)?;
@@ -123,18 +145,23 @@ pub fn run(
         Some(n) => n,
         None => client.nonce(&signer.address())?,
     };
-    let payload = draft
-        .with_chain_id(chain_id)
-        .and_then(|p| p.with_nonce(nonce))
-        .map_err(|e| {
-            CliError::new(
-                Failure::Rejected,
-                format!("the server's {}: {e}", flag_of(&e).trim_start_matches("--")),
-            )
-        })?;
+    let payload = Transaction {
+        chain_id,
+        nonce,
+        ..draft
+    };
+    payload.check().map_err(|e| {
+        CliError::new(
+            Failure::Rejected,
+            format!("the server's {}: {e}", flag_of(&e).trim_start_matches("--")),
+        )
+    })?;
+    let token = issue_of(&payload)
+        .map(TokenIssue::token_address)
+        .unwrap_or_default();
 
     // 5. Sign, show, submit.
-    let request = signer::sign_issue(signer.as_ref(), payload)?;
+    let request = signer::sign_legacy(signer.as_ref(), payload)?;
     let body = request_bytes(&request)?;
     let review = issue_review(&request, signer.as_ref(), &session.label);
     if json_mode {
@@ -142,29 +169,38 @@ pub fn run(
     } else {
         write_out(io.out, &review)?;
     }
-    let submitted =
-        client.submit_issue(&body, &request.tx_hash(), &request.payload.token_address())?;
-    print_result(&submitted, &request, &body, &session.url, json_mode, io.out)
+    let tx_hash = request
+        .tx_hash()
+        .map_err(|e| CliError::internal(e.to_string()))?;
+    let submitted = client.submit_issue(&body, &tx_hash, &token)?;
+    print_result(
+        &submitted,
+        &request,
+        token,
+        &body,
+        &session.url,
+        json_mode,
+        io.out,
+    )
 }
 
 fn print_result(
     submitted: &Submitted,
-    request: &SignedRequest,
+    request: &LegacyTx,
+    token: tokensign_core::Address,
     body: &[u8],
     url: &str,
     json_mode: bool,
     out: &mut dyn std::io::Write,
 ) -> Result<(), CliError> {
-    let token = submitted
-        .token
-        .unwrap_or_else(|| request.payload.token_address());
+    let token = submitted.token.unwrap_or(token);
     if json_mode {
         let fields = json!({
             "status": "accepted",
             "tx_hash": hex0x(&submitted.tx_hash),
             "token": token.to_string(),
             "signer": request.signer().map(|a| a.to_string()).unwrap_or_default(),
-            "signing_hash": hex0x(&request.signing_hash()),
+            "signing_hash": request.signing_hash().map(|h| hex0x(&h)).unwrap_or_default(),
             "server": url,
             "confirmed_by_lookup": submitted.confirmed_by_lookup,
             "attempts": submitted.attempts,

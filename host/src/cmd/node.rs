@@ -58,7 +58,7 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         .map(|o| parse_address("--operator", o))
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(chain_id) = args.chain_id {
-        if chain_id > tokensign_core::MAX_CHAIN_ID {
+        if chain_id > tokensign_core::tx::MAX_CHAIN_ID {
             return Err(CliError::bad_input(
                 "--chain-id must be between 0 and 2^63-1",
             ));

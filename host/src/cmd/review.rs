@@ -1,41 +1,59 @@
 //! What a person reads before and after signing: every field of a payload,
 //! and the review of a request about to be submitted.
 
-use tokensign_core::{SignedRequest, TokenIssuePayload};
+use tokensign_core::field::Shown;
+use tokensign_core::legacy::LegacyTx;
+use tokensign_core::review::render::render;
+use tokensign_core::tx::{TokenIssue, Transaction};
 
+use super::issue::issue_of;
 use crate::signer::{is_dev_address, Signer};
 use crate::text::hex0x;
 
-/// Every payload field, one indented line each, as `issue` and `verify`
-/// print them; `clawback` is the text for `clawback_enabled`.
-pub fn field_lines(p: &TokenIssuePayload, clawback: &str) -> String {
+/// A text as the device shows it: quoted, every character outside
+/// printable ASCII as its code point (so `USDС`, Cyrillic С, cannot pass
+/// for `USDC` here either).
+pub fn shown_text(text: &str) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail.
+    let _ = render(&Shown::Text(text), &mut out);
+    out
+}
+
+/// Every field of a token issue, one indented line each, as `issue` and
+/// `verify` print them; `clawback` is the text for `clawback_enabled`.
+pub fn field_lines(tx: &Transaction, clawback: &str) -> String {
+    let Some(p) = issue_of(tx) else {
+        return format!("  operation         {}\n", tx.op_type());
+    };
     format!(
         "  chain_id          {}\n  \
          nonce             {}\n  \
          symbol            {}\n  \
-         name              {:?}\n  \
+         name              {}\n  \
          decimals          {}\n  \
          master_authority  {}\n  \
          is_private        {}\n  \
          clawback_enabled  {clawback}\n",
-        p.chain_id(),
-        p.nonce(),
-        p.symbol(),
-        p.name(),
-        p.decimals(),
-        p.master_authority(),
-        p.is_private(),
+        tx.chain_id,
+        tx.nonce,
+        shown_text(&p.symbol),
+        shown_text(&p.name),
+        p.decimals,
+        p.master_authority,
+        p.is_private,
     )
 }
 
 /// The review of a signed token issue about to be sent to `server`.
-pub fn issue_review(request: &SignedRequest, signer: &dyn Signer, server: &str) -> String {
-    let p = &request.payload;
-    let form = match p.clawback_enabled() {
+pub fn issue_review(request: &LegacyTx, signer: &dyn Signer, server: &str) -> String {
+    let p = &request.tx;
+    let clawback_enabled = issue_of(p).and_then(|i| i.clawback_enabled);
+    let form = match clawback_enabled {
         Some(_) => "eight-field form",
         None => "seven-field form: clawback_enabled is not sent",
     };
-    let clawback = match p.clawback_enabled() {
+    let clawback = match clawback_enabled {
         Some(c) => c.to_string(),
         None => "(not sent)".to_owned(),
     };
@@ -53,10 +71,15 @@ pub fn issue_review(request: &SignedRequest, signer: &dyn Signer, server: &str) 
          transaction hash  {}\n\
          Submitting to {server}\n",
         field_lines(p, &clawback),
-        p.token_address(),
+        issue_of(p)
+            .map(TokenIssue::token_address)
+            .unwrap_or_default(),
         signer.address(),
-        hex0x(&request.signing_hash()),
-        hex0x(&request.tx_hash()),
+        request
+            .signing_hash()
+            .map(|h| hex0x(&h))
+            .unwrap_or_default(),
+        request.tx_hash().map(|h| hex0x(&h)).unwrap_or_default(),
     )
 }
 
@@ -72,9 +95,9 @@ pub fn object_with_request(body: &[u8], fields: serde_json::Value) -> String {
 }
 
 /// The request body exactly as the core writes it.
-pub fn request_bytes(request: &SignedRequest) -> Result<Vec<u8>, super::CliError> {
-    let mut buf = [0u8; tokensign_core::MAX_REQUEST_JSON_LEN];
-    let n = tokensign_core::json::write_request(request, &mut buf)
+pub fn request_bytes(request: &LegacyTx) -> Result<Vec<u8>, super::CliError> {
+    let mut buf = vec![0u8; tokensign_core::json::MAX_LEGACY_JSON_LEN];
+    let n = tokensign_core::json::write_legacy(request, &mut buf)
         .map_err(|e| super::CliError::internal(format!("cannot write the request: {e}")))?;
     Ok(buf.get(..n).unwrap_or_default().to_vec())
 }

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 use serde_json::json;
 use tokensign_core::json as core_json;
+use tokensign_core::tx::{OpType, TokenIssue, Transaction};
 
 use super::common::{read_json_input, read_limited_input, required_signer, write_out};
 use super::exit::CliError;
@@ -48,14 +49,16 @@ pub fn run(
         return sign_lines(args, keys, json_mode, io);
     }
     let input = read_json_input(&args.payload, io.input, "the payload")?;
-    let payload = core_json::parse_payload(&input).map_err(|e| {
-        CliError::bad_input(format!(
-            "invalid payload: {}",
-            describe_core_error(e, &input, Document::Payload)
-        ))
-    })?;
+    let payload: Transaction =
+        core_json::parse_unsigned(OpType::TokenIssue, &input).map_err(|e| {
+            CliError::bad_input(format!(
+                "invalid payload: {}",
+                describe_core_error(e, Document::Payload)
+            ))
+        })?;
     let signer = required_signer(keys, "sign")?;
-    let request = signer::sign_issue(signer.as_ref(), payload)?;
+    let token = super::issue::issue_of(&payload).map(TokenIssue::token_address);
+    let request = signer::sign_legacy(signer.as_ref(), payload)?;
     let body = request_bytes(&request)?;
     if !json_mode {
         let mut text = String::from_utf8_lossy(&body).into_owned();
@@ -63,9 +66,9 @@ pub fn run(
         return write_out(io.out, &text);
     }
     let fields = json!({
-        "signing_hash": hex0x(&request.signing_hash()),
-        "tx_hash": hex0x(&request.tx_hash()),
-        "token": request.payload.token_address().to_string(),
+        "signing_hash": request.signing_hash().map(|h| hex0x(&h)).unwrap_or_default(),
+        "tx_hash": request.tx_hash().map(|h| hex0x(&h)).unwrap_or_default(),
+        "token": token.map(|t| t.to_string()).unwrap_or_default(),
         "signer": signer.address().to_string(),
     });
     write_out(io.out, &object_with_request(&body, fields))

@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::json;
-use tokensign_core::{json as core_json, Address, SignedRequest};
+use tokensign_core::legacy::LegacyTx;
+use tokensign_core::tx::OpType;
+use tokensign_core::{json as core_json, Address};
 
 use super::common::{read_json_input, write_out};
 use super::exit::CliError;
@@ -27,39 +29,47 @@ pub struct VerifyArgs {
 pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliError> {
     let input = read_json_input(&args.file, io.input, "the request")?;
     let (body, claims) = request_body(&input);
-    let request = core_json::parse_request(&body).map_err(|e| {
+    let request: LegacyTx = core_json::parse_legacy(OpType::TokenIssue, &body).map_err(|e| {
         CliError::bad_input(format!(
             "invalid request body: {}",
-            describe_core_error(e, &body, Document::Request)
+            describe_core_error(e, Document::Request)
         ))
     })?;
-    let signer = crate::recovery::recover_signer(&request)
+    let hashes = request
+        .signing_hash()
+        .and_then(|s| request.tx_hash().map(|t| (s, t)));
+    let (signing_hash, tx_hash) =
+        hashes.map_err(|e| CliError::bad_input(format!("invalid request body: {e}")))?;
+    let signer = crate::recovery::recover_hash(&signing_hash, &request.signature)
         .map_err(|e| CliError::bad_input(format!("invalid signature: {e}")))?;
+    let issue = super::issue::issue_of(&request.tx)
+        .ok_or_else(|| CliError::bad_input("not a token issue"))?;
+    let token = issue.token_address();
     if let Some(claims) = &claims {
-        check_claims(claims, &request, &signer)?;
+        check_claims(claims, (signing_hash, tx_hash, token), &signer)?;
     }
-    let p = &request.payload;
+    let p = &request.tx;
     if json_mode {
         let obj = json!({
             "valid": true,
             "signer": signer.to_string(),
-            "signing_hash": hex0x(&request.signing_hash()),
-            "tx_hash": hex0x(&request.tx_hash()),
-            "token": p.token_address().to_string(),
-            "chain_id": p.chain_id(),
-            "nonce": p.nonce(),
-            "symbol": p.symbol(),
-            "name": p.name(),
-            "decimals": p.decimals(),
-            "master_authority": p.master_authority().to_string(),
-            "is_private": p.is_private(),
-            "clawback_enabled": p.clawback_enabled(),
+            "signing_hash": hex0x(&signing_hash),
+            "tx_hash": hex0x(&tx_hash),
+            "token": token.to_string(),
+            "chain_id": p.chain_id,
+            "nonce": p.nonce,
+            "symbol": issue.symbol.as_str(),
+            "name": issue.name.as_str(),
+            "decimals": issue.decimals,
+            "master_authority": issue.master_authority.to_string(),
+            "is_private": issue.is_private,
+            "clawback_enabled": issue.clawback_enabled,
             "wrapped": claims.is_some(),
         });
         return write_out(io.out, &format!("{obj}\n"));
     }
-    let clawback = p
-        .clawback_enabled()
+    let clawback = issue
+        .clawback_enabled
         .map_or("(not sent: seven-field form)".to_owned(), |c| c.to_string());
     let wrapped = if claims.is_some() {
         "  (read from the \"request\" member; the object's signer, hashes and token match)\n"
@@ -74,9 +84,9 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
              signing hash      {}\n  \
              transaction hash  {}\n  \
              token             {}\n{}",
-            hex0x(&request.signing_hash()),
-            hex0x(&request.tx_hash()),
-            p.token_address(),
+            hex0x(&signing_hash),
+            hex0x(&tx_hash),
+            token,
             field_lines(p, &clawback),
         ),
     )
@@ -86,7 +96,7 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
 /// present, must be the request's own.
 fn check_claims(
     claims: &WrapperClaims,
-    request: &SignedRequest,
+    (signing_hash, tx_hash, token): ([u8; 32], [u8; 32], Address),
     signer: &Address,
 ) -> Result<(), CliError> {
     let address_ok = |claim: &Option<String>, actual: &Address| {
@@ -108,21 +118,21 @@ fn check_claims(
         ),
         (
             "signing_hash",
-            hash_ok(&claims.signing_hash, request.signing_hash()),
+            hash_ok(&claims.signing_hash, signing_hash),
             &claims.signing_hash,
-            hex0x(&request.signing_hash()),
+            hex0x(&signing_hash),
         ),
         (
             "tx_hash",
-            hash_ok(&claims.tx_hash, request.tx_hash()),
+            hash_ok(&claims.tx_hash, tx_hash),
             &claims.tx_hash,
-            hex0x(&request.tx_hash()),
+            hex0x(&tx_hash),
         ),
         (
             "token",
-            address_ok(&claims.token, &request.payload.token_address()),
+            address_ok(&claims.token, &token),
             &claims.token,
-            request.payload.token_address().to_string(),
+            token.to_string(),
         ),
     ];
     for (name, ok, claim, actual) in checks {

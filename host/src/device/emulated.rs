@@ -5,22 +5,20 @@
 use std::fmt;
 
 use tokensign_core::device::{Approval, Approver, Device, MAX_RESPONSE_LEN};
+use tokensign_core::hd::{DerivationPath, Mnemonic};
 use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
-use tokensign_core::{signing_key_from_bytes, Address};
+use tokensign_core::Address;
 
 use super::{DeviceError, Transport};
 
-/// The spec's known-answer key, which the firmware and the emulated device
-/// hold: a published test key, never for real funds. (Product data of the
-/// emulated device; the test fixtures hold the same key and the host's
-/// tests check that the two agree.)
-pub const TEST_KEY: [u8; 32] = [
-    0x01, 0x83, 0x3a, 0x12, 0x6e, 0xc4, 0x5d, 0x01, 0x91, 0x51, 0x97, 0x48, 0x14, 0x6b, 0x9e, 0x35,
-    0x64, 0x7a, 0xab, 0x7f, 0xed, 0x28, 0xde, 0x1c, 0x8e, 0x17, 0x82, 0x49, 0x70, 0xf9, 0x64, 0xa3,
-];
+/// The mnemonic the emulated device (and the QEMU firmware) is seeded
+/// with: the public test mnemonic of every Ethereum development tool
+/// (anvil, hardhat) and of the network's local development network. Its
+/// keys are public: never use them for anything of value.
+pub const TEST_MNEMONIC: &str = "test test test test test test test test test test test junk";
 
-/// The payload buffer of the emulated device, as in the firmware.
-pub const PAYLOAD_BUFFER: usize = 1024;
+/// The request buffer of the emulated device, as in the firmware.
+pub const REQUEST_BUFFER: usize = 2048;
 
 /// The emulated device's approver: records every page shown, then
 /// approves (or rejects, when told to).
@@ -32,10 +30,8 @@ pub struct RecordingApprover {
     pub reject: bool,
 }
 
-impl Approver for RecordingApprover {
-    fn approve(&mut self, review: &Review<'_>) -> Approval {
-        self.pages
-            .extend(review.pages(DEFAULT_PAGE_WIDTH).map(|p| p.to_string()));
+impl RecordingApprover {
+    fn decision(&self) -> Approval {
         if self.reject {
             Approval::Reject
         } else {
@@ -44,10 +40,24 @@ impl Approver for RecordingApprover {
     }
 }
 
+impl Approver for RecordingApprover {
+    fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval {
+        self.pages
+            .extend(review.pages(DEFAULT_PAGE_WIDTH).map(|p| p.to_string()));
+        self.decision()
+    }
+
+    fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
+        self.pages.push(format!("Path: {path}"));
+        self.pages.push(format!("Address: {address}"));
+        self.decision()
+    }
+}
+
 /// The core's device state machine in process: the same protocol as the
 /// firmware, without QEMU.
 pub struct EmulatedDevice {
-    device: Device<RecordingApprover, PAYLOAD_BUFFER>,
+    device: Device<RecordingApprover, REQUEST_BUFFER>,
 }
 
 impl fmt::Debug for EmulatedDevice {
@@ -59,27 +69,29 @@ impl fmt::Debug for EmulatedDevice {
 }
 
 impl EmulatedDevice {
-    /// An emulated device holding `secret`.
-    pub fn new(secret: &[u8; 32]) -> Result<Self, DeviceError> {
-        let key = signing_key_from_bytes(secret).map_err(DeviceError::Key)?;
+    /// An emulated device seeded with `mnemonic` (no passphrase).
+    pub fn new(mnemonic: &str) -> Result<Self, DeviceError> {
+        let seed = Mnemonic::parse(mnemonic)
+            .and_then(|m| m.to_seed(""))
+            .map_err(|e| DeviceError::Mnemonic(format!("{e:?}")))?;
         Ok(EmulatedDevice {
-            device: Device::new(key, RecordingApprover::default()),
+            device: Device::new(seed, RecordingApprover::default()),
         })
     }
 
-    /// An emulated device holding [`TEST_KEY`], like the firmware.
-    pub fn with_test_key() -> Result<Self, DeviceError> {
-        Self::new(&TEST_KEY)
+    /// An emulated device seeded with [`TEST_MNEMONIC`], like the firmware.
+    pub fn with_test_mnemonic() -> Result<Self, DeviceError> {
+        Self::new(TEST_MNEMONIC)
     }
 
-    /// Makes the emulated user reject (true) or approve (false) reviews.
+    /// Makes the emulated user reject (true) or approve (false).
     pub fn set_reject(&mut self, reject: bool) {
         self.device.approver_mut().reject = reject;
     }
 
-    /// The device's address.
-    pub fn address(&self) -> Address {
-        self.device.address()
+    /// The address of `path`.
+    pub fn address(&mut self, path: &DerivationPath) -> Option<Address> {
+        self.device.address(path).ok()
     }
 }
 

@@ -18,7 +18,7 @@ pub struct DeviceStatus {
 impl DeviceStatus {
     /// Whether the user rejected the review on the device.
     pub fn is_denied(&self) -> bool {
-        self.sw == tokensign_core::device::SW_DENIED
+        self.sw == tokensign_core::device::Status::Denied.word()
     }
 }
 
@@ -113,9 +113,10 @@ pub enum DeviceError {
     /// A response of the wrong shape.
     #[error("device answer malformed: {0}")]
     BadAnswer(String),
-    /// The payload could not be written as JSON (a bug).
-    #[error("payload JSON: {0}")]
-    PayloadJson(CoreError),
+    /// The request could not be encoded (the transaction is not in the
+    /// scheme, or a bug).
+    #[error("cannot build the device request: {0}")]
+    Encode(CoreError),
     /// The device's signature does not verify.
     #[error("device signature does not verify: {0}")]
     SignatureInvalid(CoreError),
@@ -130,9 +131,9 @@ pub enum DeviceError {
     /// The device's transaction hash is not the host's.
     #[error("device transaction hash differs from the host's")]
     TxHashMismatch,
-    /// An emulated device's key is not a valid secret key.
-    #[error("device key: {0}")]
-    Key(CoreError),
+    /// An emulated device's mnemonic is not valid.
+    #[error("emulated device mnemonic: {0}")]
+    Mnemonic(String),
 }
 
 impl DeviceError {

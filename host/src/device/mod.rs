@@ -8,9 +8,10 @@
 //! - [`StreamTransport`]: frames over any byte stream; [`ProcessTransport`]
 //!   runs a command (such as the QEMU line of the firmware) and speaks over
 //!   its stdin/stdout; [`open_serial`] opens a serial port raw.
-//! - [`DeviceClient`]: version, address, and `sign_issue`, which checks
-//!   that the signature recovers to the device's address and that the
-//!   device's transaction hash is the core's.
+//! - [`DeviceClient`]: version, address and public key of a derivation
+//!   path, and `sign`, which sends any transaction in either scheme for
+//!   review and checks that the signature recovers to the path's address
+//!   and that the device's hash is the core's.
 //! - [`open`]: a client from a spec: `emulated`, `cmd:<shell command>` or a
 //!   serial port path.
 //!
@@ -21,22 +22,34 @@ mod error;
 mod serial;
 mod stream;
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use tokensign_core::device::{
-    encode_command, parse_sign_response, split_response, INS_GET_ADDRESS, INS_GET_VERSION,
-    INS_SIGN_ISSUE, MAX_COMMAND_LEN, P1_FIRST, P1_NEXT, P2_LAST, P2_MORE, SW_INVALID_DATA, SW_OK,
+    encode_command, encode_sign_header, parse_sign_response, split_response, Instruction,
+    SignHeader, Status, MAX_COMMAND_LEN, P1_CONFIRM, P1_FIRST, P1_NEXT, P1_SILENT, P2_LAST,
+    P2_MORE,
 };
-use tokensign_core::json::{write_payload, MAX_PAYLOAD_JSON_LEN};
-use tokensign_core::{recover, tx_hash, Address, Signature, TokenIssuePayload};
+use tokensign_core::hd::{DerivationPath, MAX_PATH_BYTES};
+use tokensign_core::native::{self, Authorization, Descriptor};
+use tokensign_core::rlp::encode::{to_slice, Encode};
+use tokensign_core::tx::Transaction;
+use tokensign_core::{address_of_compressed, legacy, recover_hash, Address, Scheme, Signature};
 
-pub use emulated::{EmulatedDevice, RecordingApprover, PAYLOAD_BUFFER, TEST_KEY};
+pub use emulated::{EmulatedDevice, RecordingApprover, REQUEST_BUFFER, TEST_MNEMONIC};
 pub use error::{DeviceError, DeviceStatus};
 pub use serial::{open_serial, DEFAULT_BAUD};
 pub use stream::{ProcessTransport, StreamTransport, DEFAULT_TIMEOUT};
 
-/// Payload bytes per `SIGN_ISSUE` chunk.
+/// Request bytes per SIGN chunk.
 pub const CHUNK_LEN: usize = 255;
+
+/// The path a device signs with unless told otherwise: the first Ethereum
+/// account, `m/44'/60'/0'/0/0`.
+pub fn default_path() -> DerivationPath {
+    // Index 0 is below 2^31: always a valid path.
+    DerivationPath::ethereum(0).expect("index 0 is below 2^31, a valid path")
+}
 
 /// Carries command APDUs to a device and its response APDUs back.
 pub trait Transport: Send {
@@ -83,18 +96,90 @@ pub struct DeviceVersion {
 pub struct DeviceSignature {
     /// The signature.
     pub signature: Signature,
-    /// The transaction hash the device computed (checked against the core).
-    pub tx_hash: [u8; 32],
+    /// The hash the device answered (checked against the core): the
+    /// transaction hash for a single signer, the signing hash for a member
+    /// of a multisig account.
+    pub hash: [u8; 32],
     /// The review pages the device displayed before signing (empty if the
     /// transport does not report them).
     pub review: Vec<String>,
+}
+
+/// What a device is asked to sign.
+#[derive(Clone, Copy, Debug)]
+pub struct SignRequest<'a> {
+    /// The transaction (for v2: normalized, see `native::normalize`).
+    pub tx: &'a Transaction,
+    /// The scheme.
+    pub scheme: Scheme,
+    /// Single signer, or a member of a multisig account.
+    pub descriptor: Descriptor,
+    /// The key's path.
+    pub path: DerivationPath,
+}
+
+impl SignRequest<'_> {
+    /// The request's bytes: header, then the transaction's RLP.
+    pub fn encode(&self) -> Result<Vec<u8>, DeviceError> {
+        let header = SignHeader {
+            scheme: self.scheme,
+            op: self.tx.op_type(),
+            descriptor: self.descriptor,
+            path: self.path,
+        };
+        let mut head = [0u8; 3 + 20 + MAX_PATH_BYTES];
+        let n = encode_sign_header(&header, &mut head).map_err(DeviceError::Encode)?;
+        let mut out = head.get(..n).unwrap_or_default().to_vec();
+        match self.scheme {
+            Scheme::Legacy => {
+                let value = legacy::signed_value(self.tx).map_err(DeviceError::Encode)?;
+                append(&mut out, &value)?;
+            }
+            Scheme::Native => append(&mut out, &native::payload_rlp(self.tx))?,
+        }
+        Ok(out)
+    }
+
+    /// The digest the device must sign.
+    pub fn signing_hash(&self) -> Result<[u8; 32], DeviceError> {
+        self.scheme
+            .signing_hash(self.tx, self.descriptor)
+            .map_err(DeviceError::Encode)
+    }
+
+    /// The hash the device must answer for `signature`.
+    pub fn answer_hash(&self, signature: &Signature) -> Result<[u8; 32], DeviceError> {
+        match (self.scheme, self.descriptor) {
+            (_, Descriptor::Multisig(_)) => self.signing_hash(),
+            (Scheme::Legacy, Descriptor::Single) => {
+                legacy::tx_hash(self.tx, signature).map_err(DeviceError::Encode)
+            }
+            (Scheme::Native, Descriptor::Single) => {
+                Ok(native::tx_hash(self.tx, &Authorization::Single(*signature)))
+            }
+        }
+    }
+}
+
+fn append(out: &mut Vec<u8>, value: &impl Encode) -> Result<(), DeviceError> {
+    let start = out.len();
+    out.resize(start + value.encoded_len(), 0);
+    to_slice(value, &mut out[start..])
+        .map_err(|_| DeviceError::Encode(tokensign_core::Error::BufferTooSmall))?;
+    Ok(())
+}
+
+fn path_bytes(path: &DerivationPath) -> Vec<u8> {
+    let mut buf = [0u8; MAX_PATH_BYTES];
+    let n = path.write_bytes(&mut buf).unwrap_or(0);
+    buf.get(..n).unwrap_or_default().to_vec()
 }
 
 /// Talks to a device over a [`Transport`].
 #[derive(Debug)]
 pub struct DeviceClient<T> {
     transport: T,
-    address: Option<Address>,
+    addresses: HashMap<DerivationPath, Address>,
 }
 
 impl<T: Transport> DeviceClient<T> {
@@ -102,7 +187,7 @@ impl<T: Transport> DeviceClient<T> {
     pub fn new(transport: T) -> Self {
         DeviceClient {
             transport,
-            address: None,
+            addresses: HashMap::new(),
         }
     }
 
@@ -125,8 +210,8 @@ impl<T: Transport> DeviceClient<T> {
             encode_command(ins, p1, p2, data, &mut apdu).map_err(DeviceError::CommandTooLong)?;
         let response = self.transport.exchange(apdu.get(..n).unwrap_or_default())?;
         let (data, sw) = split_response(&response).ok_or(DeviceError::AnswerTooShort)?;
-        if sw != SW_OK {
-            let reason = if sw == SW_INVALID_DATA {
+        if sw != Status::Ok.word() {
+            let reason = if sw == Status::InvalidData.word() {
                 crate::text::sanitize(&String::from_utf8_lossy(data))
             } else {
                 String::new()
@@ -138,7 +223,7 @@ impl<T: Transport> DeviceClient<T> {
 
     /// The device's protocol and core version.
     pub fn version(&mut self) -> Result<DeviceVersion, DeviceError> {
-        let data = self.command(INS_GET_VERSION, 0, 0, &[])?;
+        let data = self.command(Instruction::GetVersion as u8, 0, 0, &[])?;
         let (&protocol, core) = data
             .split_first()
             .ok_or_else(|| DeviceError::BadAnswer("empty version answer".into()))?;
@@ -148,71 +233,91 @@ impl<T: Transport> DeviceClient<T> {
         })
     }
 
-    /// The device's address (asked once, then remembered).
-    pub fn address(&mut self) -> Result<Address, DeviceError> {
-        if let Some(address) = self.address {
-            return Ok(address);
+    /// The address of `path` (asked once per path, then remembered);
+    /// `confirm` has the device show it and wait for the user.
+    pub fn address(
+        &mut self,
+        path: &DerivationPath,
+        confirm: bool,
+    ) -> Result<Address, DeviceError> {
+        if !confirm {
+            if let Some(address) = self.addresses.get(path) {
+                return Ok(*address);
+            }
         }
-        let data = self.command(INS_GET_ADDRESS, 0, 0, &[])?;
+        let p1 = if confirm { P1_CONFIRM } else { P1_SILENT };
+        let data = self.command(Instruction::GetAddress as u8, p1, 0, &path_bytes(path))?;
         let bytes: [u8; 20] = data.as_slice().try_into().map_err(|_| {
             DeviceError::BadAnswer(format!("address answer has {} bytes, not 20", data.len()))
         })?;
         let address = Address(bytes);
-        self.address = Some(address);
+        self.addresses.insert(*path, address);
         Ok(address)
     }
 
-    /// Has the device review and sign `payload`; the signature is checked
-    /// to recover to the device's address.
-    pub fn sign_issue(&mut self, payload: &TokenIssuePayload) -> Result<Signature, DeviceError> {
-        Ok(self.sign_issue_detailed(payload)?.signature)
+    /// The compressed public key of `path`, checked against its address.
+    pub fn public_key(&mut self, path: &DerivationPath) -> Result<[u8; 33], DeviceError> {
+        let data = self.command(Instruction::GetPublicKey as u8, 0, 0, &path_bytes(path))?;
+        let key: [u8; 33] = data.as_slice().try_into().map_err(|_| {
+            DeviceError::BadAnswer(format!(
+                "public key answer has {} bytes, not 33",
+                data.len()
+            ))
+        })?;
+        let from_key = address_of_compressed(&key)
+            .ok_or_else(|| DeviceError::BadAnswer("public key is not a curve point".into()))?;
+        let address = self.address(path, false)?;
+        if from_key != address {
+            return Err(DeviceError::WrongSigner {
+                got: from_key,
+                expected: address,
+            });
+        }
+        Ok(key)
     }
 
-    /// Sends a payload JSON as it is (chunked) and returns the raw answer
-    /// data; for tests that send what the core would not write.
-    pub fn sign_json(&mut self, json: &[u8]) -> Result<Vec<u8>, DeviceError> {
+    /// Sends request bytes as they are (chunked) and returns the raw answer
+    /// data; for tests that send what the host would not write.
+    pub fn sign_raw(&mut self, request: &[u8]) -> Result<Vec<u8>, DeviceError> {
         self.transport.take_display();
-        let chunks: Vec<&[u8]> = if json.is_empty() {
+        let chunks: Vec<&[u8]> = if request.is_empty() {
             vec![&[][..]]
         } else {
-            json.chunks(CHUNK_LEN).collect()
+            request.chunks(CHUNK_LEN).collect()
         };
         let count = chunks.len();
         let mut answer = Vec::new();
         for (i, chunk) in chunks.into_iter().enumerate() {
             let p1 = if i == 0 { P1_FIRST } else { P1_NEXT };
             let p2 = if i + 1 == count { P2_LAST } else { P2_MORE };
-            answer = self.command(INS_SIGN_ISSUE, p1, p2, chunk)?;
+            answer = self.command(Instruction::Sign as u8, p1, p2, chunk)?;
         }
         Ok(answer)
     }
 
-    /// [`DeviceClient::sign_issue`], also returning the device's
-    /// transaction hash and the review pages it displayed.
-    pub fn sign_issue_detailed(
-        &mut self,
-        payload: &TokenIssuePayload,
-    ) -> Result<DeviceSignature, DeviceError> {
-        let address = self.address()?;
-        let mut json = [0u8; MAX_PAYLOAD_JSON_LEN];
-        let n = write_payload(payload, &mut json).map_err(DeviceError::PayloadJson)?;
-        let answer = self.sign_json(json.get(..n).unwrap_or_default())?;
-        let (signature, device_tx_hash) = parse_sign_response(&answer).ok_or_else(|| {
+    /// Has the device review and sign `request`; the signature is checked
+    /// to recover to the path's address over the core's signing hash, and
+    /// the device's hash to be the core's.
+    pub fn sign(&mut self, request: &SignRequest<'_>) -> Result<DeviceSignature, DeviceError> {
+        let address = self.address(&request.path, false)?;
+        let answer = self.sign_raw(&request.encode()?)?;
+        let (signature, hash) = parse_sign_response(&answer).ok_or_else(|| {
             DeviceError::BadAnswer(format!("sign answer has {} bytes", answer.len()))
         })?;
-        let signer = recover(payload, &signature).map_err(DeviceError::SignatureInvalid)?;
+        let signer = recover_hash(&request.signing_hash()?, &signature)
+            .map_err(DeviceError::SignatureInvalid)?;
         if signer != address {
             return Err(DeviceError::WrongSigner {
                 got: signer,
                 expected: address,
             });
         }
-        if device_tx_hash != tx_hash(payload, &signature) {
+        if hash != request.answer_hash(&signature)? {
             return Err(DeviceError::TxHashMismatch);
         }
         Ok(DeviceSignature {
             signature,
-            tx_hash: device_tx_hash,
+            hash,
             review: self.transport.take_display(),
         })
     }
@@ -231,7 +336,8 @@ impl Default for OpenSettings {
     }
 }
 
-/// Opens a device from a spec: `emulated` (in process, [`TEST_KEY`]),
+/// Opens a device from a spec: `emulated` (in process, seeded with
+/// [`TEST_MNEMONIC`]),
 /// `cmd:<shell command>` (for example `cmd:` + [`qemu_command`]) or the
 /// path of a serial port (opened raw at `settings.baud`).
 pub fn open(
@@ -239,7 +345,7 @@ pub fn open(
     settings: &OpenSettings,
 ) -> Result<DeviceClient<Box<dyn Transport>>, DeviceError> {
     let transport: Box<dyn Transport> = if spec == "emulated" {
-        Box::new(EmulatedDevice::with_test_key()?)
+        Box::new(EmulatedDevice::with_test_mnemonic()?)
     } else if let Some(command) = spec.strip_prefix("cmd:") {
         Box::new(ProcessTransport::spawn(command)?)
     } else if spec.is_empty() {

@@ -6,17 +6,28 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use tokensign_core::device::{
-    encode_frame, Decoded, FrameDecoder, FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST,
-    FRAME_RESPONSE, INS_GET_ADDRESS, MAX_FRAME_PAYLOAD, SW_DENIED, SW_INVALID_DATA, SW_TOO_LARGE,
+    encode_frame, Decoded, FrameDecoder, Instruction, Status, FRAME_DISPLAY, FRAME_OVERHEAD,
+    FRAME_REQUEST, FRAME_RESPONSE, MAX_FRAME_PAYLOAD,
 };
-use tokensign_core::json::parse_payload;
+use tokensign_core::native;
 use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
-use tokensign_fixtures::{SPEC_ADDRESS, SPEC_ANSWERS, SPEC_PAYLOAD8_JSON, SPEC_SECRET};
 
 use super::*;
 
-fn vector() -> TokenIssuePayload {
-    parse_payload(SPEC_PAYLOAD8_JSON.as_bytes()).unwrap()
+/// anvil's account 0: the test mnemonic's first Ethereum account.
+const ACCOUNT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
+
+fn vector() -> Transaction {
+    tokensign_fixtures::spec_payload(2, Some(true))
+}
+
+fn request(tx: &Transaction, scheme: Scheme) -> SignRequest<'_> {
+    SignRequest {
+        tx,
+        scheme,
+        descriptor: Descriptor::Single,
+        path: default_path(),
+    }
 }
 
 fn status(e: &DeviceError) -> u16 {
@@ -24,8 +35,12 @@ fn status(e: &DeviceError) -> u16 {
 }
 
 #[test]
-fn the_emulated_device_holds_the_fixture_key() {
-    assert_eq!(TEST_KEY, SPEC_SECRET);
+fn the_emulated_device_holds_the_test_mnemonic() {
+    let mut device = EmulatedDevice::with_test_mnemonic().unwrap();
+    assert_eq!(
+        device.address(&default_path()).unwrap().to_string(),
+        ACCOUNT_0
+    );
 }
 
 #[test]
@@ -47,59 +62,78 @@ fn dropping_a_process_transport_ends_the_command_itself() {
 }
 
 #[test]
-fn emulated_device_signs_the_vector() {
+fn emulated_device_signs_in_both_schemes() {
     let mut client = open("emulated", &OpenSettings::default()).unwrap();
-    assert_eq!(client.address().unwrap().to_string(), SPEC_ADDRESS);
-    let v = client.version().unwrap();
-    assert_eq!(v.protocol, 1);
-    let p = vector();
-    let signed = client.sign_issue_detailed(&p).unwrap();
-    assert_eq!(crate::text::hex0x(&signed.signature.r), SPEC_ANSWERS[0].r);
-    assert_eq!(signed.signature.v, SPEC_ANSWERS[0].v);
-    let expected: Vec<String> = Review::new(&p)
-        .pages(DEFAULT_PAGE_WIDTH)
-        .map(|p| p.to_string())
-        .collect();
-    assert_eq!(signed.review, expected);
+    assert_eq!(
+        client.address(&default_path(), false).unwrap().to_string(),
+        ACCOUNT_0
+    );
+    let key = client.public_key(&default_path()).unwrap();
+    assert_eq!(
+        tokensign_core::address_of_compressed(&key)
+            .unwrap()
+            .to_string(),
+        ACCOUNT_0
+    );
+    assert_eq!(client.version().unwrap().protocol, 2);
+    let legacy_tx = vector();
+    let native_tx = native::normalize(vector());
+    for (tx, scheme) in [(&legacy_tx, Scheme::Legacy), (&native_tx, Scheme::Native)] {
+        let req = request(tx, scheme);
+        let signed = client.sign(&req).unwrap();
+        assert_eq!(signed.hash, req.answer_hash(&signed.signature).unwrap());
+        let expected: Vec<String> = Review::new(tx, scheme, Descriptor::Single)
+            .pages(DEFAULT_PAGE_WIDTH)
+            .map(|p| p.to_string())
+            .collect();
+        assert_eq!(signed.review, expected);
+    }
+    // Confirming an address shows it.
+    client.address(&default_path(), true).unwrap();
 }
 
 #[test]
 fn rejection_and_refusals_have_their_status() {
-    let mut device = EmulatedDevice::with_test_key().unwrap();
+    let mut device = EmulatedDevice::with_test_mnemonic().unwrap();
     device.set_reject(true);
     let mut client = DeviceClient::new(device);
     let p = vector();
-    let e = client.sign_issue(&p).unwrap_err();
-    assert_eq!(status(&e), SW_DENIED);
+    let e = client.sign(&request(&p, Scheme::Legacy)).unwrap_err();
+    assert_eq!(status(&e), Status::Denied.word());
     assert!(e.is_denied());
     assert!(e.to_string().contains("rejected by the user"), "{e}");
     client.transport_mut().set_reject(false);
-    let e = client.sign_json(b"{\"chain_id\":1}").unwrap_err();
-    assert_eq!(status(&e), SW_INVALID_DATA);
-    assert!(e.to_string().contains("missing field"), "{e}");
-    let big = vec![b' '; PAYLOAD_BUFFER + 1];
-    let e = client.sign_json(&big).unwrap_err();
-    assert_eq!(status(&e), SW_TOO_LARGE);
+    let e = client.sign_raw(&[9]).unwrap_err();
+    assert_eq!(status(&e), Status::InvalidData.word());
+    assert!(e.to_string().contains("scheme byte"), "{e}");
+    let big = vec![b' '; REQUEST_BUFFER + 1];
+    let e = client.sign_raw(&big).unwrap_err();
+    assert_eq!(status(&e), Status::TooLarge.word());
     // The device is usable after each failure.
-    client.sign_issue(&p).unwrap();
+    client.sign(&request(&p, Scheme::Legacy)).unwrap();
 }
 
 #[test]
 fn a_lying_device_is_caught() {
-    /// Signs with another key than the address it reports.
+    /// Signs with another seed than the one whose address it reports.
     struct Liar(EmulatedDevice, EmulatedDevice);
     impl Transport for Liar {
         fn exchange(&mut self, command: &[u8]) -> Result<Vec<u8>, DeviceError> {
-            if command.get(1) == Some(&INS_GET_ADDRESS) {
-                self.0.exchange(command)
-            } else {
+            if command.get(1) == Some(&(Instruction::Sign as u8)) {
                 self.1.exchange(command)
+            } else {
+                self.0.exchange(command)
             }
         }
     }
-    let other = EmulatedDevice::new(&[7u8; 32]).unwrap();
-    let mut client = DeviceClient::new(Liar(EmulatedDevice::with_test_key().unwrap(), other));
-    let e = client.sign_issue(&vector()).unwrap_err();
+    let other = EmulatedDevice::new(
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+    )
+    .unwrap();
+    let mut client = DeviceClient::new(Liar(EmulatedDevice::with_test_mnemonic().unwrap(), other));
+    let e = client
+        .sign(&request(&vector(), Scheme::Legacy))
+        .unwrap_err();
     assert!(matches!(e, DeviceError::WrongSigner { .. }), "{e}");
     assert!(e.to_string().contains("not the device's address"), "{e}");
 }
@@ -107,7 +141,7 @@ fn a_lying_device_is_caught() {
 /// Plays the device's side of the framing over `port` with an emulated
 /// device, until the stream ends or fails: the firmware's UART loop.
 fn serve_frames(mut port: impl Read + Write) {
-    let mut device = EmulatedDevice::with_test_key().unwrap();
+    let mut device = EmulatedDevice::with_test_mnemonic().unwrap();
     let mut decoder = FrameDecoder::<MAX_FRAME_PAYLOAD>::new();
     let mut byte = [0u8; 1];
     let mut out = vec![0u8; MAX_FRAME_PAYLOAD + FRAME_OVERHEAD];
@@ -141,8 +175,12 @@ fn stream_transport_over_a_socket() {
     let reader = host.try_clone().unwrap();
     let transport = StreamTransport::new(reader, host).with_timeout(Duration::from_secs(10));
     let mut client = DeviceClient::new(transport);
-    let signed = client.sign_issue_detailed(&vector()).unwrap();
-    assert_eq!(signed.review.len(), 14);
+    let tx = vector();
+    let signed = client.sign(&request(&tx, Scheme::Legacy)).unwrap();
+    let expected = Review::new(&tx, Scheme::Legacy, Descriptor::Single)
+        .pages(DEFAULT_PAGE_WIDTH)
+        .count();
+    assert_eq!(signed.review.len(), expected);
     assert_eq!(signed.review[0], "Operation: Issue token");
 }
 
@@ -156,9 +194,12 @@ fn serial_device_on_a_pseudo_terminal() {
     serialport::SerialPort::set_timeout(&mut master, Duration::from_millis(100)).unwrap();
     let device_side = thread::spawn(move || serve_frames(master));
     let mut client = open(&path, &OpenSettings { baud: 9600 }).unwrap();
-    assert_eq!(client.address().unwrap().to_string(), SPEC_ADDRESS);
-    let signed = client.sign_issue_detailed(&vector()).unwrap();
-    assert_eq!(crate::text::hex0x(&signed.signature.s), SPEC_ANSWERS[0].s);
+    assert_eq!(
+        client.address(&default_path(), false).unwrap().to_string(),
+        ACCOUNT_0
+    );
+    let tx = native::normalize(vector());
+    let signed = client.sign(&request(&tx, Scheme::Native)).unwrap();
     assert_eq!(signed.review[0], "Operation: Issue token");
     drop(client);
     drop(slave);

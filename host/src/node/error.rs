@@ -8,7 +8,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use tokensign_core::{Error as CoreError, JsonError};
+use tokensign_core::{Error as CoreError, Field, JsonError, Problem};
 
 use crate::api::{MintErrorBody, RestErrorData};
 
@@ -49,6 +49,11 @@ pub mod codes {
     pub const INVALID_ADDRESS: &str = "INVALID_ADDRESS";
     /// 400: a 32-byte hash that is not `0x` + 64 hex digits.
     pub const INVALID_HASH: &str = "INVALID_HASH";
+    /// 400: a value breaks its field's rules (the message names the field
+    /// and the rule).
+    pub const INVALID_VALUE: &str = "INVALID_VALUE";
+    /// 400: a legacy top-level `signature` posted to a `/v2` path.
+    pub const DOMAIN_SEPARATED_SIGNATURE_REQUIRED: &str = "DOMAIN_SEPARATED_SIGNATURE_REQUIRED";
     /// 400: r, s or v malformed, high-S, out of range, or not recoverable.
     pub const INVALID_SIGNATURE: &str = "INVALID_SIGNATURE";
     /// 400: the query string cannot be decoded.
@@ -138,38 +143,38 @@ impl ApiError {
 /// to compile here until it is given a code.
 pub fn core_error_code(err: CoreError) -> &'static str {
     match err {
-        CoreError::AddressMissingPrefix
-        | CoreError::AddressLength
-        | CoreError::AddressNotHex
-        | CoreError::AddressChecksum => codes::INVALID_ADDRESS,
-        CoreError::ChainIdOutOfRange | CoreError::NonceOutOfRange => codes::INVALID_NUMBER,
-        CoreError::DecimalsOutOfRange => codes::INVALID_DECIMALS,
-        CoreError::SymbolEmpty | CoreError::SymbolTooLong | CoreError::SymbolNotAlphanumeric => {
-            codes::INVALID_SYMBOL
-        }
-        CoreError::NameEmpty | CoreError::NameTooLong | CoreError::NameUnsafeCharacter => {
-            codes::INVALID_NAME
-        }
+        CoreError::Invalid { at, problem } => match (at.field, problem) {
+            (_, Problem::Address(_)) => codes::INVALID_ADDRESS,
+            (Field::ChainId | Field::Nonce, _) => codes::INVALID_NUMBER,
+            (Field::Decimals, _) => codes::INVALID_DECIMALS,
+            (Field::Symbol, _) => codes::INVALID_SYMBOL,
+            (Field::Name, _) => codes::INVALID_NAME,
+            (Field::Signature | Field::R | Field::S | Field::V, _) => codes::INVALID_SIGNATURE,
+            _ => codes::INVALID_VALUE,
+        },
         CoreError::Json(j) => match j {
-            JsonError::Syntax | JsonError::TrailingCharacters | JsonError::InvalidString => {
-                codes::MALFORMED_JSON
-            }
+            JsonError::Syntax
+            | JsonError::TrailingCharacters
+            | JsonError::InvalidString(_)
+            | JsonError::TooDeep => codes::MALFORMED_JSON,
             JsonError::WrongType(_) => codes::INVALID_TYPE,
-            JsonError::InvalidNumber => codes::INVALID_NUMBER,
-            JsonError::UnknownField => codes::UNKNOWN_FIELD,
+            JsonError::InvalidNumber(_) => codes::INVALID_NUMBER,
+            JsonError::UnknownField(_) => codes::UNKNOWN_FIELD,
             JsonError::DuplicateField(_) => codes::DUPLICATE_FIELD,
             JsonError::MissingField(_) => codes::MISSING_FIELD,
             JsonError::TooLong => codes::BODY_TOO_LARGE,
         },
-        CoreError::InvalidHex(_)
-        | CoreError::InvalidRecoveryId
+        CoreError::InvalidRecoveryId
         | CoreError::SignatureScalarOutOfRange
         | CoreError::HighS
         | CoreError::RecoveryFailed
         | CoreError::SignerMismatch => codes::INVALID_SIGNATURE,
+        CoreError::LegacySignatureInNativeBody => codes::DOMAIN_SEPARATED_SIGNATURE_REQUIRED,
+        CoreError::NotInScheme | CoreError::UnknownOperation | CoreError::WrongDomain => {
+            codes::INVALID_VALUE
+        }
         // Not reachable from a request body (RLP is not an input of this
-        // API; buffers are sized by the core; the server never signs), but
-        // mapped precisely all the same.
+        // API), but mapped precisely all the same.
         CoreError::Rlp(_) => codes::MALFORMED_JSON,
         CoreError::BufferTooSmall | CoreError::SigningFailed | CoreError::InvalidSecretKey => {
             codes::INTERNAL_ERROR

@@ -37,7 +37,8 @@ use std::time::Duration;
 use axum::http::{HeaderValue, Request};
 use axum::routing::{get, post};
 use axum::Router;
-use tokensign_core::{Address, CHAIN_ID_TESTNET};
+use tokensign_core::tx::CHAIN_ID_TESTNET;
+use tokensign_core::Address;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -52,7 +53,7 @@ pub use store::{DB_FILE, MAX_BATCH};
 /// The default listen address, the spec's "Local API server".
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:18555";
 /// Default request body limit: the core's longest JSON input (8 KiB).
-pub const DEFAULT_BODY_LIMIT: usize = tokensign_core::MAX_JSON_INPUT_LEN;
+pub const DEFAULT_BODY_LIMIT: usize = tokensign_core::json::MAX_JSON_INPUT_LEN;
 /// Default time a request body has to arrive.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 

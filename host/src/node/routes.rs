@@ -11,7 +11,9 @@ use axum::Json;
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use serde::Deserialize;
 use serde_json::Value;
-use tokensign_core::{json, token_address, Address};
+use tokensign_core::legacy::LegacyTx;
+use tokensign_core::tx::{OpType, Operation};
+use tokensign_core::{json, Address};
 
 use super::error::{codes, ApiError, MintError};
 use super::failure::StoreError;
@@ -107,30 +109,38 @@ pub(crate) async fn issue(
     body: Body,
 ) -> Result<Json<HashTokenAnswer>, ApiError> {
     let bytes = read_body(&state, &headers, body).await?;
-    let request = json::parse_request(&bytes).map_err(|e| {
+    let request: LegacyTx = json::parse_legacy(OpType::TokenIssue, &bytes).map_err(|e| {
         tracing::info!(error = %e, "issue refused: body");
         // The core's message, with an unknown field named.
         let mut refusal = ApiError::from_core(e);
-        refusal.message = describe_core_error(e, &bytes, Document::Request);
+        refusal.message = describe_core_error(e, Document::Request);
         refusal
     })?;
     // Signature recovery here, in parallel across requests; high-S,
     // out-of-range scalars and unrecoverable signatures are refused by the
     // core's checks (the arithmetic is libsecp256k1's with the host feature
     // `libsecp256k1`, see crate::recovery).
-    let signer = crate::recovery::recover_signer(&request).map_err(|e| {
+    let hashes = request
+        .signing_hash()
+        .and_then(|s| request.tx_hash().map(|t| (s, t)))
+        .map_err(ApiError::from_core)?;
+    let (signing_hash, hash) = hashes;
+    let signer = crate::recovery::recover_hash(&signing_hash, &request.signature).map_err(|e| {
         tracing::info!(error = %e, "issue refused: signature");
         ApiError::from_core(e)
     })?;
-    let p = &request.payload;
+    let Operation::TokenIssue(issue) = &request.tx.operation else {
+        return Err(ApiError::internal());
+    };
+    let issue = issue.clone();
+    let p = &request.tx;
     let config = &state.inner.config;
-    if p.chain_id() != config.chain_id {
+    if p.chain_id != config.chain_id {
         return Err(ApiError::unprocessable(
             codes::WRONG_CHAIN_ID,
             format!(
                 "chain_id {} is not this server's chain id {}",
-                p.chain_id(),
-                config.chain_id
+                p.chain_id, config.chain_id
             ),
         ));
     }
@@ -141,10 +151,10 @@ pub(crate) async fn issue(
             format!("signer {signer} is not an operator of this server"),
         ));
     }
-    let hash = request.tx_hash();
-    let token = token_address(&p.master_authority(), p.symbol());
+    let token = issue.token_address();
     let job = IssueJob {
         request,
+        issue,
         signer,
         hash,
         token,

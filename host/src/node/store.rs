@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use redb::{Database, Durability, ReadableTable, Table, TableDefinition};
-use tokensign_core::{Address, SignedRequest};
+use tokensign_core::legacy::LegacyTx;
+use tokensign_core::tx::TokenIssue;
+use tokensign_core::Address;
 use tokio::sync::{mpsc, oneshot};
 
 use super::error::{codes, ApiError, MintError};
@@ -45,7 +47,8 @@ const MINT_COUNTER: &str = "mint_counter";
 
 /// An issue request that passed every stateless check.
 pub(crate) struct IssueJob {
-    pub request: SignedRequest,
+    pub request: LegacyTx,
+    pub issue: TokenIssue,
     pub signer: Address,
     pub hash: [u8; 32],
     pub token: Address,
@@ -303,17 +306,16 @@ pub(crate) fn hex0x(bytes: &[u8]) -> String {
 /// applies it. `Ok(Err(_))` is a business refusal; `Err(_)` a storage
 /// failure that aborts the batch.
 fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> Result<Result<(), ApiError>, StoreError> {
-    let p = &job.request.payload;
+    let tx = &job.request.tx;
+    let p = &job.issue;
     let signer = job.signer.as_bytes().as_slice();
     let next = t.nonces.get(signer)?.map(|g| g.value()).unwrap_or(0);
-    if p.nonce() != next {
+    if tx.nonce != next {
         return Ok(Err(ApiError::unprocessable(
             codes::NONCE_MISMATCH,
             format!(
                 "nonce {} is not the next nonce of signer {}: expected {}",
-                p.nonce(),
-                job.signer,
-                next
+                tx.nonce, job.signer, next
             ),
         )));
     }
@@ -324,12 +326,12 @@ fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> Result<Result<(), ApiError
             format!(
                 "token {} (master_authority {} and symbol {:?}) was already issued",
                 job.token,
-                p.master_authority(),
-                p.symbol()
+                p.master_authority,
+                p.symbol.as_str()
             ),
         )));
     }
-    if let Some(existing) = t.symbols.get(p.symbol())? {
+    if let Some(existing) = t.symbols.get(p.symbol.as_str())? {
         let mut other = [0u8; 20];
         if existing.value().len() == 20 {
             other.copy_from_slice(existing.value());
@@ -338,7 +340,7 @@ fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> Result<Result<(), ApiError
             codes::SYMBOL_ALREADY_EXISTS,
             format!(
                 "symbol {:?} was already issued on this server as token {}; symbols are unique here",
-                p.symbol(),
+                p.symbol.as_str(),
                 Address(other)
             ),
         )));
@@ -351,14 +353,14 @@ fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> Result<Result<(), ApiError
         transaction_type: "token_issue".into(),
         signer: job.signer.to_string(),
         token: job.token.to_string(),
-        chain_id: p.chain_id(),
-        nonce: p.nonce(),
-        symbol: p.symbol().into(),
-        name: p.name().into(),
-        decimals: p.decimals(),
-        master_authority: p.master_authority().to_string(),
-        is_private: p.is_private(),
-        clawback_enabled: p.clawback_enabled(),
+        chain_id: tx.chain_id,
+        nonce: tx.nonce,
+        symbol: p.symbol.to_string(),
+        name: p.name.to_string(),
+        decimals: p.decimals,
+        master_authority: p.master_authority.to_string(),
+        is_private: p.is_private,
+        clawback_enabled: p.clawback_enabled,
         signature: SignatureRecord {
             r: hex0x(&sig.r),
             s: hex0x(&sig.s),
@@ -367,12 +369,12 @@ fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> Result<Result<(), ApiError
     };
     let metadata = TokenRecord {
         token: job.token.to_string(),
-        symbol: p.symbol().into(),
-        name: p.name().into(),
-        decimals: p.decimals(),
-        master_authority: p.master_authority().to_string(),
-        is_private: p.is_private(),
-        clawback_enabled: p.clawback_enabled(),
+        symbol: p.symbol.to_string(),
+        name: p.name.to_string(),
+        decimals: p.decimals,
+        master_authority: p.master_authority.to_string(),
+        is_private: p.is_private,
+        clawback_enabled: p.clawback_enabled,
         issuer: job.signer.to_string(),
         tx_hash: hash,
     };
@@ -380,7 +382,7 @@ fn apply_issue(t: &mut Tables<'_>, job: &IssueJob) -> Result<Result<(), ApiError
     let metadata = serde_json::to_string(&metadata)?;
     t.txs.insert(job.hash.as_slice(), record.as_str())?;
     t.tokens.insert(token, metadata.as_str())?;
-    t.symbols.insert(p.symbol(), token)?;
+    t.symbols.insert(p.symbol.as_str(), token)?;
     t.nonces.insert(signer, next_nonce)?;
     Ok(Ok(()))
 }

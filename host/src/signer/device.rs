@@ -3,19 +3,21 @@
 
 use std::sync::Mutex;
 
+use tokensign_core::hd::DerivationPath;
 use tokensign_core::{Address, Signature};
 
-use super::{Operation, PublicKey, Signer, SignerError, SigningInput};
-use crate::device::{self, DeviceClient, OpenSettings, Transport};
+use super::{PublicKey, Signer, SignerError, SigningInput};
+use crate::device::{self, DeviceClient, OpenSettings, SignRequest, Transport};
 use crate::text::sanitize;
 
-/// A connected device and the address it reported.
+/// A connected device, the path of the key it signs with, and that key's
+/// address and public key.
 pub struct DeviceSigner {
     client: Mutex<DeviceClient<Box<dyn Transport>>>,
+    path: DerivationPath,
     address: Address,
+    public_key: PublicKey,
     spec: String,
-    /// Learnt from the first signature (protocol 1 reports no public key).
-    public_key: Mutex<Option<PublicKey>>,
 }
 
 impl std::fmt::Debug for DeviceSigner {
@@ -25,33 +27,45 @@ impl std::fmt::Debug for DeviceSigner {
 }
 
 impl DeviceSigner {
-    /// Opens the device `spec` and asks its address.
-    pub fn open(spec: &str, settings: &OpenSettings) -> Result<Self, SignerError> {
+    /// Opens the device `spec` and asks the address and public key of
+    /// `path`.
+    pub fn open(
+        spec: &str,
+        settings: &OpenSettings,
+        path: DerivationPath,
+    ) -> Result<Self, SignerError> {
         let shown = sanitize(spec);
         let client = device::open(spec, settings).map_err(|source| SignerError::DeviceOpen {
             spec: shown.clone(),
             source,
         })?;
-        Self::over(client, &shown)
+        Self::over(client, &shown, path)
     }
 
     /// A signer over an open device client (`spec` names it for people).
     pub fn over(
         mut client: DeviceClient<Box<dyn Transport>>,
         spec: &str,
+        path: DerivationPath,
     ) -> Result<Self, SignerError> {
-        let address = client
-            .address()
-            .map_err(|source| SignerError::DeviceAddress {
-                spec: spec.to_owned(),
-                source,
-            })?;
+        let failed = |source| SignerError::DeviceAddress {
+            spec: spec.to_owned(),
+            source,
+        };
+        let address = client.address(&path, false).map_err(failed)?;
+        let public_key = PublicKey(client.public_key(&path).map_err(failed)?);
         Ok(DeviceSigner {
             client: Mutex::new(client),
+            path,
             address,
+            public_key,
             spec: spec.to_owned(),
-            public_key: Mutex::new(None),
         })
+    }
+
+    /// The path of the key it signs with.
+    pub fn path(&self) -> DerivationPath {
+        self.path
     }
 }
 
@@ -61,11 +75,11 @@ impl Signer for DeviceSigner {
     }
 
     fn public_key(&self) -> Option<PublicKey> {
-        self.public_key.lock().ok().and_then(|k| *k)
+        Some(self.public_key)
     }
 
     fn describe(&self) -> String {
-        format!("device {}", self.spec)
+        format!("device {} ({})", self.spec, self.path)
     }
 
     /// The device reviews the operation and signs; the device client checks
@@ -76,16 +90,19 @@ impl Signer for DeviceSigner {
             .client
             .lock()
             .map_err(|_| SignerError::Device(device::DeviceError::Closed))?;
-        let signature = match input.operation() {
-            Operation::TokenIssue(payload) => client.sign_issue(payload),
-        }
-        .map_err(|e| {
+        let request = SignRequest {
+            tx: input.transaction(),
+            scheme: input.scheme(),
+            descriptor: input.descriptor(),
+            path: self.path,
+        };
+        let signed = client.sign(&request).map_err(|e| {
             if e.is_denied() {
                 SignerError::DeviceRejected
             } else {
                 SignerError::Device(e)
             }
         })?;
-        Ok(signature)
+        Ok(signed.signature)
     }
 }

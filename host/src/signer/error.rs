@@ -168,6 +168,9 @@ pub enum SignerError {
     /// The core refused to sign (a bug: the operation was validated).
     #[error("signing failed: {0}")]
     Signing(CoreError),
+    /// The transaction breaks a rule of the core (nothing was signed).
+    #[error("{0}")]
+    Core(CoreError),
     /// A signature does not recover to the signer's address.
     #[error("the signature recovers to {got}, not to the signer {expected}")]
     WrongSigner {

@@ -15,12 +15,11 @@
 //! the device's address over the same digest. [`sign_checked`] applies that
 //! check to every signer.
 //!
-//! Today the only operation is the legacy token issue
-//! ([`Operation::TokenIssue`]). The native (v2) operations of the new core
-//! add variants carrying the operation and its scheme; a BIP-39 mnemonic
-//! signer is one more key signer (a derived key, `key.rs`), and a multisig
-//! partial signer wraps any signer and signs the same digest for one slot
-//! of the account's proof.
+//! The input carries the transaction, its scheme and its descriptor (a
+//! single signer, or a member of a multisig account), so a device can
+//! rebuild and show exactly what is signed. A BIP-39 mnemonic signer is one
+//! more key signer (a derived key, `key.rs`), and a multisig partial signer
+//! is any signer asked with a multisig descriptor.
 
 mod device;
 mod error;
@@ -28,7 +27,10 @@ mod key;
 mod keystore;
 mod source;
 
-use tokensign_core::{Address, Signature, SignedRequest, TokenIssuePayload};
+use tokensign_core::legacy::{self, LegacyTx};
+use tokensign_core::native::{self, Authorization, Descriptor, NativeTx};
+use tokensign_core::tx::Transaction;
+use tokensign_core::{Address, Error as CoreError, Scheme, Signature};
 
 pub use device::DeviceSigner;
 pub use error::SignerError;
@@ -49,37 +51,34 @@ impl std::fmt::Display for PublicKey {
     }
 }
 
-/// The operation a digest is the signing hash of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Operation<'a> {
-    /// A legacy (v1) token issue.
-    TokenIssue(&'a TokenIssuePayload),
-}
-
-impl Operation<'_> {
-    /// A name for people: `token issue`.
-    pub fn name(&self) -> &'static str {
-        match self {
-            Operation::TokenIssue(_) => "token issue",
-        }
-    }
-}
-
-/// What a signer is asked to sign: a digest and the operation it is the
-/// signing hash of (see the module documentation).
+/// What a signer is asked to sign (see the module documentation).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SigningInput<'a> {
     digest: [u8; 32],
-    operation: Operation<'a>,
+    tx: &'a Transaction,
+    scheme: Scheme,
+    descriptor: Descriptor,
 }
 
 impl<'a> SigningInput<'a> {
-    /// A legacy token issue; the digest is its signing hash.
-    pub fn token_issue(payload: &'a TokenIssuePayload) -> Self {
+    /// A legacy (v1) transaction; the digest is its signing hash.
+    pub fn legacy(tx: &'a Transaction) -> Result<Self, CoreError> {
+        Ok(SigningInput {
+            digest: legacy::signing_hash(tx)?,
+            tx,
+            scheme: Scheme::Legacy,
+            descriptor: Descriptor::Single,
+        })
+    }
+
+    /// A native (v2) transaction under `descriptor` (normalize it first:
+    /// see [`native::normalize`]).
+    pub fn native(tx: &'a Transaction, descriptor: Descriptor) -> Self {
         SigningInput {
-            digest: payload.signing_hash(),
-            operation: Operation::TokenIssue(payload),
+            digest: native::signing_hash(tx, descriptor),
+            tx,
+            scheme: Scheme::Native,
+            descriptor,
         }
     }
 
@@ -88,9 +87,19 @@ impl<'a> SigningInput<'a> {
         &self.digest
     }
 
-    /// The operation it is the digest of.
-    pub fn operation(&self) -> Operation<'a> {
-        self.operation
+    /// The transaction it is the digest of.
+    pub fn transaction(&self) -> &'a Transaction {
+        self.tx
+    }
+
+    /// The scheme.
+    pub fn scheme(&self) -> Scheme {
+        self.scheme
+    }
+
+    /// Single signer, or member of a multisig account.
+    pub fn descriptor(&self) -> Descriptor {
+        self.descriptor
     }
 }
 
@@ -139,13 +148,27 @@ pub fn sign_checked(
     }
 }
 
-/// Signs a token issue into a complete request.
-pub fn sign_issue(
-    signer: &dyn Signer,
-    payload: TokenIssuePayload,
-) -> Result<SignedRequest, SignerError> {
-    let signature = sign_checked(signer, &SigningInput::token_issue(&payload))?;
-    Ok(SignedRequest { payload, signature })
+/// Signs a legacy (v1) transaction into a complete request, after the
+/// core's checks of every rule.
+pub fn sign_legacy(signer: &dyn Signer, tx: Transaction) -> Result<LegacyTx, SignerError> {
+    tx.check().map_err(SignerError::Core)?;
+    let signature = sign_checked(
+        signer,
+        &SigningInput::legacy(&tx).map_err(SignerError::Core)?,
+    )?;
+    Ok(LegacyTx { tx, signature })
+}
+
+/// Signs a native (v2) transaction as its single signer, after the core's
+/// checks of every rule.
+pub fn sign_native(signer: &dyn Signer, tx: Transaction) -> Result<NativeTx, SignerError> {
+    let tx = native::normalize(tx);
+    tx.check().map_err(SignerError::Core)?;
+    let signature = sign_checked(signer, &SigningInput::native(&tx, Descriptor::Single))?;
+    Ok(NativeTx {
+        tx,
+        authorization: Authorization::Single(signature),
+    })
 }
 
 #[cfg(test)]

@@ -158,7 +158,11 @@ pub fn load(source: &KeySource) -> Result<Box<dyn Signer>, SignerError> {
         }
         KeySource::Dev => return Ok(Box::new(KeySigner::dev())),
         KeySource::Device(spec, settings) => {
-            return Ok(Box::new(DeviceSigner::open(spec, settings)?))
+            return Ok(Box::new(DeviceSigner::open(
+                spec,
+                settings,
+                crate::device::default_path(),
+            )?))
         }
     };
     Ok(Box::new(KeySigner::new(key, origin)))

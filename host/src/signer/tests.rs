@@ -73,39 +73,49 @@ fn keystore_round_trip_and_refusals() {
     assert!(decrypt_keystore(&path, "pw").is_err());
 }
 
-/// The same spec key as a key here and inside the emulated device: the
-/// same signature through the trait, the same address and public key.
+/// The same key as a key here and inside the emulated device (the test
+/// mnemonic's first account): the same signature through the trait, in
+/// both schemes, the same address and public key.
 #[test]
 fn every_signer_gives_the_same_answer_through_the_trait() {
-    let key: Box<dyn Signer> = Box::new(KeySigner::new(spec_key(), "spec"));
-    let device: Box<dyn Signer> =
-        Box::new(DeviceSigner::open("emulated", &OpenSettings::default()).unwrap());
-    assert_eq!(
-        device.public_key(),
-        None,
-        "protocol 1 reports no key before signing"
+    use tokensign_core::hd::Mnemonic;
+    use tokensign_core::native::{self, Descriptor};
+    let seed = Mnemonic::parse(crate::device::TEST_MNEMONIC)
+        .unwrap()
+        .to_seed("")
+        .unwrap();
+    let derived =
+        tokensign_core::hd::derive_signing_key(seed.as_bytes(), &crate::device::default_path())
+            .unwrap();
+    let key: Box<dyn Signer> = Box::new(KeySigner::new(derived, "test mnemonic, account 0"));
+    let device: Box<dyn Signer> = Box::new(
+        DeviceSigner::open(
+            "emulated",
+            &OpenSettings::default(),
+            crate::device::default_path(),
+        )
+        .unwrap(),
     );
+    assert_eq!(device.address(), key.address());
+    assert_eq!(device.public_key(), key.public_key());
     for answer in SPEC_ANSWERS {
-        let payload = answer.payload();
-        let input = SigningInput::token_issue(&payload);
-        assert_eq!(hex0x(input.digest()), answer.signing_hash);
-        for signer in [&key, &device] {
-            assert_eq!(signer.address().to_string(), SPEC_ADDRESS);
-            let sig = sign_checked(signer.as_ref(), &input).unwrap();
-            assert_eq!(hex0x(&sig.r), answer.r, "{}", signer.describe());
-            assert_eq!(hex0x(&sig.s), answer.s);
-            assert_eq!(sig.v, answer.v);
+        let legacy_tx = answer.payload();
+        let native_tx = native::normalize(answer.payload());
+        let inputs = [
+            SigningInput::legacy(&legacy_tx).unwrap(),
+            SigningInput::native(&native_tx, Descriptor::Single),
+        ];
+        assert_eq!(hex0x(inputs[0].digest()), answer.signing_hash);
+        for input in inputs {
+            let by_key = sign_checked(key.as_ref(), &input).unwrap();
+            let by_device = sign_checked(device.as_ref(), &input).unwrap();
+            assert_eq!(by_key, by_device);
         }
     }
-    assert_eq!(
-        device.public_key(),
-        None,
-        "protocol 1 reports no public key"
-    );
     let pk = key.public_key().unwrap();
     assert!(matches!(pk.0[0], 2 | 3));
     assert_eq!(pk.to_string().len(), 2 + 66);
-    assert_eq!(device.describe(), "device emulated");
+    assert_eq!(device.describe(), "device emulated (m/44'/60'/0'/0/0)");
 }
 
 #[test]
@@ -127,18 +137,18 @@ fn a_signature_of_another_key_is_caught() {
         }
     }
     let payload = spec_payload(2, None);
-    let e = sign_issue(&Impostor, payload).unwrap_err();
+    let e = sign_legacy(&Impostor, payload).unwrap_err();
     assert!(matches!(e, SignerError::WrongSigner { .. }), "{e}");
     assert!(e.to_string().contains(SPEC_ADDRESS), "{e}");
 }
 
 #[test]
 fn a_rejection_on_the_device_is_its_own_error() {
-    let mut device = EmulatedDevice::with_test_key().unwrap();
+    let mut device = EmulatedDevice::with_test_mnemonic().unwrap();
     device.set_reject(true);
     let client = DeviceClient::new(Box::new(device) as Box<dyn Transport>);
-    let signer = DeviceSigner::over(client, "emulated").unwrap();
-    let e = sign_issue(&signer, spec_payload(2, Some(true))).unwrap_err();
+    let signer = DeviceSigner::over(client, "emulated", crate::device::default_path()).unwrap();
+    let e = sign_legacy(&signer, spec_payload(2, Some(true))).unwrap_err();
     assert!(matches!(e, SignerError::DeviceRejected), "{e}");
 }
 

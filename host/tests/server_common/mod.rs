@@ -11,10 +11,10 @@ use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokensign::node::{spawn_background, NodeConfig, RunningNode, OPENAPI_JSON};
-use tokensign_core::{
-    json as cjson, Address, PayloadFields, SignedRequest, SigningKey, TokenIssuePayload,
-    CHAIN_ID_TESTNET, MAX_REQUEST_JSON_LEN,
-};
+use tokensign_core::legacy::LegacyTx;
+use tokensign_core::text::Text;
+use tokensign_core::tx::{TokenIssue, Transaction, CHAIN_ID_TESTNET};
+use tokensign_core::{json as cjson, Address, SigningKey};
 
 /// A fixed test key: the secret is 32 copies of `byte` (non-zero).
 pub fn key(byte: u8) -> SigningKey {
@@ -43,7 +43,7 @@ pub fn master() -> Address {
 }
 
 /// A testnet payload.
-pub fn payload(nonce: u64, symbol: &str, clawback: Option<bool>) -> TokenIssuePayload {
+pub fn payload(nonce: u64, symbol: &str, clawback: Option<bool>) -> Transaction {
     payload_with(CHAIN_ID_TESTNET, nonce, symbol, master(), clawback)
 }
 
@@ -53,29 +53,37 @@ pub fn payload_with(
     symbol: &str,
     master_authority: Address,
     clawback: Option<bool>,
-) -> TokenIssuePayload {
-    TokenIssuePayload::new(PayloadFields {
-        chain_id,
-        nonce,
-        symbol,
-        name: "Test Token",
+) -> Transaction {
+    let issue = TokenIssue {
+        symbol: Text::new(symbol).expect("valid symbol"),
+        name: Text::new("Test Token").expect("valid name"),
         decimals: 6,
         master_authority,
         is_private: false,
         clawback_enabled: clawback,
-    })
-    .expect("valid payload")
+    };
+    Transaction::new(chain_id, nonce, issue)
 }
 
 /// Signs with the core.
-pub fn sign(key: &SigningKey, payload: TokenIssuePayload) -> SignedRequest {
-    SignedRequest::sign(payload, key).expect("sign")
+pub fn sign(key: &SigningKey, payload: Transaction) -> LegacyTx {
+    LegacyTx::sign(payload, key).expect("sign")
+}
+
+/// The token an issue request creates.
+pub fn token_of(request: &LegacyTx) -> Address {
+    tokensign_fixtures::issued_token(&request.tx).expect("an issue")
+}
+
+/// The transaction hash of a request.
+pub fn tx_hash_of(request: &LegacyTx) -> [u8; 32] {
+    request.tx_hash().expect("a v1 operation")
 }
 
 /// The request JSON, written by the core.
-pub fn body_of(request: &SignedRequest) -> String {
-    let mut out = [0u8; MAX_REQUEST_JSON_LEN];
-    let len = cjson::write_request(request, &mut out).expect("write");
+pub fn body_of(request: &LegacyTx) -> String {
+    let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
+    let len = cjson::write_legacy(request, &mut out).expect("write");
     String::from_utf8(out[..len].to_vec()).expect("utf8")
 }
 
@@ -250,7 +258,7 @@ pub fn post_json(addr: SocketAddr, path: &str, body: &str) -> Resp {
     )
 }
 
-pub fn issue(addr: SocketAddr, request: &SignedRequest) -> Resp {
+pub fn issue(addr: SocketAddr, request: &LegacyTx) -> Resp {
     post_json(addr, "/v1/tokens/issue", &body_of(request))
 }
 

@@ -1,10 +1,14 @@
 //! tokensign device firmware for QEMU's mps2-an386 (Cortex-M4).
 //!
-//! Speaks the core's device protocol (`tokensign_core::device`) over UART0
-//! (CMSDK APB UART at 0x4000_4000; QEMU `-serial stdio`): frames in,
-//! frames out. It holds the spec's test key, approves every review
-//! automatically (the emulator has no buttons) after sending each review
-//! page as a display frame, and answers two firmware commands:
+//! Speaks the core's device protocol 2 (`tokensign_core::device`) over
+//! UART0 (CMSDK APB UART at 0x4000_4000; QEMU `-serial stdio`): frames in,
+//! frames out. Its keys come from a BIP-39 mnemonic compiled in at build
+//! time (`TOKENSIGN_FIRMWARE_MNEMONIC`, default the public test mnemonic
+//! `test test … junk`; a test firmware only: a real device is provisioned
+//! on the device and never sees its mnemonic in a build), turned into a
+//! seed at boot. It approves every review automatically (the emulator has
+//! no buttons) after sending each review page as a display frame, and
+//! answers two firmware commands:
 //!
 //! - `INS 0x10` GET_STACK: `P1 = 0` reads, `P1 = 1` repaints the stack
 //!   first. Answer: peak stack bytes used since the last paint, the stack
@@ -12,11 +16,13 @@
 //! - `INS 0x11` BENCH: SysTick ticks (big-endian `u64`, 1 tick = 1 cycle of
 //!   the 25 MHz CPU clock; under `-icount shift=0` one instruction takes
 //!   1 ns, so instructions = ticks * 40). `P1 = 0`: a bare sign of a
-//!   fixed hash with the build's backend (the core's `sign_hash`). `P1 = 1`: the issue signature path, that is the whole
-//!   `SIGN_ISSUE` handling of the payload JSON in the data (parse, review,
-//!   sign, transaction hash) with the review pages not sent; the inner
-//!   status word follows the ticks. `P1 = 2`: calibration, a loop of
-//!   exactly 2,000,000 instructions.
+//!   fixed hash with the build's backend (the core's `sign_hash`) and the
+//!   key of `m/44'/60'/0'/0/0`. `P1 = 1`: the sign path, that is the whole
+//!   SIGN handling of the one-chunk sign request in the data (decode, check,
+//!   review, sign, transaction hash; the key of its path already derived)
+//!   with the review pages not sent; the inner status word follows the
+//!   ticks. `P1 = 2`: calibration, a loop of exactly 2,000,000
+//!   instructions.
 //!
 //! Backend: the cargo feature `k256` (default) or `libsecp256k1` (built with
 //! `--no-default-features --features libsecp256k1`), forwarded to the core;
@@ -30,24 +36,26 @@
 use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use core::fmt::Write;
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception};
-use tokensign_core::device::{
-    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, CLA, FRAME_DISPLAY,
-    FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE, INS_SIGN_ISSUE, MAX_COMMAND_LEN,
-    MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P2_LAST, SW_BAD_FRAME, SW_INS_NOT_SUPPORTED,
-    SW_OK, SW_WRONG_LENGTH, SW_WRONG_P1P2,
-};
-use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
-use tokensign_core::SigningKey;
-use tokensign_core::{sign_hash, signing_key_from_bytes};
 
-/// The spec's known-answer key: a test key, never a real one.
-const TEST_KEY: [u8; 32] = [
-    0x01, 0x83, 0x3a, 0x12, 0x6e, 0xc4, 0x5d, 0x01, 0x91, 0x51, 0x97, 0x48, 0x14, 0x6b, 0x9e, 0x35,
-    0x64, 0x7a, 0xab, 0x7f, 0xed, 0x28, 0xde, 0x1c, 0x8e, 0x17, 0x82, 0x49, 0x70, 0xf9, 0x64, 0xa3,
-];
+use tokensign_core::device::{
+    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Instruction, Status, CLA,
+    FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE, MAX_COMMAND_LEN,
+    MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P2_LAST,
+};
+use tokensign_core::hd::{self, DerivationPath, Mnemonic};
+use tokensign_core::review::{Review, SliceWriter, DEFAULT_PAGE_WIDTH};
+use tokensign_core::{sign_hash, Address, SigningKey};
+
+/// The mnemonic of this test firmware, from the build's environment; the
+/// public test mnemonic by default. Never a real one: it is in the binary.
+const MNEMONIC: &str = match option_env!("TOKENSIGN_FIRMWARE_MNEMONIC") {
+    Some(words) => words,
+    None => "test test test test test test test test test test test junk",
+};
 
 /// The fixed hash of the bare-sign benchmark: the spec vector's signing hash.
 const BENCH_HASH: [u8; 32] = [
@@ -55,8 +63,8 @@ const BENCH_HASH: [u8; 32] = [
     0x66, 0xd5, 0x5e, 0x48, 0x1b, 0x64, 0xee, 0x9c, 0x61, 0x59, 0xb4, 0xc5, 0x08, 0x31, 0xb9, 0xf0,
 ];
 
-/// The payload buffer: a sign request larger than this is refused.
-const PAYLOAD_BUFFER: usize = 1024;
+/// The request buffer: a sign request larger than this is refused.
+const REQUEST_BUFFER: usize = 2048;
 
 const INS_GET_STACK: u8 = 0x10;
 const INS_BENCH: u8 = 0x11;
@@ -192,9 +200,9 @@ struct AutoApprover {
 }
 
 impl Approver for AutoApprover {
-    fn approve(&mut self, review: &Review<'_>) -> Approval {
+    fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval {
         if !self.quiet {
-            let mut text = [0u8; 40 + 4 * DEFAULT_PAGE_WIDTH];
+            let mut text = [0u8; 48 + DEFAULT_PAGE_WIDTH];
             for page in review.pages(DEFAULT_PAGE_WIDTH) {
                 if let Ok(n) = page.write_to(&mut text) {
                     send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
@@ -203,9 +211,24 @@ impl Approver for AutoApprover {
         }
         Approval::Approve
     }
+
+    fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
+        let mut text = [0u8; 64];
+        for line in [
+            format_args!("Path: {path}"),
+            format_args!("Address: {address}"),
+        ] {
+            let mut w = SliceWriter::new(&mut text);
+            if w.write_fmt(line).is_ok() {
+                let n = w.len();
+                send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
+            }
+        }
+        Approval::Approve
+    }
 }
 
-type Dev = Device<AutoApprover, PAYLOAD_BUFFER>;
+type Dev = Device<AutoApprover, REQUEST_BUFFER>;
 
 /// Writes `data` then `sw` into `out`; returns the length.
 fn answer(out: &mut [u8], data: &[u8], sw: u16) -> usize {
@@ -230,12 +253,14 @@ fn firmware_command(
     request: &[u8],
     out: &mut [u8],
 ) -> usize {
+    let ok = Status::Ok.word();
+    let wrong_length = Status::WrongLength.word();
     let Some(([_, ins, p1, _, lc], data)) = request.split_first_chunk::<5>().map(|(h, d)| (*h, d))
     else {
-        return answer(out, &[], SW_WRONG_LENGTH);
+        return answer(out, &[], wrong_length);
     };
     if usize::from(lc) != data.len() {
-        return answer(out, &[], SW_WRONG_LENGTH);
+        return answer(out, &[], wrong_length);
     }
     match (ins, p1) {
         (INS_GET_STACK, 0 | 1) => {
@@ -246,27 +271,27 @@ fn firmware_command(
             body[..4].copy_from_slice(&stack::peak().to_be_bytes());
             body[4..8].copy_from_slice(&stack::size().to_be_bytes());
             body[8..].copy_from_slice(&stack::statics().to_be_bytes());
-            answer(out, &body, SW_OK)
+            answer(out, &body, ok)
         }
         (INS_BENCH, 0) => {
             let start = ticks();
             let signed = sign_hash(&BENCH_HASH, bench_key);
             let spent = ticks() - start;
             let sw = if signed.is_ok() {
-                SW_OK
+                ok
             } else {
-                tokensign_core::device::SW_SIGNING_FAILED
+                Status::SigningFailed.word()
             };
             answer(out, &spent.to_be_bytes(), sw)
         }
         (INS_BENCH, 1) => {
-            // The same request as a one-chunk SIGN_ISSUE.
+            // The same request as a one-chunk SIGN.
             let mut inner = [0u8; MAX_COMMAND_LEN];
             let Some(dst) = inner.get_mut(..request.len()) else {
-                return answer(out, &[], SW_WRONG_LENGTH);
+                return answer(out, &[], wrong_length);
             };
             dst.copy_from_slice(request);
-            inner[1] = INS_SIGN_ISSUE;
+            inner[1] = Instruction::Sign as u8;
             inner[2] = P1_FIRST;
             inner[3] = P2_LAST;
             let mut response = [0u8; MAX_RESPONSE_LEN];
@@ -281,17 +306,17 @@ fn firmware_command(
             let mut body = [0u8; 10];
             body[..8].copy_from_slice(&spent.to_be_bytes());
             body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, SW_OK)
+            answer(out, &body, ok)
         }
         (INS_BENCH, 2) => {
             // Calibration: exactly 2 * CALIBRATION_LOOPS instructions.
             let start = ticks();
             calibration_loop(CALIBRATION_LOOPS);
             let spent = ticks() - start;
-            answer(out, &spent.to_be_bytes(), SW_OK)
+            answer(out, &spent.to_be_bytes(), ok)
         }
-        (INS_GET_STACK | INS_BENCH, _) => answer(out, &[], SW_WRONG_P1P2),
-        _ => answer(out, &[], SW_INS_NOT_SUPPORTED),
+        (INS_GET_STACK | INS_BENCH, _) => answer(out, &[], Status::WrongP1P2.word()),
+        _ => answer(out, &[], Status::InsNotSupported.word()),
     }
 }
 
@@ -356,13 +381,16 @@ fn main() -> ! {
     if !install_backend() {
         halt()
     }
-    let (Ok(key), Ok(bench_key)) = (
-        signing_key_from_bytes(&TEST_KEY),
-        signing_key_from_bytes(&TEST_KEY),
-    ) else {
+    // The seed, from the mnemonic (what a real device does when it is
+    // unlocked); the benchmark's key is the first account's.
+    let Ok(seed) = Mnemonic::parse(MNEMONIC).and_then(|m| m.to_seed("")) else {
         halt()
     };
-    let Some(dev) = cortex_m::singleton!(: Dev = Device::new(key, AutoApprover { quiet: false }))
+    let bench_key = DerivationPath::ethereum(0)
+        .map_err(hd::HdError::from)
+        .and_then(|path| hd::derive_signing_key(seed.as_bytes(), &path));
+    let Ok(bench_key) = bench_key else { halt() };
+    let Some(dev) = cortex_m::singleton!(: Dev = Device::new(seed, AutoApprover { quiet: false }))
     else {
         halt()
     };
@@ -374,7 +402,7 @@ fn main() -> ! {
         match decoder.push(uart::read()) {
             Decoded::Frame(FRAME_REQUEST) => serve(dev, &bench_key, decoder.payload()),
             Decoded::Frame(_) | Decoded::Pending => {}
-            Decoded::Dropped => send(FRAME_RESPONSE, &SW_BAD_FRAME.to_be_bytes()),
+            Decoded::Dropped => send(FRAME_RESPONSE, &Status::BadFrame.word().to_be_bytes()),
         }
     }
 }

@@ -1,14 +1,32 @@
 //! The independent implementations the core is checked against:
-//! `om-primitives-types` (the network's own Rust types, eight-field form)
-//! and `alloy-rlp`'s derive (the seven-field form, and the eight-field form
-//! once more). Shared by the vector generator and the differential tests.
+//! `om-primitives-types` (the network's own Rust types, v1) and
+//! `alloy-rlp`'s derive. Shared by the vector generator and the
+//! differential tests.
+//!
+//! - this file: the legacy TokenIssue (seven and eight fields) and its
+//!   known answers, as the vector files record them;
+//! - [`derive`]: alloy-rlp derive structs of every operation, the memo and
+//!   the v2 envelope, with the same field order as the spec's table 2.2;
+//! - [`om`]: the network's own v1 payload types for the operations it has.
 #![allow(dead_code)]
+
+pub mod derive;
+pub mod om;
 
 use alloy_primitives::{keccak256, Address as AlloyAddress, U256};
 use alloy_rlp::{Encodable, Header, RlpDecodable, RlpEncodable};
 use om_primitives_types::transaction::payload::TokenIssuePayload as OmPayload;
 use om_primitives_types::transaction::{Signable, Signed, SignerRecoverable, TxHashable};
-use tokensign_core::{Signature, TokenIssuePayload};
+use tokensign_core::tx::TokenIssue;
+use tokensign_core::{Operation, Signature, Transaction};
+
+/// The TokenIssue of a transaction; panics on another operation.
+pub fn issue_of(tx: &Transaction) -> &TokenIssue {
+    match &tx.operation {
+        Operation::TokenIssue(issue) => issue,
+        other => panic!("expected a TokenIssue, got {}", other.op_type()),
+    }
+}
 
 /// The seven-field payload, encoded by alloy-rlp's derive.
 #[derive(Clone, Debug, PartialEq, Eq, RlpEncodable, RlpDecodable)]
@@ -36,59 +54,62 @@ pub struct Eight {
 }
 
 impl Seven {
-    pub fn from_core(p: &TokenIssuePayload) -> Self {
+    pub fn from_core(tx: &Transaction) -> Self {
+        let p = issue_of(tx);
         Seven {
-            chain_id: p.chain_id(),
-            nonce: p.nonce(),
-            symbol: p.symbol().to_owned(),
-            name: p.name().to_owned(),
-            decimals: p.decimals(),
-            master_authority: AlloyAddress::from(p.master_authority().0),
-            is_private: p.is_private(),
+            chain_id: tx.chain_id,
+            nonce: tx.nonce,
+            symbol: p.symbol.to_string(),
+            name: p.name.to_string(),
+            decimals: p.decimals,
+            master_authority: AlloyAddress::from(p.master_authority.0),
+            is_private: p.is_private,
         }
     }
 }
 
 impl Eight {
-    pub fn from_core(p: &TokenIssuePayload) -> Self {
+    pub fn from_core(tx: &Transaction) -> Self {
+        let p = issue_of(tx);
         Eight {
-            chain_id: p.chain_id(),
-            nonce: p.nonce(),
-            symbol: p.symbol().to_owned(),
-            name: p.name().to_owned(),
-            decimals: p.decimals(),
-            master_authority: AlloyAddress::from(p.master_authority().0),
-            is_private: p.is_private(),
+            chain_id: tx.chain_id,
+            nonce: tx.nonce,
+            symbol: p.symbol.to_string(),
+            name: p.name.to_string(),
+            decimals: p.decimals,
+            master_authority: AlloyAddress::from(p.master_authority.0),
+            is_private: p.is_private,
             clawback_enabled: p
-                .clawback_enabled()
+                .clawback_enabled
                 .expect("eight-field payload has clawback_enabled"),
         }
     }
 }
 
-/// The network's type for an eight-field core payload.
-pub fn om_payload(p: &TokenIssuePayload) -> OmPayload {
+/// The network's type for an eight-field core TokenIssue.
+pub fn om_payload(tx: &Transaction) -> OmPayload {
+    let p = issue_of(tx);
     OmPayload {
-        chain_id: p.chain_id(),
-        nonce: p.nonce(),
-        symbol: p.symbol().to_owned(),
-        name: p.name().to_owned(),
-        decimals: p.decimals(),
-        master_authority: AlloyAddress::from(p.master_authority().0),
-        is_private: p.is_private(),
+        chain_id: tx.chain_id,
+        nonce: tx.nonce,
+        symbol: p.symbol.to_string(),
+        name: p.name.to_string(),
+        decimals: p.decimals,
+        master_authority: AlloyAddress::from(p.master_authority.0),
+        is_private: p.is_private,
         clawback_enabled: p
-            .clawback_enabled()
+            .clawback_enabled
             .expect("om-primitives-types signs eight fields"),
     }
 }
 
-/// The same payload in the eight-field form (clawback kept, or true).
-pub fn with_clawback(p: &TokenIssuePayload) -> TokenIssuePayload {
-    TokenIssuePayload::new(tokensign_core::PayloadFields {
-        clawback_enabled: Some(p.clawback_enabled().unwrap_or(true)),
-        ..p.fields()
-    })
-    .expect("valid payload stays valid")
+/// The same transaction in the eight-field form (clawback kept, or true).
+pub fn with_clawback(tx: &Transaction) -> Transaction {
+    let mut eight = tx.clone();
+    if let Operation::TokenIssue(p) = &mut eight.operation {
+        p.clawback_enabled = Some(p.clawback_enabled.unwrap_or(true));
+    }
+    eight
 }
 
 /// alloy's form of a core signature.
@@ -150,16 +171,17 @@ fn tx_preimage(payload: &dyn Encodable, sig: &Signature, rs_as_32_bytes: bool) -
 /// transaction hash, mint address, signer recovery) cross-checked with
 /// alloy-rlp's derive; alloy-rlp's derive and om's `TxHashable` for the
 /// seven-field form.
-pub fn answers(p: &TokenIssuePayload, sig: Option<&Signature>) -> Answers {
+pub fn answers(p: &Transaction, sig: Option<&Signature>) -> Answers {
+    assert!(
+        p.memo.is_none(),
+        "the vector files hold payloads without a memo"
+    );
     // The mint address does not depend on clawback: compute it with the
     // network's type either way.
-    let om_for_address = OmPayload {
-        clawback_enabled: p.clawback_enabled().unwrap_or(true),
-        ..om_payload(&with_clawback(p))
-    };
+    let om_for_address = om_payload(&with_clawback(p));
     let token_address: [u8; 20] = om_for_address.derive_mint_address().into();
     let sig_alloy = sig.map(alloy_signature);
-    match p.clawback_enabled() {
+    match issue_of(p).clawback_enabled {
         Some(_) => {
             let om = om_payload(p);
             let rlp = alloy_rlp::encode(&om);
@@ -228,9 +250,9 @@ pub fn answers(p: &TokenIssuePayload, sig: Option<&Signature>) -> Answers {
 }
 
 /// Decodes with the network's type (eight fields) or alloy's derive (seven).
-pub fn decode_with_oracle(p: &TokenIssuePayload, bytes: &[u8]) -> bool {
+pub fn decode_with_oracle(p: &Transaction, bytes: &[u8]) -> bool {
     let mut buf = bytes;
-    match p.clawback_enabled() {
+    match issue_of(p).clawback_enabled {
         Some(_) => {
             let om: OmPayload = alloy_rlp::Decodable::decode(&mut buf).expect("om decodes");
             buf.is_empty() && om == om_payload(p)

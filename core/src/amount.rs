@@ -1,0 +1,313 @@
+//! U256 amounts: canonical decimal text in and out, minimal big-endian bytes
+//! for RLP, and the checked sum a batch needs.
+//!
+//! Written here rather than taken from a big-integer crate because the core
+//! needs exactly four things, all without an allocator: a canonical decimal
+//! parser that names each refusal (sign, leading zero, overflow), decimal
+//! output into a fixed buffer, big-endian bytes, and a checked addition.
+//! `crypto-bigint` (already under k256) has no decimal text at all, and the
+//! libsecp256k1 backend drops k256 from the firmware.
+
+use core::cmp::Ordering;
+use core::fmt;
+
+use crate::hex::ascii_str;
+
+/// Most decimal digits of a U256 (2^256-1 has 78).
+pub const MAX_AMOUNT_DIGITS: usize = 78;
+
+/// Why an amount was refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AmountError {
+    /// The text is empty.
+    Empty,
+    /// A character that is not a decimal digit (a sign, a point, a space,
+    /// `0x`, an exponent).
+    NotDecimal,
+    /// A leading zero (only `0` itself may start with one).
+    LeadingZero,
+    /// Larger than 2^256-1.
+    Overflow,
+}
+
+impl fmt::Display for AmountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            AmountError::Empty => "amount is empty",
+            AmountError::NotDecimal => {
+                "amount must be decimal digits only (no sign, point, exponent or 0x)"
+            }
+            AmountError::LeadingZero => "amount must not have leading zeros",
+            AmountError::Overflow => "amount is larger than 2^256-1",
+        })
+    }
+}
+
+impl core::error::Error for AmountError {}
+
+/// An unsigned 256-bit integer: four 64-bit limbs, least significant first.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Amount([u64; 4]);
+
+impl Amount {
+    /// Zero.
+    pub const ZERO: Amount = Amount([0; 4]);
+    /// 2^256-1.
+    pub const MAX: Amount = Amount([u64::MAX; 4]);
+
+    /// A `u64` amount.
+    pub const fn from_u64(v: u64) -> Self {
+        Amount([v, 0, 0, 0])
+    }
+
+    /// A `u128` amount.
+    pub const fn from_u128(v: u128) -> Self {
+        Amount([v as u64, (v >> 64) as u64, 0, 0])
+    }
+
+    /// The amount as a `u128`, if it fits.
+    pub const fn to_u128(&self) -> Option<u128> {
+        if self.0[2] == 0 && self.0[3] == 0 {
+            Some(((self.0[1] as u128) << 64) | self.0[0] as u128)
+        } else {
+            None
+        }
+    }
+
+    /// Whether this is zero.
+    pub const fn is_zero(&self) -> bool {
+        self.0[0] == 0 && self.0[1] == 0 && self.0[2] == 0 && self.0[3] == 0
+    }
+
+    /// From 32 big-endian bytes.
+    pub fn from_be_bytes(bytes: [u8; 32]) -> Self {
+        let mut limbs = [0u64; 4];
+        for (limb, chunk) in limbs.iter_mut().rev().zip(bytes.chunks_exact(8)) {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(chunk);
+            *limb = u64::from_be_bytes(word);
+        }
+        Amount(limbs)
+    }
+
+    /// The 32 big-endian bytes.
+    pub fn to_be_bytes(&self) -> [u8; 32] {
+        let mut out = [0u8; 32];
+        for (chunk, limb) in out.chunks_exact_mut(8).zip(self.0.iter().rev()) {
+            chunk.copy_from_slice(&limb.to_be_bytes());
+        }
+        out
+    }
+
+    /// Parses canonical decimal text: digits only, no leading zero (except
+    /// `0` itself), at most 2^256-1.
+    pub fn parse(text: &str) -> Result<Self, AmountError> {
+        let digits = text.as_bytes();
+        match digits {
+            [] => return Err(AmountError::Empty),
+            [b'0', _, ..] if digits.iter().all(u8::is_ascii_digit) => {
+                return Err(AmountError::LeadingZero)
+            }
+            _ => {}
+        }
+        let mut value = Amount::ZERO;
+        for &d in digits {
+            if !d.is_ascii_digit() {
+                return Err(AmountError::NotDecimal);
+            }
+            value = value
+                .mul_small_add(10, u64::from(d - b'0'))
+                .ok_or(AmountError::Overflow)?;
+        }
+        Ok(value)
+    }
+
+    /// `self * m + a`, or `None` on overflow.
+    fn mul_small_add(&self, m: u64, a: u64) -> Option<Self> {
+        let mut out = [0u64; 4];
+        let mut carry = u128::from(a);
+        for (o, limb) in out.iter_mut().zip(self.0) {
+            let t = u128::from(limb) * u128::from(m) + carry;
+            *o = t as u64;
+            carry = t >> 64;
+        }
+        (carry == 0).then_some(Amount(out))
+    }
+
+    /// `self / d` and the remainder, for a non-zero `d`.
+    fn div_rem_small(&self, d: u64) -> (Self, u64) {
+        let d = u128::from(d.max(1));
+        let mut out = [0u64; 4];
+        let mut rem: u128 = 0;
+        for (o, limb) in out.iter_mut().zip(self.0).rev() {
+            let t = (rem << 64) | u128::from(limb);
+            *o = (t / d) as u64;
+            rem = t % d;
+        }
+        (Amount(out), rem as u64)
+    }
+
+    /// `self + other`, or `None` above 2^256-1.
+    pub fn checked_add(&self, other: &Amount) -> Option<Amount> {
+        let mut out = [0u64; 4];
+        let mut carry = false;
+        for ((o, a), b) in out.iter_mut().zip(self.0).zip(other.0) {
+            let (s1, c1) = a.overflowing_add(b);
+            let (s2, c2) = s1.overflowing_add(u64::from(carry));
+            *o = s2;
+            carry = c1 || c2;
+        }
+        (!carry).then_some(Amount(out))
+    }
+
+    /// `self - other`, or `None` below zero.
+    pub fn checked_sub(&self, other: &Amount) -> Option<Amount> {
+        let mut out = [0u64; 4];
+        let mut borrow = false;
+        for ((o, a), b) in out.iter_mut().zip(self.0).zip(other.0) {
+            let (d1, b1) = a.overflowing_sub(b);
+            let (d2, b2) = d1.overflowing_sub(u64::from(borrow));
+            *o = d2;
+            borrow = b1 || b2;
+        }
+        (!borrow).then_some(Amount(out))
+    }
+
+    /// The decimal digits.
+    pub fn to_decimal(&self) -> Decimal {
+        let mut digits = [b'0'; MAX_AMOUNT_DIGITS];
+        let mut start = MAX_AMOUNT_DIGITS;
+        let mut value = *self;
+        loop {
+            let (q, r) = value.div_rem_small(10);
+            start -= 1;
+            if let Some(slot) = digits.get_mut(start) {
+                // r < 10
+                *slot = b'0' + r as u8;
+            }
+            value = q;
+            if value.is_zero() || start == 0 {
+                break;
+            }
+        }
+        Decimal { digits, start }
+    }
+}
+
+impl PartialOrd for Amount {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Amount {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.0.iter().rev().cmp(other.0.iter().rev())
+    }
+}
+
+impl fmt::Display for Amount {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.to_decimal().as_str())
+    }
+}
+
+impl core::str::FromStr for Amount {
+    type Err = AmountError;
+    fn from_str(s: &str) -> Result<Self, AmountError> {
+        Amount::parse(s)
+    }
+}
+
+impl From<u64> for Amount {
+    fn from(v: u64) -> Self {
+        Amount::from_u64(v)
+    }
+}
+
+/// The decimal digits of an amount, in a fixed buffer.
+#[derive(Clone, Copy, Debug)]
+pub struct Decimal {
+    digits: [u8; MAX_AMOUNT_DIGITS],
+    start: usize,
+}
+
+impl Decimal {
+    /// The digits as text.
+    pub fn as_str(&self) -> &str {
+        ascii_str(self.digits.get(self.start..).unwrap_or(&[]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    const MAX_TEXT: &str =
+        "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+
+    #[test]
+    fn parses_canonical_decimal_only() {
+        assert_eq!(Amount::parse("0"), Ok(Amount::ZERO));
+        assert_eq!(Amount::parse("10"), Ok(Amount::from_u64(10)));
+        assert_eq!(Amount::parse(MAX_TEXT), Ok(Amount::MAX));
+        assert_eq!(MAX_TEXT.len(), MAX_AMOUNT_DIGITS);
+        let over = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+        assert_eq!(Amount::parse(over), Err(AmountError::Overflow));
+        assert_eq!(Amount::parse(&"9".repeat(79)), Err(AmountError::Overflow));
+        assert_eq!(Amount::parse(""), Err(AmountError::Empty));
+        assert_eq!(Amount::parse("007"), Err(AmountError::LeadingZero));
+        assert_eq!(Amount::parse("00"), Err(AmountError::LeadingZero));
+        for bad in ["-1", "+1", "1.5", "1e3", "0x10", " 1", "1 ", "١"] {
+            assert_eq!(Amount::parse(bad), Err(AmountError::NotDecimal), "{bad}");
+        }
+    }
+
+    #[test]
+    fn decimal_bytes_and_arithmetic() {
+        assert_eq!(Amount::MAX.to_string(), MAX_TEXT);
+        assert_eq!(Amount::ZERO.to_string(), "0");
+        let e18 = Amount::parse("1000000000000000000").unwrap();
+        assert_eq!(e18, Amount::from_u64(1_000_000_000_000_000_000));
+        assert_eq!(
+            &e18.to_be_bytes()[24..],
+            &0x0de0b6b3a7640000u64.to_be_bytes()
+        );
+        assert_eq!(Amount::from_be_bytes(e18.to_be_bytes()), e18);
+        assert_eq!(Amount::MAX.checked_add(&Amount::from_u64(1)), None);
+        assert_eq!(
+            Amount::from_u64(u64::MAX).checked_add(&Amount::from_u64(1)),
+            Some(Amount::from_u128(1u128 << 64))
+        );
+        assert_eq!(Amount::ZERO.checked_sub(&Amount::from_u64(1)), None);
+        assert_eq!(
+            Amount::from_u128(1u128 << 64).checked_sub(&Amount::from_u64(1)),
+            Some(Amount::from_u64(u64::MAX))
+        );
+        assert!(Amount::from_u128(1u128 << 64) > Amount::from_u64(u64::MAX));
+        assert_eq!(Amount::from_u128(u128::MAX).to_u128(), Some(u128::MAX));
+        assert_eq!(Amount::MAX.to_u128(), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn decimal_round_trip(bytes in proptest::prelude::any::<[u8; 32]>()) {
+            let a = Amount::from_be_bytes(bytes);
+            let text = a.to_string();
+            proptest::prop_assert_eq!(Amount::parse(&text), Ok(a));
+            proptest::prop_assert_eq!(a.to_be_bytes(), bytes);
+        }
+
+        #[test]
+        fn matches_u128(x in proptest::prelude::any::<u128>(), y in proptest::prelude::any::<u128>()) {
+            let (a, b) = (Amount::from_u128(x), Amount::from_u128(y));
+            proptest::prop_assert_eq!(a.to_string(), x.to_string());
+            proptest::prop_assert_eq!(a.cmp(&b), x.cmp(&y));
+            let sum = a.checked_add(&b).unwrap();
+            proptest::prop_assert_eq!(sum.to_u128(), x.checked_add(y));
+            proptest::prop_assert_eq!(sum.checked_sub(&b), Some(a));
+            proptest::prop_assert_eq!(a.checked_sub(&b).is_some(), x >= y);
+        }
+    }
+}

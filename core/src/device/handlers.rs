@@ -1,0 +1,210 @@
+//! One handler per instruction.
+
+use core::fmt::Write;
+
+use super::apdu::{
+    Command, Response, Status, P1_CONFIRM, P1_FIRST, P1_NEXT, P1_SILENT, P2_LAST, P2_MORE,
+};
+use super::request::{parse_sign_request, RequestError};
+use super::{sign_response, Approval, Approver, Device, State, PROTOCOL_VERSION};
+use crate::error::Error;
+use crate::hd::DerivationPath;
+use crate::native::{self, Authorization, Descriptor};
+use crate::review::{Review, SliceWriter};
+use crate::scheme::Scheme;
+use crate::signature::sign_hash;
+use crate::tx::{OpType, Transaction};
+
+/// GET_VERSION: the protocol version and the core's version.
+pub(super) fn get_version(command: Command<'_>, out: &mut Response<'_>) -> Status {
+    if (command.p1, command.p2) != (0, 0) {
+        return Status::WrongP1P2;
+    }
+    if !command.data.is_empty() {
+        return Status::WrongLength;
+    }
+    match out
+        .push(&[PROTOCOL_VERSION])
+        .and_then(|()| out.push(env!("CARGO_PKG_VERSION").as_bytes()))
+    {
+        Ok(()) => Status::Ok,
+        Err(status) => status,
+    }
+}
+
+/// Reads a command's data as exactly one path.
+fn path_of(data: &[u8]) -> Result<DerivationPath, Status> {
+    DerivationPath::from_bytes(data).map_err(|_| Status::InvalidPath)
+}
+
+/// Writes a refusal's reason, as much as fits (cut at a character
+/// boundary).
+fn write_reason(reason: impl core::fmt::Display, out: &mut Response<'_>) {
+    let mut text = [0u8; 160];
+    let mut w = SliceWriter::new(&mut text);
+    // A reason longer than the buffer is cut below.
+    let _ = write!(w, "{reason}");
+    let len = w.len();
+    let bytes = text.get(..len).unwrap_or(&[]);
+    let mut take = len.min(out.room());
+    while take > 0 && core::str::from_utf8(bytes.get(..take).unwrap_or(&[])).is_err() {
+        take -= 1;
+    }
+    let _ = out.push(bytes.get(..take).unwrap_or(&[]));
+}
+
+fn invalid(reason: impl core::fmt::Display, out: &mut Response<'_>) -> Status {
+    write_reason(reason, out);
+    Status::InvalidData
+}
+
+/// Decodes a transaction's RLP as the scheme carries it, strictly, and
+/// checks every rule.
+fn decode<const B: usize, const M: usize>(
+    scheme: Scheme,
+    op: OpType,
+    payload: &[u8],
+) -> Result<Transaction<B, M>, Error> {
+    let tx = match scheme {
+        Scheme::Legacy => crate::legacy::decode_signed_value(op, payload)?,
+        Scheme::Native => native::decode_payload_rlp(op, payload)?,
+    };
+    tx.check()?;
+    Ok(tx)
+}
+
+impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B, M> {
+    /// GET_ADDRESS: the address of a path, shown for confirmation with
+    /// `P1_CONFIRM`.
+    pub(super) fn get_address(&mut self, command: Command<'_>, out: &mut Response<'_>) -> Status {
+        if command.p2 != 0 || !matches!(command.p1, P1_SILENT | P1_CONFIRM) {
+            return Status::WrongP1P2;
+        }
+        let path = match path_of(command.data) {
+            Ok(path) => path,
+            Err(status) => return status,
+        };
+        let address = match self.keys.derive(&path) {
+            Ok(key) => key.address,
+            Err(status) => return status,
+        };
+        if command.p1 == P1_CONFIRM
+            && self.approver.confirm_address(&path, &address) != Approval::Approve
+        {
+            return Status::Denied;
+        }
+        match out.push(address.as_bytes()) {
+            Ok(()) => Status::Ok,
+            Err(status) => status,
+        }
+    }
+
+    /// GET_PUBLIC_KEY: the compressed public key of a path.
+    pub(super) fn get_public_key(
+        &mut self,
+        command: Command<'_>,
+        out: &mut Response<'_>,
+    ) -> Status {
+        if (command.p1, command.p2) != (0, 0) {
+            return Status::WrongP1P2;
+        }
+        let path = match path_of(command.data) {
+            Ok(path) => path,
+            Err(status) => return status,
+        };
+        let key = match self.keys.derive(&path) {
+            Ok(key) => key.public_key,
+            Err(status) => return status,
+        };
+        match out.push(&key) {
+            Ok(()) => Status::Ok,
+            Err(status) => status,
+        }
+    }
+
+    /// SIGN: one chunk of a sign request; on the last one, decode, review,
+    /// sign.
+    pub(super) fn sign(
+        &mut self,
+        command: Command<'_>,
+        pending: State,
+        out: &mut Response<'_>,
+    ) -> Status {
+        let last = match command.p2 {
+            P2_MORE => false,
+            P2_LAST => true,
+            _ => return Status::WrongP1P2,
+        };
+        let filled = match (command.p1, pending) {
+            (P1_FIRST, _) => 0,
+            (P1_NEXT, State::Receiving(filled)) => filled,
+            (P1_NEXT, State::Idle) => return Status::WrongState,
+            _ => return Status::WrongP1P2,
+        };
+        let end = filled.saturating_add(command.data.len());
+        let Some(dst) = self.buffer.get_mut(filled..end) else {
+            return Status::TooLarge;
+        };
+        dst.copy_from_slice(command.data);
+        if !last {
+            self.state = State::Receiving(end);
+            return Status::Ok;
+        }
+        self.sign_request(end, out)
+    }
+
+    fn sign_request(&mut self, len: usize, out: &mut Response<'_>) -> Status {
+        let input = self.buffer.get(..len).unwrap_or(&[]);
+        let (header, payload) = match parse_sign_request(input) {
+            Ok(parsed) => parsed,
+            Err(RequestError::Path(_)) => return Status::InvalidPath,
+            Err(e) => return invalid(e, out),
+        };
+        // The transaction lives only while it is reviewed: it is out of the
+        // frame before the signature's deep stack.
+        let signing_hash = {
+            let tx: Transaction<B, M> = match decode(header.scheme, header.op, payload) {
+                Ok(tx) => tx,
+                Err(e) => return invalid(e, out),
+            };
+            let review = Review::new(&tx, header.scheme, header.descriptor);
+            if self.approver.approve(&review) != Approval::Approve {
+                return Status::Denied;
+            }
+            match header.scheme.signing_hash(&tx, header.descriptor) {
+                Ok(hash) => hash,
+                Err(e) => return invalid(e, out),
+            }
+        };
+        let signature = {
+            let key = match self.keys.derive(&header.path) {
+                Ok(key) => key,
+                Err(status) => return status,
+            };
+            match sign_hash(&signing_hash, &key.key) {
+                Ok(signature) => signature,
+                Err(_) => return Status::SigningFailed,
+            }
+        };
+        let answer = match header.descriptor {
+            Descriptor::Multisig(_) => signing_hash,
+            Descriptor::Single => {
+                let tx: Transaction<B, M> = match decode(header.scheme, header.op, payload) {
+                    Ok(tx) => tx,
+                    Err(e) => return invalid(e, out),
+                };
+                match header.scheme {
+                    Scheme::Legacy => match crate::legacy::tx_hash(&tx, &signature) {
+                        Ok(hash) => hash,
+                        Err(e) => return invalid(e, out),
+                    },
+                    Scheme::Native => native::tx_hash(&tx, &Authorization::Single(signature)),
+                }
+            }
+        };
+        match out.push(&sign_response(&signature, &answer)) {
+            Ok(()) => Status::Ok,
+            Err(status) => status,
+        }
+    }
+}

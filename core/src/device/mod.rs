@@ -1,0 +1,238 @@
+//! The hardware-wallet protocol: APDU commands in checksummed frames over
+//! any byte stream, and the device's state machine. Protocol version 2.
+//!
+//! # Frames ([`frame`])
+//!
+//! `0xA5 | kind | len_hi len_lo | payload | crc_hi crc_lo` (CRC-16/CCITT-FALSE
+//! over kind, length and payload; payload at most [`MAX_FRAME_PAYLOAD`]).
+//! Kinds: [`FRAME_REQUEST`] (one command APDU), [`FRAME_RESPONSE`] (one
+//! response APDU, exactly one per request), [`FRAME_DISPLAY`] (one review
+//! page as shown, UTF-8, sent before a response that needed the user).
+//!
+//! # Commands ([`apdu`])
+//!
+//! `CLA INS P1 P2 Lc data` with `CLA` = [`CLA`]; response `data SW1 SW2`.
+//!
+//! | INS | instruction | P1 | P2 | data in | data out |
+//! |---|---|---|---|---|---|
+//! | 0x01 | [`Instruction::GetVersion`] | 0 | 0 | – | protocol version (1 byte), the core's version as ASCII |
+//! | 0x02 | [`Instruction::GetAddress`] | [`P1_SILENT`] / [`P1_CONFIRM`] | 0 | path | 20-byte address (after the user confirms it, with `P1_CONFIRM`) |
+//! | 0x04 | [`Instruction::GetPublicKey`] | 0 | 0 | path | 33-byte compressed public key |
+//! | 0x05 | [`Instruction::Sign`] | [`P1_FIRST`] / [`P1_NEXT`] | [`P2_MORE`] / [`P2_LAST`] | a chunk of the sign request ([`request`]) | on the last chunk: `v` (1) `r` (32) `s` (32) hash (32) |
+//!
+//! A path is `depth (1) | index (4, big-endian, hardened bit 0x80000000)
+//! × depth`, depth at most [`crate::hd::MAX_PATH_DEPTH`]; a bad one is
+//! [`Status::InvalidPath`]. `INS` 0x10..=0x1F are the firmware's.
+//!
+//! Signing: the request (scheme, operation, descriptor, path, then the
+//! transaction's RLP: legacy's signed bytes, native's `payload_rlp`)
+//! arrives in chunks into the device's buffer of `N` bytes. On the last
+//! chunk the device decodes the transaction strictly, checks every rule,
+//! shows the [`Review`] to its [`Approver`], and if approved signs with the
+//! key of the path (derived from the seed, kept for the next request on the
+//! same path). The answered hash is the transaction hash for a single
+//! signer, and the signing hash for a member of a multisig account (the
+//! host combines the members' signatures). Every request that is not a
+//! `P1_NEXT` chunk of a pending sign ends that sign: state resets on each
+//! new request.
+
+pub mod apdu;
+pub mod frame;
+mod handlers;
+pub mod keys;
+pub mod request;
+
+use crate::address::Address;
+use crate::hd::{DerivationPath, Seed};
+use crate::review::Review;
+use crate::signature::Signature;
+
+pub use apdu::{
+    encode_command, split_response, status_text, Command, Instruction, Response, Status,
+    APDU_HEADER_LEN, CLA, INS_FIRMWARE_FIRST, INS_FIRMWARE_LAST, MAX_COMMAND_LEN, P1_CONFIRM,
+    P1_FIRST, P1_NEXT, P1_SILENT, P2_LAST, P2_MORE,
+};
+pub use frame::{
+    crc16, encode_frame, Decoded, FrameDecoder, FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST,
+    FRAME_RESPONSE, FRAME_SYNC, MAX_FRAME_PAYLOAD,
+};
+pub use keys::Keys;
+pub use request::{encode_sign_header, parse_sign_request, RequestError, SignHeader};
+
+/// Version of this protocol, the first byte of GET_VERSION's answer.
+pub const PROTOCOL_VERSION: u8 = 2;
+
+/// Length of a signature answer: `v r s` and a hash.
+pub const SIGN_RESPONSE_LEN: usize = 1 + 32 + 32 + 32;
+/// A response buffer of this size holds every answer of the core.
+pub const MAX_RESPONSE_LEN: usize = 256 + 2;
+
+/// BatchPayment entries a device holds by default (a firmware may choose
+/// other capacities through [`Device`]'s parameters).
+pub const DEVICE_BATCH_OPERATIONS: usize = 16;
+/// TokenMetadata entries a device holds by default.
+pub const DEVICE_METADATA_ENTRIES: usize = 8;
+
+/// The user's decision.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Approval {
+    /// Go on (sign, or answer the address).
+    Approve,
+    /// Stop; the host gets [`Status::Denied`].
+    Reject,
+}
+
+/// Shows what the user must judge and returns the decision. The firmware
+/// implements it (screen and buttons); tests approve automatically.
+pub trait Approver {
+    /// Shows a transaction's review (usually as [`Review::pages`]) and asks
+    /// whether to sign it.
+    fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval;
+
+    /// Shows an address and its path and asks the user to confirm that it
+    /// is the one the host shows.
+    fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval;
+}
+
+impl<A: Approver + ?Sized> Approver for &mut A {
+    fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval {
+        (**self).approve(review)
+    }
+    fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
+        (**self).confirm_address(path, address)
+    }
+}
+
+/// Where a device is in the protocol.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum State {
+    /// Waiting for a command.
+    Idle,
+    /// A sign request is being received: this many bytes so far.
+    Receiving(usize),
+}
+
+/// The device's side of the protocol: a state machine over command APDUs,
+/// with its keys, an [`Approver`] and a request buffer of `N` bytes, for
+/// transactions of capacities `B` (batch entries) and `M` (metadata
+/// entries). [`Device::handle`] takes any bytes and never panics.
+pub struct Device<
+    A,
+    const N: usize,
+    const B: usize = DEVICE_BATCH_OPERATIONS,
+    const M: usize = DEVICE_METADATA_ENTRIES,
+> {
+    keys: Keys,
+    approver: A,
+    state: State,
+    buffer: [u8; N],
+}
+
+impl<A, const N: usize, const B: usize, const M: usize> core::fmt::Debug for Device<A, N, B, M> {
+    /// The state; never the seed or a key.
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Device")
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B, M> {
+    /// A device with the keys of `seed`, asking `approver` before it signs
+    /// or confirms.
+    pub fn new(seed: Seed, approver: A) -> Self {
+        Self::with_keys(Keys::new(seed), approver)
+    }
+
+    /// A device with `keys` (for one without a seed: [`Keys::empty`]).
+    pub fn with_keys(keys: Keys, approver: A) -> Self {
+        Device {
+            keys,
+            approver,
+            state: State::Idle,
+            buffer: [0; N],
+        }
+    }
+
+    /// The protocol state.
+    pub fn state(&self) -> State {
+        self.state
+    }
+
+    /// The approver.
+    pub fn approver(&self) -> &A {
+        &self.approver
+    }
+
+    /// The approver, mutably.
+    pub fn approver_mut(&mut self) -> &mut A {
+        &mut self.approver
+    }
+
+    /// The address of `path` (derived, or from the cache).
+    pub fn address(&mut self, path: &DerivationPath) -> Result<Address, Status> {
+        self.keys.derive(path).map(|k| k.address)
+    }
+
+    /// Handles one command APDU and writes the response APDU (data, then
+    /// the two status bytes) into `response`; returns its length. A
+    /// response buffer of [`MAX_RESPONSE_LEN`] bytes always suffices; one
+    /// too small for the answer gets [`Status::ResponseTooSmall`], one
+    /// shorter than 2 bytes gets nothing (0). Never panics.
+    pub fn handle(&mut self, request: &[u8], response: &mut [u8]) -> usize {
+        let mut out = Response::new(response);
+        // Every request except a continuation chunk ends a pending sign.
+        let pending = core::mem::replace(&mut self.state, State::Idle);
+        let status = match Command::parse(request) {
+            Ok(command) => self.dispatch(command, pending, &mut out),
+            Err(status) => status,
+        };
+        if status != Status::Ok && status != Status::InvalidData {
+            out.clear();
+        }
+        out.finish(status)
+    }
+
+    fn dispatch(&mut self, command: Command<'_>, pending: State, out: &mut Response<'_>) -> Status {
+        match Instruction::parse(command.ins) {
+            Some(Instruction::GetVersion) => handlers::get_version(command, out),
+            Some(Instruction::GetAddress) => self.get_address(command, out),
+            Some(Instruction::GetPublicKey) => self.get_public_key(command, out),
+            Some(Instruction::Sign) => self.sign(command, pending, out),
+            None => Status::InsNotSupported,
+        }
+    }
+}
+
+/// `v r s hash`, the data of a successful sign.
+pub fn sign_response(sig: &Signature, hash: &[u8; 32]) -> [u8; SIGN_RESPONSE_LEN] {
+    let mut data = [0u8; SIGN_RESPONSE_LEN];
+    let (v, rest) = data.split_at_mut(1);
+    let (r, rest) = rest.split_at_mut(32);
+    let (s, h) = rest.split_at_mut(32);
+    v.copy_from_slice(&[sig.v]);
+    r.copy_from_slice(&sig.r);
+    s.copy_from_slice(&sig.s);
+    h.copy_from_slice(hash);
+    data
+}
+
+/// Splits a sign response's data into the signature and the hash; `None`
+/// unless it is exactly [`SIGN_RESPONSE_LEN`] bytes.
+pub fn parse_sign_response(data: &[u8]) -> Option<(Signature, [u8; 32])> {
+    let data: &[u8; SIGN_RESPONSE_LEN] = data.try_into().ok()?;
+    let (v, rest) = data.split_first()?;
+    let (r, rest) = rest.split_first_chunk::<32>()?;
+    let (s, hash) = rest.split_first_chunk::<32>()?;
+    Some((
+        Signature {
+            r: *r,
+            s: *s,
+            v: *v,
+        },
+        hash.try_into().ok()?,
+    ))
+}
+
+#[cfg(test)]
+mod tests;

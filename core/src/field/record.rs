@@ -1,0 +1,422 @@
+//! Records: an ordered list of fields, declared once with `record!`.
+//!
+//! A record is an RLP list of its fields in order and a JSON object of its
+//! fields by name. Declaring the field list once gives the struct, its
+//! strict RLP decoder and encoder, its JSON reader and writer, its review
+//! and the largest size of each form (constants, so buffers are sized at
+//! compile time).
+//!
+//! Optional fields (`Option<T>`) follow one rule in RLP: absent fields at
+//! the end of the list are left out; an absent field that a present one
+//! follows is written as the empty string `0x80`, a placeholder that
+//! keeps the later field's position. (This is the rule of BatchPayment's
+//! `operations_hash` / `batch_id` tail and TokenIssue's optional
+//! `clawback_enabled`.) In JSON an absent field is left out, and `null`
+//! reads as absent.
+
+use core::fmt;
+use core::marker::PhantomData;
+use core::ops::ControlFlow;
+
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+
+use super::json_read::{key_text, unknown_key, Ctx};
+use super::json_write::JsonWriter;
+use super::{FieldValue, ShowVisitor};
+use crate::error::{Error, Field, JsonError, Location, Problem};
+use crate::rlp::encode::Encode;
+use crate::rlp::{BufferFull, ListReader, RlpError, Sink};
+
+/// An ordered list of fields; implemented by `record!`.
+pub trait Record: FieldValue + Default {
+    /// Largest RLP of the fields one after another (no list header).
+    const MAX_FIELDS_RLP_LEN: usize;
+    /// Largest JSON of the fields as object members (no braces).
+    const MAX_FIELDS_JSON_LEN: usize;
+
+    /// Writes the fields' RLP items one after another (no list header).
+    fn encode_fields<S: Sink>(&self, out: &mut S) -> Result<(), BufferFull>;
+
+    /// Reads the fields from the rest of a list; `index` is the record's
+    /// position when it is a list element. Leaves nothing unread.
+    fn decode_fields(list: &mut ListReader<'_>, index: Option<u16>) -> Result<Self, Error>;
+
+    /// Writes the fields as object members (`"key":value`, absent optional
+    /// fields left out).
+    fn write_fields(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull>;
+
+    /// Reads the member `key` into its field, if the record has it; `seen`
+    /// keeps one bit per field (duplicates and missing fields are refused).
+    fn read_member<'de, A: MapAccess<'de>>(
+        &mut self,
+        seen: &mut u32,
+        key: &str,
+        map: &mut A,
+        ctx: &Ctx,
+        index: Option<u16>,
+    ) -> Result<bool, A::Error>;
+
+    /// Checks that every required field was read.
+    fn check_complete(seen: u32) -> Result<(), Error>;
+
+    /// Shows the fields in order.
+    fn show_fields<'a, V: ShowVisitor<'a>>(
+        &'a self,
+        index: Option<u16>,
+        out: &mut V,
+    ) -> ControlFlow<()>;
+}
+
+/// A record's fields as an [`Encode`] value (the payload of its list).
+#[derive(Clone, Copy, Debug)]
+pub struct Fields<'a, R>(pub &'a R);
+
+impl<R: Record> Encode for Fields<'_, R> {
+    fn encode<S: Sink>(&self, out: &mut S) -> Result<(), BufferFull> {
+        self.0.encode_fields(out)
+    }
+}
+
+/// Reads a record's fields from a list, one at a time, applying the
+/// optional-field rule.
+#[derive(Debug)]
+pub struct FieldReader<'r, 'a> {
+    list: &'r mut ListReader<'a>,
+}
+
+impl<'r, 'a> FieldReader<'r, 'a> {
+    /// A reader over the rest of `list`.
+    pub fn new(list: &'r mut ListReader<'a>) -> Self {
+        FieldReader { list }
+    }
+
+    /// Reads the next field.
+    pub fn field<T: FieldValue>(&mut self, at: Location) -> Result<T, Error> {
+        let rlp = |e| Error::Invalid {
+            at,
+            problem: Problem::Rlp(e),
+        };
+        match self.list.next().map_err(rlp)? {
+            None => T::absent().ok_or(rlp(RlpError::TooFewItems)),
+            Some(item) => match T::absent() {
+                Some(absent) if !T::EMPTY_IS_VALUE && item.is_empty_string() => {
+                    if self.list.is_empty() {
+                        Err(rlp(RlpError::DanglingPlaceholder))
+                    } else {
+                        Ok(absent)
+                    }
+                }
+                _ => T::decode_rlp(item, at),
+            },
+        }
+    }
+
+    /// Checks that no item is left.
+    pub fn finish(&self) -> Result<(), Error> {
+        self.list.finish().map_err(Error::Rlp)
+    }
+}
+
+/// Extra members a record's JSON object may carry besides its fields (a
+/// request body's `chain_id`, `memo`, `signature`, …).
+pub trait Extras<'de> {
+    /// Reads the member `key` if it is one of the extras.
+    fn read_member<A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+        ctx: &Ctx,
+    ) -> Result<bool, A::Error>;
+}
+
+/// No extra members.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoExtras;
+
+impl<'de> Extras<'de> for NoExtras {
+    fn read_member<A: MapAccess<'de>>(
+        &mut self,
+        _: &str,
+        _: &mut A,
+        _: &Ctx,
+    ) -> Result<bool, A::Error> {
+        Ok(false)
+    }
+}
+
+struct RecordVisitor<'c, 'e, R, E> {
+    ctx: &'c Ctx,
+    index: Option<u16>,
+    within: Option<Field>,
+    extras: &'e mut E,
+    record: PhantomData<R>,
+}
+
+impl<'de, R: Record, E: Extras<'de>> Visitor<'de> for RecordVisitor<'_, '_, R, E> {
+    type Value = R;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<R, A::Error> {
+        let ctx = self.ctx;
+        let mut record = R::default();
+        let mut seen = 0u32;
+        while let Some(raw) = map.next_key::<&'de str>()? {
+            let mut buf = [0u8; 32];
+            let key = key_text(raw, ctx, &mut buf, self.within)?;
+            if record.read_member(&mut seen, key, &mut map, ctx, self.index)? {
+                continue;
+            }
+            if self.extras.read_member(key, &mut map, ctx)? {
+                continue;
+            }
+            return Err(unknown_key(ctx, key, self.within));
+        }
+        R::check_complete(seen).map_err(|e| ctx.fail(e))?;
+        Ok(record)
+    }
+}
+
+/// Reads a JSON object as record `R`, passing members that are not fields
+/// of `R` to `extras`. `within` is the field whose value the object is
+/// (`None` for a body's top level), for naming unknown keys.
+pub fn read_object<'de, R: Record, E: Extras<'de>, D: Deserializer<'de>>(
+    d: D,
+    ctx: &Ctx,
+    index: Option<u16>,
+    within: Option<Field>,
+    extras: &mut E,
+) -> Result<R, D::Error> {
+    d.deserialize_map(RecordVisitor {
+        ctx,
+        index,
+        within,
+        extras,
+        record: PhantomData,
+    })
+}
+
+/// Refuses a member whose key was seen before (bit `bit` of `seen`).
+pub fn mark_seen<E: de::Error>(ctx: &Ctx, seen: &mut u32, bit: u32, field: Field) -> Result<(), E> {
+    if *seen & bit != 0 {
+        return Err(ctx.fail(Error::Json(JsonError::DuplicateField(field))));
+    }
+    *seen |= bit;
+    Ok(())
+}
+
+/// Declares a record: the struct with public fields, and its [`Record`]
+/// and [`FieldValue`] implementations.
+///
+/// ```text
+/// record! {
+///     /// A payment.
+///     pub struct Payment {
+///         /// Who receives the value.
+///         recipient: Address => Recipient, "Recipient";
+///         value: Amount => Value, "Amount";
+///         token: Address => Token, "Token";
+///     }
+/// }
+/// ```
+///
+/// Each field line gives its name, its kind (a [`FieldValue`]), its
+/// [`Field`] (which gives its JSON key and the paths in errors) and the
+/// label its review item carries (a literal, or a constant where other
+/// code shows the same item). The order is the RLP order.
+macro_rules! record {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident $(< const $g:ident : usize = $gdefault:tt >)? {
+            $(
+                $(#[$fmeta:meta])*
+                $fname:ident : $fty:ty => $field:ident, $label:expr;
+            )+
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct $name $(<const $g: usize = $gdefault>)? {
+            $(
+                $(#[$fmeta])*
+                pub $fname: $fty,
+            )+
+        }
+
+        impl $(<const $g: usize>)? $crate::field::Record for $name $(<$g>)? {
+            const MAX_FIELDS_RLP_LEN: usize =
+                0 $( + <$fty as $crate::field::FieldValue>::MAX_RLP_LEN )+;
+            const MAX_FIELDS_JSON_LEN: usize = (0 $(
+                + $crate::error::Field::$field.json_key().len() + 3
+                + <$fty as $crate::field::FieldValue>::MAX_JSON_LEN + 1
+            )+) - 1;
+
+            fn encode_fields<S: $crate::rlp::Sink>(
+                &self,
+                out: &mut S,
+            ) -> Result<(), $crate::rlp::BufferFull> {
+                use $crate::field::FieldValue as _;
+                let present = [$( !self.$fname.is_absent() ),+];
+                let end = present.iter().rposition(|p| *p).map_or(0, |i| i + 1);
+                let mut i = 0usize;
+                $(
+                    if i < end {
+                        self.$fname.encode_rlp(out)?;
+                    }
+                    i += 1;
+                )+
+                let _ = i;
+                Ok(())
+            }
+
+            fn decode_fields(
+                list: &mut $crate::rlp::ListReader<'_>,
+                index: Option<u16>,
+            ) -> Result<Self, $crate::error::Error> {
+                let mut reader = $crate::field::record::FieldReader::new(list);
+                $(
+                    let $fname = reader.field::<$fty>($crate::error::Location {
+                        field: $crate::error::Field::$field,
+                        index,
+                    })?;
+                )+
+                reader.finish()?;
+                Ok($name { $( $fname ),+ })
+            }
+
+            fn write_fields(
+                &self,
+                out: &mut $crate::field::JsonWriter<'_>,
+            ) -> Result<(), $crate::rlp::BufferFull> {
+                use $crate::field::FieldValue as _;
+                $(
+                    if !self.$fname.is_absent() {
+                        out.key($crate::error::Field::$field.json_key())?;
+                        self.$fname.write_json(out)?;
+                    }
+                )+
+                Ok(())
+            }
+
+            fn read_member<'de, A: serde::de::MapAccess<'de>>(
+                &mut self,
+                seen: &mut u32,
+                key: &str,
+                map: &mut A,
+                ctx: &$crate::field::Ctx,
+                index: Option<u16>,
+            ) -> Result<bool, A::Error> {
+                let mut bit = 1u32;
+                $(
+                    if key == $crate::error::Field::$field.json_key() {
+                        let field = $crate::error::Field::$field;
+                        $crate::field::record::mark_seen(ctx, seen, bit, field)?;
+                        ctx.enter(field);
+                        self.$fname = map.next_value_seed($crate::field::FieldSeed::<$fty>::new(
+                            ctx,
+                            $crate::error::Location { field, index },
+                        ))?;
+                        return Ok(true);
+                    }
+                    bit <<= 1;
+                )+
+                let _ = bit;
+                Ok(false)
+            }
+
+            fn check_complete(seen: u32) -> Result<(), $crate::error::Error> {
+                let mut bit = 1u32;
+                $(
+                    if seen & bit == 0
+                        && <$fty as $crate::field::FieldValue>::absent().is_none()
+                    {
+                        return Err($crate::error::Error::Json(
+                            $crate::error::JsonError::MissingField($crate::error::Field::$field),
+                        ));
+                    }
+                    bit <<= 1;
+                )+
+                let _ = bit;
+                Ok(())
+            }
+
+            fn show_fields<'a, V: $crate::field::ShowVisitor<'a>>(
+                &'a self,
+                index: Option<u16>,
+                out: &mut V,
+            ) -> core::ops::ControlFlow<()> {
+                use $crate::field::FieldValue as _;
+                $(
+                    self.$fname.show(
+                        $label,
+                        $crate::error::Location { field: $crate::error::Field::$field, index },
+                        out,
+                    )?;
+                )+
+                core::ops::ControlFlow::Continue(())
+            }
+        }
+
+        impl $(<const $g: usize>)? $crate::field::FieldValue for $name $(<$g>)? {
+            const MAX_RLP_LEN: usize = $crate::rlp::header::list_len(
+                <Self as $crate::field::Record>::MAX_FIELDS_RLP_LEN,
+            );
+            const MAX_JSON_LEN: usize = <Self as $crate::field::Record>::MAX_FIELDS_JSON_LEN + 2;
+            const EMPTY_IS_VALUE: bool = false;
+
+            fn encode_rlp<S: $crate::rlp::Sink>(
+                &self,
+                out: &mut S,
+            ) -> Result<(), $crate::rlp::BufferFull> {
+                $crate::rlp::encode::put_list(out, &$crate::field::record::Fields(self))
+            }
+
+            fn decode_rlp(
+                item: $crate::rlp::Item<'_>,
+                at: $crate::error::Location,
+            ) -> Result<Self, $crate::error::Error> {
+                let mut list = item.list().map_err(|e| $crate::error::Error::Invalid {
+                    at,
+                    problem: $crate::error::Problem::Rlp(e),
+                })?;
+                <Self as $crate::field::Record>::decode_fields(&mut list, at.index)
+            }
+
+            fn write_json(
+                &self,
+                out: &mut $crate::field::JsonWriter<'_>,
+            ) -> Result<(), $crate::rlp::BufferFull> {
+                out.begin_object()?;
+                <Self as $crate::field::Record>::write_fields(self, out)?;
+                out.end_object()
+            }
+
+            fn read_json<'de, D: serde::de::Deserializer<'de>>(
+                d: D,
+                ctx: &$crate::field::Ctx,
+                at: $crate::error::Location,
+            ) -> Result<Self, D::Error> {
+                $crate::field::record::read_object::<Self, _, D>(
+                    d,
+                    ctx,
+                    at.index,
+                    Some(at.field),
+                    &mut $crate::field::record::NoExtras,
+                )
+            }
+
+            fn show<'a, V: $crate::field::ShowVisitor<'a>>(
+                &'a self,
+                _label: &'static str,
+                at: $crate::error::Location,
+                out: &mut V,
+            ) -> core::ops::ControlFlow<()> {
+                <Self as $crate::field::Record>::show_fields(self, at.index, out)
+            }
+        }
+    };
+}
+
+pub(crate) use record;

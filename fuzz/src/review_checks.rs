@@ -1,0 +1,138 @@
+//! What every review must be, whatever it reviews: the fixed items, the
+//! rendering of each value, and the pages at any width.
+
+use tokensign_core::field::Shown;
+use tokensign_core::native::Descriptor;
+use tokensign_core::review::render::{render, unrender_text};
+use tokensign_core::review::{
+    Item, Review, LABEL_CHAIN, LABEL_MULTISIG_ACCOUNT, LABEL_NONCE, LABEL_OPERATION, LABEL_SCHEME,
+    MAX_PAGE_WIDTH, SCHEME_LEGACY, SCHEME_NATIVE,
+};
+use tokensign_core::tx::memo::{LABEL_MEMO_DATA, LABEL_MEMO_FORMAT, LABEL_MEMO_TYPE};
+use tokensign_core::Scheme;
+
+fn is_printable(text: &str) -> bool {
+    text.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
+/// A review's invariants: the fixed items are there (operation first,
+/// chain, nonce, scheme last, the multisig account when there is one, the
+/// memo when it is shown), every value renders as printable ASCII that
+/// reads back to its text, and the pages at `width` are printable, no
+/// wider than the width, numbered, and join back to each rendered value.
+/// Returns the scheme and signer it shows (the caller knows which they
+/// must be).
+pub fn check_review<const B: usize, const M: usize>(
+    review: &Review<'_, B, M>,
+    width: usize,
+) -> (Scheme, Descriptor) {
+    let tx = review.transaction();
+    let items: Vec<Item<'_>> = review.items().collect();
+    assert_eq!(items.len(), review.len(), "len");
+    assert!(!review.is_empty());
+    assert_eq!(review.item(items.len()), None, "an item past the end");
+    assert_eq!(
+        items.first().map(|i| (i.label, i.value)),
+        Some((LABEL_OPERATION, Shown::Word(tx.op_type().title()))),
+        "the operation comes first"
+    );
+    let scheme = items.last().expect("at least one item");
+    assert_eq!(scheme.label, tokensign_core::review::LABEL_SCHEME);
+    let (native, shown_scheme) = match scheme.value {
+        Shown::Word(SCHEME_NATIVE) => (true, Scheme::Native),
+        Shown::Word(SCHEME_LEGACY) => (false, Scheme::Legacy),
+        other => panic!("scheme shown as {other:?}"),
+    };
+    let count = |label: &str| {
+        items
+            .iter()
+            .filter(|i| i.label == label && i.index.is_none())
+            .count()
+    };
+    assert_eq!(count(LABEL_CHAIN), 1, "one chain");
+    assert_eq!(count(LABEL_NONCE), 1, "one nonce");
+    assert_eq!(count(LABEL_SCHEME), 1, "one scheme");
+    assert_eq!(
+        review.find(LABEL_NONCE).map(|i| i.value),
+        Some(Shown::Number(tx.nonce))
+    );
+    assert!(count(LABEL_MULTISIG_ACCOUNT) <= 1, "one multisig account");
+    let descriptor = match review.find(LABEL_MULTISIG_ACCOUNT).map(|i| i.value) {
+        None => Descriptor::Single,
+        Some(Shown::Address(account)) => Descriptor::Multisig(account),
+        Some(other) => panic!("multisig account shown as {other:?}"),
+    };
+    let memo_shown = match &tx.memo {
+        Some(memo) => !native || !memo.is_empty(),
+        None => false,
+    };
+    for label in [LABEL_MEMO_TYPE, LABEL_MEMO_FORMAT, LABEL_MEMO_DATA] {
+        assert_eq!(count(label), usize::from(memo_shown), "{label}");
+    }
+
+    let mut rendered = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        assert_eq!(review.item(i).as_ref(), Some(item), "item {i}");
+        let mut text = String::new();
+        render(&item.value, &mut text).expect("rendering into a String");
+        assert!(is_printable(&text), "{}: rendered {text:?}", item.label);
+        if let Shown::Text(original) = item.value {
+            let mut buf = vec![0u8; original.len() + 4];
+            assert_eq!(
+                unrender_text(&text, &mut buf),
+                Some(original),
+                "{}: rendering does not read back",
+                item.label
+            );
+        }
+        rendered.push(text);
+    }
+
+    let width = width.clamp(1, MAX_PAGE_WIDTH);
+    let mut pages = review.pages(width);
+    for (item, text) in items.iter().zip(&rendered) {
+        let mut joined = String::new();
+        let mut parts = None;
+        let mut part = 0;
+        while parts.is_none_or(|p| part < p) {
+            let page = pages
+                .next()
+                .unwrap_or_else(|| panic!("pages end inside {}", item.label));
+            part += 1;
+            assert_eq!(
+                (page.label, page.index),
+                (item.label, item.index),
+                "page label"
+            );
+            assert_eq!(page.part, part, "page numbering of {}", item.label);
+            assert!(page.parts >= 1);
+            assert_eq!(
+                *parts.get_or_insert(page.parts),
+                page.parts,
+                "parts of {}",
+                item.label
+            );
+            let shown = page.text();
+            assert!(shown.len() <= width, "page wider than {width}");
+            assert!(is_printable(shown), "page text {shown:?}");
+            if page.parts > 1 {
+                assert!(!shown.is_empty(), "an empty page of several");
+            }
+            joined.push_str(shown);
+            let mut buf = vec![0u8; 48 + width];
+            let n = page
+                .write_to(&mut buf)
+                .expect("48 + width bytes hold a page");
+            let line = page.to_string();
+            assert_eq!(&buf[..n], line.as_bytes(), "write_to and Display");
+            assert!(is_printable(&line), "page line {line:?}");
+        }
+        assert_eq!(
+            &joined, text,
+            "pages of {} do not give its value",
+            item.label
+        );
+    }
+    assert!(pages.next().is_none(), "pages beyond the items");
+    (shown_scheme, descriptor)
+}

@@ -1,0 +1,457 @@
+//! Rebuilds a transaction from review page texts alone: what a person
+//! reading the screen learns. If the rebuilt transaction equals what was
+//! signed, no signed value was hidden, shortened or ambiguous on screen.
+//!
+//! Independent of the core's review code: the page layout (labels, order,
+//! lists, the text rendering) is restated here from the core's
+//! documentation, and every value is parsed back from its text.
+
+use tokensign_core::field::{Bytes, KeyAsIntegers, B256};
+use tokensign_core::native::Descriptor;
+use tokensign_core::review::Page;
+use tokensign_core::text::{Text, TextRule};
+use tokensign_core::tx::{
+    multisig_address, token_address, AuthorityAction, AuthorityType, BatchEntry, BatchPayment,
+    CreateMultiSig, ListAction, Memo, MetadataEntry, MultisigSigner, PauseAction, Payment,
+    TokenAuthority, TokenBlacklist, TokenBridgeAndMint, TokenBurn, TokenBurnAndBridge,
+    TokenClawback, TokenIssue, TokenMetadata, TokenMint, TokenPause, TokenWhitelist,
+};
+use tokensign_core::{Address, Amount, OpType, Operation, Scheme, Transaction};
+
+/// One review item as read from its pages: label, list position, and the
+/// whole rendered value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ReadItem {
+    /// The label.
+    pub label: &'static str,
+    /// The list position, for a list element.
+    pub index: Option<u16>,
+    /// The pages' texts, concatenated.
+    pub text: String,
+}
+
+/// Joins consecutive pages of one item, checking the paging itself: parts
+/// numbered 1..=parts in order, every text printable ASCII and at most
+/// `width` characters, every part but the last exactly `width`.
+pub fn read_items(
+    pages: impl IntoIterator<Item = Page>,
+    width: usize,
+) -> Result<Vec<ReadItem>, String> {
+    let mut items: Vec<ReadItem> = Vec::new();
+    let mut expect_part = 1;
+    let mut parts = 1;
+    for page in pages {
+        let text = page.text();
+        if !text.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+            return Err(format!(
+                "page of {:?} is not printable ASCII: {text:?}",
+                page.label
+            ));
+        }
+        if text.len() > width {
+            return Err(format!(
+                "page of {:?} is {} characters, wider than {width}",
+                page.label,
+                text.len()
+            ));
+        }
+        if page.part != expect_part || (expect_part > 1 && page.parts != parts) {
+            return Err(format!(
+                "page {}/{} of {:?} out of order (expected part {expect_part})",
+                page.part, page.parts, page.label
+            ));
+        }
+        if page.part < page.parts && text.len() != width {
+            return Err(format!(
+                "non-final page of {:?} is not full: {text:?}",
+                page.label
+            ));
+        }
+        if page.part == 1 {
+            items.push(ReadItem {
+                label: page.label,
+                index: page.index,
+                text: String::new(),
+            });
+            parts = page.parts;
+        }
+        let item = items.last_mut().ok_or("no item")?;
+        if item.label != page.label || item.index != page.index {
+            return Err(format!(
+                "page of {:?} inside item {:?}",
+                page.label, item.label
+            ));
+        }
+        item.text.push_str(text);
+        expect_part = if page.part == page.parts {
+            1
+        } else {
+            page.part + 1
+        };
+    }
+    if expect_part != 1 {
+        return Err("the last item's pages end early".into());
+    }
+    Ok(items)
+}
+
+/// Reverses the text rendering: `"` … `"`, `\\` for a backslash,
+/// `\u{X…}` for a character outside printable ASCII.
+pub fn unrender(rendered: &str) -> Result<String, String> {
+    let inner = rendered
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .ok_or_else(|| format!("not a quoted text: {rendered:?}"))?;
+    let mut out = String::new();
+    let mut chars = inner.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('\\') => out.push('\\'),
+            Some('u') => {
+                if chars.next() != Some('{') {
+                    return Err(format!("bad escape in {rendered:?}"));
+                }
+                let digits: String = chars.by_ref().take_while(|&d| d != '}').collect();
+                let cp =
+                    u32::from_str_radix(&digits, 16).map_err(|e| format!("{rendered:?}: {e}"))?;
+                let ch = char::from_u32(cp).ok_or_else(|| format!("not a character: {cp:x}"))?;
+                if (' '..='~').contains(&ch) {
+                    return Err(format!("printable ASCII {ch:?} escaped in {rendered:?}"));
+                }
+                out.push(ch);
+            }
+            _ => return Err(format!("bad escape in {rendered:?}")),
+        }
+    }
+    Ok(out)
+}
+
+/// What the pages say was signed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rebuilt<const B: usize, const M: usize> {
+    /// The transaction.
+    pub tx: Transaction<B, M>,
+    /// The scheme named on screen.
+    pub scheme: Scheme,
+    /// Single, or the multisig account named on screen.
+    pub descriptor: Descriptor,
+}
+
+struct Reader<'i> {
+    items: &'i [ReadItem],
+    at: usize,
+}
+
+impl<'i> Reader<'i> {
+    fn peek(&self) -> Option<&'i ReadItem> {
+        self.items.get(self.at)
+    }
+
+    fn take_at(&mut self, label: &str, index: Option<u16>) -> Result<&'i str, String> {
+        let item = self
+            .peek()
+            .ok_or_else(|| format!("pages end before {label:?}"))?;
+        if item.label != label || item.index != index {
+            return Err(format!(
+                "expected {label:?} {index:?}, found {:?} {:?}",
+                item.label, item.index
+            ));
+        }
+        self.at += 1;
+        Ok(&item.text)
+    }
+
+    fn take(&mut self, label: &str) -> Result<&'i str, String> {
+        self.take_at(label, None)
+    }
+
+    fn has(&self, label: &str) -> bool {
+        self.peek()
+            .is_some_and(|i| i.label == label && i.index.is_none())
+    }
+}
+
+fn address(text: &str) -> Result<Address, String> {
+    // EIP-55 in full, checked by an independent implementation.
+    let a = alloy_primitives::Address::parse_checksummed(text, None)
+        .map_err(|e| format!("not an EIP-55 address {text:?}: {e}"))?;
+    Ok(Address(<[u8; 20]>::from(a)))
+}
+
+fn amount(text: &str) -> Result<Amount, String> {
+    if text.is_empty()
+        || !text.bytes().all(|b| b.is_ascii_digit())
+        || (text.len() > 1 && text.starts_with('0'))
+    {
+        return Err(format!("not a canonical decimal: {text:?}"));
+    }
+    let v =
+        alloy_primitives::U256::from_str_radix(text, 10).map_err(|e| format!("{text:?}: {e}"))?;
+    Ok(Amount::from_be_bytes(v.to_be_bytes()))
+}
+
+fn number<T: TryFrom<u64>>(text: &str) -> Result<T, String> {
+    if text.is_empty() || (text.len() > 1 && text.starts_with('0')) {
+        return Err(format!("not a canonical number: {text:?}"));
+    }
+    let v: u64 = text.parse().map_err(|e| format!("{text:?}: {e}"))?;
+    T::try_from(v).map_err(|_| format!("{v} out of range"))
+}
+
+fn yes_no(text: &str) -> Result<bool, String> {
+    match text {
+        "Yes" => Ok(true),
+        "No" => Ok(false),
+        _ => Err(format!("not Yes/No: {text:?}")),
+    }
+}
+
+fn text<const N: usize, R: TextRule>(rendered: &str) -> Result<Text<N, R>, String> {
+    let s = unrender(rendered)?;
+    Text::new(&s).map_err(|p| format!("{s:?}: {p}"))
+}
+
+fn hex_bytes(text: &str) -> Result<Vec<u8>, String> {
+    let digits = text
+        .strip_prefix("0x")
+        .ok_or_else(|| format!("no 0x: {text:?}"))?;
+    if digits.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(format!("not lowercase hex: {text:?}"));
+    }
+    hex::decode(digits).map_err(|e| format!("{text:?}: {e}"))
+}
+
+fn word<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<T, String> {
+    parse(text).ok_or_else(|| format!("unknown word {text:?}"))
+}
+
+fn list<T, const N: usize>(
+    r: &mut Reader<'_>,
+    label: &str,
+    mut element: impl FnMut(&mut Reader<'_>, u16) -> Result<T, String>,
+) -> Result<heapless::Vec<T, N>, String> {
+    let n: usize = number::<u64>(r.take(label)?)? as usize;
+    let mut out = heapless::Vec::new();
+    for i in 0..n {
+        let i = u16::try_from(i).map_err(|_| "list too long")?;
+        out.push(element(r, i)?)
+            .map_err(|_| format!("{label}: more than {N}"))?;
+    }
+    Ok(out)
+}
+
+fn operation<const B: usize, const M: usize>(
+    op: OpType,
+    r: &mut Reader<'_>,
+) -> Result<Operation<B, M>, String> {
+    Ok(match op {
+        OpType::Payment => Payment {
+            recipient: address(r.take("Recipient")?)?,
+            value: amount(r.take("Amount")?)?,
+            token: address(r.take("Token")?)?,
+        }
+        .into(),
+        OpType::TokenIssue => TokenIssue {
+            symbol: text(r.take("Symbol")?)?,
+            name: text(r.take("Name")?)?,
+            decimals: number(r.take("Decimals")?)?,
+            master_authority: address(r.take("Master authority")?)?,
+            is_private: yes_no(r.take("Private")?)?,
+            clawback_enabled: if r.has("Clawback") {
+                Some(yes_no(r.take("Clawback")?)?)
+            } else {
+                None
+            },
+        }
+        .into(),
+        OpType::TokenMint => TokenMint {
+            recipient: address(r.take("Recipient")?)?,
+            value: amount(r.take("Amount")?)?,
+            token: address(r.take("Token")?)?,
+        }
+        .into(),
+        OpType::TokenAuthority => TokenAuthority {
+            action: word(r.take("Action")?, AuthorityAction::parse)?,
+            authority_type: word(r.take("Authority")?, AuthorityType::parse)?,
+            authority_address: address(r.take("Holder")?)?,
+            token: address(r.take("Token")?)?,
+            value: amount(r.take("Allowance")?)?,
+        }
+        .into(),
+        OpType::TokenBlacklist => TokenBlacklist {
+            action: word(r.take("Action")?, ListAction::parse)?,
+            address: address(r.take("Account")?)?,
+            token: address(r.take("Token")?)?,
+        }
+        .into(),
+        OpType::TokenWhitelist => TokenWhitelist {
+            action: word(r.take("Action")?, ListAction::parse)?,
+            address: address(r.take("Account")?)?,
+            token: address(r.take("Token")?)?,
+        }
+        .into(),
+        OpType::TokenPause => TokenPause {
+            action: word(r.take("Action")?, PauseAction::parse)?,
+            token: address(r.take("Token")?)?,
+        }
+        .into(),
+        OpType::TokenBurn => TokenBurn {
+            value: amount(r.take("Amount")?)?,
+            token: address(r.take("Token")?)?,
+        }
+        .into(),
+        OpType::TokenClawback => TokenClawback {
+            token: address(r.take("Token")?)?,
+            from: address(r.take("From")?)?,
+            recipient: address(r.take("Recipient")?)?,
+            value: amount(r.take("Amount")?)?,
+        }
+        .into(),
+        OpType::TokenMetadata => TokenMetadata::<M> {
+            name: text(r.take("Name")?)?,
+            uri: text(r.take("URI")?)?,
+            token: address(r.take("Token")?)?,
+            additional_metadata: list(r, "Metadata entries", |r, i| {
+                Ok(MetadataEntry {
+                    key: text(r.take_at("Metadata key", Some(i))?)?,
+                    value: text(r.take_at("Metadata value", Some(i))?)?,
+                })
+            })?,
+        }
+        .into(),
+        OpType::TokenBridgeAndMint => TokenBridgeAndMint {
+            recipient: address(r.take("Recipient")?)?,
+            value: amount(r.take("Amount")?)?,
+            token: address(r.take("Token")?)?,
+            source_chain_id: number(r.take("Source chain")?)?,
+            source_tx_hash: text(r.take("Source tx")?)?,
+            bridge_metadata: text(r.take("Bridge metadata")?)?,
+        }
+        .into(),
+        OpType::TokenBurnAndBridge => TokenBurnAndBridge {
+            sender: address(r.take("Sender")?)?,
+            value: amount(r.take("Amount")?)?,
+            token: address(r.take("Token")?)?,
+            destination_chain_id: number(r.take("Destination chain")?)?,
+            destination_address: text(r.take("Destination")?)?,
+            escrow_fee: amount(r.take("Escrow fee")?)?,
+            bridge_metadata: text(r.take("Bridge metadata")?)?,
+            bridge_param: Bytes::new(&hex_bytes(r.take("Bridge param")?)?)
+                .map_err(|p| p.to_string())?,
+        }
+        .into(),
+        OpType::CreateMultiSig => CreateMultiSig {
+            signers: list(r, "Signers", |r, i| {
+                let key: [u8; 33] = hex_bytes(r.take_at("Signer key", Some(i))?)?
+                    .try_into()
+                    .map_err(|_| "a signer key is not 33 bytes")?;
+                Ok(MultisigSigner {
+                    public_key: KeyAsIntegers(key),
+                    weight: number(r.take_at("Signer weight", Some(i))?)?,
+                })
+            })?,
+            threshold: number(r.take("Threshold")?)?,
+        }
+        .into(),
+        OpType::BatchPayment => BatchPayment::<B> {
+            token: address(r.take("Token")?)?,
+            operations: list(r, "Payments", |r, i| {
+                Ok(BatchEntry {
+                    recipient: address(r.take_at("Recipient", Some(i))?)?,
+                    amount: amount(r.take_at("Amount", Some(i))?)?,
+                })
+            })?,
+            created_at: number(r.take("Created at")?)?,
+            operations_hash: if r.has("Operations hash") {
+                let h: [u8; 32] = hex_bytes(r.take("Operations hash")?)?
+                    .try_into()
+                    .map_err(|_| "the operations hash is not 32 bytes")?;
+                Some(B256(h))
+            } else {
+                None
+            },
+            batch_id: if r.has("Batch id") {
+                Some(text(r.take("Batch id")?)?)
+            } else {
+                None
+            },
+        }
+        .into(),
+    })
+}
+
+/// Rebuilds what the pages say is signed. Derived items (the token an
+/// issue creates, the account a CreateMultiSig creates) are checked against
+/// the fields they derive from.
+pub fn rebuild<const B: usize, const M: usize>(
+    items: &[ReadItem],
+) -> Result<Rebuilt<B, M>, String> {
+    let mut r = Reader { items, at: 0 };
+    let title = r.take("Operation")?;
+    let op = OpType::from_title(title).ok_or_else(|| format!("unknown operation {title:?}"))?;
+    let operation = operation::<B, M>(op, &mut r)?;
+    let chain_id = match r.take("Chain")? {
+        "1Money Mainnet" => 21210,
+        "1Money Testnet" => 1_212_101,
+        n => {
+            let id: u64 = number(n)?;
+            if id == 21210 || id == 1_212_101 {
+                return Err(format!("chain {id} shown as a number, not by name"));
+            }
+            id
+        }
+    };
+    let nonce = number(r.take("Nonce")?)?;
+    match &operation {
+        Operation::TokenIssue(issue) => {
+            let shown = address(r.take("Token address")?)?;
+            let derived = token_address(&issue.master_authority, &issue.symbol);
+            if shown != derived {
+                return Err(format!("token address {shown} is not {derived}"));
+            }
+        }
+        Operation::CreateMultiSig(create) => {
+            let shown = address(r.take("Account address")?)?;
+            let derived = multisig_address(&create.signers, create.threshold);
+            if shown != derived {
+                return Err(format!("account address {shown} is not {derived}"));
+            }
+        }
+        _ => {}
+    }
+    let memo = if r.has("Memo type") {
+        let kind = unrender(r.take("Memo type")?)?;
+        let format = unrender(r.take("Memo format")?)?;
+        let data = unrender(r.take("Memo data")?)?;
+        Some(Memo::new(&kind, &format, &data).map_err(|e| e.to_string())?)
+    } else {
+        None
+    };
+    let descriptor = if r.has("Multisig account") {
+        Descriptor::Multisig(address(r.take("Multisig account")?)?)
+    } else {
+        Descriptor::Single
+    };
+    let scheme = match r.take("Signing scheme")? {
+        "v1 (legacy)" => Scheme::Legacy,
+        "v2 (domain-separated)" => Scheme::Native,
+        s => return Err(format!("unknown scheme {s:?}")),
+    };
+    if let Some(extra) = r.peek() {
+        return Err(format!("item after the scheme: {extra:?}"));
+    }
+    Ok(Rebuilt {
+        tx: Transaction {
+            chain_id,
+            nonce,
+            operation,
+            memo,
+        },
+        scheme,
+        descriptor,
+    })
+}

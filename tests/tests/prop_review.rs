@@ -1,0 +1,198 @@
+//! The review shows everything that is signed: for every operation, in
+//! each scheme it has, single-signer and multisig, at several page widths,
+//! the signed transaction is rebuilt from the page texts alone
+//! (`tokensign_tests::pages`, a parser independent of the core's review
+//! code) and equals what was signed. Look-alike texts (`USDС` with a
+//! Cyrillic С, U+0421) never render like their ASCII twins.
+
+use proptest::prelude::*;
+use proptest::sample::select;
+use tokensign_core::native::{self, Descriptor};
+use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH, MAX_PAGE_WIDTH};
+use tokensign_core::text::Text;
+use tokensign_core::tx::{Memo, TokenIssue};
+use tokensign_core::{legacy, Address, OpType, Scheme, Transaction};
+use tokensign_tests::config;
+use tokensign_tests::pages::{read_items, rebuild, ReadItem, Rebuilt};
+use tokensign_tests::strategies::{address, transaction_for};
+
+/// Widths to page at: 0 (clamped to 1), 1 character, narrow, the
+/// reference device's 20, the widest page, and wider (clamped to the
+/// widest).
+const WIDTHS: &[usize] = &[0, 1, 2, 7, 16, DEFAULT_PAGE_WIDTH, 33, MAX_PAGE_WIDTH, 100];
+
+type Tx = Transaction<8, 6>;
+
+fn pages_of(review: &Review<'_, 8, 6>, width: usize) -> Result<Vec<ReadItem>, TestCaseError> {
+    let effective = width.clamp(1, MAX_PAGE_WIDTH);
+    let pages: Vec<_> = review.pages(width).collect();
+    // The text form of each page fits the documented buffer.
+    for page in &pages {
+        let mut buf = vec![0u8; 48 + effective];
+        let n = page
+            .write_to(&mut buf)
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        prop_assert_eq!(std::str::from_utf8(&buf[..n]).unwrap(), page.to_string());
+        let head = match page.index {
+            Some(i) => format!("{} {}", page.label, i + 1),
+            None => page.label.to_string(),
+        };
+        prop_assert!(page.to_string().starts_with(&head));
+        let tail = format!(": {}", page.text());
+        prop_assert!(page.to_string().ends_with(&tail), "{page}");
+    }
+    read_items(pages, effective).map_err(TestCaseError::fail)
+}
+
+fn rebuilt(review: &Review<'_, 8, 6>, width: usize) -> Result<Rebuilt<8, 6>, TestCaseError> {
+    let items = pages_of(review, width)?;
+    // The items as the review lists them, without paging.
+    prop_assert_eq!(items.len(), review.len());
+    rebuild::<8, 6>(&items).map_err(TestCaseError::fail)
+}
+
+/// Review, page, read back, compare.
+fn round_trip(
+    tx: &Tx,
+    native_scheme: bool,
+    account: Option<Address>,
+    width: usize,
+) -> Result<(), TestCaseError> {
+    let op = tx.op_type();
+    let scheme = if native_scheme || !legacy::supports(op) {
+        Scheme::Native
+    } else {
+        Scheme::Legacy
+    };
+    let descriptor = match (scheme, account) {
+        (Scheme::Native, Some(a)) => Descriptor::Multisig(a),
+        _ => Descriptor::Single,
+    };
+    // What is signed: legacy signs the transaction as it is, v2 the
+    // normalized one (absent memo = empty, absent clawback_enabled = true).
+    let signed = match scheme {
+        Scheme::Legacy => tx.clone(),
+        Scheme::Native => native::normalize(tx.clone()),
+    };
+    let review = Review::new(&signed, scheme, descriptor);
+    let back = rebuilt(&review, width)?;
+    prop_assert_eq!(back.scheme, scheme);
+    prop_assert_eq!(back.descriptor, descriptor);
+    let mut shown = back.tx;
+    if scheme == Scheme::Native {
+        // An empty memo is not shown in v2 (it is the absent memo).
+        shown.memo.get_or_insert_with(Memo::default);
+    }
+    prop_assert_eq!(&shown, &signed);
+    // Reviewing the transaction before normalization shows the same: what
+    // v2 will sign, including a `clawback_enabled` left to its default.
+    if scheme == Scheme::Native {
+        let raw = Review::new(tx, scheme, descriptor);
+        let mut shown = rebuilt(&raw, width)?.tx;
+        shown.memo.get_or_insert_with(Memo::default);
+        prop_assert_eq!(
+            &shown,
+            &signed,
+            "the review of the un-normalized transaction"
+        );
+    }
+    Ok(())
+}
+
+macro_rules! per_op {
+    ($($m:ident => $op:ident,)+) => {$(
+        mod $m {
+            use super::*;
+
+            proptest! {
+                #![proptest_config(config("prop_review", 256))]
+
+                #[test]
+                fn pages_show_everything_signed(
+                    tx in transaction_for::<8, 6>(OpType::$op),
+                    native_scheme in any::<bool>(),
+                    account in proptest::option::of(address()),
+                    width in select(WIDTHS),
+                ) {
+                    round_trip(&tx, native_scheme, account, width)?;
+                }
+            }
+        }
+    )+};
+}
+
+per_op! {
+    payment => Payment,
+    token_issue => TokenIssue,
+    token_mint => TokenMint,
+    token_authority => TokenAuthority,
+    token_blacklist => TokenBlacklist,
+    token_whitelist => TokenWhitelist,
+    token_pause => TokenPause,
+    token_burn => TokenBurn,
+    token_clawback => TokenClawback,
+    token_metadata => TokenMetadata,
+    token_bridge_and_mint => TokenBridgeAndMint,
+    token_burn_and_bridge => TokenBurnAndBridge,
+    create_multisig => CreateMultiSig,
+    batch_payment => BatchPayment,
+}
+
+fn issue(symbol: &str, name: &str) -> Tx {
+    Transaction::new(
+        1_212_101,
+        3,
+        TokenIssue {
+            symbol: Text::new(symbol).unwrap(),
+            name: Text::new(name).unwrap(),
+            decimals: 6,
+            master_authority: Address([0x11; 20]),
+            is_private: false,
+            clawback_enabled: Some(true),
+        },
+    )
+}
+
+fn page_texts(tx: &Tx, scheme: Scheme, width: usize) -> Vec<String> {
+    Review::new(tx, scheme, Descriptor::Single)
+        .pages(width)
+        .map(|p| p.to_string())
+        .collect()
+}
+
+/// `USDС` (Cyrillic С) is never shown as `USDC`, at any width, in either
+/// scheme, as a symbol or inside a name; nor is the ASCII text that spells
+/// its escape.
+#[test]
+fn look_alike_symbols_render_differently() {
+    let ascii = issue("USDC", "USD Coin");
+    let cyrillic = issue("USD\u{421}", "USD Coin");
+    let name = issue("USDC", "USD\u{421} Coin");
+    let spelled = issue("USDC", "USD\\u{421} Coin");
+    for scheme in [Scheme::Legacy, Scheme::Native] {
+        for width in 1..=MAX_PAGE_WIDTH {
+            let a = page_texts(&ascii, scheme, width);
+            assert_ne!(a, page_texts(&cyrillic, scheme, width), "width {width}");
+            assert_ne!(a, page_texts(&name, scheme, width), "width {width}");
+            assert_ne!(
+                page_texts(&name, scheme, width),
+                page_texts(&spelled, scheme, width),
+                "width {width}"
+            );
+        }
+    }
+    let review = Review::new(&cyrillic, Scheme::Native, Descriptor::Single);
+    let symbol: String = review
+        .pages(64)
+        .filter(|p| p.label == "Symbol")
+        .map(|p| p.text().to_owned())
+        .collect();
+    assert_eq!(symbol, "\"USD\\u{421}\"");
+    let review = Review::new(&spelled, Scheme::Native, Descriptor::Single);
+    let name: String = review
+        .pages(64)
+        .filter(|p| p.label == "Name")
+        .map(|p| p.text().to_owned())
+        .collect();
+    assert_eq!(name, "\"USD\\\\u{421} Coin\"");
+}
