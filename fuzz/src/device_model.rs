@@ -10,11 +10,9 @@ use std::sync::{Mutex, OnceLock};
 
 use tokensign_core::device::{RequestError, Status, CLA};
 use tokensign_core::hd::{self, DerivationPath, Mnemonic, HARDENED};
-use tokensign_core::SigningKey;
 use tokensign_core::native::{self, Descriptor};
-use tokensign_core::{
-    legacy, Address, Error, OpType, Scheme, Transaction,
-};
+use tokensign_core::SigningKey;
+use tokensign_core::{legacy, Address, Error, OpType, Scheme, Transaction};
 
 use crate::invariants::write_json;
 

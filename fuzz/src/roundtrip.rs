@@ -9,8 +9,8 @@ use tokensign_core::native::NativeTx;
 use tokensign_core::text::Text;
 use tokensign_core::tx::{Memo, TokenIssue};
 use tokensign_core::{
-    json, keccak256, signing_key_from_bytes, verify_hash, Address, Error, Field,
-    OpType, Problem, Transaction,
+    json, keccak256, signing_key_from_bytes, verify_hash, Address, Error, Field, OpType, Problem,
+    Transaction,
 };
 
 use crate::invariants::{check_legacy_signed, check_native_signed, check_tx, write_json};
@@ -142,10 +142,9 @@ impl RoundTripInput {
         let issue = TokenIssue {
             symbol: Text::new(&self.symbol).map_err(text_error(Field::Symbol))?,
             name: Text::new(&self.name).map_err(text_error(Field::Name))?,
-            decimals: u8::try_from(self.decimals)
-                .map_err(|_| {
-                    Error::invalid(Field::Decimals, Problem::OutOfRange { min: 0, max: 255 })
-                })?,
+            decimals: u8::try_from(self.decimals).map_err(|_| {
+                Error::invalid(Field::Decimals, Problem::OutOfRange { min: 0, max: 255 })
+            })?,
             master_authority: Address(self.master_authority),
             is_private: self.is_private,
             clawback_enabled: self.clawback_enabled,

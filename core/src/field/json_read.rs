@@ -198,7 +198,9 @@ pub fn key_text<'k, E: de::Error>(
 /// The error for an unknown key of the object of `within` (`None`: the
 /// top-level object).
 pub fn unknown_key<E: de::Error>(ctx: &Ctx, key: &str, within: Option<Field>) -> E {
-    ctx.fail(Error::Json(JsonError::UnknownField(Key::new(key).within(within))))
+    ctx.fail(Error::Json(JsonError::UnknownField(
+        Key::new(key).within(within),
+    )))
 }
 
 /// Stores a member's value, refusing a second occurrence of its key.

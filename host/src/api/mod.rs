@@ -2,7 +2,8 @@
 //! by the client ([`crate::client`]) and the local node ([`crate::node`]):
 //!
 //! - [`answers`]: the 200 bodies of writes (`{hash}`, `{hash, token}`) and
-//!   of the small reads (`{chain_id}`, `{nonce}`).
+//!   of the small reads (`{chain_id}`, `{nonce}`, `{bbnonce}`, a token
+//!   account's `{balance, nonce}`).
 //! - [`error`]: `RESTErrorData`, and a lenient reader of any error body.
 //! - [`status`]: the body of `GET /api/status` (the node's write mode).
 //! - [`token`]: `MintInfo`, the token metadata of
@@ -22,7 +23,9 @@ pub mod token;
 pub mod tx;
 
 pub use abc_lab::{MintErrorBody, MintRequest, MintSuccess};
-pub use answers::{ChainIdAnswer, HashAnswer, HashTokenAnswer, NonceAnswer};
+pub use answers::{
+    BbnonceAnswer, ChainIdAnswer, HashAnswer, HashTokenAnswer, NonceAnswer, TokenAccountAnswer,
+};
 pub use error::{ErrorBody, RestErrorData};
 pub use status::{ActivationSource, DomainSeparatedSupport, NativeWriteMode, NodeStatus};
 pub use token::{KeyValue, MintInfo, MinterAllowance, TokenMeta};

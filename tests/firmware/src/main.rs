@@ -36,10 +36,10 @@
 use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicU32, Ordering};
 
+use core::fmt::Write;
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception};
-use core::fmt::Write;
 
 use tokensign_core::device::{
     encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Instruction, Status, CLA,
@@ -214,7 +214,10 @@ impl Approver for AutoApprover {
 
     fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
         let mut text = [0u8; 64];
-        for line in [format_args!("Path: {path}"), format_args!("Address: {address}")] {
+        for line in [
+            format_args!("Path: {path}"),
+            format_args!("Address: {address}"),
+        ] {
             let mut w = SliceWriter::new(&mut text);
             if w.write_fmt(line).is_ok() {
                 let n = w.len();
