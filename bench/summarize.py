@@ -95,6 +95,25 @@ def main():
         if k in m and s in m:
             print(f"| {label} | {fmt(m[k])} | {fmt(m[s])} | {m[s] / m[k]:.3f} |")
     print()
+    print("#### Full sign path (unsigned JSON in, request JSON out) against the baselines (same run)\n")
+    baselines = [("bare k256", "sign/k256_sign_prehash_recoverable"),
+                 ("libsecp256k1", "sign/secp256k1_sign_recoverable")]
+    print("| path | median | " + " | ".join(f"× {label}" for label, _ in baselines)
+          + " | SDK call (v1, same operation) / path |")
+    print("|---|---:|" + "---:|" * len(baselines) + "---:|")
+    for label, path, sdk in [
+        ("v1 token issue", "sign/core_full_sign_path", "sign/sdk_sign_transaction_payload"),
+        ("v2 token issue", "sign/core_full_sign_path_v2_token_issue",
+         "sign/sdk_sign_transaction_payload"),
+        ("v2 payment", "sign/core_full_sign_path_v2_payment",
+         "sign/sdk_sign_transaction_payload_payment"),
+    ]:
+        if path not in m:
+            continue
+        ratios = " | ".join(f"{m[path] / m[b]:.3f}" if b in m else "-" for _, b in baselines)
+        sdk_ratio = f"{m[sdk] / m[path]:.3f}" if sdk in m else "-"
+        print(f"| {label} | {fmt(m[path])} | {ratios} | {sdk_ratio} |")
+    print()
     ref = m.get("sign/k256_sign_prehash_recoverable")
     if ref:
         print("Against the issue's reference ratios (× bare k256 sign): "
@@ -102,6 +121,7 @@ def main():
                   f"{k.split('/')[-1]} {m[k] / ref:.2f}"
                   for k in ["sign/secp256k1_sign_recoverable",
                             "sign/sdk_sign_transaction_payload",
+                            "sign/sdk_sign_transaction_payload_payment",
                             "recover/k256_recover_from_prehash",
                             "recover/secp256k1_recover"] if k in m))
         print()

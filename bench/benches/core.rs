@@ -5,28 +5,38 @@
 //! back to back (the machine is shared and its load drifts):
 //! - `sign/*`: bare k256, the core's two backends side by side (k256;
 //!   libsecp256k1 with a temporary context, then with the installed one),
-//!   bare libsecp256k1, the core's sign and full path with the selected
-//!   backend (libsecp256k1 here: the host feature is on), the official
-//!   1Money SDK's call;
+//!   the core's full sign path with the selected backend (libsecp256k1
+//!   here: the host feature is on) for the legacy v1 token issue
+//!   (`core_full_sign_path`) and for native v2 a token issue and a payment
+//!   (`core_full_sign_path_v2_*`), the core's sign, the official 1Money
+//!   SDK's call for a token issue and a payment (v1: the SDK signs no v2),
+//!   bare libsecp256k1;
 //! - `recover/*`: libsecp256k1's recover, then the routes to a signer
 //!   address (the core's libsecp256k1 and k256 backends, k256's own
-//!   recovery), each also from request JSON;
-//! - `core/*`: the core's other steps;
+//!   recovery), each also from v1 request JSON;
+//! - `core/*`: the core's other steps, for the legacy token issue;
 //! - `primitive/*`: where a sign's time goes.
+//!
+//! The bench names are those of the issue-only core; what they measure is
+//! the same: `core/parse_payload` is `json::parse_unsigned` of a token
+//! issue, `encode_rlp` is `legacy::encode_signed_value`, `write_request` /
+//! `parse_request` are `json::write_legacy` / `json::parse_legacy`, and
+//! `sign/core_sign` is `sign_hash` over `legacy::signing_hash`.
 
 use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use tokensign_bench::{
-    recover_k256_reference, recover_lean_lincomb, recover_secp256k1, signed_hashes, spec_k256_key,
-    spec_key, spec_payload, spec_secret, SPEC_KEY_HEX, SPEC_PAYLOAD_JSON,
+    legacy_json, legacy_json_buffer, native_json_buffer, parse_issue, parse_issue_request,
+    recover_k256_reference, recover_lean_lincomb, recover_secp256k1, sign_issue_legacy,
+    sign_native, signed_hashes, spec_k256_key, spec_key, spec_payload, spec_payload_json,
+    spec_payment, spec_secret, unsigned_json, SPEC_KEY_HEX, SPEC_PAYLOAD_JSON,
 };
 use tokensign_core::backend::{k256 as core_k256, libsecp256k1 as core_libsecp};
-use tokensign_core::{
-    encode_rlp, json, sign, signing_hash, tx_hash, SignedRequest, SigningKey, TokenIssuePayload,
-    MAX_REQUEST_JSON_LEN, MAX_RLP_LEN,
-};
+use tokensign_core::legacy::{self, LegacyTx};
+use tokensign_core::tx::{OpType, Operation, Transaction};
+use tokensign_core::{sign_hash, SigningKey};
 
 /// Inputs the benches cycle through, so no single value is measured.
 const INPUTS: usize = 64;
@@ -39,41 +49,47 @@ fn cycle<'a, T>(items: &'a [T]) -> impl FnMut() -> &'a T + 'a {
     }
 }
 
+/// The legacy signing hash of a transaction the fixtures built.
+fn legacy_hash(tx: &Transaction) -> [u8; 32] {
+    legacy::signing_hash(tx).expect("a token issue has a v1 signing hash")
+}
+
 struct Fixtures {
     /// The core's key: the selected backend (libsecp256k1 in this build).
     key: SigningKey,
-    payloads: Vec<TokenIssuePayload>,
+    /// Legacy token issues (the spec's eight-field payload, nonces 2..).
+    payloads: Vec<Transaction>,
+    /// Their unsigned JSON (also the v2 token issue's input).
     payload_jsons: Vec<Vec<u8>>,
-    requests: Vec<SignedRequest>,
+    /// Their v1 requests.
+    requests: Vec<LegacyTx>,
+    /// Their v1 request bodies.
     request_jsons: Vec<Vec<u8>>,
+    /// The spec's v2 payment (with its memo), nonces 1.., as unsigned JSON.
+    payment_jsons: Vec<Vec<u8>>,
 }
 
 fn fixtures() -> Fixtures {
     let key = spec_key();
-    let payloads: Vec<_> = (0..INPUTS as u64).map(|n| spec_payload(n + 2)).collect();
-    let payload_jsons: Vec<Vec<u8>> = payloads
-        .iter()
-        .map(|p| {
-            let mut buf = [0u8; MAX_REQUEST_JSON_LEN];
-            let n = json::write_payload(p, &mut buf).expect("payload JSON");
-            buf[..n].to_vec()
-        })
+    let payloads: Vec<Transaction> = (0..INPUTS as u64).map(|n| spec_payload(n + 2)).collect();
+    let payload_jsons: Vec<Vec<u8>> = (0..INPUTS as u64)
+        .map(|n| spec_payload_json(n + 2))
         .collect();
-    assert_eq!(
-        json::parse_payload(SPEC_PAYLOAD_JSON).expect("spec payload"),
-        payloads[0]
-    );
-    let requests: Vec<SignedRequest> = payloads
+    assert_eq!(payload_jsons[0], SPEC_PAYLOAD_JSON);
+    for (p, j) in payloads.iter().zip(&payload_jsons) {
+        assert_eq!(&parse_issue(j).expect("spec payload"), p);
+        assert_eq!(&unsigned_json(p).expect("payload JSON"), j);
+    }
+    let requests: Vec<LegacyTx> = payloads
         .iter()
-        .map(|p| SignedRequest::sign(p.clone(), &key).expect("sign"))
+        .map(|p| LegacyTx::sign(p.clone(), &key).expect("sign"))
         .collect();
     let request_jsons: Vec<Vec<u8>> = requests
         .iter()
-        .map(|r| {
-            let mut buf = [0u8; MAX_REQUEST_JSON_LEN];
-            let n = json::write_request(r, &mut buf).expect("request JSON");
-            buf[..n].to_vec()
-        })
+        .map(|r| legacy_json(r).expect("request JSON"))
+        .collect();
+    let payment_jsons: Vec<Vec<u8>> = (0..INPUTS as u64)
+        .map(|n| unsigned_json(&spec_payment(n + 1)).expect("payment JSON"))
         .collect();
     Fixtures {
         key,
@@ -81,39 +97,80 @@ fn fixtures() -> Fixtures {
         payload_jsons,
         requests,
         request_jsons,
+        payment_jsons,
     }
+}
+
+/// The SDK's payload types, the same transactions as the core's (legacy v1:
+/// the SDK 0.18 signs no v2), each checked to give the core's signature.
+struct SdkPayloads {
+    issues: Vec<onemoney_protocol::TokenIssuePayload>,
+    payments: Vec<onemoney_protocol::PaymentPayload>,
+}
+
+fn sdk_payloads(f: &Fixtures) -> SdkPayloads {
+    let issues: Vec<onemoney_protocol::TokenIssuePayload> = f
+        .payloads
+        .iter()
+        .map(|p| {
+            let Operation::TokenIssue(issue) = &p.operation else {
+                panic!("the fixtures are token issues");
+            };
+            assert_eq!(issue.master_authority, tokensign_core::Address::ZERO);
+            onemoney_protocol::TokenIssuePayload {
+                chain_id: p.chain_id,
+                nonce: p.nonce,
+                symbol: issue.symbol.as_str().into(),
+                name: issue.name.as_str().into(),
+                decimals: issue.decimals,
+                master_authority: Default::default(),
+                is_private: issue.is_private,
+                clawback_enabled: issue.clawback_enabled == Some(true),
+            }
+        })
+        .collect();
+    // Like for like: the SDK's call gives the core's signature (spec vector).
+    let sdk_sig =
+        onemoney_protocol::sign_transaction_payload(&issues[0], SPEC_KEY_HEX).expect("SDK signs");
+    let ours = &f.requests[0].signature;
+    assert_eq!(sdk_sig.r.to_be_bytes::<32>(), ours.r);
+    assert_eq!(sdk_sig.s.to_be_bytes::<32>(), ours.s);
+
+    // The spec payment without its memo: the SDK's v1 payment has none.
+    let payments: Vec<onemoney_protocol::PaymentPayload> = (0..INPUTS as u64)
+        .map(|n| {
+            let tx = spec_payment(n + 1);
+            let Operation::Payment(p) = &tx.operation else {
+                panic!("the fixture is a payment");
+            };
+            onemoney_protocol::PaymentPayload {
+                chain_id: tx.chain_id,
+                nonce: tx.nonce,
+                recipient: p.recipient.0.into(),
+                value: p.value.to_decimal().as_str().parse().expect("a U256"),
+                token: p.token.0.into(),
+            }
+        })
+        .collect();
+    let sdk_sig =
+        onemoney_protocol::sign_transaction_payload(&payments[0], SPEC_KEY_HEX).expect("SDK signs");
+    let mut bare = spec_payment(1);
+    bare.memo = None;
+    let ours = LegacyTx::sign(bare, &f.key).expect("sign").signature;
+    assert_eq!(sdk_sig.r.to_be_bytes::<32>(), ours.r);
+    assert_eq!(sdk_sig.s.to_be_bytes::<32>(), ours.s);
+    SdkPayloads { issues, payments }
 }
 
 fn sign_paths(c: &mut Criterion) {
     let f = fixtures();
     let key = &f.key;
-    let hashes: Vec<[u8; 32]> = f.payloads.iter().map(signing_hash).collect();
+    let hashes: Vec<[u8; 32]> = f.payloads.iter().map(legacy_hash).collect();
     let secret = secp256k1::SecretKey::from_byte_array(spec_secret()).expect("key");
     let bare_k256 = spec_k256_key();
     let k256_key = core_k256::Key::from_bytes(&spec_secret()).expect("key");
     let libsecp_key = core_libsecp::Key::from_bytes(&spec_secret()).expect("key");
-
-    // The SDK's payload type, the same eight-field payloads as the core's.
-    let sdk_payloads: Vec<onemoney_protocol::TokenIssuePayload> = f
-        .payloads
-        .iter()
-        .map(|p| onemoney_protocol::TokenIssuePayload {
-            chain_id: p.chain_id(),
-            nonce: p.nonce(),
-            symbol: p.symbol().into(),
-            name: p.name().into(),
-            decimals: p.decimals(),
-            master_authority: Default::default(),
-            is_private: p.is_private(),
-            clawback_enabled: true,
-        })
-        .collect();
-    // Like for like: the SDK's call gives the core's signature (spec vector).
-    let sdk_sig = onemoney_protocol::sign_transaction_payload(&sdk_payloads[0], SPEC_KEY_HEX)
-        .expect("SDK signs");
-    let ours = &f.requests[0].signature;
-    assert_eq!(sdk_sig.r.to_be_bytes::<32>(), ours.r);
-    assert_eq!(sdk_sig.s.to_be_bytes::<32>(), ours.s);
+    let sdk = sdk_payloads(&f);
 
     let mut g = c.benchmark_group("sign");
     g.bench_function("k256_sign_prehash_recoverable", |b| {
@@ -136,22 +193,39 @@ fn sign_paths(c: &mut Criterion) {
         let mut next = cycle(&hashes);
         b.iter(|| libsecp_key.sign_hash(black_box(next())))
     });
-    // Payload JSON in, signed request JSON out; the key is already loaded.
+    // Unsigned JSON in, request JSON out (parse and check, encode, hash,
+    // sign, write); the key is already loaded. Legacy v1 token issue:
     g.bench_function("core_full_sign_path", |b| {
         let mut next = cycle(&f.payload_jsons);
-        let mut out = [0u8; MAX_REQUEST_JSON_LEN];
-        b.iter(|| {
-            let payload = json::parse_payload(black_box(next()))?;
-            let request = SignedRequest::sign(payload, key)?;
-            json::write_request(&request, &mut out)
-        })
+        let mut out = legacy_json_buffer();
+        b.iter(|| sign_issue_legacy(black_box(next()), key, &mut out))
     });
+    // Native v2, the same token issues (signed with eight fields):
+    g.bench_function("core_full_sign_path_v2_token_issue", |b| {
+        let mut next = cycle(&f.payload_jsons);
+        let mut out = native_json_buffer();
+        b.iter(|| sign_native(OpType::TokenIssue, black_box(next()), key, &mut out))
+    });
+    // Native v2, the spec's payment with its memo:
+    g.bench_function("core_full_sign_path_v2_payment", |b| {
+        let mut next = cycle(&f.payment_jsons);
+        let mut out = native_json_buffer();
+        b.iter(|| sign_native(OpType::Payment, black_box(next()), key, &mut out))
+    });
+    // Transaction in, signature out (legacy: hash, sign).
     g.bench_function("core_sign", |b| {
         let mut next = cycle(&f.payloads);
-        b.iter(|| sign(black_box(next()), key))
+        b.iter(|| sign_hash(&legacy::signing_hash(black_box(next()))?, key))
     });
+    // The SDK's call: payload in, signature out (hash, sign).
     g.bench_function("sdk_sign_transaction_payload", |b| {
-        let mut next = cycle(&sdk_payloads);
+        let mut next = cycle(&sdk.issues);
+        b.iter(|| {
+            onemoney_protocol::sign_transaction_payload(black_box(next()), black_box(SPEC_KEY_HEX))
+        })
+    });
+    g.bench_function("sdk_sign_transaction_payload_payment", |b| {
+        let mut next = cycle(&sdk.payments);
         b.iter(|| {
             onemoney_protocol::sign_transaction_payload(black_box(next()), black_box(SPEC_KEY_HEX))
         })
@@ -213,8 +287,8 @@ fn recovery_routes(c: &mut Criterion) {
     g.bench_function("request_to_signer_libsecp256k1", |b| {
         let mut next = cycle(&f.request_jsons);
         b.iter(|| {
-            let r = json::parse_request(black_box(next()))?;
-            recover_secp256k1(&r.signing_hash(), &r.signature)
+            let r = parse_issue_request(black_box(next()))?;
+            recover_secp256k1(&r.signing_hash()?, &r.signature)
         })
     });
     // The k256 backend: the core's lean recovery.
@@ -235,8 +309,8 @@ fn recovery_routes(c: &mut Criterion) {
     g.bench_function("request_to_signer_k256", |b| {
         let mut next = cycle(&f.request_jsons);
         b.iter(|| {
-            let r = json::parse_request(black_box(next()))?;
-            core_k256::recover_hash(&r.signing_hash(), &r.signature)
+            let r = parse_issue_request(black_box(next()))?;
+            core_k256::recover_hash(&r.signing_hash()?, &r.signature)
         })
     });
     g.bench_function("k256_recover_from_prehash", |b| {
@@ -256,38 +330,40 @@ fn recovery_routes(c: &mut Criterion) {
     });
     g.bench_function("request_to_signer", |b| {
         let mut next = cycle(&f.request_jsons);
-        b.iter(|| json::parse_request(black_box(next()))?.signer())
+        b.iter(|| parse_issue_request(black_box(next()))?.signer())
     });
     g.finish();
 }
 
+/// The core's steps of the legacy token issue, each alone (the names are
+/// the ones the issue-only core had, so that runs compare across it).
 fn core_steps(c: &mut Criterion) {
     let f = fixtures();
     let payload = &f.payloads[0];
     let mut g = c.benchmark_group("core");
     g.bench_function("parse_payload", |b| {
         let mut next = cycle(&f.payload_jsons);
-        b.iter(|| json::parse_payload(black_box(next())))
+        b.iter(|| parse_issue(black_box(next())))
     });
     g.bench_function("encode_rlp", |b| {
-        let mut out = [0u8; MAX_RLP_LEN];
-        b.iter(|| encode_rlp(black_box(payload), &mut out))
+        let mut out = vec![0u8; <Transaction>::MAX_PAYLOAD_WITH_MEMO_RLP_LEN];
+        b.iter(|| legacy::encode_signed_value(black_box(payload), &mut out))
     });
     g.bench_function("signing_hash", |b| {
-        b.iter(|| signing_hash(black_box(payload)))
+        b.iter(|| legacy::signing_hash(black_box(payload)))
     });
     g.bench_function("tx_hash", |b| {
         let r = &f.requests[0];
-        b.iter(|| tx_hash(black_box(&r.payload), black_box(&r.signature)))
+        b.iter(|| legacy::tx_hash(black_box(&r.tx), black_box(&r.signature)))
     });
     g.bench_function("write_request", |b| {
         let r = &f.requests[0];
-        let mut out = [0u8; MAX_REQUEST_JSON_LEN];
-        b.iter(|| json::write_request(black_box(r), &mut out))
+        let mut out = legacy_json_buffer();
+        b.iter(|| tokensign_core::json::write_legacy(black_box(r), &mut out))
     });
     g.bench_function("parse_request", |b| {
         let mut next = cycle(&f.request_jsons);
-        b.iter(|| json::parse_request(black_box(next())))
+        b.iter(|| parse_issue_request(black_box(next())))
     });
     g.finish();
 }
@@ -300,7 +376,7 @@ fn primitives(c: &mut Criterion) {
     use k256::{FieldBytes, ProjectivePoint, Scalar, U256};
     let scalars: Vec<Scalar> = (0..INPUTS as u64)
         .map(|n| {
-            let h = signing_hash(&spec_payload(n + 1000));
+            let h = legacy_hash(&spec_payload(n + 1000));
             <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(h))
         })
         .collect();

@@ -12,11 +12,13 @@ use k256::elliptic_curve::point::DecompressPoint;
 use k256::elliptic_curve::subtle::Choice;
 use k256::elliptic_curve::{Group, PrimeField};
 use k256::{AffinePoint, FieldBytes, ProjectivePoint, Scalar, U256};
-use tokensign_core::{
-    Address, Error, PayloadFields, Signature, SigningKey, TokenIssuePayload, CHAIN_ID_TESTNET,
-};
+use tokensign_core::json;
+use tokensign_core::legacy::LegacyTx;
+use tokensign_core::native::NativeTx;
+use tokensign_core::tx::{Memo, OpType, Payment, Transaction, CHAIN_ID_TESTNET};
+use tokensign_core::{Address, Amount, Error, Signature, SigningKey};
 
-pub use tokensign_fixtures::{spec_key, SPEC_KEY_HEX, SPEC_SECRET};
+pub use tokensign_fixtures::{parse_issue_request, spec_key, SPEC_KEY_HEX, SPEC_SECRET};
 
 /// The spec's eight-field payload (nonce 2), as the JSON a caller sends.
 pub const SPEC_PAYLOAD_JSON: &[u8] = tokensign_fixtures::SPEC_PAYLOAD8_JSON.as_bytes();
@@ -41,9 +43,104 @@ pub fn random_key(rng: &mut impl rand::Rng) -> SigningKey {
     }
 }
 
-/// The spec's eight-field payload with another nonce.
-pub fn spec_payload(nonce: u64) -> TokenIssuePayload {
+/// The spec's eight-field token issue (clawback true) with another nonce.
+pub fn spec_payload(nonce: u64) -> Transaction {
     tokensign_fixtures::spec_payload(nonce, Some(true))
+}
+
+/// The spec's eight-field token issue with another nonce, as the unsigned
+/// JSON a caller sends (`tokensign sign`'s input).
+pub fn spec_payload_json(nonce: u64) -> Vec<u8> {
+    tokensign_fixtures::spec_payload8_json(nonce).into_bytes()
+}
+
+/// Reads an unsigned token-issue document, as `tokensign sign` does.
+pub fn parse_issue(document: &[u8]) -> Result<Transaction, Error> {
+    json::parse_unsigned(OpType::TokenIssue, document)
+}
+
+/// The payment of the native v2 spec vector `Payment_single` (1 unit of an
+/// 18-decimal token from 0x0101… to 0x0202…, memo `purpose/SALA`,
+/// `text/plain`, `invoice-0001`; nonce 1 there) with another nonce. The
+/// tests below check it against the vector's signing hash.
+pub fn spec_payment(nonce: u64) -> Transaction {
+    let payment = Payment {
+        recipient: Address([0x02; 20]),
+        value: Amount::from_u64(1_000_000_000_000_000_000),
+        token: Address([0x01; 20]),
+    };
+    let memo = Memo::new("purpose/SALA", "text/plain", "invoice-0001")
+        .unwrap_or_else(|e| panic!("the spec memo: {e}"));
+    Transaction::new(CHAIN_ID_TESTNET, nonce, payment).with_memo(memo)
+}
+
+/// A buffer for any unsigned document [`json::write_unsigned`] writes.
+/// The core's JSON limits are tens of KiB (a batch of 256 payments): too
+/// large for a benchmark's stack, so every JSON buffer is on the heap.
+pub fn unsigned_json_buffer() -> Vec<u8> {
+    vec![0u8; json::MAX_DOCUMENT_JSON_LEN]
+}
+
+/// A buffer for any v1 request body.
+pub fn legacy_json_buffer() -> Vec<u8> {
+    vec![0u8; json::MAX_LEGACY_JSON_LEN]
+}
+
+/// A buffer for any v2 request body.
+pub fn native_json_buffer() -> Vec<u8> {
+    vec![0u8; json::MAX_NATIVE_JSON_LEN]
+}
+
+/// `tx` as unsigned JSON (what a caller sends to be signed).
+pub fn unsigned_json(tx: &Transaction) -> Result<Vec<u8>, Error> {
+    let mut buf = unsigned_json_buffer();
+    let len = json::write_unsigned(tx, &mut buf)?;
+    buf.truncate(len);
+    Ok(buf)
+}
+
+/// A v1 request body.
+pub fn legacy_json(request: &LegacyTx) -> Result<Vec<u8>, Error> {
+    let mut buf = legacy_json_buffer();
+    let len = json::write_legacy(request, &mut buf)?;
+    buf.truncate(len);
+    Ok(buf)
+}
+
+/// A v2 request body.
+pub fn native_json(request: &NativeTx) -> Result<Vec<u8>, Error> {
+    let mut buf = native_json_buffer();
+    let len = json::write_native(request, &mut buf)?;
+    buf.truncate(len);
+    Ok(buf)
+}
+
+/// The full legacy (v1) sign path, the key already loaded: unsigned
+/// token-issue JSON in, v1 request body out (`tokensign sign`): parse and
+/// check, encode, hash, sign, write. Returns the body's length in `out`
+/// (at least [`json::MAX_LEGACY_JSON_LEN`] bytes).
+pub fn sign_issue_legacy(
+    document: &[u8],
+    key: &SigningKey,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let tx = parse_issue(document)?;
+    let request = LegacyTx::sign(tx, key)?;
+    json::write_legacy(&request, out)
+}
+
+/// The full native (v2) sign path for an operation of type `op`: unsigned
+/// JSON in, v2 request body out (single signer). `out` holds at least
+/// [`json::MAX_NATIVE_JSON_LEN`] bytes.
+pub fn sign_native(
+    op: OpType,
+    document: &[u8],
+    key: &SigningKey,
+    out: &mut [u8],
+) -> Result<usize, Error> {
+    let tx: Transaction = json::parse_unsigned(op, document)?;
+    let request = NativeTx::sign(tx, key)?;
+    json::write_native(&request, out)
 }
 
 /// The other form of the lean recovery: one two-point `lincomb` for
@@ -103,4 +200,104 @@ pub fn signed_hashes(count: usize, keys: usize, seed: u64) -> Vec<([u8; 32], Sig
             (hash, sig)
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokensign_core::native::Authorization;
+    use tokensign_core::tx::Operation;
+    use tokensign_fixtures::{spec_address, SPEC_ANSWERS};
+
+    fn hex0x(bytes: &[u8]) -> String {
+        format!("0x{}", hex::encode(bytes))
+    }
+
+    /// The spec's v2 vector `name`'s signing hash, from the vector file.
+    fn native_vector_signing_hash(name: &str) -> String {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/vectors/spec/native-v2-signing-vectors.json"
+        );
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let file: serde_json::Value = serde_json::from_str(&text).expect("vector JSON");
+        file["base_vectors"]
+            .as_array()
+            .expect("base_vectors")
+            .iter()
+            .find(|v| v["name"] == name)
+            .and_then(|v| v["signing_hash"].as_str())
+            .unwrap_or_else(|| panic!("no vector {name}"))
+            .to_owned()
+    }
+
+    #[test]
+    fn the_legacy_path_signs_the_spec_issue_to_the_published_answer() {
+        let answer = SPEC_ANSWERS[0];
+        assert_eq!(parse_issue(SPEC_PAYLOAD_JSON).unwrap(), spec_payload(2));
+        assert_eq!(answer.payload(), spec_payload(2));
+        let mut out = legacy_json_buffer();
+        let len = sign_issue_legacy(SPEC_PAYLOAD_JSON, &spec_key(), &mut out).unwrap();
+        let request = parse_issue_request(&out[..len]).unwrap();
+        assert_eq!(request.tx, spec_payload(2));
+        assert_eq!(hex0x(&request.signature.r), answer.r);
+        assert_eq!(hex0x(&request.signature.s), answer.s);
+        assert_eq!(request.signature.v, answer.v);
+        assert_eq!(request.signer().unwrap(), spec_address());
+        assert_eq!(legacy_json(&request).unwrap(), &out[..len]);
+    }
+
+    #[test]
+    fn the_payment_is_the_spec_vectors_and_the_native_path_signs_it() {
+        let payment = spec_payment(1);
+        let document = unsigned_json(&payment).unwrap();
+        let parsed: Transaction = json::parse_unsigned(OpType::Payment, &document).unwrap();
+        assert_eq!(parsed, payment);
+        let mut out = native_json_buffer();
+        let len = sign_native(OpType::Payment, &document, &spec_key(), &mut out).unwrap();
+        let request: NativeTx = json::parse_native(OpType::Payment, &out[..len]).unwrap();
+        assert_eq!(request.tx, payment);
+        assert_eq!(
+            hex0x(&request.signing_hash()),
+            native_vector_signing_hash("Payment_single")
+        );
+        assert!(matches!(request.authorization, Authorization::Single(_)));
+        assert_eq!(request.sender().unwrap(), spec_address());
+        assert_eq!(native_json(&request).unwrap(), &out[..len]);
+        assert_eq!(request.path(), "/v2/transactions/payment");
+    }
+
+    #[test]
+    fn the_native_path_signs_the_spec_issue_as_v2() {
+        let mut out = native_json_buffer();
+        let len =
+            sign_native(OpType::TokenIssue, SPEC_PAYLOAD_JSON, &spec_key(), &mut out).unwrap();
+        let request: NativeTx = json::parse_native(OpType::TokenIssue, &out[..len]).unwrap();
+        assert_eq!(request.sender().unwrap(), spec_address());
+        let Operation::TokenIssue(issue) = &request.tx.operation else {
+            panic!("not an issue: {:?}", request.tx.operation);
+        };
+        assert_eq!(issue.clawback_enabled, Some(true));
+        assert_eq!(request.tx.nonce, 2);
+        // v2 signs another digest than v1 for the same transaction.
+        assert_ne!(
+            request.signing_hash(),
+            tokensign_core::legacy::signing_hash(&spec_payload(2)).unwrap()
+        );
+    }
+
+    #[test]
+    fn refused_input_is_an_error_not_a_signature() {
+        let key = spec_key();
+        let mut out = native_json_buffer();
+        // A payment document is not an issue, and vice versa.
+        let payment = unsigned_json(&spec_payment(1)).unwrap();
+        assert!(sign_issue_legacy(&payment, &key, &mut out).is_err());
+        assert!(sign_native(OpType::Payment, SPEC_PAYLOAD_JSON, &key, &mut out).is_err());
+        // An output buffer too small for the body.
+        assert_eq!(
+            sign_native(OpType::Payment, &payment, &key, &mut out[..64]),
+            Err(Error::BufferTooSmall)
+        );
+    }
 }

@@ -7,11 +7,10 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use k256::ecdsa::{RecoveryId, Signature as KSig, VerifyingKey};
+use tokensign_core::legacy::{self, LegacyTx};
 use tokensign_core::recover::recover_prehash_lean;
-use tokensign_core::{
-    json, recover_hash, sign, signing_hash, signing_key_from_bytes, SignedRequest,
-    MAX_REQUEST_JSON_LEN,
-};
+use tokensign_core::tx::{OpType, Transaction};
+use tokensign_core::{json, recover_hash, sign_hash, signing_key_from_bytes};
 
 use tokensign_fixtures::SPEC_SECRET as KEY;
 
@@ -21,17 +20,25 @@ fn payload_json(nonce: u64) -> Vec<u8> {
 
 fn benches(c: &mut Criterion) {
     let key = signing_key_from_bytes(&KEY).expect("key");
+    // Bare k256's key, built the same way (no tables), for its baselines.
+    let bare_key = k256::ecdsa::SigningKey::from_bytes(&KEY.into()).expect("key");
     let jsons: Vec<Vec<u8>> = (0..64).map(|n| payload_json(n + 2)).collect();
-    let payloads: Vec<_> = jsons
+    let payloads: Vec<Transaction> = jsons
         .iter()
-        .map(|j| json::parse_payload(j).expect("payload"))
+        .map(|j| json::parse_unsigned(OpType::TokenIssue, j).expect("payload"))
         .collect();
-    let hashes: Vec<[u8; 32]> = payloads.iter().map(signing_hash).collect();
-    let sigs: Vec<_> = payloads
+    let hashes: Vec<[u8; 32]> = payloads
         .iter()
-        .map(|p| sign(p, &key).expect("sign"))
+        .map(|p| legacy::signing_hash(p).expect("a v1 signing hash"))
+        .collect();
+    let sigs: Vec<_> = hashes
+        .iter()
+        .map(|h| sign_hash(h, &key).expect("sign"))
         .collect();
     let ksigs: Vec<(KSig, RecoveryId)> = sigs.iter().map(|s| s.to_k256().expect("k256")).collect();
+    // The request body buffer: the core's limit is tens of KiB (a batch of
+    // 256 payments), too large for the stack.
+    let mut out = vec![0u8; json::MAX_LEGACY_JSON_LEN];
 
     let mut i = 0usize;
     let mut next = move || {
@@ -40,17 +47,16 @@ fn benches(c: &mut Criterion) {
     };
     let mut g = c.benchmark_group("notables");
     g.bench_function("k256_sign_prehash_recoverable", |b| {
-        b.iter(|| key.sign_prehash_recoverable(black_box(&hashes[next()])))
+        b.iter(|| bare_key.sign_prehash_recoverable(black_box(&hashes[next()])))
     });
     g.bench_function("core_sign", |b| {
-        b.iter(|| sign(black_box(&payloads[next()]), &key))
+        b.iter(|| sign_hash(&legacy::signing_hash(black_box(&payloads[next()]))?, &key))
     });
     g.bench_function("core_full_sign_path", |b| {
-        let mut out = [0u8; MAX_REQUEST_JSON_LEN];
         b.iter(|| {
-            let p = json::parse_payload(black_box(&jsons[next()]))?;
-            let r = SignedRequest::sign(p, &key)?;
-            json::write_request(&r, &mut out)
+            let p = json::parse_unsigned(OpType::TokenIssue, black_box(&jsons[next()]))?;
+            let r: LegacyTx = LegacyTx::sign(p, &key)?;
+            json::write_legacy(&r, &mut out)
         })
     });
     g.bench_function("k256_recover_from_prehash", |b| {

@@ -33,11 +33,11 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use rand::SeedableRng;
 use tokensign::node::{spawn_background, NodeConfig};
+use tokensign_core::legacy::LegacyTx;
 use tokensign_core::recover::recover_prehash_lean;
-use tokensign_core::{
-    json, Address, PayloadFields, SignedRequest, SigningKey, TokenIssuePayload, CHAIN_ID_TESTNET,
-    MAX_REQUEST_JSON_LEN,
-};
+use tokensign_core::text::Text;
+use tokensign_core::tx::{TokenIssue, Transaction, CHAIN_ID_TESTNET};
+use tokensign_core::{Address, Error, Field, SigningKey};
 
 // ------------------------------------------------------------ allocations
 
@@ -197,31 +197,30 @@ fn presign_one(index: usize, key: &SigningKey, count: usize) -> Result<Signer> {
     let address = key.address();
     let mut requests = Vec::with_capacity(count);
     let mut first_hash = String::new();
-    let mut body = [0u8; MAX_REQUEST_JSON_LEN];
     for nonce in 0..count as u64 {
         // Symbols are unique on the server: signer and nonce in base 36.
         let symbol = format!("L{}X{}", base36(index as u64), base36(nonce));
         let name = format!("Load test token {index} {nonce}");
-        let payload = TokenIssuePayload::new(PayloadFields {
-            chain_id: CHAIN_ID_TESTNET,
-            nonce,
-            symbol: &symbol,
-            name: &name,
+        let issue = TokenIssue {
+            symbol: Text::new(&symbol).map_err(|p| Error::invalid(Field::Symbol, p))?,
+            name: Text::new(&name).map_err(|p| Error::invalid(Field::Name, p))?,
             decimals: 6,
             master_authority: address,
             is_private: false,
             clawback_enabled: None,
-        })?;
-        let request = SignedRequest::sign(payload, key)?;
+        };
+        let request: LegacyTx =
+            LegacyTx::sign(Transaction::new(CHAIN_ID_TESTNET, nonce, issue), key)?;
         if nonce == 0 {
-            first_hash = format!("0x{}", hex::encode(request.tx_hash()));
+            first_hash = format!("0x{}", hex::encode(request.tx_hash()?));
         }
-        let n = json::write_request(&request, &mut body)?;
+        let body = tokensign_bench::legacy_json(&request)?;
         let mut http = format!(
-            "POST /v1/tokens/issue HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {n}\r\n\r\n"
+            "POST /v1/tokens/issue HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            body.len()
         )
         .into_bytes();
-        http.extend_from_slice(&body[..n]);
+        http.extend_from_slice(&body);
         requests.push(http);
     }
     Ok(Signer {
