@@ -8,7 +8,8 @@
 //!   the core's full sign path with the selected backend (libsecp256k1
 //!   here: the host feature is on) for the legacy v1 token issue
 //!   (`core_full_sign_path`) and for native v2 a token issue and a payment
-//!   (`core_full_sign_path_v2_*`), the core's sign, the official 1Money
+//!   (`core_full_sign_path_v2_*`), each also with the k256 backend
+//!   (`*_k256`), the core's sign, the official 1Money
 //!   SDK's call for a token issue and a payment (v1: the SDK signs no v2),
 //!   bare libsecp256k1;
 //! - `recover/*`: libsecp256k1's recover, then the routes to a signer
@@ -28,139 +29,17 @@ use std::time::Duration;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use tokensign_bench::{
-    legacy_json, legacy_json_buffer, native_json_buffer, parse_issue, parse_issue_request,
+    legacy_json_buffer, native_json_buffer, parse_issue, parse_issue_request,
     recover_k256_reference, recover_lean_lincomb, recover_secp256k1, sign_issue_legacy,
-    sign_native, signed_hashes, spec_k256_key, spec_key, spec_payload, spec_payload_json,
-    spec_payment, spec_secret, unsigned_json, SPEC_KEY_HEX, SPEC_PAYLOAD_JSON,
+    sign_issue_legacy_k256, sign_native, sign_native_k256, signed_hashes, spec_k256_key,
+    spec_payload, spec_secret, SPEC_KEY_HEX,
 };
 use tokensign_core::backend::{k256 as core_k256, libsecp256k1 as core_libsecp};
-use tokensign_core::legacy::{self, LegacyTx};
-use tokensign_core::tx::{OpType, Operation, Transaction};
-use tokensign_core::{sign_hash, SigningKey};
-
-/// Inputs the benches cycle through, so no single value is measured.
-const INPUTS: usize = 64;
-
-fn cycle<'a, T>(items: &'a [T]) -> impl FnMut() -> &'a T + 'a {
-    let mut i = 0usize;
-    move || {
-        i = (i + 1) % items.len();
-        &items[i]
-    }
-}
-
-/// The legacy signing hash of a transaction the fixtures built.
-fn legacy_hash(tx: &Transaction) -> [u8; 32] {
-    legacy::signing_hash(tx).expect("a token issue has a v1 signing hash")
-}
-
-struct Fixtures {
-    /// The core's key: the selected backend (libsecp256k1 in this build).
-    key: SigningKey,
-    /// Legacy token issues (the spec's eight-field payload, nonces 2..).
-    payloads: Vec<Transaction>,
-    /// Their unsigned JSON (also the v2 token issue's input).
-    payload_jsons: Vec<Vec<u8>>,
-    /// Their v1 requests.
-    requests: Vec<LegacyTx>,
-    /// Their v1 request bodies.
-    request_jsons: Vec<Vec<u8>>,
-    /// The spec's v2 payment (with its memo), nonces 1.., as unsigned JSON.
-    payment_jsons: Vec<Vec<u8>>,
-}
-
-fn fixtures() -> Fixtures {
-    let key = spec_key();
-    let payloads: Vec<Transaction> = (0..INPUTS as u64).map(|n| spec_payload(n + 2)).collect();
-    let payload_jsons: Vec<Vec<u8>> = (0..INPUTS as u64)
-        .map(|n| spec_payload_json(n + 2))
-        .collect();
-    assert_eq!(payload_jsons[0], SPEC_PAYLOAD_JSON);
-    for (p, j) in payloads.iter().zip(&payload_jsons) {
-        assert_eq!(&parse_issue(j).expect("spec payload"), p);
-        assert_eq!(&unsigned_json(p).expect("payload JSON"), j);
-    }
-    let requests: Vec<LegacyTx> = payloads
-        .iter()
-        .map(|p| LegacyTx::sign(p.clone(), &key).expect("sign"))
-        .collect();
-    let request_jsons: Vec<Vec<u8>> = requests
-        .iter()
-        .map(|r| legacy_json(r).expect("request JSON"))
-        .collect();
-    let payment_jsons: Vec<Vec<u8>> = (0..INPUTS as u64)
-        .map(|n| unsigned_json(&spec_payment(n + 1)).expect("payment JSON"))
-        .collect();
-    Fixtures {
-        key,
-        payloads,
-        payload_jsons,
-        requests,
-        request_jsons,
-        payment_jsons,
-    }
-}
-
-/// The SDK's payload types, the same transactions as the core's (legacy v1:
-/// the SDK 0.18 signs no v2), each checked to give the core's signature.
-struct SdkPayloads {
-    issues: Vec<onemoney_protocol::TokenIssuePayload>,
-    payments: Vec<onemoney_protocol::PaymentPayload>,
-}
-
-fn sdk_payloads(f: &Fixtures) -> SdkPayloads {
-    let issues: Vec<onemoney_protocol::TokenIssuePayload> = f
-        .payloads
-        .iter()
-        .map(|p| {
-            let Operation::TokenIssue(issue) = &p.operation else {
-                panic!("the fixtures are token issues");
-            };
-            assert_eq!(issue.master_authority, tokensign_core::Address::ZERO);
-            onemoney_protocol::TokenIssuePayload {
-                chain_id: p.chain_id,
-                nonce: p.nonce,
-                symbol: issue.symbol.as_str().into(),
-                name: issue.name.as_str().into(),
-                decimals: issue.decimals,
-                master_authority: Default::default(),
-                is_private: issue.is_private,
-                clawback_enabled: issue.clawback_enabled == Some(true),
-            }
-        })
-        .collect();
-    // Like for like: the SDK's call gives the core's signature (spec vector).
-    let sdk_sig =
-        onemoney_protocol::sign_transaction_payload(&issues[0], SPEC_KEY_HEX).expect("SDK signs");
-    let ours = &f.requests[0].signature;
-    assert_eq!(sdk_sig.r.to_be_bytes::<32>(), ours.r);
-    assert_eq!(sdk_sig.s.to_be_bytes::<32>(), ours.s);
-
-    // The spec payment without its memo: the SDK's v1 payment has none.
-    let payments: Vec<onemoney_protocol::PaymentPayload> = (0..INPUTS as u64)
-        .map(|n| {
-            let tx = spec_payment(n + 1);
-            let Operation::Payment(p) = &tx.operation else {
-                panic!("the fixture is a payment");
-            };
-            onemoney_protocol::PaymentPayload {
-                chain_id: tx.chain_id,
-                nonce: tx.nonce,
-                recipient: p.recipient.0.into(),
-                value: p.value.to_decimal().as_str().parse().expect("a U256"),
-                token: p.token.0.into(),
-            }
-        })
-        .collect();
-    let sdk_sig =
-        onemoney_protocol::sign_transaction_payload(&payments[0], SPEC_KEY_HEX).expect("SDK signs");
-    let mut bare = spec_payment(1);
-    bare.memo = None;
-    let ours = LegacyTx::sign(bare, &f.key).expect("sign").signature;
-    assert_eq!(sdk_sig.r.to_be_bytes::<32>(), ours.r);
-    assert_eq!(sdk_sig.s.to_be_bytes::<32>(), ours.s);
-    SdkPayloads { issues, payments }
-}
+use tokensign_core::legacy;
+use tokensign_core::sign_hash;
+use tokensign_core::tx::{OpType, Transaction};
+mod common;
+use common::{cycle, fixtures, legacy_hash, sdk_payloads, INPUTS};
 
 fn sign_paths(c: &mut Criterion) {
     let f = fixtures();
@@ -194,11 +73,18 @@ fn sign_paths(c: &mut Criterion) {
         b.iter(|| libsecp_key.sign_hash(black_box(next())))
     });
     // Unsigned JSON in, request JSON out (parse and check, encode, hash,
-    // sign, write); the key is already loaded. Legacy v1 token issue:
+    // sign, write); the key is already loaded. Each path twice, back to
+    // back: the selected backend (libsecp256k1), then the k256 backend.
+    // Legacy v1 token issue:
     g.bench_function("core_full_sign_path", |b| {
         let mut next = cycle(&f.payload_jsons);
         let mut out = legacy_json_buffer();
         b.iter(|| sign_issue_legacy(black_box(next()), key, &mut out))
+    });
+    g.bench_function("core_full_sign_path_k256", |b| {
+        let mut next = cycle(&f.payload_jsons);
+        let mut out = legacy_json_buffer();
+        b.iter(|| sign_issue_legacy_k256(black_box(next()), &k256_key, &mut out))
     });
     // Native v2, the same token issues (signed with eight fields):
     g.bench_function("core_full_sign_path_v2_token_issue", |b| {
@@ -206,11 +92,21 @@ fn sign_paths(c: &mut Criterion) {
         let mut out = native_json_buffer();
         b.iter(|| sign_native(OpType::TokenIssue, black_box(next()), key, &mut out))
     });
+    g.bench_function("core_full_sign_path_v2_token_issue_k256", |b| {
+        let mut next = cycle(&f.payload_jsons);
+        let mut out = native_json_buffer();
+        b.iter(|| sign_native_k256(OpType::TokenIssue, black_box(next()), &k256_key, &mut out))
+    });
     // Native v2, the spec's payment with its memo:
     g.bench_function("core_full_sign_path_v2_payment", |b| {
         let mut next = cycle(&f.payment_jsons);
         let mut out = native_json_buffer();
         b.iter(|| sign_native(OpType::Payment, black_box(next()), key, &mut out))
+    });
+    g.bench_function("core_full_sign_path_v2_payment_k256", |b| {
+        let mut next = cycle(&f.payment_jsons);
+        let mut out = native_json_buffer();
+        b.iter(|| sign_native_k256(OpType::Payment, black_box(next()), &k256_key, &mut out))
     });
     // Transaction in, signature out (legacy: hash, sign).
     g.bench_function("core_sign", |b| {
