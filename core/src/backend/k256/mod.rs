@@ -1,11 +1,15 @@
 //! RustCrypto's `k256`: the pure-Rust backend, the default.
 //!
-//! Signing is k256's `sign_prehash_recoverable` (RFC 6979, low-S);
+//! Signing is k256's ECDSA (RFC 6979, low-S) with the nonce's inversion
+//! blinded and variable-time ([`nonce`]), about a fifth faster;
 //! recovery is the core's lean recovery ([`crate::recover::recover_prehash_lean`]), which skips
 //! the redundant second verification of k256's own.
 
+mod nonce;
+
 use core::fmt;
 
+use ::k256::ecdsa::hazmat::SignPrimitive;
 use ::k256::ecdsa::{RecoveryId, SigningKey as K256Key};
 use ::k256::elliptic_curve::ops::Reduce;
 use ::k256::elliptic_curve::PrimeField;
@@ -15,6 +19,8 @@ use zeroize::Zeroizing;
 use crate::address::Address;
 use crate::error::Error;
 use crate::signature::Signature;
+
+use nonce::BlindedNonce;
 
 /// The backend's name, as [`crate::BACKEND`] reports it.
 pub const NAME: &str = "k256";
@@ -91,10 +97,14 @@ impl Key {
     /// about 2^-127), which `v` cannot express.
     pub fn sign_hash(&self, hash: &[u8; 32]) -> Result<Signature, Error> {
         let reduced = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(*hash)).to_bytes();
-        let (sig, recid) = self
-            .0
-            .sign_prehash_recoverable(&reduced)
+        // k256's signing with the nonce's inversion blinded (nonce.rs says
+        // why); the same bytes as `sign_prehash_recoverable(&reduced)`.
+        let secret = self.0.as_nonzero_scalar();
+        let nonce = BlindedNonce::rfc6979(&Zeroizing::new(secret.to_repr()), &reduced);
+        let (sig, recid) = secret
+            .try_sign_prehashed(nonce, &reduced)
             .map_err(|_| Error::SigningFailed)?;
+        let recid = recid.ok_or(Error::SigningFailed)?;
         // k256 already returns low-S; normalise defensively and flip the
         // parity with it so the pair stays consistent.
         let (sig, recid) = match sig.normalize_s() {
@@ -131,4 +141,25 @@ impl fmt::Debug for Key {
 /// As [`crate::recover_hash`].
 pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
     crate::recover::recover_prehash_lean(hash, sig)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The blinded signing gives k256's own signature, byte for byte:
+        /// the same RFC 6979 nonce, so the same (r, s, v).
+        #[test]
+        fn signs_as_k256_itself(secret in any::<[u8; 32]>(), hash in any::<[u8; 32]>()) {
+            let Ok(key) = Key::from_bytes(&secret) else { return Ok(()) };
+            let reduced = <Scalar as Reduce<U256>>::reduce_bytes(&FieldBytes::from(hash)).to_bytes();
+            let (sig, recid) = key.0.sign_prehash_recoverable(&reduced).unwrap();
+            let ours = key.sign_hash(&hash).unwrap();
+            prop_assert_eq!(&ours.r[..], &sig.r().to_bytes()[..]);
+            prop_assert_eq!(&ours.s[..], &sig.s().to_bytes()[..]);
+            prop_assert_eq!(ours.v, u8::from(recid.is_y_odd()));
+        }
+    }
 }
