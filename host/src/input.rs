@@ -16,6 +16,8 @@ pub enum Document {
     Payload,
     /// A signed request body (the payload's fields and `signature`).
     Request,
+    /// A signing document of any operation (`"operation"` and its fields).
+    Signing,
 }
 
 impl Document {
@@ -24,6 +26,11 @@ impl Document {
             Document::Payload => {
                 "a payload has chain_id, nonce, symbol, name, decimals, master_authority, \
                  is_private and optionally clawback_enabled"
+            }
+            Document::Signing => {
+                "a signing document has \"operation\" (the spec's name, e.g. \"Payment\"), \
+                 chain_id, nonce, the operation's fields under their JSON names (spec 2.2) and \
+                 optionally memo {type, format, data}"
             }
             Document::Request => {
                 "a request has the payload's fields (chain_id, nonce, symbol, name, decimals, \
@@ -59,6 +66,12 @@ pub struct WrapperClaims {
     /// The token address.
     #[serde(default)]
     pub token: Option<String>,
+    /// The operation's spec name (`sign --json` prints it).
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// `v1` or `v2`.
+    #[serde(default)]
+    pub scheme: Option<String>,
 }
 
 /// The request body in `input`: `input` itself, or, when `input` is the

@@ -131,6 +131,7 @@ fn issue_json_and_mint_the_abc_example() {
     );
 
     let minted = run(&[
+        "abc-lab",
         "mint",
         "--asset-id",
         "UKGILT2030",
@@ -154,6 +155,7 @@ fn issue_json_and_mint_the_abc_example() {
     // unknown asset: both rejections.
     let again = run(&[
         "--json",
+        "abc-lab",
         "mint",
         "--asset-id",
         "UKGILT2030",
@@ -167,6 +169,7 @@ fn issue_json_and_mint_the_abc_example() {
     assert_eq!(again.code, 3, "{again:?}");
     assert_eq!(json_of(&again)["error"]["error_code"], "DUPLICATE_MINT");
     let unknown = run(&[
+        "abc-lab",
         "mint",
         "--asset-id",
         "NOPE",

@@ -11,6 +11,7 @@
 //! Errors are [`ClientError`]s; this module knows nothing of exit codes.
 
 mod error;
+mod reads;
 mod submit;
 
 use std::time::{Duration, Instant};
@@ -22,6 +23,7 @@ use crate::api::{ChainIdAnswer, NativeWriteMode, NodeStatus, NonceAnswer};
 use crate::text::{hex0x, sanitize};
 
 pub use error::{show_duration, ClientError, RestError, TransportError};
+pub use reads::ByHash;
 pub use submit::{Expected, Submitted};
 
 /// Largest response body read, in bytes.
