@@ -109,3 +109,45 @@ pub fn json_of(run: &Run) -> serde_json::Value {
     serde_json::from_str(run.stdout.trim())
         .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {run:?}"))
 }
+
+/// Runs the CLI in process (`tokensign::cmd::main_with`) with `args` and
+/// `stdin`: no process to spawn, so a test can run it hundreds of times.
+/// The exit code is read from the documented "exit code N" line.
+pub fn call(args: &[&str], stdin: &[u8]) -> Run {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut input = stdin;
+    let mut io = tokensign::cmd::Io {
+        out: &mut out,
+        err: &mut err,
+        input: &mut input,
+    };
+    let mut argv = vec!["tokensign"];
+    argv.extend_from_slice(args);
+    let code = tokensign::cmd::main_with(argv, &mut io);
+    let stderr = String::from_utf8_lossy(&err).into_owned();
+    let code = if code == std::process::ExitCode::SUCCESS {
+        0
+    } else {
+        stderr
+            .rsplit("exit code ")
+            .next()
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(2)
+    };
+    Run {
+        code,
+        stdout: String::from_utf8_lossy(&out).into_owned(),
+        stderr,
+    }
+}
+
+/// A spec vector file of `tests/vectors/spec/`, as JSON.
+pub fn spec_vectors(name: &str) -> serde_json::Value {
+    let path = format!(
+        "{}/../tests/vectors/spec/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
