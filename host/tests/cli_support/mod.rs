@@ -1,5 +1,8 @@
-//! Shared helpers of the CLI tests: run the binary, spec constants.
+//! Shared helpers of the CLI tests: run the binary or the CLI in process,
+//! spec constants and vectors, and a scripted server ([`scripted`]).
 #![allow(dead_code)]
+
+pub mod scripted;
 
 use std::io::Write;
 use std::path::Path;
