@@ -18,13 +18,19 @@ pub struct AmountArgs {
         long,
         value_name = "BASE_UNITS",
         required_unless_present = "amount",
-        conflicts_with = "amount"
+        conflicts_with = "amount",
+        allow_hyphen_values = true
     )]
     pub value: Option<String>,
     /// The amount in whole tokens, e.g. 12.5; converted to base units with
     /// the token's decimals (read from GET /v1/tokens/token_metadata unless
     /// --token-decimals gives them).
-    #[arg(long, value_name = "TOKENS", required_unless_present = "value")]
+    #[arg(
+        long,
+        value_name = "TOKENS",
+        required_unless_present = "value",
+        allow_hyphen_values = true
+    )]
     pub amount: Option<String>,
     /// The token's decimals, for --amount without asking the server.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=18),

@@ -85,7 +85,12 @@ pub struct BurnBridgeArgs {
     #[arg(long, value_name = "TEXT")]
     pub destination_address: String,
     /// The escrow fee in base units.
-    #[arg(long, value_name = "BASE_UNITS", default_value = "0")]
+    #[arg(
+        long,
+        value_name = "BASE_UNITS",
+        default_value = "0",
+        allow_hyphen_values = true
+    )]
     pub escrow_fee: String,
     /// Bridge metadata (may be empty).
     #[arg(long, value_name = "TEXT", default_value = "")]

@@ -189,7 +189,12 @@ pub struct AuthorityArgs {
     #[arg(long, value_name = "ADDRESS")]
     pub token: String,
     /// The mint allowance in base units (MintBurnTokens); 0 otherwise.
-    #[arg(long, value_name = "BASE_UNITS", default_value = "0")]
+    #[arg(
+        long,
+        value_name = "BASE_UNITS",
+        default_value = "0",
+        allow_hyphen_values = true
+    )]
     pub value: String,
     /// Chain id, nonce, memo, scheme, dry run, multisig, server.
     #[command(flatten)]

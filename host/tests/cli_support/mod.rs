@@ -1,6 +1,6 @@
 //! Shared helpers of the CLI tests: run the binary or the CLI in process,
 //! spec constants and vectors, and a scripted server ([`scripted`]).
-#![allow(dead_code)]
+#![allow(dead_code, unused_imports)]
 
 pub mod scripted;
 
