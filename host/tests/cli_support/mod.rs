@@ -2,6 +2,7 @@
 //! spec constants and vectors, and a scripted server ([`scripted`]).
 #![allow(dead_code, unused_imports)]
 
+pub mod node;
 pub mod scripted;
 
 use std::io::Write;
