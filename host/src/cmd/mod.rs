@@ -52,14 +52,16 @@ pub struct Io<'a> {
     pub input: &'a mut dyn Read,
 }
 
-/// Build, sign and submit 1Money Network token-issue requests.
+/// Build, sign and submit every 1Money Network operation; read balances,
+/// tokens and transactions; sign offline; run multisig accounts.
 ///
-/// With neither --url nor --network, `issue` and `mint` run against an
-/// embedded local node that trusts the public, insecure development key,
-/// and say so on stderr. Exit codes: 0 ok, 1 internal error, 2 bad input,
-/// 3 rejected by the server, 4 network failure, 5 unknown outcome, 6
-/// accepted but the answer differs from what was signed (do not resend).
-/// See docs/cli.md.
+/// Writes sign in the scheme the server asks for (--scheme auto reads
+/// GET /api/status: v2 for dual/v2_only, v1 otherwise). With neither --url
+/// nor --network, commands run against an embedded local node that trusts
+/// the public, insecure development key, and say so on stderr. Exit codes:
+/// 0 ok, 1 internal error, 2 bad input, 3 rejected by the server, 4 network
+/// failure, 5 unknown outcome, 6 accepted but the answer differs from what
+/// was signed (do not resend). See docs/cli.md.
 #[derive(Debug, Parser)]
 #[command(name = "tokensign", version, about, long_about)]
 pub struct Cli {
