@@ -6,7 +6,10 @@ use serde::de::DeserializeOwned;
 use tokensign_core::Address;
 
 use super::{Client, ClientError, RestError};
-use crate::api::{ErrorBody, FinalizedReceipt, MintInfo, TokenAccountAnswer, TransactionReceipt};
+use crate::api::{
+    ErrorBody, FinalizedReceipt, MintInfo, NativeWriteMode, NodeStatus, TokenAccountAnswer,
+    TransactionReceipt,
+};
 use crate::text::hex0x;
 
 /// A read by hash: found, or the server's "no such transaction".
@@ -28,6 +31,34 @@ fn is_not_found(body: &[u8]) -> bool {
 }
 
 impl Client<'_> {
+    /// `GET /api/status`. A server without the route (404) is a `v1_only`
+    /// server (spec section 1.2): `Ok(None)`.
+    pub fn status(&self) -> Result<Option<NodeStatus>, ClientError> {
+        let (status, body) = self.get_until("/api/status", self.deadline)?;
+        match status {
+            200 => serde_json::from_slice(&body)
+                .map(Some)
+                .map_err(|_| ClientError::BadAnswer {
+                    what: "GET /api/status".into(),
+                    why: "the answer is not a status object (native_write_mode, read_only, …)"
+                        .into(),
+                }),
+            404 => Ok(None),
+            _ => Err(ClientError::Refused {
+                what: "GET /api/status".into(),
+                error: RestError::from_response(status, &body),
+            }),
+        }
+    }
+
+    /// The server's write mode: [`Client::status`], with a missing route
+    /// read as `v1_only`.
+    pub fn write_mode(&self) -> Result<NativeWriteMode, ClientError> {
+        Ok(self
+            .status()?
+            .map_or(NativeWriteMode::V1Only, |s| s.native_write_mode))
+    }
+
     /// `GET /v1/tokens/token_metadata?token=`.
     pub fn token_metadata(&self, token: &Address) -> Result<MintInfo, ClientError> {
         self.get_json(
