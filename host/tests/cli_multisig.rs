@@ -250,6 +250,35 @@ fn three_signers_one_a_device_create_sign_apart_combine_and_submit() {
     );
     assert_eq!(out.code, 2, "{out:?}");
     assert_eq!(server.posts().len(), before, "nothing sent");
+    // With the chain id and nonce given, a member signs with no server.
+    let offline = d.join("offline.json");
+    let out = call(
+        &[
+            "pay",
+            "--to",
+            R,
+            "--token",
+            T,
+            "--value",
+            "10",
+            "--multisig",
+            &account,
+            "--out",
+            offline.to_str().unwrap(),
+            "--chain-id",
+            "1212101",
+            "--nonce",
+            "7",
+            "--url",
+            "http://127.0.0.1:9",
+            "--signer",
+            "device",
+            "--device",
+            "emulated",
+        ],
+        b"",
+    );
+    assert_eq!(out.code, 0, "{out:?}");
     // v1 cannot carry a multisig authorization.
     let out = call(
         &[

@@ -8,7 +8,7 @@ use tokensign_core::native::{Authorization, Descriptor};
 use tokensign_core::review::render::render;
 use tokensign_core::review::Review;
 use tokensign_core::tx::{TokenIssue, Transaction};
-use tokensign_core::Address;
+use tokensign_core::{Address, Scheme};
 
 use super::issue::issue_of;
 use crate::signer::{is_dev_address, scheme_label, SignedRequest};
@@ -113,14 +113,15 @@ pub fn request_bytes(request: &LegacyTx) -> Result<Vec<u8>, super::CliError> {
 pub fn op_review(
     request: &SignedRequest,
     signer: Address,
-    server: &str,
+    server: Option<&str>,
     dry_run: bool,
 ) -> Result<String, super::CliError> {
-    let tail = if dry_run {
-        format!("Dry run: signed for {server}; nothing is sent\n")
-    } else {
-        format!("Submitting to {server}\n")
+    let tail = match (dry_run, server) {
+        (true, Some(server)) => format!("Dry run against {server}: nothing is sent\n"),
+        (true, None) => "Dry run, offline: nothing is sent\n".to_owned(),
+        (false, server) => format!("Submitting to {}\n", server.unwrap_or("the server")),
     };
+    let server = server.unwrap_or("the server");
     if let SignedRequest::Legacy(legacy) = request {
         if issue_of(&legacy.tx).is_some() {
             let text = issue_review(legacy, signer, server);
@@ -131,18 +132,11 @@ pub fn op_review(
             });
         }
     }
-    let tx = request.transaction();
-    let review = Review::new(tx, request.scheme(), request_descriptor(request));
-    let mut text = format!("{} to sign:\n", tx.op_type().title());
-    for item in review.items() {
-        let mut value = String::new();
-        let _ = render(&item.value, &mut value);
-        let label = match item.index {
-            Some(i) => format!("{} {}", item.label, u32::from(i) + 1),
-            None => item.label.to_owned(),
-        };
-        text.push_str(&format!("  {label:<18}{value}\n"));
-    }
+    let mut text = review_items(
+        request.transaction(),
+        request.scheme(),
+        request_descriptor(request),
+    );
     let dev = if is_dev_address(&signer) {
         "  (development key: PUBLIC AND INSECURE)"
     } else {
@@ -184,6 +178,25 @@ pub fn request_fields(
         fields.insert("token".into(), json!(token.to_string()));
     }
     Ok(fields)
+}
+
+/// `<title> to sign:` and every item of the core's review of `tx` signed in
+/// `scheme` under `descriptor` (each signed field, chain, nonce, memo,
+/// multisig account, scheme), one indented line each, as a device shows
+/// them.
+pub fn review_items(tx: &Transaction, scheme: Scheme, descriptor: Descriptor) -> String {
+    let review = Review::new(tx, scheme, descriptor);
+    let mut text = format!("{} to sign:\n", tx.op_type().title());
+    for item in review.items() {
+        let mut value = String::new();
+        let _ = render(&item.value, &mut value);
+        let label = match item.index {
+            Some(i) => format!("{} {}", item.label, u32::from(i) + 1),
+            None => item.label.to_owned(),
+        };
+        text.push_str(&format!("  {label:<18}{value}\n"));
+    }
+    text
 }
 
 /// The descriptor a request was signed under.

@@ -22,7 +22,7 @@ use tokensign_core::{Address, Error as CoreError, Scheme};
 use super::amount::{whole_to_base, GivenAmount};
 use super::common::{parse_address, required_signer, write_out, Notes};
 use super::exit::{CliError, Failure};
-use super::review::{object_with_request, op_review, request_fields};
+use super::review::{object_with_request, op_review, request_fields, review_items};
 use super::server::{resolve_target, signer_for, ServerArgs, Session};
 use super::Io;
 use crate::api::NativeWriteMode;
@@ -284,7 +284,9 @@ pub fn run(
             ..
         })
     );
-    let offline = w.dry_run
+    // A dry run, or one member's partial signature, sends nothing: with
+    // the chain id, nonce and scheme given it needs no server at all.
+    let offline = (w.dry_run || account.is_some())
         && w.chain_id.is_some()
         && w.nonce.is_some()
         && forced.is_some()
@@ -375,8 +377,7 @@ pub fn finish(
 ) -> Result<(), CliError> {
     let body = request.body()?;
     let tx_hash = request.tx_hash()?;
-    let server = session.map_or("nowhere (dry run, offline)".to_owned(), |s| s.label.clone());
-    let mut review = op_review(request, sender, &server, dry_run)?;
+    let mut review = op_review(request, sender, session.map(|s| s.label.as_str()), dry_run)?;
     for (key, value) in extra {
         let value = value
             .as_str()
@@ -450,6 +451,25 @@ fn write_partial(
     out: &mut dyn std::io::Write,
     notes: &Notes<'_>,
 ) -> Result<(), CliError> {
+    let normalized = tokensign_core::native::normalize(tx.clone());
+    let review = review_items(
+        &normalized,
+        Scheme::Native,
+        tokensign_core::native::Descriptor::Multisig(account),
+    );
+    let review = format!(
+        "{review}  member            {}\n  signing hash      {}\n",
+        signer.address(),
+        hex0x(&tokensign_core::native::signing_hash(
+            &normalized,
+            tokensign_core::native::Descriptor::Multisig(account)
+        ))
+    );
+    if json_mode || w.out.is_none() {
+        notes.write(&review)?;
+    } else {
+        write_out(out, &review)?;
+    }
     let part = partial::sign_partial(signer, tx, account)?;
     let text = part.to_json()?;
     match &w.out {

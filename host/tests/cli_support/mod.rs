@@ -31,6 +31,7 @@ pub const ENV_VARS: &[&str] = &[
     "TOKENSIGN_DEVICE",
     "TOKENSIGN_BAUD",
     "TOKENSIGN_MAX_WAIT",
+    "TOKENSIGN_SCHEME",
     "NO_COLOR",
 ];
 
