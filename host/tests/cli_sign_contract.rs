@@ -309,3 +309,49 @@ fn sign_lines_signs_every_operation_on_every_core() {
         assert_eq!(obj["signer"], SPEC_ADDRESS);
     }
 }
+
+/// Payment and TokenMint share their fields. A bare v1 body is valid as
+/// both (spec 8.1) and verify says so; a bare v2 body is signed for one of
+/// them, which `--expect-signer` or `--operation` picks.
+#[test]
+fn verify_of_a_bare_body_with_shared_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key_file(dir.path());
+    let doc = r#"{"operation":"Payment","chain_id":1212101,"nonce":0,"recipient":"0x0202020202020202020202020202020202020202","value":"10","token":"0x0101010101010101010101010101010101010101"}"#;
+    for (scheme, ambiguous) in [("v1", false), ("v2", true)] {
+        let signed = json_of(&call(
+            &[
+                "--json",
+                "sign",
+                "--scheme",
+                scheme,
+                "--private-key-file",
+                &key,
+            ],
+            doc.as_bytes(),
+        ));
+        let bare = signed["request"].to_string();
+        let out = call(&["--json", "verify"], bare.as_bytes());
+        if ambiguous {
+            assert_eq!(out.code, 2, "{out:?}");
+            assert!(out.stderr.contains("Payment and TokenMint"), "{out:?}");
+            let out = call(
+                &["--json", "verify", "--expect-signer", SPEC_ADDRESS],
+                bare.as_bytes(),
+            );
+            assert_eq!(json_of(&out)["operation"], "Payment", "{out:?}");
+            let out = call(
+                &["--json", "verify", "--operation", "TokenMint"],
+                bare.as_bytes(),
+            );
+            assert_ne!(json_of(&out)["signer"], SPEC_ADDRESS, "signed as a Payment");
+        } else {
+            assert_eq!(out.code, 0, "{out:?}");
+            let obj = json_of(&out);
+            assert_eq!(obj["signer"], SPEC_ADDRESS);
+            assert_eq!(obj["also_valid_as"], serde_json::json!(["TokenMint"]));
+            let text = call(&["verify"], bare.as_bytes());
+            assert!(text.stdout.contains("also a valid TokenMint"), "{text:?}");
+        }
+    }
+}

@@ -48,6 +48,10 @@ pub struct VerifyArgs {
 /// One reading of the body: the request and who sent it (or why not).
 type Reading = (SignedRequest, Result<Address, CoreError>);
 
+/// The reading taken, and the other operations the same signed bytes are
+/// equally valid as (v1's shared layouts, spec 8.1).
+type Chosen = (Reading, Vec<&'static str>);
+
 fn parse(op: OpType, body: &[u8], native: bool) -> Result<SignedRequest, CoreError> {
     if native {
         parse_native(op, body).map(SignedRequest::Native)
@@ -70,7 +74,7 @@ fn readings(
     body: &[u8],
     named: Option<OpType>,
     expect: Option<Address>,
-) -> Result<Reading, CliError> {
+) -> Result<Chosen, CliError> {
     let top: Value = serde_json::from_slice(body).map_err(|e| {
         CliError::bad_input(format!(
             "invalid request body: not JSON ({}); give the body a write command or `sign` printed",
@@ -87,7 +91,7 @@ fn readings(
     if let Some(op) = named {
         let request = parse(op, body, native).map_err(invalid)?;
         let who = sender(&request);
-        return Ok((request, who));
+        return Ok(((request, who), Vec::new()));
     }
     let mut found: Vec<Reading> = OpType::ALL
         .iter()
@@ -107,18 +111,24 @@ fn readings(
             "invalid request body: its fields are those of no operation (spec 2.2), or a value \
              is invalid; give --operation NAME to see what is wrong with it",
         )),
-        1 => Ok(found.remove(0)),
+        1 => Ok((found.remove(0), Vec::new())),
         _ => {
-            let names: Vec<&str> = found.iter().map(|(r, _)| r.op_type().name()).collect();
+            let names: Vec<&'static str> = found.iter().map(|(r, _)| r.op_type().name()).collect();
             let same = found.windows(2).all(|w| w[0].1 == w[1].1);
+            let others = |i: usize| {
+                let mut rest = names.clone();
+                rest.remove(i);
+                rest
+            };
+            if same {
+                // v1: the same bytes are signed for each reading (spec 8.1):
+                // say that the signature is valid for every one of them.
+                return Ok((found.remove(0), others(0)));
+            }
             if let Some(want) = expect {
                 if let Some(i) = found.iter().position(|(_, who)| who.as_ref() == Ok(&want)) {
-                    return Ok(found.remove(i));
+                    return Ok((found.remove(i), Vec::new()));
                 }
-            }
-            if same {
-                // v1: the same bytes are signed for each reading (spec 8.1).
-                return Ok(found.remove(0));
             }
             Err(CliError::bad_input(format!(
                 "the body's fields fit {}: give --operation NAME (or --expect-signer ADDRESS)",
@@ -151,7 +161,7 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
             })
         })
         .transpose()?;
-    let (request, who) = readings(&body, named, expect)?;
+    let ((request, who), also) = readings(&body, named, expect)?;
     let signer = who.map_err(|e| CliError::bad_input(format!("invalid signature: {e}")))?;
     let signing_hash = request.signing_hash()?;
     let tx_hash = request.tx_hash()?;
@@ -199,6 +209,9 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         if let Some(members) = multisig {
             obj["multisig_members"] = json!(members);
         }
+        if !also.is_empty() {
+            obj["also_valid_as"] = json!(also);
+        }
         if let Some(issue) = super::issue::issue_of(tx) {
             obj["symbol"] = json!(issue.symbol.as_str());
             obj["name"] = json!(issue.name.as_str());
@@ -218,6 +231,15 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         Some(n) => format!("account           {signer} (multisig; {n} member signatures checked)"),
         None => format!("signer            {signer}"),
     };
+    let also_line = if also.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "  (the same signed bytes are also a valid {}: v1 does not sign the operation, \
+             spec 8.1; give --operation to choose)\n",
+            also.join(", ")
+        )
+    };
     let token_line = token
         .map(|t| format!("  token             {t}\n"))
         .unwrap_or_default();
@@ -236,7 +258,7 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         io.out,
         &format!(
             "Valid signature.\n{wrapped}  \
-             operation         {} ({}, POST {})\n  \
+             operation         {} ({}, POST {})\n{also_line}  \
              {who}\n  \
              signing hash      {}\n  \
              transaction hash  {}\n{token_line}{fields}",
