@@ -137,6 +137,12 @@ fn tx_by_hash_receipt_and_wait() {
     assert!(out.stderr.contains("not finalized within 1 s"), "{out:?}");
     assert!(out.stderr.contains("--wait"), "{out:?}");
 
+    let out = call(&["token", "--token", "0x12", "--url", &never.url], b"");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("invalid --token"), "{out:?}");
+    let out = call(&["nonce", "--address", "nope", "--url", &never.url], b"");
+    assert_eq!(out.code, 2, "{out:?}");
+    assert!(out.stderr.contains("invalid --address"), "{out:?}");
     let out = call(&["tx", "0x12", "--url", &never.url], b"");
     assert_eq!(out.code, 2, "{out:?}");
     assert!(out.stderr.contains("64 hex digits"), "{out:?}");
