@@ -428,4 +428,32 @@ fn amounts_in_whole_tokens_use_the_tokens_decimals_and_never_round() {
     assert_eq!(out.code, 0, "{out:?}");
     assert!(out.stdout.contains(max), "{out:?}");
     assert!(server.posts().is_empty());
+    // An unknown token: the read is refused, and the message says what to do.
+    let unknown = scripted(
+        Settings {
+            token_known: false,
+            ..Settings::default()
+        },
+        vec![],
+    );
+    let out = call(
+        &[
+            "pay",
+            "--to",
+            R,
+            "--token",
+            T,
+            "--amount",
+            "1",
+            "--url",
+            &unknown.url,
+            "--private-key-file",
+            &key,
+        ],
+        b"",
+    );
+    assert_eq!(out.code, 3, "{out:?}");
+    assert!(out.stderr.contains("TOKEN_NOT_FOUND"), "{out:?}");
+    assert!(out.stderr.contains("--token-decimals"), "{out:?}");
+    assert!(unknown.posts().is_empty());
 }

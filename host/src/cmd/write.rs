@@ -321,7 +321,14 @@ pub fn run(
             GivenAmount::Base(v) => v.clone(),
             GivenAmount::Tokens(t, Some(d)) => whole_to_base(t, *d)?,
             GivenAmount::Tokens(t, None) => {
-                let info = need_client()?.token_metadata(&p.token)?;
+                let info = need_client()?.token_metadata(&p.token).map_err(|e| {
+                    let mut e = CliError::from(e);
+                    e.message.push_str(
+                        "\n--amount needs the token's decimals: check --token, or give \
+                         --token-decimals N, or --value in base units",
+                    );
+                    e
+                })?;
                 notes.write(&format!(
                     "decimals: {} (token {})\n",
                     info.decimals, p.token

@@ -42,6 +42,8 @@ pub struct Settings {
     pub nonce: u64,
     /// Every token's decimals.
     pub decimals: u8,
+    /// Whether `token_metadata` knows the token (else 404 TOKEN_NOT_FOUND).
+    pub token_known: bool,
     /// Every token account's balance.
     pub balance: &'static str,
     /// Look-ups by hash find the transaction.
@@ -57,6 +59,7 @@ impl Default for Settings {
             read_only: false,
             nonce: 7,
             decimals: 6,
+            token_known: true,
             balance: "12500000",
             found: false,
             finalized_at: 2,
@@ -269,6 +272,11 @@ fn handle(
             &mut stream,
             200,
             &format!(r#"{{"balance":"{}","nonce":3}}"#, settings.balance),
+        ),
+        "/v1/tokens/token_metadata" if !settings.token_known => respond(
+            &mut stream,
+            404,
+            r#"{"error_code":"TOKEN_NOT_FOUND","message":"no such token"}"#,
         ),
         "/v1/tokens/token_metadata" => respond(
             &mut stream,
