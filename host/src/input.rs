@@ -24,8 +24,9 @@ impl Document {
     fn expected(self) -> &'static str {
         match self {
             Document::Payload => {
-                "a payload has chain_id, nonce, symbol, name, decimals, master_authority, \
-                 is_private and optionally clawback_enabled"
+                "a token-issue payload has chain_id, nonce, symbol, name, decimals, \
+                 master_authority, is_private and optionally clawback_enabled; a document of \
+                 another operation names it with \"operation\", e.g. \"Payment\""
             }
             Document::Signing => {
                 "a signing document has \"operation\" (the spec's name, e.g. \"Payment\"), \
@@ -33,8 +34,9 @@ impl Document {
                  optionally memo {type, format, data}"
             }
             Document::Request => {
-                "a request has the payload's fields (chain_id, nonce, symbol, name, decimals, \
-                 master_authority, is_private, optionally clawback_enabled) and signature {r, s, v}"
+                "a request body has chain_id, nonce, the operation's fields (spec 2.2; give \
+                 --operation NAME to verify it as that operation), optionally memo, and a v1 \
+                 signature {r, s, v} or a v2 authorization"
             }
         }
     }

@@ -208,7 +208,8 @@ fn auto_scheme(client: &Client<'_>, op: OpType, notes: &Notes<'_>) -> Result<Sch
             Failure::Rejected,
             format!(
                 "{op} exists only in the native v2 scheme, and {why}: this server cannot take \
-                 it; nothing was signed or sent"
+                 it; nothing was signed or sent. Send it to a node in dual or v2_only mode \
+                 (`tokensign status` shows a node's mode)"
             ),
         ));
     }
