@@ -229,7 +229,7 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
             ],
             stdin: None,
             code: 2,
-            needles: &["api.1money.network", "--clawback-enabled"],
+            needles: &["api.mainnet.1money.network", "--clawback-enabled"],
         },
         Case {
             name: "a live URL without a clawback choice",
