@@ -54,6 +54,12 @@ pub struct KeyArgs {
     )]
     pub mnemonic_file: Option<PathBuf>,
 
+    /// File holding the mnemonic's BIP-39 passphrase (ASCII; one trailing
+    /// newline removed). Otherwise $TOKENSIGN_MNEMONIC_PASSPHRASE, otherwise
+    /// none.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub mnemonic_passphrase_file: Option<PathBuf>,
+
     /// The account index N of the path m/44'/60'/0'/0/N, for a mnemonic or
     /// a device (default 0).
     #[arg(long, global = true, value_name = "N", conflicts_with = "hd_path")]
@@ -130,6 +136,7 @@ impl KeyArgs {
         };
         Ok(KeyOptions {
             mnemonic_file: self.mnemonic_file.clone(),
+            mnemonic_passphrase_file: self.mnemonic_passphrase_file.clone(),
             hd_path,
             keystore: self.keystore.clone(),
             password_file: self.password_file.clone(),

@@ -39,7 +39,7 @@ pub use device::DeviceSigner;
 pub use error::SignerError;
 pub use key::{dev_address, dev_key, is_dev_address, KeySigner, DEV_PRIVATE_KEY_HEX};
 pub use keystore::{decrypt_keystore, keygen};
-pub use mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC};
+pub use mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC, ENV_MNEMONIC_PASSPHRASE};
 pub use request::{scheme_label, SignedRequest};
 pub use source::{
     load, parse_hex_key, read_password, KeyOptions, KeySource, PasswordSource, ENV_PASSWORD,

@@ -21,7 +21,7 @@ pub const ENV_PRIVATE_KEY: &str = "TOKENSIGN_PRIVATE_KEY";
 pub const ENV_PASSWORD: &str = "TOKENSIGN_PASSWORD";
 
 /// Largest key or password file read, in bytes; a bigger file is refused.
-const MAX_SECRET_FILE: u64 = 4096;
+pub(super) const MAX_SECRET_FILE: u64 = 4096;
 
 /// Where the keystore password comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,9 +52,10 @@ pub enum KeySource {
     PrivateKeyFile(PathBuf),
     /// `$TOKENSIGN_PRIVATE_KEY`.
     PrivateKeyEnv,
-    /// A BIP-39 mnemonic (file or `$TOKENSIGN_MNEMONIC`) and the path of
-    /// the key below it.
-    Mnemonic(MnemonicOrigin, DerivationPath),
+    /// A BIP-39 mnemonic (file or `$TOKENSIGN_MNEMONIC`), the path of the
+    /// key below it, and the file of its BIP-39 passphrase (else
+    /// `$TOKENSIGN_MNEMONIC_PASSPHRASE`, else empty).
+    Mnemonic(MnemonicOrigin, DerivationPath, Option<PathBuf>),
     /// The public development key (only for the embedded server).
     Dev,
     /// A hardware signer speaking the device protocol, by its spec
@@ -81,6 +82,8 @@ pub struct KeyOptions {
     pub device_settings: OpenSettings,
     /// `--mnemonic-file FILE`.
     pub mnemonic_file: Option<PathBuf>,
+    /// `--mnemonic-passphrase-file FILE`.
+    pub mnemonic_passphrase_file: Option<PathBuf>,
     /// The key's path below a mnemonic or on a device (`--path`,
     /// `--mnemonic-index`); default `m/44'/60'/0'/0/0`.
     pub hd_path: Option<DerivationPath>,
@@ -112,6 +115,7 @@ impl KeyOptions {
             return Ok(Some(KeySource::Mnemonic(
                 MnemonicOrigin::File(file.clone()),
                 path,
+                self.mnemonic_passphrase_file.clone(),
             )));
         }
         if let Some(path) = &self.keystore {
@@ -132,7 +136,11 @@ impl KeyOptions {
         ) {
             (true, true) => Err(SignerError::TwoSources),
             (true, false) => Ok(Some(KeySource::PrivateKeyEnv)),
-            (false, true) => Ok(Some(KeySource::Mnemonic(MnemonicOrigin::Env, path))),
+            (false, true) => Ok(Some(KeySource::Mnemonic(
+                MnemonicOrigin::Env,
+                path,
+                self.mnemonic_passphrase_file.clone(),
+            ))),
             (false, false) => Ok(None),
         }
     }
@@ -186,7 +194,13 @@ pub fn load(source: &KeySource) -> Result<Box<dyn Signer>, SignerError> {
             (key_from_secret(&secret)?, format!("${ENV_PRIVATE_KEY}"))
         }
         KeySource::Dev => return Ok(Box::new(KeySigner::dev())),
-        KeySource::Mnemonic(origin, path) => return Ok(Box::new(load_mnemonic(origin, path)?)),
+        KeySource::Mnemonic(origin, path, passphrase) => {
+            return Ok(Box::new(load_mnemonic(
+                origin,
+                path,
+                passphrase.as_deref(),
+            )?))
+        }
         KeySource::Device(spec, settings, path) => {
             return Ok(Box::new(DeviceSigner::open(spec, settings, *path)?))
         }
