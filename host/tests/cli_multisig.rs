@@ -164,6 +164,23 @@ fn three_signers_one_a_device_create_sign_apart_combine_and_submit() {
     assert_eq!(again.code, 2, "{again:?}");
     assert!(again.stderr.contains("already exists"), "{again:?}");
 
+    // A dry run prints the combined request and sends nothing.
+    let dry = call(
+        &[
+            "--json",
+            "multisig",
+            "combine",
+            &files[1],
+            &files[2],
+            &files[0],
+            "--dry-run",
+        ],
+        b"",
+    );
+    assert_eq!(dry.code, 0, "{dry:?}");
+    assert_eq!(json_of(&dry)["status"], "dry_run");
+    assert_eq!(json_of(&dry)["account"], account.as_str());
+    assert_eq!(server.count("POST /v2/transactions/payment"), 0);
     // Combined (in any order) and submitted.
     let out = call(
         &[

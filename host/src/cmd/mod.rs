@@ -25,6 +25,7 @@ pub mod node;
 pub mod ops;
 pub mod reads;
 pub mod review;
+pub mod scheme;
 pub mod server;
 pub mod sign;
 pub mod tx;
