@@ -15,7 +15,7 @@ use tokensign_core::Scheme;
 use super::common::{read_json_input, read_limited_input, required_signer, write_out};
 use super::exit::CliError;
 use super::review::{object_with_request, request_fields};
-use super::write::SchemeChoice;
+use super::scheme::SchemeChoice;
 use super::Io;
 use crate::batch;
 use crate::signer::KeyOptions;

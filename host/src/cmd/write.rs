@@ -23,7 +23,7 @@ use super::amount::{whole_to_base, GivenAmount};
 use super::common::{parse_address, required_signer, write_out, Notes};
 use super::exit::CliError;
 use super::review::{object_with_request, op_review, request_fields, review_items};
-pub use super::scheme::SchemeChoice;
+use super::scheme::SchemeChoice;
 use super::scheme::{auto_scheme, explain_scheme_refusal, forced_scheme};
 use super::server::{resolve_target, signer_for, ServerArgs, Session};
 use super::Io;
