@@ -102,10 +102,14 @@ fn issue_json_and_mint_the_abc_example() {
         "false",
         "--data-dir",
         data,
+        // The v1 body is parsed below, whatever mode the node is in.
+        "--scheme",
+        "v1",
     ]);
     assert_eq!(issued.code, 0, "{issued:?}");
     let obj = json_of(&issued);
     assert_eq!(obj["status"], "accepted");
+    assert_eq!(obj["scheme"], "v1");
     assert_eq!(obj["request"]["symbol"], "UKGILT2030");
     assert_eq!(obj["request"]["clawback_enabled"], false);
     // The review went to stderr, so stdout is one object.

@@ -186,7 +186,17 @@ pub fn request_fields(
 /// them.
 pub fn review_items(tx: &Transaction, scheme: Scheme, descriptor: Descriptor) -> String {
     let review = Review::new(tx, scheme, descriptor);
-    let mut text = format!("{} to sign:\n", tx.op_type().title());
+    // A token issue says which form it signs, in both schemes (v2 always
+    // signs the eight fields).
+    let title = match issue_of(tx).map(|i| i.clawback_enabled.is_some()) {
+        Some(true) => "Token issue to sign (eight-field form)".to_owned(),
+        Some(false) if scheme == Scheme::Native => {
+            "Token issue to sign (eight-field form: clawback_enabled signed as true)".to_owned()
+        }
+        Some(false) => "Token issue to sign (seven-field form)".to_owned(),
+        None => format!("{} to sign", tx.op_type().title()),
+    };
+    let mut text = format!("{title}:\n");
     for item in review.items() {
         let mut value = String::new();
         let _ = render(&item.value, &mut value);
