@@ -1,5 +1,6 @@
-//! Signing many payloads at once: a JSON-lines input, one signed request
-//! per line out, in input order, on every core.
+//! Signing many documents at once: a JSON-lines input (one signing
+//! document of any operation per line), one signed request per line out,
+//! in input order, on every core.
 //!
 //! Each line is independent (parse, sign, write: all the core's), so the
 //! lines are split into one contiguous share per worker thread and the
@@ -9,12 +10,12 @@
 use std::num::NonZeroUsize;
 use std::thread;
 
-use tokensign_core::json::{self as core_json, MAX_JSON_INPUT_LEN, MAX_LEGACY_JSON_LEN};
-use tokensign_core::tx::{OpType, Transaction};
+use tokensign_core::json::{self as core_json, MAX_JSON_INPUT_LEN};
+use tokensign_core::tx::Transaction;
+use tokensign_core::Scheme;
 
-use crate::input::describe_core_error;
-use crate::input::Document;
-use crate::signer::{sign_legacy, Signer};
+use crate::input::{describe_core_error, Document};
+use crate::signer::{SignedRequest, Signer};
 
 /// One refused input line: its 1-based number and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -30,33 +31,68 @@ pub fn default_threads() -> usize {
     thread::available_parallelism().map_or(1, NonZeroUsize::get)
 }
 
+/// The scheme `sign` uses for a document when none is forced: legacy v1
+/// for a document without `"operation"` (a token-issue payload, as before
+/// the other operations existed), native v2 for every other.
+pub fn default_scheme(has_operation: bool) -> Scheme {
+    if has_operation {
+        Scheme::Native
+    } else {
+        Scheme::Legacy
+    }
+}
+
+/// Whether a JSON document names its operation (a top-level
+/// `"operation"` member).
+pub fn has_operation(text: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        operation: Option<serde::de::IgnoredAny>,
+    }
+    serde_json::from_slice::<Probe>(text).is_ok_and(|p| p.operation.is_some())
+}
+
 /// A line's number and its request body or refusal.
 type LineResult = (usize, Result<Vec<u8>, String>);
 
-fn sign_line(text: &[u8], signer: &dyn Signer) -> Result<Vec<u8>, String> {
+/// Parses one signing document (any operation) and signs it in `scheme`
+/// (or the document's default scheme).
+pub fn sign_document(
+    text: &[u8],
+    signer: &dyn Signer,
+    scheme: Option<Scheme>,
+) -> Result<SignedRequest, String> {
+    let named = has_operation(text);
+    let tx: Transaction = core_json::parse_document(text).map_err(|e| {
+        let doc = if named {
+            Document::Signing
+        } else {
+            Document::Payload
+        };
+        format!("invalid payload: {}", describe_core_error(e, doc))
+    })?;
+    let scheme = scheme.unwrap_or(default_scheme(named));
+    SignedRequest::sign(signer, tx, scheme).map_err(|e| e.to_string())
+}
+
+fn sign_line(text: &[u8], signer: &dyn Signer, scheme: Option<Scheme>) -> Result<Vec<u8>, String> {
     if text.len() > MAX_JSON_INPUT_LEN {
         return Err(format!("line longer than {MAX_JSON_INPUT_LEN} bytes"));
     }
-    let payload: Transaction =
-        core_json::parse_unsigned(OpType::TokenIssue, text).map_err(|e| {
-            format!(
-                "invalid payload: {}",
-                describe_core_error(e, Document::Payload)
-            )
-        })?;
-    let request = sign_legacy(signer, payload).map_err(|e| e.to_string())?;
-    let mut buf = vec![0u8; MAX_LEGACY_JSON_LEN];
-    let n = core_json::write_legacy(&request, &mut buf).map_err(|e| e.to_string())?;
-    Ok(buf.get(..n).unwrap_or_default().to_vec())
+    sign_document(text, signer, scheme)?
+        .body()
+        .map_err(|e| e.to_string())
 }
 
-/// Signs every non-blank line of `input` (a JSON-lines file of unsigned
-/// payloads) with `threads` workers. Returns the request bodies in input
-/// order, or every refused line (then nothing is output).
+/// Signs every non-blank line of `input` (a JSON-lines file of signing
+/// documents) with `threads` workers, in `scheme` (or each document's
+/// default). Returns the request bodies in input order, or every refused
+/// line (then nothing is output).
 pub fn sign_lines(
     input: &[u8],
     signer: &dyn Signer,
     threads: usize,
+    scheme: Option<Scheme>,
 ) -> Result<Vec<Vec<u8>>, Vec<LineError>> {
     let lines: Vec<(usize, &[u8])> = input
         .split(|b| *b == b'\n')
@@ -72,7 +108,7 @@ pub fn sign_lines(
             .map(|part| {
                 scope.spawn(move || {
                     part.iter()
-                        .map(|(n, text)| (*n, sign_line(text, signer)))
+                        .map(|(n, text)| (*n, sign_line(text, signer, scheme)))
                         .collect::<Vec<_>>()
                 })
             })
@@ -104,24 +140,46 @@ pub fn sign_lines(
 mod tests {
     use super::*;
     use crate::signer::KeySigner;
+    use tokensign_core::tx::OpType;
 
     fn payload(nonce: u64) -> String {
         tokensign_fixtures::spec_payload7_json(nonce).replace("TEST", &format!("S{nonce}"))
     }
 
+    fn payment(nonce: u64) -> String {
+        format!(
+            r#"{{"operation":"Payment","chain_id":1212101,"nonce":{nonce},"recipient":"0x0202020202020202020202020202020202020202","value":"{nonce}","token":"0x0101010101010101010101010101010101010101"}}"#
+        )
+    }
+
     #[test]
     fn order_is_kept_and_threads_do_not_change_the_output() {
-        let input: String = (0..101).map(|n| payload(n) + "\n").collect::<String>() + "\n  \n";
+        let input: String = (0..101)
+            .map(|n| if n % 2 == 0 { payload(n) } else { payment(n) } + "\n")
+            .collect::<String>()
+            + "\n  \n";
         let signer = KeySigner::dev();
-        let one = sign_lines(input.as_bytes(), &signer, 1).unwrap();
-        let many = sign_lines(input.as_bytes(), &signer, 4).unwrap();
+        let one = sign_lines(input.as_bytes(), &signer, 1, None).unwrap();
+        let many = sign_lines(input.as_bytes(), &signer, 4, None).unwrap();
         assert_eq!(one.len(), 101);
         assert_eq!(one, many);
         for (n, body) in many.iter().enumerate() {
-            let request = core_json::parse_legacy::<256, 32>(OpType::TokenIssue, body).unwrap();
-            assert_eq!(request.tx.nonce, n as u64);
-            assert_eq!(request.signer().unwrap(), signer.address());
+            let nonce = if n % 2 == 0 {
+                // No "operation": a v1 token issue, as before.
+                let request = core_json::parse_legacy::<256, 32>(OpType::TokenIssue, body).unwrap();
+                assert_eq!(request.signer().unwrap(), signer.address());
+                request.tx.nonce
+            } else {
+                // A named operation: v2 by default.
+                let request = core_json::parse_native::<256, 32>(OpType::Payment, body).unwrap();
+                assert_eq!(request.sender().unwrap(), signer.address());
+                request.tx.nonce
+            };
+            assert_eq!(nonce, n as u64);
         }
+        // Forced v1: the payments are legacy too.
+        let v1 = sign_lines(payment(3).as_bytes(), &signer, 2, Some(Scheme::Legacy)).unwrap();
+        assert!(core_json::parse_legacy::<256, 32>(OpType::Payment, &v1[0]).is_ok());
     }
 
     #[test]
@@ -133,13 +191,28 @@ mod tests {
             payload(2).replace("S2", "S-2")
         );
         let input = format!("{input}{}\n", payload(3).replace("{", "{\"colour\":1,"));
-        let errors = sign_lines(input.as_bytes(), &KeySigner::dev(), 2).unwrap_err();
+        let input = format!(
+            "{input}{}\n",
+            payment(4).replace("\"Payment\"", "\"BatchPayment\"")
+        );
+        let errors = sign_lines(input.as_bytes(), &KeySigner::dev(), 2, None).unwrap_err();
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
-        assert_eq!(lines, vec![2, 4, 5]);
+        assert_eq!(lines, vec![2, 4, 5, 6]);
         assert!(errors[1].message.contains("alphanumeric"), "{errors:?}");
         assert!(
             errors[2].message.contains("unknown field `colour`"),
             "{errors:?}"
         );
+        // A v2-only operation forced to v1 is refused with the reason.
+        let e = sign_lines(
+            payment(1)
+                .replace("\"Payment\"", "\"BatchPayment\"")
+                .as_bytes(),
+            &KeySigner::dev(),
+            1,
+            Some(Scheme::Legacy),
+        )
+        .unwrap_err();
+        assert_eq!(e.len(), 1);
     }
 }

@@ -16,18 +16,27 @@ pub enum Document {
     Payload,
     /// A signed request body (the payload's fields and `signature`).
     Request,
+    /// A signing document of any operation (`"operation"` and its fields).
+    Signing,
 }
 
 impl Document {
     fn expected(self) -> &'static str {
         match self {
             Document::Payload => {
-                "a payload has chain_id, nonce, symbol, name, decimals, master_authority, \
-                 is_private and optionally clawback_enabled"
+                "a token-issue payload has chain_id, nonce, symbol, name, decimals, \
+                 master_authority, is_private and optionally clawback_enabled; a document of \
+                 another operation names it with \"operation\", e.g. \"Payment\""
+            }
+            Document::Signing => {
+                "a signing document has \"operation\" (the spec's name, e.g. \"Payment\"), \
+                 chain_id, nonce, the operation's fields under their JSON names (spec 2.2) and \
+                 optionally memo {type, format, data}"
             }
             Document::Request => {
-                "a request has the payload's fields (chain_id, nonce, symbol, name, decimals, \
-                 master_authority, is_private, optionally clawback_enabled) and signature {r, s, v}"
+                "a request body has chain_id, nonce, the operation's fields (spec 2.2; give \
+                 --operation NAME to verify it as that operation), optionally memo, and a v1 \
+                 signature {r, s, v} or a v2 authorization"
             }
         }
     }
@@ -59,6 +68,12 @@ pub struct WrapperClaims {
     /// The token address.
     #[serde(default)]
     pub token: Option<String>,
+    /// The operation's spec name (`sign --json` prints it).
+    #[serde(default)]
+    pub operation: Option<String>,
+    /// `v1` or `v2`.
+    #[serde(default)]
+    pub scheme: Option<String>,
 }
 
 /// The request body in `input`: `input` itself, or, when `input` is the

@@ -229,7 +229,7 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
             ],
             stdin: None,
             code: 2,
-            needles: &["api.1money.network", "--clawback-enabled"],
+            needles: &["api.mainnet.1money.network", "--clawback-enabled"],
         },
         Case {
             name: "a live URL without a clawback choice",
@@ -446,8 +446,26 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
             needles: &["empty password"],
         },
         Case {
+            name: "the old ABC-Lab form of mint names the new command",
+            args: s(&[
+                "--json",
+                "mint",
+                "--asset-id",
+                "X",
+                "--amount",
+                "1",
+                "--recipient",
+                "0xA1",
+            ]),
+            env: vec![],
+            stdin: None,
+            code: 2,
+            needles: &["abc-lab mint", "TokenMint", "\"kind\":\"bad_input\""],
+        },
+        Case {
             name: "mint with a negative amount",
             args: s(&[
+                "abc-lab",
                 "mint",
                 "--asset-id",
                 "X",
@@ -466,6 +484,7 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
         Case {
             name: "mint with a text amount",
             args: s(&[
+                "abc-lab",
                 "mint",
                 "--asset-id",
                 "X",

@@ -124,6 +124,9 @@ fn device_flags_are_checked() {
         "1212101",
         "--nonce",
         "0",
+        // A forced scheme: `auto` would ask the (absent) server first.
+        "--scheme",
+        "v1",
         "--signer",
         "device",
         "--device",

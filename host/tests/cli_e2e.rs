@@ -4,11 +4,7 @@
 
 mod cli_support;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Stdio};
-use std::sync::mpsc;
-use std::time::Duration;
-
+use cli_support::node::start_node;
 use cli_support::*;
 use tokensign::cmd::Failure;
 
@@ -106,10 +102,14 @@ fn issue_json_and_mint_the_abc_example() {
         "false",
         "--data-dir",
         data,
+        // The v1 body is parsed below, whatever mode the node is in.
+        "--scheme",
+        "v1",
     ]);
     assert_eq!(issued.code, 0, "{issued:?}");
     let obj = json_of(&issued);
     assert_eq!(obj["status"], "accepted");
+    assert_eq!(obj["scheme"], "v1");
     assert_eq!(obj["request"]["symbol"], "UKGILT2030");
     assert_eq!(obj["request"]["clawback_enabled"], false);
     // The review went to stderr, so stdout is one object.
@@ -131,6 +131,7 @@ fn issue_json_and_mint_the_abc_example() {
     );
 
     let minted = run(&[
+        "abc-lab",
         "mint",
         "--asset-id",
         "UKGILT2030",
@@ -154,6 +155,7 @@ fn issue_json_and_mint_the_abc_example() {
     // unknown asset: both rejections.
     let again = run(&[
         "--json",
+        "abc-lab",
         "mint",
         "--asset-id",
         "UKGILT2030",
@@ -167,6 +169,7 @@ fn issue_json_and_mint_the_abc_example() {
     assert_eq!(again.code, 3, "{again:?}");
     assert_eq!(json_of(&again)["error"]["error_code"], "DUPLICATE_MINT");
     let unknown = run(&[
+        "abc-lab",
         "mint",
         "--asset-id",
         "NOPE",
@@ -179,48 +182,6 @@ fn issue_json_and_mint_the_abc_example() {
     ]);
     assert_eq!(unknown.code, 3, "{unknown:?}");
     assert!(unknown.stderr.contains("ASSET_NOT_FOUND"), "{unknown:?}");
-}
-
-/// Kills the child process it holds when dropped.
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `tokensign node` on an ephemeral port and returns it with its URL.
-fn start_node(data: &str, operators: &[&str]) -> (KillOnDrop, String) {
-    let mut cmd = bin();
-    cmd.args(["node", "--listen", "127.0.0.1:0", "--data-dir", data]);
-    for op in operators {
-        cmd.args(["--operator", op]);
-    }
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    let mut child = cmd.spawn().expect("spawn node");
-    let stdout = child.stdout.take().expect("stdout");
-    let guard = KillOnDrop(child);
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .take(100)
-        {
-            if let Some(url) = line.strip_prefix("listening on ") {
-                let _ = tx.send(url.trim().to_owned());
-                return;
-            }
-        }
-    });
-    let url = rx
-        .recv_timeout(Duration::from_secs(120))
-        .expect("node printed its URL");
-    (guard, url)
 }
 
 #[test]

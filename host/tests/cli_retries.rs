@@ -124,6 +124,15 @@ fn handle(
         respond(&mut stream, by_hash, text);
         return;
     }
+    if target.starts_with("GET /api/status") {
+        // The issue spec's server: no status route, read as v1_only.
+        respond(
+            &mut stream,
+            404,
+            "{\"error_code\":\"NOT_FOUND\",\"message\":\"no route\"}",
+        );
+        return;
+    }
     if target.starts_with("GET /v1/chains/chain_id") {
         respond(&mut stream, 200, "{\"chain_id\":1212101}");
         return;

@@ -29,4 +29,4 @@ pub use answers::{
 pub use error::{ErrorBody, RestErrorData};
 pub use status::{ActivationSource, DomainSeparatedSupport, NativeWriteMode, NodeStatus};
 pub use token::{KeyValue, MintInfo, MinterAllowance, TokenMeta};
-pub use tx::{SignatureJson, TokenCreateData, Transaction, TransactionReceipt};
+pub use tx::{FinalizedReceipt, SignatureJson, TokenCreateData, Transaction, TransactionReceipt};

@@ -105,6 +105,20 @@ pub struct TransactionReceipt {
     pub execution_events: Option<Vec<Value>>,
 }
 
+/// A finalized receipt as `GET /v1/transactions/finalized/by_hash?hash=`
+/// answers it (spec section 6): the receipt, the epoch and the
+/// validators' counter-signatures.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FinalizedReceipt {
+    /// The receipt's fields.
+    #[serde(flatten)]
+    pub receipt: TransactionReceipt,
+    /// The epoch that finalized it.
+    pub epoch: u64,
+    /// The counter-signatures.
+    pub counter_signatures: Vec<SignatureJson>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +134,11 @@ mod tests {
         let bare = r#"{"success":false,"transaction_hash":"0xab","fee_used":"12","from":"0x01"}"#;
         let r: TransactionReceipt = serde_json::from_str(bare).unwrap();
         assert_eq!(r.fee_used, "12");
+        let finalized = r#"{"success":true,"transaction_hash":"0xab","fee_used":"0","from":"0x01","epoch":4,"counter_signatures":[{"r":"0x1","s":"0x2","v":1}]}"#;
+        let f: FinalizedReceipt = serde_json::from_str(finalized).unwrap();
+        assert_eq!((f.epoch, f.counter_signatures.len()), (4, 1));
+        assert!(f.receipt.success);
+        // A receipt without the finality fields is not a finalized receipt.
+        assert!(serde_json::from_str::<FinalizedReceipt>(bare).is_err());
     }
 }

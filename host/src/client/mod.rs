@@ -11,6 +11,7 @@
 //! Errors are [`ClientError`]s; this module knows nothing of exit codes.
 
 mod error;
+mod reads;
 mod submit;
 
 use std::time::{Duration, Instant};
@@ -18,10 +19,11 @@ use std::time::{Duration, Instant};
 use serde::de::DeserializeOwned;
 use tokensign_core::Address;
 
-use crate::api::{ChainIdAnswer, NativeWriteMode, NodeStatus, NonceAnswer};
+use crate::api::{ChainIdAnswer, NonceAnswer};
 use crate::text::{hex0x, sanitize};
 
 pub use error::{show_duration, ClientError, RestError, TransportError};
+pub use reads::ByHash;
 pub use submit::{Expected, Submitted};
 
 /// Largest response body read, in bytes.
@@ -407,34 +409,6 @@ impl<'o> Client<'o> {
             "a JSON object with an integer `nonce`",
         )
         .map(|a| a.nonce)
-    }
-
-    /// `GET /api/status`. A server without the route (404) is a `v1_only`
-    /// server (spec section 1.2): `Ok(None)`.
-    pub fn status(&self) -> Result<Option<NodeStatus>, ClientError> {
-        let (status, body) = self.get_until("/api/status", self.deadline)?;
-        match status {
-            200 => serde_json::from_slice(&body)
-                .map(Some)
-                .map_err(|_| ClientError::BadAnswer {
-                    what: "GET /api/status".into(),
-                    why: "the answer is not a status object (native_write_mode, read_only, …)"
-                        .into(),
-                }),
-            404 => Ok(None),
-            _ => Err(ClientError::Refused {
-                what: "GET /api/status".into(),
-                error: RestError::from_response(status, &body),
-            }),
-        }
-    }
-
-    /// The server's write mode: [`Client::status`], with a missing route
-    /// read as `v1_only`.
-    pub fn write_mode(&self) -> Result<NativeWriteMode, ClientError> {
-        Ok(self
-            .status()?
-            .map_or(NativeWriteMode::V1Only, |s| s.native_write_mode))
     }
 
     /// `GET /v1/transactions/by_hash?hash=`: found (the raw JSON answer),

@@ -91,13 +91,20 @@ impl Client<'_> {
                 self.deadline,
                 (attempt + 1, attempts),
             ) {
-                Ok((200, answer)) => {
+                Ok((status, answer)) if (200..300).contains(&status) && has_hash(&answer) => {
                     return check_answer(&answer, expected).map(|()| Submitted {
                         tx_hash: expected.tx_hash,
                         token: expected.token,
                         confirmed_by_lookup: false,
                         attempts: made,
                     })
+                }
+                Ok((status, _)) if (200..300).contains(&status) => {
+                    // Spec 7.3: a 2xx without a `hash` is an unknown
+                    // outcome. Look the transaction up; never resend.
+                    maybe_arrived = true;
+                    last = format!("HTTP {status} without a transaction hash in the answer");
+                    break;
                 }
                 Ok((408, answer)) => {
                     // The node's request timeout can fire after admission.
@@ -208,6 +215,12 @@ impl Client<'_> {
             if made == 1 { "" } else { "s" }
         )))
     }
+}
+
+/// Whether a 2xx answer carries a string `hash` (what spec 7.3 calls
+/// submitted, whether or not it is the expected one).
+fn has_hash(answer: &[u8]) -> bool {
+    serde_json::from_slice::<HashAnswer>(answer).is_ok()
 }
 
 /// Checks a 200 answer against the local values: `{hash}`, plus `token`

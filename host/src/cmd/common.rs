@@ -6,6 +6,7 @@ use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
+use tokensign_core::hd::DerivationPath;
 use tokensign_core::json::MAX_JSON_INPUT_LEN;
 use tokensign_core::Address;
 
@@ -41,6 +42,38 @@ pub struct KeyArgs {
         value_name = "FILE"
     )]
     pub private_key_file: Option<PathBuf>,
+
+    /// File holding a BIP-39 mnemonic (English words); the key is the one at
+    /// --path or --mnemonic-index below it. Otherwise $TOKENSIGN_MNEMONIC
+    /// holds the words themselves.
+    #[arg(
+        long,
+        global = true,
+        env = "TOKENSIGN_MNEMONIC_FILE",
+        value_name = "FILE"
+    )]
+    pub mnemonic_file: Option<PathBuf>,
+
+    /// File holding the mnemonic's BIP-39 passphrase (ASCII; one trailing
+    /// newline removed). Otherwise $TOKENSIGN_MNEMONIC_PASSPHRASE, otherwise
+    /// none.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub mnemonic_passphrase_file: Option<PathBuf>,
+
+    /// The account index N of the path m/44'/60'/0'/0/N, for a mnemonic or
+    /// a device (default 0).
+    #[arg(long, global = true, value_name = "N", conflicts_with = "hd_path")]
+    pub mnemonic_index: Option<u32>,
+
+    /// The BIP-32 derivation path of the key, for a mnemonic or a device,
+    /// e.g. "m/44'/60'/0'/0/3" (default m/44'/60'/0'/0/0).
+    #[arg(
+        long = "path",
+        visible_alias = "hd-path",
+        global = true,
+        value_name = "PATH"
+    )]
+    pub hd_path: Option<String>,
 
     /// Sign with the PUBLIC, INSECURE development key (embedded server and
     /// offline use only; refused against any other server).
@@ -87,7 +120,24 @@ impl KeyArgs {
             }
             (SignerKind::Key, _) => None,
         };
+        let hd_path = match (&self.hd_path, self.mnemonic_index) {
+            (Some(text), _) => Some(DerivationPath::parse(text.trim()).map_err(|e| {
+                CliError::bad_input(format!(
+                    "invalid --path {:?}: {e}; write it like m/44'/60'/0'/0/0",
+                    sanitize(text)
+                ))
+            })?),
+            (None, Some(index)) => Some(DerivationPath::ethereum(index).map_err(|e| {
+                CliError::bad_input(format!(
+                    "invalid --mnemonic-index {index}: {e}; use 0 to 2147483647"
+                ))
+            })?),
+            (None, None) => None,
+        };
         Ok(KeyOptions {
+            mnemonic_file: self.mnemonic_file.clone(),
+            mnemonic_passphrase_file: self.mnemonic_passphrase_file.clone(),
+            hd_path,
             keystore: self.keystore.clone(),
             password_file: self.password_file.clone(),
             private_key_file: self.private_key_file.clone(),
@@ -104,8 +154,8 @@ pub fn required_signer(keys: &KeyOptions, what: &str) -> Result<Box<dyn Signer>,
         Some(source) => Ok(signer::load(&source)?),
         None => Err(CliError::bad_input(format!(
             "{what} needs a key: give --keystore FILE, --private-key-file FILE, \
-             $TOKENSIGN_PRIVATE_KEY, --signer device --device SPEC, or --dev-key for the \
-             public development key"
+             $TOKENSIGN_PRIVATE_KEY, --mnemonic-file FILE (or $TOKENSIGN_MNEMONIC), \
+             --signer device --device SPEC, or --dev-key for the public development key"
         ))),
     }
 }

@@ -161,6 +161,14 @@ impl From<SignerError> for CliError {
     }
 }
 
+/// Every refusal of a partial signature file is bad input (exit 2):
+/// nothing was sent.
+impl From<crate::signer::partial::PartialError> for CliError {
+    fn from(e: crate::signer::partial::PartialError) -> Self {
+        CliError::bad_input(e.to_string())
+    }
+}
+
 impl From<NodeError> for CliError {
     fn from(e: NodeError) -> Self {
         let kind = if e.is_bad_setup() {

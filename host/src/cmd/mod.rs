@@ -9,20 +9,29 @@
 //! operation uses [`server::Session`] and [`server::signer_for`] as
 //! `issue` does.
 
+pub mod abc_lab;
 pub mod address;
+pub mod amount;
+pub mod batch_pay;
+pub mod bridge;
 pub mod common;
 pub mod completions;
 pub mod exit;
 pub mod issue;
 pub mod keygen;
 pub mod man;
-pub mod mint;
+pub mod multisig;
 pub mod node;
+pub mod ops;
+pub mod reads;
 pub mod review;
+pub mod scheme;
 pub mod server;
 pub mod sign;
+pub mod tx;
 pub mod verify;
 pub mod version;
+pub mod write;
 
 use std::ffi::OsString;
 use std::io::{Read, Write};
@@ -44,14 +53,16 @@ pub struct Io<'a> {
     pub input: &'a mut dyn Read,
 }
 
-/// Build, sign and submit 1Money Network token-issue requests.
+/// Build, sign and submit every 1Money Network operation; read balances,
+/// tokens and transactions; sign offline; run multisig accounts.
 ///
-/// With neither --url nor --network, `issue` and `mint` run against an
-/// embedded local node that trusts the public, insecure development key,
-/// and say so on stderr. Exit codes: 0 ok, 1 internal error, 2 bad input,
-/// 3 rejected by the server, 4 network failure, 5 unknown outcome, 6
-/// accepted but the answer differs from what was signed (do not resend).
-/// See docs/cli.md.
+/// Writes sign in the scheme the server asks for (--scheme auto reads
+/// GET /api/status: v2 for dual/v2_only, v1 otherwise). With neither --url
+/// nor --network, commands run against an embedded local node that trusts
+/// the public, insecure development key, and say so on stderr. Exit codes:
+/// 0 ok, 1 internal error, 2 bad input, 3 rejected by the server, 4 network
+/// failure, 5 unknown outcome, 6 accepted but the answer differs from what
+/// was signed (do not resend). See docs/cli.md.
 #[derive(Debug, Parser)]
 #[command(name = "tokensign", version, about, long_about)]
 pub struct Cli {
@@ -71,18 +82,61 @@ pub struct Cli {
 /// The commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Build, sign and submit a token issue (POST /v1/tokens/issue).
+    /// Pay tokens to a recipient (Payment).
+    Pay(ops::TransferArgs),
+    /// Issue a new token (TokenIssue).
     Issue(issue::IssueArgs),
-    /// Sign an unsigned payload JSON offline; print the request body.
+    /// Mint tokens to a recipient (TokenMint). The ABC-Lab mint API is
+    /// `tokensign abc-lab mint`.
+    Mint(ops::TransferArgs),
+    /// Burn tokens from the sender's balance (TokenBurn).
+    Burn(ops::BurnArgs),
+    /// Grant an authority over a token (TokenAuthority, Grant).
+    Grant(ops::AuthorityArgs),
+    /// Revoke an authority over a token (TokenAuthority, Revoke).
+    Revoke(ops::AuthorityArgs),
+    /// Add an account to a token's blacklist, or --remove it (TokenBlacklist).
+    Blacklist(ops::ListArgs),
+    /// Add an account to a token's whitelist, or --remove it (TokenWhitelist).
+    Whitelist(ops::ListArgs),
+    /// Pause a token (TokenPause, Pause).
+    Pause(ops::PauseArgs),
+    /// Unpause a token (TokenPause, Unpause).
+    Unpause(ops::PauseArgs),
+    /// Take tokens back from a holder (TokenClawback).
+    Clawback(ops::ClawbackArgs),
+    /// Update a token's name, URI and entries (TokenMetadata).
+    Metadata(ops::MetadataArgs),
+    /// Mint tokens bridged from another chain (TokenBridgeAndMint).
+    BridgeMint(bridge::BridgeMintArgs),
+    /// Burn tokens to bridge them to another chain (TokenBurnAndBridge).
+    BurnBridge(bridge::BurnBridgeArgs),
+    /// Pay many recipients of one token at once (BatchPayment, v2 only).
+    BatchPay(batch_pay::BatchPayArgs),
+    /// Multisig accounts: create, address, combine partial signatures.
+    #[command(subcommand)]
+    Multisig(multisig::MultisigCommand),
+    /// A holder's balance of a token.
+    Balance(reads::BalanceArgs),
+    /// A token's metadata, authorities, supply, pause state and lists.
+    Token(reads::TokenArgs),
+    /// The nonce an account must use next.
+    Nonce(reads::NonceArgs),
+    /// The server's write mode (GET /api/status) and the scheme auto picks.
+    Status(reads::StatusArgs),
+    /// A transaction by hash, its receipt, or --wait until finalized.
+    Tx(tx::TxArgs),
+    /// Sign an unsigned document of any operation offline; print the request.
     Sign(sign::SignArgs),
-    /// Check a signed request body; print signer, hashes and token.
+    /// Check any signed request body (v1 or v2); print its signer.
     Verify(verify::VerifyArgs),
     /// Print the configured key's address.
     Address,
     /// Create a new key in an encrypted keystore file.
     Keygen(keygen::KeygenArgs),
-    /// Mint an issued asset to a wallet (ABC-Lab POST /api/tokens/mint).
-    Mint(mint::MintArgs),
+    /// The ABC-Lab mint API (`abc-lab mint`).
+    #[command(subcommand)]
+    AbcLab(abc_lab::AbcLabCommand),
     /// Run the local API server in the foreground.
     Node(node::NodeArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -112,6 +166,15 @@ where
         .and_then(|m| Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
+        Err(_) if is_old_mint(&args) => {
+            let e = CliError::bad_input(
+                "`tokensign mint` now mints the network's TokenMint (--recipient, --token, \
+                 --value or --amount). The ABC-Lab mint API moved to `tokensign abc-lab mint` \
+                 with the same flags: run `tokensign abc-lab mint --asset-id …`",
+            );
+            report_error(&e, wants_json(&args), io);
+            return e.exit_code();
+        }
         Err(e) => return argument_error(&e, wants_json(&args), io),
     };
     let json_mode = cli.json;
@@ -122,6 +185,18 @@ where
             e.exit_code()
         }
     }
+}
+
+/// Whether the arguments are the old ABC-Lab form of `mint`
+/// (`mint --asset-id …`), which moved to `abc-lab mint`.
+fn is_old_mint(args: &[OsString]) -> bool {
+    let words: Vec<&OsString> = args.iter().skip(1).take_while(|a| *a != "--").collect();
+    words.iter().any(|a| *a == "mint")
+        && !words.iter().any(|a| *a == "abc-lab")
+        && words.iter().any(|a| {
+            a.to_str()
+                .is_some_and(|a| a == "--asset-id" || a.starts_with("--asset-id="))
+        })
 }
 
 /// Whether `--json` is among the arguments (before a `--`).
@@ -186,13 +261,34 @@ fn report_error(e: &CliError, json_mode: bool, io: &mut Io<'_>) {
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
     let keys = cli.keys.options()?;
     let json = cli.json;
+    use tokensign_core::tx::OpType;
     match cli.command {
+        Command::Pay(args) => ops::run_transfer(OpType::Payment, &args, &keys, json, io),
         Command::Issue(args) => issue::run(&args, &keys, json, io),
+        Command::Mint(args) => ops::run_transfer(OpType::TokenMint, &args, &keys, json, io),
+        Command::Burn(args) => ops::run_burn(&args, &keys, json, io),
+        Command::Grant(args) => ops::run_authority("Grant", &args, &keys, json, io),
+        Command::Revoke(args) => ops::run_authority("Revoke", &args, &keys, json, io),
+        Command::Blacklist(args) => ops::run_list(OpType::TokenBlacklist, &args, &keys, json, io),
+        Command::Whitelist(args) => ops::run_list(OpType::TokenWhitelist, &args, &keys, json, io),
+        Command::Pause(args) => ops::run_pause("Pause", &args, &keys, json, io),
+        Command::Unpause(args) => ops::run_pause("Unpause", &args, &keys, json, io),
+        Command::Clawback(args) => ops::run_clawback(&args, &keys, json, io),
+        Command::Metadata(args) => ops::run_metadata(&args, &keys, json, io),
+        Command::BridgeMint(args) => bridge::run_bridge_mint(&args, &keys, json, io),
+        Command::BurnBridge(args) => bridge::run_burn_bridge(&args, &keys, json, io),
+        Command::BatchPay(args) => batch_pay::run(&args, &keys, json, io),
+        Command::Multisig(command) => multisig::run(&command, &keys, json, io),
+        Command::Balance(args) => reads::run_balance(&args, &keys, json, io),
+        Command::Token(args) => reads::run_token(&args, json, io),
+        Command::Nonce(args) => reads::run_nonce(&args, &keys, json, io),
+        Command::Status(args) => reads::run_status(&args, json, io),
+        Command::Tx(args) => tx::run(&args, json, io),
         Command::Sign(args) => sign::run(&args, &keys, json, io),
         Command::Verify(args) => verify::run(&args, json, io),
         Command::Address => address::run(&keys, json, io),
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),
-        Command::Mint(args) => mint::run(&args, json, io),
+        Command::AbcLab(abc_lab::AbcLabCommand::Mint(args)) => abc_lab::run(&args, json, io),
         Command::Node(args) => node::run(&args, io),
         Command::Completions(args) => completions::run(&args, io),
         Command::Man(args) => man::run(&args, json, io),

@@ -33,7 +33,9 @@ pub enum Network {
     Local,
     /// The testnet, `https://api.testnet.1money.network`.
     Testnet,
-    /// The mainnet, `https://api.1money.network`.
+    /// The mainnet, `https://api.mainnet.1money.network` (the SDKs' base URL
+    /// since 2026-06-26; the issue spec's OpenAPI still names
+    /// `https://api.1money.network`, which is also recognised as live).
     Mainnet,
 }
 
@@ -43,7 +45,7 @@ impl Network {
         match self {
             Network::Local => "http://localhost:18555",
             Network::Testnet => "https://api.testnet.1money.network",
-            Network::Mainnet => "https://api.1money.network",
+            Network::Mainnet => "https://api.mainnet.1money.network",
         }
     }
 
@@ -296,10 +298,11 @@ mod tests {
     fn live_urls() {
         assert!(is_live_url("https://api.testnet.1money.network"));
         assert!(is_live_url("https://API.1money.network./"));
+        assert!(is_live_url("https://api.mainnet.1money.network"));
         assert!(!is_live_url("http://localhost:18555"));
         assert!(!is_live_url("https://1money.network.evil.example"));
         assert_eq!(
-            network_of("https://api.1money.network/"),
+            network_of("https://api.mainnet.1money.network/"),
             Some(Network::Mainnet)
         );
     }

@@ -1,29 +1,34 @@
-//! `tokensign sign`: sign unsigned payloads offline.
+//! `tokensign sign`: sign signing documents of any operation offline.
+//!
+//! The contract scripts rely on: one JSON object with `"operation"` (the
+//! spec's name), the operation's fields under their JSON names and an
+//! optional `"memo"`; without `"operation"` it is a token issue. With
+//! `--json` it prints `operation, scheme, path, signing_hash, tx_hash,
+//! signer, request` (and `token` for an issue).
 
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
-use tokensign_core::json as core_json;
-use tokensign_core::tx::{OpType, TokenIssue, Transaction};
+use serde_json::Value;
+use tokensign_core::Scheme;
 
 use super::common::{read_json_input, read_limited_input, required_signer, write_out};
 use super::exit::CliError;
-use super::review::{object_with_request, request_bytes};
+use super::review::{object_with_request, request_fields};
+use super::scheme::SchemeChoice;
 use super::Io;
 use crate::batch;
-use crate::input::{describe_core_error, Document};
-use crate::signer::{self, KeyOptions};
-use crate::text::{hex0x, sanitize};
+use crate::signer::KeyOptions;
+use crate::text::sanitize;
 
 /// `tokensign sign`.
 #[derive(Debug, Args)]
 pub struct SignArgs {
-    /// Unsigned payload JSON file, or - for stdin (the default).
+    /// Signing document JSON file, or - for stdin (the default).
     #[arg(long, value_name = "FILE|-", default_value = "-")]
     pub payload: PathBuf,
 
-    /// The input is JSON lines: one unsigned payload per line. Prints one
+    /// The input is JSON lines: one signing document per line. Prints one
     /// signed request body per line, in input order, signed on every core;
     /// if any line is refused, prints each refused line's number and cause
     /// and nothing else (exit 2).
@@ -33,6 +38,21 @@ pub struct SignArgs {
     /// Worker threads for --lines (default: one per core).
     #[arg(long, value_name = "N", requires = "lines")]
     pub threads: Option<usize>,
+
+    /// v1 (legacy) or v2 (native). auto (the default): v1 for a document
+    /// without "operation" (a token issue, as before), v2 for one that
+    /// names its operation.
+    #[arg(long, value_enum, default_value_t = SchemeChoice::Auto)]
+    pub scheme: SchemeChoice,
+}
+
+/// The scheme `--scheme` forces, if any.
+fn forced(choice: SchemeChoice) -> Option<Scheme> {
+    match choice {
+        SchemeChoice::Auto => None,
+        SchemeChoice::V1 => Some(Scheme::Legacy),
+        SchemeChoice::V2 => Some(Scheme::Native),
+    }
 }
 
 /// Largest JSON-lines input `sign --lines` reads (1 GiB).
@@ -49,29 +69,31 @@ pub fn run(
         return sign_lines(args, keys, json_mode, io);
     }
     let input = read_json_input(&args.payload, io.input, "the payload")?;
-    let payload: Transaction =
-        core_json::parse_unsigned(OpType::TokenIssue, &input).map_err(|e| {
-            CliError::bad_input(format!(
-                "invalid payload: {}",
-                describe_core_error(e, Document::Payload)
-            ))
-        })?;
+    // Parsed before the key is loaded: a bad document never asks for a
+    // password.
+    tokensign_core::json::parse_document::<256, 32>(&input).map_err(|e| {
+        let named = batch::has_operation(&input);
+        let doc = if named {
+            crate::input::Document::Signing
+        } else {
+            crate::input::Document::Payload
+        };
+        CliError::bad_input(format!(
+            "invalid payload: {}",
+            crate::input::describe_core_error(e, doc)
+        ))
+    })?;
     let signer = required_signer(keys, "sign")?;
-    let token = super::issue::issue_of(&payload).map(TokenIssue::token_address);
-    let request = signer::sign_legacy(signer.as_ref(), payload)?;
-    let body = request_bytes(&request)?;
+    let request = batch::sign_document(&input, signer.as_ref(), forced(args.scheme))
+        .map_err(CliError::bad_input)?;
+    let body = request.body()?;
     if !json_mode {
         let mut text = String::from_utf8_lossy(&body).into_owned();
         text.push('\n');
         return write_out(io.out, &text);
     }
-    let fields = json!({
-        "signing_hash": request.signing_hash().map(|h| hex0x(&h)).unwrap_or_default(),
-        "tx_hash": request.tx_hash().map(|h| hex0x(&h)).unwrap_or_default(),
-        "token": token.map(|t| t.to_string()).unwrap_or_default(),
-        "signer": signer.address().to_string(),
-    });
-    write_out(io.out, &object_with_request(&body, fields))
+    let fields = request_fields(&request, &signer.address())?;
+    write_out(io.out, &object_with_request(&body, Value::Object(fields)))
 }
 
 fn sign_lines(
@@ -93,7 +115,7 @@ fn sign_lines(
     }
     let signer = required_signer(keys, "sign")?;
     let threads = args.threads.unwrap_or_else(batch::default_threads);
-    match batch::sign_lines(&input, signer.as_ref(), threads) {
+    match batch::sign_lines(&input, signer.as_ref(), threads, forced(args.scheme)) {
         Ok(bodies) => {
             let mut text = String::new();
             for body in bodies {

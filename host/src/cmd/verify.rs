@@ -1,93 +1,272 @@
-//! `tokensign verify`: check a signed request body, bare or inside the
-//! `{"request": …}` object that `sign --json` and `issue --json` print.
+//! `tokensign verify`: check any signed request body, v1 or v2, of any
+//! operation, bare or inside the `{"request": …}` object that `sign
+//! --json` and the write commands print; print its signer (or multisig
+//! account), and with `--expect-signer` fail when it is someone else.
+//!
+//! A request body does not name its operation (the path does). It is
+//! taken from `--operation`, else from the wrapper's `"operation"`, else
+//! from the fields: the operations whose fields the body has. Two pairs
+//! share their fields (Payment/TokenMint, TokenBlacklist/TokenWhitelist):
+//! in v1 they sign the same bytes (spec 8.1), so either reading gives the
+//! same signer; in v2 the operation is signed, and `--expect-signer` or
+//! `--operation` decides.
 
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::json;
-use tokensign_core::legacy::LegacyTx;
+use serde_json::{json, Value};
+use tokensign_core::json::{parse_legacy, parse_native, write_document, MAX_DOCUMENT_JSON_LEN};
+use tokensign_core::native::Authorization;
 use tokensign_core::tx::OpType;
-use tokensign_core::{json as core_json, Address};
+use tokensign_core::{Address, Error as CoreError};
 
-use super::common::{read_json_input, write_out};
+use super::common::{parse_address, read_json_input, write_out};
 use super::exit::CliError;
 use super::review::field_lines;
 use super::Io;
 use crate::input::{describe_core_error, request_body, Document, WrapperClaims};
+use crate::signer::{scheme_label, SignedRequest};
 use crate::text::{hex0x, parse_hex32, sanitize};
 
 /// `tokensign verify`.
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// Signed request body, or the `sign --json` / `issue --json` output
-    /// holding it under "request"; a file, or - for stdin (the default).
+    /// Signed request body, or the `--json` output holding it under
+    /// "request"; a file, or - for stdin (the default).
     #[arg(value_name = "FILE|-", default_value = "-")]
     pub file: PathBuf,
+    /// The operation (spec name, e.g. Payment), when the body's fields fit
+    /// more than one.
+    #[arg(long, value_name = "NAME")]
+    pub operation: Option<String>,
+    /// Exit non-zero (2) unless the request is signed by (or, for a
+    /// multisig request, sent from) this address.
+    #[arg(long, value_name = "ADDRESS")]
+    pub expect_signer: Option<String>,
+}
+
+/// One reading of the body: the request and who sent it (or why not).
+type Reading = (SignedRequest, Result<Address, CoreError>);
+
+/// The reading taken, and the other operations the same signed bytes are
+/// equally valid as (v1's shared layouts, spec 8.1).
+type Chosen = (Reading, Vec<&'static str>);
+
+fn parse(op: OpType, body: &[u8], native: bool) -> Result<SignedRequest, CoreError> {
+    if native {
+        parse_native(op, body).map(SignedRequest::Native)
+    } else {
+        parse_legacy(op, body).map(SignedRequest::Legacy)
+    }
+}
+
+/// Who sent a request: the host's recovery backend for a single v1
+/// signature, the core for v2 (which checks every multisig member).
+fn sender(request: &SignedRequest) -> Result<Address, CoreError> {
+    match request {
+        SignedRequest::Legacy(r) => crate::recovery::recover_hash(&r.signing_hash()?, &r.signature),
+        SignedRequest::Native(_) => request.sender(),
+    }
+}
+
+/// The readings of `body` as the operation(s) it can be.
+fn readings(
+    body: &[u8],
+    named: Option<OpType>,
+    expect: Option<Address>,
+) -> Result<Chosen, CliError> {
+    let top: Value = serde_json::from_slice(body).map_err(|e| {
+        CliError::bad_input(format!(
+            "invalid request body: not JSON ({}); give the body a write command or `sign` printed",
+            sanitize(&e.to_string())
+        ))
+    })?;
+    let native = top.get("authorization").is_some();
+    let invalid = |e: CoreError| {
+        CliError::bad_input(format!(
+            "invalid request body: {}",
+            describe_core_error(e, Document::Request)
+        ))
+    };
+    if let Some(op) = named {
+        let request = parse(op, body, native).map_err(invalid)?;
+        let who = sender(&request);
+        return Ok(((request, who), Vec::new()));
+    }
+    let mut found: Vec<Reading> = OpType::ALL
+        .iter()
+        .filter_map(|op| parse(*op, body, native).ok())
+        .map(|r| {
+            let who = sender(&r);
+            (r, who)
+        })
+        .collect();
+    match found.len() {
+        0 if top.get("symbol").is_some() => Err(invalid(
+            parse(OpType::TokenIssue, body, native)
+                .err()
+                .unwrap_or(CoreError::UnknownOperation),
+        )),
+        0 => Err(CliError::bad_input(
+            "invalid request body: its fields are those of no operation (spec 2.2), or a value \
+             is invalid; give --operation NAME to see what is wrong with it",
+        )),
+        1 => Ok((found.remove(0), Vec::new())),
+        _ => {
+            let names: Vec<&'static str> = found.iter().map(|(r, _)| r.op_type().name()).collect();
+            let same = found.windows(2).all(|w| w[0].1 == w[1].1);
+            let others = |i: usize| {
+                let mut rest = names.clone();
+                rest.remove(i);
+                rest
+            };
+            if same {
+                // v1: the same bytes are signed for each reading (spec 8.1):
+                // say that the signature is valid for every one of them.
+                return Ok((found.remove(0), others(0)));
+            }
+            if let Some(want) = expect {
+                if let Some(i) = found.iter().position(|(_, who)| who.as_ref() == Ok(&want)) {
+                    return Ok((found.remove(i), Vec::new()));
+                }
+            }
+            Err(CliError::bad_input(format!(
+                "the body's fields fit {}: give --operation NAME (or --expect-signer ADDRESS)",
+                names.join(" and ")
+            )))
+        }
+    }
 }
 
 /// Runs `verify`.
 pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliError> {
     let input = read_json_input(&args.file, io.input, "the request")?;
     let (body, claims) = request_body(&input);
-    let request: LegacyTx = core_json::parse_legacy(OpType::TokenIssue, &body).map_err(|e| {
-        CliError::bad_input(format!(
-            "invalid request body: {}",
-            describe_core_error(e, Document::Request)
-        ))
-    })?;
-    let hashes = request
-        .signing_hash()
-        .and_then(|s| request.tx_hash().map(|t| (s, t)));
-    let (signing_hash, tx_hash) =
-        hashes.map_err(|e| CliError::bad_input(format!("invalid request body: {e}")))?;
-    let signer = crate::recovery::recover_hash(&signing_hash, &request.signature)
-        .map_err(|e| CliError::bad_input(format!("invalid signature: {e}")))?;
-    let issue = super::issue::issue_of(&request.tx)
-        .ok_or_else(|| CliError::bad_input("not a token issue"))?;
-    let token = issue.token_address();
+    let expect = args
+        .expect_signer
+        .as_deref()
+        .map(|a| parse_address("--expect-signer", a))
+        .transpose()?;
+    let named = args
+        .operation
+        .as_deref()
+        .or(claims.as_ref().and_then(|c| c.operation.as_deref()))
+        .map(|name| {
+            OpType::from_name(name.trim()).ok_or_else(|| {
+                CliError::bad_input(format!(
+                    "unknown operation {:?}: use a spec name such as Payment, TokenIssue, \
+                     TokenMint, CreateMultiSig, BatchPayment",
+                    sanitize(name)
+                ))
+            })
+        })
+        .transpose()?;
+    let ((request, who), also) = readings(&body, named, expect)?;
+    let signer = who.map_err(|e| CliError::bad_input(format!("invalid signature: {e}")))?;
+    let signing_hash = request.signing_hash()?;
+    let tx_hash = request.tx_hash()?;
+    let token = request.token();
     if let Some(claims) = &claims {
         check_claims(claims, (signing_hash, tx_hash, token), &signer)?;
     }
-    let p = &request.tx;
+    if let Some(want) = expect {
+        if want != signer {
+            return Err(CliError::bad_input(format!(
+                "the request is signed by {signer}, not by the expected {want}: do not send it"
+            )));
+        }
+    }
+    let multisig = match &request {
+        SignedRequest::Native(n) => match &n.authorization {
+            Authorization::Multisig { signatures, .. } => Some(signatures.len()),
+            Authorization::Single(_) => None,
+        },
+        SignedRequest::Legacy(_) => None,
+    };
+    let tx = request.transaction();
     if json_mode {
-        let obj = json!({
+        let mut buf = vec![0u8; MAX_DOCUMENT_JSON_LEN];
+        let document: Value = write_document(tx, &mut buf)
+            .ok()
+            .and_then(|n| serde_json::from_slice(buf.get(..n).unwrap_or_default()).ok())
+            .unwrap_or(Value::Null);
+        let mut obj = json!({
             "valid": true,
+            "operation": request.op_type().name(),
+            "scheme": scheme_label(request.scheme()),
+            "path": request.path(),
             "signer": signer.to_string(),
             "signing_hash": hex0x(&signing_hash),
             "tx_hash": hex0x(&tx_hash),
-            "token": token.to_string(),
-            "chain_id": p.chain_id,
-            "nonce": p.nonce,
-            "symbol": issue.symbol.as_str(),
-            "name": issue.name.as_str(),
-            "decimals": issue.decimals,
-            "master_authority": issue.master_authority.to_string(),
-            "is_private": issue.is_private,
-            "clawback_enabled": issue.clawback_enabled,
+            "chain_id": tx.chain_id,
+            "nonce": tx.nonce,
             "wrapped": claims.is_some(),
+            "transaction": document,
         });
+        if let Some(token) = token {
+            obj["token"] = json!(token.to_string());
+        }
+        if let Some(members) = multisig {
+            obj["multisig_members"] = json!(members);
+        }
+        if !also.is_empty() {
+            obj["also_valid_as"] = json!(also);
+        }
+        if let Some(issue) = super::issue::issue_of(tx) {
+            obj["symbol"] = json!(issue.symbol.as_str());
+            obj["name"] = json!(issue.name.as_str());
+            obj["decimals"] = json!(issue.decimals);
+            obj["master_authority"] = json!(issue.master_authority.to_string());
+            obj["is_private"] = json!(issue.is_private);
+            obj["clawback_enabled"] = json!(issue.clawback_enabled);
+        }
         return write_out(io.out, &format!("{obj}\n"));
     }
-    let clawback = issue
-        .clawback_enabled
-        .map_or("(not sent: seven-field form)".to_owned(), |c| c.to_string());
     let wrapped = if claims.is_some() {
         "  (read from the \"request\" member; the object's signer, hashes and token match)\n"
     } else {
         ""
     };
+    let who = match multisig {
+        Some(n) => format!("account           {signer} (multisig; {n} member signatures checked)"),
+        None => format!("signer            {signer}"),
+    };
+    let also_line = if also.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "  (the same signed bytes are also a valid {}: v1 does not sign the operation, \
+             spec 8.1; give --operation to choose)\n",
+            also.join(", ")
+        )
+    };
+    let token_line = token
+        .map(|t| format!("  token             {t}\n"))
+        .unwrap_or_default();
+    let fields = if super::issue::issue_of(tx).is_some() {
+        let clawback = super::issue::issue_of(tx)
+            .and_then(|i| i.clawback_enabled)
+            .map_or("(not sent: seven-field form)".to_owned(), |c| c.to_string());
+        field_lines(tx, &clawback)
+    } else {
+        format!(
+            "  chain_id          {}\n  nonce             {}\n",
+            tx.chain_id, tx.nonce
+        )
+    };
     write_out(
         io.out,
         &format!(
             "Valid signature.\n{wrapped}  \
-             signer            {signer}\n  \
+             operation         {} ({}, POST {})\n{also_line}  \
+             {who}\n  \
              signing hash      {}\n  \
-             transaction hash  {}\n  \
-             token             {}\n{}",
+             transaction hash  {}\n{token_line}{fields}",
+            request.op_type().name(),
+            scheme_label(request.scheme()),
+            request.path(),
             hex0x(&signing_hash),
             hex0x(&tx_hash),
-            token,
-            field_lines(p, &clawback),
         ),
     )
 }
@@ -96,13 +275,13 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
 /// present, must be the request's own.
 fn check_claims(
     claims: &WrapperClaims,
-    (signing_hash, tx_hash, token): ([u8; 32], [u8; 32], Address),
+    (signing_hash, tx_hash, token): ([u8; 32], [u8; 32], Option<Address>),
     signer: &Address,
 ) -> Result<(), CliError> {
-    let address_ok = |claim: &Option<String>, actual: &Address| {
+    let address_ok = |claim: &Option<String>, actual: Option<&Address>| {
         claim
             .as_deref()
-            .is_none_or(|c| Address::parse(c).is_ok_and(|a| a == *actual))
+            .is_none_or(|c| Address::parse(c).is_ok_and(|a| Some(&a) == actual))
     };
     let hash_ok = |claim: &Option<String>, actual: [u8; 32]| {
         claim
@@ -112,7 +291,7 @@ fn check_claims(
     let checks = [
         (
             "signer",
-            address_ok(&claims.signer, signer),
+            address_ok(&claims.signer, Some(signer)),
             &claims.signer,
             signer.to_string(),
         ),
@@ -130,9 +309,9 @@ fn check_claims(
         ),
         (
             "token",
-            address_ok(&claims.token, &token),
+            address_ok(&claims.token, token.as_ref()),
             &claims.token,
-            token.to_string(),
+            token.map_or("no token".to_owned(), |t| t.to_string()),
         ),
     ];
     for (name, ok, claim, actual) in checks {

@@ -1,11 +1,9 @@
 //! The version line: the crate's version and the backends it signs and
-//! recovers with. The one place to change when the core names its signing
-//! backend (`tokensign_core::BACKEND` or similar): [`SIGNING_BACKEND`].
+//! recovers with.
 
-/// The backend that makes signatures. Today the core signs with k256
-/// (RustCrypto) only; when the core exports its backend's name, return it
-/// here instead.
-pub const SIGNING_BACKEND: &str = "k256";
+/// The backend that makes signatures: the core's (`k256`, or
+/// `libsecp256k1` when built with the feature of that name).
+pub const SIGNING_BACKEND: &str = tokensign_core::BACKEND;
 
 /// The backend that recovers signers (the node, `verify`): the host
 /// feature `libsecp256k1`, else the core's k256 recovery.
@@ -21,4 +19,19 @@ pub fn text() -> String {
         "{} (signing backend: {SIGNING_BACKEND}; recovery: {RECOVERY_BACKEND})",
         env!("CARGO_PKG_VERSION")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_names_the_backends_this_binary_has() {
+        let expected = if cfg!(feature = "libsecp256k1") {
+            "signing backend: libsecp256k1; recovery: libsecp256k1"
+        } else {
+            "signing backend: k256; recovery: k256"
+        };
+        assert!(text().contains(expected), "{}", text());
+    }
 }

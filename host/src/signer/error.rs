@@ -10,8 +10,19 @@ use crate::device::DeviceError;
 #[derive(Debug, thiserror::Error)]
 pub enum SignerError {
     /// More than one key source was named.
-    #[error("give only one of --keystore, --private-key-file, --dev-key and --signer device")]
+    #[error(
+        "give only one of --keystore, --private-key-file, --mnemonic-file, --dev-key and \
+         --signer device"
+    )]
     TwoSources,
+    /// A BIP-39 mnemonic or its derivation was refused (never shows a word).
+    #[error("{origin}: {why}; nothing was signed")]
+    Mnemonic {
+        /// Where the mnemonic came from (`mnemonic file "…"`, `$TOKENSIGN_MNEMONIC`).
+        origin: String,
+        /// The core's reason (a word's position at most, never the word).
+        why: String,
+    },
     /// A file could not be read.
     #[error("cannot read {what} {path}: {kind}")]
     FileUnreadable {

@@ -25,6 +25,9 @@ mod device;
 mod error;
 mod key;
 mod keystore;
+mod mnemonic;
+pub mod partial;
+mod request;
 mod source;
 
 use tokensign_core::legacy::{self, LegacyTx};
@@ -36,6 +39,8 @@ pub use device::DeviceSigner;
 pub use error::SignerError;
 pub use key::{dev_address, dev_key, is_dev_address, KeySigner, DEV_PRIVATE_KEY_HEX};
 pub use keystore::{decrypt_keystore, keygen};
+pub use mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC, ENV_MNEMONIC_PASSPHRASE};
+pub use request::{scheme_label, SignedRequest};
 pub use source::{
     load, parse_hex_key, read_password, KeyOptions, KeySource, PasswordSource, ENV_PASSWORD,
     ENV_PRIVATE_KEY,

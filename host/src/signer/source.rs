@@ -6,9 +6,11 @@ use std::fs::File;
 use std::io::{IsTerminal, Read};
 use std::path::{Path, PathBuf};
 
+use tokensign_core::hd::DerivationPath;
 use tokensign_core::{signing_key_from_bytes, SigningKey};
 use zeroize::Zeroizing;
 
+use super::mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC};
 use super::{DeviceSigner, KeySigner, Signer, SignerError};
 use crate::device::OpenSettings;
 use crate::text::show_path;
@@ -19,7 +21,7 @@ pub const ENV_PRIVATE_KEY: &str = "TOKENSIGN_PRIVATE_KEY";
 pub const ENV_PASSWORD: &str = "TOKENSIGN_PASSWORD";
 
 /// Largest key or password file read, in bytes; a bigger file is refused.
-const MAX_SECRET_FILE: u64 = 4096;
+pub(super) const MAX_SECRET_FILE: u64 = 4096;
 
 /// Where the keystore password comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,8 +35,9 @@ pub enum PasswordSource {
 }
 
 /// Where the signing key comes from, in the order the CLI looks:
-/// `--signer device`, `--keystore`, `--private-key-file`, `--dev-key`,
-/// `$TOKENSIGN_PRIVATE_KEY`.
+/// `--signer device`, `--keystore`, `--private-key-file`,
+/// `--mnemonic-file`, `--dev-key`, `$TOKENSIGN_PRIVATE_KEY`,
+/// `$TOKENSIGN_MNEMONIC`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum KeySource {
     /// An Ethereum v3 JSON keystore and its password.
@@ -49,12 +52,17 @@ pub enum KeySource {
     PrivateKeyFile(PathBuf),
     /// `$TOKENSIGN_PRIVATE_KEY`.
     PrivateKeyEnv,
+    /// A BIP-39 mnemonic (file or `$TOKENSIGN_MNEMONIC`), the path of the
+    /// key below it, and the file of its BIP-39 passphrase (else
+    /// `$TOKENSIGN_MNEMONIC_PASSPHRASE`, else empty).
+    Mnemonic(MnemonicOrigin, DerivationPath, Option<PathBuf>),
     /// The public development key (only for the embedded server).
     Dev,
     /// A hardware signer speaking the device protocol, by its spec
     /// (`emulated`, `cmd:<command>` or a serial port path; see
-    /// [`crate::device::open`]), and how to open it.
-    Device(String, OpenSettings),
+    /// [`crate::device::open`]), how to open it, and the path of the key
+    /// it signs with.
+    Device(String, OpenSettings, DerivationPath),
 }
 
 /// The key flags of the CLI, as given.
@@ -72,6 +80,13 @@ pub struct KeyOptions {
     pub device: Option<String>,
     /// How to open the device (`--baud`).
     pub device_settings: OpenSettings,
+    /// `--mnemonic-file FILE`.
+    pub mnemonic_file: Option<PathBuf>,
+    /// `--mnemonic-passphrase-file FILE`.
+    pub mnemonic_passphrase_file: Option<PathBuf>,
+    /// The key's path below a mnemonic or on a device (`--path`,
+    /// `--mnemonic-index`); default `m/44'/60'/0'/0/0`.
+    pub hd_path: Option<DerivationPath>,
 }
 
 impl KeyOptions {
@@ -83,12 +98,25 @@ impl KeyOptions {
             self.private_key_file.is_some(),
             self.dev_key,
             self.device.is_some(),
+            self.mnemonic_file.is_some(),
         ];
         if flags.iter().filter(|f| **f).count() > 1 {
             return Err(SignerError::TwoSources);
         }
+        let path = self.hd_path.unwrap_or_else(crate::device::default_path);
         if let Some(spec) = &self.device {
-            return Ok(Some(KeySource::Device(spec.clone(), self.device_settings)));
+            return Ok(Some(KeySource::Device(
+                spec.clone(),
+                self.device_settings,
+                path,
+            )));
+        }
+        if let Some(file) = &self.mnemonic_file {
+            return Ok(Some(KeySource::Mnemonic(
+                MnemonicOrigin::File(file.clone()),
+                path,
+                self.mnemonic_passphrase_file.clone(),
+            )));
         }
         if let Some(path) = &self.keystore {
             return Ok(Some(KeySource::Keystore {
@@ -102,10 +130,19 @@ impl KeyOptions {
         if self.dev_key {
             return Ok(Some(KeySource::Dev));
         }
-        if std::env::var_os(ENV_PRIVATE_KEY).is_some() {
-            return Ok(Some(KeySource::PrivateKeyEnv));
+        match (
+            std::env::var_os(ENV_PRIVATE_KEY).is_some(),
+            std::env::var_os(ENV_MNEMONIC).is_some(),
+        ) {
+            (true, true) => Err(SignerError::TwoSources),
+            (true, false) => Ok(Some(KeySource::PrivateKeyEnv)),
+            (false, true) => Ok(Some(KeySource::Mnemonic(
+                MnemonicOrigin::Env,
+                path,
+                self.mnemonic_passphrase_file.clone(),
+            ))),
+            (false, false) => Ok(None),
         }
-        Ok(None)
     }
 
     /// Where a password comes from: `--password-file`, then
@@ -157,12 +194,15 @@ pub fn load(source: &KeySource) -> Result<Box<dyn Signer>, SignerError> {
             (key_from_secret(&secret)?, format!("${ENV_PRIVATE_KEY}"))
         }
         KeySource::Dev => return Ok(Box::new(KeySigner::dev())),
-        KeySource::Device(spec, settings) => {
-            return Ok(Box::new(DeviceSigner::open(
-                spec,
-                settings,
-                crate::device::default_path(),
+        KeySource::Mnemonic(origin, path, passphrase) => {
+            return Ok(Box::new(load_mnemonic(
+                origin,
+                path,
+                passphrase.as_deref(),
             )?))
+        }
+        KeySource::Device(spec, settings, path) => {
+            return Ok(Box::new(DeviceSigner::open(spec, settings, *path)?))
         }
     };
     Ok(Box::new(KeySigner::new(key, origin)))

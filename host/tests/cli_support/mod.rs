@@ -1,5 +1,9 @@
-//! Shared helpers of the CLI tests: run the binary, spec constants.
-#![allow(dead_code)]
+//! Shared helpers of the CLI tests: run the binary or the CLI in process,
+//! spec constants and vectors, and a scripted server ([`scripted`]).
+#![allow(dead_code, unused_imports)]
+
+pub mod node;
+pub mod scripted;
 
 use std::io::Write;
 use std::path::Path;
@@ -16,6 +20,9 @@ pub const ENV_VARS: &[&str] = &[
     "TOKENSIGN_PASSWORD_FILE",
     "TOKENSIGN_PRIVATE_KEY",
     "TOKENSIGN_PRIVATE_KEY_FILE",
+    "TOKENSIGN_MNEMONIC",
+    "TOKENSIGN_MNEMONIC_FILE",
+    "TOKENSIGN_MNEMONIC_PASSPHRASE",
     "TOKENSIGN_DATA_DIR",
     "TOKENSIGN_TIMEOUT",
     "TOKENSIGN_RETRIES",
@@ -25,6 +32,7 @@ pub const ENV_VARS: &[&str] = &[
     "TOKENSIGN_DEVICE",
     "TOKENSIGN_BAUD",
     "TOKENSIGN_MAX_WAIT",
+    "TOKENSIGN_SCHEME",
     "NO_COLOR",
 ];
 
@@ -106,4 +114,46 @@ pub fn spec_payload8(nonce: u64) -> String {
 pub fn json_of(run: &Run) -> serde_json::Value {
     serde_json::from_str(run.stdout.trim())
         .unwrap_or_else(|e| panic!("stdout is not one JSON object ({e}): {run:?}"))
+}
+
+/// Runs the CLI in process (`tokensign::cmd::main_with`) with `args` and
+/// `stdin`: no process to spawn, so a test can run it hundreds of times.
+/// The exit code is read from the documented "exit code N" line.
+pub fn call(args: &[&str], stdin: &[u8]) -> Run {
+    let (mut out, mut err) = (Vec::new(), Vec::new());
+    let mut input = stdin;
+    let mut io = tokensign::cmd::Io {
+        out: &mut out,
+        err: &mut err,
+        input: &mut input,
+    };
+    let mut argv = vec!["tokensign"];
+    argv.extend_from_slice(args);
+    let code = tokensign::cmd::main_with(argv, &mut io);
+    let stderr = String::from_utf8_lossy(&err).into_owned();
+    let code = if code == std::process::ExitCode::SUCCESS {
+        0
+    } else {
+        stderr
+            .rsplit("exit code ")
+            .next()
+            .and_then(|t| t.split_whitespace().next())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(2)
+    };
+    Run {
+        code,
+        stdout: String::from_utf8_lossy(&out).into_owned(),
+        stderr,
+    }
+}
+
+/// A spec vector file of `tests/vectors/spec/`, as JSON.
+pub fn spec_vectors(name: &str) -> serde_json::Value {
+    let path = format!(
+        "{}/../tests/vectors/spec/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }

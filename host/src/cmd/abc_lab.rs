@@ -1,6 +1,8 @@
-//! `tokensign mint`: the ABC-Lab mint API.
+//! `tokensign abc-lab mint`: the ABC-Lab mint API (`POST
+//! /api/tokens/mint`). It was `tokensign mint` before `mint` became the
+//! network's TokenMint; flags and exit codes are unchanged.
 
-use clap::Args;
+use clap::{Args, Subcommand};
 
 use super::common::{write_out, Notes};
 use super::exit::CliError;
@@ -10,7 +12,14 @@ use crate::api::MintRequest;
 use crate::signer::dev_address;
 use crate::text::sanitize;
 
-/// `tokensign mint`.
+/// `tokensign abc-lab …`.
+#[derive(Debug, Subcommand)]
+pub enum AbcLabCommand {
+    /// Mint an issued asset to a wallet (ABC-Lab POST /api/tokens/mint).
+    Mint(MintArgs),
+}
+
+/// `tokensign abc-lab mint`.
 #[derive(Debug, Args)]
 pub struct MintArgs {
     /// The asset to mint (e.g. an issued token's symbol, UKGILT2030).
@@ -27,7 +36,7 @@ pub struct MintArgs {
     pub server: ServerArgs,
 }
 
-/// Runs `mint`.
+/// Runs `abc-lab mint`.
 pub fn run(args: &MintArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliError> {
     if args.asset_id.trim().is_empty() {
         return Err(CliError::bad_input("--asset-id must not be empty"));
