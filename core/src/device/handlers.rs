@@ -5,7 +5,7 @@ use core::fmt::Write;
 use super::apdu::{
     Command, Response, Status, P1_CONFIRM, P1_FIRST, P1_NEXT, P1_SILENT, P2_LAST, P2_MORE,
 };
-use super::request::{parse_sign_request, RequestError};
+use super::request::{parse_sign_request, RequestError, SignHeader};
 use super::{sign_response, Approval, Approver, Device, State, PROTOCOL_VERSION};
 use crate::error::Error;
 use crate::hd::DerivationPath;
@@ -58,19 +58,19 @@ fn invalid(reason: impl core::fmt::Display, out: &mut Response<'_>) -> Status {
     Status::InvalidData
 }
 
-/// Decodes a transaction's RLP as the scheme carries it, strictly, and
-/// checks every rule.
-fn decode<const B: usize, const M: usize>(
+/// Decodes a transaction's RLP as the scheme carries it into `tx`, in
+/// place and strictly, and checks every rule.
+fn decode_into<const B: usize, const M: usize>(
     scheme: Scheme,
     op: OpType,
     payload: &[u8],
-) -> Result<Transaction<B, M>, Error> {
-    let tx = match scheme {
-        Scheme::Legacy => crate::legacy::decode_signed_value(op, payload)?,
-        Scheme::Native => native::decode_payload_rlp(op, payload)?,
-    };
-    tx.check()?;
-    Ok(tx)
+    tx: &mut Transaction<B, M>,
+) -> Result<(), Error> {
+    match scheme {
+        Scheme::Legacy => crate::legacy::decode_signed_value_into(op, payload, tx)?,
+        Scheme::Native => native::decode_payload_rlp_into(op, payload, tx)?,
+    }
+    tx.check()
 }
 
 impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B, M> {
@@ -154,27 +154,13 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
     }
 
     fn sign_request(&mut self, len: usize, out: &mut Response<'_>) -> Status {
-        let input = self.buffer.get(..len).unwrap_or(&[]);
-        let (header, payload) = match parse_sign_request(input) {
-            Ok(parsed) => parsed,
-            Err(RequestError::Path(_)) => return Status::InvalidPath,
-            Err(e) => return invalid(e, out),
+        let header = match self.review(len, out) {
+            Ok(header) => header,
+            Err(status) => return status,
         };
-        // The transaction lives only while it is reviewed: it is out of the
-        // frame before the signature's deep stack.
-        let signing_hash = {
-            let tx: Transaction<B, M> = match decode(header.scheme, header.op, payload) {
-                Ok(tx) => tx,
-                Err(e) => return invalid(e, out),
-            };
-            let review = Review::new(&tx, header.scheme, header.descriptor);
-            if self.approver.approve(&review) != Approval::Approve {
-                return Status::Denied;
-            }
-            match header.scheme.signing_hash(&tx, header.descriptor) {
-                Ok(hash) => hash,
-                Err(e) => return invalid(e, out),
-            }
+        let signing_hash = match header.scheme.signing_hash(&self.tx, header.descriptor) {
+            Ok(hash) => hash,
+            Err(e) => return invalid(e, out),
         };
         let signature = {
             let key = match self.keys.derive(&header.path) {
@@ -186,25 +172,42 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
                 Err(_) => return Status::SigningFailed,
             }
         };
-        let answer = match header.descriptor {
-            Descriptor::Multisig(_) => signing_hash,
-            Descriptor::Single => {
-                let tx: Transaction<B, M> = match decode(header.scheme, header.op, payload) {
-                    Ok(tx) => tx,
+        let answer = match (header.descriptor, header.scheme) {
+            (Descriptor::Multisig(_), _) => signing_hash,
+            (Descriptor::Single, Scheme::Legacy) => {
+                match crate::legacy::tx_hash(&self.tx, &signature) {
+                    Ok(hash) => hash,
                     Err(e) => return invalid(e, out),
-                };
-                match header.scheme {
-                    Scheme::Legacy => match crate::legacy::tx_hash(&tx, &signature) {
-                        Ok(hash) => hash,
-                        Err(e) => return invalid(e, out),
-                    },
-                    Scheme::Native => native::tx_hash(&tx, &Authorization::Single(signature)),
                 }
+            }
+            (Descriptor::Single, Scheme::Native) => {
+                native::tx_hash(&self.tx, &Authorization::Single(signature))
             }
         };
         match out.push(&sign_response(&signature, &answer)) {
             Ok(()) => Status::Ok,
             Err(status) => status,
         }
+    }
+
+    /// Parses the request in the buffer, decodes its transaction into the
+    /// device's slot and asks the approver. Not inlined: its frame (the
+    /// review's) is gone before the signature's deep stack.
+    #[inline(never)]
+    fn review(&mut self, len: usize, out: &mut Response<'_>) -> Result<SignHeader, Status> {
+        let input = self.buffer.get(..len).unwrap_or(&[]);
+        let (header, payload) = match parse_sign_request(input) {
+            Ok(parsed) => parsed,
+            Err(RequestError::Path(_)) => return Err(Status::InvalidPath),
+            Err(e) => return Err(invalid(e, out)),
+        };
+        if let Err(e) = decode_into(header.scheme, header.op, payload, &mut self.tx) {
+            return Err(invalid(e, out));
+        }
+        let review = Review::new(&self.tx, header.scheme, header.descriptor);
+        if self.approver.approve(&review) != Approval::Approve {
+            return Err(Status::Denied);
+        }
+        Ok(header)
     }
 }

@@ -46,6 +46,7 @@ use crate::address::Address;
 use crate::hd::{DerivationPath, Seed};
 use crate::review::Review;
 use crate::signature::Signature;
+use crate::tx::{Payment, Transaction};
 
 pub use apdu::{
     encode_command, split_response, status_text, Command, Instruction, Response, Status,
@@ -126,6 +127,10 @@ pub struct Device<
     approver: A,
     state: State,
     buffer: [u8; N],
+    /// The transaction of the sign request, decoded in place: the one copy
+    /// the device holds (a transaction returned by value would sit in
+    /// several stack frames at once; see docs/embedded.md, "Stack").
+    tx: Transaction<B, M>,
 }
 
 impl<A, const N: usize, const B: usize, const M: usize> core::fmt::Debug for Device<A, N, B, M> {
@@ -151,6 +156,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
             approver,
             state: State::Idle,
             buffer: [0; N],
+            tx: Transaction::new(0, 0, Payment::default()),
         }
     }
 

@@ -153,6 +153,32 @@ pub fn decode_payload_rlp<const B: usize, const M: usize>(
     decode_payload_item(op, decode_exact(bytes)?)
 }
 
+/// Reads a v2 `[P, M]` into `tx`, in place: what [`decode_payload_rlp`]
+/// does (same errors, same order) without a second transaction on the
+/// stack (the device's way). On an error `tx` is some valid transaction.
+pub fn decode_payload_rlp_into<const B: usize, const M: usize>(
+    op: OpType,
+    bytes: &[u8],
+    tx: &mut Transaction<B, M>,
+) -> Result<(), Error> {
+    let mut list = decode_exact(bytes)?.list()?;
+    let p = list.required()?;
+    let m = list
+        .required()
+        .map_err(|e| Error::invalid(Field::Memo, Problem::Rlp(e)))?;
+    list.finish()?;
+    tx.decode_payload_into(op, p)?;
+    if let Operation::TokenIssue(issue) = &tx.operation {
+        if issue.clawback_enabled.is_none() {
+            return Err(Error::invalid(
+                Field::ClawbackEnabled,
+                Problem::Rlp(crate::rlp::RlpError::TooFewItems),
+            ));
+        }
+    }
+    tx.decode_memo_into(m)
+}
+
 fn decode_payload_item<const B: usize, const M: usize>(
     op: OpType,
     item: Item<'_>,

@@ -365,13 +365,22 @@ fn halt() -> ! {
     }
 }
 
-#[entry]
-fn main() -> ! {
-    stack::paint();
+/// What the main loop serves with, all in statics.
+struct Firmware {
+    dev: &'static mut Dev,
+    decoder: &'static mut FrameDecoder<MAX_COMMAND_LEN>,
+    bench_key: SigningKey,
+}
+
+/// Starts the clock and the backend, turns the mnemonic into the seed
+/// (what a real device does when it is unlocked) and builds the device in
+/// its static. Not inlined: the mnemonic's words and the device's initial
+/// value pass through this frame, which is gone before the first request
+/// (the main loop's frame stays under every request).
+#[inline(never)]
+fn boot() -> Option<Firmware> {
     uart::init();
-    let Some(mut core) = cortex_m::Peripherals::take() else {
-        halt()
-    };
+    let mut core = cortex_m::Peripherals::take()?;
     core.SYST.set_clock_source(SystClkSource::Core);
     core.SYST.set_reload(RELOAD);
     core.SYST.clear_current();
@@ -379,22 +388,31 @@ fn main() -> ! {
     core.SYST.enable_counter();
 
     if !install_backend() {
-        halt()
+        return None;
     }
-    // The seed, from the mnemonic (what a real device does when it is
-    // unlocked); the benchmark's key is the first account's.
-    let Ok(seed) = Mnemonic::parse(MNEMONIC).and_then(|m| m.to_seed("")) else {
-        halt()
-    };
+    let seed = Mnemonic::parse(MNEMONIC).and_then(|m| m.to_seed("")).ok()?;
+    // The benchmark's key is the first account's.
     let bench_key = DerivationPath::ethereum(0)
         .map_err(hd::HdError::from)
-        .and_then(|path| hd::derive_signing_key(seed.as_bytes(), &path));
-    let Ok(bench_key) = bench_key else { halt() };
-    let Some(dev) = cortex_m::singleton!(: Dev = Device::new(seed, AutoApprover { quiet: false }))
-    else {
-        halt()
-    };
-    let Some(decoder) = cortex_m::singleton!(: FrameDecoder<MAX_COMMAND_LEN> = FrameDecoder::new())
+        .and_then(|path| hd::derive_signing_key(seed.as_bytes(), &path))
+        .ok()?;
+    let dev = cortex_m::singleton!(: Dev = Device::new(seed, AutoApprover { quiet: false }))?;
+    let decoder = cortex_m::singleton!(: FrameDecoder<MAX_COMMAND_LEN> = FrameDecoder::new())?;
+    Some(Firmware {
+        dev,
+        decoder,
+        bench_key,
+    })
+}
+
+#[entry]
+fn main() -> ! {
+    stack::paint();
+    let Some(Firmware {
+        dev,
+        decoder,
+        bench_key,
+    }) = boot()
     else {
         halt()
     };
