@@ -12,7 +12,7 @@ use crate::hd::DerivationPath;
 use crate::native::{self, Authorization, Descriptor};
 use crate::review::{Review, SliceWriter};
 use crate::scheme::Scheme;
-use crate::signature::sign_hash;
+use crate::signature::{sign_hash, Signature};
 use crate::tx::{OpType, Transaction};
 
 /// GET_VERSION: the protocol version and the core's version.
@@ -75,7 +75,9 @@ fn decode_into<const B: usize, const M: usize>(
 
 impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B, M> {
     /// GET_ADDRESS: the address of a path, shown for confirmation with
-    /// `P1_CONFIRM`.
+    /// `P1_CONFIRM`. Not inlined (nor is any handler): the dispatcher's
+    /// frame, under every command, stays small.
+    #[inline(never)]
     pub(super) fn get_address(&mut self, command: Command<'_>, out: &mut Response<'_>) -> Status {
         if command.p2 != 0 || !matches!(command.p1, P1_SILENT | P1_CONFIRM) {
             return Status::WrongP1P2;
@@ -100,6 +102,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
     }
 
     /// GET_PUBLIC_KEY: the compressed public key of a path.
+    #[inline(never)]
     pub(super) fn get_public_key(
         &mut self,
         command: Command<'_>,
@@ -124,6 +127,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
 
     /// SIGN: one chunk of a sign request; on the last one, decode, review,
     /// sign.
+    #[inline(never)]
     pub(super) fn sign(
         &mut self,
         command: Command<'_>,
@@ -153,40 +157,53 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
         self.sign_request(end, out)
     }
 
+    /// The last chunk's work: review, hash, sign, answer. Each step is its
+    /// own function, not inlined, so that only one step's frame is on the
+    /// stack at a time (the signature's is the deepest).
     fn sign_request(&mut self, len: usize, out: &mut Response<'_>) -> Status {
         let header = match self.review(len, out) {
             Ok(header) => header,
             Err(status) => return status,
         };
-        let signing_hash = match header.scheme.signing_hash(&self.tx, header.descriptor) {
+        let signing_hash = match self.signing_hash(&header) {
             Ok(hash) => hash,
             Err(e) => return invalid(e, out),
         };
-        let signature = {
-            let key = match self.keys.derive(&header.path) {
-                Ok(key) => key,
-                Err(status) => return status,
-            };
-            match sign_hash(&signing_hash, &key.key) {
-                Ok(signature) => signature,
-                Err(_) => return Status::SigningFailed,
-            }
+        let signature = match self.sign_with(&header.path, &signing_hash) {
+            Ok(signature) => signature,
+            Err(status) => return status,
         };
-        let answer = match (header.descriptor, header.scheme) {
-            (Descriptor::Multisig(_), _) => signing_hash,
-            (Descriptor::Single, Scheme::Legacy) => {
-                match crate::legacy::tx_hash(&self.tx, &signature) {
-                    Ok(hash) => hash,
-                    Err(e) => return invalid(e, out),
-                }
-            }
-            (Descriptor::Single, Scheme::Native) => {
-                native::tx_hash(&self.tx, &Authorization::Single(signature))
-            }
+        let answer = match header.descriptor {
+            Descriptor::Multisig(_) => signing_hash,
+            Descriptor::Single => match self.tx_hash(header.scheme, signature) {
+                Ok(hash) => hash,
+                Err(e) => return invalid(e, out),
+            },
         };
         match out.push(&sign_response(&signature, &answer)) {
             Ok(()) => Status::Ok,
             Err(status) => status,
+        }
+    }
+
+    #[inline(never)]
+    fn signing_hash(&self, header: &SignHeader) -> Result<[u8; 32], Error> {
+        header.scheme.signing_hash(&self.tx, header.descriptor)
+    }
+
+    #[inline(never)]
+    fn sign_with(&mut self, path: &DerivationPath, hash: &[u8; 32]) -> Result<Signature, Status> {
+        let key = self.keys.derive(path)?;
+        sign_hash(hash, &key.key).map_err(|_| Status::SigningFailed)
+    }
+
+    /// The transaction hash of the slot's transaction signed by a single
+    /// signer.
+    #[inline(never)]
+    fn tx_hash(&self, scheme: Scheme, signature: Signature) -> Result<[u8; 32], Error> {
+        match scheme {
+            Scheme::Legacy => crate::legacy::tx_hash(&self.tx, &signature),
+            Scheme::Native => Ok(native::tx_hash(&self.tx, &Authorization::Single(signature))),
         }
     }
 
