@@ -37,24 +37,22 @@ use tokensign_tests::vectors::load_named;
 
 const INS_GET_STACK: u8 = 0x10;
 const INS_BENCH: u8 = 0x11;
-/// Budgets (docs/embedded.md). k256: peak stack of a sign request, and
-/// the issue path against the same build's bare sign.
-///
-/// TEMP (issue 11): the budgets are 12 KiB (k256) and 6 KiB
-/// (libsecp256k1); decoding any of the fourteen operations currently keeps
-/// several copies of a transaction in the sign path's frames (about 25 KB
-/// for either backend), so both are held at 32 KiB until the device's
-/// stack work brings them back.
-const K256_MAX_STACK: u32 = 32 * 1024;
+/// Budgets (docs/embedded.md). k256: peak stack of a sign request (the
+/// issue's 12 KiB), and the issue path against the same build's bare sign.
+const K256_MAX_STACK: u32 = 12 * 1024;
 const K256_MAX_RATIO: f64 = 1.05;
 /// libsecp256k1: peak stack of a sign request, and its issue path against
-/// the k256 build's bare sign.
-const LIBSECP_MAX_STACK: u32 = 32 * 1024;
+/// the k256 build's bare sign. The stack is held at the tightest whole KiB
+/// above what this build measures (9.2 KB; the 6 KiB goal is not reached:
+/// docs/embedded.md, "Stack").
+const LIBSECP_MAX_STACK: u32 = 10 * 1024;
 const LIBSECP_MAX_RATIO: f64 = 0.30;
-/// Flash of either whole firmware (memory.x enforces it too). TEMP (issue
-/// 11): the budget is 96 KiB; the firmware with every operation is over it
-/// until its flash work lands (see tests/firmware/memory.x).
-const MAX_FLASH: u64 = 160 * 1024;
+/// Flash of each whole firmware (tests/firmware/build.rs gives the linker
+/// the same limits): the issue's 96 KiB for k256; libsecp256k1's build is
+/// held at the tightest whole KiB reached so far (docs/embedded.md,
+/// "Flash").
+const K256_MAX_FLASH: u64 = 96 * 1024;
+const LIBSECP_MAX_FLASH: u64 = 108 * 1024;
 /// Random transactions signed through the firmware (each in every scheme
 /// and descriptor it allows).
 const RANDOM_TRANSACTIONS: usize = 28;
@@ -278,11 +276,49 @@ fn sign_and_check(
 
 /// A transaction of host capacities from one of the device's (the RLP is
 /// the same).
-fn widen(tx: &Transaction<4, 4>) -> Transaction {
+fn widen<const B: usize, const M: usize>(tx: &Transaction<B, M>) -> Transaction {
     let value = native::payload_rlp(tx);
     let mut buf = vec![0u8; 8192];
     let n = to_slice(&value, &mut buf).unwrap();
     native::decode_payload_rlp(tx.op_type(), &buf[..n]).unwrap()
+}
+
+/// Transactions generated per operation to find its largest request.
+const LARGEST_SAMPLES: usize = 48;
+
+/// The sign request's length for `tx` (native v2, multisig member: the
+/// longest header; legacy's payload is never longer).
+fn request_len(tx: &Transaction) -> usize {
+    SignRequest {
+        tx: &native::normalize(tx.clone()),
+        scheme: Scheme::Native,
+        descriptor: Descriptor::Multisig(Address([0xa0; 20])),
+        path: default_path(),
+    }
+    .encode()
+    .unwrap()
+    .len()
+}
+
+/// Of `LARGEST_SAMPLES` valid transactions of `op` generated at the
+/// device's capacities (16 batch entries, 8 metadata entries), the one
+/// with the longest sign request that fits the firmware's buffer.
+fn largest(runner: &mut TestRunner, op: tokensign_core::OpType) -> Transaction {
+    let strategy = ops::transaction_for::<
+        { tokensign_core::device::DEVICE_BATCH_OPERATIONS },
+        { tokensign_core::device::DEVICE_METADATA_ENTRIES },
+    >(op);
+    (0..LARGEST_SAMPLES)
+        .map(|_| widen(&strategy.new_tree(runner).unwrap().current()))
+        .filter(|tx| {
+            native::normalize(tx.clone()).check().is_ok()
+                && (!legacy::supports(op) || tx.check().is_ok())
+        })
+        .map(|tx| (request_len(&tx), tx))
+        .filter(|(len, _)| *len <= FIRMWARE_BUFFER)
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, tx)| tx)
+        .unwrap_or_else(|| panic!("no {op} transaction fits the device"))
 }
 
 /// One firmware's session: the signatures it made, in order, and its
@@ -295,6 +331,12 @@ struct Session {
     per_tick: f64,
     bare: u64,
     issue: u64,
+    /// A first derivation (GET_ADDRESS of a path not cached), in ticks.
+    derivation: u64,
+    /// Mnemonic to seed, in ticks.
+    mnemonic_to_seed: u64,
+    /// Per operation: its largest request's length and peak stack.
+    per_operation: Vec<(tokensign_core::OpType, usize, u32)>,
 }
 
 impl Session {
@@ -334,6 +376,7 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     let second = account(1);
     let mut signatures = Vec::new();
     let mut peak_stack = 0u32;
+    let mut per_operation = Vec::new();
     let mut sign = |client: &mut DeviceClient<ProcessTransport>,
                     tx: &Transaction,
                     scheme: Scheme,
@@ -390,6 +433,35 @@ fn session(backend: Backend, firmware: &Path) -> Session {
         assert!(begun.elapsed() < SESSION_LIMIT, "device session too slow");
     }
 
+    // The largest request of every operation: of LARGEST_SAMPLES
+    // transactions generated at the device's capacities, the one with the
+    // longest RLP that fits the request buffer, in every scheme and
+    // descriptor it allows. The stack budget is the peak over these and
+    // everything above.
+    let mut runner = TestRunner::deterministic();
+    for &op in tokensign_core::OpType::ALL {
+        let tx = largest(&mut runner, op);
+        let mut largest_stack = 0;
+        for (scheme, descriptor, who) in [
+            (Scheme::Legacy, Descriptor::Single, &first),
+            (Scheme::Native, Descriptor::Single, &second),
+            (
+                Scheme::Native,
+                Descriptor::Multisig(account_address),
+                &first,
+            ),
+        ] {
+            if scheme == Scheme::Legacy && !legacy::supports(op) {
+                continue;
+            }
+            let (sig, stack) = sign_and_check(&mut client, &tx, scheme, descriptor, who);
+            signatures.push(sig);
+            largest_stack = largest_stack.max(stack);
+        }
+        peak_stack = peak_stack.max(largest_stack);
+        per_operation.push((op, request_len(&tx), largest_stack));
+    }
+
     // Refusals, each with its status word, and the device stays usable.
     let e = client.sign_raw(&[9]).unwrap_err();
     assert_eq!(sw_of(&e), Status::InvalidData.word());
@@ -427,6 +499,16 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     let issue_answer = client.command(INS_BENCH, 1, 0, &request).unwrap();
     let issue = u64_at(&issue_answer, 0);
     assert_eq!(&issue_answer[8..], &[0x90, 0x00], "benchmarked sign failed");
+    let mut path = [0u8; hd::MAX_PATH_BYTES];
+    let n = account(9).0.write_bytes(&mut path).unwrap();
+    let derivation_answer = client.command(INS_BENCH, 3, 0, &path[..n]).unwrap();
+    assert_eq!(
+        &derivation_answer[8..],
+        &[0x90, 0x00],
+        "benchmarked derivation failed"
+    );
+    let seed_answer = client.command(INS_BENCH, 4, 0, &[]).unwrap();
+    assert_eq!(&seed_answer[8..], &[0x90, 0x00], "benchmarked seed failed");
     assert!(begun.elapsed() < SESSION_LIMIT, "device session too slow");
     Session {
         signatures,
@@ -438,6 +520,9 @@ fn session(backend: Backend, firmware: &Path) -> Session {
         per_tick: 2_000_000.0 / calibration as f64,
         bare,
         issue,
+        derivation: u64_at(&derivation_answer, 0),
+        mnemonic_to_seed: u64_at(&seed_answer, 0),
+        per_operation,
     }
 }
 
@@ -495,6 +580,26 @@ fn firmware_signs_through_qemu() {
             s.instructions(s.issue),
             s.issue as f64 / k.bare as f64
         );
+        // Instructions at one per cycle; QEMU's count is the measure, a
+        // real core's wait states and pipeline are not modelled.
+        for (what, ticks) in [
+            ("first derivation", s.derivation),
+            ("mnemonic to seed", s.mnemonic_to_seed),
+        ] {
+            let n = s.instructions(ticks);
+            println!(
+                "  {what} ({}): {n:.0} instructions = {:.1} ms at 64 MHz, {:.1} ms at 168 MHz",
+                backend.name(),
+                n / 64e3,
+                n / 168e3
+            );
+        }
+        for (op, len, stack) in &s.per_operation {
+            println!(
+                "  largest {op} ({}): request {len} B, peak stack {stack} B",
+                backend.name()
+            );
+        }
     }
 
     // Same key, same payloads: byte-identical signatures.
@@ -531,10 +636,13 @@ fn firmware_signs_through_qemu() {
         ratio <= LIBSECP_MAX_RATIO,
         "libsecp256k1: issue path / bare k256 sign = {ratio:.4}"
     );
-    for (backend, img) in builds.iter().zip([&k_image, &l_image]) {
+    for (backend, img, max) in [
+        (Backend::K256, &k_image, K256_MAX_FLASH),
+        (Backend::Libsecp256k1, &l_image, LIBSECP_MAX_FLASH),
+    ] {
         assert!(
-            img.flash <= MAX_FLASH,
-            "{}: flash {} B > {MAX_FLASH} B",
+            img.flash <= max,
+            "{}: flash {} B > {max} B",
             backend.name(),
             img.flash
         );

@@ -22,7 +22,11 @@
 //!   review, sign, transaction hash; the key of its path already derived)
 //!   with the review pages not sent; the inner status word follows the
 //!   ticks. `P1 = 2`: calibration, a loop of exactly 2,000,000
-//!   instructions.
+//!   instructions. `P1 = 3`: a first derivation, GET_ADDRESS's work for
+//!   the path in the data when it is not cached (BIP-32 from the seed,
+//!   public key, address); the inner status word follows the ticks.
+//!   `P1 = 4`: mnemonic to seed (word list check, PBKDF2-HMAC-SHA512 with
+//!   2048 rounds), as at boot; the inner status word follows the ticks.
 //!
 //! Backend: the cargo feature `k256` (default) or `libsecp256k1` (built with
 //! `--no-default-features --features libsecp256k1`), forwarded to the core;
@@ -303,6 +307,39 @@ fn firmware_command(
             let sw = response
                 .get(n.saturating_sub(2)..n)
                 .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
+            let mut body = [0u8; 10];
+            body[..8].copy_from_slice(&spent.to_be_bytes());
+            body[8..].copy_from_slice(&sw.to_be_bytes());
+            answer(out, &body, ok)
+        }
+        (INS_BENCH, 3) => {
+            // A first derivation, as GET_ADDRESS of a path not cached: the
+            // path in the data (BIP-32 from the seed, then the public key
+            // and the address).
+            let Ok(path) = DerivationPath::from_bytes(data) else {
+                return answer(out, &[], Status::InvalidPath.word());
+            };
+            let start = ticks();
+            let derived = dev.address(&path);
+            let spent = ticks() - start;
+            let sw = derived.map_or_else(Status::word, |_| ok);
+            let mut body = [0u8; 10];
+            body[..8].copy_from_slice(&spent.to_be_bytes());
+            body[8..].copy_from_slice(&sw.to_be_bytes());
+            answer(out, &body, ok)
+        }
+        (INS_BENCH, 4) => {
+            // Mnemonic to seed: the word list check and PBKDF2's 2048
+            // rounds of HMAC-SHA512 (what the firmware does at boot).
+            let start = ticks();
+            let seed = Mnemonic::parse(MNEMONIC).and_then(|m| m.to_seed(""));
+            let spent = ticks() - start;
+            let sw = if seed.is_ok() {
+                ok
+            } else {
+                Status::SigningFailed.word()
+            };
+            drop(seed);
             let mut body = [0u8; 10];
             body[..8].copy_from_slice(&spent.to_be_bytes());
             body[8..].copy_from_slice(&sw.to_be_bytes());
