@@ -12,6 +12,7 @@
 pub mod address;
 pub mod common;
 pub mod completions;
+pub mod device;
 pub mod exit;
 pub mod issue;
 pub mod keygen;
@@ -85,6 +86,8 @@ pub enum Command {
     Mint(mint::MintArgs),
     /// Run the local API server in the foreground.
     Node(node::NodeArgs),
+    /// Ask a hardware device (--device SPEC) for an address, a public key or its version.
+    Device(device::DeviceArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff), or write one page per command to a directory.
@@ -194,6 +197,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),
         Command::Mint(args) => mint::run(&args, json, io),
         Command::Node(args) => node::run(&args, io),
+        Command::Device(args) => device::run(&args, &cli.keys, json, io),
         Command::Completions(args) => completions::run(&args, io),
         Command::Man(args) => man::run(&args, json, io),
     }
