@@ -47,12 +47,9 @@ const K256_MAX_RATIO: f64 = 1.05;
 /// docs/embedded.md, "Stack").
 const LIBSECP_MAX_STACK: u32 = 10 * 1024;
 const LIBSECP_MAX_RATIO: f64 = 0.30;
-/// Flash of each whole firmware (tests/firmware/build.rs gives the linker
-/// the same limits): the issue's 96 KiB for k256; libsecp256k1's build is
-/// held at the tightest whole KiB reached so far (docs/embedded.md,
-/// "Flash").
-const K256_MAX_FLASH: u64 = 96 * 1024;
-const LIBSECP_MAX_FLASH: u64 = 108 * 1024;
+/// Flash of either whole firmware (tests/firmware/memory.x enforces it
+/// too): the issue's 96 KiB.
+const MAX_FLASH: u64 = 96 * 1024;
 /// Random transactions signed through the firmware (each in every scheme
 /// and descriptor it allows).
 const RANDOM_TRANSACTIONS: usize = 28;
@@ -321,6 +318,28 @@ fn largest(runner: &mut TestRunner, op: tokensign_core::OpType) -> Transaction {
         .unwrap_or_else(|| panic!("no {op} transaction fits the device"))
 }
 
+/// The sign path's ticks of `request` of any size: its chunks as SIGN
+/// with P2_MORE, then BENCH 5 handles the last, empty chunk.
+fn bench_sign(client: &mut DeviceClient<ProcessTransport>, request: &[u8]) -> u64 {
+    let sign_ins = Instruction::Sign as u8;
+    for (i, chunk) in request.chunks(255).enumerate() {
+        let p1 = if i == 0 { P1_FIRST } else { P1_NEXT };
+        client.command(sign_ins, p1, P2_MORE, chunk).unwrap();
+    }
+    let answer = client.command(INS_BENCH, 5, 0, &[]).unwrap();
+    assert_eq!(&answer[8..], &[0x90, 0x00], "benchmarked sign failed");
+    u64_at(&answer, 0)
+}
+
+/// The largest request of one operation: its length, peak stack and
+/// sign-path ticks (the most of its schemes and descriptors).
+struct Largest {
+    op: tokensign_core::OpType,
+    request: usize,
+    stack: u32,
+    ticks: u64,
+}
+
 /// One firmware's session: the signatures it made, in order, and its
 /// measurements.
 struct Session {
@@ -335,8 +354,8 @@ struct Session {
     derivation: u64,
     /// Mnemonic to seed, in ticks.
     mnemonic_to_seed: u64,
-    /// Per operation: its largest request's length and peak stack.
-    per_operation: Vec<(tokensign_core::OpType, usize, u32)>,
+    /// Per operation: its largest request.
+    per_operation: Vec<Largest>,
 }
 
 impl Session {
@@ -442,6 +461,7 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     for &op in tokensign_core::OpType::ALL {
         let tx = largest(&mut runner, op);
         let mut largest_stack = 0;
+        let mut largest_ticks = 0;
         for (scheme, descriptor, who) in [
             (Scheme::Legacy, Descriptor::Single, &first),
             (Scheme::Native, Descriptor::Single, &second),
@@ -457,9 +477,28 @@ fn session(backend: Backend, firmware: &Path) -> Session {
             let (sig, stack) = sign_and_check(&mut client, &tx, scheme, descriptor, who);
             signatures.push(sig);
             largest_stack = largest_stack.max(stack);
+            // Its sign path, with the key of the path just used (cached).
+            let tx = match scheme {
+                Scheme::Native => native::normalize(tx.clone()),
+                Scheme::Legacy => tx.clone(),
+            };
+            let request = SignRequest {
+                tx: &tx,
+                scheme,
+                descriptor,
+                path: who.0,
+            }
+            .encode()
+            .unwrap();
+            largest_ticks = largest_ticks.max(bench_sign(&mut client, &request));
         }
         peak_stack = peak_stack.max(largest_stack);
-        per_operation.push((op, request_len(&tx), largest_stack));
+        per_operation.push(Largest {
+            op,
+            request: request_len(&tx),
+            stack: largest_stack,
+            ticks: largest_ticks,
+        });
     }
 
     // Refusals, each with its status word, and the device stays usable.
@@ -594,10 +633,16 @@ fn firmware_signs_through_qemu() {
                 n / 168e3
             );
         }
-        for (op, len, stack) in &s.per_operation {
+        for l in &s.per_operation {
             println!(
-                "  largest {op} ({}): request {len} B, peak stack {stack} B",
-                backend.name()
+                "  largest {} ({}): request {} B, peak stack {} B, sign path {:.0} instructions \
+                 = {:.4} x bare k256 sign",
+                l.op,
+                backend.name(),
+                l.request,
+                l.stack,
+                s.instructions(l.ticks),
+                l.ticks as f64 / k.bare as f64
             );
         }
     }
@@ -626,6 +671,12 @@ fn firmware_signs_through_qemu() {
         ratio <= K256_MAX_RATIO,
         "k256: issue path / bare sign = {ratio:.4}"
     );
+    // Every operation's largest request, in every scheme and descriptor:
+    // its sign path against a bare k256 sign is printed above and recorded
+    // in docs/embedded.md ("Instructions"). Not asserted (issue 11): the 1.05x
+    // budget holds for the spec's issue vector, not yet for the largest
+    // requests (1.11x..1.35x, CreateMultiSig 6x for its 20 curve checks),
+    // so it is not asserted for them.
     assert!(
         l.peak_stack <= LIBSECP_MAX_STACK,
         "libsecp256k1: peak stack {} B > {LIBSECP_MAX_STACK} B",
@@ -636,13 +687,10 @@ fn firmware_signs_through_qemu() {
         ratio <= LIBSECP_MAX_RATIO,
         "libsecp256k1: issue path / bare k256 sign = {ratio:.4}"
     );
-    for (backend, img, max) in [
-        (Backend::K256, &k_image, K256_MAX_FLASH),
-        (Backend::Libsecp256k1, &l_image, LIBSECP_MAX_FLASH),
-    ] {
+    for (backend, img) in builds.iter().zip([&k_image, &l_image]) {
         assert!(
-            img.flash <= max,
-            "{}: flash {} B > {max} B",
+            img.flash <= MAX_FLASH,
+            "{}: flash {} B > {MAX_FLASH} B",
             backend.name(),
             img.flash
         );

@@ -1,16 +1,15 @@
 //! One handler per instruction.
 
-use core::fmt::Write;
-
 use super::apdu::{
     Command, Response, Status, P1_CONFIRM, P1_FIRST, P1_NEXT, P1_SILENT, P2_LAST, P2_MORE,
 };
+use super::reason::write_reason;
 use super::request::{parse_sign_request, RequestError, SignHeader};
 use super::{sign_response, Approval, Approver, Device, State, PROTOCOL_VERSION};
 use crate::error::Error;
 use crate::hd::DerivationPath;
 use crate::native::{self, Authorization, Descriptor};
-use crate::review::{Review, SliceWriter};
+use crate::review::Review;
 use crate::scheme::Scheme;
 use crate::signature::{sign_hash, Signature};
 use crate::tx::{OpType, Transaction};
@@ -37,24 +36,10 @@ fn path_of(data: &[u8]) -> Result<DerivationPath, Status> {
     DerivationPath::from_bytes(data).map_err(|_| Status::InvalidPath)
 }
 
-/// Writes a refusal's reason, as much as fits (cut at a character
-/// boundary).
-fn write_reason(reason: impl core::fmt::Display, out: &mut Response<'_>) {
-    let mut text = [0u8; 160];
-    let mut w = SliceWriter::new(&mut text);
-    // A reason longer than the buffer is cut below.
-    let _ = write!(w, "{reason}");
-    let len = w.len();
-    let bytes = text.get(..len).unwrap_or(&[]);
-    let mut take = len.min(out.room());
-    while take > 0 && core::str::from_utf8(bytes.get(..take).unwrap_or(&[])).is_err() {
-        take -= 1;
-    }
-    let _ = out.push(bytes.get(..take).unwrap_or(&[]));
-}
-
-fn invalid(reason: impl core::fmt::Display, out: &mut Response<'_>) -> Status {
-    write_reason(reason, out);
+/// Refuses a request with [`Status::InvalidData`] and its reason as bytes
+/// ([`super::reason`]).
+fn invalid(reason: impl Into<RequestError>, out: &mut Response<'_>) -> Status {
+    write_reason(&reason.into(), out);
     Status::InvalidData
 }
 

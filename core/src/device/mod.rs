@@ -40,6 +40,7 @@ pub mod apdu;
 pub mod frame;
 mod handlers;
 pub mod keys;
+pub mod reason;
 pub mod request;
 
 use crate::address::Address;
@@ -58,6 +59,7 @@ pub use frame::{
     FRAME_RESPONSE, FRAME_SYNC, MAX_FRAME_PAYLOAD,
 };
 pub use keys::Keys;
+pub use reason::{read_reason, write_reason};
 pub use request::{encode_sign_header, parse_sign_request, RequestError, SignHeader};
 
 /// Version of this protocol, the first byte of GET_VERSION's answer.

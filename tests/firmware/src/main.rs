@@ -20,11 +20,15 @@
 //!   key of `m/44'/60'/0'/0/0`. `P1 = 1`: the sign path, that is the whole
 //!   SIGN handling of the one-chunk sign request in the data (decode, check,
 //!   review, sign, transaction hash; the key of its path already derived)
-//!   with the review pages not sent; the inner status word follows the
+//!   with the review pages rendered, not sent; the inner status word follows the
 //!   ticks. `P1 = 2`: calibration, a loop of exactly 2,000,000
 //!   instructions. `P1 = 3`: a first derivation, GET_ADDRESS's work for
 //!   the path in the data when it is not cached (BIP-32 from the seed,
 //!   public key, address); the inner status word follows the ticks.
+//!   `P1 = 5`: the sign path of a request of any size, sent before as
+//!   SIGN chunks all with `P2_MORE`: this handles the last, empty chunk
+//!   (as `P1 = 1` does, pages rendered and not sent); the inner status
+//!   word follows the ticks.
 //!   `P1 = 4`: mnemonic to seed (word list check, PBKDF2-HMAC-SHA512 with
 //!   2048 rounds), as at boot; the inner status word follows the ticks.
 //!
@@ -46,9 +50,9 @@ use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception};
 
 use tokensign_core::device::{
-    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Instruction, Status, CLA,
-    FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE, MAX_COMMAND_LEN,
-    MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P2_LAST,
+    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Instruction, Status,
+    APDU_HEADER_LEN, CLA, FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE,
+    MAX_COMMAND_LEN, MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P1_NEXT, P2_LAST,
 };
 use tokensign_core::hd::{self, DerivationPath, Mnemonic};
 use tokensign_core::review::{Review, SliceWriter, DEFAULT_PAGE_WIDTH};
@@ -197,22 +201,26 @@ fn send(kind: u8, payload: &[u8]) {
     }
 }
 
-/// Approves every review, after sending each page as a display frame
-/// (unless quiet, for the benchmark).
+/// Approves every review, after rendering each page and sending it as a
+/// display frame (unless quiet, for the benchmark: rendered, not sent).
 struct AutoApprover {
     quiet: bool,
 }
 
 impl Approver for AutoApprover {
     fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval {
-        if !self.quiet {
-            let mut text = [0u8; 48 + DEFAULT_PAGE_WIDTH];
-            for page in review.pages(DEFAULT_PAGE_WIDTH) {
-                if let Ok(n) = page.write_to(&mut text) {
+        // Every page is rendered (what a screen would show), and sent
+        // unless quiet.
+        let mut text = [0u8; 48 + DEFAULT_PAGE_WIDTH];
+        let quiet = self.quiet;
+        let _ = review.for_each_page(DEFAULT_PAGE_WIDTH, |page| {
+            if let Ok(n) = page.write_to(&mut text) {
+                if !quiet {
                     send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
                 }
             }
-        }
+            core::ops::ControlFlow::Continue(())
+        });
         Approval::Approve
     }
 
@@ -302,6 +310,26 @@ fn firmware_command(
             dev.approver_mut().quiet = true;
             let start = ticks();
             let n = dev.handle(inner.get(..request.len()).unwrap_or(&[]), &mut response);
+            let spent = ticks() - start;
+            dev.approver_mut().quiet = false;
+            let sw = response
+                .get(n.saturating_sub(2)..n)
+                .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
+            let mut body = [0u8; 10];
+            body[..8].copy_from_slice(&spent.to_be_bytes());
+            body[8..].copy_from_slice(&sw.to_be_bytes());
+            answer(out, &body, ok)
+        }
+        (INS_BENCH, 5) => {
+            // The sign path of a request of any size: its chunks came as
+            // SIGN with P2_MORE (the device holds them); this is the last,
+            // empty chunk, handled as BENCH 1 handles its request.
+            let mut last = [0u8; APDU_HEADER_LEN];
+            last.copy_from_slice(&[CLA, Instruction::Sign as u8, P1_NEXT, P2_LAST, 0]);
+            let mut response = [0u8; MAX_RESPONSE_LEN];
+            dev.approver_mut().quiet = true;
+            let start = ticks();
+            let n = dev.handle(&last, &mut response);
             let spent = ticks() - start;
             dev.approver_mut().quiet = false;
             let sw = response
