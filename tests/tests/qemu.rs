@@ -6,10 +6,14 @@
 //! random transactions of every operation in both schemes (and as a
 //! multisig member) through each, and checks every signature, hash and
 //! displayed review page against the host's core, and every signature of
-//! the libsecp256k1 build against the k256 build's. Also checks each
-//! firmware's peak stack of a sign request, the instructions of the issue
-//! signature path against a bare k256 sign, and the flash (ELF sections)
-//! against the budgets of docs/embedded.md, and prints the measurements.
+//! the libsecp256k1 build against the k256 build's. Signs the largest
+//! request of every operation (in every scheme and descriptor) and takes
+//! the peak stack over everything signed. Checks each firmware's peak
+//! stack, the instructions of the issue signature path against a bare k256
+//! sign, and the flash (ELF sections) against the budgets of
+//! docs/embedded.md, and prints the measurements (with a first
+//! derivation's and a mnemonic-to-seed's cost, and every operation's
+//! largest sign path).
 //!
 //! Skipped, with a loud message, only where `qemu-system-arm` or the C
 //! cross compiler `arm-none-eabi-gcc` is not installed, unless
