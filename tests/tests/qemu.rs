@@ -284,6 +284,68 @@ fn widen<const B: usize, const M: usize>(tx: &Transaction<B, M>) -> Transaction 
     native::decode_payload_rlp(tx.op_type(), &buf[..n]).unwrap()
 }
 
+/// The spec's vectors that carry a transaction the device holds (its
+/// capacities, its buffer): each with its scheme, descriptor and signing
+/// hash.
+fn spec_vectors() -> Vec<(Transaction, Scheme, Descriptor, Vec<u8>)> {
+    use serde_json::Value;
+    let load = |name: &str| -> Value {
+        let path = workspace_root().join("tests/vectors/spec").join(name);
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+    };
+    let unhex = |v: &Value| hex::decode(v.as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let fits = |tx: &Transaction| {
+        let small = native::decode_payload_rlp::<
+            { tokensign_core::device::DEVICE_BATCH_OPERATIONS },
+            { tokensign_core::device::DEVICE_METADATA_ENTRIES },
+        >(tx.op_type(), &{
+            let value = native::payload_rlp(tx);
+            let mut buf = vec![0u8; 8192];
+            let n = to_slice(&value, &mut buf).unwrap();
+            buf.truncate(n);
+            buf
+        });
+        small.is_ok() && request_len(tx) <= FIRMWARE_BUFFER
+    };
+    let mut out = Vec::new();
+    for v in load("legacy-vectors.json")["vectors"].as_array().unwrap() {
+        let op = tokensign_core::OpType::from_name(v["operation"].as_str().unwrap()).unwrap();
+        let mut body = v["payload"].clone();
+        if !v["memo"].is_null() {
+            body["memo"] = v["memo"].clone();
+        }
+        let tx: Transaction =
+            tokensign_core::json::parse_unsigned(op, &serde_json::to_vec(&body).unwrap()).unwrap();
+        if fits(&tx) {
+            out.push((
+                tx,
+                Scheme::Legacy,
+                Descriptor::Single,
+                unhex(&v["signing_hash"]),
+            ));
+        }
+    }
+    let native_file = load("native-v2-signing-vectors.json");
+    for group in ["base_vectors", "supplemental_vectors"] {
+        for v in native_file[group].as_array().unwrap() {
+            let op =
+                tokensign_core::OpType::from_number(v["operation_type"].as_u64().unwrap()).unwrap();
+            let tx: Transaction =
+                native::decode_payload_rlp(op, &unhex(&v["payload_rlp"])).unwrap();
+            let descriptor = match v["multisig_account"].as_str() {
+                Some(account) => Descriptor::Multisig(Address::parse(account).unwrap()),
+                None => Descriptor::Single,
+            };
+            // Payloads the network refuses are vectors of the encoders only.
+            if tx.check().is_ok() && fits(&tx) {
+                out.push((tx, Scheme::Native, descriptor, unhex(&v["signing_hash"])));
+            }
+        }
+    }
+    assert!(out.len() >= 30, "only {} spec vectors signed", out.len());
+    out
+}
+
 /// Transactions generated per operation to find its largest request.
 const LARGEST_SAMPLES: usize = 48;
 
@@ -421,6 +483,25 @@ fn session(backend: Backend, firmware: &Path) -> Session {
             Descriptor::Single,
             &second,
         );
+    }
+
+    // Every spec vector that carries a transaction: the legacy vectors'
+    // typed fields (through the JSON parser) in v1, the native vectors'
+    // payloads in v2 under their descriptor; the core's signing hash of
+    // each is the vector's, and the device's answer is checked against it.
+    for (tx, scheme, descriptor, signing_hash) in spec_vectors() {
+        let request = SignRequest {
+            tx: &tx,
+            scheme,
+            descriptor,
+            path: first.0,
+        };
+        assert_eq!(
+            request.signing_hash().unwrap().to_vec(),
+            signing_hash,
+            "{tx:?}"
+        );
+        sign(&mut client, &tx, scheme, descriptor, &first);
     }
 
     // Random transactions of every operation (deterministic seed), in
