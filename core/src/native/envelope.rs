@@ -3,12 +3,13 @@
 
 use crate::error::{Error, Field, Location, Problem};
 use crate::field::FieldValue;
+use crate::field::Record;
 use crate::rlp::encode::{self, put_header, put_list, put_string, put_u64, Encode, List};
 use crate::rlp::header::{list_len, max_string_len};
 use crate::rlp::{decode_exact, BufferFull, Item, Sink};
 use crate::tx::limits::MAX_MULTISIG_SIGNERS;
 use crate::tx::memo::Memo;
-use crate::tx::{OpType, Operation, Transaction};
+use crate::tx::{OpType, Operation, TokenIssue, Transaction};
 
 use super::authorization::{Authorization, Descriptor, Proof};
 use super::DOMAIN;
@@ -25,15 +26,19 @@ impl<const B: usize, const M: usize> Encode for PayloadItems<'_, B, M> {
         let tx = self.0;
         match &tx.operation {
             Operation::TokenIssue(issue) if issue.clawback_enabled.is_none() => {
+                // Only the issue is copied, not a whole transaction (whose
+                // operation is as large as its largest variant: a 2.5 KB
+                // frame on a device; docs/embedded.md, "Stack").
                 let mut eight = issue.clone();
                 eight.clawback_enabled = Some(true);
-                let full = Transaction::<B, M> {
-                    chain_id: tx.chain_id,
-                    nonce: tx.nonce,
-                    operation: Operation::TokenIssue(eight),
-                    memo: None,
-                };
-                full.payload().encode(out)?;
+                put_list(
+                    out,
+                    &IssuePayload {
+                        chain_id: tx.chain_id,
+                        nonce: tx.nonce,
+                        issue: &eight,
+                    },
+                )?;
             }
             _ => tx.payload().encode(out)?,
         }
@@ -41,6 +46,21 @@ impl<const B: usize, const M: usize> Encode for PayloadItems<'_, B, M> {
             Some(memo) => memo.encode_rlp(out),
             None => Memo::default().encode_rlp(out),
         }
+    }
+}
+
+/// `P` of a token issue: `[chain_id, nonce, fields…]`.
+struct IssuePayload<'a> {
+    chain_id: u64,
+    nonce: u64,
+    issue: &'a TokenIssue,
+}
+
+impl Encode for IssuePayload<'_> {
+    fn encode<S: Sink>(&self, out: &mut S) -> Result<(), BufferFull> {
+        put_u64(out, self.chain_id)?;
+        put_u64(out, self.nonce)?;
+        self.issue.encode_fields(out)
     }
 }
 
