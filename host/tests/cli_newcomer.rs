@@ -370,6 +370,7 @@ fn man_pages_name_every_command_and_render() {
         "keygen",
         "mint",
         "node",
+        "device",
         "completions",
         "man",
     ] {
@@ -381,7 +382,7 @@ fn man_pages_name_every_command_and_render() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         json_of(&out)["written"].as_array().unwrap().len(),
-        10,
+        11,
         "{out:?}"
     );
     let issue = std::fs::read_to_string(pages.join("tokensign-issue.1")).unwrap();
