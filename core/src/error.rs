@@ -16,6 +16,10 @@ macro_rules! fields {
         }
 
         impl Field {
+            /// Every field, in declaration order (a field's position here is
+            /// its number in the device's refusal reasons).
+            pub const ALL: &'static [Field] = &[ $( Field::$variant, )* ];
+
             /// The field's key in its JSON object.
             pub const fn json_key(self) -> &'static str {
                 match self { $( Field::$variant => $key, )* }
@@ -324,14 +328,26 @@ impl fmt::Debug for Key {
 }
 
 impl fmt::Display for Key {
-    /// Shown escaped (`char::escape_debug`), so a key cannot forge output,
-    /// after the path of the object that held it.
+    /// Shown escaped, so a key cannot forge output, after the path of the
+    /// object that held it: printable ASCII as it is (`\\`, quotes and the
+    /// usual controls escaped as Rust writes them), every other character
+    /// as `\u{…}` (lowercase hex, as `char::escape_debug` writes it). Not
+    /// `escape_debug` itself, which keeps printable non-ASCII characters
+    /// (a look-alike) and links Unicode tables worth 1.9 KB of a device's
+    /// flash (docs/embedded.md, "Flash").
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if let Some(field) = self.within {
             write!(f, "{}.", field.path())?;
         }
         for c in self.as_str().chars() {
-            write!(f, "{}", c.escape_debug())?;
+            match c {
+                '\\' | '"' | '\'' => write!(f, "\\{c}")?,
+                '\t' => f.write_str("\\t")?,
+                '\n' => f.write_str("\\n")?,
+                '\r' => f.write_str("\\r")?,
+                ' '..='~' => write!(f, "{c}")?,
+                _ => write!(f, "\\u{{{:x}}}", u32::from(c))?,
+            }
         }
         if self.truncated {
             f.write_str("…")?;
@@ -541,6 +557,12 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "invalid JSON: unknown field `colour\\u{202e}`"
+        );
+        // Look-alikes and quotes are escaped too.
+        let e = Error::Json(JsonError::UnknownField(Key::new("a\"b\\c\td\u{441}'")));
+        assert_eq!(
+            e.to_string(),
+            "invalid JSON: unknown field `a\\\"b\\\\c\\td\\u{441}\\'`"
         );
         let long = Key::new(&"k".repeat(40));
         assert_eq!(long.as_str().len(), 32);

@@ -101,6 +101,30 @@ pub fn decode_signed_value<const B: usize, const M: usize>(
     })
 }
 
+/// Reads legacy signed bytes into `tx`, in place: what
+/// [`decode_signed_value`] does (same errors, same order) without a second
+/// transaction on the stack (the device's way). On an error `tx` is some
+/// valid transaction.
+pub fn decode_signed_value_into<const B: usize, const M: usize>(
+    op: OpType,
+    bytes: &[u8],
+    tx: &mut Transaction<B, M>,
+) -> Result<(), Error> {
+    if !supports(op) {
+        return Err(Error::NotInScheme);
+    }
+    let item = decode_exact(bytes)?;
+    let mut list = item.list()?;
+    let first = list.required()?;
+    if !first.is_list {
+        tx.memo = None;
+        return tx.decode_payload_into(op, item);
+    }
+    tx.decode_memo_into(list.required()?)?;
+    list.finish()?;
+    tx.decode_payload_into(op, first)
+}
+
 /// keccak256 of the signed bytes: the digest a legacy signature covers.
 pub fn signing_hash<const B: usize, const M: usize>(
     tx: &Transaction<B, M>,

@@ -12,12 +12,123 @@ const DEVICE_ADDRESS: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
 /// The emulated device's default key, derived here from the mnemonic.
 fn device_key() -> tokensign_core::SigningKey {
+    key_of(&tokensign::device::default_path())
+}
+
+/// The emulated device's key of `path`, derived here from the mnemonic.
+fn key_of(path: &tokensign_core::hd::DerivationPath) -> tokensign_core::SigningKey {
     use tokensign_core::hd::{self, Mnemonic};
     let seed = Mnemonic::parse(tokensign::device::TEST_MNEMONIC)
         .unwrap()
         .to_seed("")
         .unwrap();
-    hd::derive_signing_key(seed.as_bytes(), &tokensign::device::default_path()).unwrap()
+    hd::derive_signing_key(seed.as_bytes(), path).unwrap()
+}
+
+#[test]
+fn device_address_of_the_default_an_index_and_a_path() {
+    use tokensign_core::hd::DerivationPath;
+    let out = run(&["device", "address", "--device", "emulated"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert_eq!(out.stdout.trim(), DEVICE_ADDRESS);
+
+    let out = run(&[
+        "device",
+        "address",
+        "--account-index",
+        "3",
+        "--device",
+        "emulated",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let third = key_of(&DerivationPath::ethereum(3).unwrap()).address();
+    assert_eq!(out.stdout.trim(), third.to_string());
+    assert_ne!(third.to_string(), DEVICE_ADDRESS);
+
+    // A path off the default pattern (hardened last step, depth 4).
+    let path = "m/44'/60'/7'/1'";
+    let out = run(&[
+        "--json",
+        "device",
+        "address",
+        "--path",
+        path,
+        "--confirm",
+        "--device",
+        "emulated",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let obj = json_of(&out);
+    let key = key_of(&DerivationPath::parse(path).unwrap());
+    assert_eq!(obj["address"], key.address().to_string());
+    assert_eq!(obj["path"], path);
+    assert_eq!(obj["confirmed"], true);
+    assert!(out.stderr.contains("Check on the device"), "{out:?}");
+}
+
+#[test]
+fn device_public_key_and_version() {
+    use tokensign_core::hd::DerivationPath;
+    let out = run(&[
+        "device",
+        "public-key",
+        "--account-index",
+        "1",
+        "--device",
+        "emulated",
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let key = key_of(&DerivationPath::ethereum(1).unwrap());
+    assert_eq!(
+        out.stdout.trim(),
+        format!("0x{}", hex::encode(key.public_key_compressed()))
+    );
+
+    let out = run(&["--json", "device", "version", "--device", "emulated"]);
+    assert_eq!(out.code, 0, "{out:?}");
+    let obj = json_of(&out);
+    assert_eq!(obj["protocol"], tokensign_core::device::PROTOCOL_VERSION);
+    assert_eq!(obj["core"], env!("CARGO_PKG_VERSION"));
+}
+
+#[test]
+fn device_commands_refuse_bad_flags_with_what_to_do() {
+    let bad_input = i32::from(Failure::BadInput.code());
+    let out = run(&[
+        "device", "address", "--path", "m/44'/x", "--device", "emulated",
+    ]);
+    assert_eq!(out.code, bad_input, "{out:?}");
+    assert!(
+        out.stderr.contains("--path") && out.stderr.contains("m/44'/60'/0'/0/0"),
+        "{out:?}"
+    );
+
+    let out = run(&[
+        "device",
+        "address",
+        "--account-index",
+        "2147483648",
+        "--device",
+        "emulated",
+    ]);
+    assert_eq!(out.code, bad_input, "{out:?}");
+    assert!(out.stderr.contains("below 2147483648"), "{out:?}");
+
+    let out = run(&[
+        "device",
+        "public-key",
+        "--path",
+        "m/0",
+        "--account-index",
+        "1",
+        "--device",
+        "emulated",
+    ]);
+    assert_eq!(out.code, bad_input, "{out:?}");
+
+    let out = run(&["device", "version"]);
+    assert_eq!(out.code, bad_input, "{out:?}");
+    assert!(out.stderr.contains("--device SPEC"), "{out:?}");
 }
 
 #[test]

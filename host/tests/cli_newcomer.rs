@@ -379,6 +379,7 @@ fn man_pages_name_every_command_and_render() {
         "multisig",
         "tx",
         "node",
+        "device",
         "completions",
         "man",
     ] {
@@ -395,7 +396,7 @@ fn man_pages_name_every_command_and_render() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         json_of(&out)["written"].as_array().unwrap().len(),
-        30,
+        31,
         "{out:?}"
     );
     let issue = std::fs::read_to_string(pages.join("tokensign-issue.1")).unwrap();

@@ -2,8 +2,11 @@
 //! each scheme it has, single-signer and multisig, at several page widths,
 //! the signed transaction is rebuilt from the page texts alone
 //! (`tokensign_tests::pages`, a parser independent of the core's review
-//! code) and equals what was signed. Look-alike texts (`USDС` with a
+//! code) and equals what was signed; the device's one-walk paging
+//! (`Review::for_each_page`) gives the same pages. Look-alike texts (`USDС` with a
 //! Cyrillic С, U+0421) never render like their ASCII twins.
+
+use std::ops::ControlFlow;
 
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -26,6 +29,26 @@ type Tx = Transaction<8, 6>;
 fn pages_of(review: &Review<'_, 8, 6>, width: usize) -> Result<Vec<ReadItem>, TestCaseError> {
     let effective = width.clamp(1, MAX_PAGE_WIDTH);
     let pages: Vec<_> = review.pages(width).collect();
+    // The device's way (one walk) gives the same pages, and stops when
+    // told to.
+    let mut pushed = Vec::new();
+    let _ = review.for_each_page(width, |page| {
+        pushed.push(*page);
+        ControlFlow::Continue(())
+    });
+    prop_assert_eq!(&pushed, &pages, "for_each_page differs from pages");
+    let stop = pages.len() / 2 + 1;
+    let mut first = Vec::new();
+    let flow = review.for_each_page(width, |page| {
+        first.push(*page);
+        if first.len() == stop {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    });
+    prop_assert_eq!(flow.is_break(), stop <= pages.len());
+    prop_assert_eq!(&first[..], &pages[..stop.min(pages.len())]);
     // The text form of each page fits the documented buffer.
     for page in &pages {
         let mut buf = vec![0u8; 48 + effective];

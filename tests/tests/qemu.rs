@@ -6,10 +6,14 @@
 //! random transactions of every operation in both schemes (and as a
 //! multisig member) through each, and checks every signature, hash and
 //! displayed review page against the host's core, and every signature of
-//! the libsecp256k1 build against the k256 build's. Also checks each
-//! firmware's peak stack of a sign request, the instructions of the issue
-//! signature path against a bare k256 sign, and the flash (ELF sections)
-//! against the budgets of docs/embedded.md, and prints the measurements.
+//! the libsecp256k1 build against the k256 build's. Signs the largest
+//! request of every operation (in every scheme and descriptor) and takes
+//! the peak stack over everything signed. Checks each firmware's peak
+//! stack, the instructions of the issue signature path against a bare k256
+//! sign, and the flash (ELF sections) against the budgets of
+//! docs/embedded.md, and prints the measurements (with a first
+//! derivation's and a mnemonic-to-seed's cost, and every operation's
+//! largest sign path).
 //!
 //! Skipped, with a loud message, only where `qemu-system-arm` or the C
 //! cross compiler `arm-none-eabi-gcc` is not installed, unless
@@ -37,24 +41,17 @@ use tokensign_tests::vectors::load_named;
 
 const INS_GET_STACK: u8 = 0x10;
 const INS_BENCH: u8 = 0x11;
-/// Budgets (docs/embedded.md). k256: peak stack of a sign request, and
-/// the issue path against the same build's bare sign.
-///
-/// TEMP (issue 11): the budgets are 12 KiB (k256) and 6 KiB
-/// (libsecp256k1); decoding any of the fourteen operations currently keeps
-/// several copies of a transaction in the sign path's frames (about 25 KB
-/// for either backend), so both are held at 32 KiB until the device's
-/// stack work brings them back.
-const K256_MAX_STACK: u32 = 32 * 1024;
+/// Budgets (docs/embedded.md). k256: peak stack of a sign request (the
+/// issue's 12 KiB), and the issue path against the same build's bare sign.
+const K256_MAX_STACK: u32 = 12 * 1024;
 const K256_MAX_RATIO: f64 = 1.05;
-/// libsecp256k1: peak stack of a sign request, and its issue path against
-/// the k256 build's bare sign.
-const LIBSECP_MAX_STACK: u32 = 32 * 1024;
+/// libsecp256k1: peak stack of a sign request (6 KiB), and its issue path
+/// against the k256 build's bare sign.
+const LIBSECP_MAX_STACK: u32 = 6 * 1024;
 const LIBSECP_MAX_RATIO: f64 = 0.30;
-/// Flash of either whole firmware (memory.x enforces it too). TEMP (issue
-/// 11): the budget is 96 KiB; the firmware with every operation is over it
-/// until its flash work lands (see tests/firmware/memory.x).
-const MAX_FLASH: u64 = 160 * 1024;
+/// Flash of either whole firmware (tests/firmware/memory.x enforces it
+/// too): the issue's 96 KiB.
+const MAX_FLASH: u64 = 96 * 1024;
 /// Random transactions signed through the firmware (each in every scheme
 /// and descriptor it allows).
 const RANDOM_TRANSACTIONS: usize = 28;
@@ -278,11 +275,133 @@ fn sign_and_check(
 
 /// A transaction of host capacities from one of the device's (the RLP is
 /// the same).
-fn widen(tx: &Transaction<4, 4>) -> Transaction {
+fn widen<const B: usize, const M: usize>(tx: &Transaction<B, M>) -> Transaction {
     let value = native::payload_rlp(tx);
     let mut buf = vec![0u8; 8192];
     let n = to_slice(&value, &mut buf).unwrap();
     native::decode_payload_rlp(tx.op_type(), &buf[..n]).unwrap()
+}
+
+/// The spec's vectors that carry a transaction the device holds (its
+/// capacities, its buffer): each with its scheme, descriptor and signing
+/// hash.
+fn spec_vectors() -> Vec<(Transaction, Scheme, Descriptor, Vec<u8>)> {
+    use serde_json::Value;
+    let load = |name: &str| -> Value {
+        let path = workspace_root().join("tests/vectors/spec").join(name);
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap()
+    };
+    let unhex = |v: &Value| hex::decode(v.as_str().unwrap().trim_start_matches("0x")).unwrap();
+    let fits = |tx: &Transaction| {
+        let small = native::decode_payload_rlp::<
+            { tokensign_core::device::DEVICE_BATCH_OPERATIONS },
+            { tokensign_core::device::DEVICE_METADATA_ENTRIES },
+        >(tx.op_type(), &{
+            let value = native::payload_rlp(tx);
+            let mut buf = vec![0u8; 8192];
+            let n = to_slice(&value, &mut buf).unwrap();
+            buf.truncate(n);
+            buf
+        });
+        small.is_ok() && request_len(tx) <= FIRMWARE_BUFFER
+    };
+    let mut out = Vec::new();
+    for v in load("legacy-vectors.json")["vectors"].as_array().unwrap() {
+        let op = tokensign_core::OpType::from_name(v["operation"].as_str().unwrap()).unwrap();
+        let mut body = v["payload"].clone();
+        if !v["memo"].is_null() {
+            body["memo"] = v["memo"].clone();
+        }
+        let tx: Transaction =
+            tokensign_core::json::parse_unsigned(op, &serde_json::to_vec(&body).unwrap()).unwrap();
+        if fits(&tx) {
+            out.push((
+                tx,
+                Scheme::Legacy,
+                Descriptor::Single,
+                unhex(&v["signing_hash"]),
+            ));
+        }
+    }
+    let native_file = load("native-v2-signing-vectors.json");
+    for group in ["base_vectors", "supplemental_vectors"] {
+        for v in native_file[group].as_array().unwrap() {
+            let op =
+                tokensign_core::OpType::from_number(v["operation_type"].as_u64().unwrap()).unwrap();
+            let tx: Transaction =
+                native::decode_payload_rlp(op, &unhex(&v["payload_rlp"])).unwrap();
+            let descriptor = match v["multisig_account"].as_str() {
+                Some(account) => Descriptor::Multisig(Address::parse(account).unwrap()),
+                None => Descriptor::Single,
+            };
+            // Payloads the network refuses are vectors of the encoders only.
+            if tx.check().is_ok() && fits(&tx) {
+                out.push((tx, Scheme::Native, descriptor, unhex(&v["signing_hash"])));
+            }
+        }
+    }
+    assert!(out.len() >= 30, "only {} spec vectors signed", out.len());
+    out
+}
+
+/// Transactions generated per operation to find its largest request.
+const LARGEST_SAMPLES: usize = 48;
+
+/// The sign request's length for `tx` (native v2, multisig member: the
+/// longest header; legacy's payload is never longer).
+fn request_len(tx: &Transaction) -> usize {
+    SignRequest {
+        tx: &native::normalize(tx.clone()),
+        scheme: Scheme::Native,
+        descriptor: Descriptor::Multisig(Address([0xa0; 20])),
+        path: default_path(),
+    }
+    .encode()
+    .unwrap()
+    .len()
+}
+
+/// Of `LARGEST_SAMPLES` valid transactions of `op` generated at the
+/// device's capacities (16 batch entries, 8 metadata entries), the one
+/// with the longest sign request that fits the firmware's buffer.
+fn largest(runner: &mut TestRunner, op: tokensign_core::OpType) -> Transaction {
+    let strategy = ops::transaction_for::<
+        { tokensign_core::device::DEVICE_BATCH_OPERATIONS },
+        { tokensign_core::device::DEVICE_METADATA_ENTRIES },
+    >(op);
+    (0..LARGEST_SAMPLES)
+        .map(|_| widen(&strategy.new_tree(runner).unwrap().current()))
+        .filter(|tx| {
+            native::normalize(tx.clone()).check().is_ok()
+                && (!legacy::supports(op) || tx.check().is_ok())
+        })
+        .map(|tx| (request_len(&tx), tx))
+        .filter(|(len, _)| *len <= FIRMWARE_BUFFER)
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, tx)| tx)
+        .unwrap_or_else(|| panic!("no {op} transaction fits the device"))
+}
+
+/// The sign path's ticks of `request` of any size: its chunks as SIGN
+/// with P2_MORE, then BENCH 5 handles the last, empty chunk.
+fn bench_sign(client: &mut DeviceClient<ProcessTransport>, request: &[u8]) -> u64 {
+    let sign_ins = Instruction::Sign as u8;
+    for (i, chunk) in request.chunks(255).enumerate() {
+        let p1 = if i == 0 { P1_FIRST } else { P1_NEXT };
+        client.command(sign_ins, p1, P2_MORE, chunk).unwrap();
+    }
+    let answer = client.command(INS_BENCH, 5, 0, &[]).unwrap();
+    assert_eq!(&answer[8..], &[0x90, 0x00], "benchmarked sign failed");
+    u64_at(&answer, 0)
+}
+
+/// The largest request of one operation: its length, peak stack and
+/// sign-path ticks (the most of its schemes and descriptors).
+struct Largest {
+    op: tokensign_core::OpType,
+    request: usize,
+    stack: u32,
+    ticks: u64,
 }
 
 /// One firmware's session: the signatures it made, in order, and its
@@ -295,6 +414,12 @@ struct Session {
     per_tick: f64,
     bare: u64,
     issue: u64,
+    /// A first derivation (GET_ADDRESS of a path not cached), in ticks.
+    derivation: u64,
+    /// Mnemonic to seed, in ticks.
+    mnemonic_to_seed: u64,
+    /// Per operation: its largest request.
+    per_operation: Vec<Largest>,
 }
 
 impl Session {
@@ -334,6 +459,7 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     let second = account(1);
     let mut signatures = Vec::new();
     let mut peak_stack = 0u32;
+    let mut per_operation = Vec::new();
     let mut sign = |client: &mut DeviceClient<ProcessTransport>,
                     tx: &Transaction,
                     scheme: Scheme,
@@ -355,6 +481,25 @@ fn session(backend: Backend, firmware: &Path) -> Session {
             Descriptor::Single,
             &second,
         );
+    }
+
+    // Every spec vector that carries a transaction: the legacy vectors'
+    // typed fields (through the JSON parser) in v1, the native vectors'
+    // payloads in v2 under their descriptor; the core's signing hash of
+    // each is the vector's, and the device's answer is checked against it.
+    for (tx, scheme, descriptor, signing_hash) in spec_vectors() {
+        let request = SignRequest {
+            tx: &tx,
+            scheme,
+            descriptor,
+            path: first.0,
+        };
+        assert_eq!(
+            request.signing_hash().unwrap().to_vec(),
+            signing_hash,
+            "{tx:?}"
+        );
+        sign(&mut client, &tx, scheme, descriptor, &first);
     }
 
     // Random transactions of every operation (deterministic seed), in
@@ -388,6 +533,55 @@ fn session(backend: Backend, firmware: &Path) -> Session {
             );
         }
         assert!(begun.elapsed() < SESSION_LIMIT, "device session too slow");
+    }
+
+    // The largest request of every operation: of LARGEST_SAMPLES
+    // transactions generated at the device's capacities, the one with the
+    // longest RLP that fits the request buffer, in every scheme and
+    // descriptor it allows. The stack budget is the peak over these and
+    // everything above.
+    let mut runner = TestRunner::deterministic();
+    for &op in tokensign_core::OpType::ALL {
+        let tx = largest(&mut runner, op);
+        let mut largest_stack = 0;
+        let mut largest_ticks = 0;
+        for (scheme, descriptor, who) in [
+            (Scheme::Legacy, Descriptor::Single, &first),
+            (Scheme::Native, Descriptor::Single, &second),
+            (
+                Scheme::Native,
+                Descriptor::Multisig(account_address),
+                &first,
+            ),
+        ] {
+            if scheme == Scheme::Legacy && !legacy::supports(op) {
+                continue;
+            }
+            let (sig, stack) = sign_and_check(&mut client, &tx, scheme, descriptor, who);
+            signatures.push(sig);
+            largest_stack = largest_stack.max(stack);
+            // Its sign path, with the key of the path just used (cached).
+            let tx = match scheme {
+                Scheme::Native => native::normalize(tx.clone()),
+                Scheme::Legacy => tx.clone(),
+            };
+            let request = SignRequest {
+                tx: &tx,
+                scheme,
+                descriptor,
+                path: who.0,
+            }
+            .encode()
+            .unwrap();
+            largest_ticks = largest_ticks.max(bench_sign(&mut client, &request));
+        }
+        peak_stack = peak_stack.max(largest_stack);
+        per_operation.push(Largest {
+            op,
+            request: request_len(&tx),
+            stack: largest_stack,
+            ticks: largest_ticks,
+        });
     }
 
     // Refusals, each with its status word, and the device stays usable.
@@ -427,6 +621,16 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     let issue_answer = client.command(INS_BENCH, 1, 0, &request).unwrap();
     let issue = u64_at(&issue_answer, 0);
     assert_eq!(&issue_answer[8..], &[0x90, 0x00], "benchmarked sign failed");
+    let mut path = [0u8; hd::MAX_PATH_BYTES];
+    let n = account(9).0.write_bytes(&mut path).unwrap();
+    let derivation_answer = client.command(INS_BENCH, 3, 0, &path[..n]).unwrap();
+    assert_eq!(
+        &derivation_answer[8..],
+        &[0x90, 0x00],
+        "benchmarked derivation failed"
+    );
+    let seed_answer = client.command(INS_BENCH, 4, 0, &[]).unwrap();
+    assert_eq!(&seed_answer[8..], &[0x90, 0x00], "benchmarked seed failed");
     assert!(begun.elapsed() < SESSION_LIMIT, "device session too slow");
     Session {
         signatures,
@@ -438,6 +642,9 @@ fn session(backend: Backend, firmware: &Path) -> Session {
         per_tick: 2_000_000.0 / calibration as f64,
         bare,
         issue,
+        derivation: u64_at(&derivation_answer, 0),
+        mnemonic_to_seed: u64_at(&seed_answer, 0),
+        per_operation,
     }
 }
 
@@ -495,6 +702,32 @@ fn firmware_signs_through_qemu() {
             s.instructions(s.issue),
             s.issue as f64 / k.bare as f64
         );
+        // Instructions at one per cycle; QEMU's count is the measure, a
+        // real core's wait states and pipeline are not modelled.
+        for (what, ticks) in [
+            ("first derivation", s.derivation),
+            ("mnemonic to seed", s.mnemonic_to_seed),
+        ] {
+            let n = s.instructions(ticks);
+            println!(
+                "  {what} ({}): {n:.0} instructions = {:.1} ms at 64 MHz, {:.1} ms at 168 MHz",
+                backend.name(),
+                n / 64e3,
+                n / 168e3
+            );
+        }
+        for l in &s.per_operation {
+            println!(
+                "  largest {} ({}): request {} B, peak stack {} B, sign path {:.0} instructions \
+                 = {:.4} x bare k256 sign",
+                l.op,
+                backend.name(),
+                l.request,
+                l.stack,
+                s.instructions(l.ticks),
+                l.ticks as f64 / k.bare as f64
+            );
+        }
     }
 
     // Same key, same payloads: byte-identical signatures.
@@ -521,6 +754,12 @@ fn firmware_signs_through_qemu() {
         ratio <= K256_MAX_RATIO,
         "k256: issue path / bare sign = {ratio:.4}"
     );
+    // Every operation's largest request, in every scheme and descriptor:
+    // its sign path against a bare k256 sign is printed above and recorded
+    // in docs/embedded.md ("Instructions"). Not asserted (issue 11): the 1.05x
+    // budget holds for the spec's issue vector, not yet for the largest
+    // requests (1.11x..1.35x, CreateMultiSig 6x for its 20 curve checks),
+    // so it is not asserted for them.
     assert!(
         l.peak_stack <= LIBSECP_MAX_STACK,
         "libsecp256k1: peak stack {} B > {LIBSECP_MAX_STACK} B",

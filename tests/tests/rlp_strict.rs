@@ -5,7 +5,8 @@
 //! a single byte below 0x80 wrapped in a header), makes the decoder refuse
 //! the whole with that precise cause. Whatever else is wrong, a decoder
 //! never accepts an encoding the encoder would not write (the property
-//! tests check that acceptance implies re-encoding to the same bytes).
+//! tests check that acceptance implies re-encoding to the same bytes). The
+//! device's in-place decoders give exactly the by-value ones' answers.
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
@@ -166,6 +167,23 @@ fn check(bytes: &[u8], what: &str, decode: &dyn Fn(&[u8]) -> Result<(), Error>) 
     checked
 }
 
+/// An in-place decode agrees with the by-value one: the same error, or the
+/// same transaction in the slot.
+fn same(
+    by_value: &Result<Transaction, Error>,
+    in_place: Result<(), Error>,
+    slot: &Transaction,
+    bytes: &[u8],
+) {
+    match by_value {
+        Ok(tx) => {
+            assert_eq!(in_place, Ok(()), "{}", hex::encode(bytes));
+            assert_eq!(slot, tx, "{}", hex::encode(bytes));
+        }
+        Err(e) => assert_eq!(in_place.as_ref(), Err(e), "{}", hex::encode(bytes)),
+    }
+}
+
 #[test]
 fn every_item_of_every_encoding_must_be_canonical() {
     let mut runner = TestRunner::new_with_rng(
@@ -173,6 +191,11 @@ fn every_item_of_every_encoding_must_be_canonical() {
         TestRng::from_seed(RngAlgorithm::ChaCha, &[13; 32]),
     );
     let mut total = 0;
+    let slot = std::cell::RefCell::new(Transaction::<256, 32>::new(
+        1,
+        1,
+        tokensign_core::tx::Payment::default(),
+    ));
     for &op in OpType::ALL {
         let txs = strategies::transaction_for::<256, 32>(op);
         let auths = strategies::authorization();
@@ -180,15 +203,27 @@ fn every_item_of_every_encoding_must_be_canonical() {
             let tx: Transaction = txs.new_tree(&mut runner).unwrap().current();
             let auth = auths.new_tree(&mut runner).unwrap().current();
             let what = format!("{op} #{i}");
+            // The in-place decoders (the device's) give the same result
+            // and the same error as the by-value ones, into a slot that
+            // still holds whatever the previous decode (of any operation,
+            // valid or refused) left there.
             if legacy::supports(op) {
                 let bytes = rlp(&legacy::signed_value(&tx).unwrap());
                 total += check(&bytes, &format!("{what} legacy"), &|b| {
-                    legacy::decode_signed_value::<256, 32>(op, b).map(|_| ())
+                    let by_value = legacy::decode_signed_value::<256, 32>(op, b);
+                    let mut slot = slot.borrow_mut();
+                    let in_place = legacy::decode_signed_value_into(op, b, &mut *slot);
+                    same(&by_value, in_place, &slot, b);
+                    by_value.map(|_| ())
                 });
             }
             let bytes = rlp(&native::payload_rlp(&tx));
             total += check(&bytes, &format!("{what} payload_rlp"), &|b| {
-                native::decode_payload_rlp::<256, 32>(op, b).map(|_| ())
+                let by_value = native::decode_payload_rlp::<256, 32>(op, b);
+                let mut slot = slot.borrow_mut();
+                let in_place = native::decode_payload_rlp_into(op, b, &mut *slot);
+                same(&by_value, in_place, &slot, b);
+                by_value.map(|_| ())
             });
             let bytes = rlp(&native::unsigned(&tx, auth.descriptor()));
             total += check(&bytes, &format!("{what} unsigned"), &|b| {

@@ -59,7 +59,8 @@ pub enum Status {
     /// A continuation chunk arrived with no sign pending.
     WrongState = 0x6986,
     /// The transaction was refused; the response data holds the reason as
-    /// UTF-8 text.
+    /// bytes ([`super::reason`]: [`super::read_reason`] gives the error
+    /// back, whose `Display` is the message).
     InvalidData = 0x6A80,
     /// The derivation path is malformed or deeper than the device allows.
     InvalidPath = 0x6A81,

@@ -1,18 +1,17 @@
 //! One handler per instruction.
 
-use core::fmt::Write;
-
 use super::apdu::{
     Command, Response, Status, P1_CONFIRM, P1_FIRST, P1_NEXT, P1_SILENT, P2_LAST, P2_MORE,
 };
-use super::request::{parse_sign_request, RequestError};
+use super::reason::write_reason;
+use super::request::{parse_sign_request, RequestError, SignHeader};
 use super::{sign_response, Approval, Approver, Device, State, PROTOCOL_VERSION};
 use crate::error::Error;
 use crate::hd::DerivationPath;
 use crate::native::{self, Authorization, Descriptor};
-use crate::review::{Review, SliceWriter};
+use crate::review::Review;
 use crate::scheme::Scheme;
-use crate::signature::sign_hash;
+use crate::signature::{sign_hash, Signature};
 use crate::tx::{OpType, Transaction};
 
 /// GET_VERSION: the protocol version and the core's version.
@@ -37,45 +36,33 @@ fn path_of(data: &[u8]) -> Result<DerivationPath, Status> {
     DerivationPath::from_bytes(data).map_err(|_| Status::InvalidPath)
 }
 
-/// Writes a refusal's reason, as much as fits (cut at a character
-/// boundary).
-fn write_reason(reason: impl core::fmt::Display, out: &mut Response<'_>) {
-    let mut text = [0u8; 160];
-    let mut w = SliceWriter::new(&mut text);
-    // A reason longer than the buffer is cut below.
-    let _ = write!(w, "{reason}");
-    let len = w.len();
-    let bytes = text.get(..len).unwrap_or(&[]);
-    let mut take = len.min(out.room());
-    while take > 0 && core::str::from_utf8(bytes.get(..take).unwrap_or(&[])).is_err() {
-        take -= 1;
-    }
-    let _ = out.push(bytes.get(..take).unwrap_or(&[]));
-}
-
-fn invalid(reason: impl core::fmt::Display, out: &mut Response<'_>) -> Status {
-    write_reason(reason, out);
+/// Refuses a request with [`Status::InvalidData`] and its reason as bytes
+/// ([`super::reason`]).
+fn invalid(reason: impl Into<RequestError>, out: &mut Response<'_>) -> Status {
+    write_reason(&reason.into(), out);
     Status::InvalidData
 }
 
-/// Decodes a transaction's RLP as the scheme carries it, strictly, and
-/// checks every rule.
-fn decode<const B: usize, const M: usize>(
+/// Decodes a transaction's RLP as the scheme carries it into `tx`, in
+/// place and strictly, and checks every rule.
+fn decode_into<const B: usize, const M: usize>(
     scheme: Scheme,
     op: OpType,
     payload: &[u8],
-) -> Result<Transaction<B, M>, Error> {
-    let tx = match scheme {
-        Scheme::Legacy => crate::legacy::decode_signed_value(op, payload)?,
-        Scheme::Native => native::decode_payload_rlp(op, payload)?,
-    };
-    tx.check()?;
-    Ok(tx)
+    tx: &mut Transaction<B, M>,
+) -> Result<(), Error> {
+    match scheme {
+        Scheme::Legacy => crate::legacy::decode_signed_value_into(op, payload, tx)?,
+        Scheme::Native => native::decode_payload_rlp_into(op, payload, tx)?,
+    }
+    tx.check()
 }
 
 impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B, M> {
     /// GET_ADDRESS: the address of a path, shown for confirmation with
-    /// `P1_CONFIRM`.
+    /// `P1_CONFIRM`. Not inlined (nor is any handler): the dispatcher's
+    /// frame, under every command, stays small.
+    #[inline(never)]
     pub(super) fn get_address(&mut self, command: Command<'_>, out: &mut Response<'_>) -> Status {
         if command.p2 != 0 || !matches!(command.p1, P1_SILENT | P1_CONFIRM) {
             return Status::WrongP1P2;
@@ -100,6 +87,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
     }
 
     /// GET_PUBLIC_KEY: the compressed public key of a path.
+    #[inline(never)]
     pub(super) fn get_public_key(
         &mut self,
         command: Command<'_>,
@@ -124,6 +112,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
 
     /// SIGN: one chunk of a sign request; on the last one, decode, review,
     /// sign.
+    #[inline(never)]
     pub(super) fn sign(
         &mut self,
         command: Command<'_>,
@@ -153,58 +142,74 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
         self.sign_request(end, out)
     }
 
+    /// The last chunk's work: review, hash, sign, answer. Each step is its
+    /// own function, not inlined, so that only one step's frame is on the
+    /// stack at a time (the signature's is the deepest).
     fn sign_request(&mut self, len: usize, out: &mut Response<'_>) -> Status {
-        let input = self.buffer.get(..len).unwrap_or(&[]);
-        let (header, payload) = match parse_sign_request(input) {
-            Ok(parsed) => parsed,
-            Err(RequestError::Path(_)) => return Status::InvalidPath,
+        let header = match self.review(len, out) {
+            Ok(header) => header,
+            Err(status) => return status,
+        };
+        let signing_hash = match self.signing_hash(&header) {
+            Ok(hash) => hash,
             Err(e) => return invalid(e, out),
         };
-        // The transaction lives only while it is reviewed: it is out of the
-        // frame before the signature's deep stack.
-        let signing_hash = {
-            let tx: Transaction<B, M> = match decode(header.scheme, header.op, payload) {
-                Ok(tx) => tx,
-                Err(e) => return invalid(e, out),
-            };
-            let review = Review::new(&tx, header.scheme, header.descriptor);
-            if self.approver.approve(&review) != Approval::Approve {
-                return Status::Denied;
-            }
-            match header.scheme.signing_hash(&tx, header.descriptor) {
-                Ok(hash) => hash,
-                Err(e) => return invalid(e, out),
-            }
-        };
-        let signature = {
-            let key = match self.keys.derive(&header.path) {
-                Ok(key) => key,
-                Err(status) => return status,
-            };
-            match sign_hash(&signing_hash, &key.key) {
-                Ok(signature) => signature,
-                Err(_) => return Status::SigningFailed,
-            }
+        let signature = match self.sign_with(&header.path, &signing_hash) {
+            Ok(signature) => signature,
+            Err(status) => return status,
         };
         let answer = match header.descriptor {
             Descriptor::Multisig(_) => signing_hash,
-            Descriptor::Single => {
-                let tx: Transaction<B, M> = match decode(header.scheme, header.op, payload) {
-                    Ok(tx) => tx,
-                    Err(e) => return invalid(e, out),
-                };
-                match header.scheme {
-                    Scheme::Legacy => match crate::legacy::tx_hash(&tx, &signature) {
-                        Ok(hash) => hash,
-                        Err(e) => return invalid(e, out),
-                    },
-                    Scheme::Native => native::tx_hash(&tx, &Authorization::Single(signature)),
-                }
-            }
+            Descriptor::Single => match self.tx_hash(header.scheme, signature) {
+                Ok(hash) => hash,
+                Err(e) => return invalid(e, out),
+            },
         };
         match out.push(&sign_response(&signature, &answer)) {
             Ok(()) => Status::Ok,
             Err(status) => status,
         }
+    }
+
+    #[inline(never)]
+    fn signing_hash(&self, header: &SignHeader) -> Result<[u8; 32], Error> {
+        header.scheme.signing_hash(&self.tx, header.descriptor)
+    }
+
+    #[inline(never)]
+    fn sign_with(&mut self, path: &DerivationPath, hash: &[u8; 32]) -> Result<Signature, Status> {
+        let key = self.keys.derive(path)?;
+        sign_hash(hash, &key.key).map_err(|_| Status::SigningFailed)
+    }
+
+    /// The transaction hash of the slot's transaction signed by a single
+    /// signer.
+    #[inline(never)]
+    fn tx_hash(&self, scheme: Scheme, signature: Signature) -> Result<[u8; 32], Error> {
+        match scheme {
+            Scheme::Legacy => crate::legacy::tx_hash(&self.tx, &signature),
+            Scheme::Native => Ok(native::tx_hash(&self.tx, &Authorization::Single(signature))),
+        }
+    }
+
+    /// Parses the request in the buffer, decodes its transaction into the
+    /// device's slot and asks the approver. Not inlined: its frame (the
+    /// review's) is gone before the signature's deep stack.
+    #[inline(never)]
+    fn review(&mut self, len: usize, out: &mut Response<'_>) -> Result<SignHeader, Status> {
+        let input = self.buffer.get(..len).unwrap_or(&[]);
+        let (header, payload) = match parse_sign_request(input) {
+            Ok(parsed) => parsed,
+            Err(RequestError::Path(_)) => return Err(Status::InvalidPath),
+            Err(e) => return Err(invalid(e, out)),
+        };
+        if let Err(e) = decode_into(header.scheme, header.op, payload, &mut self.tx) {
+            return Err(invalid(e, out));
+        }
+        let review = Review::new(&self.tx, header.scheme, header.descriptor);
+        if self.approver.approve(&review) != Approval::Approve {
+            return Err(Status::Denied);
+        }
+        Ok(header)
     }
 }

@@ -40,12 +40,14 @@ pub mod apdu;
 pub mod frame;
 mod handlers;
 pub mod keys;
+pub mod reason;
 pub mod request;
 
 use crate::address::Address;
 use crate::hd::{DerivationPath, Seed};
 use crate::review::Review;
 use crate::signature::Signature;
+use crate::tx::{Payment, Transaction};
 
 pub use apdu::{
     encode_command, split_response, status_text, Command, Instruction, Response, Status,
@@ -57,6 +59,7 @@ pub use frame::{
     FRAME_RESPONSE, FRAME_SYNC, MAX_FRAME_PAYLOAD,
 };
 pub use keys::Keys;
+pub use reason::{read_reason, write_reason};
 pub use request::{encode_sign_header, parse_sign_request, RequestError, SignHeader};
 
 /// Version of this protocol, the first byte of GET_VERSION's answer.
@@ -126,6 +129,10 @@ pub struct Device<
     approver: A,
     state: State,
     buffer: [u8; N],
+    /// The transaction of the sign request, decoded in place: the one copy
+    /// the device holds (a transaction returned by value would sit in
+    /// several stack frames at once; see docs/embedded.md, "Stack").
+    tx: Transaction<B, M>,
 }
 
 impl<A, const N: usize, const B: usize, const M: usize> core::fmt::Debug for Device<A, N, B, M> {
@@ -151,6 +158,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
             approver,
             state: State::Idle,
             buffer: [0; N],
+            tx: Transaction::new(0, 0, Payment::default()),
         }
     }
 

@@ -61,9 +61,15 @@ impl fmt::Display for RequestError {
             RequestError::UnknownDescriptor => {
                 f.write_str("descriptor byte must be 0 (single) or 1 (multisig member, v2 only)")
             }
-            RequestError::Path(e) => write!(f, "derivation path: {e:?}"),
+            RequestError::Path(e) => write!(f, "derivation path: {e}"),
             RequestError::Core(e) => write!(f, "{e}"),
         }
+    }
+}
+
+impl From<Error> for RequestError {
+    fn from(e: Error) -> Self {
+        RequestError::Core(e)
     }
 }
 

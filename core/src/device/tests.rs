@@ -252,7 +252,9 @@ fn signs_every_scheme_and_descriptor() {
 fn reason(d: &mut TestDevice, req: &[u8]) -> String {
     let (data, status) = run(d, &cmd(SIGN, P1_FIRST, P2_LAST, req));
     assert_eq!(status, sw(Status::InvalidData), "{req:?}");
-    String::from_utf8(data).unwrap()
+    super::read_reason(&data)
+        .unwrap_or_else(|| panic!("unreadable reason {data:?}"))
+        .to_string()
 }
 
 #[test]

@@ -550,8 +550,13 @@ impl<T: FieldValue, const N: usize> FieldValue for Vec<T, N> {
         crate::rlp::encode::put_list(out, &Items(self))
     }
     fn decode_rlp(item: Item<'_>, at: Location) -> Result<Self, Error> {
-        let mut list = item.list().map_err(rlp_err(at))?;
         let mut out = Vec::new();
+        out.decode_rlp_into(item, at)?;
+        Ok(out)
+    }
+    fn decode_rlp_into(&mut self, item: Item<'_>, at: Location) -> Result<(), Error> {
+        let mut list = item.list().map_err(rlp_err(at))?;
+        self.clear();
         let mut index: u16 = 0;
         while let Some(element) = list.next().map_err(rlp_err(at))? {
             let value = T::decode_rlp(
@@ -561,13 +566,13 @@ impl<T: FieldValue, const N: usize> FieldValue for Vec<T, N> {
                     ..at
                 },
             )?;
-            out.push(value).map_err(|_| Error::Invalid {
+            self.push(value).map_err(|_| Error::Invalid {
                 at,
                 problem: Problem::TooLong { max: N },
             })?;
             index = index.saturating_add(1);
         }
-        Ok(out)
+        Ok(())
     }
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
         out.begin_array()?;

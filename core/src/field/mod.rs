@@ -62,6 +62,17 @@ pub trait FieldValue: Sized {
     /// Reads the value from one RLP item; errors name `at`.
     fn decode_rlp(item: Item<'_>, at: Location) -> Result<Self, Error>;
 
+    /// Reads the value from one RLP item into `self`, as
+    /// [`decode_rlp`](FieldValue::decode_rlp) does. Kinds that can be large
+    /// (lists, records) fill `self` in place, so a device decoding into a
+    /// transaction it owns never holds a second copy of the value on its
+    /// stack. On an error `self` is some valid value of the kind (not
+    /// necessarily the old one).
+    fn decode_rlp_into(&mut self, item: Item<'_>, at: Location) -> Result<(), Error> {
+        *self = Self::decode_rlp(item, at)?;
+        Ok(())
+    }
+
     /// Writes the value's JSON.
     fn write_json(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull>;
 

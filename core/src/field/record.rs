@@ -25,7 +25,7 @@ use super::json_write::JsonWriter;
 use super::{FieldValue, ShowVisitor};
 use crate::error::{Error, Field, JsonError, Location, Problem};
 use crate::rlp::encode::Encode;
-use crate::rlp::{BufferFull, ListReader, RlpError, Sink};
+use crate::rlp::{BufferFull, Item, ListReader, RlpError, Sink};
 
 /// An ordered list of fields; implemented by `record!`.
 pub trait Record: FieldValue + Default {
@@ -39,7 +39,20 @@ pub trait Record: FieldValue + Default {
 
     /// Reads the fields from the rest of a list; `index` is the record's
     /// position when it is a list element. Leaves nothing unread.
-    fn decode_fields(list: &mut ListReader<'_>, index: Option<u16>) -> Result<Self, Error>;
+    fn decode_fields(list: &mut ListReader<'_>, index: Option<u16>) -> Result<Self, Error> {
+        let mut record = Self::default();
+        record.decode_fields_into(list, index)?;
+        Ok(record)
+    }
+
+    /// Reads the fields into `self`, in place (see
+    /// [`FieldValue::decode_rlp_into`]); what [`Record::decode_fields`]
+    /// does without a second copy of the record on the stack.
+    fn decode_fields_into(
+        &mut self,
+        list: &mut ListReader<'_>,
+        index: Option<u16>,
+    ) -> Result<(), Error>;
 
     /// Writes the fields as object members (`"key":value`, absent optional
     /// fields left out).
@@ -92,21 +105,43 @@ impl<'r, 'a> FieldReader<'r, 'a> {
 
     /// Reads the next field.
     pub fn field<T: FieldValue>(&mut self, at: Location) -> Result<T, Error> {
+        match self.next(at)? {
+            Next::Absent(absent) => Ok(absent),
+            Next::Item(item) => T::decode_rlp(item, at),
+        }
+    }
+
+    /// Reads the next field into `slot`, in place.
+    pub fn field_into<T: FieldValue>(&mut self, slot: &mut T, at: Location) -> Result<(), Error> {
+        match self.next(at)? {
+            Next::Absent(absent) => {
+                *slot = absent;
+                Ok(())
+            }
+            Next::Item(item) => slot.decode_rlp_into(item, at),
+        }
+    }
+
+    /// The next field's item, or its absent value (the optional-field
+    /// rule).
+    fn next<T: FieldValue>(&mut self, at: Location) -> Result<Next<'a, T>, Error> {
         let rlp = |e| Error::Invalid {
             at,
             problem: Problem::Rlp(e),
         };
         match self.list.next().map_err(rlp)? {
-            None => T::absent().ok_or(rlp(RlpError::TooFewItems)),
+            None => T::absent()
+                .map(Next::Absent)
+                .ok_or(rlp(RlpError::TooFewItems)),
             Some(item) => match T::absent() {
                 Some(absent) if !T::EMPTY_IS_VALUE && item.is_empty_string() => {
                     if self.list.is_empty() {
                         Err(rlp(RlpError::DanglingPlaceholder))
                     } else {
-                        Ok(absent)
+                        Ok(Next::Absent(absent))
                     }
                 }
-                _ => T::decode_rlp(item, at),
+                _ => Ok(Next::Item(item)),
             },
         }
     }
@@ -115,6 +150,12 @@ impl<'r, 'a> FieldReader<'r, 'a> {
     pub fn finish(&self) -> Result<(), Error> {
         self.list.finish().map_err(Error::Rlp)
     }
+}
+
+/// A field's next item, or the value an absent optional field stands for.
+enum Next<'a, T> {
+    Absent(T),
+    Item(Item<'a>),
 }
 
 /// Extra members a record's JSON object may carry besides its fields (a
@@ -271,19 +312,19 @@ macro_rules! record {
                 Ok(())
             }
 
-            fn decode_fields(
+            fn decode_fields_into(
+                &mut self,
                 list: &mut $crate::rlp::ListReader<'_>,
                 index: Option<u16>,
-            ) -> Result<Self, $crate::error::Error> {
+            ) -> Result<(), $crate::error::Error> {
                 let mut reader = $crate::field::record::FieldReader::new(list);
                 $(
-                    let $fname = reader.field::<$fty>($crate::error::Location {
+                    reader.field_into::<$fty>(&mut self.$fname, $crate::error::Location {
                         field: $crate::error::Field::$field,
                         index,
                     })?;
                 )+
-                reader.finish()?;
-                Ok($name { $( $fname ),+ })
+                reader.finish()
             }
 
             fn write_fields(
@@ -377,11 +418,21 @@ macro_rules! record {
                 item: $crate::rlp::Item<'_>,
                 at: $crate::error::Location,
             ) -> Result<Self, $crate::error::Error> {
+                let mut record = Self::default();
+                record.decode_rlp_into(item, at)?;
+                Ok(record)
+            }
+
+            fn decode_rlp_into(
+                &mut self,
+                item: $crate::rlp::Item<'_>,
+                at: $crate::error::Location,
+            ) -> Result<(), $crate::error::Error> {
                 let mut list = item.list().map_err(|e| $crate::error::Error::Invalid {
                     at,
                     problem: $crate::error::Problem::Rlp(e),
                 })?;
-                <Self as $crate::field::Record>::decode_fields(&mut list, at.index)
+                <Self as $crate::field::Record>::decode_fields_into(self, &mut list, at.index)
             }
 
             fn write_json(

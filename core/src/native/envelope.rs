@@ -3,12 +3,13 @@
 
 use crate::error::{Error, Field, Location, Problem};
 use crate::field::FieldValue;
+use crate::field::Record;
 use crate::rlp::encode::{self, put_header, put_list, put_string, put_u64, Encode, List};
 use crate::rlp::header::{list_len, max_string_len};
 use crate::rlp::{decode_exact, BufferFull, Item, Sink};
 use crate::tx::limits::MAX_MULTISIG_SIGNERS;
 use crate::tx::memo::Memo;
-use crate::tx::{OpType, Operation, Transaction};
+use crate::tx::{OpType, Operation, TokenIssue, Transaction};
 
 use super::authorization::{Authorization, Descriptor, Proof};
 use super::DOMAIN;
@@ -25,15 +26,19 @@ impl<const B: usize, const M: usize> Encode for PayloadItems<'_, B, M> {
         let tx = self.0;
         match &tx.operation {
             Operation::TokenIssue(issue) if issue.clawback_enabled.is_none() => {
+                // Only the issue is copied, not a whole transaction (whose
+                // operation is as large as its largest variant: a 2.5 KB
+                // frame on a device; docs/embedded.md, "Stack").
                 let mut eight = issue.clone();
                 eight.clawback_enabled = Some(true);
-                let full = Transaction::<B, M> {
-                    chain_id: tx.chain_id,
-                    nonce: tx.nonce,
-                    operation: Operation::TokenIssue(eight),
-                    memo: None,
-                };
-                full.payload().encode(out)?;
+                put_list(
+                    out,
+                    &IssuePayload {
+                        chain_id: tx.chain_id,
+                        nonce: tx.nonce,
+                        issue: &eight,
+                    },
+                )?;
             }
             _ => tx.payload().encode(out)?,
         }
@@ -41,6 +46,21 @@ impl<const B: usize, const M: usize> Encode for PayloadItems<'_, B, M> {
             Some(memo) => memo.encode_rlp(out),
             None => Memo::default().encode_rlp(out),
         }
+    }
+}
+
+/// `P` of a token issue: `[chain_id, nonce, fields…]`.
+struct IssuePayload<'a> {
+    chain_id: u64,
+    nonce: u64,
+    issue: &'a TokenIssue,
+}
+
+impl Encode for IssuePayload<'_> {
+    fn encode<S: Sink>(&self, out: &mut S) -> Result<(), BufferFull> {
+        put_u64(out, self.chain_id)?;
+        put_u64(out, self.nonce)?;
+        self.issue.encode_fields(out)
     }
 }
 
@@ -151,6 +171,32 @@ pub fn decode_payload_rlp<const B: usize, const M: usize>(
     bytes: &[u8],
 ) -> Result<Transaction<B, M>, Error> {
     decode_payload_item(op, decode_exact(bytes)?)
+}
+
+/// Reads a v2 `[P, M]` into `tx`, in place: what [`decode_payload_rlp`]
+/// does (same errors, same order) without a second transaction on the
+/// stack (the device's way). On an error `tx` is some valid transaction.
+pub fn decode_payload_rlp_into<const B: usize, const M: usize>(
+    op: OpType,
+    bytes: &[u8],
+    tx: &mut Transaction<B, M>,
+) -> Result<(), Error> {
+    let mut list = decode_exact(bytes)?.list()?;
+    let p = list.required()?;
+    let m = list
+        .required()
+        .map_err(|e| Error::invalid(Field::Memo, Problem::Rlp(e)))?;
+    list.finish()?;
+    tx.decode_payload_into(op, p)?;
+    if let Operation::TokenIssue(issue) = &tx.operation {
+        if issue.clawback_enabled.is_none() {
+            return Err(Error::invalid(
+                Field::ClawbackEnabled,
+                Problem::Rlp(crate::rlp::RlpError::TooFewItems),
+            ));
+        }
+    }
+    tx.decode_memo_into(m)
 }
 
 fn decode_payload_item<const B: usize, const M: usize>(

@@ -24,8 +24,9 @@ pub use authorization::{
     Authorization, Descriptor, MemberSignature, Proof, KIND_MULTISIG, KIND_SINGLE,
 };
 pub use envelope::{
-    decode_payload_rlp, decode_signed, decode_unsigned, max_payload_rlp_len, max_signed_rlp_len,
-    payload_rlp, signed, signing_hash, tx_hash, unsigned, PayloadRlp,
+    decode_payload_rlp, decode_payload_rlp_into, decode_signed, decode_unsigned,
+    max_payload_rlp_len, max_signed_rlp_len, payload_rlp, signed, signing_hash, tx_hash, unsigned,
+    PayloadRlp,
 };
 pub use signed::{normalize, sign_as_member, NativeTx};
 

@@ -42,6 +42,53 @@ pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
     }
 }
 
+/// The length of `value`'s rendering, computed without rendering it (an
+/// address's EIP-55 checksum is a keccak, a number's digits are
+/// divisions): a page needs its item's length first, and this halved a
+/// device's review cost (docs/embedded.md, "Instructions").
+pub fn rendered_len(value: &Shown<'_>) -> usize {
+    match value {
+        Shown::Text(text) => {
+            2 + text
+                .chars()
+                .map(|c| match c {
+                    '\\' => 2,
+                    ' '..='~' => 1,
+                    // `\u{` + hex digits + `}`
+                    _ => 4 + hex_digits(u32::from(c)),
+                })
+                .sum::<usize>()
+        }
+        Shown::Word(word) => word.len(),
+        Shown::Address(_) => crate::address::ADDRESS_TEXT_LEN,
+        Shown::Amount(amount) => amount.to_decimal().as_str().len(),
+        Shown::Number(n) => decimal_digits(*n),
+        Shown::Bool(b) => {
+            if *b {
+                3
+            } else {
+                2
+            }
+        }
+        Shown::Hex(bytes) => 2 + 2 * bytes.len(),
+    }
+}
+
+fn hex_digits(n: u32) -> usize {
+    let bits = 32 - n.leading_zeros() as usize;
+    bits.div_ceil(4).max(1)
+}
+
+fn decimal_digits(n: u64) -> usize {
+    let mut digits = 1;
+    let mut bound: u64 = 10;
+    while digits < 20 && n >= bound {
+        digits += 1;
+        bound = bound.saturating_mul(10);
+    }
+    digits
+}
+
 /// Whether a text value holds characters that are shown as code points.
 pub fn has_escapes(text: &str) -> bool {
     !text
@@ -99,6 +146,60 @@ mod tests {
         let mut out = String::new();
         render(&Shown::Text(s), &mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn rendered_len_is_the_rendering_s_length() {
+        use crate::address::Address;
+        use crate::amount::Amount;
+        let texts = [
+            "",
+            "a",
+            "\\",
+            "\"",
+            "USD\u{421}",
+            "\u{0}",
+            "\u{f}",
+            "\u{10}",
+            "\u{7f}",
+            "\u{ff}",
+            "\u{100}",
+            "\u{fff}",
+            "\u{1000}",
+            "\u{ffff}",
+            "\u{10000}",
+            "\u{10ffff}",
+            "é\n\t~ ",
+        ];
+        let mut values: std::vec::Vec<Shown<'_>> = texts.iter().map(|t| Shown::Text(t)).collect();
+        for n in [
+            0,
+            9,
+            10,
+            99,
+            100,
+            999_999_999,
+            1_000_000_000,
+            u64::MAX / 10,
+            u64::MAX,
+        ] {
+            values.push(Shown::Number(n));
+            values.push(Shown::Amount(Amount::from_u64(n)));
+        }
+        values.extend([
+            Shown::Amount(Amount::MAX),
+            Shown::Word("Token issue"),
+            Shown::Address(Address([0xab; 20])),
+            Shown::Bool(true),
+            Shown::Bool(false),
+            Shown::Hex(&[]),
+            Shown::Hex(&[0, 1, 0xff]),
+        ]);
+        for value in &values {
+            let mut out = String::new();
+            render(value, &mut out).unwrap();
+            assert_eq!(rendered_len(value), out.len(), "{value:?}");
+        }
     }
 
     #[test]

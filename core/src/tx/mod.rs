@@ -204,6 +204,28 @@ macro_rules! operations {
                 })
             }
 
+            /// Reads the fields of an operation of type `op` into `self`, in
+            /// place (the device's way: no second operation on the stack).
+            /// On an error `self` is some valid operation of type `op`.
+            pub fn decode_fields_into(
+                &mut self,
+                op: OpType,
+                list: &mut ListReader<'_>,
+            ) -> Result<(), Error> {
+                match op {
+                    $( OpType::$variant => {
+                        if !matches!(self, Operation::$variant(_)) {
+                            *self = Operation::$variant(<$ty>::default());
+                        }
+                        match self {
+                            Operation::$variant(slot) => slot.decode_fields_into(list, None),
+                            // Set just above.
+                            _ => Err(Error::UnknownOperation),
+                        }
+                    } )+
+                }
+            }
+
             /// Writes the fields as JSON object members.
             pub fn write_fields(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
                 match self { $( Operation::$variant(op) => op.write_fields(out), )+ }

@@ -105,6 +105,24 @@ impl<const B: usize, const M: usize> Transaction<B, M> {
         Ok((chain_id, nonce, operation))
     }
 
+    /// Reads `P` of an operation of type `op` into `self`, in place:
+    /// chain id, nonce and operation (the memo is left as it is). What
+    /// [`Transaction::decode_payload`] does without a second transaction
+    /// on the stack; on an error `self` is some valid transaction.
+    pub fn decode_payload_into(&mut self, op: OpType, item: Item<'_>) -> Result<(), Error> {
+        let mut list = item.list().map_err(Error::Rlp)?;
+        let mut reader = FieldReader::new(&mut list);
+        reader.field_into(&mut self.chain_id, Location::field(Field::ChainId))?;
+        reader.field_into(&mut self.nonce, Location::field(Field::Nonce))?;
+        self.operation.decode_fields_into(op, &mut list)
+    }
+
+    /// Reads a memo's RLP into `self.memo`, in place.
+    pub(crate) fn decode_memo_into(&mut self, item: Item<'_>) -> Result<(), Error> {
+        let memo = self.memo.get_or_insert_with(Memo::default);
+        memo.decode_rlp_into(item, Location::field(Field::Memo))
+    }
+
     /// Writes `chain_id`, `nonce` and the operation's fields as JSON object
     /// members (the payload part of a request body).
     pub fn write_fields(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {

@@ -16,6 +16,7 @@ pub mod batch_pay;
 pub mod bridge;
 pub mod common;
 pub mod completions;
+pub mod device;
 pub mod exit;
 pub mod issue;
 pub mod keygen;
@@ -139,6 +140,8 @@ pub enum Command {
     AbcLab(abc_lab::AbcLabCommand),
     /// Run the local API server in the foreground.
     Node(node::NodeArgs),
+    /// Ask a hardware device (--device SPEC) for an address, a public key or its version.
+    Device(device::DeviceArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff), or write one page per command to a directory.
@@ -290,6 +293,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),
         Command::AbcLab(abc_lab::AbcLabCommand::Mint(args)) => abc_lab::run(&args, json, io),
         Command::Node(args) => node::run(&args, io),
+        Command::Device(args) => device::run(&args, &cli.keys, json, io),
         Command::Completions(args) => completions::run(&args, io),
         Command::Man(args) => man::run(&args, json, io),
     }

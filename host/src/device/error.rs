@@ -11,7 +11,8 @@ use tokensign_core::{Address, Error as CoreError};
 pub struct DeviceStatus {
     /// The status word.
     pub sw: u16,
-    /// The device's reason text (for a refused payload), else empty.
+    /// Why the device refused a payload (the core's message for the reason
+    /// it answered), else empty.
     pub reason: String,
 }
 

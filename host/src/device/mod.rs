@@ -26,9 +26,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use tokensign_core::device::{
-    encode_command, encode_sign_header, parse_sign_response, split_response, Instruction,
-    SignHeader, Status, MAX_COMMAND_LEN, P1_CONFIRM, P1_FIRST, P1_NEXT, P1_SILENT, P2_LAST,
-    P2_MORE,
+    encode_command, encode_sign_header, parse_sign_response, read_reason, split_response,
+    Instruction, SignHeader, Status, MAX_COMMAND_LEN, P1_CONFIRM, P1_FIRST, P1_NEXT, P1_SILENT,
+    P2_LAST, P2_MORE,
 };
 use tokensign_core::hd::{DerivationPath, MAX_PATH_BYTES};
 use tokensign_core::native::{self, Authorization, Descriptor};
@@ -212,7 +212,17 @@ impl<T: Transport> DeviceClient<T> {
         let (data, sw) = split_response(&response).ok_or(DeviceError::AnswerTooShort)?;
         if sw != Status::Ok.word() {
             let reason = if sw == Status::InvalidData.word() {
-                crate::text::sanitize(&String::from_utf8_lossy(data))
+                // The device names the error in bytes; the message is this
+                // host's core's (the same core).
+                match read_reason(data) {
+                    Some(reason) => reason.to_string(),
+                    None if data.is_empty() => String::new(),
+                    None => format!(
+                        "reason 0x{} not understood (is the device newer than this host? \
+                         update tokensign)",
+                        hex::encode(data)
+                    ),
+                }
             } else {
                 String::new()
             };

@@ -42,6 +42,15 @@ impl DeviceSigner {
         Self::over(client, &shown, path)
     }
 
+    /// A signer over an open device client, with the key of `path` (asks
+    /// the device for that key's address and public key).
+    pub fn new(
+        client: DeviceClient<Box<dyn Transport>>,
+        path: DerivationPath,
+    ) -> Result<Self, SignerError> {
+        Self::over(client, "device", path)
+    }
+
     /// A signer over an open device client (`spec` names it for people).
     pub fn over(
         mut client: DeviceClient<Box<dyn Transport>>,
@@ -104,5 +113,37 @@ impl Signer for DeviceSigner {
             }
         })?;
         Ok(signed.signature)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tokensign_core::hd::{self, DerivationPath, Mnemonic};
+    use tokensign_core::native::{self, Descriptor};
+
+    use super::*;
+    use crate::device::TEST_MNEMONIC;
+
+    #[test]
+    fn new_signs_with_the_key_of_its_path() {
+        let path = DerivationPath::ethereum(4).unwrap();
+        let seed = Mnemonic::parse(TEST_MNEMONIC).unwrap().to_seed("").unwrap();
+        let key = hd::derive_signing_key(seed.as_bytes(), &path).unwrap();
+        let client = device::open("emulated", &OpenSettings::default()).unwrap();
+        let signer = DeviceSigner::new(client, path).unwrap();
+        assert_eq!(signer.address(), key.address());
+        assert_eq!(signer.path(), path);
+        assert_eq!(
+            signer.public_key(),
+            Some(PublicKey(key.public_key_compressed()))
+        );
+        let tx = native::normalize(tokensign_fixtures::spec_payload(3, Some(true)));
+        let input = SigningInput::native(&tx, Descriptor::Single);
+        let signature = super::super::sign_checked(&signer, &input).unwrap();
+        assert_eq!(
+            signature,
+            key.sign_hash(&native::signing_hash(&tx, Descriptor::Single))
+                .unwrap()
+        );
     }
 }

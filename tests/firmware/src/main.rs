@@ -20,9 +20,17 @@
 //!   key of `m/44'/60'/0'/0/0`. `P1 = 1`: the sign path, that is the whole
 //!   SIGN handling of the one-chunk sign request in the data (decode, check,
 //!   review, sign, transaction hash; the key of its path already derived)
-//!   with the review pages not sent; the inner status word follows the
+//!   with the review pages rendered, not sent; the inner status word follows the
 //!   ticks. `P1 = 2`: calibration, a loop of exactly 2,000,000
-//!   instructions.
+//!   instructions. `P1 = 3`: a first derivation, GET_ADDRESS's work for
+//!   the path in the data when it is not cached (BIP-32 from the seed,
+//!   public key, address); the inner status word follows the ticks.
+//!   `P1 = 5`: the sign path of a request of any size, sent before as
+//!   SIGN chunks all with `P2_MORE`: this handles the last, empty chunk
+//!   (as `P1 = 1` does, pages rendered and not sent); the inner status
+//!   word follows the ticks.
+//!   `P1 = 4`: mnemonic to seed (word list check, PBKDF2-HMAC-SHA512 with
+//!   2048 rounds), as at boot; the inner status word follows the ticks.
 //!
 //! Backend: the cargo feature `k256` (default) or `libsecp256k1` (built with
 //! `--no-default-features --features libsecp256k1`), forwarded to the core;
@@ -42,9 +50,9 @@ use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception};
 
 use tokensign_core::device::{
-    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Instruction, Status, CLA,
-    FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE, MAX_COMMAND_LEN,
-    MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P2_LAST,
+    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Instruction, Status,
+    APDU_HEADER_LEN, CLA, FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE,
+    MAX_COMMAND_LEN, MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P1_NEXT, P2_LAST,
 };
 use tokensign_core::hd::{self, DerivationPath, Mnemonic};
 use tokensign_core::review::{Review, SliceWriter, DEFAULT_PAGE_WIDTH};
@@ -193,22 +201,26 @@ fn send(kind: u8, payload: &[u8]) {
     }
 }
 
-/// Approves every review, after sending each page as a display frame
-/// (unless quiet, for the benchmark).
+/// Approves every review, after rendering each page and sending it as a
+/// display frame (unless quiet, for the benchmark: rendered, not sent).
 struct AutoApprover {
     quiet: bool,
 }
 
 impl Approver for AutoApprover {
     fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval {
-        if !self.quiet {
-            let mut text = [0u8; 48 + DEFAULT_PAGE_WIDTH];
-            for page in review.pages(DEFAULT_PAGE_WIDTH) {
-                if let Ok(n) = page.write_to(&mut text) {
+        // Every page is rendered (what a screen would show), and sent
+        // unless quiet.
+        let mut text = [0u8; 48 + DEFAULT_PAGE_WIDTH];
+        let quiet = self.quiet;
+        let _ = review.for_each_page(DEFAULT_PAGE_WIDTH, |page| {
+            if let Ok(n) = page.write_to(&mut text) {
+                if !quiet {
                     send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
                 }
             }
-        }
+            core::ops::ControlFlow::Continue(())
+        });
         Approval::Approve
     }
 
@@ -308,6 +320,59 @@ fn firmware_command(
             body[8..].copy_from_slice(&sw.to_be_bytes());
             answer(out, &body, ok)
         }
+        (INS_BENCH, 5) => {
+            // The sign path of a request of any size: its chunks came as
+            // SIGN with P2_MORE (the device holds them); this is the last,
+            // empty chunk, handled as BENCH 1 handles its request.
+            let mut last = [0u8; APDU_HEADER_LEN];
+            last.copy_from_slice(&[CLA, Instruction::Sign as u8, P1_NEXT, P2_LAST, 0]);
+            let mut response = [0u8; MAX_RESPONSE_LEN];
+            dev.approver_mut().quiet = true;
+            let start = ticks();
+            let n = dev.handle(&last, &mut response);
+            let spent = ticks() - start;
+            dev.approver_mut().quiet = false;
+            let sw = response
+                .get(n.saturating_sub(2)..n)
+                .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
+            let mut body = [0u8; 10];
+            body[..8].copy_from_slice(&spent.to_be_bytes());
+            body[8..].copy_from_slice(&sw.to_be_bytes());
+            answer(out, &body, ok)
+        }
+        (INS_BENCH, 3) => {
+            // A first derivation, as GET_ADDRESS of a path not cached: the
+            // path in the data (BIP-32 from the seed, then the public key
+            // and the address).
+            let Ok(path) = DerivationPath::from_bytes(data) else {
+                return answer(out, &[], Status::InvalidPath.word());
+            };
+            let start = ticks();
+            let derived = dev.address(&path);
+            let spent = ticks() - start;
+            let sw = derived.map_or_else(Status::word, |_| ok);
+            let mut body = [0u8; 10];
+            body[..8].copy_from_slice(&spent.to_be_bytes());
+            body[8..].copy_from_slice(&sw.to_be_bytes());
+            answer(out, &body, ok)
+        }
+        (INS_BENCH, 4) => {
+            // Mnemonic to seed: the word list check and PBKDF2's 2048
+            // rounds of HMAC-SHA512 (what the firmware does at boot).
+            let start = ticks();
+            let seed = Mnemonic::parse(MNEMONIC).and_then(|m| m.to_seed(""));
+            let spent = ticks() - start;
+            let sw = if seed.is_ok() {
+                ok
+            } else {
+                Status::SigningFailed.word()
+            };
+            drop(seed);
+            let mut body = [0u8; 10];
+            body[..8].copy_from_slice(&spent.to_be_bytes());
+            body[8..].copy_from_slice(&sw.to_be_bytes());
+            answer(out, &body, ok)
+        }
         (INS_BENCH, 2) => {
             // Calibration: exactly 2 * CALIBRATION_LOOPS instructions.
             let start = ticks();
@@ -365,13 +430,22 @@ fn halt() -> ! {
     }
 }
 
-#[entry]
-fn main() -> ! {
-    stack::paint();
+/// What the main loop serves with, all in statics.
+struct Firmware {
+    dev: &'static mut Dev,
+    decoder: &'static mut FrameDecoder<MAX_COMMAND_LEN>,
+    bench_key: SigningKey,
+}
+
+/// Starts the clock and the backend, turns the mnemonic into the seed
+/// (what a real device does when it is unlocked) and builds the device in
+/// its static. Not inlined: the mnemonic's words and the device's initial
+/// value pass through this frame, which is gone before the first request
+/// (the main loop's frame stays under every request).
+#[inline(never)]
+fn boot() -> Option<Firmware> {
     uart::init();
-    let Some(mut core) = cortex_m::Peripherals::take() else {
-        halt()
-    };
+    let mut core = cortex_m::Peripherals::take()?;
     core.SYST.set_clock_source(SystClkSource::Core);
     core.SYST.set_reload(RELOAD);
     core.SYST.clear_current();
@@ -379,22 +453,31 @@ fn main() -> ! {
     core.SYST.enable_counter();
 
     if !install_backend() {
-        halt()
+        return None;
     }
-    // The seed, from the mnemonic (what a real device does when it is
-    // unlocked); the benchmark's key is the first account's.
-    let Ok(seed) = Mnemonic::parse(MNEMONIC).and_then(|m| m.to_seed("")) else {
-        halt()
-    };
+    let seed = Mnemonic::parse(MNEMONIC).and_then(|m| m.to_seed("")).ok()?;
+    // The benchmark's key is the first account's.
     let bench_key = DerivationPath::ethereum(0)
         .map_err(hd::HdError::from)
-        .and_then(|path| hd::derive_signing_key(seed.as_bytes(), &path));
-    let Ok(bench_key) = bench_key else { halt() };
-    let Some(dev) = cortex_m::singleton!(: Dev = Device::new(seed, AutoApprover { quiet: false }))
-    else {
-        halt()
-    };
-    let Some(decoder) = cortex_m::singleton!(: FrameDecoder<MAX_COMMAND_LEN> = FrameDecoder::new())
+        .and_then(|path| hd::derive_signing_key(seed.as_bytes(), &path))
+        .ok()?;
+    let dev = cortex_m::singleton!(: Dev = Device::new(seed, AutoApprover { quiet: false }))?;
+    let decoder = cortex_m::singleton!(: FrameDecoder<MAX_COMMAND_LEN> = FrameDecoder::new())?;
+    Some(Firmware {
+        dev,
+        decoder,
+        bench_key,
+    })
+}
+
+#[entry]
+fn main() -> ! {
+    stack::paint();
+    let Some(Firmware {
+        dev,
+        decoder,
+        bench_key,
+    }) = boot()
     else {
         halt()
     };
