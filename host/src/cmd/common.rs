@@ -62,7 +62,13 @@ pub struct KeyArgs {
 
     /// The account index N of the path m/44'/60'/0'/0/N, for a mnemonic or
     /// a device (default 0).
-    #[arg(long, global = true, value_name = "N", conflicts_with = "hd_path")]
+    #[arg(
+        long,
+        visible_alias = "account-index",
+        global = true,
+        value_name = "N",
+        conflicts_with = "hd_path"
+    )]
     pub mnemonic_index: Option<u32>,
 
     /// The BIP-32 derivation path of the key, for a mnemonic or a device,

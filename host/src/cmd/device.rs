@@ -2,7 +2,9 @@
 //! without signing anything: `address` (shown on the device for
 //! confirmation with `--confirm`), `public-key` (the compressed key, for
 //! multisig creation) and `version`. The device is the one of the global
-//! `--device SPEC` flag (`--signer device` is not needed here).
+//! `--device SPEC` flag (`--signer device` is not needed here); the key is
+//! the one of the global `--path` / `--account-index` (alias of
+//! `--mnemonic-index`) flags, the signing commands' own.
 
 use clap::{Args, Subcommand};
 use serde_json::json;
@@ -29,56 +31,15 @@ pub enum DeviceCommand {
     /// Print the address of a key; with --confirm the device shows it (and
     /// its path) and waits for you to confirm it matches.
     Address {
-        /// Which key.
-        #[command(flatten)]
-        key: PathArgs,
         /// Have the device show the address and wait for your confirmation.
         #[arg(long)]
         confirm: bool,
     },
     /// Print the compressed public key of a key (33 bytes, hex), as a
     /// multisig's signer list takes it.
-    PublicKey {
-        /// Which key.
-        #[command(flatten)]
-        key: PathArgs,
-    },
+    PublicKey,
     /// Print the device's protocol version and core version.
     Version,
-}
-
-/// Which of the device's keys: a BIP-32 path or an account index of the
-/// default `m/44'/60'/0'/0/i`.
-#[derive(Debug, Args)]
-pub struct PathArgs {
-    /// The key's BIP-32 path, such as m/44'/60'/0'/0/3 (hardened steps with
-    /// ' or h; at most 10 steps).
-    #[arg(long, value_name = "PATH", conflicts_with = "account_index")]
-    pub path: Option<String>,
-    /// The account index i of m/44'/60'/0'/0/i (0 when neither this nor
-    /// --path is given).
-    #[arg(long, value_name = "I")]
-    pub account_index: Option<u32>,
-}
-
-impl PathArgs {
-    /// The path these flags name.
-    pub fn path(&self) -> Result<DerivationPath, CliError> {
-        match (&self.path, self.account_index) {
-            (Some(text), _) => DerivationPath::parse(text).map_err(|e| {
-                CliError::bad_input(format!(
-                    "--path {}: {e}; write it like m/44'/60'/0'/0/0",
-                    sanitize(text)
-                ))
-            }),
-            (None, Some(index)) => DerivationPath::ethereum(index).map_err(|e| {
-                CliError::bad_input(format!(
-                    "--account-index {index}: {e}; give an index below 2147483648"
-                ))
-            }),
-            (None, None) => Ok(device::default_path()),
-        }
-    }
 }
 
 /// Runs `device …` on the device of `--device` (`keys`).
@@ -90,7 +51,11 @@ pub fn run(
 ) -> Result<(), CliError> {
     // Check the flags before opening anything.
     let path = match &args.command {
-        DeviceCommand::Address { key, .. } | DeviceCommand::PublicKey { key } => Some(key.path()?),
+        DeviceCommand::Address { .. } | DeviceCommand::PublicKey => Some(
+            keys.options()?
+                .hd_path
+                .unwrap_or_else(device::default_path),
+        ),
         DeviceCommand::Version => None,
     };
     let Some(spec) = keys.device.as_deref() else {
@@ -109,7 +74,7 @@ pub fn run(
         (DeviceCommand::Address { confirm, .. }, Some(path)) => {
             address(&mut client, &shown, &path, *confirm, json_mode, io)
         }
-        (DeviceCommand::PublicKey { .. }, Some(path)) => {
+        (DeviceCommand::PublicKey, Some(path)) => {
             let key = client
                 .public_key(&path)
                 .map_err(|e| failed(&shown, "public key", e))?;
