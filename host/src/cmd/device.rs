@@ -51,11 +51,9 @@ pub fn run(
 ) -> Result<(), CliError> {
     // Check the flags before opening anything.
     let path = match &args.command {
-        DeviceCommand::Address { .. } | DeviceCommand::PublicKey => Some(
-            keys.options()?
-                .hd_path
-                .unwrap_or_else(device::default_path),
-        ),
+        DeviceCommand::Address { .. } | DeviceCommand::PublicKey => {
+            Some(keys.options()?.hd_path.unwrap_or_else(device::default_path))
+        }
         DeviceCommand::Version => None,
     };
     let Some(spec) = keys.device.as_deref() else {
