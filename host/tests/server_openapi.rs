@@ -111,8 +111,15 @@ fn openapi_document_extends_the_spec() {
         let status = doc["components"]["schemas"]["ErrorCode"]["x-status"][code]
             .as_u64()
             .unwrap();
-        assert!([400, 404, 408, 422, 500].contains(&status));
+        assert!([400, 403, 404, 405, 408, 410, 422, 500].contains(&status));
     }
-    assert_eq!(listed.len(), 28);
+    for code in codes::RULE_CODES {
+        assert!(listed.contains(code), "{code} not in ErrorCode");
+        assert_eq!(
+            doc["components"]["schemas"]["ErrorCode"]["x-status"][code],
+            422
+        );
+    }
+    assert_eq!(listed.len(), 60);
     let _ = OPENAPI_JSON;
 }

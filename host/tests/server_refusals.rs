@@ -241,10 +241,10 @@ fn bad_inputs_table() {
             codes::WRONG_CHAIN_ID,
         ),
         (
-            "replayed nonce",
+            "replayed transaction (the same bytes again)",
             body_of(&first),
             422,
-            codes::NONCE_MISMATCH,
+            codes::DUPLICATE_TRANSACTION,
         ),
         (
             "future nonce",

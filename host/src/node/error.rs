@@ -79,15 +79,13 @@ pub mod codes {
     pub const SYMBOL_ALREADY_EXISTS: &str = "SYMBOL_ALREADY_EXISTS";
     /// 404: no route with this path.
     pub const NOT_FOUND: &str = "NOT_FOUND";
-    /// 404: the path exists but not with this method.
+    /// 405: the path exists but not with this method (with an `Allow`
+    /// header).
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
     /// 404: no transaction with this hash (the network's code, lower case).
     pub const TRANSACTION_NOT_FOUND: &str = "resource_transaction_not_found";
     /// 404: no checkpoint with this number or hash.
     pub const CHECKPOINT_NOT_FOUND: &str = "CHECKPOINT_NOT_FOUND";
-    /// 405: the path exists but not with this method (with an `Allow`
-    /// header).
-    pub const METHOD_NOT_ALLOWED_405: &str = "METHOD_NOT_ALLOWED";
     /// 403: a `/v2` write while the node is `v1_only`.
     pub const DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE: &str = "DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE";
     /// 410: a `/v1` write while the node is `v2_only`.
