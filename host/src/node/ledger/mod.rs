@@ -167,6 +167,11 @@ pub fn apply<B: Backing + ?Sized>(backing: &B, rules: &Rules, sub: &Submission<'
         ));
     }
     let mut view = Staged::new(backing);
+    // Who may sign comes before the nonce: a tampered issue recovers to a
+    // stranger, whose nonce says nothing useful.
+    if let Operation::TokenIssue(_) = &tx.operation {
+        check!(tokens::operator(rules, &sub.sender));
+    }
     if let SignedBy::Multisig(keys) = sub.signed_by {
         check!(multisig::authorize(&view, &sub.sender, keys)?);
     }

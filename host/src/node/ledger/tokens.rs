@@ -18,14 +18,7 @@ pub fn issue<B: Backing + ?Sized>(
     from: &Address,
     op: &TokenIssue,
 ) -> Outcome {
-    if !rules.operators.is_empty() && !rules.operators.contains(from) {
-        return Ok(refuse(
-            codes::SIGNER_NOT_OPERATOR,
-            format!(
-                "signer {from} is not an operator of this node: only operators issue tokens; sign with an operator key (see --operator)"
-            ),
-        ));
-    }
+    check!(operator(rules, from));
     let address = op.token_address();
     if view.token(&address)?.is_some() {
         return Ok(refuse(
@@ -76,6 +69,19 @@ pub fn issue<B: Backing + ?Sized>(
         is_private,
         ..Effects::default()
     }))
+}
+
+/// Refuses a signer that is not an operator (when any are configured).
+pub fn operator(rules: &Rules, from: &Address) -> Result<(), super::Refusal> {
+    if !rules.operators.is_empty() && !rules.operators.contains(from) {
+        return refuse(
+            codes::SIGNER_NOT_OPERATOR,
+            format!(
+                "signer {from} is not an operator of this node: only operators issue tokens; sign with an operator key (see --operator)"
+            ),
+        );
+    }
+    Ok(())
 }
 
 /// TokenPause: the master or a pause authority; pausing a paused token
