@@ -367,7 +367,11 @@ fn bad_inputs_table() {
     assert_eq!(r.header("allow"), Some("POST"), "{:?}", r.headers);
     let r = post_json(a, "/v1/chains/chain_id", "{}");
     r.assert_error(405, codes::METHOD_NOT_ALLOWED);
-    assert!(r.header("allow").unwrap_or("").contains("GET"), "{:?}", r.headers);
+    assert!(
+        r.header("allow").unwrap_or("").contains("GET"),
+        "{:?}",
+        r.headers
+    );
 
     // Query errors.
     get(a, "/v1/accounts/nonce").assert_error(400, codes::MISSING_PARAMETER);

@@ -109,7 +109,11 @@ pub async fn setup_test_token(
         .store
         .reader()
         .map_err(|_| ApiError::internal())?;
-    if reader.token(&token).map_err(|_| ApiError::internal())?.is_some() {
+    if reader
+        .token(&token)
+        .map_err(|_| ApiError::internal())?
+        .is_some()
+    {
         return Ok(token);
     }
     let nonce = |a: &Address| -> Result<u64, DevError> {
@@ -122,7 +126,8 @@ pub async fn setup_test_token(
     };
     let bad = |e: tokensign_core::Error| DevError::Derive(e.to_string());
     let issue = TokenIssue {
-        symbol: Text::new(symbol).map_err(|e| DevError::Derive(format!("symbol {symbol:?}: {e:?}")))?,
+        symbol: Text::new(symbol)
+            .map_err(|e| DevError::Derive(format!("symbol {symbol:?}: {e:?}")))?,
         name: Text::new(TEST_TOKEN_NAME).map_err(|e| DevError::Derive(format!("{e:?}")))?,
         decimals: TEST_TOKEN_DECIMALS,
         master_authority: master.address,

@@ -145,8 +145,8 @@ impl AppState {
         let writer_rules = rules.clone();
         let (store, closed) =
             tokio::task::spawn_blocking(move || store::open(&dir, durable, writer_rules))
-            .await
-            .map_err(|_| NodeError::Aborted("the database open task failed"))??;
+                .await
+                .map_err(|_| NodeError::Aborted("the database open task failed"))??;
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
         }
@@ -301,7 +301,10 @@ pub fn router(state: AppState) -> Router {
             post(reads::estimate_batch_fee),
         )
         .route("/v1/checkpoints/number", get(reads::checkpoint_number))
-        .route("/v1/checkpoints/by_number", get(reads::checkpoint_by_number))
+        .route(
+            "/v1/checkpoints/by_number",
+            get(reads::checkpoint_by_number),
+        )
         .route("/v1/checkpoints/by_hash", get(reads::checkpoint_by_hash))
         .route(
             "/v1/checkpoints/receipts/by_number",

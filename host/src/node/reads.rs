@@ -16,8 +16,7 @@ use super::routes::{
 use super::AppState;
 use crate::api::{
     BatchFeeRequest, BbnonceAnswer, Checkpoint, CheckpointNumberAnswer, FeeEstimate,
-    FinalizedReceipt, MintInfo, NonceAnswer, TokenAccountAnswer, Transaction,
-    TransactionReceipt,
+    FinalizedReceipt, MintInfo, NonceAnswer, TokenAccountAnswer, Transaction, TransactionReceipt,
 };
 
 fn reader(state: &AppState) -> Result<super::store::Reader, ApiError> {
@@ -149,7 +148,11 @@ pub(crate) async fn estimate_fee(
 }
 
 fn fee_of(state: &AppState, token: &Address) -> Result<Json<FeeEstimate>, ApiError> {
-    if reader(state)?.token(token).map_err(storage_error)?.is_none() {
+    if reader(state)?
+        .token(token)
+        .map_err(storage_error)?
+        .is_none()
+    {
         return Err(no_token(token));
     }
     Ok(Json(FeeEstimate {
@@ -173,9 +176,8 @@ pub(crate) async fn estimate_batch_fee(
         )
     })?;
     let address = |name: &str, text: &str| {
-        Address::parse(text).map_err(|e| {
-            ApiError::bad_request(codes::INVALID_ADDRESS, format!("`{name}`: {e}"))
-        })
+        Address::parse(text)
+            .map_err(|e| ApiError::bad_request(codes::INVALID_ADDRESS, format!("`{name}`: {e}")))
     };
     address("from", &request.from)?;
     let token = address("token", &request.token)?;

@@ -74,9 +74,9 @@ fn fields(tx: &Transaction) -> Result<Map<String, Value>, StoreError> {
 }
 
 fn memo_json(tx: &Transaction) -> Option<Value> {
-    tx.memo.as_ref().map(|m| {
-        json!({"type": m.kind.as_str(), "format": m.format.as_str(), "data": m.data.as_str()})
-    })
+    tx.memo.as_ref().map(
+        |m| json!({"type": m.kind.as_str(), "format": m.format.as_str(), "data": m.data.as_str()}),
+    )
 }
 
 impl TxRecord {
@@ -255,7 +255,8 @@ mod hex32 {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
         let text = String::deserialize(d)?;
-        crate::text::parse_hex32(&text).ok_or_else(|| serde::de::Error::custom("not a 32-byte hash"))
+        crate::text::parse_hex32(&text)
+            .ok_or_else(|| serde::de::Error::custom("not a 32-byte hash"))
     }
 }
 

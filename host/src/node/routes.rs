@@ -52,7 +52,11 @@ fn check_json_content_type(headers: &HeaderMap) -> Result<(), BodyError> {
 }
 
 /// Reads the whole body, bounded in size and in time.
-pub(crate) async fn read_body(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Bytes, BodyError> {
+pub(crate) async fn read_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, BodyError> {
     check_json_content_type(headers)?;
     let limit = state.inner.config.body_limit;
     let declared = headers

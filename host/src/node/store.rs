@@ -299,7 +299,8 @@ impl Reader {
         let mut out = ledger::MemoryLedger::default();
         for item in self.txn.open_table(ACCOUNTS)?.iter()? {
             let (k, v) = item?;
-            out.accounts.insert(address_of(k.value())?, read_account(v.value())?);
+            out.accounts
+                .insert(address_of(k.value())?, read_account(v.value())?);
         }
         for item in self.txn.open_table(TOKENS)?.iter()? {
             let (k, v) = item?;

@@ -33,7 +33,11 @@ pub fn authority<B: Backing + ?Sized>(
         && !token.master_mint_burn_authority.is_zero()
         && token.master_mint_burn_authority == *from;
     if !by_master && !by_mmb {
-        return Ok(not_authorized(&token, from, "grant or revoke authorities of"));
+        return Ok(not_authorized(
+            &token,
+            from,
+            "grant or revoke authorities of",
+        ));
     }
     let holder = op.authority_address;
     let kind = op.authority_type.as_str();
@@ -127,21 +131,30 @@ pub fn authority<B: Backing + ?Sized>(
 fn already(token: &Token, holder: &Address, kind: &str) -> Result<Effects, Refusal> {
     refuse(
         codes::AUTHORITY_ALREADY_GRANTED,
-        format!("{holder} already holds {kind} on token {}: nothing to do", token.symbol),
+        format!(
+            "{holder} already holds {kind} on token {}: nothing to do",
+            token.symbol
+        ),
     )
 }
 
 fn not_held(token: &Token, holder: &Address, kind: &str) -> Result<Effects, Refusal> {
     refuse(
         codes::AUTHORITY_NOT_HELD,
-        format!("{holder} does not hold {kind} on token {}: nothing to revoke", token.symbol),
+        format!(
+            "{holder} does not hold {kind} on token {}: nothing to revoke",
+            token.symbol
+        ),
     )
 }
 
 fn limit(token: &Token, kind: &str, max: usize) -> Result<Effects, Refusal> {
     refuse(
         codes::AUTHORITY_LIMIT_REACHED,
-        format!("token {} already has {max} holders of {kind}, the most allowed: revoke one first", token.symbol),
+        format!(
+            "token {} already has {max} holders of {kind}, the most allowed: revoke one first",
+            token.symbol
+        ),
     )
 }
 
@@ -188,7 +201,10 @@ fn manage<B: Backing + ?Sized>(
     };
     if wrong_kind {
         let (kind, other) = if token.is_private {
-            ("private", "whitelist (remove the account from it to freeze it)")
+            (
+                "private",
+                "whitelist (remove the account from it to freeze it)",
+            )
         } else {
             ("public", "blacklist")
         };

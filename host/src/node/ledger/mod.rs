@@ -328,7 +328,10 @@ pub(crate) fn credit<B: Backing + ?Sized>(
         }
         None => Ok(refuse(
             codes::AMOUNT_OVERFLOW,
-            format!("{owner}'s balance of {} would pass 2^256-1: send less", token.symbol),
+            format!(
+                "{owner}'s balance of {} would pass 2^256-1: send less",
+                token.symbol
+            ),
         )),
     }
 }

@@ -8,8 +8,8 @@ use tokensign_core::tx::{TokenBridgeAndMint, TokenBurn, TokenBurnAndBridge, Toke
 use tokensign_core::{Address, Amount};
 
 use super::{
-    check, credit, debit, existing_token, holds, may_receive, may_send, not_authorized,
-    not_paused, refuse, Backing, BridgeInfo, Effects, Outcome, Refusal, Rules, Staged, Token,
+    check, credit, debit, existing_token, holds, may_receive, may_send, not_authorized, not_paused,
+    refuse, Backing, BridgeInfo, Effects, Outcome, Refusal, Rules, Staged, Token,
 };
 use crate::node::error::codes;
 
@@ -32,7 +32,11 @@ fn add_supply(token: &mut Token, value: &Amount) -> Result<(), Refusal> {
 /// TokenMint: the master (no allowance) or a `MintBurnTokens` holder
 /// within its allowance, which the mint lowers. Not while paused; the
 /// recipient must be allowed to receive.
-pub fn mint<B: Backing + ?Sized>(view: &mut Staged<'_, B>, from: &Address, op: &TokenMint) -> Outcome {
+pub fn mint<B: Backing + ?Sized>(
+    view: &mut Staged<'_, B>,
+    from: &Address,
+    op: &TokenMint,
+) -> Outcome {
     let mut token = check!(existing_token(view, &op.token)?);
     if token.master_authority != *from {
         let Some(minter) = token.minters.iter_mut().find(|m| m.minter == *from) else {
@@ -67,7 +71,11 @@ pub fn mint<B: Backing + ?Sized>(view: &mut Staged<'_, B>, from: &Address, op: &
 
 /// TokenBurn: the master or a `MintBurnTokens` holder burns from its own
 /// balance (no allowance used); not while paused, not when blacklisted.
-pub fn burn<B: Backing + ?Sized>(view: &mut Staged<'_, B>, from: &Address, op: &TokenBurn) -> Outcome {
+pub fn burn<B: Backing + ?Sized>(
+    view: &mut Staged<'_, B>,
+    from: &Address,
+    op: &TokenBurn,
+) -> Outcome {
     let mut token = check!(existing_token(view, &op.token)?);
     if token.master_authority != *from && token.minter(from).is_none() {
         return Ok(not_authorized(&token, from, "burn"));

@@ -46,7 +46,11 @@ impl World {
     /// Applies `op` from `from` with its current nonce; commits on success.
     fn run(&mut self, from: u8, op: impl Into<Operation>) -> Result<Effects, Refusal> {
         let nonce = self.ledger.account(&a(from)).unwrap().nonce;
-        self.run_tx(a(from), &SignedBy::Single, Transaction::new(CHAIN, nonce, op))
+        self.run_tx(
+            a(from),
+            &SignedBy::Single,
+            Transaction::new(CHAIN, nonce, op),
+        )
     }
 
     fn run_tx(
@@ -83,7 +87,10 @@ impl World {
         tokens.sort_by_key(|(k, _)| **k);
         let mut balances: Vec<_> = self.ledger.balances.iter().collect();
         balances.sort_by_key(|(k, _)| **k);
-        format!("{accounts:?}{tokens:?}{balances:?}{:?}", self.ledger.multisigs.len())
+        format!(
+            "{accounts:?}{tokens:?}{balances:?}{:?}",
+            self.ledger.multisigs.len()
+        )
     }
 
     fn balance(&self, owner: u8, token: &Address) -> u64 {
@@ -260,7 +267,11 @@ fn issue_creates_the_token_and_refuses_non_operators_and_duplicates() {
     assert!(token.master_mint_burn_authority.is_zero());
     assert_eq!(w.ledger.account(&a(OPERATOR)).unwrap().nonce, 1);
     w.refused(ALICE, issue("BBB", false, true), codes::SIGNER_NOT_OPERATOR);
-    w.refused(OPERATOR, issue("AAA", false, true), codes::TOKEN_ALREADY_EXISTS);
+    w.refused(
+        OPERATOR,
+        issue("AAA", false, true),
+        codes::TOKEN_ALREADY_EXISTS,
+    );
     let mut other = issue("AAA", false, true);
     other.master_authority = a(ALICE);
     w.refused(OPERATOR, other, codes::SYMBOL_ALREADY_EXISTS);
@@ -277,13 +288,18 @@ fn chain_id_nonce_and_replay() {
     assert_eq!(r.unwrap_err().code, codes::NONCE_MISMATCH);
     // The refused nonce was not consumed: nonce 0 is still the next.
     let ok = Transaction::new(CHAIN, 0, issue("AAA", false, true));
-    w.run_tx(a(OPERATOR), &SignedBy::Single, ok.clone()).unwrap();
+    w.run_tx(a(OPERATOR), &SignedBy::Single, ok.clone())
+        .unwrap();
     // The same transaction again (a replay) is refused by its nonce.
     let r = w.run_tx(a(OPERATOR), &SignedBy::Single, ok);
     assert_eq!(r.unwrap_err().code, codes::NONCE_MISMATCH);
     // Now nonce 1 is the next.
-    w.run_tx(a(OPERATOR), &SignedBy::Single, Transaction::new(CHAIN, 1, issue("BBB", false, true)))
-        .unwrap();
+    w.run_tx(
+        a(OPERATOR),
+        &SignedBy::Single,
+        Transaction::new(CHAIN, 1, issue("BBB", false, true)),
+    )
+    .unwrap();
 }
 
 #[test]
@@ -292,12 +308,14 @@ fn mint_by_master_and_minter_within_allowance() {
     let t = w.funded("AAA", false, 0);
     w.run(MASTER, mint(ALICE, 100, t)).unwrap();
     w.refused(ALICE, mint(ALICE, 1, t), codes::NOT_AUTHORIZED);
-    w.run(MASTER, grant(AuthorityType::MintBurnTokens, CAROL, 50, t)).unwrap();
+    w.run(MASTER, grant(AuthorityType::MintBurnTokens, CAROL, 50, t))
+        .unwrap();
     w.run(CAROL, mint(BOB, 30, t)).unwrap();
     assert_eq!(w.token(&t).minter(&a(CAROL)).unwrap().allowance, amt(20));
     w.refused(CAROL, mint(BOB, 21, t), codes::ALLOWANCE_EXCEEDED);
     // A re-grant replaces the allowance.
-    w.run(MASTER, grant(AuthorityType::MintBurnTokens, CAROL, 5, t)).unwrap();
+    w.run(MASTER, grant(AuthorityType::MintBurnTokens, CAROL, 5, t))
+        .unwrap();
     assert_eq!(w.token(&t).minter(&a(CAROL)).unwrap().allowance, amt(5));
     assert_eq!(w.token(&t).supply, amt(130));
     assert_eq!(w.balance(BOB, &t), 30);
@@ -314,28 +332,57 @@ fn mint_by_master_and_minter_within_allowance() {
 fn master_mint_burn_authority_grants_minters_only() {
     let mut w = World::new();
     let t = w.funded("AAA", false, 0);
-    w.run(MASTER, grant(AuthorityType::MasterMintBurn, CAROL, 0, t)).unwrap();
+    w.run(MASTER, grant(AuthorityType::MasterMintBurn, CAROL, 0, t))
+        .unwrap();
     assert_eq!(w.token(&t).master_mint_burn_authority, a(CAROL));
-    w.run(CAROL, grant(AuthorityType::MintBurnTokens, ALICE, 9, t)).unwrap();
-    w.refused(CAROL, grant(AuthorityType::Pause, ALICE, 0, t), codes::NOT_AUTHORIZED);
+    w.run(CAROL, grant(AuthorityType::MintBurnTokens, ALICE, 9, t))
+        .unwrap();
+    w.refused(
+        CAROL,
+        grant(AuthorityType::Pause, ALICE, 0, t),
+        codes::NOT_AUTHORIZED,
+    );
     w.refused(CAROL, mint(ALICE, 1, t), codes::NOT_AUTHORIZED);
-    w.run(MASTER, revoke(AuthorityType::MasterMintBurn, CAROL, t)).unwrap();
-    w.refused(CAROL, revoke(AuthorityType::MintBurnTokens, ALICE, t), codes::NOT_AUTHORIZED);
+    w.run(MASTER, revoke(AuthorityType::MasterMintBurn, CAROL, t))
+        .unwrap();
+    w.refused(
+        CAROL,
+        revoke(AuthorityType::MintBurnTokens, ALICE, t),
+        codes::NOT_AUTHORIZED,
+    );
 }
 
 #[test]
 fn authorities_grant_revoke_limits() {
     let mut w = World::new();
     let t = w.funded("AAA", false, 0);
-    w.run(MASTER, grant(AuthorityType::Pause, ALICE, 0, t)).unwrap();
-    w.refused(MASTER, grant(AuthorityType::Pause, ALICE, 0, t), codes::AUTHORITY_ALREADY_GRANTED);
+    w.run(MASTER, grant(AuthorityType::Pause, ALICE, 0, t))
+        .unwrap();
+    w.refused(
+        MASTER,
+        grant(AuthorityType::Pause, ALICE, 0, t),
+        codes::AUTHORITY_ALREADY_GRANTED,
+    );
     for b in 0x40..0x44 {
         w.run(MASTER, grant(AuthorityType::Pause, b, 0, t)).unwrap();
     }
-    w.refused(MASTER, grant(AuthorityType::Pause, 0x50, 0, t), codes::AUTHORITY_LIMIT_REACHED);
-    w.run(MASTER, revoke(AuthorityType::Pause, ALICE, t)).unwrap();
-    w.refused(MASTER, revoke(AuthorityType::Pause, ALICE, t), codes::AUTHORITY_NOT_HELD);
-    w.refused(ALICE, grant(AuthorityType::Bridge, ALICE, 0, t), codes::NOT_AUTHORIZED);
+    w.refused(
+        MASTER,
+        grant(AuthorityType::Pause, 0x50, 0, t),
+        codes::AUTHORITY_LIMIT_REACHED,
+    );
+    w.run(MASTER, revoke(AuthorityType::Pause, ALICE, t))
+        .unwrap();
+    w.refused(
+        MASTER,
+        revoke(AuthorityType::Pause, ALICE, t),
+        codes::AUTHORITY_NOT_HELD,
+    );
+    w.refused(
+        ALICE,
+        grant(AuthorityType::Bridge, ALICE, 0, t),
+        codes::NOT_AUTHORIZED,
+    );
     // Each granted authority works; without it, it does not.
     w.refused(ALICE, pause(PauseAction::Pause, t), codes::NOT_AUTHORIZED);
     w.run(0x40, pause(PauseAction::Pause, t)).unwrap();
@@ -386,14 +433,35 @@ fn private_tokens_move_only_between_whitelisted_accounts() {
     w.refused(ALICE, pay(BOB, 1, t), codes::SENDER_NOT_WHITELISTED);
     // Lists by kind: no blacklist on a private token, no whitelist on a
     // public one; adding twice or removing an absent address is refused.
-    w.refused(MASTER, list_b(ListAction::Add, BOB, t), codes::LIST_NOT_FOR_TOKEN);
-    w.refused(MASTER, list_w(ListAction::Add, BOB, t), codes::ALREADY_LISTED);
-    w.refused(MASTER, list_w(ListAction::Remove, CAROL, t), codes::NOT_LISTED);
-    w.refused(BOB, list_w(ListAction::Add, CAROL, t), codes::NOT_AUTHORIZED);
+    w.refused(
+        MASTER,
+        list_b(ListAction::Add, BOB, t),
+        codes::LIST_NOT_FOR_TOKEN,
+    );
+    w.refused(
+        MASTER,
+        list_w(ListAction::Add, BOB, t),
+        codes::ALREADY_LISTED,
+    );
+    w.refused(
+        MASTER,
+        list_w(ListAction::Remove, CAROL, t),
+        codes::NOT_LISTED,
+    );
+    w.refused(
+        BOB,
+        list_w(ListAction::Add, CAROL, t),
+        codes::NOT_AUTHORIZED,
+    );
     let p = w.funded("PUB", false, 0);
-    w.refused(MASTER, list_w(ListAction::Add, BOB, p), codes::LIST_NOT_FOR_TOKEN);
+    w.refused(
+        MASTER,
+        list_w(ListAction::Add, BOB, p),
+        codes::LIST_NOT_FOR_TOKEN,
+    );
     // A list authority manages lists.
-    w.run(MASTER, grant(AuthorityType::ManageList, CAROL, 0, t)).unwrap();
+    w.run(MASTER, grant(AuthorityType::ManageList, CAROL, 0, t))
+        .unwrap();
     w.run(CAROL, list_w(ListAction::Add, ALICE, t)).unwrap();
     w.check_invariants();
 }
@@ -403,7 +471,8 @@ fn burns() {
     let mut w = World::new();
     let t = w.funded("AAA", false, 100);
     w.refused(ALICE, burn(1, t), codes::NOT_AUTHORIZED);
-    w.run(MASTER, grant(AuthorityType::MintBurnTokens, ALICE, 0, t)).unwrap();
+    w.run(MASTER, grant(AuthorityType::MintBurnTokens, ALICE, 0, t))
+        .unwrap();
     w.run(ALICE, burn(30, t)).unwrap();
     assert_eq!(w.balance(ALICE, &t), 70);
     assert_eq!(w.token(&t).supply, amt(170));
@@ -417,22 +486,35 @@ fn burns() {
 fn clawback_needs_enabled_token_and_frozen_account() {
     let mut w = World::new();
     let t = w.funded("AAA", false, 100);
-    w.refused(MASTER, clawback(ALICE, CAROL, 10, t), codes::ACCOUNT_NOT_FROZEN);
+    w.refused(
+        MASTER,
+        clawback(ALICE, CAROL, 10, t),
+        codes::ACCOUNT_NOT_FROZEN,
+    );
     w.run(MASTER, list_b(ListAction::Add, ALICE, t)).unwrap();
     w.refused(BOB, clawback(ALICE, CAROL, 10, t), codes::NOT_AUTHORIZED);
-    w.refused(MASTER, clawback(ALICE, CAROL, 101, t), codes::INSUFFICIENT_BALANCE);
+    w.refused(
+        MASTER,
+        clawback(ALICE, CAROL, 101, t),
+        codes::INSUFFICIENT_BALANCE,
+    );
     w.run(MASTER, clawback(ALICE, CAROL, 75, t)).unwrap();
     assert_eq!((w.balance(ALICE, &t), w.balance(CAROL, &t)), (25, 75));
     assert_eq!(w.token(&t).supply, amt(200));
     // A clawback authority may claw back too.
-    w.run(MASTER, grant(AuthorityType::Clawback, BOB, 0, t)).unwrap();
+    w.run(MASTER, grant(AuthorityType::Clawback, BOB, 0, t))
+        .unwrap();
     w.run(BOB, clawback(ALICE, CAROL, 5, t)).unwrap();
     // Disabled at issue: never.
     let e = w.run(OPERATOR, issue("NCB", false, false)).unwrap();
     let n = e.token.unwrap();
     w.run(MASTER, mint(ALICE, 10, n)).unwrap();
     w.run(MASTER, list_b(ListAction::Add, ALICE, n)).unwrap();
-    w.refused(MASTER, clawback(ALICE, CAROL, 1, n), codes::CLAWBACK_DISABLED);
+    w.refused(
+        MASTER,
+        clawback(ALICE, CAROL, 1, n),
+        codes::CLAWBACK_DISABLED,
+    );
     w.check_invariants();
 }
 
@@ -456,8 +538,14 @@ fn metadata_updates_replace_everything() {
     w.refused(ALICE, update.clone(), codes::NOT_AUTHORIZED);
     w.run(MASTER, update).unwrap();
     let token = w.token(&t);
-    assert_eq!((token.name.as_str(), token.uri.as_str()), ("New", "https://x.example"));
-    assert_eq!(token.additional_metadata, vec![("k".to_owned(), "v".to_owned())]);
+    assert_eq!(
+        (token.name.as_str(), token.uri.as_str()),
+        ("New", "https://x.example")
+    );
+    assert_eq!(
+        token.additional_metadata,
+        vec![("k".to_owned(), "v".to_owned())]
+    );
     assert_eq!(token.symbol, "AAA");
 }
 
@@ -468,12 +556,24 @@ fn batch_payments_are_all_or_nothing() {
     let e = w.run(ALICE, batch(t, &[(BOB, 10), (CAROL, 20)])).unwrap();
     assert_eq!(e.batch_total, Some(amt(30)));
     assert_eq!(
-        (w.balance(ALICE, &t), w.balance(BOB, &t), w.balance(CAROL, &t)),
+        (
+            w.balance(ALICE, &t),
+            w.balance(BOB, &t),
+            w.balance(CAROL, &t)
+        ),
         (70, 110, 20)
     );
-    w.refused(ALICE, batch(t, &[(BOB, 70), (CAROL, 1)]), codes::INSUFFICIENT_BALANCE);
+    w.refused(
+        ALICE,
+        batch(t, &[(BOB, 70), (CAROL, 1)]),
+        codes::INSUFFICIENT_BALANCE,
+    );
     w.run(MASTER, list_b(ListAction::Add, CAROL, t)).unwrap();
-    w.refused(ALICE, batch(t, &[(BOB, 1), (CAROL, 1)]), codes::RECIPIENT_BLACKLISTED);
+    w.refused(
+        ALICE,
+        batch(t, &[(BOB, 1), (CAROL, 1)]),
+        codes::RECIPIENT_BLACKLISTED,
+    );
     w.check_invariants();
 }
 
@@ -482,7 +582,8 @@ fn bridge_mint_and_burn() {
     let mut w = World::new();
     let t = w.funded("AAA", false, 100);
     w.refused(ALICE, bridge_mint(ALICE, 5, t), codes::NOT_AUTHORIZED);
-    w.run(MASTER, grant(AuthorityType::Bridge, CAROL, 0, t)).unwrap();
+    w.run(MASTER, grant(AuthorityType::Bridge, CAROL, 0, t))
+        .unwrap();
     w.run(CAROL, bridge_mint(ALICE, 90, t)).unwrap();
     assert_eq!(w.token(&t).supply, amt(290));
     let e = w.run(ALICE, burn_bridge(20, 1, t)).unwrap();

@@ -5,8 +5,8 @@ use tokensign_core::tx::{BatchPayment, Payment, TokenClawback};
 use tokensign_core::Address;
 
 use super::{
-    check, credit, debit, existing_token, holds, may_receive, may_send, not_authorized,
-    not_paused, refuse, Backing, Effects, Outcome, Rules, Staged,
+    check, credit, debit, existing_token, holds, may_receive, may_send, not_authorized, not_paused,
+    refuse, Backing, Effects, Outcome, Rules, Staged,
 };
 use crate::node::error::codes;
 
@@ -25,7 +25,10 @@ pub fn payment<B: Backing + ?Sized>(
     check!(may_receive(&token, &op.recipient));
     let fee = rules.fees.of(&token.address);
     let Some(total) = op.value.checked_add(&fee) else {
-        return Ok(refuse(codes::AMOUNT_OVERFLOW, "value plus fee passes 2^256-1: send less"));
+        return Ok(refuse(
+            codes::AMOUNT_OVERFLOW,
+            "value plus fee passes 2^256-1: send less",
+        ));
     };
     check!(debit(view, from, &token, &total)?);
     check!(credit(view, &op.recipient, &token, &op.value)?);
