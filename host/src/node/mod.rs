@@ -27,6 +27,7 @@ pub mod dev;
 mod error;
 mod failure;
 pub mod ledger;
+pub mod openapi;
 mod reads;
 mod records;
 mod routes;
@@ -57,7 +58,7 @@ pub use error::{codes, core_error_code, mint_codes, ApiError, MintError};
 pub use failure::{NodeError, StoreError};
 pub use ledger::Fees;
 pub use records::{CheckpointRecord, MintRecord, TxRecord};
-pub use routes::{MAX_RECIPIENT_LEN, OPENAPI_JSON};
+pub use routes::MAX_RECIPIENT_LEN;
 pub use store::{DB_FILE, MAX_BATCH};
 pub use writes::LEGACY_SIGNATURE_HEADER;
 

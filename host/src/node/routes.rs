@@ -23,9 +23,6 @@ use super::store::MintJob;
 use super::AppState;
 use crate::api::{ChainIdAnswer, MintSuccess, NodeStatus};
 
-/// The extended OpenAPI document served at `/openapi.json`.
-pub const OPENAPI_JSON: &str = include_str!("../../openapi/tokensign-node.openapi.json");
-
 /// Why a body could not be read.
 pub(crate) enum BodyError {
     Unsupported(String),
@@ -164,7 +161,7 @@ pub(crate) fn no_transaction(hash: &[u8; 32]) -> ApiError {
 
 /// `GET /openapi.json`
 pub(crate) async fn openapi() -> Response {
-    json_text(OPENAPI_JSON.to_owned())
+    json_text(super::openapi::document().to_owned())
 }
 
 /// Unknown routes: 404 `NOT_FOUND`.
