@@ -100,7 +100,10 @@ fn field(name: &str, op: OpType) -> Value {
                     "key": text(1, limits::MAX_METADATA_KEY_LEN, "^[ -~]+$"),
                     "value": text(1, limits::MAX_METADATA_VALUE_LEN, "^[ -~]+$")}},
         }),
-        (_, "source_chain_id" | "destination_chain_id" | "created_at") => uint(u64::MAX),
+        (_, "source_chain_id" | "destination_chain_id") => {
+            json!({"type": "integer", "minimum": 1, "maximum": u64::MAX})
+        }
+        (_, "created_at") => uint(u64::MAX),
         (_, "source_tx_hash" | "destination_address") => text(1, 128, "^[ -~]+$"),
         (_, "bridge_metadata" | "batch_id") => text(0, 256, PRINTABLE),
         (_, "bridge_param") => {
@@ -288,6 +291,42 @@ fn build() -> Value {
     // The spec calls an address a plain string; say what the node accepts
     // (keys are only added, so the spec's document stays contained).
     schemas["AddressSchema"]["pattern"] = json!(ADDRESS_PATTERN);
+    // The spec's issue fields: add the limits the node enforces.
+    let issue = &mut schemas["TokenIssuePayload"]["properties"];
+    for (name, min, max, pattern) in [
+        ("symbol", 1, limits::MAX_SYMBOL_LEN, "^[A-Za-z0-9]+$"),
+        ("name", 1, limits::MAX_NAME_LEN, "^[ -~]+$"),
+    ] {
+        issue[name]["minLength"] = json!(min);
+        issue[name]["maxLength"] = json!(max);
+        issue[name]["pattern"] = json!(pattern);
+    }
+    issue["chain_id"]["maximum"] = json!(limits::MAX_CHAIN_ID);
+    issue["nonce"]["maximum"] = json!(limits::MAX_NONCE);
+    schemas["MintRequest"]["properties"]["recipient_wallet_address"]["pattern"] = json!("^[ -~]+$");
+    // Every operation's transactions and receipts.
+    let tx = &mut schemas["Transaction"];
+    tx["description"] = json!("A committed transaction (section 6): its checkpoint, signer (`from`: the multisig account for a multisig authorization; `signature` then is the first member's), nonce, memo (present when signed), the read-side `transaction_type` and `data`, the operation's fields as the request gave them (plus `token` for TokenCreate and `multisig_address` for CreateMultiSig).");
+    tx["properties"]["transaction_type"]["enum"] = json!([
+        "TokenCreate",
+        "TokenTransfer",
+        "BatchPayment",
+        "TokenMint",
+        "TokenGrantAuthority",
+        "TokenRevokeAuthority",
+        "TokenBlacklistAccount",
+        "TokenWhitelistAccount",
+        "TokenBridgeAndMint",
+        "TokenBurn",
+        "TokenBurnAndBridge",
+        "TokenClawback",
+        "TokenPause",
+        "TokenUnpause",
+        "TokenUpdateMetadata",
+        "CreateMultiSig"
+    ]);
+    tx["properties"]["data"] = json!({"type": "object"});
+    schemas["TransactionReceipt"]["description"] = json!("The receipt of a committed transaction (section 6). The node refuses at admission, so every stored receipt has success true; fee_used is the fee charged.");
     schemas["Address"] = json!({"type": "string", "pattern": ADDRESS_PATTERN,
         "description": "0x + 40 hex digits, all lower or all upper case. The node also accepts mixed case when it is a valid EIP-55 checksum, which a pattern cannot state; a mixed-case address with a wrong checksum is refused (400 INVALID_ADDRESS)."});
     schemas["U256"] = json!({"type": "string", "pattern": U256_PATTERN});
@@ -356,7 +395,11 @@ fn build() -> Value {
     // The base document's reads: their parameters as the node checks them.
     if let Some(all) = paths.as_object_mut() {
         for item in all.values_mut() {
-            if let Some(params) = item["get"]["parameters"].as_array_mut() {
+            let params = item
+                .get_mut("get")
+                .and_then(|g| g.get_mut("parameters"))
+                .and_then(Value::as_array_mut);
+            if let Some(params) = params {
                 for p in params {
                     let schema = match p["name"].as_str() {
                         Some("address" | "token") => r("Address"),
@@ -415,10 +458,7 @@ fn build() -> Value {
     paths["/v1/checkpoints/by_number"] = read_path(
         "checkpoints",
         "get_checkpoint_by_number",
-        vec![
-            query("number", json!({"type": "integer", "minimum": 0}), true),
-            full(),
-        ],
+        vec![query("number", uint(u64::MAX), true), full()],
         r("Checkpoint"),
         &[codes::CHECKPOINT_NOT_FOUND],
     );
@@ -432,11 +472,7 @@ fn build() -> Value {
     paths["/v1/checkpoints/receipts/by_number"] = read_path(
         "checkpoints",
         "get_checkpoint_receipts",
-        vec![query(
-            "number",
-            json!({"type": "integer", "minimum": 0}),
-            true,
-        )],
+        vec![query("number", uint(u64::MAX), true)],
         json!({"type": "array", "items": r("TransactionReceipt")}),
         &[codes::CHECKPOINT_NOT_FOUND],
     );
