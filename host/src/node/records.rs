@@ -59,7 +59,7 @@ pub fn transaction_type(tx: &Transaction) -> &'static str {
 /// The operation's fields as JSON (the core's writer, so the names and
 /// values are exactly the request's), without `chain_id`, `nonce` and
 /// `memo`.
-fn fields(tx: &Transaction) -> Result<Map<String, Value>, StoreError> {
+pub(crate) fn fields(tx: &Transaction) -> Result<Map<String, Value>, StoreError> {
     let mut out = vec![0u8; cjson::MAX_DOCUMENT_JSON_LEN];
     let len = cjson::write_unsigned(tx, &mut out)
         .map_err(|_| StoreError::Corrupt("a transaction does not write as JSON"))?;
@@ -86,7 +86,9 @@ impl TxRecord {
         let tx = &job.tx;
         let hash = hex0x(&job.hash);
         let from = job.sender.to_string();
-        let mut data = fields(tx)?;
+        // Prepared by the request handler (in parallel), not here on the
+        // writer's serial path.
+        let mut data = job.fields.clone();
         if let (OpType::TokenIssue, Some(token)) = (tx.op_type(), effects.token) {
             data.insert("token".into(), Value::String(token.to_string()));
         }

@@ -11,6 +11,8 @@
 //! is acknowledged only after the commit that holds it; a refused job
 //! wrote nothing.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -69,6 +71,9 @@ pub(crate) struct TxJob {
     pub hash: [u8; 32],
     /// The signature shown by `GET /v1/transactions/by_hash`.
     pub signature: crate::api::SignatureJson,
+    /// The operation's fields as JSON (`records::fields`), made by the
+    /// handler so that the writer's serial section does not.
+    pub fields: serde_json::Map<String, serde_json::Value>,
 }
 
 /// An admitted transaction.
@@ -141,7 +146,8 @@ pub(crate) fn open(
     let create = || -> Result<(), StoreError> {
         let txn = db.begin_write()?;
         {
-            let mut t = Tables::open(&txn)?;
+            let cache = TokenCache::default();
+            let mut t = Tables::open(&txn, &cache)?;
             if t.checkpoints.get(0)?.is_none() {
                 let genesis = CheckpointRecord::close(0, [0u8; 32], Vec::new(), &[]);
                 write_checkpoint(&mut t, &genesis)?;
@@ -340,7 +346,16 @@ fn address_of(bytes: &[u8]) -> Result<Address, StoreError> {
     Ok(Address(arr))
 }
 
+/// The writer's copy of the tokens it has read or written: a payment reads
+/// its token, and parsing the token's JSON from redb for each one would be
+/// the writer's largest serial cost. The writer is the only one that
+/// changes tokens and writes through this cache as it writes the table, so
+/// it always equals the write transaction's view; a failed commit clears
+/// it (the transaction's writes are gone).
+type TokenCache = RefCell<HashMap<Address, Token>>;
+
 fn writer_loop(db: Arc<Database>, mut rx: mpsc::Receiver<Job>, durable: bool, rules: &Rules) {
+    let cache = TokenCache::default();
     while let Some(first) = rx.blocking_recv() {
         let mut batch = Vec::with_capacity(16);
         batch.push(first);
@@ -350,11 +365,12 @@ fn writer_loop(db: Arc<Database>, mut rx: mpsc::Receiver<Job>, durable: bool, ru
                 Err(_) => break,
             }
         }
-        commit_batch(&db, batch, durable, rules);
+        commit_batch(&db, batch, durable, rules, &cache);
     }
 }
 
 struct Tables<'t> {
+    cache: &'t TokenCache,
     accounts: Table<'t, &'static [u8], &'static [u8]>,
     balances: Table<'t, &'static [u8], &'static [u8]>,
     tokens: Table<'t, &'static [u8], &'static str>,
@@ -368,8 +384,9 @@ struct Tables<'t> {
 }
 
 impl<'t> Tables<'t> {
-    fn open(txn: &'t redb::WriteTransaction) -> Result<Self, StoreError> {
+    fn open(txn: &'t redb::WriteTransaction, cache: &'t TokenCache) -> Result<Self, StoreError> {
         Ok(Tables {
+            cache,
             accounts: txn.open_table(ACCOUNTS)?,
             balances: txn.open_table(BALANCES)?,
             tokens: txn.open_table(TOKENS)?,
@@ -395,6 +412,7 @@ impl<'t> Tables<'t> {
                 .insert(address.as_bytes().as_slice(), text.as_str())?;
             self.symbols
                 .insert(token.symbol.as_str(), address.as_bytes().as_slice())?;
+            self.cache.borrow_mut().insert(*address, token.clone());
         }
         for ((owner, token), balance) in &changes.balances {
             self.balances.insert(
@@ -419,8 +437,15 @@ impl Backing for Tables<'_> {
         }
     }
     fn token(&self, address: &Address) -> Result<Option<Token>, StoreError> {
+        if let Some(token) = self.cache.borrow().get(address) {
+            return Ok(Some(token.clone()));
+        }
         match self.tokens.get(address.as_bytes().as_slice())? {
-            Some(g) => Ok(Some(serde_json::from_str(g.value())?)),
+            Some(g) => {
+                let token: Token = serde_json::from_str(g.value())?;
+                self.cache.borrow_mut().insert(*address, token.clone());
+                Ok(Some(token))
+            }
             None => Ok(None),
         }
     }
@@ -453,7 +478,7 @@ fn write_checkpoint(t: &mut Tables<'_>, checkpoint: &CheckpointRecord) -> Result
     Ok(())
 }
 
-fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool, rules: &Rules) {
+fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool, rules: &Rules, cache: &TokenCache) {
     let size = batch.len();
     let result = (|| -> Result<Vec<Outcome>, StoreError> {
         let mut txn = db.begin_write()?;
@@ -464,7 +489,7 @@ fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool, rules: &Rules) {
         });
         let mut outcomes = Vec::with_capacity(batch.len());
         {
-            let mut t = Tables::open(&txn)?;
+            let mut t = Tables::open(&txn, cache)?;
             let mut admitted: Vec<TxRecord> = Vec::new();
             for job in &batch {
                 outcomes.push(match job {
@@ -500,6 +525,7 @@ fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool, rules: &Rules) {
             }
         }
         Err(e) => {
+            cache.borrow_mut().clear();
             tracing::error!(error = %e, jobs = size, "batch commit failed; nothing of it was stored");
             for job in batch {
                 match job {

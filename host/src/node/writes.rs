@@ -77,8 +77,13 @@ pub(crate) async fn write_v1(
     // the backend); high-S and unrecoverable signatures are refused.
     let signer = crate::recovery::recover_hash(&signing_hash, &request.signature)
         .map_err(ApiError::from_core)?;
+    let fields = super::records::fields(&request.tx).map_err(|e| {
+        tracing::error!(error = %e, "a parsed transaction does not write as JSON");
+        ApiError::internal()
+    })?;
     let job = TxJob {
         signature: signature_json(&request.signature),
+        fields,
         tx: request.tx,
         sender: signer,
         signed_by: SignedBy::Single,
@@ -141,7 +146,12 @@ pub(crate) async fn submit_native(
             )
         }
     };
+    let fields = super::records::fields(&request.tx).map_err(|e| {
+        tracing::error!(error = %e, "a parsed transaction does not write as JSON");
+        ApiError::internal()
+    })?;
     let job = TxJob {
+        fields,
         hash: request.tx_hash(),
         tx: request.tx,
         sender,
