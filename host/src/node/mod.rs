@@ -4,8 +4,8 @@
 //! durable redb store.
 //!
 //! Every parse, hash, signature recovery and address step is the core's
-//! (`tokensign_core`); this module adds HTTP ([`routes`], [`writes`],
-//! [`reads`]), the network's rules ([`ledger`]) and storage ([`store`]).
+//! (`tokensign_core`); this module adds HTTP (`routes`, `writes`,
+//! `reads`), the network's rules ([`ledger`]) and storage (`store`).
 //! See `docs/server.md` for the routes, the rules, the error codes and the
 //! design.
 //!
