@@ -10,8 +10,7 @@
 #   FUZZ_JOBS      targets fuzzed at once (default: 2, or 1 on one core)
 #   FUZZ_TARGETS   space-separated subset of targets (default: all, i.e.
 #                  every [[bin]] of Cargo.toml as `cargo fuzz list` gives
-#                  them; TEMP: `server_handler` is not among them until the
-#                  lead re-enables it after the host port to the new core)
+#                  them, `server_handler` included)
 #   FUZZ_TOOLCHAIN nightly, stable or auto (default auto: nightly if installed)
 #
 # Toolchain: `cargo +nightly` when a nightly toolchain is installed, else

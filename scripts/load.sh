@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Load test of the local API server: durable vs non-durable commits, same
-# everything else, driven over 127.0.0.1 by bench/src/bin/loadgen.rs.
+# Load test of the local node: v2 payments between funded accounts, durable
+# vs non-durable commits, same everything else, driven over 127.0.0.1 by
+# bench/src/bin/loadgen.rs.
 #
 # Usage: scripts/load.sh [loadgen options]
 #   defaults: --signers 64 --per-signer 150 --rounds 3 --max-seconds 60
-#   (64 operator keys, one keep-alive connection each, nonces in order;
-#    every phase bounded in count and time; only 127.0.0.1 is contacted)
+#   (64 funded accounts, one keep-alive connection each, payments in nonce
+#    order; every phase bounded in count and time; only 127.0.0.1)
 # Environment: LOAD_TIMEOUT (seconds, default 900) bounds the whole run.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -21,17 +21,15 @@ pub mod seeds;
 pub mod seeds_device;
 pub mod seeds_rlp;
 pub mod seeds_tx;
-// TEMP: the host is not ported to the new core yet; the lead re-enables
-// this module (and `server_handler` below, in Cargo.toml and in the seeds)
-// after the host port.
-// pub mod server;
-// pub mod server_seeds;
+pub mod server;
+pub mod server_seeds;
 pub mod tx_targets;
 pub mod vectors;
 
 pub use device::device_protocol;
 pub use issue_targets::{address_parse, payload_json, request_json, rlp_decode};
 pub use roundtrip::{roundtrip, RoundTripInput};
+pub use server::server_handler;
 pub use tx_targets::{native_envelope, tx_json, tx_rlp};
 
 /// The check of one target: panics when the input is mishandled.
@@ -51,5 +49,5 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("address_parse", address_parse),
     ("roundtrip", roundtrip::roundtrip_bytes),
     ("device_protocol", device_protocol),
-    // TEMP: ("server_handler", server::server_handler), after the host port.
+    ("server_handler", server::server_handler),
 ];

@@ -285,8 +285,11 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                 add(name, bytes);
             }
         }
-        // TEMP: "server_handler" => crate::server_seeds::server_sessions(), when
-        // the lead re-enables that target after the host port.
+        "server_handler" => {
+            for (name, bytes) in crate::server_seeds::server_sessions() {
+                add(name, bytes);
+            }
+        }
         other => {
             for (name, bytes) in crate::seeds_tx::seeds(other) {
                 add(&name, bytes);

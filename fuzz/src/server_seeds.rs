@@ -1,16 +1,19 @@
-//! Seeds of `server_handler`: each route's success and refusals.
-//!
-//! TEMP: moved here from `seeds.rs`, and out of the build with the target
-//! itself, while the host is not ported to the new core. When the lead
-//! re-enables it: port these to the new core's API (`json::write_legacy` of
-//! a `LegacyTx`), declare this module in `lib.rs`, and add
-//! `"server_handler" => server_seeds::server_sessions()` back to
-//! `seeds::seeds` and `("server_handler", server::server_handler)` to
-//! `TARGETS`.
+//! Seeds of `server_handler`: every route reached raw, and a valid signed
+//! write of every operation on v1 and v2 (the input format of
+//! [`crate::server`]).
 
-/// A plain request in the `server_handler` input format.
-fn http(route: u8, method: u8, content_type: u8, query: &str, body: &[u8]) -> Vec<u8> {
-    let mut out = vec![route, method, content_type];
+use tokensign_core::tx::OpType;
+
+use crate::server::routes;
+
+/// A raw request: route, method, content type, query, body.
+fn http(route: &str, method: u8, content_type: u8, query: &str, body: &[u8]) -> Vec<u8> {
+    let index = routes()
+        .iter()
+        .position(|r| *r == route)
+        .expect("a route of the list");
+    let mut out = vec![u8::try_from(index).expect("fewer than 128 routes")];
+    out.extend([method, content_type]);
     out.push(u8::try_from(query.len()).expect("short query"));
     out.extend(query.as_bytes());
     out.extend(u16::try_from(body.len()).expect("u16").to_le_bytes());
@@ -18,129 +21,121 @@ fn http(route: u8, method: u8, content_type: u8, query: &str, body: &[u8]) -> Ve
     out
 }
 
-/// A built issue request: signer mode, nonce offset, chain, symbol pool
-/// index, master pool index, flags; no body edit.
-fn built_issue(
-    signer: u8,
-    nonce_offset: i8,
-    chain: u8,
-    symbol: u8,
-    master: u8,
-    flags: u8,
-) -> Vec<u8> {
-    vec![
-        0x80,
-        signer,
-        nonce_offset as u8,
-        chain,
-        symbol,
-        master,
-        flags,
-        0xff,
-        0xff,
-        0,
-    ]
+/// A built write of `op`: signer index, flags, then field bytes.
+fn built(op: OpType, signer: u8, flags: u8, fields: [u8; 4]) -> Vec<u8> {
+    let index = OpType::ALL.iter().position(|o| *o == op).expect("an op");
+    let mut out = vec![0x80 | u8::try_from(index).expect("14 ops"), signer, flags];
+    out.extend(fields);
+    out
 }
 
-/// Server sessions: each route's success and refusals.
+/// The seed sessions, by name.
 pub fn server_sessions() -> Vec<(&'static str, Vec<u8>)> {
-    let spec8 = request_json(&spec_requests()[0].1);
-    let zero = "address=0x0000000000000000000000000000000000000000";
-    vec![
+    const GET: u8 = 0;
+    const POST: u8 = 1;
+    const DELETE: u8 = 3;
+    let addr = "address=0x0101010101010101010101010101010101010101";
+    let mut out = vec![
         (
-            "issue-read-mint",
+            "status_health_doc",
             [
-                built_issue(0, 0, 0, 0, 0, 0),
-                built_issue(0, 0, 0, 1, 1, 6),
-                http(
-                    3,
-                    0,
-                    3,
-                    "address=0x2045a425D0e131E747f8be2F044413733e412d7d",
-                    b"",
-                ),
-                http(
-                    5,
-                    0,
-                    3,
-                    "token=0x32b832b49fc164cae5e6e80d4abc995c7d494519",
-                    b"",
-                ),
-                vec![0xc0, 0, 0, 100, 0, 3, b'0', b'x', b'1'],
-                vec![0xc0, 0, 0, 100, 0, 3, b'0', b'x', b'1'],
-                vec![0xc0, 0xff, 3, 0],
-            ]
-            .concat(),
-        ),
-        (
-            "issue-refusals",
-            [
-                built_issue(1, 0, 0, 2, 2, 0),
-                built_issue(0, 0, 1, 2, 2, 0),
-                built_issue(0, 5, 0, 2, 2, 0),
-                built_issue(2, 0, 0, 2, 2, 0),
-                built_issue(0, 0, 0, 0, 0, 0),
-                built_issue(0, 0, 0, 0, 1, 0),
-                {
-                    let mut edited = built_issue(0, 0, 0, 3, 2, 1);
-                    edited[7..10].copy_from_slice(&[40, 0, b'X']);
-                    edited
-                },
-            ]
-            .concat(),
-        ),
-        (
-            "issue-bodies",
-            [
-                http(0, 0, 0, "", &spec8),
-                http(0, 0, 0, "", &spec8[..spec8.len() - 2]),
-                http(0, 0, 3, "", &spec8),
-                http(0, 0, 5, "", &spec8),
-                http(0, 0, 4, "", b"{}"),
-                http(0, 0, 0, "", &[b' '; 9000]),
-                http(0, 5, 0, "", &spec8),
-                http(0, 7, 0, "", b""),
+                http("/api/status", GET, 3, "", b""),
+                http("/api/health", GET, 3, "", b""),
+                http("/openapi.json", GET, 3, "", b""),
             ]
             .concat(),
         ),
         (
             "reads",
             [
-                http(2, 0, 3, "", b""),
-                http(3, 0, 3, zero, b""),
-                http(3, 0, 3, "address=0xzz", b""),
-                http(3, 0, 3, "%zz=1", b""),
-                http(3, 0, 3, "", b""),
+                http("/v1/accounts/nonce", GET, 3, addr, b""),
+                http("/v1/accounts/bbnonce", GET, 3, addr, b""),
+                http("/v1/chains/chain_id", GET, 3, "", b""),
+                http("/v1/checkpoints/number", GET, 3, "", b""),
                 http(
-                    4,
-                    0,
+                    "/v1/checkpoints/by_number",
+                    GET,
                     3,
-                    "hash=0x42b8740f273fdb3dc9051dba6d98b2e8ef744fe4e053d6f5ed17a89ec2cb417c",
+                    "number=1&full=true",
                     b"",
                 ),
-                http(4, 0, 3, "hash=0x12", b""),
-                http(6, 0, 3, "", b""),
+                http(
+                    "/v1/checkpoints/receipts/by_number",
+                    GET,
+                    3,
+                    "number=1",
+                    b"",
+                ),
+                http("/v1/transactions/by_hash", GET, 3, "hash=0xabab", b""),
             ]
             .concat(),
         ),
         (
-            "other-routes",
+            "wrong_method_and_unknown",
             [
-                http(7, 0, 3, "v1/unknown", b""),
-                http(7, 4, 0, "v1/tokens/issue/", b"{}"),
-                http(2, 4, 0, "", b"{}"),
-                http(
-                    1,
-                    0,
-                    0,
-                    "",
-                    b"{\"asset_id\":\"TEST\",\"amount\":1,\"recipient_wallet_address\":\"x\"}",
-                ),
-                http(1, 0, 0, "", b"{\"extra\":1}"),
-                http(1, 3, 0, "", b""),
+                http("/v1/transactions/payment", GET, 3, "", b""),
+                http("/api/status", DELETE, 3, "", b""),
+                http("/nope", POST, 0, "", b"{}"),
+                http("/v1/transactions/raw", POST, 0, "", b"{}"),
             ]
             .concat(),
         ),
-    ]
+        (
+            "bad_bodies",
+            [
+                http(
+                    "/v2/transactions/payment",
+                    POST,
+                    0,
+                    "",
+                    b"{\"chain_id\":1212101",
+                ),
+                http("/v1/tokens/mint", POST, 2, "", b"{}"),
+                http(
+                    "/v1/transactions/batch_payment/estimate_fee",
+                    POST,
+                    0,
+                    "",
+                    b"{\"from\":1}",
+                ),
+                http(
+                    "/api/tokens/mint",
+                    POST,
+                    0,
+                    "",
+                    br#"{"asset_id":"FUZ","amount":1,"recipient_wallet_address":"w"}"#,
+                ),
+            ]
+            .concat(),
+        ),
+    ];
+    let names: [(&str, &str); 14] = [
+        ("payment_v1_v2", ""),
+        ("issue_v1_v2", ""),
+        ("mint_v1_v2", ""),
+        ("authority_v1_v2", ""),
+        ("blacklist_v1_v2", ""),
+        ("whitelist_v1_v2", ""),
+        ("pause_v1_v2", ""),
+        ("burn_v1_v2", ""),
+        ("clawback_v1_v2", ""),
+        ("metadata_v1_v2", ""),
+        ("bridge_mint_v1_v2", ""),
+        ("burn_bridge_v1_v2", ""),
+        ("multisig_v2", ""),
+        ("batch_v2", ""),
+    ];
+    for (op, (name, _)) in OpType::ALL.iter().zip(names) {
+        // By the master (signer 1): v1, then v2, then a stale nonce.
+        out.push((
+            name,
+            [
+                built(*op, 1, 1, [1, 3, 2, 5]),
+                built(*op, 1, 0, [1, 4, 3, 6]),
+                built(*op, 2, 4, [2, 1, 1, 1]),
+            ]
+            .concat(),
+        ));
+    }
+    out
 }
-

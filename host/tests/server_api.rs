@@ -130,11 +130,11 @@ fn issue_seven_and_eight_field_forms_and_read_back() {
         assert_eq!(info.clawback_enabled, p.clawback_enabled.unwrap_or(true));
     }
 
-    // The write mode: this node takes legacy (v1) writes only.
+    // The write mode: dual by default (v1 and v2 writes).
     let status = get(a, "/api/status");
     assert_eq!(status.status, 200, "{}", status.body);
     assert_schema("NodeStatus", &status.json());
-    assert_eq!(status.json()["native_write_mode"], "v1_only");
+    assert_eq!(status.json()["native_write_mode"], "dual");
 
     // Unknown hash and token: 404 with their codes.
     get(

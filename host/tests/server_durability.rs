@@ -173,3 +173,130 @@ fn acknowledged_transactions_survive_kill_9() {
         );
     }
 }
+
+/// Invariants of a stored ledger, read from the data directory itself:
+/// every token's supply is the sum of its balances, and every account's
+/// nonce is the number of its transactions, whose nonces are exactly
+/// 0..nonce.
+fn check_invariants(data: &Path) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let state = tokensign::node::AppState::open(NodeConfig::new(data.to_path_buf(), vec![]))
+            .await
+            .unwrap();
+        let ledger = state.snapshot().unwrap();
+        let mut sums = std::collections::HashMap::new();
+        for ((_, token), balance) in &ledger.balances {
+            let s: &mut tokensign_core::Amount = sums.entry(*token).or_default();
+            *s = s.checked_add(balance).unwrap();
+        }
+        assert!(!ledger.tokens.is_empty());
+        for (address, token) in &ledger.tokens {
+            assert_eq!(
+                sums.get(address).copied().unwrap_or_default(),
+                token.supply,
+                "supply of {}",
+                token.symbol
+            );
+        }
+        let mut nonces: std::collections::HashMap<String, Vec<u64>> = Default::default();
+        for record in state.transactions().unwrap() {
+            nonces
+                .entry(record.transaction.from.clone())
+                .or_default()
+                .push(record.transaction.nonce);
+        }
+        for (address, account) in &ledger.accounts {
+            let mut seen = nonces.remove(&address.to_string()).unwrap_or_default();
+            seen.sort_unstable();
+            assert_eq!(
+                seen,
+                (0..account.nonce).collect::<Vec<_>>(),
+                "nonces of {address}"
+            );
+        }
+        assert!(
+            nonces.is_empty(),
+            "transactions of unknown accounts: {nonces:?}"
+        );
+        state.close().await;
+    });
+}
+
+#[test]
+fn payments_under_load_survive_kill_9_with_the_invariants() {
+    use tokensign_core::native::NativeTx;
+    use tokensign_core::tx::{Payment, TokenIssue, TokenMint, Transaction, CHAIN_ID_TESTNET};
+    use tokensign_core::{json as cjson, Amount};
+
+    let dir = tempfile::tempdir().unwrap();
+    let op = key(0x61);
+    let master = key(0x62);
+    let payers: Vec<_> = (0..4u8).map(|i| key(0x63 + i)).collect();
+    let (mut child, a) = spawn_child(dir.path(), &addr(&op).to_string());
+    let send = |k: &tokensign_core::SigningKey, nonce: u64, op: tokensign_core::tx::Operation| {
+        let tx: Transaction = Transaction::new(CHAIN_ID_TESTNET, nonce, op);
+        let signed = NativeTx::sign(tx, k).unwrap();
+        let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+        let n = cjson::write_native(&signed, &mut out).unwrap();
+        let body = String::from_utf8(out[..n].to_vec()).unwrap();
+        (signed.tx_hash(), try_request(a, signed.path(), &body))
+    };
+    let issue = TokenIssue {
+        symbol: tokensign_core::text::Text::new("LOAD").unwrap(),
+        name: tokensign_core::text::Text::new("Load").unwrap(),
+        decimals: 0,
+        master_authority: addr(&master),
+        is_private: false,
+        clawback_enabled: Some(true),
+    };
+    let token = issue.token_address();
+    assert_eq!(send(&op, 0, issue.into()).1.unwrap().status, 200);
+    for (i, p) in payers.iter().enumerate() {
+        let mint = TokenMint {
+            recipient: addr(p),
+            value: Amount::from_u64(1_000_000),
+            token,
+        };
+        assert_eq!(send(&master, i as u64, mint.into()).1.unwrap().status, 200);
+    }
+    let acked: Mutex<Vec<[u8; 32]>> = Mutex::new(Vec::new());
+    std::thread::scope(|s| {
+        for (i, p) in payers.iter().enumerate() {
+            let (acked, payers, send) = (&acked, &payers, &send);
+            s.spawn(move || {
+                for n in 0..2000u64 {
+                    let to = addr(&payers[(i + 1 + n as usize) % payers.len()]);
+                    let pay = Payment {
+                        recipient: to,
+                        value: Amount::from_u64(1 + n % 7),
+                        token,
+                    };
+                    let (hash, r) = send(p, n, pay.into());
+                    let Some(r) = r else { return };
+                    assert_eq!(r.status, 200, "{}", r.body);
+                    acked.lock().unwrap().push(hash);
+                }
+            });
+        }
+        for _ in 0..6000 {
+            if acked.lock().unwrap().len() >= 100 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        child.0.kill().unwrap(); // SIGKILL, payments in flight
+        child.0.wait().unwrap();
+    });
+    let acked = acked.into_inner().unwrap();
+    assert!(acked.len() >= 100, "only {} acknowledged", acked.len());
+    check_invariants(&dir.path().join("data"));
+    let (_child, a) = spawn_child(dir.path(), &addr(&op).to_string());
+    for hash in &acked {
+        let r = get(
+            a,
+            &format!("/v1/transactions/receipt/by_hash?hash={}", hex0x(hash)),
+        );
+        assert_eq!(r.status, 200, "acknowledged payment lost: {}", r.body);
+    }
+}

@@ -241,10 +241,10 @@ fn bad_inputs_table() {
             codes::WRONG_CHAIN_ID,
         ),
         (
-            "replayed nonce",
+            "replayed transaction (the same bytes again)",
             body_of(&first),
             422,
-            codes::NONCE_MISMATCH,
+            codes::DUPLICATE_TRANSACTION,
         ),
         (
             "future nonce",
@@ -361,8 +361,17 @@ fn bad_inputs_table() {
     // Unknown routes and wrong methods.
     get(a, "/nope").assert_error(404, codes::NOT_FOUND);
     post_json(a, "/v1/tokens/nope", "{}").assert_error(404, codes::NOT_FOUND);
-    get(a, "/v1/tokens/issue").assert_error(404, codes::METHOD_NOT_ALLOWED);
-    post_json(a, "/v1/chains/chain_id", "{}").assert_error(404, codes::METHOD_NOT_ALLOWED);
+    // A wrong method: 405 with an Allow header naming the right one.
+    let r = get(a, "/v1/tokens/issue");
+    r.assert_error(405, codes::METHOD_NOT_ALLOWED);
+    assert_eq!(r.header("allow"), Some("POST"), "{:?}", r.headers);
+    let r = post_json(a, "/v1/chains/chain_id", "{}");
+    r.assert_error(405, codes::METHOD_NOT_ALLOWED);
+    assert!(
+        r.header("allow").unwrap_or("").contains("GET"),
+        "{:?}",
+        r.headers
+    );
 
     // Query errors.
     get(a, "/v1/accounts/nonce").assert_error(400, codes::MISSING_PARAMETER);

@@ -9,6 +9,8 @@
 //! - [`token`]: `MintInfo`, the token metadata of
 //!   `GET /v1/tokens/token_metadata`.
 //! - [`tx`]: `Transaction` and `TransactionReceipt`.
+//! - [`fee`], [`checkpoint`], [`finalized`]: the local node's fee
+//!   estimates, checkpoints and finalized receipts.
 //! - [`abc_lab`]: the ABC-Lab mint API's request, answer and error bodies.
 //!
 //! Shapes follow `onemoney-transactions.md` sections 1.2, 2.1, 6 and 7 and
@@ -17,7 +19,10 @@
 
 pub mod abc_lab;
 pub mod answers;
+pub mod checkpoint;
 pub mod error;
+pub mod fee;
+pub mod finalized;
 pub mod status;
 pub mod token;
 pub mod tx;
@@ -26,7 +31,10 @@ pub use abc_lab::{MintErrorBody, MintRequest, MintSuccess};
 pub use answers::{
     BbnonceAnswer, ChainIdAnswer, HashAnswer, HashTokenAnswer, NonceAnswer, TokenAccountAnswer,
 };
+pub use checkpoint::{Checkpoint, CheckpointNumberAnswer};
 pub use error::{ErrorBody, RestErrorData};
+pub use fee::{BatchFeeOperation, BatchFeeRequest, FeeEstimate};
+pub use finalized::FinalizedReceipt;
 pub use status::{ActivationSource, DomainSeparatedSupport, NativeWriteMode, NodeStatus};
 pub use token::{KeyValue, MintInfo, MinterAllowance, TokenMeta};
 pub use tx::{FinalizedReceipt, SignatureJson, TokenCreateData, Transaction, TransactionReceipt};

@@ -11,6 +11,8 @@ use super::common::{parse_address, write_out};
 use super::exit::CliError;
 use super::server::default_data_dir;
 use super::Io;
+use crate::api::NativeWriteMode;
+use crate::node::dev::{self, DevAccount};
 use crate::node::{AppState, NodeConfig, NodeError};
 use crate::signer::dev_address;
 use crate::text::show_path;
@@ -40,6 +42,35 @@ pub struct NodeArgs {
     /// Chain id the server reports and checks (default: testnet, 1212101).
     #[arg(long)]
     pub chain_id: Option<u64>,
+    /// Which signing schemes writes may use: `v1_only`, `dual` (both; v1
+    /// answers carry `X-1Money-Legacy-Signature: deprecated`) or `v2_only`.
+    #[arg(long, value_name = "MODE", default_value = "dual", value_parser = ["v1_only", "dual", "v2_only"])]
+    pub write_mode: String,
+    /// Developer accounts to derive from the mnemonic (path
+    /// m/44'/60'/0'/0/i); account 0 becomes an operator. 0: none.
+    #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=1000))]
+    pub accounts: u32,
+    /// The developer accounts' mnemonic (default: the PUBLIC test mnemonic
+    /// `test test … junk`, whose keys are printed at start; a mnemonic given
+    /// here is never printed, nor its keys).
+    #[arg(
+        long,
+        env = "TOKENSIGN_NODE_MNEMONIC",
+        value_name = "WORDS",
+        hide_env_values = true
+    )]
+    pub mnemonic: Option<String>,
+    /// Symbol of a test token to issue at start (account 1 its master) and
+    /// mint to every developer account; `none` for no token.
+    #[arg(long, value_name = "SYMBOL", default_value = "DEVUSD")]
+    pub test_token: String,
+    /// Base units of the test token minted to each developer account.
+    #[arg(long, value_name = "UNITS", default_value = "1000000000000")]
+    pub test_token_amount: String,
+    /// Flat fee of every Payment and BatchPayment, in the token's base units
+    /// (default 0: no fees), paid to the first operator.
+    #[arg(long, value_name = "UNITS", default_value = "0")]
+    pub fee: String,
 }
 
 /// Whether logs on stderr may carry colour: only on a terminal, and not
@@ -80,7 +111,7 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         .with_ansi(colour)
         .with_writer(std::io::stderr)
         .try_init();
-    if operators.is_empty() {
+    if operators.is_empty() && args.accounts == 0 {
         write_out(
             io.err,
             "warning: no --operator given: the server accepts issues signed by ANY valid key\n",
@@ -92,10 +123,37 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             "warning: the PUBLIC, INSECURE development key is an operator of this server\n",
         )?;
     }
+    let amount = |flag: &str, text: &str| {
+        tokensign_core::Amount::parse(text.trim()).map_err(|e| {
+            CliError::bad_input(format!(
+                "invalid {flag} {text:?}: {e}; give a decimal integer of base units"
+            ))
+        })
+    };
+    let fee = amount("--fee", &args.fee)?;
+    let test_amount = amount("--test-token-amount", &args.test_token_amount)?;
+    let public_mnemonic = args.mnemonic.is_none();
+    let accounts = dev::derive_accounts(
+        args.mnemonic.as_deref().unwrap_or(dev::TEST_MNEMONIC),
+        args.accounts,
+    )
+    .map_err(|e| CliError::bad_input(e.to_string()))?;
+    let mut operators = operators;
+    if let Some(first) = accounts.first() {
+        if !operators.contains(&first.address) {
+            operators.push(first.address);
+        }
+    }
     let mut config = NodeConfig::new(data_dir.clone(), operators);
     if let Some(chain_id) = args.chain_id {
         config.chain_id = chain_id;
     }
+    config.write_mode = match args.write_mode.as_str() {
+        "v1_only" => NativeWriteMode::V1Only,
+        "v2_only" => NativeWriteMode::V2Only,
+        _ => NativeWriteMode::Dual,
+    };
+    config.fees.flat = fee;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -117,15 +175,85 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         let addr = listener
             .local_addr()
             .map_err(|e| CliError::internal(format!("cannot read the bound address: {e}")))?;
+        let token = if args.test_token != "none" && accounts.len() >= 2 {
+            match dev::setup_test_token(&state, &accounts, &args.test_token, test_amount).await {
+                Ok(token) => Some(token),
+                Err(e) => {
+                    state.close().await;
+                    return Err(CliError::bad_input(format!(
+                        "{e}; choose another --test-token SYMBOL, or --test-token none"
+                    )));
+                }
+            }
+        } else {
+            None
+        };
         write_out(
             io.err,
             &format!("data directory {}\n", show_path(&data_dir)),
         )?;
         write_out(io.out, &format!("listening on http://{addr}\n"))?;
+        // Best effort: a reader that stops after the `listening on` line
+        // (closing the pipe) must not stop the node.
+        let _ = write_out(
+            io.out,
+            &banner(
+                &accounts,
+                public_mnemonic,
+                token.as_ref().map(|t| (&args.test_token[..], t)),
+                &args.fee,
+            ),
+        );
         crate::node::serve_state(state, listener)
             .await
             .map_err(CliError::from)
     })
+}
+
+/// The developer accounts banner, written after the `listening on` line.
+fn banner(
+    accounts: &[DevAccount],
+    public: bool,
+    token: Option<(&str, &tokensign_core::Address)>,
+    fee: &str,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    if accounts.is_empty() {
+        return out;
+    }
+    let _ = writeln!(out, "\nDeveloper accounts (m/44'/60'/0'/0/i; account 0 is an operator, account 1 the test token's master):");
+    for a in accounts {
+        let _ = writeln!(out, "  ({}) {}", a.index, a.address);
+    }
+    if public {
+        let _ = writeln!(
+            out,
+            "\nPrivate keys: PUBLIC TEST KEYS of the mnemonic \"{}\".",
+            dev::TEST_MNEMONIC
+        );
+        let _ = writeln!(
+            out,
+            "EVERYONE KNOWS THEM. NEVER SEND REAL FUNDS TO THESE ACCOUNTS."
+        );
+        for a in accounts {
+            let _ = writeln!(out, "  ({}) 0x{}", a.index, hex::encode(&a.secret[..]));
+        }
+    } else {
+        let _ = writeln!(out, "(derived from --mnemonic: keys not printed)");
+    }
+    if let Some((symbol, token)) = token {
+        let _ = writeln!(
+            out,
+            "\nTest token {symbol}: {token} (minted to every account above)"
+        );
+    }
+    let _ = writeln!(
+        out,
+        "Fees: {fee} base units per payment{}",
+        if fee == "0" { " (none)" } else { "" }
+    );
+    out
 }
 
 #[cfg(test)]

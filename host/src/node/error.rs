@@ -79,10 +79,107 @@ pub mod codes {
     pub const SYMBOL_ALREADY_EXISTS: &str = "SYMBOL_ALREADY_EXISTS";
     /// 404: no route with this path.
     pub const NOT_FOUND: &str = "NOT_FOUND";
-    /// 404: the path exists but not with this method.
+    /// 405: the path exists but not with this method (with an `Allow`
+    /// header).
     pub const METHOD_NOT_ALLOWED: &str = "METHOD_NOT_ALLOWED";
-    /// 404: no transaction with this hash.
-    pub const TRANSACTION_NOT_FOUND: &str = "TRANSACTION_NOT_FOUND";
+    /// 404: no transaction with this hash (the network's code, lower case).
+    pub const TRANSACTION_NOT_FOUND: &str = "resource_transaction_not_found";
+    /// 404: no checkpoint with this number or hash.
+    pub const CHECKPOINT_NOT_FOUND: &str = "CHECKPOINT_NOT_FOUND";
+    /// 403: a `/v2` write while the node is `v1_only`.
+    pub const DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE: &str = "DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE";
+    /// 410: a `/v1` write while the node is `v2_only`.
+    pub const LEGACY_NATIVE_WRITE_ENDPOINT_DISABLED: &str = "LEGACY_NATIVE_WRITE_ENDPOINT_DISABLED";
+    /// 410: `POST /v1/transactions/raw`, retired on the network.
+    pub const RAW_TRANSACTION_ENDPOINT_REMOVED: &str = "RAW_TRANSACTION_ENDPOINT_REMOVED";
+    /// 400: `authorization.type` is neither `single_secp256k1` nor
+    /// `multisig_secp256k1`.
+    pub const UNSUPPORTED_AUTHORIZATION_TYPE: &str = "UNSUPPORTED_AUTHORIZATION_TYPE";
+    /// 422: the transaction (same hash) was already admitted.
+    pub const DUPLICATE_TRANSACTION: &str = "DUPLICATE_TRANSACTION";
+    /// 422: the token of a write does not exist.
+    pub const UNKNOWN_TOKEN: &str = "UNKNOWN_TOKEN";
+    /// 422: the signer lacks the authority the operation needs.
+    pub const NOT_AUTHORIZED: &str = "NOT_AUTHORIZED";
+    /// 422: a mint above the minter's remaining allowance.
+    pub const ALLOWANCE_EXCEEDED: &str = "ALLOWANCE_EXCEEDED";
+    /// 422: the balance does not cover the amount (plus fee).
+    pub const INSUFFICIENT_BALANCE: &str = "INSUFFICIENT_BALANCE";
+    /// 422: a balance, supply or sum would pass 2^256-1.
+    pub const AMOUNT_OVERFLOW: &str = "AMOUNT_OVERFLOW";
+    /// 422: the token is paused.
+    pub const TOKEN_PAUSED: &str = "TOKEN_PAUSED";
+    /// 422: pausing a paused token.
+    pub const ALREADY_PAUSED: &str = "ALREADY_PAUSED";
+    /// 422: unpausing a token that is not paused.
+    pub const NOT_PAUSED: &str = "NOT_PAUSED";
+    /// 422: the sender is blacklisted for the token.
+    pub const SENDER_BLACKLISTED: &str = "SENDER_BLACKLISTED";
+    /// 422: a recipient is blacklisted for the token.
+    pub const RECIPIENT_BLACKLISTED: &str = "RECIPIENT_BLACKLISTED";
+    /// 422: the token is private and the sender is not whitelisted.
+    pub const SENDER_NOT_WHITELISTED: &str = "SENDER_NOT_WHITELISTED";
+    /// 422: the token is private and a recipient is not whitelisted.
+    pub const RECIPIENT_NOT_WHITELISTED: &str = "RECIPIENT_NOT_WHITELISTED";
+    /// 422: clawback on a token issued with `clawback_enabled` false.
+    pub const CLAWBACK_DISABLED: &str = "CLAWBACK_DISABLED";
+    /// 422: clawback from an account that is not frozen.
+    pub const ACCOUNT_NOT_FROZEN: &str = "ACCOUNT_NOT_FROZEN";
+    /// 422: granting an authority the holder already has.
+    pub const AUTHORITY_ALREADY_GRANTED: &str = "AUTHORITY_ALREADY_GRANTED";
+    /// 422: revoking an authority the address does not hold.
+    pub const AUTHORITY_NOT_HELD: &str = "AUTHORITY_NOT_HELD";
+    /// 422: an authority list is full.
+    pub const AUTHORITY_LIMIT_REACHED: &str = "AUTHORITY_LIMIT_REACHED";
+    /// 422: a blacklist change on a private token or a whitelist change on
+    /// a public one.
+    pub const LIST_NOT_FOR_TOKEN: &str = "LIST_NOT_FOR_TOKEN";
+    /// 422: adding an address already on the list.
+    pub const ALREADY_LISTED: &str = "ALREADY_LISTED";
+    /// 422: removing an address not on the list.
+    pub const NOT_LISTED: &str = "NOT_LISTED";
+    /// 422: CreateMultiSig of an account that exists.
+    pub const MULTISIG_ALREADY_EXISTS: &str = "MULTISIG_ALREADY_EXISTS";
+    /// 422: a multisig authorization for an account that does not exist.
+    pub const MULTISIG_ACCOUNT_NOT_FOUND: &str = "MULTISIG_ACCOUNT_NOT_FOUND";
+    /// 422: a multisig signature by a key that is not a member.
+    pub const NOT_A_MULTISIG_MEMBER: &str = "NOT_A_MULTISIG_MEMBER";
+    /// 422: the signing members' weights are below the threshold.
+    pub const MULTISIG_BELOW_THRESHOLD: &str = "MULTISIG_BELOW_THRESHOLD";
+
+    /// Every 422 code of a ledger rule, for the OpenAPI document.
+    pub const RULE_CODES: &[&str] = &[
+        WRONG_CHAIN_ID,
+        NONCE_MISMATCH,
+        SIGNER_NOT_OPERATOR,
+        TOKEN_ALREADY_EXISTS,
+        SYMBOL_ALREADY_EXISTS,
+        DUPLICATE_TRANSACTION,
+        UNKNOWN_TOKEN,
+        NOT_AUTHORIZED,
+        ALLOWANCE_EXCEEDED,
+        INSUFFICIENT_BALANCE,
+        AMOUNT_OVERFLOW,
+        TOKEN_PAUSED,
+        ALREADY_PAUSED,
+        NOT_PAUSED,
+        SENDER_BLACKLISTED,
+        RECIPIENT_BLACKLISTED,
+        SENDER_NOT_WHITELISTED,
+        RECIPIENT_NOT_WHITELISTED,
+        CLAWBACK_DISABLED,
+        ACCOUNT_NOT_FROZEN,
+        AUTHORITY_ALREADY_GRANTED,
+        AUTHORITY_NOT_HELD,
+        AUTHORITY_LIMIT_REACHED,
+        LIST_NOT_FOR_TOKEN,
+        ALREADY_LISTED,
+        NOT_LISTED,
+        MULTISIG_ALREADY_EXISTS,
+        MULTISIG_ACCOUNT_NOT_FOUND,
+        NOT_A_MULTISIG_MEMBER,
+        MULTISIG_BELOW_THRESHOLD,
+    ];
     /// 404: no token at this address.
     pub const TOKEN_NOT_FOUND: &str = "TOKEN_NOT_FOUND";
     /// 408: the body did not arrive within the server's body timeout.
@@ -109,6 +206,11 @@ impl ApiError {
     /// 422 (business rule) with `code`.
     pub fn unprocessable(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
+    }
+
+    /// 422 for a ledger rule's refusal.
+    pub fn refused(refusal: crate::node::ledger::Refusal) -> Self {
+        Self::unprocessable(refusal.code, refusal.message)
     }
 
     /// 404 with `code`.
@@ -150,6 +252,9 @@ pub fn core_error_code(err: CoreError) -> &'static str {
             (Field::Symbol, _) => codes::INVALID_SYMBOL,
             (Field::Name, _) => codes::INVALID_NAME,
             (Field::Signature | Field::R | Field::S | Field::V, _) => codes::INVALID_SIGNATURE,
+            (Field::AuthorizationType, Problem::UnknownVariant) => {
+                codes::UNSUPPORTED_AUTHORIZATION_TYPE
+            }
             _ => codes::INVALID_VALUE,
         },
         CoreError::Json(j) => match j {

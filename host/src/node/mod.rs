@@ -1,10 +1,13 @@
-//! The local API server: the 1Money `POST /v1/tokens/issue` API with its
-//! read endpoints, and the ABC-Lab mint API, over a durable redb store.
+//! The local node: a stand-in for the 1Money Network's REST API (every
+//! operation on its `/v1` and `/v2` paths, the reads of spec section 6,
+//! the write modes) with a real ledger, and the ABC-Lab mint API, over a
+//! durable redb store.
 //!
 //! Every parse, hash, signature recovery and address step is the core's
-//! (`tokensign_core`); this module adds HTTP, the business rules (chain id,
-//! operators, nonces, unique tokens and symbols) and storage. See
-//! `docs/server.md` for the routes, the error codes and the design.
+//! (`tokensign_core`); this module adds HTTP (`routes`, `writes`,
+//! `reads`), the network's rules ([`ledger`]) and storage (`store`).
+//! See `docs/server.md` for the routes, the rules, the error codes and the
+//! design.
 //!
 //! Run it with [`serve`] on a listener, in-process with [`router`] (for
 //! example through `tower::ServiceExt::oneshot`), or on its own thread and
@@ -20,11 +23,16 @@
     )
 )]
 
+pub mod dev;
 mod error;
 mod failure;
+pub mod ledger;
+pub mod openapi;
+mod reads;
 mod records;
 mod routes;
 mod store;
+mod writes;
 
 use std::collections::HashSet;
 use std::future::Future;
@@ -34,10 +42,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::http::{HeaderValue, Request};
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, Request};
 use axum::routing::{get, post};
 use axum::Router;
-use tokensign_core::tx::CHAIN_ID_TESTNET;
+use tokensign_core::tx::{OpType, CHAIN_ID_TESTNET};
 use tokensign_core::Address;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
@@ -46,9 +56,13 @@ use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use error::{codes, core_error_code, mint_codes, ApiError, MintError};
 pub use failure::{NodeError, StoreError};
-pub use records::{MintRecord, SignatureRecord, TokenRecord, TransactionRecord};
-pub use routes::{MAX_RECIPIENT_LEN, OPENAPI_JSON, STATUS};
+pub use ledger::Fees;
+pub use records::{CheckpointRecord, MintRecord, TxRecord};
+pub use routes::MAX_RECIPIENT_LEN;
 pub use store::{DB_FILE, MAX_BATCH};
+pub use writes::LEGACY_SIGNATURE_HEADER;
+
+use crate::api::{ActivationSource, DomainSeparatedSupport, NativeWriteMode, NodeStatus};
 
 /// The default listen address, the spec's "Local API server".
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:18555";
@@ -76,11 +90,15 @@ pub struct NodeConfig {
     pub body_limit: usize,
     /// Time a request body has to arrive completely; later gives 408.
     pub body_timeout: Duration,
+    /// Which signing schemes writes may use (default `dual`).
+    pub write_mode: NativeWriteMode,
+    /// Payment and BatchPayment fees (default zero).
+    pub fees: Fees,
 }
 
 impl NodeConfig {
-    /// A configuration with the testnet chain id, durable commits, an 8 KiB
-    /// body limit and a 10 s body timeout.
+    /// A configuration with the testnet chain id, durable commits, the
+    /// core's body limit, a 10 s body timeout, `dual` mode and no fees.
     pub fn new(data_dir: PathBuf, operators: Vec<Address>) -> Self {
         NodeConfig {
             data_dir,
@@ -89,13 +107,16 @@ impl NodeConfig {
             durable: true,
             body_limit: DEFAULT_BODY_LIMIT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            write_mode: NativeWriteMode::Dual,
+            fees: Fees::default(),
         }
     }
 }
 
 struct Inner {
     config: NodeConfig,
-    operators: HashSet<Address>,
+    rules: ledger::Rules,
+    started_secs: u64,
     store: store::Store,
     closed: Mutex<Option<std::sync::mpsc::Receiver<()>>>,
 }
@@ -113,9 +134,20 @@ impl AppState {
     pub async fn open(config: NodeConfig) -> Result<AppState, NodeError> {
         let dir = config.data_dir.clone();
         let durable = config.durable;
-        let (store, closed) = tokio::task::spawn_blocking(move || store::open(&dir, durable))
-            .await
-            .map_err(|_| NodeError::Aborted("the database open task failed"))??;
+        let mut fees = config.fees.clone();
+        if fees.collector.is_none() {
+            fees.collector = config.operators.first().copied();
+        }
+        let rules = ledger::Rules {
+            chain_id: config.chain_id,
+            operators: config.operators.iter().copied().collect::<HashSet<_>>(),
+            fees,
+        };
+        let writer_rules = rules.clone();
+        let (store, closed) =
+            tokio::task::spawn_blocking(move || store::open(&dir, durable, writer_rules))
+                .await
+                .map_err(|_| NodeError::Aborted("the database open task failed"))??;
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
         }
@@ -130,7 +162,11 @@ impl AppState {
         );
         Ok(AppState {
             inner: Arc::new(Inner {
-                operators: config.operators.iter().copied().collect(),
+                rules,
+                started_secs: std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0),
                 config,
                 store,
                 closed: Mutex::new(Some(closed)),
@@ -141,6 +177,50 @@ impl AppState {
     /// The configuration this state was opened with.
     pub fn config(&self) -> &NodeConfig {
         &self.inner.config
+    }
+
+    /// The body of `GET /api/status` for this node's write mode: `dual`
+    /// and `v2_only` count as activated by full capability (the local node
+    /// is its only validator) at the node's start.
+    pub fn status(&self) -> NodeStatus {
+        let mode = self.inner.config.write_mode;
+        let active = mode != NativeWriteMode::V1Only;
+        NodeStatus {
+            native_write_mode: mode,
+            read_only: false,
+            activation_source: if active {
+                ActivationSource::CapabilityFull
+            } else {
+                ActivationSource::NotActivated
+            },
+            dual_activated_at_secs: active.then_some(self.inner.started_secs),
+            native_domain_separated_transactions: DomainSeparatedSupport {
+                support_count: u64::from(active),
+                required_count: 1,
+                full_support: active,
+            },
+        }
+    }
+
+    /// Submits a transaction the caller signed, through the same checks
+    /// and writer as an HTTP write (the developer accounts' setup uses
+    /// it). Returns the transaction hash.
+    pub async fn submit_native(
+        &self,
+        request: tokensign_core::native::NativeTx,
+    ) -> Result<[u8; 32], ApiError> {
+        writes::submit_native(self, request).await.map(|a| a.hash)
+    }
+
+    /// Every token, balance, account and multisig account, from one
+    /// consistent snapshot (for invariant checks).
+    pub fn snapshot(&self) -> Result<ledger::MemoryLedger, StoreError> {
+        self.inner.store.reader()?.snapshot()
+    }
+
+    /// Every stored transaction (for invariant checks).
+    pub fn transactions(&self) -> Result<Vec<TxRecord>, StoreError> {
+        self.inner.store.reader()?.transactions()
     }
 
     /// Drops this handle and, if it was the last one (routers built from it
@@ -177,8 +257,8 @@ impl MakeRequestId for CounterRequestId {
 }
 
 /// The server's routes over `state`, with request ids (`x-request-id`) and
-/// tracing. Unknown routes and wrong methods answer 404 with a
-/// `RESTErrorData` body.
+/// tracing. Unknown routes answer 404 and wrong methods 405 (with `Allow`),
+/// both with a `RESTErrorData` body.
 pub fn router(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|req: &Request<axum::body::Body>| {
@@ -190,15 +270,50 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", id = %id, method = %req.method(), path = %req.uri().path())
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO));
-    Router::new()
-        .route("/v1/tokens/issue", post(routes::issue))
+    let mut app = Router::new();
+    for &op in OpType::ALL {
+        if let Some(path) = op.v1_path() {
+            app = app.route(
+                path,
+                post(move |State(s): State<AppState>, h: HeaderMap, b: Body| {
+                    writes::write_v1(op, s, h, b)
+                }),
+            );
+        }
+        app = app.route(
+            op.v2_path(),
+            post(move |State(s): State<AppState>, h: HeaderMap, b: Body| {
+                writes::write_v2(op, s, h, b)
+            }),
+        );
+    }
+    app.route("/v1/transactions/raw", post(routes::raw_removed))
         .route("/v1/chains/chain_id", get(routes::chain_id))
-        .route("/v1/accounts/nonce", get(routes::nonce))
-        .route("/v1/transactions/by_hash", get(routes::by_hash))
-        .route("/v1/transactions/receipt/by_hash", get(routes::receipt))
-        .route("/v1/tokens/token_metadata", get(routes::token_metadata))
+        .route("/v1/accounts/nonce", get(reads::nonce))
+        .route("/v1/accounts/bbnonce", get(reads::bbnonce))
+        .route("/v1/accounts/token_account", get(reads::token_account))
+        .route("/v1/tokens/token_metadata", get(reads::token_metadata))
+        .route("/v1/transactions/by_hash", get(reads::by_hash))
+        .route("/v1/transactions/receipt/by_hash", get(reads::receipt))
+        .route("/v1/transactions/finalized/by_hash", get(reads::finalized))
+        .route("/v1/transactions/estimate_fee", get(reads::estimate_fee))
+        .route(
+            "/v1/transactions/batch_payment/estimate_fee",
+            post(reads::estimate_batch_fee),
+        )
+        .route("/v1/checkpoints/number", get(reads::checkpoint_number))
+        .route(
+            "/v1/checkpoints/by_number",
+            get(reads::checkpoint_by_number),
+        )
+        .route("/v1/checkpoints/by_hash", get(reads::checkpoint_by_hash))
+        .route(
+            "/v1/checkpoints/receipts/by_number",
+            get(reads::checkpoint_receipts),
+        )
         .route("/api/tokens/mint", post(routes::mint))
         .route("/api/status", get(routes::status))
+        .route("/api/health", get(routes::health))
         .route("/openapi.json", get(routes::openapi))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)

@@ -1,87 +1,265 @@
-//! What the node stores, and how it is served: the stored records of
-//! transactions, tokens and mints, rendered as the wire types of
-//! [`crate::api`] (`Transaction`, `TransactionReceipt`, `MintInfo`,
-//! `MintSuccess`). The stored JSON is the node's own format and stays
-//! readable across versions; the wire shape follows the spec.
+//! What the node stores about its history, and how it is served: a
+//! transaction with its receipt ([`TxRecord`], the wire types
+//! [`crate::api::Transaction`] and [`crate::api::TransactionReceipt`]),
+//! checkpoints ([`CheckpointRecord`]) and ABC-Lab mints ([`MintRecord`]).
 
 use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+use tokensign_core::json as cjson;
+use tokensign_core::tx::{AuthorityAction, OpType, Operation, PauseAction, Transaction};
 
-use crate::api::{
-    MintInfo, MintSuccess, SignatureJson, TokenCreateData, TokenMeta, Transaction,
-    TransactionReceipt,
-};
+use super::failure::StoreError;
+use super::ledger::Effects;
+use super::store::{keccak_all, TxJob};
+use crate::api::{MintSuccess, Transaction as WireTx, TransactionReceipt};
 
-/// The address the ledger rules give a new token's master mint/burn
-/// authority.
+/// `0x` + lowercase hex.
+pub fn hex0x(bytes: &[u8]) -> String {
+    format!("0x{}", hex::encode(bytes))
+}
+
+/// The zero address, EIP-55 (the receipt's receiver of a batch).
 const ZERO_ADDRESS: &str = "0x0000000000000000000000000000000000000000";
 
-/// The signature of a stored transaction.
+/// A committed transaction and its receipt, as served.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SignatureRecord {
-    /// `0x` + 64 lowercase hex digits.
-    pub r: String,
-    /// `0x` + 64 lowercase hex digits.
-    pub s: String,
-    /// 0 or 1.
-    pub v: u8,
+pub struct TxRecord {
+    /// `GET /v1/transactions/by_hash`.
+    pub transaction: WireTx,
+    /// `GET /v1/transactions/receipt/by_hash`.
+    pub receipt: TransactionReceipt,
 }
 
-/// A committed token-issue transaction, as stored (served as
-/// [`crate::api::Transaction`] and [`crate::api::TransactionReceipt`]).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TransactionRecord {
-    /// The transaction hash, `0x` + 64 lowercase hex digits.
-    pub hash: String,
-    /// Always `"token_issue"`.
-    pub transaction_type: String,
-    /// The recovered signer (EIP-55).
-    pub signer: String,
-    /// The token created (EIP-55).
-    pub token: String,
-    /// Request field.
-    pub chain_id: u64,
-    /// Request field.
-    pub nonce: u64,
-    /// Request field.
-    pub symbol: String,
-    /// Request field.
-    pub name: String,
-    /// Request field.
-    pub decimals: u8,
-    /// Request field (EIP-55).
-    pub master_authority: String,
-    /// Request field.
-    pub is_private: bool,
-    /// Present only for the eight-field form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clawback_enabled: Option<bool>,
-    /// The request's signature.
-    pub signature: SignatureRecord,
+/// The read-side `transaction_type` of a transaction (spec section 6).
+pub fn transaction_type(tx: &Transaction) -> &'static str {
+    match &tx.operation {
+        Operation::Payment(_) => "TokenTransfer",
+        Operation::TokenIssue(_) => "TokenCreate",
+        Operation::TokenMint(_) => "TokenMint",
+        Operation::TokenAuthority(a) => match a.action {
+            AuthorityAction::Grant => "TokenGrantAuthority",
+            AuthorityAction::Revoke => "TokenRevokeAuthority",
+        },
+        Operation::TokenBlacklist(_) => "TokenBlacklistAccount",
+        Operation::TokenWhitelist(_) => "TokenWhitelistAccount",
+        Operation::TokenPause(p) => match p.action {
+            PauseAction::Pause => "TokenPause",
+            PauseAction::Unpause => "TokenUnpause",
+        },
+        Operation::TokenBurn(_) => "TokenBurn",
+        Operation::TokenClawback(_) => "TokenClawback",
+        Operation::TokenMetadata(_) => "TokenUpdateMetadata",
+        Operation::TokenBridgeAndMint(_) => "TokenBridgeAndMint",
+        Operation::TokenBurnAndBridge(_) => "TokenBurnAndBridge",
+        Operation::CreateMultiSig(_) => "CreateMultiSig",
+        Operation::BatchPayment(_) => "BatchPayment",
+    }
 }
 
-/// A token issued on this server, as stored (served as
-/// [`crate::api::MintInfo`]).
+/// The operation's fields as JSON (the core's writer, so the names and
+/// values are exactly the request's), without `chain_id`, `nonce` and
+/// `memo`.
+pub(crate) fn fields(tx: &Transaction) -> Result<Map<String, Value>, StoreError> {
+    let mut out = vec![0u8; cjson::MAX_DOCUMENT_JSON_LEN];
+    let len = cjson::write_unsigned(tx, &mut out)
+        .map_err(|_| StoreError::Corrupt("a transaction does not write as JSON"))?;
+    let text = out
+        .get(..len)
+        .ok_or(StoreError::Corrupt("JSON writer length"))?;
+    let mut map: Map<String, Value> = serde_json::from_slice(text)?;
+    map.remove("chain_id");
+    map.remove("nonce");
+    map.remove("memo");
+    Ok(map)
+}
+
+fn memo_json(tx: &Transaction) -> Option<Value> {
+    tx.memo.as_ref().map(
+        |m| json!({"type": m.kind.as_str(), "format": m.format.as_str(), "data": m.data.as_str()}),
+    )
+}
+
+impl TxRecord {
+    /// The record of an admitted transaction (its checkpoint fields are
+    /// set by [`TxRecord::place`]).
+    pub(crate) fn new(job: &TxJob, effects: &Effects) -> Result<TxRecord, StoreError> {
+        let tx = &job.tx;
+        let hash = hex0x(&job.hash);
+        let from = job.sender.to_string();
+        // Prepared by the request handler (in parallel), not here on the
+        // writer's serial path.
+        let mut data = job.fields.clone();
+        if let (OpType::TokenIssue, Some(token)) = (tx.op_type(), effects.token) {
+            data.insert("token".into(), Value::String(token.to_string()));
+        }
+        if let Some(account) = effects.multisig {
+            data.insert(
+                "multisig_address".into(),
+                Value::String(account.to_string()),
+            );
+        }
+        let recipient = effects.recipient.map(|a| a.to_string());
+        let mut batch_info = None;
+        let mut events = None;
+        if let Operation::BatchPayment(b) = &tx.operation {
+            let total = effects.batch_total.unwrap_or_default();
+            batch_info = Some(json!({
+                "batch_id": b.batch_id.as_ref().map(|id| id.as_str()),
+                "operations_hash": hex0x(&b.compute_operations_hash().0),
+                "operations_count": b.operations.len(),
+                "total_amount": total.to_string(),
+                "failure": null,
+            }));
+            let mut list = vec![json!({
+                "event_type": "BatchStarted",
+                "operations_count": b.operations.len(),
+                "total_amount": total.to_string(),
+            })];
+            for (i, op) in b.operations.iter().enumerate() {
+                list.push(json!({
+                    "event_type": "PaymentExecuted",
+                    "operation_index": i,
+                    "recipient": op.recipient.to_string(),
+                    "amount": op.amount.to_string(),
+                }));
+            }
+            list.push(json!({
+                "event_type": "BatchCompleted",
+                "operations_count": b.operations.len(),
+            }));
+            events = Some(list);
+        }
+        let receiver = match (&tx.operation, &recipient) {
+            (Operation::BatchPayment(_), _) | (_, None) => ZERO_ADDRESS.to_owned(),
+            (_, Some(r)) => r.clone(),
+        };
+        let bridge_info = effects.bridge.as_ref().map(|b| {
+            json!({
+                "bbnonce": b.bbnonce,
+                "destination_chain_id": b.destination_chain_id,
+                "destination_address": b.destination_address,
+                "bridge_param": b.bridge_param,
+            })
+        });
+        Ok(TxRecord {
+            transaction: WireTx {
+                hash: hash.clone(),
+                checkpoint_hash: None,
+                checkpoint_number: None,
+                transaction_index: None,
+                chain_id: tx.chain_id,
+                from: from.clone(),
+                nonce: tx.nonce,
+                signature: job.signature.clone(),
+                memo: memo_json(tx),
+                transaction_type: transaction_type(tx).to_owned(),
+                data: Value::Object(data),
+            },
+            receipt: TransactionReceipt {
+                success: true,
+                transaction_hash: hash,
+                transaction_index: None,
+                fee_used: effects.fee.to_string(),
+                from: from.clone(),
+                checkpoint_hash: None,
+                checkpoint_number: None,
+                recipient,
+                token_address: effects.token.map(|t| t.to_string()),
+                success_info: Some(json!({
+                    "sender": from,
+                    "receiver": receiver,
+                    "is_private": effects.is_private,
+                    "message": "",
+                    "bridge_info": bridge_info,
+                })),
+                batch_info,
+                execution_events: events,
+            },
+        })
+    }
+
+    /// Puts the transaction in checkpoint `number` (hash `hash`) at
+    /// `index`.
+    pub(crate) fn place(&mut self, number: u64, hash: &str, index: u64) {
+        self.transaction.checkpoint_number = Some(number);
+        self.transaction.checkpoint_hash = Some(hash.to_owned());
+        self.transaction.transaction_index = Some(index);
+        self.receipt.checkpoint_number = Some(number);
+        self.receipt.checkpoint_hash = Some(hash.to_owned());
+        self.receipt.transaction_index = Some(index);
+    }
+}
+
+/// A checkpoint: the transactions one group commit admitted, in order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TokenRecord {
-    /// The token address (EIP-55).
-    pub token: String,
-    /// Symbol (unique on this server).
-    pub symbol: String,
-    /// Name.
-    pub name: String,
-    /// Decimals.
-    pub decimals: u8,
-    /// Master authority (EIP-55).
-    pub master_authority: String,
-    /// Whether the token is private.
-    pub is_private: bool,
-    /// Present only when issued with the eight-field form.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clawback_enabled: Option<bool>,
-    /// The operator that signed the issue (EIP-55).
-    pub issuer: String,
-    /// The issuing transaction's hash.
-    pub tx_hash: String,
+pub struct CheckpointRecord {
+    /// Its number (0 is the empty genesis checkpoint).
+    pub number: u64,
+    /// Its hash: keccak of number, parent hash, timestamp and the roots.
+    #[serde(with = "hex32")]
+    pub hash: [u8; 32],
+    /// The previous checkpoint's hash (zero for genesis).
+    #[serde(with = "hex32")]
+    pub parent_hash: [u8; 32],
+    /// Unix seconds when it closed.
+    pub timestamp: u64,
+    /// keccak of the concatenated transaction hashes.
+    #[serde(with = "hex32")]
+    pub transactions_root: [u8; 32],
+    /// keccak of the concatenated receipts' JSON.
+    #[serde(with = "hex32")]
+    pub receipts_root: [u8; 32],
+    /// The transaction hashes, in order.
+    pub transactions: Vec<String>,
+}
+
+impl CheckpointRecord {
+    /// Closes checkpoint `number` after `parent` over `transactions` with
+    /// `receipts` (their JSON), now.
+    pub fn close(
+        number: u64,
+        parent_hash: [u8; 32],
+        transactions: Vec<String>,
+        receipts: &[String],
+    ) -> CheckpointRecord {
+        let timestamp = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        let transactions_root = keccak_all(transactions.iter().map(|h| h.as_bytes()));
+        let receipts_root = keccak_all(receipts.iter().map(|r| r.as_bytes()));
+        let hash = keccak_all([
+            number.to_be_bytes().as_slice(),
+            parent_hash.as_slice(),
+            timestamp.to_be_bytes().as_slice(),
+            transactions_root.as_slice(),
+            receipts_root.as_slice(),
+        ]);
+        CheckpointRecord {
+            number,
+            hash,
+            parent_hash,
+            timestamp,
+            transactions_root,
+            receipts_root,
+            transactions,
+        }
+    }
+}
+
+/// 32-byte hashes as `0x` + hex in the stored JSON.
+mod hex32 {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(h: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&super::hex0x(h))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
+        let text = String::deserialize(d)?;
+        crate::text::parse_hex32(&text)
+            .ok_or_else(|| serde::de::Error::custom("not a 32-byte hash"))
+    }
 }
 
 /// A committed mint of the ABC-Lab API.
@@ -99,89 +277,6 @@ pub struct MintRecord {
     pub base_units: String,
     /// The recipient wallet address, as given.
     pub assigned_to: String,
-}
-
-impl TransactionRecord {
-    /// The spec's `Transaction` (a `TokenCreate`).
-    pub fn to_wire(&self) -> Transaction {
-        let data = TokenCreateData {
-            symbol: self.symbol.clone(),
-            name: self.name.clone(),
-            decimals: self.decimals,
-            master_authority: self.master_authority.clone(),
-            is_private: self.is_private,
-            clawback_enabled: self.clawback_enabled,
-            token: self.token.clone(),
-        };
-        Transaction {
-            hash: self.hash.clone(),
-            checkpoint_hash: None,
-            checkpoint_number: None,
-            transaction_index: None,
-            chain_id: self.chain_id,
-            from: self.signer.clone(),
-            nonce: self.nonce,
-            signature: SignatureJson {
-                r: self.signature.r.clone(),
-                s: self.signature.s.clone(),
-                v: self.signature.v,
-            },
-            memo: None,
-            transaction_type: "TokenCreate".into(),
-            data: serde_json::to_value(data).unwrap_or_default(),
-        }
-    }
-
-    /// The spec's `TransactionReceipt`: an issue that is stored succeeded,
-    /// cost no fee on this node, and created `token`.
-    pub fn to_receipt(&self) -> TransactionReceipt {
-        TransactionReceipt {
-            success: true,
-            transaction_hash: self.hash.clone(),
-            transaction_index: None,
-            fee_used: "0".into(),
-            from: self.signer.clone(),
-            checkpoint_hash: None,
-            checkpoint_number: None,
-            recipient: None,
-            token_address: Some(self.token.clone()),
-            success_info: None,
-            batch_info: None,
-            execution_events: None,
-        }
-    }
-}
-
-impl TokenRecord {
-    /// The spec's `MintInfo` of a token just issued (ledger rules: supply 0,
-    /// empty lists, not paused, the zero address as master mint/burn
-    /// authority). A seven-field issue did not sign `clawback_enabled`; the
-    /// network reads it as `true`, and so does this.
-    pub fn to_wire(&self) -> MintInfo {
-        MintInfo {
-            symbol: self.symbol.clone(),
-            master_authority: self.master_authority.clone(),
-            master_mint_burn_authority: ZERO_ADDRESS.into(),
-            mint_burn_authorities: Vec::new(),
-            pause_authorities: Vec::new(),
-            list_authorities: Vec::new(),
-            black_list: Vec::new(),
-            white_list: Vec::new(),
-            metadata_update_authorities: Vec::new(),
-            bridge_mint_authorities: Vec::new(),
-            clawback_authorities: Vec::new(),
-            supply: "0".into(),
-            decimals: self.decimals,
-            is_paused: false,
-            is_private: self.is_private,
-            clawback_enabled: self.clawback_enabled.unwrap_or(true),
-            meta: TokenMeta {
-                name: self.name.clone(),
-                uri: String::new(),
-                additional_metadata: Vec::new(),
-            },
-        }
-    }
 }
 
 impl MintRecord {

@@ -1,4 +1,7 @@
-//! The HTTP handlers.
+//! The HTTP handlers shared by every route (body reading, query
+//! parameters), the node's own routes (status, health, OpenAPI, 404/405,
+//! the retired raw route) and the ABC-Lab mint. Writes are in
+//! [`super::writes`], ledger reads in [`super::reads`].
 
 use std::collections::HashMap;
 
@@ -11,25 +14,17 @@ use axum::Json;
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
 use serde::Deserialize;
 use serde_json::Value;
-use tokensign_core::legacy::LegacyTx;
-use tokensign_core::tx::{OpType, Operation};
-use tokensign_core::{json, Address};
+use tokensign_core::Address;
 
 use super::error::{codes, ApiError, MintError};
 use super::failure::StoreError;
-use super::store::{hex0x, IssueJob, MintJob};
+use super::records::hex0x;
+use super::store::MintJob;
 use super::AppState;
-use crate::api::{
-    ActivationSource, ChainIdAnswer, DomainSeparatedSupport, HashTokenAnswer, MintInfo,
-    MintSuccess, NativeWriteMode, NodeStatus, NonceAnswer, Transaction, TransactionReceipt,
-};
-use crate::input::{describe_core_error, Document};
-
-/// The extended OpenAPI document served at `/openapi.json`.
-pub const OPENAPI_JSON: &str = include_str!("../../openapi/tokensign-node.openapi.json");
+use crate::api::{ChainIdAnswer, MintSuccess, NodeStatus};
 
 /// Why a body could not be read.
-enum BodyError {
+pub(crate) enum BodyError {
     Unsupported(String),
     TooLarge(usize),
     Timeout(std::time::Duration),
@@ -54,7 +49,11 @@ fn check_json_content_type(headers: &HeaderMap) -> Result<(), BodyError> {
 }
 
 /// Reads the whole body, bounded in size and in time.
-async fn read_body(state: &AppState, headers: &HeaderMap, body: Body) -> Result<Bytes, BodyError> {
+pub(crate) async fn read_body(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<Bytes, BodyError> {
     check_json_content_type(headers)?;
     let limit = state.inner.config.body_limit;
     let declared = headers
@@ -102,79 +101,6 @@ impl From<BodyError> for MintError {
     }
 }
 
-/// `POST /v1/tokens/issue`
-pub(crate) async fn issue(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    body: Body,
-) -> Result<Json<HashTokenAnswer>, ApiError> {
-    let bytes = read_body(&state, &headers, body).await?;
-    let request: LegacyTx = json::parse_legacy(OpType::TokenIssue, &bytes).map_err(|e| {
-        tracing::info!(error = %e, "issue refused: body");
-        // The core's message, with an unknown field named.
-        let mut refusal = ApiError::from_core(e);
-        refusal.message = describe_core_error(e, Document::Request);
-        refusal
-    })?;
-    // Signature recovery here, in parallel across requests; high-S,
-    // out-of-range scalars and unrecoverable signatures are refused by the
-    // core's checks (the arithmetic is libsecp256k1's with the host feature
-    // `libsecp256k1`, see crate::recovery).
-    let hashes = request
-        .signing_hash()
-        .and_then(|s| request.tx_hash().map(|t| (s, t)))
-        .map_err(ApiError::from_core)?;
-    let (signing_hash, hash) = hashes;
-    let signer = crate::recovery::recover_hash(&signing_hash, &request.signature).map_err(|e| {
-        tracing::info!(error = %e, "issue refused: signature");
-        ApiError::from_core(e)
-    })?;
-    let Operation::TokenIssue(issue) = &request.tx.operation else {
-        return Err(ApiError::internal());
-    };
-    let issue = issue.clone();
-    let p = &request.tx;
-    let config = &state.inner.config;
-    if p.chain_id != config.chain_id {
-        return Err(ApiError::unprocessable(
-            codes::WRONG_CHAIN_ID,
-            format!(
-                "chain_id {} is not this server's chain id {}",
-                p.chain_id, config.chain_id
-            ),
-        ));
-    }
-    if !state.inner.operators.is_empty() && !state.inner.operators.contains(&signer) {
-        tracing::info!(%signer, "issue refused: not an operator");
-        return Err(ApiError::unprocessable(
-            codes::SIGNER_NOT_OPERATOR,
-            format!("signer {signer} is not an operator of this server"),
-        ));
-    }
-    let token = issue.token_address();
-    let job = IssueJob {
-        request,
-        issue,
-        signer,
-        hash,
-        token,
-    };
-    match state.inner.store.issue(job).await {
-        Ok(()) => {
-            let hash = hex0x(&hash);
-            tracing::info!(%hash, %token, %signer, "token issued");
-            Ok(Json(HashTokenAnswer {
-                hash,
-                token: token.to_string(),
-            }))
-        }
-        Err(e) => {
-            tracing::info!(code = e.code, message = %e.message, "issue refused");
-            Err(e)
-        }
-    }
-}
-
 /// `GET /v1/chains/chain_id`
 pub(crate) async fn chain_id(State(state): State<AppState>) -> Json<ChainIdAnswer> {
     Json(ChainIdAnswer {
@@ -182,28 +108,9 @@ pub(crate) async fn chain_id(State(state): State<AppState>) -> Json<ChainIdAnswe
     })
 }
 
-/// The write mode this node answers on `GET /api/status`: it accepts only
-/// legacy (v1) writes, so `v1_only`, never activated, no validators.
-pub const STATUS: NodeStatus = NodeStatus {
-    native_write_mode: NativeWriteMode::V1Only,
-    read_only: false,
-    activation_source: ActivationSource::NotActivated,
-    dual_activated_at_secs: None,
-    native_domain_separated_transactions: DomainSeparatedSupport {
-        support_count: 0,
-        required_count: 0,
-        full_support: false,
-    },
-};
+pub(crate) type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
 
-/// `GET /api/status`
-pub(crate) async fn status() -> Json<NodeStatus> {
-    Json(STATUS)
-}
-
-type Params = Result<Query<HashMap<String, String>>, QueryRejection>;
-
-fn param<'a>(params: &'a Params, name: &str) -> Result<&'a str, ApiError> {
+pub(crate) fn param<'a>(params: &'a Params, name: &str) -> Result<&'a str, ApiError> {
     let Query(map) = params.as_ref().map_err(|e| {
         ApiError::bad_request(codes::INVALID_QUERY, format!("invalid query string: {e}"))
     })?;
@@ -215,7 +122,7 @@ fn param<'a>(params: &'a Params, name: &str) -> Result<&'a str, ApiError> {
     })
 }
 
-fn address_param(params: &Params, name: &str) -> Result<Address, ApiError> {
+pub(crate) fn address_param(params: &Params, name: &str) -> Result<Address, ApiError> {
     let text = param(params, name)?;
     Address::parse(text).map_err(|e| {
         ApiError::bad_request(
@@ -225,17 +132,17 @@ fn address_param(params: &Params, name: &str) -> Result<Address, ApiError> {
     })
 }
 
-fn storage_error(e: StoreError) -> ApiError {
+pub(crate) fn storage_error(e: StoreError) -> ApiError {
     tracing::error!(error = %e, "storage read failed");
     ApiError::internal()
 }
 
-fn json_text(text: String) -> Response {
+pub(crate) fn json_text(text: String) -> Response {
     ([(header::CONTENT_TYPE, "application/json")], text).into_response()
 }
 
 /// The 32-byte hash in the query parameter `hash`.
-fn hash_param(params: &Params) -> Result<[u8; 32], ApiError> {
+pub(crate) fn hash_param(params: &Params) -> Result<[u8; 32], ApiError> {
     let text = param(params, "hash")?;
     crate::text::parse_hex32(text).ok_or_else(|| {
         ApiError::bad_request(
@@ -245,75 +152,16 @@ fn hash_param(params: &Params) -> Result<[u8; 32], ApiError> {
     })
 }
 
-fn no_transaction(hash: &[u8; 32]) -> ApiError {
+pub(crate) fn no_transaction(hash: &[u8; 32]) -> ApiError {
     ApiError::not_found(
         codes::TRANSACTION_NOT_FOUND,
         format!("no transaction with hash {}", hex0x(hash)),
     )
 }
 
-/// `GET /v1/accounts/nonce?address=0x..`
-pub(crate) async fn nonce(
-    State(state): State<AppState>,
-    params: Params,
-) -> Result<Json<NonceAnswer>, ApiError> {
-    let address = address_param(&params, "address")?;
-    let nonce = state.inner.store.nonce(&address).map_err(storage_error)?;
-    Ok(Json(NonceAnswer { nonce }))
-}
-
-/// `GET /v1/transactions/by_hash?hash=0x..`
-pub(crate) async fn by_hash(
-    State(state): State<AppState>,
-    params: Params,
-) -> Result<Json<Transaction>, ApiError> {
-    let hash = hash_param(&params)?;
-    match state
-        .inner
-        .store
-        .transaction(&hash)
-        .map_err(storage_error)?
-    {
-        Some(record) => Ok(Json(record.to_wire())),
-        None => Err(no_transaction(&hash)),
-    }
-}
-
-/// `GET /v1/transactions/receipt/by_hash?hash=0x..`
-pub(crate) async fn receipt(
-    State(state): State<AppState>,
-    params: Params,
-) -> Result<Json<TransactionReceipt>, ApiError> {
-    let hash = hash_param(&params)?;
-    match state
-        .inner
-        .store
-        .transaction(&hash)
-        .map_err(storage_error)?
-    {
-        Some(record) => Ok(Json(record.to_receipt())),
-        None => Err(no_transaction(&hash)),
-    }
-}
-
-/// `GET /v1/tokens/token_metadata?token=0x..`
-pub(crate) async fn token_metadata(
-    State(state): State<AppState>,
-    params: Params,
-) -> Result<Json<MintInfo>, ApiError> {
-    let token = address_param(&params, "token")?;
-    match state.inner.store.token(&token).map_err(storage_error)? {
-        Some(record) => Ok(Json(record.to_wire())),
-        None => Err(ApiError::not_found(
-            codes::TOKEN_NOT_FOUND,
-            format!("no token at address {token}"),
-        )),
-    }
-}
-
 /// `GET /openapi.json`
 pub(crate) async fn openapi() -> Response {
-    json_text(OPENAPI_JSON.to_owned())
+    json_text(super::openapi::document().to_owned())
 }
 
 /// Unknown routes: 404 `NOT_FOUND`.
@@ -324,12 +172,36 @@ pub(crate) async fn not_found(method: Method, uri: Uri) -> ApiError {
     )
 }
 
-/// Known path, wrong method: 404 `METHOD_NOT_ALLOWED` (the spec has no 405).
+/// Known path, wrong method: 405 `METHOD_NOT_ALLOWED` (axum adds the
+/// `Allow` header listing the path's methods).
 pub(crate) async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
-    ApiError::not_found(
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
         codes::METHOD_NOT_ALLOWED,
-        format!("method {method} is not allowed on {}", uri.path()),
+        format!(
+            "method {method} is not allowed on {}: use a method listed in the Allow header",
+            uri.path()
+        ),
     )
+}
+
+/// `POST /v1/transactions/raw`: retired on the network, 410 in every mode.
+pub(crate) async fn raw_removed() -> ApiError {
+    ApiError::new(
+        StatusCode::GONE,
+        codes::RAW_TRANSACTION_ENDPOINT_REMOVED,
+        "POST /v1/transactions/raw was removed: send the operation to its own /v2 path (see GET /openapi.json)",
+    )
+}
+
+/// `GET /api/health`: plain text `UP`.
+pub(crate) async fn health() -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], "UP").into_response()
+}
+
+/// `GET /api/status`: the write mode.
+pub(crate) async fn status(State(state): State<AppState>) -> Json<NodeStatus> {
+    Json(state.status())
 }
 
 /// The mint request ([`crate::api::MintRequest`]) read field by field:

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokensign::node::{spawn_background, NodeConfig, RunningNode, OPENAPI_JSON};
+use tokensign::node::{openapi as node_openapi, spawn_background, NodeConfig, RunningNode};
 use tokensign_core::legacy::LegacyTx;
 use tokensign_core::text::Text;
 use tokensign_core::tx::{TokenIssue, Transaction, CHAIN_ID_TESTNET};
@@ -264,7 +264,7 @@ pub fn issue(addr: SocketAddr, request: &LegacyTx) -> Resp {
 
 /// The served OpenAPI document.
 pub fn openapi() -> Value {
-    serde_json::from_str(OPENAPI_JSON).expect("openapi parses")
+    serde_json::from_str(node_openapi::document()).expect("openapi parses")
 }
 
 /// Validates `value` against `#/components/schemas/<name>` of the OpenAPI

@@ -1,0 +1,175 @@
+//! TokenMint, TokenBurn, TokenBridgeAndMint and TokenBurnAndBridge: the
+//! operations that change a token's supply (rules section 5). Every one
+//! changes a balance and the supply by the same amount, so the supply
+//! stays the sum of the balances (BurnAndBridge's escrow fee moves between
+//! balances and leaves the supply alone).
+
+use tokensign_core::tx::{TokenBridgeAndMint, TokenBurn, TokenBurnAndBridge, TokenMint};
+use tokensign_core::{Address, Amount};
+
+use super::{
+    check, credit, debit, existing_token, holds, may_receive, may_send, not_authorized, not_paused,
+    refuse, Backing, BridgeInfo, Effects, Outcome, Refusal, Rules, Staged, Token,
+};
+use crate::node::error::codes;
+
+fn add_supply(token: &mut Token, value: &Amount) -> Result<(), Refusal> {
+    match token.supply.checked_add(value) {
+        Some(s) => {
+            token.supply = s;
+            Ok(())
+        }
+        None => refuse(
+            codes::AMOUNT_OVERFLOW,
+            format!(
+                "the supply of {} would pass 2^256-1: mint less",
+                token.symbol
+            ),
+        ),
+    }
+}
+
+/// TokenMint: the master (no allowance) or a `MintBurnTokens` holder
+/// within its allowance, which the mint lowers. Not while paused; the
+/// recipient must be allowed to receive.
+pub fn mint<B: Backing + ?Sized>(
+    view: &mut Staged<'_, B>,
+    from: &Address,
+    op: &TokenMint,
+) -> Outcome {
+    let mut token = check!(existing_token(view, &op.token)?);
+    if token.master_authority != *from {
+        let Some(minter) = token.minters.iter_mut().find(|m| m.minter == *from) else {
+            return Ok(not_authorized(&token, from, "mint"));
+        };
+        match minter.allowance.checked_sub(&op.value) {
+            Some(rest) => minter.allowance = rest,
+            None => {
+                return Ok(refuse(
+                    codes::ALLOWANCE_EXCEEDED,
+                    format!(
+                        "minter {from} may mint {} more base units of {} but asked for {}: mint less, or have the master authority grant a larger allowance",
+                        minter.allowance, token.symbol, op.value
+                    ),
+                ))
+            }
+        }
+    }
+    check!(not_paused(&token));
+    check!(may_receive(&token, &op.recipient));
+    check!(add_supply(&mut token, &op.value));
+    check!(credit(view, &op.recipient, &token, &op.value)?);
+    let effects = Effects {
+        recipient: Some(op.recipient),
+        token: Some(token.address),
+        is_private: token.is_private,
+        ..Effects::default()
+    };
+    view.put_token(token);
+    Ok(Ok(effects))
+}
+
+/// TokenBurn: the master or a `MintBurnTokens` holder burns from its own
+/// balance (no allowance used); not while paused, not when blacklisted.
+pub fn burn<B: Backing + ?Sized>(
+    view: &mut Staged<'_, B>,
+    from: &Address,
+    op: &TokenBurn,
+) -> Outcome {
+    let mut token = check!(existing_token(view, &op.token)?);
+    if token.master_authority != *from && token.minter(from).is_none() {
+        return Ok(not_authorized(&token, from, "burn"));
+    }
+    check!(not_paused(&token));
+    if token.is_blacklisted(from) {
+        return Ok(refuse(
+            codes::SENDER_BLACKLISTED,
+            format!(
+                "{from} is blacklisted for token {} and may not burn: a list authority must remove it from the blacklist",
+                token.symbol
+            ),
+        ));
+    }
+    check!(debit(view, from, &token, &op.value)?);
+    // The debit succeeded, so the supply (the sum of balances) covers it.
+    token.supply = token.supply.checked_sub(&op.value).unwrap_or_default();
+    let effects = Effects {
+        token: Some(token.address),
+        is_private: token.is_private,
+        ..Effects::default()
+    };
+    view.put_token(token);
+    Ok(Ok(effects))
+}
+
+/// TokenBridgeAndMint: the master or a bridge authority mints `value` to
+/// the recipient; no `MintBurnTokens` allowance is drawn. The source chain
+/// fields are recorded, not verified.
+pub fn bridge_and_mint<B: Backing + ?Sized>(
+    view: &mut Staged<'_, B>,
+    from: &Address,
+    op: &TokenBridgeAndMint,
+) -> Outcome {
+    let mut token = check!(existing_token(view, &op.token)?);
+    if !holds(&token, &token.bridge_authorities, from) {
+        return Ok(not_authorized(&token, from, "bridge-mint"));
+    }
+    check!(not_paused(&token));
+    check!(may_receive(&token, &op.recipient));
+    check!(add_supply(&mut token, &op.value));
+    check!(credit(view, &op.recipient, &token, &op.value)?);
+    let effects = Effects {
+        recipient: Some(op.recipient),
+        token: Some(token.address),
+        is_private: token.is_private,
+        ..Effects::default()
+    };
+    view.put_token(token);
+    Ok(Ok(effects))
+}
+
+/// TokenBurnAndBridge: any holder burns `value` from its own balance and
+/// pays `escrow_fee` to the fee collector (the operator); the supply drops
+/// by `value`; the sender's bridge nonce rises by one. The `sender` field
+/// is obsolete and ignored (the signer pays).
+pub fn burn_and_bridge<B: Backing + ?Sized>(
+    view: &mut Staged<'_, B>,
+    rules: &Rules,
+    from: &Address,
+    op: &TokenBurnAndBridge,
+) -> Outcome {
+    let mut token = check!(existing_token(view, &op.token)?);
+    check!(not_paused(&token));
+    check!(may_send(&token, from));
+    let Some(total) = op.value.checked_add(&op.escrow_fee) else {
+        return Ok(refuse(
+            codes::AMOUNT_OVERFLOW,
+            "value plus escrow_fee passes 2^256-1: lower them",
+        ));
+    };
+    check!(debit(view, from, &token, &total)?);
+    if !op.escrow_fee.is_zero() {
+        let collector = rules.fees.collector.unwrap_or(token.issuer);
+        check!(credit(view, &collector, &token, &op.escrow_fee)?);
+    }
+    token.supply = token.supply.checked_sub(&op.value).unwrap_or_default();
+    let mut account = view.account(from)?;
+    let bbnonce = account.bbnonce;
+    account.bbnonce = bbnonce
+        .checked_add(1)
+        .ok_or(crate::node::failure::StoreError::Overflow("bbnonce"))?;
+    view.put_account(*from, account);
+    let effects = Effects {
+        token: Some(token.address),
+        is_private: token.is_private,
+        bridge: Some(BridgeInfo {
+            bbnonce,
+            destination_chain_id: op.destination_chain_id,
+            destination_address: op.destination_address.as_str().to_owned(),
+            bridge_param: format!("0x{}", hex::encode(op.bridge_param.0.as_slice())),
+        }),
+        ..Effects::default()
+    };
+    view.put_token(token);
+    Ok(Ok(effects))
+}
