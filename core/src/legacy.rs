@@ -168,12 +168,37 @@ pub struct LegacyTx<
     pub signature: Signature,
 }
 
+impl<const B: usize, const M: usize> Default for LegacyTx<B, M> {
+    /// A slot to parse into and sign in place ([`LegacyTx::sign_in_place`]):
+    /// the default transaction and an all-zero signature, which no
+    /// recovery accepts.
+    fn default() -> Self {
+        LegacyTx {
+            tx: Transaction::default(),
+            signature: Signature::ZERO,
+        }
+    }
+}
+
 impl<const B: usize, const M: usize> LegacyTx<B, M> {
     /// Signs `tx` with `key` after checking every rule ([`Transaction::check`]).
     pub fn sign(tx: Transaction<B, M>, key: &SigningKey) -> Result<Self, Error> {
-        tx.check()?;
-        let signature = sign_hash(&signing_hash(&tx)?, key)?;
-        Ok(LegacyTx { tx, signature })
+        let mut request = LegacyTx {
+            tx,
+            ..LegacyTx::default()
+        };
+        request.sign_in_place(key)?;
+        Ok(request)
+    }
+
+    /// [`LegacyTx::sign`] where the request lies: checks `self.tx` and sets
+    /// `self.signature` (for callers that parse into a request they own,
+    /// [`crate::json::parse_unsigned_into`]); on an error the signature is
+    /// left as it was.
+    pub fn sign_in_place(&mut self, key: &SigningKey) -> Result<(), Error> {
+        self.tx.check()?;
+        self.signature = sign_hash(&signing_hash(&self.tx)?, key)?;
+        Ok(())
     }
 
     /// The digest the signature covers.

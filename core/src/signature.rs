@@ -34,6 +34,14 @@ pub struct Signature {
 }
 
 impl Signature {
+    /// All zero: never a valid signature (`r` = 0 fails every check); the
+    /// placeholder of a request slot not signed yet.
+    pub const ZERO: Signature = Signature {
+        r: [0; 32],
+        s: [0; 32],
+        v: 0,
+    };
+
     /// Checks the signature's form, as every recovery does first: `v` in
     /// {0, 1}, `r` and `s` non-zero and below the curve order, `s` low
     /// (at most ⌊n/2⌋). Plain comparisons of big-endian bytes, the same for

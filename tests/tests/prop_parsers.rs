@@ -29,12 +29,33 @@ fn parsed_json_is_sound<const B: usize, const M: usize>(
     Ok(())
 }
 
+/// A transaction slot that already holds something: a memo and a
+/// TokenPause on another chain and nonce.
+fn dirty_slot<const B: usize, const M: usize>() -> Transaction<B, M> {
+    let pause = tokensign_core::tx::TokenPause {
+        action: tokensign_core::tx::PauseAction::Pause,
+        token: Address([7; 20]),
+    };
+    Transaction::new(99, 98, pause).with_memo(tokensign_core::tx::Memo::new("t", "f", "d").unwrap())
+}
+
 /// The parsers of operation `op` at capacities `B`, `M`.
 fn op_parsers<const B: usize, const M: usize>(
     op: OpType,
     bytes: &[u8],
 ) -> Result<(), TestCaseError> {
-    if let Ok(tx) = json::parse_unsigned::<B, M>(op, bytes) {
+    // In place, into a slot holding another transaction (with a memo):
+    // the same result, and nothing of the slot's old value survives.
+    let by_value = json::parse_unsigned::<B, M>(op, bytes);
+    let mut slot = dirty_slot::<B, M>();
+    let in_place = json::parse_unsigned_into(op, bytes, &mut slot).map(|()| slot.clone());
+    prop_assert_eq!(&in_place, &by_value);
+    let mut slot = dirty_slot::<B, M>();
+    prop_assert_eq!(
+        json::parse_document_into(bytes, &mut slot).map(|()| slot.clone()),
+        json::parse_document::<B, M>(bytes)
+    );
+    if let Ok(tx) = by_value {
         prop_assert_eq!(tx.op_type(), op);
         parsed_json_is_sound(&tx)?;
     }

@@ -44,6 +44,16 @@ fn single_signer<const B: usize, const M: usize>(
             "RFC 6979 is deterministic"
         );
         prop_assert_eq!(&signed.tx, tx);
+        // In place, over a slot that held another signature: the same.
+        let mut slot = LegacyTx {
+            tx: tx.clone(),
+            signature: Signature {
+                v: 1 - sig.v,
+                ..sig
+            },
+        };
+        prop_assert_eq!(slot.sign_in_place(&key), Ok(()));
+        prop_assert_eq!(&slot, &signed);
         prop_assert_eq!(signed.signer(), Ok(me));
         prop_assert_eq!(
             verify_hash(&legacy::signing_hash(tx).unwrap(), &sig, &me),
@@ -68,6 +78,13 @@ fn single_signer<const B: usize, const M: usize>(
     }
     // Native v2.
     let signed = NativeTx::sign(tx.clone(), &key).unwrap();
+    // In place, over a slot that held another authorization: the same.
+    let mut slot = NativeTx {
+        tx: tx.clone(),
+        authorization: Authorization::Single(Signature::ZERO),
+    };
+    prop_assert_eq!(slot.sign_in_place(&key), Ok(()));
+    prop_assert_eq!(&slot, &signed);
     prop_assert_eq!(&signed.tx, &native::normalize(tx.clone()));
     let Authorization::Single(sig) = signed.authorization else {
         return Err(TestCaseError::fail("a single signer's authorization"));

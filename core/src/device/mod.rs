@@ -47,7 +47,7 @@ use crate::address::Address;
 use crate::hd::{DerivationPath, Seed};
 use crate::review::Review;
 use crate::signature::Signature;
-use crate::tx::{Payment, Transaction};
+use crate::tx::Transaction;
 
 pub use apdu::{
     encode_command, split_response, status_text, Command, Instruction, Response, Status,
@@ -158,7 +158,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
             approver,
             state: State::Idle,
             buffer: [0; N],
-            tx: Transaction::new(0, 0, Payment::default()),
+            tx: Transaction::default(),
         }
     }
 

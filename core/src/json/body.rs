@@ -59,23 +59,20 @@ impl Members {
         }
     }
 
-    /// The transaction these members and `operation` make; required
-    /// members that are absent are errors.
-    pub fn transaction<const B: usize, const M: usize>(
-        &self,
-        operation: crate::tx::Operation<B, M>,
-    ) -> Result<Transaction<B, M>, Error> {
-        let chain_id = required(self.chain_id, Field::ChainId)?;
-        let nonce = required(self.nonce, Field::Nonce)?;
+    /// Completes `tx` (whose operation is read) with these members:
+    /// `chain_id`, `nonce` and `memo`; required members that are absent
+    /// are errors.
+    pub fn fill<const B: usize, const M: usize>(
+        &mut self,
+        tx: &mut Transaction<B, M>,
+    ) -> Result<(), Error> {
+        tx.chain_id = required(self.chain_id, Field::ChainId)?;
+        tx.nonce = required(self.nonce, Field::Nonce)?;
         if self.shape == Shape::Native && self.memo.is_none() {
             return Err(Error::Json(JsonError::MissingField(Field::Memo)));
         }
-        Ok(Transaction {
-            chain_id,
-            nonce,
-            operation,
-            memo: self.memo.clone(),
-        })
+        tx.memo = self.memo.take();
+        Ok(())
     }
 }
 

@@ -28,7 +28,7 @@ pub use envelope::{
     max_payload_rlp_len, max_signed_rlp_len, payload_rlp, signed, signing_hash, tx_hash, unsigned,
     PayloadRlp,
 };
-pub use signed::{normalize, sign_as_member, NativeTx};
+pub use signed::{normalize, normalize_in_place, sign_as_member, NativeTx};
 
 /// The domain tag, signed first: ASCII `1money.native.transaction.v2`.
 pub const DOMAIN: &[u8; 28] = b"1money.native.transaction.v2";

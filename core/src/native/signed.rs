@@ -6,7 +6,7 @@ use heapless::Vec;
 
 use crate::address::Address;
 use crate::error::{Error, Field, Location, Problem};
-use crate::signature::{address_of_compressed, recover_hash, sign_hash};
+use crate::signature::{address_of_compressed, recover_hash, sign_hash, Signature};
 use crate::tx::limits::MAX_MULTISIG_SIGNERS;
 use crate::tx::memo::Memo;
 use crate::tx::{OpType, Operation, Transaction, MAX_BATCH_OPERATIONS, MAX_METADATA_ENTRIES};
@@ -18,13 +18,18 @@ use super::envelope::{signing_hash, tx_hash};
 /// v2 signs it, so that the stored transaction and its JSON say what was
 /// signed.
 pub fn normalize<const B: usize, const M: usize>(mut tx: Transaction<B, M>) -> Transaction<B, M> {
+    normalize_in_place(&mut tx);
+    tx
+}
+
+/// [`normalize`] of a transaction where it lies.
+pub fn normalize_in_place<const B: usize, const M: usize>(tx: &mut Transaction<B, M>) {
     if let Operation::TokenIssue(issue) = &mut tx.operation {
         issue.clawback_enabled.get_or_insert(true);
     }
     if tx.memo.is_none() {
         tx.memo = Some(Memo::default());
     }
-    tx
 }
 
 /// A v2 transaction with its authorization: a `/v2` request.
@@ -37,16 +42,40 @@ pub struct NativeTx<const B: usize = MAX_BATCH_OPERATIONS, const M: usize = MAX_
     pub authorization: Authorization,
 }
 
+impl<const B: usize, const M: usize> Default for NativeTx<B, M> {
+    /// A slot to parse into and sign in place
+    /// ([`NativeTx::sign_in_place`]): the default transaction and an
+    /// all-zero signature, which no recovery accepts.
+    fn default() -> Self {
+        NativeTx {
+            tx: Transaction::default(),
+            authorization: Authorization::Single(Signature::ZERO),
+        }
+    }
+}
+
 impl<const B: usize, const M: usize> NativeTx<B, M> {
     /// Signs `tx` as a single signer, after checking every rule.
     pub fn sign(tx: Transaction<B, M>, key: &SigningKey) -> Result<Self, Error> {
-        let tx = normalize(tx);
-        tx.check()?;
-        let signature = sign_hash(&signing_hash(&tx, Descriptor::Single), key)?;
-        Ok(NativeTx {
+        let mut request = NativeTx {
             tx,
-            authorization: Authorization::Single(signature),
-        })
+            ..NativeTx::default()
+        };
+        request.sign_in_place(key)?;
+        Ok(request)
+    }
+
+    /// [`NativeTx::sign`] where the request lies: normalizes and checks
+    /// `self.tx`, then sets `self.authorization` to the single signer's
+    /// signature. For callers that parse into a request they own
+    /// ([`crate::json::parse_unsigned_into`]), so no 15 KB transaction is
+    /// moved; on an error the authorization is left as it was.
+    pub fn sign_in_place(&mut self, key: &SigningKey) -> Result<(), Error> {
+        normalize_in_place(&mut self.tx);
+        self.tx.check()?;
+        let signature = sign_hash(&signing_hash(&self.tx, Descriptor::Single), key)?;
+        self.authorization = Authorization::Single(signature);
+        Ok(())
     }
 
     /// Assembles a multisig authorization from members' signatures over

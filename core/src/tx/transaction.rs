@@ -30,6 +30,14 @@ pub struct Transaction<const B: usize = MAX_BATCH_OPERATIONS, const M: usize = M
     pub memo: Option<Memo>,
 }
 
+impl<const B: usize, const M: usize> Default for Transaction<B, M> {
+    /// A slot to read a transaction into in place (chain 0, nonce 0, a
+    /// zero payment, no memo): not a transaction anyone means to sign.
+    fn default() -> Self {
+        Transaction::new(0, 0, super::Payment::default())
+    }
+}
+
 impl<const B: usize, const M: usize> Transaction<B, M> {
     /// Largest RLP of `P` for these capacities.
     pub const MAX_PAYLOAD_RLP_LEN: usize = list_len(2 * 9 + Operation::<B, M>::MAX_FIELDS_RLP_LEN);
