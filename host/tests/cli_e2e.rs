@@ -32,15 +32,19 @@ fn issue_on_the_embedded_server_then_duplicate_is_rejected() {
     assert_eq!(first.code, 0, "{first:?}");
     // What will be signed: every field, and the token it creates.
     for needle in [
-        "chain_id          1212101",
-        "nonce             0",
-        "symbol            \"USDX\"",
-        "name              \"X Dollar\"",
-        "decimals          6",
-        &format!("master_authority  {MASTER}"),
-        "is_private        false",
-        "clawback_enabled  (not sent)",
-        "token address     0x",
+        // The node is `dual`: `--scheme auto` signs native v2, whose
+        // review is the core's pages (a TokenIssue signs eight fields).
+        "eight-field form",
+        "Chain             1Money Testnet",
+        "Nonce             0",
+        "Symbol            \"USDX\"",
+        "Name              \"X Dollar\"",
+        "Decimals          6",
+        &format!("Master authority  {MASTER}"),
+        "Private           No",
+        "Clawback          Yes",
+        "Signing scheme    v2",
+        "Token address     0x",
         "development key: PUBLIC AND INSECURE",
         "Accepted.",
         "transaction hash  0x",
@@ -251,9 +255,9 @@ fn node_child_with_a_keygen_keystore_operator() {
         &["--keystore", keystore, "--password-file", &password],
     );
     assert_eq!(ok.code, 0, "{ok:?}");
-    assert!(ok.stdout.contains("is_private        true"));
+    assert!(ok.stdout.contains("Private           Yes"), "{ok:?}");
     assert!(ok.stdout.contains(&format!("signer            {operator}")));
-    assert!(ok.stdout.contains("nonce             0"));
+    assert!(ok.stdout.contains("Nonce             0"), "{ok:?}");
 
     // The same key through environment fallbacks; the nonce is fetched.
     let ok = issue(
@@ -265,7 +269,7 @@ fn node_child_with_a_keygen_keystore_operator() {
         &[],
     );
     assert_eq!(ok.code, 0, "{ok:?}");
-    assert!(ok.stdout.contains("nonce             1"), "{ok:?}");
+    assert!(ok.stdout.contains("Nonce             1"), "{ok:?}");
 
     // A key that is not an operator: the server's refusal.
     let key_file = write_file(dir.path(), "k", &format!("0x{SPEC_KEY}\n"));

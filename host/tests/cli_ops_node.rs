@@ -1,11 +1,9 @@
 //! Every command end to end against `tokensign node`, in both schemes,
 //! and the multisig flow with three signers (one the emulated device).
 //!
-//! The two flows are ignored until the node serves every operation, v2
-//! and the reads (the ledger node of issue 10); the submit paths are
-//! covered today against the scripted server (cli_ops.rs,
-//! cli_multisig.rs). Run them with
-//! `cargo test -p tokensign --test cli_ops_node -- --ignored`.
+//! The same commands against a scripted server (status modes, refusals,
+//! timeouts, wrong answer hashes) are in cli_ops.rs, cli_ops_outcomes.rs
+//! and cli_multisig.rs.
 
 mod cli_support;
 
@@ -63,7 +61,6 @@ impl Node {
 }
 
 #[test]
-#[ignore = "needs the ledger node of issue 10"]
 fn every_operation_end_to_end_in_both_schemes() {
     let node = Node::start();
     let status = node.ok(&["status"]);
@@ -260,7 +257,6 @@ fn auto_scheme_follows_the_node() {
 }
 
 #[test]
-#[ignore = "needs the ledger node of issue 10"]
 fn multisig_with_three_signers_one_a_device_against_the_node() {
     let node = Node::start();
     let dir = tempfile::tempdir().unwrap();

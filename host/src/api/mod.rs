@@ -37,4 +37,4 @@ pub use fee::{BatchFeeOperation, BatchFeeRequest, FeeEstimate};
 pub use finalized::FinalizedReceipt;
 pub use status::{ActivationSource, DomainSeparatedSupport, NativeWriteMode, NodeStatus};
 pub use token::{KeyValue, MintInfo, MinterAllowance, TokenMeta};
-pub use tx::{FinalizedReceipt, SignatureJson, TokenCreateData, Transaction, TransactionReceipt};
+pub use tx::{SignatureJson, TokenCreateData, Transaction, TransactionReceipt};

@@ -105,23 +105,10 @@ pub struct TransactionReceipt {
     pub execution_events: Option<Vec<Value>>,
 }
 
-/// A finalized receipt as `GET /v1/transactions/finalized/by_hash?hash=`
-/// answers it (spec section 6): the receipt, the epoch and the
-/// validators' counter-signatures.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FinalizedReceipt {
-    /// The receipt's fields.
-    #[serde(flatten)]
-    pub receipt: TransactionReceipt,
-    /// The epoch that finalized it.
-    pub epoch: u64,
-    /// The counter-signatures.
-    pub counter_signatures: Vec<SignatureJson>,
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::FinalizedReceipt;
 
     #[test]
     fn reads_a_receipt_with_and_without_the_optional_parts() {
