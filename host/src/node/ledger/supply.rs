@@ -29,6 +29,29 @@ fn add_supply(token: &mut Token, value: &Amount) -> Result<(), Refusal> {
     }
 }
 
+/// What a mint and a bridge mint share once the signer may mint: not while
+/// paused, the recipient may receive, the supply and the recipient's balance
+/// grow by `value`, and the token is staged.
+fn mint_to<B: Backing + ?Sized>(
+    view: &mut Staged<'_, B>,
+    mut token: Token,
+    recipient: &Address,
+    value: &Amount,
+) -> Outcome {
+    check!(not_paused(&token));
+    check!(may_receive(&token, recipient));
+    check!(add_supply(&mut token, value));
+    check!(credit(view, recipient, &token, value)?);
+    let effects = Effects {
+        recipient: Some(*recipient),
+        token: Some(token.address),
+        is_private: token.is_private,
+        ..Effects::default()
+    };
+    view.put_token(token);
+    Ok(Ok(effects))
+}
+
 /// TokenMint: the master (no allowance) or a `MintBurnTokens` holder
 /// within its allowance, which the mint lowers. Not while paused; the
 /// recipient must be allowed to receive.
@@ -55,18 +78,7 @@ pub fn mint<B: Backing + ?Sized>(
             }
         }
     }
-    check!(not_paused(&token));
-    check!(may_receive(&token, &op.recipient));
-    check!(add_supply(&mut token, &op.value));
-    check!(credit(view, &op.recipient, &token, &op.value)?);
-    let effects = Effects {
-        recipient: Some(op.recipient),
-        token: Some(token.address),
-        is_private: token.is_private,
-        ..Effects::default()
-    };
-    view.put_token(token);
-    Ok(Ok(effects))
+    mint_to(view, token, &op.recipient, &op.value)
 }
 
 /// TokenBurn: the master or a `MintBurnTokens` holder burns from its own
@@ -110,22 +122,11 @@ pub fn bridge_and_mint<B: Backing + ?Sized>(
     from: &Address,
     op: &TokenBridgeAndMint,
 ) -> Outcome {
-    let mut token = check!(existing_token(view, &op.token)?);
+    let token = check!(existing_token(view, &op.token)?);
     if !holds(&token, &token.bridge_authorities, from) {
         return Ok(not_authorized(&token, from, "bridge-mint"));
     }
-    check!(not_paused(&token));
-    check!(may_receive(&token, &op.recipient));
-    check!(add_supply(&mut token, &op.value));
-    check!(credit(view, &op.recipient, &token, &op.value)?);
-    let effects = Effects {
-        recipient: Some(op.recipient),
-        token: Some(token.address),
-        is_private: token.is_private,
-        ..Effects::default()
-    };
-    view.put_token(token);
-    Ok(Ok(effects))
+    mint_to(view, token, &op.recipient, &op.value)
 }
 
 /// TokenBurnAndBridge: any holder burns `value` from its own balance and
