@@ -60,7 +60,7 @@ fn mint_api_document_example_and_every_error() {
         r#"{"asset_id": "FRAC", "amount": 0, "recipient_wallet_address": "w"}"#,
         r#"{"asset_id": "FRAC", "amount": -5, "recipient_wallet_address": "w"}"#,
         r#"{"asset_id": "FRAC", "amount": 0.0000001, "recipient_wallet_address": "w"}"#,
-        r#"{"asset_id": "FRAC", "amount": 1e40, "recipient_wallet_address": "w"}"#,
+        r#"{"asset_id": "FRAC", "amount": 1e80, "recipient_wallet_address": "w"}"#,
         r#"{"asset_id": "FRAC", "amount": 1, "recipient_wallet_address": ""}"#,
         r#"{"asset_id": "FRAC", "amount": 1, "recipient_wallet_address": 5}"#,
         r#"{"asset_id": "FRAC", "amount": 1, "recipient_wallet_address": "w", "x": 1}"#,

@@ -612,28 +612,6 @@ fn close_checkpoint(t: &mut Tables<'_>, mut admitted: Vec<TxRecord>) -> Result<(
     Ok(())
 }
 
-/// Converts a plain decimal text (`123`, `0.5`) into base units with
-/// `decimals` digits of fraction. Refused if it has more fractional digits
-/// than `decimals`, is not plain decimal text, or does not fit 128 bits:
-/// an error naming the cause.
-pub(crate) fn base_units(text: &str, decimals: u8) -> Result<u128, String> {
-    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
-    let frac = frac.trim_end_matches('0');
-    if frac.len() > usize::from(decimals) {
-        return Err(format!(
-            "amount {text} has {} fractional digits but the asset has {decimals} decimals",
-            frac.len()
-        ));
-    }
-    let digits = format!("{int}{frac:0<width$}", width = usize::from(decimals));
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("amount {text} is not a plain decimal number"));
-    }
-    digits
-        .parse::<u128>()
-        .map_err(|_| format!("amount {text} is too large for the asset's base units"))
-}
-
 fn apply_mint(
     t: &mut Tables<'_>,
     job: &MintJob,
@@ -650,14 +628,19 @@ fn apply_mint(
     let Some(metadata) = Backing::token(&*t, &token)? else {
         return Err(StoreError::Corrupt("a symbol has no token"));
     };
-    let units = match base_units(&job.amount_text, metadata.decimals) {
-        Ok(0) => {
+    let units = match Amount::from_whole(&job.amount_text, metadata.decimals) {
+        Ok(u) if u.is_zero() => {
             return Ok(Err(MintError::invalid_input(
                 "amount must be greater than zero",
             )))
         }
         Ok(u) => u,
-        Err(detail) => return Ok(Err(MintError::invalid_input(detail))),
+        Err(e) => {
+            return Ok(Err(MintError::invalid_input(format!(
+                "amount {}: {e} (asset {:?} has {} decimals)",
+                job.amount_text, job.asset_id, metadata.decimals
+            ))))
+        }
     };
     if let Some(existing) = t.mints.get(job.asset_id.as_str())? {
         let existing: MintRecord = serde_json::from_str(existing.value())?;
@@ -694,20 +677,4 @@ pub(crate) fn keccak_all<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> [u8; 
         all.extend_from_slice(p);
     }
     keccak256(&all)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::base_units;
-
-    #[test]
-    fn base_units_rules() {
-        assert_eq!(base_units("100", 0), Ok(100));
-        assert_eq!(base_units("100", 2), Ok(10000));
-        assert_eq!(base_units("0.5", 1), Ok(5));
-        assert_eq!(base_units("1.50", 1), Ok(15));
-        assert!(base_units("0.05", 1).is_err());
-        assert!(base_units("1e5", 0).is_err());
-        assert!(base_units(&"9".repeat(40), 0).is_err());
-    }
 }
