@@ -99,7 +99,7 @@ pub async fn setup_test_token(
 ) -> Result<Address, DevError> {
     let (Some(operator), Some(master)) = (accounts.first(), accounts.get(1)) else {
         return Err(DevError::Derive(
-            "a test token needs at least 2 accounts (--accounts 2 or more)".into(),
+            "a test token needs at least 2 developer accounts".into(),
         ));
     };
     let chain_id = state.config().chain_id;

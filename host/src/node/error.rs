@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tokensign_core::{Error as CoreError, Field, JsonError, Problem};
 
+use super::ledger::Refusal;
 use crate::api::{MintErrorBody, RestErrorData};
 
 /// A refusal of the `/v1/...` API: an HTTP status and a `RESTErrorData`.
@@ -208,9 +209,10 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    /// 422 for a ledger rule's refusal.
-    pub fn refused(refusal: crate::node::ledger::Refusal) -> Self {
-        Self::unprocessable(refusal.code, refusal.message)
+    /// 422 for a ledger rule's refusal, with its code ([`rule_code`]) and
+    /// its message.
+    pub fn refused(refusal: &Refusal) -> Self {
+        Self::unprocessable(rule_code(refusal), refusal.to_string())
     }
 
     /// 404 with `code`.
@@ -284,6 +286,45 @@ pub fn core_error_code(err: CoreError) -> &'static str {
         CoreError::BufferTooSmall | CoreError::SigningFailed | CoreError::InvalidSecretKey => {
             codes::INTERNAL_ERROR
         }
+    }
+}
+
+/// The `error_code` (HTTP 422) of each ledger refusal. Exhaustive: a new
+/// refusal fails to compile here until it is given a code (and
+/// [`codes::RULE_CODES`] lists every code this returns; the ledger's tests
+/// check each refusal they provoke against it).
+pub fn rule_code(refusal: &Refusal) -> &'static str {
+    match refusal {
+        Refusal::WrongChainId { .. } => codes::WRONG_CHAIN_ID,
+        Refusal::NonceMismatch { .. } => codes::NONCE_MISMATCH,
+        Refusal::SignerNotOperator { .. } => codes::SIGNER_NOT_OPERATOR,
+        Refusal::TokenAlreadyExists { .. } => codes::TOKEN_ALREADY_EXISTS,
+        Refusal::SymbolAlreadyExists { .. } => codes::SYMBOL_ALREADY_EXISTS,
+        Refusal::DuplicateTransaction { .. } => codes::DUPLICATE_TRANSACTION,
+        Refusal::UnknownToken { .. } => codes::UNKNOWN_TOKEN,
+        Refusal::NotAuthorized { .. } | Refusal::SelfGrant { .. } => codes::NOT_AUTHORIZED,
+        Refusal::AllowanceExceeded { .. } => codes::ALLOWANCE_EXCEEDED,
+        Refusal::InsufficientBalance { .. } => codes::INSUFFICIENT_BALANCE,
+        Refusal::AmountOverflow(_) => codes::AMOUNT_OVERFLOW,
+        Refusal::TokenPaused { .. } => codes::TOKEN_PAUSED,
+        Refusal::AlreadyPaused { .. } => codes::ALREADY_PAUSED,
+        Refusal::NotPaused { .. } => codes::NOT_PAUSED,
+        Refusal::SenderBlacklisted { .. } => codes::SENDER_BLACKLISTED,
+        Refusal::RecipientBlacklisted { .. } => codes::RECIPIENT_BLACKLISTED,
+        Refusal::SenderNotWhitelisted { .. } => codes::SENDER_NOT_WHITELISTED,
+        Refusal::RecipientNotWhitelisted { .. } => codes::RECIPIENT_NOT_WHITELISTED,
+        Refusal::ClawbackDisabled { .. } => codes::CLAWBACK_DISABLED,
+        Refusal::AccountNotFrozen { .. } => codes::ACCOUNT_NOT_FROZEN,
+        Refusal::AuthorityAlreadyGranted { .. } => codes::AUTHORITY_ALREADY_GRANTED,
+        Refusal::AuthorityNotHeld { .. } => codes::AUTHORITY_NOT_HELD,
+        Refusal::AuthorityLimitReached { .. } => codes::AUTHORITY_LIMIT_REACHED,
+        Refusal::ListNotForToken { .. } => codes::LIST_NOT_FOR_TOKEN,
+        Refusal::AlreadyListed { .. } => codes::ALREADY_LISTED,
+        Refusal::NotListed { .. } => codes::NOT_LISTED,
+        Refusal::MultisigAlreadyExists { .. } => codes::MULTISIG_ALREADY_EXISTS,
+        Refusal::MultisigAccountNotFound { .. } => codes::MULTISIG_ACCOUNT_NOT_FOUND,
+        Refusal::NotAMultisigMember { .. } => codes::NOT_A_MULTISIG_MEMBER,
+        Refusal::MultisigBelowThreshold { .. } => codes::MULTISIG_BELOW_THRESHOLD,
     }
 }
 

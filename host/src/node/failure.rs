@@ -51,7 +51,7 @@ pub enum NodeError {
     /// Another process holds the data directory.
     #[error(
         "data directory {dir} is in use by another tokensign node (the database {db} is \
-         locked): stop that node, or give another --data-dir"
+         locked): stop that node, or use another data directory"
     )]
     DataDirInUse {
         /// The directory, shown.

@@ -54,7 +54,7 @@ use tower_http::request_id::{
 };
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use error::{codes, core_error_code, mint_codes, ApiError, MintError};
+pub use error::{codes, core_error_code, mint_codes, rule_code, ApiError, MintError};
 pub use failure::{NodeError, StoreError};
 pub use ledger::Fees;
 pub use records::{CheckpointRecord, MintRecord, TxRecord};

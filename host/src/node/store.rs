@@ -21,7 +21,7 @@ use tokensign_core::tx::Transaction;
 use tokensign_core::{keccak256, Address, Amount};
 use tokio::sync::{mpsc, oneshot};
 
-use super::error::{codes, ApiError, MintError};
+use super::error::{ApiError, MintError};
 use super::failure::{NodeError, StoreError};
 use super::ledger::{self, Account, Backing, Changes, Multisig, Rules, SignedBy, Token};
 use super::records::{self, CheckpointRecord, MintRecord, TxRecord};
@@ -555,11 +555,8 @@ fn apply_tx(
     if t.txs.get(job.hash.as_slice())?.is_some()
         || admitted.iter().any(|r| r.transaction.hash == hash_text)
     {
-        return Ok(Err(ApiError::unprocessable(
-            codes::DUPLICATE_TRANSACTION,
-            format!(
-                "transaction {hash_text} was already admitted: look it up (GET /v1/transactions/receipt/by_hash); to send again, sign a new transaction with the next nonce"
-            ),
+        return Ok(Err(ApiError::refused(
+            &ledger::Refusal::DuplicateTransaction { hash: job.hash },
         )));
     }
     let sub = ledger::Submission {
@@ -569,7 +566,7 @@ fn apply_tx(
     };
     let effects = match ledger::apply(&*t, rules, &sub)? {
         Ok(effects) => effects,
-        Err(refusal) => return Ok(Err(ApiError::refused(refusal))),
+        Err(refusal) => return Ok(Err(ApiError::refused(&refusal))),
     };
     t.write(&effects.changes)?;
     let record = TxRecord::new(job, &effects)?;

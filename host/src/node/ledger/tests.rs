@@ -10,6 +10,7 @@ use tokensign_core::tx::*;
 use tokensign_core::{Address, Amount};
 
 use super::*;
+use crate::node::error::{codes, rule_code};
 
 const CHAIN: u64 = CHAIN_ID_TESTNET;
 
@@ -75,8 +76,12 @@ impl World {
     fn refused(&mut self, from: u8, op: impl Into<Operation>, code: &str) {
         let before = self.snapshot();
         let r = self.run(from, op);
-        assert_eq!(r.as_ref().err().map(|r| r.code), Some(code), "{r:?}");
-        assert!(!r.unwrap_err().message.is_empty());
+        assert_eq!(r.as_ref().err().map(rule_code), Some(code), "{r:?}");
+        assert!(
+            codes::RULE_CODES.contains(&code),
+            "{code} is not in RULE_CODES"
+        );
+        assert!(!r.unwrap_err().to_string().is_empty());
         assert_eq!(self.snapshot(), before, "a refusal changed the ledger");
     }
 
@@ -282,17 +287,17 @@ fn chain_id_nonce_and_replay() {
     let mut w = World::new();
     let tx = Transaction::new(CHAIN + 1, 0, issue("AAA", false, true));
     let r = w.run_tx(a(OPERATOR), &SignedBy::Single, tx);
-    assert_eq!(r.unwrap_err().code, codes::WRONG_CHAIN_ID);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::WRONG_CHAIN_ID);
     let tx = Transaction::new(CHAIN, 1, issue("AAA", false, true));
     let r = w.run_tx(a(OPERATOR), &SignedBy::Single, tx.clone());
-    assert_eq!(r.unwrap_err().code, codes::NONCE_MISMATCH);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::NONCE_MISMATCH);
     // The refused nonce was not consumed: nonce 0 is still the next.
     let ok = Transaction::new(CHAIN, 0, issue("AAA", false, true));
     w.run_tx(a(OPERATOR), &SignedBy::Single, ok.clone())
         .unwrap();
     // The same transaction again (a replay) is refused by its nonce.
     let r = w.run_tx(a(OPERATOR), &SignedBy::Single, ok);
-    assert_eq!(r.unwrap_err().code, codes::NONCE_MISMATCH);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::NONCE_MISMATCH);
     // Now nonce 1 is the next.
     w.run_tx(
         a(OPERATOR),
@@ -634,19 +639,22 @@ fn multisig_accounts_and_thresholds() {
     let tx = |nonce| Transaction::new(CHAIN, nonce, pay(BOB, 10, t));
     let below = SignedBy::Multisig(vec![keys[0]]);
     let r = w.run_tx(account, &below, tx(0));
-    assert_eq!(r.unwrap_err().code, codes::MULTISIG_BELOW_THRESHOLD);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::MULTISIG_BELOW_THRESHOLD);
     let stranger = SignedBy::Multisig(vec![keys[0], key_of(9)]);
     let r = w.run_tx(account, &stranger, tx(0));
-    assert_eq!(r.unwrap_err().code, codes::NOT_A_MULTISIG_MEMBER);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::NOT_A_MULTISIG_MEMBER);
     let r = w.run_tx(a(0x66), &SignedBy::Multisig(vec![keys[0], keys[1]]), tx(0));
-    assert_eq!(r.unwrap_err().code, codes::MULTISIG_ACCOUNT_NOT_FOUND);
+    assert_eq!(
+        rule_code(&r.unwrap_err()),
+        codes::MULTISIG_ACCOUNT_NOT_FOUND
+    );
     // 3 + 1 >= 4: accepted, on the account's own nonce.
     let ok = SignedBy::Multisig(vec![keys[0], keys[1]]);
     w.run_tx(account, &ok, tx(0)).unwrap();
     assert_eq!(w.ledger.account(&account).unwrap().nonce, 1);
     assert_eq!(w.balance(BOB, &t), 10);
     let r = w.run_tx(account, &ok, tx(0));
-    assert_eq!(r.unwrap_err().code, codes::NONCE_MISMATCH);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::NONCE_MISMATCH);
 }
 
 /// One random step: (sender index, operation kind, target index, amount).
