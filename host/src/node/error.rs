@@ -11,6 +11,8 @@ use axum::Json;
 use tokensign_core::{Error as CoreError, Field, JsonError, Problem};
 
 use super::ledger::Refusal;
+use super::mint::MintRefusal;
+use super::writer::Rejected;
 use crate::api::{MintErrorBody, RestErrorData};
 
 /// A refusal of the `/v1/...` API: an HTTP status and a `RESTErrorData`.
@@ -399,6 +401,35 @@ impl MintError {
             mint_codes::ASSET_NOT_FOUND => "Asset ID does not exist",
             mint_codes::DUPLICATE_MINT => "Token for this asset already exists",
             _ => "Unexpected server error",
+        }
+    }
+}
+
+impl From<Rejected<Refusal>> for ApiError {
+    fn from(e: Rejected<Refusal>) -> Self {
+        match e {
+            Rejected::Refused(refusal) => ApiError::refused(&refusal),
+            Rejected::Failed => ApiError::internal(),
+        }
+    }
+}
+
+impl From<MintRefusal> for MintError {
+    fn from(refusal: MintRefusal) -> Self {
+        let detail = refusal.to_string();
+        match refusal {
+            MintRefusal::InvalidInput(_) => MintError::invalid_input(detail),
+            MintRefusal::AssetNotFound { .. } => MintError::asset_not_found(detail),
+            MintRefusal::AlreadyMinted { .. } => MintError::duplicate(detail),
+        }
+    }
+}
+
+impl From<Rejected<MintRefusal>> for MintError {
+    fn from(e: Rejected<MintRefusal>) -> Self {
+        match e {
+            Rejected::Refused(refusal) => refusal.into(),
+            Rejected::Failed => MintError::internal(),
         }
     }
 }

@@ -15,7 +15,7 @@ use super::error::{codes, ApiError};
 use super::ledger::SignedBy;
 use super::records::hex0x;
 use super::routes::read_body;
-use super::store::{Admitted, TxJob};
+use super::writer::{Admitted, TxJob};
 use super::AppState;
 use crate::api::{HashAnswer, HashTokenAnswer, NativeWriteMode, SignatureJson};
 use crate::input::{describe_core_error, Document};
@@ -89,8 +89,10 @@ pub(crate) async fn write_v1(
         signed_by: SignedBy::Single,
         hash,
     };
-    let admitted = state.inner.store.submit(job).await.inspect_err(|e| {
+    let admitted = state.inner.writer.submit(job).await.map_err(|e| {
+        let e = ApiError::from(e);
         tracing::info!(code = e.code, message = %e.message, "v1 write refused");
+        e
     })?;
     let mut response = answer(op, &admitted);
     if mode == NativeWriteMode::Dual {
@@ -158,7 +160,9 @@ pub(crate) async fn submit_native(
         signed_by,
         signature,
     };
-    state.inner.store.submit(job).await.inspect_err(|e| {
+    state.inner.writer.submit(job).await.map_err(|e| {
+        let e = ApiError::from(e);
         tracing::info!(code = e.code, message = %e.message, "v2 write refused");
+        e
     })
 }
