@@ -861,3 +861,64 @@ fn fees_when_configured() {
     assert_eq!(n.balance(&alice().address(), &t), 87);
     assert_eq!(n.balance(&operator().address(), &t), 3);
 }
+
+/// The adversarial run's repro, over HTTP: the master grants
+/// MasterMintBurn to an account; its mint is refused; its grant of
+/// MintBurnTokens with allowance 2^256-1 to itself is refused (it may not
+/// make itself a minter); the master revokes its role; its mint of 10^30
+/// is refused. Nothing of the refused steps is stored.
+#[test]
+fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
+    let n = node_with(NativeWriteMode::Dual);
+    let (m, holder) = (master_key(), alice());
+    let t = issued(&n, "SELFG", false, Scheme::V2);
+    let role = |action| TokenAuthority {
+        action,
+        authority_type: AuthorityType::MasterMintBurn,
+        authority_address: holder.address(),
+        token: t,
+        value: amt(0),
+    };
+    ok(&n.send(&m, role(AuthorityAction::Grant), Scheme::V2));
+    assert_eq!(
+        n.token(&t)["master_mint_burn_authority"],
+        holder.address().to_string()
+    );
+    let huge = Amount::parse("1000000000000000000000000000000").unwrap();
+    let mint = TokenMint {
+        recipient: holder.address(),
+        value: huge,
+        token: t,
+    };
+    let who = [holder.address()];
+    n.refused(
+        &holder,
+        mint.clone(),
+        Scheme::V2,
+        &t,
+        &who,
+        codes::NOT_AUTHORIZED,
+    );
+    let self_grant = TokenAuthority {
+        action: AuthorityAction::Grant,
+        authority_type: AuthorityType::MintBurnTokens,
+        authority_address: holder.address(),
+        token: t,
+        value: Amount::MAX,
+    };
+    for scheme in [Scheme::V1, Scheme::V2] {
+        n.refused(
+            &holder,
+            self_grant.clone(),
+            scheme,
+            &t,
+            &who,
+            codes::NOT_AUTHORIZED,
+        );
+    }
+    assert_eq!(n.token(&t)["mint_burn_authorities"], json!([]));
+    ok(&n.send(&m, role(AuthorityAction::Revoke), Scheme::V2));
+    n.refused(&holder, mint, Scheme::V2, &t, &who, codes::NOT_AUTHORIZED);
+    assert_eq!(n.token(&t)["supply"], "0");
+    assert_eq!(n.balance(&holder.address(), &t), 0);
+}

@@ -13,7 +13,11 @@ use super::{
 };
 
 /// TokenAuthority: the master grants or revokes any type; the master
-/// mint/burn authority grants or revokes `MintBurnTokens` only.
+/// mint/burn authority grants or revokes `MintBurnTokens` only, never to
+/// itself (it may revoke its own). Grants do not remember who made them:
+/// a minter granted by a master mint/burn authority keeps its grant when
+/// that authority loses its role, until the master (or the next master
+/// mint/burn authority) revokes it.
 ///
 /// Grant: `MasterMintBurn` sets the single slot; `MintBurnTokens` adds the
 /// holder with `allowance = value`, or replaces the allowance of an
@@ -41,6 +45,16 @@ pub fn authority<B: Backing + ?Sized>(
     let holder = op.authority_address;
     let kind = op.authority_type;
     let grant = op.action == AuthorityAction::Grant;
+    // The master mint/burn authority grants minters and cannot mint (rules
+    // sections 4 and 5): a grant to itself would give it any allowance it
+    // likes, so it is refused. (The master mints unmetered anyway.)
+    if grant && !by_master && holder == *from {
+        return Ok(Err(Refusal::SelfGrant {
+            who: *from,
+            symbol: token.symbol.clone(),
+            master: token.master_authority,
+        }));
+    }
     match op.authority_type {
         AuthorityType::MasterMintBurn => {
             let current = token.master_mint_burn_authority;
