@@ -76,7 +76,8 @@ pub fn mint<B: Backing + ?Sized>(
 }
 
 /// TokenBurn: the master or a `MintBurnTokens` holder burns from its own
-/// balance (no allowance used); not while paused, not when blacklisted.
+/// balance (no allowance used); not while paused, not when frozen
+/// (blacklisted, or not whitelisted on a private token).
 pub fn burn<B: Backing + ?Sized>(
     view: &mut Staged<'_, B>,
     from: &Address,
@@ -87,12 +88,10 @@ pub fn burn<B: Backing + ?Sized>(
         return Ok(not_authorized(&token, from, "burn"));
     }
     check!(not_paused(&token));
-    if token.is_blacklisted(from) {
-        return Ok(Err(Refusal::SenderBlacklisted {
-            who: *from,
-            symbol: token.symbol.clone(),
-        }));
-    }
+    // A frozen holder may not burn what a clawback is meant to take:
+    // blacklisted, or off the whitelist of a private token (the same
+    // freeze clawback checks).
+    check!(may_send(&token, from));
     check!(debit(view, from, &token, &op.value)?);
     // The debit succeeded, so the supply (the sum of balances) covers it.
     token.supply = token.supply.checked_sub(&op.value).unwrap_or_default();

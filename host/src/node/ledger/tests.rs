@@ -537,6 +537,25 @@ fn burns() {
     w.check_invariants();
 }
 
+/// On a private token, off the whitelist is frozen: a minter taken off it
+/// may not burn its balance away before the clawback (the adversarial
+/// run's finding), and the clawback then gets all of it.
+#[test]
+fn a_minter_off_a_private_whitelist_cannot_burn() {
+    let mut w = World::new();
+    let t = w.funded("PRV", true, 100);
+    w.run(MASTER, grant(AuthorityType::MintBurnTokens, ALICE, 0, t))
+        .unwrap();
+    w.run(ALICE, burn(10, t)).unwrap();
+    w.run(MASTER, list_w(ListAction::Add, CAROL, t)).unwrap();
+    w.run(MASTER, list_w(ListAction::Remove, ALICE, t)).unwrap();
+    w.refused(ALICE, burn(90, t), codes::SENDER_NOT_WHITELISTED);
+    w.run(MASTER, clawback(ALICE, CAROL, 90, t)).unwrap();
+    assert_eq!((w.balance(ALICE, &t), w.balance(CAROL, &t)), (0, 90));
+    assert_eq!(w.token(&t).supply, amt(190));
+    w.check_invariants();
+}
+
 #[test]
 fn clawback_needs_enabled_token_and_frozen_account() {
     let mut w = World::new();
