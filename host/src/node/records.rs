@@ -11,7 +11,9 @@ use tokensign_core::{keccak256, Address};
 
 use super::failure::StoreError;
 use super::ledger::Effects;
-use crate::api::{MintSuccess, SignatureJson, Transaction as WireTx, TransactionReceipt};
+use crate::api::{
+    JsonNumber, MintSuccess, SignatureJson, Transaction as WireTx, TransactionReceipt,
+};
 
 /// `0x` + lowercase hex.
 pub fn hex0x(bytes: &[u8]) -> String {
@@ -300,7 +302,7 @@ fn keccak_all<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> [u8; 32] {
 }
 
 /// A committed mint of the ABC-Lab API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MintRecord {
     /// `TOKEN-<n>`, n counting from 1 on this server.
     pub token_id: String,
@@ -309,7 +311,7 @@ pub struct MintRecord {
     /// The token address of the asset (EIP-55).
     pub token: String,
     /// The amount exactly as the request gave it.
-    pub amount: serde_json::Number,
+    pub amount: JsonNumber,
     /// The amount in base units (amount x 10^decimals), decimal text.
     pub base_units: String,
     /// The recipient wallet address, as given.

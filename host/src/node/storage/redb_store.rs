@@ -372,7 +372,7 @@ mod tests {
             token_id: format!("TOKEN-{n}"),
             asset_id: asset.into(),
             token: Address([7; 20]).to_string(),
-            amount: serde_json::Number::from(5u64),
+            amount: 5u64.into(),
             base_units: "500".into(),
             assigned_to: "w".into(),
         }
