@@ -23,6 +23,19 @@ pub enum StoreError {
     /// A counter reached its end.
     #[error("{0} overflow")]
     Overflow(&'static str),
+    /// The database cannot be reached (down, refusing connections, not
+    /// answering in time), or it did not confirm a commit. The client gets
+    /// a 503 `DATABASE_UNAVAILABLE`; the node recovers by itself when the
+    /// database is back.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl StoreError {
+    /// Whether the database could not be reached (a 503, not a 500).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
 }
 
 /// Why the node could not start or stopped with an error.

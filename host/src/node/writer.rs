@@ -1,18 +1,19 @@
 //! The single writer: every state change goes through one thread fed by a
 //! tokio `mpsc` channel. It takes all pending jobs (up to [`MAX_BATCH`]),
-//! checks each with the ledger's rules against the committed state plus
-//! the batch so far, closes one checkpoint over the batch's admitted
-//! transactions, hands the whole batch to the storage as one [`Commit`]
-//! (group commit: one fsync), and only then answers each waiter. A job is
-//! acknowledged only after the commit that holds it; a refused job wrote
-//! nothing; a failed commit answers every job of its batch with
-//! [`Rejected::Failed`] and stored none of it.
+//! and hands them to the storage as one write ([`Storage::write`]): under
+//! the store's write lock it checks each with the ledger's rules against
+//! the committed state plus the batch so far, and the storage seals the
+//! batch's admitted transactions into one checkpoint and commits it all
+//! at once (group commit: one fsync). Only then is each waiter answered.
+//! A job is acknowledged only after the commit that holds it; a refused
+//! job wrote nothing; a failed commit answers every job of its batch with
+//! [`Rejected::Failed`] (or [`Rejected::Unavailable`] when the database
+//! cannot be reached) and stored none of it.
 //!
 //! Reads do not come here: they read the storage directly (MVCC) and never
 //! wait for the writer.
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tokensign_core::tx::Transaction;
@@ -22,8 +23,8 @@ use tokio::sync::{mpsc, oneshot};
 use super::failure::{NodeError, StoreError};
 use super::ledger::{self, Account, Backing, Changes, Multisig, Refusal, Rules, SignedBy, Token};
 use super::mint::{self, MintJob, MintRefusal};
-use super::records::{CheckpointRecord, MintRecord, TxRecord};
-use super::storage::{Commit, StateRead, Storage};
+use super::records::{MintRecord, TxRecord};
+use super::storage::{Pending, Storage, WriteRead};
 use crate::api::SignatureJson;
 
 /// Most jobs committed in one write transaction.
@@ -66,6 +67,20 @@ pub(crate) enum Rejected<R> {
     /// The writer or the storage failed (logged); nothing of its batch
     /// was stored.
     Failed,
+    /// The database could not be reached, or did not confirm the commit
+    /// (logged): the job was not acknowledged, and may or may not be
+    /// stored if the confirmation was lost.
+    Unavailable,
+}
+
+impl<R> Rejected<R> {
+    fn failure(unavailable: bool) -> Self {
+        if unavailable {
+            Rejected::Unavailable
+        } else {
+            Rejected::Failed
+        }
+    }
 }
 
 type Reply<T, R> = oneshot::Sender<Result<T, Rejected<R>>>;
@@ -135,15 +150,7 @@ impl Writer {
     }
 }
 
-/// The writer's copy of the committed tokens it has read: a payment reads
-/// its token, and parsing the token's stored JSON for each one would be
-/// the writer's largest serial cost. The writer is the only one that
-/// changes tokens; it updates this copy after each successful commit, so
-/// the copy always equals the committed state.
-type TokenCache = RefCell<HashMap<Address, Token>>;
-
 fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, rules: &Rules) {
-    let cache = TokenCache::default();
     while let Some(first) = rx.blocking_recv() {
         let mut jobs = Vec::with_capacity(16);
         jobs.push(first);
@@ -153,15 +160,14 @@ fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, rules: &Rules
                 Err(_) => break,
             }
         }
-        run_batch(storage, jobs, rules, &cache);
+        run_batch(storage, jobs, rules);
     }
 }
 
-/// The state one batch sees: the committed state, the token cache, and
-/// what the batch has admitted so far.
+/// The state one batch sees: the committed state and what the batch has
+/// admitted so far.
 struct Batch<'a> {
-    committed: &'a dyn StateRead,
-    cache: &'a TokenCache,
+    committed: &'a dyn WriteRead,
     staged: Changes,
     hashes: HashSet<[u8; 32]>,
     admitted: Vec<([u8; 32], TxRecord)>,
@@ -177,17 +183,10 @@ impl Backing for Batch<'_> {
         }
     }
     fn token(&self, address: &Address) -> Result<Option<Token>, StoreError> {
-        if let Some(t) = self.staged.tokens.get(address) {
-            return Ok(Some(t.clone()));
+        match self.staged.tokens.get(address) {
+            Some(t) => Ok(Some(t.clone())),
+            None => self.committed.token(address),
         }
-        if let Some(t) = self.cache.borrow().get(address) {
-            return Ok(Some(t.clone()));
-        }
-        let token = self.committed.token(address)?;
-        if let Some(t) = &token {
-            self.cache.borrow_mut().insert(*address, t.clone());
-        }
-        Ok(token)
     }
     fn token_by_symbol(&self, symbol: &str) -> Result<Option<Address>, StoreError> {
         if let Some(t) = self.staged.tokens.values().find(|t| t.symbol == symbol) {
@@ -264,73 +263,42 @@ impl Batch<'_> {
         Ok(outcome)
     }
 
-    /// The commit of everything staged: the admitted transactions placed
-    /// in one new checkpoint, in admission order.
-    fn into_commit(self) -> Result<Commit, StoreError> {
-        let mut commit = Commit {
+    /// Everything staged, for the storage to seal into one checkpoint.
+    fn into_pending(self) -> Pending {
+        Pending {
             mint_count: (!self.mints.is_empty()).then_some(self.mint_count),
             mints: self.mints,
             ledger: self.staged,
-            ..Commit::default()
-        };
-        if self.admitted.is_empty() {
-            return Ok(commit);
+            transactions: self.admitted,
         }
-        let mut admitted = self.admitted;
-        let last = self.committed.last_checkpoint()?;
-        let parent = match self.committed.checkpoint(last)? {
-            Some(c) => c.hash,
-            None => [0u8; 32],
-        };
-        let number = last
-            .checked_add(1)
-            .ok_or(StoreError::Overflow("checkpoint number"))?;
-        let hashes = admitted.iter().map(|(h, _)| *h).collect();
-        let receipts: Vec<String> = admitted
-            .iter()
-            .map(|(_, r)| serde_json::to_string(&r.receipt))
-            .collect::<Result<_, _>>()?;
-        let checkpoint = CheckpointRecord::close(number, parent, hashes, &receipts);
-        for (index, (_, record)) in (0u64..).zip(admitted.iter_mut()) {
-            record.place(number, &checkpoint.hash, index);
-        }
-        commit.transactions = admitted;
-        commit.checkpoint = Some(checkpoint);
-        Ok(commit)
     }
 }
 
-fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, rules: &Rules, cache: &TokenCache) {
+fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, rules: &Rules) {
     let size = jobs.len();
-    let result = (|| -> Result<(Vec<Outcome>, Vec<Token>), StoreError> {
-        let committed = storage.read()?;
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    // The storage may run this more than once (see `storage::Build`); the
+    // outcomes of the last run are the committed ones.
+    let result = storage.write(&mut |committed: &dyn WriteRead| {
+        outcomes.clear();
         let mut batch = Batch {
             mint_count: committed.mint_count()?,
-            committed: &*committed,
-            cache,
+            committed,
             staged: Changes::default(),
             hashes: HashSet::new(),
             admitted: Vec::new(),
             mints: Vec::new(),
         };
-        let mut outcomes = Vec::with_capacity(jobs.len());
         for job in &jobs {
             outcomes.push(match job {
                 Job::Tx(job, _) => Outcome::Tx(batch.apply_tx(rules, job)?),
                 Job::Mint(job, _) => Outcome::Mint(batch.apply_mint(job)?),
             });
         }
-        let commit = batch.into_commit()?;
-        storage.commit(&commit)?;
-        Ok((outcomes, commit.ledger.tokens.into_values().collect()))
-    })();
+        Ok(batch.into_pending())
+    });
     match result {
-        Ok((outcomes, tokens)) => {
-            let mut cached = cache.borrow_mut();
-            for token in tokens {
-                cached.insert(token.address, token);
-            }
-            drop(cached);
+        Ok(_checkpoint) => {
             tracing::debug!(jobs = size, "batch committed");
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 match (job, outcome) {
@@ -350,14 +318,15 @@ fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, rules: &Rules, cache: &Token
             }
         }
         Err(e) => {
-            tracing::error!(error = %e, jobs = size, "batch commit failed; nothing of it was stored");
+            tracing::error!(error = %e, jobs = size, "batch commit failed; nothing of it was acknowledged");
+            let unavailable = e.is_unavailable();
             for job in jobs {
                 match job {
                     Job::Tx(_, reply) => {
-                        let _ = reply.send(Err(Rejected::Failed));
+                        let _ = reply.send(Err(Rejected::failure(unavailable)));
                     }
                     Job::Mint(_, reply) => {
-                        let _ = reply.send(Err(Rejected::Failed));
+                        let _ = reply.send(Err(Rejected::failure(unavailable)));
                     }
                 }
             }
