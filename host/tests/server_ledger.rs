@@ -178,7 +178,6 @@ fn issued(n: &Node, symbol: &str, private: bool, scheme: Scheme) -> Address {
 
 /// Every operation, on v1 and on v2, is accepted and does what the rules
 /// say; the reads show it.
-#[test]
 fn every_operation_on_both_schemes() {
     let n = node_with(NativeWriteMode::Dual);
     let (m, al, b) = (master_key(), alice(), bob());
@@ -450,7 +449,6 @@ fn multisig_flow(n: &Node, t: Address) {
 
 /// Each refusal the rules produce, by status, code and an unchanged
 /// ledger.
-#[test]
 fn refusals_change_nothing() {
     let n = node_with(NativeWriteMode::Dual);
     let (m, al, b) = (master_key(), alice(), bob());
@@ -649,7 +647,6 @@ fn refusals_change_nothing() {
 }
 
 /// The modes of spec section 1.3.
-#[test]
 fn write_modes() {
     let t = |n: &Node| {
         let mint = TokenMint {
@@ -720,7 +717,6 @@ fn write_modes() {
 }
 
 /// The reads of spec section 6 with the network's field names.
-#[test]
 fn reads() {
     let n = node_with(NativeWriteMode::Dual);
     let t = issued(&n, "READ", false, Scheme::V2);
@@ -819,7 +815,6 @@ fn reads() {
 }
 
 /// A configured fee is what the estimate says and what a payment costs.
-#[test]
 fn fees_when_configured() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = NodeConfig::new(dir.path().to_path_buf(), vec![addr(&operator())]);
@@ -867,7 +862,6 @@ fn fees_when_configured() {
 /// MintBurnTokens with allowance 2^256-1 to itself is refused (it may not
 /// make itself a minter); the master revokes its role; its mint of 10^30
 /// is refused. Nothing of the refused steps is stored.
-#[test]
 fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
     let n = node_with(NativeWriteMode::Dual);
     let (m, holder) = (master_key(), alice());
@@ -922,3 +916,12 @@ fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
     assert_eq!(n.token(&t)["supply"], "0");
     assert_eq!(n.balance(&holder.address(), &t), 0);
 }
+
+on_both_backends!(
+    every_operation_on_both_schemes,
+    refusals_change_nothing,
+    write_modes,
+    reads,
+    fees_when_configured,
+    a_master_mint_burn_holder_cannot_mint_through_a_self_grant,
+);

@@ -10,7 +10,6 @@ use tokensign_core::tx::{OpType, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET};
 use tokensign_core::Address;
 
 /// Every refusal of `POST /v1/tokens/issue`, each with status and code.
-#[test]
 fn bad_inputs_table() {
     let dir = tempfile::tempdir().unwrap();
     let op = operator();
@@ -392,3 +391,5 @@ fn bad_inputs_table() {
         .header("x-request-id")
         .is_some());
 }
+
+on_both_backends!(bad_inputs_table,);

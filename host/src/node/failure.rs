@@ -68,6 +68,48 @@ pub enum NodeError {
         /// Why.
         source: Box<StoreError>,
     },
+    /// The `--database` URL does not parse.
+    #[error(
+        "invalid database URL {url}: {reason}; give postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME"
+    )]
+    DatabaseUrl {
+        /// The URL, without its password.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The database cannot be reached (down, refusing, too slow).
+    #[error(
+        "cannot reach the database {url}: {reason}; check that PostgreSQL is running and the \
+         URL, user and password are right"
+    )]
+    DatabaseUnavailable {
+        /// The URL, without its password.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The database was migrated by a newer tokensign.
+    #[error(
+        "the database {url} has schema version {found}, newer than this tokensign's {supported}: \
+         upgrade tokensign, or use another database"
+    )]
+    DatabaseTooNew {
+        /// The URL, without its password.
+        url: String,
+        /// The database's schema version.
+        found: i64,
+        /// The newest version this build knows.
+        supported: u32,
+    },
+    /// The database's schema could not be set up or migrated.
+    #[error("cannot set up the database {url}: {reason}")]
+    DatabaseSetup {
+        /// The URL, without its password.
+        url: String,
+        /// Why.
+        reason: String,
+    },
     /// The listen address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -101,6 +143,9 @@ impl NodeError {
             NodeError::DataDirInUse { .. }
                 | NodeError::CreateDataDir { .. }
                 | NodeError::Bind { .. }
+                | NodeError::DatabaseUrl { .. }
+                | NodeError::DatabaseUnavailable { .. }
+                | NodeError::DatabaseTooNew { .. }
         )
     }
 }

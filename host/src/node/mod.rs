@@ -62,6 +62,8 @@ pub use ledger::Fees;
 pub use mint::MAX_RECIPIENT_LEN;
 pub use records::{CheckpointRecord, MintRecord, TxRecord};
 pub use serve::{serve, serve_state, spawn_background, RunningNode};
+pub use storage::postgres::schema::{latest_version as database_schema_version, migrate_to};
+pub use storage::postgres::DatabaseUrl;
 pub use storage::redb_store::DB_FILE;
 pub use writer::MAX_BATCH;
 pub use writes::LEGACY_SIGNATURE_HEADER;
@@ -79,8 +81,11 @@ pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
 #[derive(Clone, Debug)]
 pub struct NodeConfig {
     /// Directory of the database (created if missing). Only one process may
-    /// use it at a time.
+    /// use it at a time. Unused when `database` is set.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database to keep the state in instead of the data
+    /// directory's redb file; any number of node processes may share it.
+    pub database: Option<DatabaseUrl>,
     /// Addresses allowed to sign issue requests. Empty: any valid signer is
     /// accepted (open mode; logged as a warning at start).
     pub operators: Vec<Address>,
@@ -106,6 +111,7 @@ impl NodeConfig {
     pub fn new(data_dir: PathBuf, operators: Vec<Address>) -> Self {
         NodeConfig {
             data_dir,
+            database: None,
             operators,
             chain_id: CHAIN_ID_TESTNET,
             durable: true,
@@ -148,11 +154,14 @@ impl AppState {
             operators: config.operators.iter().copied().collect::<HashSet<_>>(),
             fees,
         };
-        let storage: Arc<dyn storage::Storage> = Arc::new(
-            tokio::task::spawn_blocking(move || storage::redb_store::open(&dir, durable))
-                .await
-                .map_err(|_| NodeError::Aborted("the database open task failed"))??,
-        );
+        let storage: Arc<dyn storage::Storage> = match &config.database {
+            None => Arc::new(
+                tokio::task::spawn_blocking(move || storage::redb_store::open(&dir, durable))
+                    .await
+                    .map_err(|_| NodeError::Aborted("the database open task failed"))??,
+            ),
+            Some(url) => Arc::new(storage::postgres::open(url, durable).await?),
+        };
         let (writer, closed) = writer::start(Arc::clone(&storage), rules.clone())?;
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
@@ -160,8 +169,12 @@ impl AppState {
         if !config.durable {
             tracing::warn!("durability is off: acknowledged transactions may be lost on a crash");
         }
+        let place = match &config.database {
+            Some(url) => url.to_string(),
+            None => config.data_dir.display().to_string(),
+        };
         tracing::info!(
-            data_dir = %config.data_dir.display(),
+            state = %place,
             chain_id = config.chain_id,
             operators = config.operators.len(),
             "node state opened"

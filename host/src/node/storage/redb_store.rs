@@ -276,7 +276,10 @@ fn write_commit(txn: &WriteTransaction, commit: &Commit) -> Result<(), StoreErro
 }
 
 /// Writes `checkpoint`; the highest number written is the latest.
-fn write_checkpoint(txn: &WriteTransaction, checkpoint: &CheckpointRecord) -> Result<(), StoreError> {
+fn write_checkpoint(
+    txn: &WriteTransaction,
+    checkpoint: &CheckpointRecord,
+) -> Result<(), StoreError> {
     let text = serde_json::to_string(checkpoint)?;
     txn.open_table(CHECKPOINTS)?
         .insert(checkpoint.number, text.as_str())?;
