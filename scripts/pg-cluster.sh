@@ -15,6 +15,8 @@
 #       once that process has exited (a test binary that starts a cluster).
 #   scripts/pg-cluster.sh stop DIR      stops it (fast shutdown), removes DIR
 #   scripts/pg-cluster.sh restart DIR   stops and starts it (same port)
+#   scripts/pg-cluster.sh halt DIR      stops the server, keeps DIR
+#   scripts/pg-cluster.sh resume DIR    starts a halted server again
 #
 # Binaries: $PG_BINDIR, else the newest /usr/lib/postgresql/*/bin.
 set -euo pipefail
@@ -102,6 +104,14 @@ case "$cmd" in
     [ -d "$dir/data" ] || die "no cluster in $dir"
     bin=$(bindir)
     as_pg "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+    pg_start "$dir" "$(cat "$dir/port")" "$(cat "$dir/fast")"
+    ;;
+  halt)
+    [ -d "$dir/data" ] || die "no cluster in $dir"
+    as_pg "$(bindir)/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+    ;;
+  resume)
+    [ -d "$dir/data" ] || die "no cluster in $dir"
     pg_start "$dir" "$(cat "$dir/port")" "$(cat "$dir/fast")"
     ;;
   *) die "unknown command $cmd" ;;

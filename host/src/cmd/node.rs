@@ -13,7 +13,7 @@ use super::server::default_data_dir;
 use super::Io;
 use crate::api::NativeWriteMode;
 use crate::node::dev::{self, DevAccount};
-use crate::node::{AppState, NodeConfig, NodeError};
+use crate::node::{AppState, NodeConfig, NodeError, StateFiles};
 use crate::signer::dev_address;
 use crate::text::show_path;
 
@@ -67,6 +67,27 @@ pub struct NodeArgs {
     /// Base units of the test token minted to each developer account.
     #[arg(long, value_name = "UNITS", default_value = "1000000000000")]
     pub test_token_amount: String,
+    /// Keep the state in this PostgreSQL database instead of the data
+    /// directory (postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME); any number
+    /// of nodes may share it. Prefer $TOKENSIGN_DATABASE_URL when the URL
+    /// holds a password (a command line is visible to other users).
+    #[arg(
+        long,
+        env = "TOKENSIGN_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub database: Option<String>,
+    /// Load the state from FILE at start if it exists, and write it there
+    /// at a clean exit (Ctrl-C, SIGTERM).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["load_state", "dump_state"])]
+    pub state: Option<PathBuf>,
+    /// Write the state to FILE at a clean exit.
+    #[arg(long, value_name = "FILE")]
+    pub dump_state: Option<PathBuf>,
+    /// Load the state from FILE at start, replacing the node's.
+    #[arg(long, value_name = "FILE")]
+    pub load_state: Option<PathBuf>,
     /// Flat fee of every Payment and BatchPayment, in the token's base units
     /// (default 0: no fees), paid to the first operator.
     #[arg(long, value_name = "UNITS", default_value = "0")]
@@ -154,6 +175,21 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         _ => NativeWriteMode::Dual,
     };
     config.fees.flat = fee;
+    if let Some(url) = &args.database {
+        config.database = Some(crate::node::DatabaseUrl::parse(url)?);
+    }
+    config.state = match &args.state {
+        Some(file) => StateFiles {
+            load: Some(file.clone()),
+            load_if_exists: true,
+            dump: Some(file.clone()),
+        },
+        None => StateFiles {
+            load: args.load_state.clone(),
+            load_if_exists: false,
+            dump: args.dump_state.clone(),
+        },
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -188,10 +224,19 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         } else {
             None
         };
-        write_out(
-            io.err,
-            &format!("data directory {}\n", show_path(&data_dir)),
-        )?;
+        let place = match &args.database {
+            Some(_) => format!(
+                "database {}\n",
+                state
+                    .config()
+                    .database
+                    .as_ref()
+                    .map(|u| u.to_string())
+                    .unwrap_or_default()
+            ),
+            None => format!("data directory {}\n", show_path(&data_dir)),
+        };
+        write_out(io.err, &place)?;
         write_out(io.out, &format!("listening on http://{addr}\n"))?;
         // Best effort: a reader that stops after the `listening on` line
         // (closing the pipe) must not stop the node.

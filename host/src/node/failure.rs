@@ -110,6 +110,9 @@ pub enum NodeError {
         /// Why.
         reason: String,
     },
+    /// A state file could not be loaded or written.
+    #[error("{0}")]
+    State(#[from] crate::node::storage::state::StateError),
     /// The listen address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -146,6 +149,7 @@ impl NodeError {
                 | NodeError::DatabaseUrl { .. }
                 | NodeError::DatabaseUnavailable { .. }
                 | NodeError::DatabaseTooNew { .. }
+                | NodeError::State(_)
         )
     }
 }

@@ -25,6 +25,7 @@
 )]
 
 pub mod dev;
+mod dev_state;
 mod error;
 mod failure;
 pub mod ledger;
@@ -65,6 +66,9 @@ pub use serve::{serve, serve_state, spawn_background, RunningNode};
 pub use storage::postgres::schema::{latest_version as database_schema_version, migrate_to};
 pub use storage::postgres::DatabaseUrl;
 pub use storage::redb_store::DB_FILE;
+pub use storage::state::{
+    StateDocument, StateError, StateFiles, FORMAT as STATE_FORMAT, VERSION as STATE_VERSION,
+};
 pub use writer::MAX_BATCH;
 pub use writes::LEGACY_SIGNATURE_HEADER;
 
@@ -103,6 +107,8 @@ pub struct NodeConfig {
     pub write_mode: NativeWriteMode,
     /// Payment and BatchPayment fees (default zero).
     pub fees: Fees,
+    /// A state file to load at start and one to write at a clean exit.
+    pub state: StateFiles,
 }
 
 impl NodeConfig {
@@ -119,6 +125,7 @@ impl NodeConfig {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             write_mode: NativeWriteMode::Dual,
             fees: Fees::default(),
+            state: StateFiles::default(),
         }
     }
 }
@@ -162,6 +169,18 @@ impl AppState {
             ),
             Some(url) => Arc::new(storage::postgres::open(url, durable).await?),
         };
+        if let Some(path) = config.state.load.clone() {
+            if !(config.state.load_if_exists && !path.exists()) {
+                let target = Arc::clone(&storage);
+                let chain_id = config.chain_id;
+                tokio::task::spawn_blocking(move || {
+                    storage::state::load_file(&*target, chain_id, &path)
+                })
+                .await
+                .map_err(|_| NodeError::Aborted("the state load task failed"))??;
+                tracing::info!("state loaded");
+            }
+        }
         let (writer, closed) = writer::start(Arc::clone(&storage), rules.clone())?;
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
@@ -241,6 +260,17 @@ impl AppState {
     /// Every stored transaction (for invariant checks).
     pub fn transactions(&self) -> Result<Vec<TxRecord>, StoreError> {
         self.read()?.transactions()
+    }
+
+    /// The whole state as a state document, from one consistent snapshot.
+    /// Blocking.
+    pub fn dump_state(&self) -> Result<StateDocument, StateError> {
+        storage::state::dump(&*self.inner.storage, self.inner.config.chain_id)
+    }
+
+    /// Writes the whole state to `path` atomically. Blocking.
+    pub fn dump_state_to(&self, path: &std::path::Path) -> Result<(), StateError> {
+        storage::state::dump_to_file(&*self.inner.storage, self.inner.config.chain_id, path)
     }
 
     /// A consistent read of the committed state.
@@ -338,6 +368,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/tokens/mint", post(routes::mint))
         .route("/api/status", get(routes::status))
+        .route("/dev/dump_state", post(dev_state::dump_state))
         .route("/api/health", get(routes::health))
         .route("/openapi.json", get(routes::openapi))
         .fallback(routes::not_found)

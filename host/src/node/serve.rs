@@ -17,10 +17,27 @@ async fn run(
     let addr = listener.local_addr().ok();
     tracing::info!(addr = ?addr, "node listening");
     let app = router(state.clone());
-    let result = axum::serve(listener, app)
+    let mut result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
         .map_err(NodeError::Serve);
+    // A clean exit writes the state file, after the last request.
+    if let Some(path) = state.config().state.dump.clone() {
+        let dumping = state.clone();
+        let dumped = tokio::task::spawn_blocking(move || dumping.dump_state_to(&path))
+            .await
+            .map_err(|_| NodeError::Aborted("the state dump task failed"))
+            .and_then(|r| r.map_err(NodeError::from));
+        match dumped {
+            Ok(()) => tracing::info!("state written"),
+            Err(e) => {
+                tracing::error!(error = %e, "state not written");
+                if result.is_ok() {
+                    result = Err(e);
+                }
+            }
+        }
+    }
     state.close().await;
     tracing::info!("node stopped");
     result

@@ -158,6 +158,7 @@ pub fn on_backend(config: &mut NodeConfig) {
 /// two tests, `redb::NAME` and `postgres::NAME`: the same test with its
 /// nodes on each backend. A function left out of the list is never called,
 /// which the compiler reports (dead code).
+#[allow(unused_macros)]
 macro_rules! on_both_backends {
     ($($test:ident),* $(,)?) => {
         mod redb {
@@ -180,7 +181,151 @@ macro_rules! on_both_backends {
         }
     };
 }
+#[allow(unused_imports)]
 pub(crate) use on_both_backends;
+
+/// A `tokensign node` process (the real binary), killed on drop.
+pub struct CliNode {
+    pub child: std::process::Child,
+    pub addr: SocketAddr,
+}
+
+impl CliNode {
+    /// Starts `tokensign node --listen 127.0.0.1:0 ARGS` and waits for its
+    /// `listening on` line.
+    pub fn start(args: &[&str]) -> CliNode {
+        Self::try_start(args).unwrap_or_else(|e| panic!("tokensign node {args:?}: {e}"))
+    }
+
+    /// As [`CliNode::start`]; `Err` with its stderr if it exits first.
+    pub fn try_start(args: &[&str]) -> Result<CliNode, String> {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tokensign"))
+            .args(["node", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn tokensign node");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let addr = loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(url) = line.strip_prefix("listening on http://") {
+                        break url.trim().parse().expect("address");
+                    }
+                }
+                _ => {
+                    let _ = child.wait();
+                    let mut err = String::new();
+                    if let Some(mut e) = child.stderr.take() {
+                        let _ = e.read_to_string(&mut err);
+                    }
+                    return Err(err);
+                }
+            }
+        };
+        // Keep draining both pipes so the node never blocks on them.
+        std::thread::spawn(move || for _ in lines {});
+        if let Some(stderr) = child.stderr.take() {
+            std::thread::spawn(move || {
+                let mut sink = Vec::new();
+                let mut stderr = stderr;
+                let _ = stderr.read_to_end(&mut sink);
+            });
+        }
+        Ok(CliNode { child, addr })
+    }
+
+    /// SIGKILL.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM (a clean exit), then waits for the exit; its status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().expect("wait")
+    }
+}
+
+impl Drop for CliNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Signs `op` as `key` at `nonce` (v2) and posts it to `addr`.
+pub fn post_signed(
+    addr: SocketAddr,
+    key: &SigningKey,
+    nonce: u64,
+    op: impl Into<tokensign_core::tx::Operation>,
+) -> Resp {
+    let tx = Transaction::new(CHAIN_ID_TESTNET, nonce, op);
+    let signed = tokensign_core::native::NativeTx::sign(tx, key).expect("sign");
+    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+    let n = cjson::write_native(&signed, &mut out).expect("write");
+    post_json(
+        addr,
+        signed.path(),
+        std::str::from_utf8(&out[..n]).expect("utf8"),
+    )
+}
+
+/// The next nonce of `who` on the node at `addr`.
+pub fn nonce_at(addr: SocketAddr, who: &Address) -> u64 {
+    let r = get(addr, &format!("/v1/accounts/nonce?address={who}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["nonce"].as_u64().expect("nonce")
+}
+
+/// The whole state of the node at `addr` (`POST /dev/dump_state`).
+pub fn dump_at(addr: SocketAddr) -> tokensign::node::StateDocument {
+    let r = post_json(addr, "/dev/dump_state", "");
+    assert_eq!(r.status, 200, "{}", r.body);
+    serde_json::from_str(&r.body).expect("a state document")
+}
+
+/// Asserts the invariants every state holds: each token's supply is the
+/// sum of its balances; checkpoints numbered 0, 1, … once each; every
+/// transaction in exactly one checkpoint; no (sender, nonce) twice.
+pub fn assert_invariants(state: &tokensign::node::StateDocument) {
+    use std::collections::HashSet;
+    for t in &state.tokens {
+        let mut sum = tokensign_core::Amount::ZERO;
+        for b in state.balances.iter().filter(|b| b.token == t.address) {
+            sum = sum.checked_add(&b.amount).expect("sum");
+        }
+        assert_eq!(sum, t.supply, "supply of {}", t.symbol);
+    }
+    for (i, c) in state.checkpoints.iter().enumerate() {
+        assert_eq!(c.number, i as u64, "checkpoint numbering");
+    }
+    let listed: usize = state.checkpoints.iter().map(|c| c.transactions.len()).sum();
+    assert_eq!(
+        listed,
+        state.transactions.len(),
+        "transactions in checkpoints"
+    );
+    let mut nonces = HashSet::new();
+    for r in &state.transactions {
+        assert!(
+            nonces.insert((r.transaction.from.clone(), r.transaction.nonce)),
+            "nonce {} of {} used twice",
+            r.transaction.nonce,
+            r.transaction.from
+        );
+    }
+}
 
 /// An HTTP response.
 #[derive(Debug)]

@@ -187,6 +187,16 @@ impl Cluster {
     pub fn restart(&self) {
         run_script(&["restart", self.dir.to_str().expect("utf-8 path")]);
     }
+
+    /// Stops the server (the cluster stays, [`Cluster::resume`] starts it).
+    pub fn halt(&self) {
+        run_script(&["halt", self.dir.to_str().expect("utf-8 path")]);
+    }
+
+    /// Starts a halted server again.
+    pub fn resume(&self) {
+        run_script(&["resume", self.dir.to_str().expect("utf-8 path")]);
+    }
 }
 
 impl Drop for Cluster {
