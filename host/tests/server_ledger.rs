@@ -922,3 +922,95 @@ fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
     assert_eq!(n.token(&t)["supply"], "0");
     assert_eq!(n.balance(&holder.address(), &t), 0);
 }
+
+/// Spec 2.3: the network reads a U256 string with leading zeros or as
+/// `0x`-hex (the TS SDK may send `"007"` as given). The node reads the
+/// value: the client's hash (over the integer) is the node's, on v1 and
+/// v2, for payments and batch amounts; the fee estimates read them too.
+#[test]
+fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
+    let n = node_with(NativeWriteMode::Dual);
+    let (m, al) = (master_key(), alice());
+    let t = issued(&n, "FORMS", false, Scheme::V2);
+    ok(&n.send(
+        &m,
+        TokenMint {
+            recipient: al.address(),
+            value: amt(1000),
+            token: t,
+        },
+        Scheme::V2,
+    ));
+    let canonical = r#""value":"7""#;
+    for (i, form) in ["007", "0x7", "0X07", "0x0000007"].into_iter().enumerate() {
+        let scheme = if i % 2 == 0 { Scheme::V1 } else { Scheme::V2 };
+        let tx: Transaction = Transaction::new(
+            CHAIN_ID_TESTNET,
+            n.nonce(&al.address()),
+            Payment {
+                recipient: bob().address(),
+                value: amt(7),
+                token: t,
+            },
+        );
+        let (path, body, hash) = match scheme {
+            Scheme::V1 => {
+                let signed = LegacyTx::sign(tx, &al).unwrap();
+                let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
+                let len = cjson::write_legacy(&signed, &mut out).unwrap();
+                let body = String::from_utf8(out[..len].to_vec()).unwrap();
+                ("/v1/transactions/payment", body, signed.tx_hash().unwrap())
+            }
+            Scheme::V2 => {
+                let signed = NativeTx::sign(tx, &al).unwrap();
+                let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+                let len = cjson::write_native(&signed, &mut out).unwrap();
+                let body = String::from_utf8(out[..len].to_vec()).unwrap();
+                ("/v2/transactions/payment", body, signed.tx_hash())
+            }
+        };
+        assert!(body.contains(canonical), "{body}");
+        let body = body.replace(canonical, &format!(r#""value":"{form}""#));
+        let r = post_json(n.a(), path, &body);
+        assert_eq!(r.status, 200, "{form}: {}", r.body);
+        assert_eq!(r.json()["hash"], hex0x(&hash), "{form}");
+    }
+    assert_eq!(n.balance(&bob().address(), &t), 28);
+    assert_eq!(n.balance(&al.address(), &t), 1000 - 28);
+    let r = get(
+        n.a(),
+        &format!(
+            "/v1/transactions/estimate_fee?from={}&to={}&value=0x1f&token={t}",
+            al.address(),
+            bob().address()
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post_json(
+        n.a(),
+        "/v1/transactions/batch_payment/estimate_fee",
+        &json!({"from": al.address().to_string(), "token": t.to_string(),
+                "operations": [{"recipient": bob().address().to_string(), "amount": "0010"}]})
+        .to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Still refused: signs, points, exponents, a bare 0x, above 2^256-1.
+    for bad in [
+        "-7",
+        "7.0",
+        "7e0",
+        "0x",
+        "0x1g",
+        &format!("0x1{}", "0".repeat(64)),
+    ] {
+        let r = get(
+            n.a(),
+            &format!(
+                "/v1/transactions/estimate_fee?from={}&to={}&value={bad}&token={t}",
+                al.address(),
+                bob().address()
+            ),
+        );
+        r.assert_error(400, codes::INVALID_NUMBER);
+    }
+}
