@@ -1014,3 +1014,129 @@ fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
         r.assert_error(400, codes::INVALID_NUMBER);
     }
 }
+
+/// The zero address as a recipient: a BatchPayment refuses it (the
+/// network's static rule, spec 2.2), and so do Payment, TokenMint,
+/// TokenBridgeAndMint and TokenClawback, with the same answer (400
+/// `INVALID_VALUE`, "must not be the zero address") on v1 and v2; nothing
+/// is stored and no nonce is used.
+#[test]
+fn the_zero_address_is_no_recipient_anywhere() {
+    let n = node_with(NativeWriteMode::Dual);
+    let (m, al) = (master_key(), alice());
+    let t = issued(&n, "ZERO", false, Scheme::V2);
+    ok(&n.send(
+        &m,
+        TokenMint {
+            recipient: al.address(),
+            value: amt(100),
+            token: t,
+        },
+        Scheme::V2,
+    ));
+    let zero = Address::ZERO;
+    let refused = |r: Resp, what: &str| {
+        r.assert_error(400, codes::INVALID_VALUE);
+        let message = r.json()["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains("must not be the zero address"),
+            "{what}: {message}"
+        );
+    };
+    // A batch: refused before its signature is even looked at.
+    let mut operations = heapless::Vec::new();
+    operations
+        .push(BatchEntry {
+            recipient: bob().address(),
+            amount: amt(1),
+        })
+        .unwrap();
+    let batch = BatchPayment {
+        token: t,
+        operations,
+        created_at: 1,
+        operations_hash: None,
+        batch_id: None,
+    };
+    let tx: Transaction = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), batch);
+    let signed = NativeTx::sign(tx, &al).unwrap();
+    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+    let len = cjson::write_native(&signed, &mut out).unwrap();
+    let body = String::from_utf8(out[..len].to_vec())
+        .unwrap()
+        .replace(&bob().address().to_string(), &zero.to_string());
+    refused(post_json(n.a(), signed.path(), &body), "batch");
+    // The single-recipient operations, signed as they are.
+    ok(&n.send(
+        &m,
+        TokenAuthority {
+            action: AuthorityAction::Grant,
+            authority_type: AuthorityType::Bridge,
+            authority_address: m.address(),
+            token: t,
+            value: amt(0),
+        },
+        Scheme::V2,
+    ));
+    ok(&n.send(
+        &m,
+        TokenBlacklist {
+            action: ListAction::Add,
+            address: al.address(),
+            token: t,
+        },
+        Scheme::V2,
+    ));
+    let ops: Vec<(SigningKey, Operation)> = vec![
+        (
+            m.clone(),
+            TokenMint {
+                recipient: zero,
+                value: amt(1),
+                token: t,
+            }
+            .into(),
+        ),
+        (
+            m.clone(),
+            TokenBridgeAndMint {
+                recipient: zero,
+                value: amt(1),
+                token: t,
+                source_chain_id: 1,
+                source_tx_hash: Text::new("0xabc").unwrap(),
+                bridge_metadata: Text::new("").unwrap(),
+            }
+            .into(),
+        ),
+        (
+            m.clone(),
+            TokenClawback {
+                token: t,
+                from: al.address(),
+                recipient: zero,
+                value: amt(1),
+            }
+            .into(),
+        ),
+        (
+            bob(),
+            Payment {
+                recipient: zero,
+                value: amt(0),
+                token: t,
+            }
+            .into(),
+        ),
+    ];
+    for (key, op) in ops {
+        for scheme in [Scheme::V1, Scheme::V2] {
+            let before = n.nonce(&key.address());
+            let what = format!("{:?} {}", op.op_type(), scheme == Scheme::V1);
+            refused(n.send(&key, op.clone(), scheme), &what);
+            assert_eq!(n.nonce(&key.address()), before, "{what}");
+        }
+    }
+    assert_eq!(n.balance(&zero, &t), 0);
+    assert_eq!(n.token(&t)["supply"], "100");
+}
