@@ -4,26 +4,40 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use super::{router, AppState, NodeConfig, NodeError};
+use super::connections::{self, Limits};
+use super::hosts::AllowedHosts;
+use super::{app, AppState, NodeConfig, NodeError};
 
-/// Serves `router(state)` on `listener` until `shutdown` completes, then
-/// waits for open requests and closes the database.
+/// Serves the node's routes on `listener` until `shutdown` completes, then
+/// waits for open requests (at most `connections::GRACE`) and closes the
+/// database. On a loopback listener (or with allowed hosts) requests must
+/// carry an allowed `Host`; beyond loopback a warning is logged.
 async fn run(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), NodeError> {
-    let addr = listener.local_addr().ok();
-    tracing::info!(addr = ?addr, "node listening");
-    let app = router(state.clone());
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(NodeError::Serve);
+    let addr = listener.local_addr().map_err(NodeError::Serve)?;
+    tracing::info!(addr = %addr, "node listening");
+    if !addr.ip().is_loopback() {
+        tracing::warn!(
+            addr = %addr,
+            "listening beyond loopback: anyone who can reach this address may use the node"
+        );
+    }
+    let config = state.config();
+    let hosts = AllowedHosts::for_listener(addr, &config.allowed_hosts).map(Arc::new);
+    let limits = Limits {
+        header_timeout: config.header_timeout,
+        idle_timeout: config.idle_timeout,
+        max_connections: config.max_connections.max(1),
+    };
+    connections::serve(listener, app(state.clone(), hosts), limits, shutdown).await;
     state.close().await;
     tracing::info!("node stopped");
-    result
+    Ok(())
 }
 
 async fn shutdown_signal() {
