@@ -19,10 +19,10 @@ pub const MAX_AMOUNT_DIGITS: usize = 78;
 /// Why an amount was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AmountError {
-    /// The text is empty.
+    /// The text is empty (or a bare `0x`).
     Empty,
-    /// A character that is not a decimal digit (a sign, a point, a space,
-    /// `0x`, an exponent).
+    /// A character that is not a digit of the form (a sign, a point, a
+    /// space, an exponent; `0x` where only canonical decimal is read).
     NotDecimal,
     /// A leading zero (only `0` itself may start with one).
     LeadingZero,
@@ -35,7 +35,8 @@ impl fmt::Display for AmountError {
         f.write_str(match self {
             AmountError::Empty => "amount is empty",
             AmountError::NotDecimal => {
-                "amount must be decimal digits only (no sign, point, exponent or 0x)"
+                "amount must be decimal digits (or 0x and hex digits), with no sign, point, \
+                 space or exponent"
             }
             AmountError::LeadingZero => "amount must not have leading zeros",
             AmountError::Overflow => "amount is larger than 2^256-1",
@@ -99,8 +100,53 @@ impl Amount {
         out
     }
 
+    /// Reads a U256 as the network reads it from a JSON string
+    /// (`onemoney-transactions.md` section 2.3): decimal digits, leading
+    /// zeros allowed (the TS SDK sends a caller's `"007"` as given), or
+    /// `0x` / `0X` and hex digits in either case. Every form of one value
+    /// is that value: the RLP encodes the integer, so the signing and
+    /// transaction hashes follow the value, not its text. Refused: an
+    /// empty text or a bare `0x` ([`AmountError::Empty`]), any other
+    /// character (a sign, a point, a space, an exponent, `_`, `0o`/`0b`:
+    /// [`AmountError::NotDecimal`]), and values above 2^256-1.
+    ///
+    /// What this toolkit writes is always [`Amount::to_decimal`]'s
+    /// canonical decimal.
+    ///
+    /// ```
+    /// use tokensign_core::Amount;
+    /// let seven = Amount::from_u64(7);
+    /// assert_eq!(Amount::parse_wire("7"), Ok(seven));
+    /// assert_eq!(Amount::parse_wire("007"), Ok(seven));
+    /// assert_eq!(Amount::parse_wire("0x07"), Ok(seven));
+    /// assert!(Amount::parse_wire("7e0").is_err());
+    /// ```
+    pub fn parse_wire(text: &str) -> Result<Self, AmountError> {
+        let (digits, radix) = match text.as_bytes() {
+            [b'0', b'x' | b'X', rest @ ..] => (rest, 16u8),
+            digits => (digits, 10u8),
+        };
+        if digits.is_empty() {
+            return Err(AmountError::Empty);
+        }
+        let mut value = Amount::ZERO;
+        for &d in digits {
+            let digit = match (d, radix) {
+                (b'0'..=b'9', _) => d - b'0',
+                (b'a'..=b'f', 16) => d - b'a' + 10,
+                (b'A'..=b'F', 16) => d - b'A' + 10,
+                _ => return Err(AmountError::NotDecimal),
+            };
+            value = value
+                .mul_small_add(u64::from(radix), u64::from(digit))
+                .ok_or(AmountError::Overflow)?;
+        }
+        Ok(value)
+    }
+
     /// Parses canonical decimal text: digits only, no leading zero (except
-    /// `0` itself), at most 2^256-1.
+    /// `0` itself), at most 2^256-1. What this toolkit writes and stores;
+    /// [`Amount::parse_wire`] reads what the network accepts.
     pub fn parse(text: &str) -> Result<Self, AmountError> {
         let digits = text.as_bytes();
         match digits {
@@ -374,6 +420,44 @@ mod tests {
     }
 
     #[test]
+    fn wire_forms_read_the_value() {
+        let seven = Ok(Amount::from_u64(7));
+        for text in ["7", "007", "0x7", "0X7", "0x0007", "0x07"] {
+            assert_eq!(Amount::parse_wire(text), seven, "{text}");
+        }
+        assert_eq!(Amount::parse_wire("0"), Ok(Amount::ZERO));
+        assert_eq!(Amount::parse_wire("000"), Ok(Amount::ZERO));
+        assert_eq!(Amount::parse_wire("0x0"), Ok(Amount::ZERO));
+        assert_eq!(
+            Amount::parse_wire("0xdeadBEEF"),
+            Ok(Amount::from_u64(0xdead_beef))
+        );
+        assert_eq!(Amount::parse_wire(MAX_TEXT), Ok(Amount::MAX));
+        let zeros = std::format!("{}{MAX_TEXT}", "0".repeat(200));
+        assert_eq!(Amount::parse_wire(&zeros), Ok(Amount::MAX));
+        let hex_max = std::format!("0x{}", "f".repeat(64));
+        assert_eq!(Amount::parse_wire(&hex_max), Ok(Amount::MAX));
+        let hex_zeros = std::format!("0x{}{}", "0".repeat(100), "F".repeat(64));
+        assert_eq!(Amount::parse_wire(&hex_zeros), Ok(Amount::MAX));
+        let over = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+        assert_eq!(Amount::parse_wire(over), Err(AmountError::Overflow));
+        let hex_over = std::format!("0x1{}", "0".repeat(64));
+        assert_eq!(Amount::parse_wire(&hex_over), Err(AmountError::Overflow));
+        assert_eq!(Amount::parse_wire(""), Err(AmountError::Empty));
+        assert_eq!(Amount::parse_wire("0x"), Err(AmountError::Empty));
+        for bad in [
+            "-1", "+1", "1.5", "1e3", " 1", "1 ", "1_0", "0o7", "0b1", "0x-1", "0xg", "00x1", "x1",
+            "١",
+        ] {
+            assert_eq!(
+                Amount::parse_wire(bad),
+                Err(AmountError::NotDecimal),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
     fn decimal_bytes_and_arithmetic() {
         assert_eq!(Amount::MAX.to_string(), MAX_TEXT);
         assert_eq!(Amount::ZERO.to_string(), "0");
@@ -482,11 +566,16 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn decimal_round_trip(bytes in proptest::prelude::any::<[u8; 32]>()) {
+        fn decimal_round_trip(bytes in proptest::prelude::any::<[u8; 32]>(), zeros in 0usize..4) {
             let a = Amount::from_be_bytes(bytes);
             let text = a.to_string();
             proptest::prop_assert_eq!(Amount::parse(&text), Ok(a));
             proptest::prop_assert_eq!(a.to_be_bytes(), bytes);
+            // Every wire form of the value reads back to it.
+            let padded = std::format!("{}{text}", "0".repeat(zeros));
+            proptest::prop_assert_eq!(Amount::parse_wire(&padded), Ok(a));
+            let hex = std::format!("0x{}{}", "0".repeat(zeros), hex::encode(bytes));
+            proptest::prop_assert_eq!(Amount::parse_wire(&hex), Ok(a));
         }
 
         #[test]

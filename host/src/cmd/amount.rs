@@ -12,8 +12,8 @@ use crate::text::sanitize;
 /// `--value` / `--amount` (exactly one), and the decimals to convert with.
 #[derive(Debug, Args, Clone)]
 pub struct AmountArgs {
-    /// The amount in the token's base units: an exact decimal integer,
-    /// 0 to 2^256-1.
+    /// The amount in the token's base units: an exact integer, 0 to
+    /// 2^256-1, in decimal (or 0x-hex); sent as canonical decimal.
     #[arg(
         long,
         value_name = "BASE_UNITS",
@@ -64,17 +64,12 @@ impl AmountArgs {
     }
 }
 
-/// A base-unit amount in canonical decimal (no sign, no leading zeros).
+/// A base-unit amount in canonical decimal (no sign, no leading zeros),
+/// read as the network reads one (decimal, leading zeros allowed, or
+/// `0x`-hex: [`Amount::parse_wire`]).
 pub fn base_units(flag: &str, text: &str) -> Result<String, CliError> {
-    // A person may write 0010; the wire gets the canonical 10.
-    let trimmed = text.trim();
-    let digits = trimmed.trim_start_matches('0');
-    let canonical = if digits.is_empty() && !trimmed.is_empty() {
-        "0"
-    } else {
-        digits
-    };
-    Amount::parse(canonical)
+    // A person may write 0010 or 0xff; the wire gets the canonical 10, 255.
+    Amount::parse_wire(text.trim())
         .map(|a| a.to_string())
         .map_err(|e| {
             CliError::bad_input(format!(
@@ -132,5 +127,6 @@ mod tests {
         assert!(base_units("--value", "1.5").is_err());
         assert!(base_units("--value", "-1").is_err());
         assert_eq!(base_units("--value", "0010").unwrap(), "10");
+        assert_eq!(base_units("--value", "0xff").unwrap(), "255");
     }
 }

@@ -92,6 +92,21 @@ pub struct NodeArgs {
     /// (default 0: no fees), paid to the first operator.
     #[arg(long, value_name = "UNITS", default_value = "0")]
     pub fee: String,
+    /// A host name the node answers besides localhost, 127.0.0.1 and [::1]
+    /// (repeatable, or comma-separated in $TOKENSIGN_ALLOWED_HOSTS): the
+    /// node refuses other `Host` headers (403) on loopback, against DNS
+    /// rebinding; given on another address, it checks there too.
+    #[arg(
+        long = "allowed-host",
+        env = "TOKENSIGN_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        value_name = "HOST"
+    )]
+    pub allowed_hosts: Vec<String>,
+    /// Most connections open at once; one more is answered 503.
+    #[arg(long, value_name = "N", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
 }
 
 /// Whether logs on stderr may carry colour: only on a terminal, and not
@@ -136,6 +151,21 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         write_out(
             io.err,
             "warning: no --operator given: the server accepts issues signed by ANY valid key\n",
+        )?;
+    }
+    if !args.listen.ip().is_loopback() {
+        write_out(
+            io.err,
+            &format!(
+                "warning: listening on {}: not a loopback address: anyone who can reach it may \
+                 use this node{}\n",
+                args.listen,
+                if args.accounts > 0 && args.mnemonic.is_none() {
+                    ", and its developer accounts' keys are public"
+                } else {
+                    ""
+                }
+            ),
         )?;
     }
     if operators.contains(&dev_address()) {
@@ -190,6 +220,13 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             dump: args.dump_state.clone(),
         },
     };
+    config.allowed_hosts = args
+        .allowed_hosts
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .collect();
+    config.max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

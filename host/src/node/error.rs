@@ -39,8 +39,11 @@ pub mod codes {
     pub const DUPLICATE_FIELD: &str = "DUPLICATE_FIELD";
     /// 400: a value of the wrong JSON type.
     pub const INVALID_TYPE: &str = "INVALID_TYPE";
-    /// 400: a negative, fractional, exponent-form or too large number, or
-    /// `chain_id`/`nonce` above 2^63-1.
+    /// 400: a number that is not an integer of its field's range:
+    /// negative, fractional, exponent form, beyond its type (u8, u16, u64,
+    /// a U256 string above 2^256-1 or not a U256), `chain_id`/`nonce` above
+    /// 2^63-1, zero where the field must be positive, a threshold above the
+    /// weights.
     pub const INVALID_NUMBER: &str = "INVALID_NUMBER";
     /// 400: the symbol breaks the network's rules.
     pub const INVALID_SYMBOL: &str = "INVALID_SYMBOL";
@@ -52,8 +55,8 @@ pub mod codes {
     pub const INVALID_ADDRESS: &str = "INVALID_ADDRESS";
     /// 400: a 32-byte hash that is not `0x` + 64 hex digits.
     pub const INVALID_HASH: &str = "INVALID_HASH";
-    /// 400: a value breaks its field's rules (the message names the field
-    /// and the rule).
+    /// 400: a value other than a number breaks its field's rules (the
+    /// message names the field and the rule).
     pub const INVALID_VALUE: &str = "INVALID_VALUE";
     /// 400: a legacy top-level `signature` posted to a `/v2` path.
     pub const DOMAIN_SEPARATED_SIGNATURE_REQUIRED: &str = "DOMAIN_SEPARATED_SIGNATURE_REQUIRED";
@@ -193,6 +196,12 @@ pub mod codes {
     /// confirm a commit; retry later (a write whose commit was not
     /// confirmed may be stored: read it by hash before sending it again).
     pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
+    /// 403: the `Host` header names neither a loopback name or address nor
+    /// an allowed host, on a node that checks it (on loopback).
+    pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
+    /// 503: the node has as many open connections as it allows; the
+    /// connection is closed after this answer.
+    pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
 }
 
 impl ApiError {
@@ -272,6 +281,10 @@ pub fn core_error_code(err: CoreError) -> &'static str {
             (Field::Signature | Field::R | Field::S | Field::V, _) => codes::INVALID_SIGNATURE,
             (Field::AuthorizationType, Problem::UnknownVariant) => {
                 codes::UNSUPPORTED_AUTHORIZATION_TYPE
+            }
+            // A number outside its field's range, however it is outside.
+            (_, Problem::OutOfRange { .. } | Problem::Zero | Problem::Amount(_)) => {
+                codes::INVALID_NUMBER
             }
             _ => codes::INVALID_VALUE,
         },
@@ -365,6 +378,12 @@ pub mod mint_codes {
     /// 503: the node's database cannot be reached (this node's addition:
     /// the document has no code for it).
     pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
+    /// 403: the `Host` header names neither a loopback name or address nor
+    /// an allowed host, on a node that checks it (on loopback).
+    pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
+    /// 503: the node has as many open connections as it allows; the
+    /// connection is closed after this answer.
+    pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
 }
 
 /// A refusal of the mint API: the document's status, code and message, plus

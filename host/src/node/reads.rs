@@ -127,10 +127,12 @@ pub(crate) async fn finalized(
 
 fn amount_param(params: &Params, name: &str) -> Result<Amount, ApiError> {
     let text = param(params, name)?;
-    Amount::parse(text).map_err(|e| {
+    Amount::parse_wire(text).map_err(|e| {
         ApiError::bad_request(
             codes::INVALID_NUMBER,
-            format!("query parameter `{name}`: {e}; give a decimal integer 0..2^256-1"),
+            format!(
+                "query parameter `{name}`: {e}; give an integer 0..2^256-1 in decimal (or 0x-hex)"
+            ),
         )
     })
 }
@@ -190,10 +192,10 @@ pub(crate) async fn estimate_batch_fee(
     }
     for (i, op) in request.operations.iter().enumerate() {
         address(&format!("operations[{i}].recipient"), &op.recipient)?;
-        Amount::parse(&op.amount).map_err(|e| {
+        Amount::parse_wire(&op.amount).map_err(|e| {
             ApiError::bad_request(
                 codes::INVALID_NUMBER,
-                format!("`operations[{i}].amount`: {e}; give a decimal integer"),
+                format!("`operations[{i}].amount`: {e}; give an integer 0..2^256-1 in decimal (or 0x-hex)"),
             )
         })?;
     }

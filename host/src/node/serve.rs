@@ -4,24 +4,39 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use super::{router, AppState, NodeConfig, NodeError};
+use super::connections::{self, Limits};
+use super::hosts::AllowedHosts;
+use super::{app, AppState, NodeConfig, NodeError};
 
-/// Serves `router(state)` on `listener` until `shutdown` completes, then
-/// waits for open requests and closes the database.
+/// Serves the node's routes on `listener` until `shutdown` completes, then
+/// waits for open requests (at most `connections::GRACE`) and closes the
+/// database. On a loopback listener (or with allowed hosts) requests must
+/// carry an allowed `Host`; beyond loopback a warning is logged.
 async fn run(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), NodeError> {
-    let addr = listener.local_addr().ok();
-    tracing::info!(addr = ?addr, "node listening");
-    let app = router(state.clone());
-    let mut result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(NodeError::Serve);
+    let addr = listener.local_addr().map_err(NodeError::Serve)?;
+    tracing::info!(addr = %addr, "node listening");
+    if !addr.ip().is_loopback() {
+        tracing::warn!(
+            addr = %addr,
+            "listening beyond loopback: anyone who can reach this address may use the node"
+        );
+    }
+    let config = state.config();
+    let hosts = AllowedHosts::for_listener(addr, &config.allowed_hosts).map(Arc::new);
+    let limits = Limits {
+        header_timeout: config.header_timeout,
+        idle_timeout: config.idle_timeout,
+        max_connections: config.max_connections.max(1),
+    };
+    connections::serve(listener, app(state.clone(), hosts), limits, shutdown).await;
     // A clean exit writes the state file, after the last request.
+    let mut result = Ok(());
     if let Some(path) = state.config().state.dump.clone() {
         let dumping = state.clone();
         let dumped = tokio::task::spawn_blocking(move || dumping.dump_state_to(&path))
@@ -32,9 +47,7 @@ async fn run(
             Ok(()) => tracing::info!("state written"),
             Err(e) => {
                 tracing::error!(error = %e, "state not written");
-                if result.is_ok() {
-                    result = Err(e);
-                }
+                result = Err(e);
             }
         }
     }

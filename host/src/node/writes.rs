@@ -12,7 +12,7 @@ use tokensign_core::tx::OpType;
 use tokensign_core::{json, Error as CoreError, Signature};
 
 use super::error::{codes, ApiError};
-use super::ledger::SignedBy;
+use super::ledger::{self, SignedBy};
 use super::records::hex0x;
 use super::routes::read_body;
 use super::writer::{Admitted, TxJob};
@@ -69,6 +69,7 @@ pub(crate) async fn write_v1(
     }
     let bytes = read_body(&state, &headers, body).await?;
     let request = json::parse_legacy(op, &bytes).map_err(body_error)?;
+    ledger::admission::check(&request.tx).map_err(body_error)?;
     let (signing_hash, hash) = request
         .signing_hash()
         .and_then(|s| request.tx_hash().map(|t| (s, t)))
@@ -133,6 +134,7 @@ pub(crate) async fn submit_native(
     state: &AppState,
     request: NativeTx,
 ) -> Result<Admitted, ApiError> {
+    ledger::admission::check(&request.tx).map_err(body_error)?;
     crate::recovery::install_context();
     let sender = request.sender().map_err(ApiError::from_core)?;
     let (signed_by, signature) = match &request.authorization {

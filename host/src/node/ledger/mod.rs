@@ -17,6 +17,7 @@
 //! (payment, batch payment, clawback), [`authority`] (grants, black and
 //! white lists), [`multisig`] (accounts and their authorizations).
 
+pub mod admission;
 pub mod authority;
 pub mod multisig;
 pub mod refusal;
