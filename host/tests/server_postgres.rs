@@ -9,7 +9,6 @@ mod server_common;
 
 use std::collections::{HashMap, HashSet};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Barrier, Mutex};
 use std::time::{Duration, Instant};
 
@@ -83,7 +82,7 @@ struct Acked {
     nonce: u64,
 }
 
-/// Sends payments from `key` through `at` until `stop` or `count`: each
+/// Sends `count` payments from `key` through `at`: each
 /// reads the nonce there and pays `base`..`base + 2` units to one of `to`
 /// (threads of one sender use different bases, so that their payments
 /// differ). Records what
@@ -96,13 +95,9 @@ fn pay_loop(
     token: Address,
     to: Vec<Address>,
     count: usize,
-    stop: Arc<AtomicBool>,
     acked: Arc<Mutex<Vec<Acked>>>,
 ) {
     for i in 0..count {
-        if stop.load(Ordering::Relaxed) {
-            return;
-        }
         let Ok(nonce) = std::panic::catch_unwind(|| nonce_at(at, &key.address())) else {
             // The node is gone or the database is down: try again.
             std::thread::sleep(Duration::from_millis(50));
@@ -233,14 +228,13 @@ fn two_processes_one_ledger_concurrent_payments_from_the_same_accounts() {
         from: keys[0].address(),
         nonce: 0,
     }]));
-    let stop = Arc::new(AtomicBool::new(false));
     let to: Vec<Address> = keys.iter().map(|k| k.address()).collect();
     let mut threads = Vec::new();
     for k in &keys {
         for (at, base) in [(a.addr, 1), (b.addr, 4)] {
-            let (k, to, stop, acked) = (k.clone(), to.clone(), stop.clone(), acked.clone());
+            let (k, to, acked) = (k.clone(), to.clone(), acked.clone());
             threads.push(std::thread::spawn(move || {
-                pay_loop(at, base, k, token, to, 40, stop, acked)
+                pay_loop(at, base, k, token, to, 40, acked)
             }));
         }
     }
@@ -312,14 +306,13 @@ fn kill_9_of_one_process_mid_load_loses_nothing() {
     let keys = senders(4);
     let token = funded_token(b.addr, "KILL", &keys);
     let acked = Arc::new(Mutex::new(Vec::new()));
-    let stop = Arc::new(AtomicBool::new(false));
     let to: Vec<Address> = keys.iter().map(|k| k.address()).collect();
     let mut threads = Vec::new();
     for k in &keys {
         for (at, base) in [(a.addr, 1), (b.addr, 4)] {
-            let (k, to, stop, acked) = (k.clone(), to.clone(), stop.clone(), acked.clone());
+            let (k, to, acked) = (k.clone(), to.clone(), acked.clone());
             threads.push(std::thread::spawn(move || {
-                pay_loop(at, base, k, token, to, 60, stop, acked)
+                pay_loop(at, base, k, token, to, 60, acked)
             }));
         }
     }
@@ -363,14 +356,13 @@ fn a_database_restart_mid_load_loses_nothing_and_the_node_recovers() {
     let keys = senders(3);
     let token = funded_token(a.addr, "RESTART", &keys);
     let acked = Arc::new(Mutex::new(Vec::new()));
-    let stop = Arc::new(AtomicBool::new(false));
     let to: Vec<Address> = keys.iter().map(|k| k.address()).collect();
     let at = a.addr;
     let threads: Vec<_> = keys
         .iter()
         .map(|k| {
-            let (k, to, stop, acked) = (k.clone(), to.clone(), stop.clone(), acked.clone());
-            std::thread::spawn(move || pay_loop(at, 1, k, token, to, 80, stop, acked))
+            let (k, to, acked) = (k.clone(), to.clone(), acked.clone());
+            std::thread::spawn(move || pay_loop(at, 1, k, token, to, 80, acked))
         })
         .collect();
     let started = Instant::now();

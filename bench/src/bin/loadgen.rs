@@ -103,6 +103,13 @@ static GLOBAL: Counting = Counting;
 // ------------------------------------------------------------ options
 
 struct Options {
+    /// A PostgreSQL admin URL: each phase's nodes share a fresh database in
+    /// that cluster (none: redb in a fresh data directory).
+    database: Option<String>,
+    /// Nodes serving the phase (each its own runtime, pool and writer, on
+    /// one database; clients spread over them). More than one needs
+    /// `--database`.
+    nodes: usize,
     signers: usize,
     per_signer: usize,
     rounds: usize,
@@ -112,6 +119,8 @@ struct Options {
 
 fn parse_options() -> Result<Options> {
     let mut o = Options {
+        database: None,
+        nodes: 1,
         signers: 64,
         per_signer: 150,
         rounds: 3,
@@ -127,7 +136,12 @@ fn parse_options() -> Result<Options> {
             v.parse()
                 .with_context(|| format!("{flag}: {v} is not a number"))
         };
+        if flag == "--database" {
+            o.database = Some(args.next().context("--database needs a URL")?);
+            continue;
+        }
         match flag.as_str() {
+            "--nodes" => o.nodes = value()?,
             "--signers" => o.signers = value()?,
             "--per-signer" => o.per_signer = value()?,
             "--rounds" => o.rounds = value()?,
@@ -136,12 +150,15 @@ fn parse_options() -> Result<Options> {
             "-h" | "--help" => {
                 println!(
                     "loadgen [--signers M=64] [--per-signer N=150] [--rounds R=3] \
-                     [--max-seconds S=60] [--recoveries K=2000]"
+                     [--max-seconds S=60] [--recoveries K=2000] [--database ADMIN_URL] [--nodes N=1]"
                 );
                 std::process::exit(0);
             }
             other => bail!("unknown option {other}"),
         }
+    }
+    if o.nodes == 0 || o.nodes > 8 || (o.nodes > 1 && o.database.is_none()) {
+        bail!("--nodes is 1..8, and more than one needs --database");
     }
     if o.signers == 0 || o.per_signer == 0 || o.rounds == 0 || o.max_seconds == 0 {
         bail!("all counts must be positive");
@@ -393,6 +410,59 @@ const RUNTIME_THREADS: &str = "tokensign-node-";
 /// The node's writer thread (`tokensign-writer`), likewise.
 const WRITER_THREAD: &str = "tokensign-write";
 
+/// The PostgreSQL client's runtime threads (`tokensign-pg`).
+const PG_THREADS: &str = "tokensign-pg";
+
+/// CPU time of every `postgres` process on this machine (the database
+/// server: postmaster, backends, WAL writer, checkpointer), in
+/// nanoseconds.
+fn postgres_cpu_ns() -> u64 {
+    let Ok(procs) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut total = 0;
+    for p in procs.flatten() {
+        let Ok(stat) = std::fs::read_to_string(p.path().join("stat")) else {
+            continue;
+        };
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        if &stat[open + 1..close] != "postgres" {
+            continue;
+        }
+        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
+        total += [11, 12]
+            .iter()
+            .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
+            .sum::<u64>()
+            * 10_000_000;
+    }
+    total
+}
+
+/// A fresh database in the cluster of `admin` (through `psql`); its URL.
+fn fresh_database(admin: &str) -> Result<String> {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let name = format!(
+        "load_{}_{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    );
+    let psql = std::env::var("PG_BINDIR")
+        .map(|d| format!("{d}/psql"))
+        .unwrap_or_else(|_| "/usr/lib/postgresql/15/bin/psql".into());
+    let status = std::process::Command::new(psql)
+        .args([admin, "-qc", &format!("CREATE DATABASE {name}")])
+        .status()
+        .context("psql")?;
+    if !status.success() {
+        bail!("CREATE DATABASE {name} failed");
+    }
+    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
+    Ok(format!("{base}/{name}"))
+}
+
 /// CPU time of this process's threads named `name` (Linux
 /// `/proc/self/task/*/stat`: utime + stime, clock ticks of 10 ms), in
 /// nanoseconds.
@@ -496,6 +566,10 @@ fn drive(addr: SocketAddr, signer: &Signer, deadline: Instant, stop: &AtomicBool
 
 struct Phase {
     durable: bool,
+    /// CPU of the PostgreSQL client's threads per payment, µs.
+    pg_client_us: f64,
+    /// CPU of the database server's processes per payment, µs.
+    database_us: f64,
     requests: usize,
     errors: usize,
     first_error: Option<String>,
@@ -549,16 +623,29 @@ fn run_phase(o: &Options, work: &Workload, durable: bool) -> Result<Phase> {
         .prefix("tokensign-load-")
         .tempdir()
         .context("temporary data directory")?;
-    let mut config = NodeConfig::new(dir.path().to_path_buf(), vec![work.operator]);
-    config.durable = durable;
-    let node = spawn_background(config, SocketAddr::from(([127, 0, 0, 1], 0)))?;
-    let addr = node.addr;
-    if !addr.ip().is_loopback() {
-        bail!("refusing to load a non-loopback address {addr}");
+    let database = match &o.database {
+        Some(admin) => Some(tokensign::node::DatabaseUrl::parse(&fresh_database(admin)?)?),
+        None => None,
+    };
+    let mut nodes = Vec::with_capacity(o.nodes);
+    for _ in 0..o.nodes {
+        let mut config = NodeConfig::new(dir.path().to_path_buf(), vec![work.operator]);
+        config.durable = durable;
+        config.database = database.clone();
+        nodes.push(spawn_background(
+            config,
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )?);
     }
-    set_up(addr, &work.setup)?;
+    let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
+    if addrs.iter().any(|a| !a.ip().is_loopback()) {
+        bail!("refusing to load a non-loopback address");
+    }
+    set_up(addrs[0], &work.setup)?;
     let rt0 = threads_cpu_ns(RUNTIME_THREADS);
     let writer0 = threads_cpu_ns(WRITER_THREAD);
+    let pg0 = threads_cpu_ns(PG_THREADS);
+    let db0 = postgres_cpu_ns();
     let stop = Arc::new(AtomicBool::new(false));
     let deadline = Instant::now() + Duration::from_secs(o.max_seconds);
 
@@ -569,8 +656,10 @@ fn run_phase(o: &Options, work: &Workload, durable: bool) -> Result<Phase> {
     let results: Vec<ClientResult> = std::thread::scope(|s| {
         let handles: Vec<_> = signers
             .iter()
-            .map(|signer| {
+            .enumerate()
+            .map(|(i, signer)| {
                 let stop = &stop;
+                let addr = addrs[i % addrs.len()];
                 std::thread::Builder::new()
                     .stack_size(256 * 1024)
                     .spawn_scoped(s, move || drive(addr, signer, deadline, stop))
@@ -588,9 +677,13 @@ fn run_phase(o: &Options, work: &Workload, durable: bool) -> Result<Phase> {
     let cpu = process_cpu_ns().saturating_sub(cpu0);
     let rt_cpu = threads_cpu_ns(RUNTIME_THREADS).saturating_sub(rt0);
     let writer_cpu = threads_cpu_ns(WRITER_THREAD).saturating_sub(writer0);
+    let pg_cpu = threads_cpu_ns(PG_THREADS).saturating_sub(pg0);
+    let db_cpu = postgres_cpu_ns().saturating_sub(db0);
     let allocs = ALLOCS.load(Ordering::Relaxed) - allocs0;
     let bytes = ALLOC_BYTES.load(Ordering::Relaxed) - bytes0;
-    node.shutdown()?;
+    for node in nodes {
+        node.shutdown()?;
+    }
     drop(dir);
 
     let requests: usize = results.iter().map(|r| r.ok).sum();
@@ -616,6 +709,8 @@ fn run_phase(o: &Options, work: &Workload, durable: bool) -> Result<Phase> {
         process_cpu_share: cpu as f64 / cores,
         runtime_us: rt_cpu as f64 / 1e3 / requests.max(1) as f64,
         writer_us: writer_cpu as f64 / 1e3 / requests.max(1) as f64,
+        pg_client_us: pg_cpu as f64 / 1e3 / requests.max(1) as f64,
+        database_us: db_cpu as f64 / 1e3 / requests.max(1) as f64,
     })
 }
 
@@ -759,6 +854,17 @@ fn main() -> Result<()> {
                 p.client_cpu_share * 100.0,
                 p.process_cpu_share * 100.0,
             );
+            if o.database.is_some() {
+                println!(
+                    "  PostgreSQL ({} node(s)): client threads {:.1} us, database server {:.1} us CPU/payment; \
+                     node total {:.1} us, node + database {:.1} us",
+                    o.nodes,
+                    p.pg_client_us,
+                    p.database_us,
+                    p.runtime_us + p.writer_us + p.pg_client_us,
+                    p.runtime_us + p.writer_us + p.pg_client_us + p.database_us,
+                );
+            }
             if let Some(e) = &p.first_error {
                 println!("  first error: {e}");
             }

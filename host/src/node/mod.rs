@@ -199,7 +199,7 @@ impl AppState {
             Some(url) => Arc::new(storage::postgres::open(url, durable).await?),
         };
         if let Some(path) = config.state.load.clone() {
-            if !(config.state.load_if_exists && !path.exists()) {
+            if !config.state.load_if_exists || path.exists() {
                 let target = Arc::clone(&storage);
                 let chain_id = config.chain_id;
                 tokio::task::spawn_blocking(move || {
