@@ -624,7 +624,9 @@ fn run_phase(o: &Options, work: &Workload, durable: bool) -> Result<Phase> {
         .tempdir()
         .context("temporary data directory")?;
     let database = match &o.database {
-        Some(admin) => Some(tokensign::node::DatabaseUrl::parse(&fresh_database(admin)?)?),
+        Some(admin) => Some(tokensign::node::DatabaseUrl::parse(&fresh_database(
+            admin,
+        )?)?),
         None => None,
     };
     let mut nodes = Vec::with_capacity(o.nodes);
