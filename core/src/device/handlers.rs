@@ -5,7 +5,7 @@ use super::apdu::{
 };
 use super::reason::write_reason;
 use super::request::{parse_sign_request, RequestError, SignHeader};
-use super::wallet::Platform;
+use super::wallet::{Platform, WalletError};
 use super::{sign_response, Approval, Approver, Device, State, PROTOCOL_VERSION};
 use crate::error::Error;
 use crate::hd::DerivationPath;
@@ -127,6 +127,12 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             P2_LAST => true,
             _ => return Status::WrongP1P2,
         };
+        // A locked or empty device refuses at the first chunk.
+        match self.wallet.require_unlocked() {
+            Ok(()) => {}
+            Err(WalletError::Locked) => return Status::Locked,
+            Err(_) => return Status::NotProvisioned,
+        }
         let filled = match (command.p1, pending) {
             (P1_FIRST, _) => 0,
             (P1_NEXT, State::Receiving(filled)) => filled,

@@ -223,6 +223,9 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             return Status::WrongP1P2;
         }
         let pin = attempt!(pin_of(command.data));
+        if self.wallet.is_fixed() {
+            return Status::NoStorage;
+        }
         self.keys = Keys::empty();
         match self.wallet.unlock(&pin) {
             Ok(seed) => {

@@ -451,4 +451,4 @@ impl<P> Wallet<P> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

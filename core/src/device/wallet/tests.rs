@@ -8,12 +8,12 @@ const MNEMONIC: &str = "test test test test test test test test test test test j
 /// program is two steps each: half done, then done), and a deterministic
 /// random source.
 #[derive(Clone, Debug, Default)]
-struct TestPlatform {
-    flash: RamStorage,
+pub(crate) struct TestPlatform {
+    pub(crate) flash: RamStorage,
     /// Steps left before the power goes; `None`: never.
-    budget: Option<usize>,
+    pub(crate) budget: Option<usize>,
     /// Steps taken.
-    steps: usize,
+    pub(crate) steps: usize,
     counter: u64,
 }
 
