@@ -225,6 +225,31 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         &mut self.wallet
     }
 
+    /// For emulators only: continues a "powered" session kept between
+    /// processes, unlocked with `seed`, if `session` names the seal in
+    /// force ([`Wallet::resume_session`]). A firmware never calls it.
+    pub fn resume_session(&mut self, session: &[u8; 16], seed: Seed) -> bool {
+        self.resume(session, seed)
+    }
+
+    /// For emulators only: the session to keep between processes, the seal's
+    /// id and the seed in RAM, while unlocked (`None` when locked, empty
+    /// or a fixed-seed device). A firmware never calls it.
+    pub fn powered_session(&self) -> Option<([u8; 16], &Seed)> {
+        if self.wallet.is_fixed() || self.wallet.state() != WalletState::Unlocked {
+            return None;
+        }
+        Some((self.wallet.session_id()?, self.keys.seed()?))
+    }
+
+    fn resume(&mut self, session: &[u8; 16], seed: Seed) -> bool {
+        let resumed = self.wallet.resume_session(session);
+        if resumed {
+            self.keys = Keys::new(seed);
+        }
+        resumed
+    }
+
     /// The protocol state.
     pub fn state(&self) -> State {
         self.state

@@ -170,8 +170,8 @@ pub enum SignerError {
         /// Why.
         source: DeviceError,
     },
-    /// The device's user rejected the review.
-    #[error("the device's user rejected the request; nothing was sent")]
+    /// The person refused the review on the device.
+    #[error("refused on the device: nothing was signed or sent")]
     DeviceRejected,
     /// The device failed while signing.
     #[error("device signing failed: {0}")]

@@ -42,8 +42,8 @@ pub use keystore::{decrypt_keystore, keygen};
 pub use mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC, ENV_MNEMONIC_PASSPHRASE};
 pub use request::{scheme_label, SignedRequest};
 pub use source::{
-    load, parse_hex_key, read_password, KeyOptions, KeySource, PasswordSource, ENV_PASSWORD,
-    ENV_PRIVATE_KEY,
+    load, parse_hex_key, read_limited, read_password, KeyOptions, KeySource, PasswordSource,
+    ENV_PASSWORD, ENV_PRIVATE_KEY,
 };
 
 /// A compressed SEC1 secp256k1 public key (33 bytes).

@@ -41,8 +41,8 @@ use crate::hd::Seed;
 
 pub use pin::{InvalidPin, Pin, MAX_PIN_LEN, MIN_PIN_LEN};
 pub use platform::{
-    Entropy, EntropyError, NoStorage, Platform, RamStorage, Region, Storage, StorageError, ERASED,
-    PROGRAM_CHUNK, REGION_LEN,
+    span_check, Entropy, EntropyError, NoStorage, Platform, RamStorage, Region, Storage,
+    StorageError, ERASED, PROGRAM_CHUNK, REGION_LEN,
 };
 pub use record::{Record, MAX_TRUSTED};
 pub use seal::PIN_KDF_ROUNDS;
@@ -327,6 +327,25 @@ impl<P: Platform> Wallet<P> {
         self.write(next)?;
         self.unlocked = true;
         Ok(seed)
+    }
+
+    /// The salt of the seal in force: it changes with every new seal, so an
+    /// emulator that keeps a device's RAM between processes names the
+    /// session by it ([`Wallet::resume_session`]).
+    pub fn session_id(&self) -> Option<[u8; 16]> {
+        self.record.provisioned.then_some(self.record.salt)
+    }
+
+    /// For emulators only (the host's `emulated:DIR` device, which keeps
+    /// its RAM in a file while "powered"): marks the wallet unlocked again
+    /// if `session` is the seal in force ([`Wallet::session_id`]). A
+    /// firmware never calls it: its RAM does not outlive the power.
+    pub fn resume_session(&mut self, session: &[u8; 16]) -> bool {
+        let resumed = self.session_id().as_ref() == Some(session);
+        if resumed {
+            self.unlocked = true;
+        }
+        resumed
     }
 
     /// Forgets the seed in RAM (it stays in flash).

@@ -131,12 +131,14 @@ impl Default for RamStorage {
     }
 }
 
-/// Checks an access: in the region, 4-byte aligned when `aligned`.
-pub(crate) fn span(
-    offset: usize,
-    len: usize,
-    aligned: bool,
-) -> Result<core::ops::Range<usize>, StorageError> {
+/// Checks an access for a [`Storage`] implementation: inside a region,
+/// and for a program (`aligned`) 4-byte aligned and at most
+/// [`PROGRAM_CHUNK`] bytes.
+pub fn span_check(offset: usize, len: usize, aligned: bool) -> Result<(), StorageError> {
+    span(offset, len, aligned).map(drop)
+}
+
+fn span(offset: usize, len: usize, aligned: bool) -> Result<core::ops::Range<usize>, StorageError> {
     let end = offset.checked_add(len).ok_or(StorageError::OutOfRange)?;
     if end > REGION_LEN || (aligned && (offset % 4 != 0 || len % 4 != 0 || len > PROGRAM_CHUNK)) {
         return Err(StorageError::OutOfRange);
