@@ -75,7 +75,10 @@ fn emulated_device_signs_in_both_schemes() {
             .to_string(),
         ACCOUNT_0
     );
-    assert_eq!(client.version().unwrap().protocol, 2);
+    assert_eq!(
+        client.version().unwrap().protocol,
+        tokensign_core::device::PROTOCOL_VERSION
+    );
     let legacy_tx = vector();
     let native_tx = native::normalize(vector());
     for (tx, scheme) in [(&legacy_tx, Scheme::Legacy), (&native_tx, Scheme::Native)] {
@@ -101,7 +104,7 @@ fn rejection_and_refusals_have_their_status() {
     let e = client.sign(&request(&p, Scheme::Legacy)).unwrap_err();
     assert_eq!(status(&e), Status::Denied.word());
     assert!(e.is_denied());
-    assert!(e.to_string().contains("rejected by the user"), "{e}");
+    assert!(e.to_string().contains("refused on the device"), "{e}");
     client.transport_mut().set_reject(false);
     let e = client.sign_raw(&[9]).unwrap_err();
     assert_eq!(status(&e), Status::InvalidData.word());
@@ -193,7 +196,7 @@ fn serial_device_on_a_pseudo_terminal() {
     let path = serialport::SerialPort::name(&slave).unwrap();
     serialport::SerialPort::set_timeout(&mut master, Duration::from_millis(100)).unwrap();
     let device_side = thread::spawn(move || serve_frames(master));
-    let mut client = open(&path, &OpenSettings { baud: 9600 }).unwrap();
+    let mut client = open(&path, &OpenSettings { baud: 9600, ..OpenSettings::default() }).unwrap();
     assert_eq!(
         client.address(&default_path(), false).unwrap().to_string(),
         ACCOUNT_0
