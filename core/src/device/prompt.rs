@@ -4,7 +4,6 @@
 
 use crate::address::Address;
 use crate::hd::Mnemonic;
-use crate::review::SliceWriter;
 
 /// Most bytes of a prompt's text.
 pub const MAX_PROMPT_LEN: usize = 96;
@@ -33,24 +32,59 @@ pub enum Prompt {
     Trust(Address),
 }
 
-impl Prompt {
-    /// Writes the page's text into `out`; returns its length.
-    pub fn write_to(&self, out: &mut [u8]) -> usize {
-        use core::fmt::Write;
-        let mut w = SliceWriter::new(out);
-        let _ = match self {
-            Prompt::Generate { words } => write!(w, "Create a new wallet of {words} words?"),
-            Prompt::WordsWrittenDown { words } => {
-                write!(w, "Wrote down all {words} words, in order?")
+/// Text written piece by piece into a byte buffer, cut at its end. Not
+/// `core::fmt`: the firmware's flash budget (docs/embedded.md, "Flash").
+struct Text<'b> {
+    out: &'b mut [u8],
+    len: usize,
+}
+
+impl Text<'_> {
+    fn push(&mut self, bytes: &[u8]) -> &mut Self {
+        for &b in bytes {
+            if let Some(slot) = self.out.get_mut(self.len) {
+                *slot = b;
+                self.len += 1;
             }
-            Prompt::RestoreFromHost => w.write_str(
-                "Warning: words typed on a computer are not secret. Restore from them anyway?",
+        }
+        self
+    }
+
+    /// A number below 100, in decimal.
+    fn number(&mut self, n: usize) -> &mut Self {
+        let n = n.min(99);
+        if n >= 10 {
+            self.push(&[b'0' + (n / 10) as u8]);
+        }
+        self.push(&[b'0' + (n % 10) as u8])
+    }
+}
+
+impl Prompt {
+    /// Writes the page's text into `out` (cut at its end;
+    /// [`MAX_PROMPT_LEN`] always suffices); returns its length.
+    pub fn write_to(&self, out: &mut [u8]) -> usize {
+        let mut t = Text { out, len: 0 };
+        match self {
+            Prompt::Generate { words } => t
+                .push(b"Create a new wallet of ")
+                .number(usize::from(*words))
+                .push(b" words?"),
+            Prompt::WordsWrittenDown { words } => t
+                .push(b"Wrote down all ")
+                .number(usize::from(*words))
+                .push(b" words, in order?"),
+            Prompt::RestoreFromHost => t.push(
+                b"Warning: words typed on a computer are not secret. Restore from them anyway?",
             ),
-            Prompt::ChangePin => w.write_str("Change the PIN?"),
-            Prompt::Wipe => w.write_str("Wipe the device? Its seed is erased."),
-            Prompt::Trust(signer) => write!(w, "Trust token definitions from {signer}?"),
+            Prompt::ChangePin => t.push(b"Change the PIN?"),
+            Prompt::Wipe => t.push(b"Wipe the device? Its seed is erased."),
+            Prompt::Trust(signer) => t
+                .push(b"Trust token definitions from ")
+                .push(&signer.to_checksum())
+                .push(b"?"),
         };
-        w.len()
+        t.len
     }
 }
 
@@ -80,16 +114,21 @@ impl<'a> WordPages<'a> {
     /// Calls `show` with each page's text, in order, until it returns
     /// `false`. The text lives in a buffer zeroized afterwards.
     pub fn for_each_page(&self, mut show: impl FnMut(&str) -> bool) {
-        use core::fmt::Write;
         let phrase = self.mnemonic.phrase();
         let count = self.count();
         let mut page = crate::hd::Zeroizing::new([0u8; 32]);
         for (i, word) in phrase.as_str().split(' ').enumerate() {
-            let mut w = SliceWriter::new(page.as_mut());
-            if write!(w, "Word {}/{count}: {word}", i + 1).is_err() {
-                return;
-            }
-            let n = w.len();
+            let mut t = Text {
+                out: page.as_mut(),
+                len: 0,
+            };
+            t.push(b"Word ")
+                .number(i + 1)
+                .push(b"/")
+                .number(count)
+                .push(b": ")
+                .push(word.as_bytes());
+            let n = t.len;
             let text = page
                 .get(..n)
                 .and_then(|b| core::str::from_utf8(b).ok())

@@ -76,11 +76,16 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
 }
 
 /// The QEMU command line that runs the firmware at `firmware` (an ELF) as
-/// a device on stdin/stdout.
-pub fn qemu_command(firmware: &Path) -> String {
+/// a device on stdin/stdout, its flash kept in the file `flash` (created
+/// on first use; see docs/embedded.md), semihosting on (the flash file,
+/// the test-only random source, the device's own screen on stderr).
+pub fn qemu_command(firmware: &Path, flash: &Path) -> String {
     format!(
         "qemu-system-arm -M mps2-an386 -cpu cortex-m4 -display none -monitor none \
-         -serial stdio -icount shift=0 -kernel '{}'",
+         -serial stdio -icount shift=0 \
+         -semihosting-config enable=on,target=native,arg=tokensign-firmware,arg='{}' \
+         -kernel '{}'",
+        flash.display(),
         firmware.display()
     )
 }
@@ -192,6 +197,12 @@ impl<T: Transport> DeviceClient<T> {
             transport,
             addresses: HashMap::new(),
         }
+    }
+
+    /// Forgets the addresses asked so far: after a set-up command the
+    /// device may hold another seed.
+    pub fn forget_addresses(&mut self) {
+        self.addresses.clear();
     }
 
     /// The transport.

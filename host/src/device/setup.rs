@@ -105,6 +105,7 @@ impl<T: Transport> DeviceClient<T> {
     pub fn setup_generate(&mut self, words: u8, pin: &str) -> Result<(), DeviceError> {
         let pin = pin_bytes(pin)?;
         self.transport_mut().take_display();
+        self.forget_addresses();
         self.command(Instruction::SetupGenerate as u8, words, 0, pin)
             .map(drop)
     }
@@ -120,6 +121,7 @@ impl<T: Transport> DeviceClient<T> {
         data.extend_from_slice(words.as_bytes());
         drop(Zeroizing::new(words));
         self.transport_mut().take_display();
+        self.forget_addresses();
         self.command(Instruction::SetupRestore as u8, 0, 0, &data)
             .map(drop)
     }
@@ -150,6 +152,7 @@ impl<T: Transport> DeviceClient<T> {
     /// Wipes the device, after the person confirms.
     pub fn wipe(&mut self) -> Result<(), DeviceError> {
         self.transport_mut().take_display();
+        self.forget_addresses();
         self.command(Instruction::Wipe as u8, 0, 0, &[]).map(drop)
     }
 

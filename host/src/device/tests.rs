@@ -196,7 +196,14 @@ fn serial_device_on_a_pseudo_terminal() {
     let path = serialport::SerialPort::name(&slave).unwrap();
     serialport::SerialPort::set_timeout(&mut master, Duration::from_millis(100)).unwrap();
     let device_side = thread::spawn(move || serve_frames(master));
-    let mut client = open(&path, &OpenSettings { baud: 9600, ..OpenSettings::default() }).unwrap();
+    let mut client = open(
+        &path,
+        &OpenSettings {
+            baud: 9600,
+            ..OpenSettings::default()
+        },
+    )
+    .unwrap();
     assert_eq!(
         client.address(&default_path(), false).unwrap().to_string(),
         ACCOUNT_0
