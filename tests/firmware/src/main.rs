@@ -57,26 +57,21 @@ mod board;
 use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use core::fmt::Write;
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception};
 
 use tokensign_core::device::{
-    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Instruction, Prompt, Status,
-    Wallet, WordPages, APDU_HEADER_LEN, CLA, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES,
-    FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE, MAX_COMMAND_LEN,
-    MAX_FRAME_PAYLOAD, MAX_PROMPT_LEN, MAX_RESPONSE_LEN, P1_FIRST, P1_NEXT, P2_LAST,
+    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Prompt, Status, Wallet,
+    WordPages, CLA, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES, FRAME_DISPLAY,
+    FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE, MAX_COMMAND_LEN, MAX_FRAME_PAYLOAD,
+    MAX_PROMPT_LEN, MAX_RESPONSE_LEN,
 };
-use tokensign_core::hd::{DerivationPath, Mnemonic};
-use tokensign_core::review::{Review, SliceWriter, DEFAULT_PAGE_WIDTH};
+use tokensign_core::hd::{DerivationPath, HARDENED};
+use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
 use tokensign_core::{sign_hash, signing_key_from_bytes, Address, SigningKey};
 
 use board::{Board, Screen};
-
-/// The public test mnemonic, for the mnemonic-to-seed benchmark only (the
-/// wallet's seed comes from set-up).
-const TEST_MNEMONIC: &str = "test test test test test test test test test test test junk";
 
 /// The bare-sign benchmark's key: the spec's public test key.
 const BENCH_SECRET: [u8; 32] = [
@@ -277,17 +272,42 @@ impl Approver for AutoApprover {
     }
 
     fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
-        let mut text = [0u8; 64];
-        for line in [
-            format_args!("Path: {path}"),
-            format_args!("Address: {address}"),
-        ] {
-            let mut w = SliceWriter::new(&mut text);
-            if w.write_fmt(line).is_ok() {
-                let n = w.len();
-                send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
+        // Written by hand, not with `core::fmt` (flash; docs/embedded.md).
+        let mut text = [0u8; 16 + 12 * 6];
+        let mut len = 0;
+        let mut put = |bytes: &[u8]| {
+            for &b in bytes {
+                if let Some(slot) = text.get_mut(len) {
+                    *slot = b;
+                    len += 1;
+                }
+            }
+        };
+        put(b"Path: m");
+        for &index in path.indices() {
+            put(b"/");
+            let value = index & !HARDENED;
+            let mut digits = [0u8; 10];
+            let mut at = digits.len();
+            let mut rest = value;
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+                if rest == 0 {
+                    break;
+                }
+            }
+            put(&digits[at..]);
+            if index & HARDENED != 0 {
+                put(b"'");
             }
         }
+        send(FRAME_DISPLAY, text.get(..len).unwrap_or(&[]));
+        let mut line = [0u8; 9 + 42];
+        line[..9].copy_from_slice(b"Address: ");
+        line[9..].copy_from_slice(&address.to_checksum());
+        send(FRAME_DISPLAY, &line);
         self.decision()
     }
 }
@@ -349,89 +369,15 @@ fn firmware_command(
             };
             answer(out, &spent.to_be_bytes(), sw)
         }
-        (INS_BENCH, 1) => {
-            // The same request as a one-chunk SIGN.
-            let mut inner = [0u8; MAX_COMMAND_LEN];
-            let Some(dst) = inner.get_mut(..request.len()) else {
-                return answer(out, &[], wrong_length);
-            };
-            dst.copy_from_slice(request);
-            inner[1] = Instruction::Sign as u8;
-            inner[2] = P1_FIRST;
-            inner[3] = P2_LAST;
-            let mut response = [0u8; MAX_RESPONSE_LEN];
-            dev.approver_mut().quiet = true;
-            let start = ticks();
-            let n = dev.handle(inner.get(..request.len()).unwrap_or(&[]), &mut response);
-            let spent = ticks() - start;
-            dev.approver_mut().quiet = false;
-            let sw = response
-                .get(n.saturating_sub(2)..n)
-                .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
-        }
-        (INS_BENCH, 5) => {
-            // The sign path of a request of any size: its chunks came as
-            // SIGN with P2_MORE (the device holds them); this is the last,
-            // empty chunk, handled as BENCH 1 handles its request.
-            let mut last = [0u8; APDU_HEADER_LEN];
-            last.copy_from_slice(&[CLA, Instruction::Sign as u8, P1_NEXT, P2_LAST, 0]);
-            let mut response = [0u8; MAX_RESPONSE_LEN];
-            dev.approver_mut().quiet = true;
-            let start = ticks();
-            let n = dev.handle(&last, &mut response);
-            let spent = ticks() - start;
-            dev.approver_mut().quiet = false;
-            let sw = response
-                .get(n.saturating_sub(2)..n)
-                .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
-        }
-        (INS_BENCH, 3) => {
-            // A first derivation, as GET_ADDRESS of a path not cached: the
-            // path in the data (BIP-32 from the seed, then the public key
-            // and the address).
-            let Ok(path) = DerivationPath::from_bytes(data) else {
-                return answer(out, &[], Status::InvalidPath.word());
-            };
-            let start = ticks();
-            let derived = dev.address(&path);
-            let spent = ticks() - start;
-            let sw = derived.map_or_else(Status::word, |_| ok);
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
-        }
-        (INS_BENCH, 4) => {
-            // Mnemonic to seed: the word list check and PBKDF2's 2048
-            // rounds of HMAC-SHA512 (what the firmware does at boot).
-            let start = ticks();
-            let seed = Mnemonic::parse(TEST_MNEMONIC).and_then(|m| m.to_seed(""));
-            let spent = ticks() - start;
-            let sw = if seed.is_ok() {
-                ok
-            } else {
-                Status::SigningFailed.word()
-            };
-            drop(seed);
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
-        }
         (INS_BENCH, 6) => {
-            // Any command, handled as usual and measured.
+            // Any command, handled as usual and measured, its pages
+            // rendered and not sent.
             let mut response = [0u8; MAX_RESPONSE_LEN];
+            dev.approver_mut().quiet = true;
             let start = ticks();
             let n = dev.handle(data, &mut response);
             let spent = ticks() - start;
+            dev.approver_mut().quiet = false;
             let sw = response
                 .get(n.saturating_sub(2)..n)
                 .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
