@@ -61,7 +61,24 @@ impl DeviceSigner {
             spec: spec.to_owned(),
             source,
         };
-        let address = client.address(&path, false).map_err(failed)?;
+        let address = match client.address(&path, false) {
+            Err(e) if is_locked(&e) && interactive() => {
+                // A device that was powered on for this command (QEMU
+                // through `cmd:`) or locked: the PIN, asked here without
+                // echo, unlocks it.
+                let pin = super::read_password(
+                    &super::PasswordSource::Prompt,
+                    "The device is locked. Device PIN: ",
+                    false,
+                )?;
+                let unlocked = client.unlock(&pin);
+                drop(pin);
+                unlocked.map_err(failed)?;
+                client.address(&path, false)
+            }
+            other => other,
+        }
+        .map_err(failed)?;
         let public_key = PublicKey(client.public_key(&path).map_err(failed)?);
         Ok(DeviceSigner {
             client: Mutex::new(client),
@@ -76,6 +93,18 @@ impl DeviceSigner {
     pub fn path(&self) -> DerivationPath {
         self.path
     }
+}
+
+/// Whether the device refused because it is locked.
+fn is_locked(e: &device::DeviceError) -> bool {
+    e.status()
+        .is_some_and(|s| s.sw == tokensign_core::device::Status::Locked.word())
+}
+
+/// Whether a PIN can be asked on a terminal.
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 impl Signer for DeviceSigner {
