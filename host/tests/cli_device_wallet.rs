@@ -292,3 +292,100 @@ fn a_fixed_seed_device_has_nothing_to_set_up() {
     assert_eq!(out.code, Failure::BadInput.code() as i32, "{out:?}");
     assert!(out.stderr.contains("tokensign device trust"), "{out:?}");
 }
+
+/// A payment signed offline on the emulated device (`--dry-run`, no server).
+fn pay(device: &str, stdin: Option<&[u8]>) -> Run {
+    run_with(
+        &[
+            "--json",
+            "pay",
+            "--recipient",
+            SIGNER,
+            "--token",
+            "0x2045a425D0e131E747f8be2F044413733e412d7d",
+            "--value",
+            "1500000",
+            "--dry-run",
+            "--chain-id",
+            "1212101",
+            "--nonce",
+            "0",
+            "--scheme",
+            "v2",
+            "--signer",
+            "device",
+            "--device",
+            device,
+        ],
+        &[],
+        stdin,
+    )
+}
+
+#[test]
+fn a_device_signed_command_carries_the_device_pages() {
+    let out = pay("emulated", None);
+    assert_eq!(out.code, 0, "{out:?}");
+    let obj = json_of(&out);
+    let pages: Vec<&str> = obj["device_pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p.as_str().unwrap())
+        .collect();
+    assert_eq!(pages[0], "Operation: Payment");
+    assert!(pages.contains(&"Amount: 1500000"), "{pages:?}");
+    // Printed apart from the host's review, labelled as the device's.
+    assert!(
+        out.stderr.contains("device screen: Amount: 1500000"),
+        "{out:?}"
+    );
+    // A key held here has no device pages.
+    let dir = tempfile::tempdir().unwrap();
+    let key = write_file(
+        dir.path(),
+        "k.hex",
+        "01833a126ec45d0191519748146b9e35647aab7fed28de1c8e17824970f964a3",
+    );
+    let mut args = vec![
+        "--json",
+        "pay",
+        "--recipient",
+        SIGNER,
+        "--token",
+        "0x2045a425D0e131E747f8be2F044413733e412d7d",
+        "--value",
+        "1",
+        "--dry-run",
+        "--chain-id",
+        "1212101",
+        "--nonce",
+        "0",
+        "--scheme",
+        "v2",
+    ];
+    args.extend(["--private-key-file", &key]);
+    let out = run(&args);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(json_of(&out).get("device_pages").is_none());
+}
+
+#[test]
+fn a_signature_refused_on_the_device_exits_with_its_own_code() {
+    // The person approves the first two pages, then refuses.
+    let out = pay("emulated:confirm", Some(b"y\ny\nn\n"));
+    assert_eq!(out.code, Failure::DeviceRefused.code() as i32, "{out:?}");
+    assert!(out.stderr.contains("refused on the device"), "{out:?}");
+    assert!(
+        out.stderr
+            .contains("device screen, page 3/12: Recipient (3/3)"),
+        "{out:?}"
+    );
+    assert!(
+        json_of(&out)["error"]["kind"] == "refused_on_device",
+        "{out:?}"
+    );
+    // Approving every page signs.
+    let out = pay("emulated:confirm", Some("y\n".repeat(12).as_bytes()));
+    assert_eq!(out.code, 0, "{out:?}");
+}

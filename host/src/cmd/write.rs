@@ -274,6 +274,8 @@ pub fn run(
 
     // 5. Sign, then show and print (dry run) or submit.
     let request = SignedRequest::sign(signer.as_ref(), tx, scheme)?;
+    let mut extra = draft.extra.clone();
+    device_screen(signer.as_ref(), json_mode, &mut extra, &notes)?;
     finish(
         &request,
         signer.address(),
@@ -282,8 +284,34 @@ pub fn run(
         json_mode,
         io.out,
         &notes,
-        &draft.extra,
+        &extra,
     )
+}
+
+/// A device's screen: the pages it displayed for the signature, printed
+/// on stderr labelled as the device's, apart from the host's own review,
+/// and with `--json` kept as `"device_pages"`. Nothing for a key held here.
+pub fn device_screen(
+    signer: &dyn Signer,
+    json_mode: bool,
+    extra: &mut Map<String, Value>,
+    notes: &Notes<'_>,
+) -> Result<(), CliError> {
+    let Some(pages) = signer.device_pages() else {
+        return Ok(());
+    };
+    let mut text = String::from("The device's screen (what you approved there):\n");
+    for page in &pages {
+        text.push_str(&format!(
+            "  device screen: {}\n",
+            crate::text::sanitize(page)
+        ));
+    }
+    notes.write(&text)?;
+    if json_mode {
+        extra.insert("device_pages".into(), json!(pages));
+    }
+    Ok(())
 }
 
 /// Shows a signed request, then prints it (dry run) or submits it to the
@@ -304,7 +332,8 @@ pub fn finish(
     let body = request.body()?;
     let tx_hash = request.tx_hash()?;
     let mut review = op_review(request, sender, session.map(|s| s.label.as_str()), dry_run)?;
-    for (key, value) in extra {
+    // The device's pages were shown apart, as its screen.
+    for (key, value) in extra.iter().filter(|(k, _)| *k != "device_pages") {
         let value = value
             .as_str()
             .map_or_else(|| value.to_string(), str::to_owned);

@@ -14,6 +14,8 @@ use crate::text::sanitize;
 /// address and public key.
 pub struct DeviceSigner {
     client: Mutex<DeviceClient<Box<dyn Transport>>>,
+    /// The pages the device displayed for the last signature.
+    pages: Mutex<Vec<String>>,
     path: DerivationPath,
     address: Address,
     public_key: PublicKey,
@@ -82,6 +84,7 @@ impl DeviceSigner {
         let public_key = PublicKey(client.public_key(&path).map_err(failed)?);
         Ok(DeviceSigner {
             client: Mutex::new(client),
+            pages: Mutex::new(Vec::new()),
             path,
             address,
             public_key,
@@ -141,7 +144,14 @@ impl Signer for DeviceSigner {
                 SignerError::Device(e)
             }
         })?;
+        if let Ok(mut pages) = self.pages.lock() {
+            *pages = signed.review;
+        }
         Ok(signed.signature)
+    }
+
+    fn device_pages(&self) -> Option<Vec<String>> {
+        self.pages.lock().ok().map(|p| p.clone())
     }
 }
 

@@ -124,6 +124,12 @@ pub trait Signer: Send + Sync {
     /// Signs `input` (for a device: after the person approved the
     /// operation on the device). Callers use [`sign_checked`].
     fn sign(&self, input: &SigningInput<'_>) -> Result<Signature, SignerError>;
+
+    /// For a device: the pages it displayed for its last signature, in
+    /// order, as it showed them; `None` for a key held here.
+    fn device_pages(&self) -> Option<Vec<String>> {
+        None
+    }
 }
 
 /// Whether `signer` is the public development key.
