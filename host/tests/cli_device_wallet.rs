@@ -378,7 +378,7 @@ fn a_signature_refused_on_the_device_exits_with_its_own_code() {
     assert!(out.stderr.contains("refused on the device"), "{out:?}");
     assert!(
         out.stderr
-            .contains("device screen, page 3/12: Recipient (3/3)"),
+            .contains("device screen, page 3/12: Recipient (2/3)"),
         "{out:?}"
     );
     assert!(
