@@ -267,3 +267,72 @@ fn a_silent_device_times_out() {
         Err(DeviceError::EmptySpec)
     ));
 }
+
+#[test]
+fn device_specs_parse() {
+    use std::path::PathBuf;
+    let parse = |s: &str| DeviceSpec::parse(s);
+    assert_eq!(
+        parse("emulated").unwrap(),
+        DeviceSpec::Emulated { confirm: false, dir: None }
+    );
+    assert_eq!(
+        parse("emulated:confirm").unwrap(),
+        DeviceSpec::Emulated { confirm: true, dir: None }
+    );
+    assert_eq!(
+        parse("emulated:/tmp/d").unwrap(),
+        DeviceSpec::Emulated { confirm: false, dir: Some(PathBuf::from("/tmp/d")) }
+    );
+    assert_eq!(
+        parse("emulated:confirm:rel/d").unwrap(),
+        DeviceSpec::Emulated { confirm: true, dir: Some(PathBuf::from("rel/d")) }
+    );
+    assert_eq!(
+        parse("cmd:qemu-system-arm -M x").unwrap(),
+        DeviceSpec::Command("qemu-system-arm -M x".into())
+    );
+    assert_eq!(
+        parse("serial:/dev/ttyACM0").unwrap(),
+        DeviceSpec::Serial("/dev/ttyACM0".into())
+    );
+    assert_eq!(parse("/dev/ttyUSB1").unwrap(), DeviceSpec::Serial("/dev/ttyUSB1".into()));
+    for bad in ["", "emulated:", "serial:"] {
+        assert!(matches!(parse(bad), Err(DeviceError::EmptySpec)), "{bad:?}");
+    }
+}
+
+#[test]
+fn the_emulated_wallet_keeps_its_state_in_its_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("device");
+    let mut client = DeviceClient::new(EmulatedDevice::in_dir(&state).unwrap());
+    assert_eq!(client.state().unwrap().wallet, WalletStatus::Empty);
+    client.setup_restore(TEST_MNEMONIC, "1234").unwrap();
+    assert_eq!(
+        client.address(&default_path(), false).unwrap().to_string(),
+        ACCOUNT_0
+    );
+    let flash = std::fs::read(state.join(state_dir::FLASH_FILE)).unwrap();
+    assert_eq!(flash.len(), state_dir::FLASH_LEN);
+    // The words are nowhere in the flash image.
+    assert!(!flash.windows(4).any(|w| w == b"test"), "the seed is sealed");
+    // Another "process": still unlocked (the RAM file), then a power cycle
+    // locks it and removes the RAM file.
+    drop(client);
+    let device = EmulatedDevice::in_dir(&state).unwrap();
+    let mut client = DeviceClient::new(device);
+    assert_eq!(client.state().unwrap().wallet, WalletStatus::Unlocked);
+    assert!(state.join(state_dir::RAM_FILE).exists());
+    client.lock().unwrap();
+    assert!(!state.join(state_dir::RAM_FILE).exists());
+    assert_eq!(client.state().unwrap().wallet, WalletStatus::Locked);
+    client.unlock("1234").unwrap();
+    assert!(state.join(state_dir::RAM_FILE).exists());
+    // A foreign file in the directory is refused, not overwritten.
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join(state_dir::FLASH_FILE), b"not flash").unwrap();
+    let e = EmulatedDevice::in_dir(&other).unwrap_err();
+    assert!(e.to_string().contains("not an emulated device's flash"), "{e}");
+}
