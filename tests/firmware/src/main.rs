@@ -53,6 +53,8 @@
 #![no_main]
 
 mod board;
+#[cfg(feature = "keccak-study")]
+mod keccak_study;
 
 use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -381,6 +383,35 @@ fn firmware_command(
             let sw = response
                 .get(n.saturating_sub(2)..n)
                 .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
+            let mut body = [0u8; 10];
+            body[..8].copy_from_slice(&spent.to_be_bytes());
+            body[8..].copy_from_slice(&sw.to_be_bytes());
+            answer(out, &body, ok)
+        }
+        #[cfg(feature = "keccak-study")]
+        (INS_BENCH, 7..=9) => {
+            // 7: the keccak crate's permutation; 8: the bit-interleaved
+            // one; 9: both agree on a state (status only).
+            let mut plain = [0u64; 25];
+            for (i, lane) in plain.iter_mut().enumerate() {
+                *lane = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            }
+            let mut interleaved = [[0u32; 2]; 25];
+            let start = ticks();
+            match p1 {
+                7 => keccak::f1600(&mut plain),
+                8 => keccak_study::f1600_interleaved(&mut interleaved),
+                _ => {}
+            }
+            let spent = ticks() - start;
+            let mut other = plain;
+            keccak::f1600(&mut plain);
+            keccak_study::f1600_via_interleaved(&mut other);
+            let sw = if plain == other {
+                ok
+            } else {
+                Status::SigningFailed.word()
+            };
             let mut body = [0u8; 10];
             body[..8].copy_from_slice(&spent.to_be_bytes());
             body[8..].copy_from_slice(&sw.to_be_bytes());
