@@ -6,7 +6,8 @@
 //!   that knows exit codes.
 //! - [`client`] (REST), [`signer`] (keys, keystores, devices behind one
 //!   trait), [`device`] (the device protocol's transports), [`node`] (the
-//!   local API server), [`batch`] (signing many payloads): library modules,
+//!   local API server), [`documents`] (signing documents, one or many):
+//!   library modules,
 //!   each with its own error type.
 //! - [`api`]: the wire types the client and the node share; [`input`]:
 //!   reading the JSON documents people give; [`text`]: showing outside
@@ -15,10 +16,10 @@
 //!   and JSON step.
 
 pub mod api;
-pub mod batch;
 pub mod client;
 pub mod cmd;
 pub mod device;
+pub mod documents;
 pub mod input;
 pub mod node;
 pub mod recovery;

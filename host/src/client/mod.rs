@@ -102,7 +102,7 @@ impl Default for ClientConfig {
 pub struct Waiting<'a> {
     /// `GET` or `POST`.
     pub method: &'a str,
-    /// The full URL.
+    /// The full URL, credentials redacted ([`redact_url`]).
     pub url: &'a str,
     /// 1-based attempt number.
     pub attempt: u32,
@@ -121,6 +121,8 @@ pub trait Observer {
 /// A REST client bound to one server.
 pub struct Client<'o> {
     base: String,
+    /// `base` as shown in messages ([`redact_url`]).
+    shown: String,
     agent: ureq::Agent,
     config: ClientConfig,
     deadline: Instant,
@@ -130,17 +132,39 @@ pub struct Client<'o> {
 impl std::fmt::Debug for Client<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base", &self.base)
+            .field("base", &self.shown)
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
+}
+
+/// `url` as it may be shown: credentials in it (`http://alice:pw@host`)
+/// replaced by `***` (`http://***@host`), then sanitized. Every message
+/// and note that names a server URL shows it this way.
+pub fn redact_url(url: &str) -> String {
+    let shown = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            let (authority, tail) = rest.split_at(authority_end);
+            match authority.rsplit_once('@') {
+                Some((_, host)) => format!("{scheme}://***@{host}{tail}"),
+                None => url.to_owned(),
+            }
+        }
+        // No scheme: anything before an `@` may be a credential.
+        None => match url.rsplit_once('@') {
+            Some((_, host)) => format!("***@{host}"),
+            None => url.to_owned(),
+        },
+    };
+    sanitize(&shown)
 }
 
 /// Checks that `url` is an absolute http(s) URL without a query, and
 /// returns it without a trailing slash.
 pub fn normalize_base_url(url: &str) -> Result<String, ClientError> {
     let bad = |why: &'static str| ClientError::InvalidUrl {
-        url: sanitize(url),
+        url: redact_url(url),
         why,
     };
     let uri: ureq::http::Uri = url.parse().map_err(|_| bad("not a URL"))?;
@@ -210,6 +234,7 @@ impl Client<'static> {
             .user_agent(concat!("tokensign/", env!("CARGO_PKG_VERSION")))
             .build();
         Ok(Client {
+            shown: redact_url(&base),
             base,
             agent: agent_config.into(),
             config,
@@ -224,6 +249,7 @@ impl<'o> Client<'o> {
     pub fn with_observer<'n>(self, observer: &'n dyn Observer) -> Client<'n> {
         Client {
             base: self.base,
+            shown: self.shown,
             agent: self.agent,
             config: self.config,
             deadline: self.deadline,
@@ -234,6 +260,11 @@ impl<'o> Client<'o> {
     /// The server's base URL.
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// The base URL as messages show it, credentials redacted.
+    pub fn shown_url(&self) -> &str {
+        &self.shown
     }
 
     /// The settings.
@@ -280,7 +311,7 @@ impl<'o> Client<'o> {
         if let Some(observer) = self.observer {
             observer.waiting(&Waiting {
                 method,
-                url: &url,
+                url: &format!("{}{}", self.shown, path_and_query),
                 attempt,
                 attempts,
                 limit: left.min(self.config.timeout),
@@ -312,7 +343,7 @@ impl<'o> Client<'o> {
                 .build()
                 .call(),
         };
-        let mut response = result.map_err(classify)?;
+        let mut response = result.map_err(|e| self.scrub(classify(e)))?;
         let status = response.status().as_u16();
         let bytes = response
             .body_mut()
@@ -326,6 +357,25 @@ impl<'o> Client<'o> {
                 ))
             })?;
         Ok((status, bytes))
+    }
+
+    /// `e` without the credentials of the base URL, should the HTTP
+    /// library's text quote them.
+    fn scrub(&self, e: TransportError) -> TransportError {
+        let userinfo = self
+            .base
+            .split_once("://")
+            .map(|(_, rest)| &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())])
+            .and_then(|authority| authority.rsplit_once('@'))
+            .map(|(userinfo, _)| userinfo)
+            .filter(|u| !u.is_empty());
+        let Some(userinfo) = userinfo else {
+            return e;
+        };
+        match e {
+            TransportError::NotSent(t) => TransportError::NotSent(t.replace(userinfo, "***")),
+            TransportError::MaybeSent(t) => TransportError::MaybeSent(t.replace(userinfo, "***")),
+        }
     }
 
     /// Sleeps the backoff before `attempt`, within `deadline`.
@@ -367,7 +417,7 @@ impl<'o> Client<'o> {
         }
         Err(ClientError::NotDelivered(format!(
             "GET {}{} failed after {made} attempt{}: {last}",
-            self.base,
+            self.shown,
             path_and_query,
             if made == 1 { "" } else { "s" }
         )))
@@ -451,6 +501,24 @@ mod tests {
         assert_eq!(p.backoff(1), Duration::from_millis(250));
         assert_eq!(p.backoff(2), Duration::from_millis(500));
         assert_eq!(p.backoff(40), p.max_backoff);
+    }
+
+    #[test]
+    fn credentials_are_never_shown() {
+        assert_eq!(
+            redact_url("http://alice:pw@127.0.0.1:9/x?q#f"),
+            "http://***@127.0.0.1:9/x?q#f"
+        );
+        assert_eq!(redact_url("https://a@b@host"), "https://***@host");
+        assert_eq!(redact_url("http://host/p@q"), "http://host/p@q");
+        assert_eq!(redact_url("alice:pw@host"), "***@host");
+        let e = normalize_base_url("ftp://alice:pw@host").unwrap_err();
+        assert!(!e.to_string().contains("pw"), "{e}");
+        let client = Client::new("http://alice:pw@127.0.0.1:9", ClientConfig::default()).unwrap();
+        assert_eq!(client.shown_url(), "http://***@127.0.0.1:9");
+        assert!(!format!("{client:?}").contains("pw"));
+        let e = client.scrub(TransportError::NotSent("alice:pw refused".into()));
+        assert_eq!(e, TransportError::NotSent("*** refused".into()));
     }
 
     #[test]

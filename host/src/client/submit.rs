@@ -141,7 +141,7 @@ impl Client<'_> {
             return Err(ClientError::NotDelivered(format!(
                 "could not deliver the request to {} after {made} attempt{plural}: {last}. \
                  It did not arrive; it is safe to send again.",
-                self.base
+                self.shown
             )));
         }
         let deadline = self.deadline.max(Instant::now() + LOOKUP_GRACE);
@@ -211,7 +211,7 @@ impl Client<'_> {
         }
         Err(ClientError::NotDelivered(format!(
             "could not deliver the mint request to {} after {made} attempt{}: {last}",
-            self.base,
+            self.shown,
             if made == 1 { "" } else { "s" }
         )))
     }

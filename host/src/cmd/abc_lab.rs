@@ -6,7 +6,7 @@ use clap::{Args, Subcommand};
 
 use super::common::{write_out, Notes};
 use super::exit::CliError;
-use super::server::{resolve_target, ServerArgs, Session};
+use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
 use crate::api::MintRequest;
 use crate::signer::dev_address;

@@ -9,7 +9,7 @@ use clap::Args;
 
 use super::common::{parse_address, write_out};
 use super::exit::CliError;
-use super::server::default_data_dir;
+use super::session::default_data_dir;
 use super::Io;
 use crate::api::NativeWriteMode;
 use crate::node::dev::{self, DevAccount};
@@ -23,7 +23,7 @@ pub struct NodeArgs {
     /// Address to listen on; port 0 picks a free port. Once the data
     /// directory is open and the port bound, the URL is printed on stdout
     /// as `listening on http://…`.
-    #[arg(long, env = "TOKENSIGN_LISTEN", default_value = "127.0.0.1:18555")]
+    #[arg(long, env = "TOKENSIGN_LISTEN", default_value = crate::node::DEFAULT_LISTEN)]
     pub listen: SocketAddr,
     /// Data directory (default: the per-user data directory,
     /// e.g. ~/.local/share/tokensign/node). One node at a time may use it.

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 
 use super::common::{write_out, Notes};
 use super::exit::{CliError, Failure};
-use super::server::{resolve_target, ServerArgs, Session};
+use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
 use crate::client::ByHash;
 use crate::signer;

@@ -212,7 +212,7 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         if !also.is_empty() {
             obj["also_valid_as"] = json!(also);
         }
-        if let Some(issue) = super::issue::issue_of(tx) {
+        if let Some(issue) = super::ops::issue::issue_of(tx) {
             obj["symbol"] = json!(issue.symbol.as_str());
             obj["name"] = json!(issue.name.as_str());
             obj["decimals"] = json!(issue.decimals);
@@ -243,8 +243,8 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
     let token_line = token
         .map(|t| format!("  token             {t}\n"))
         .unwrap_or_default();
-    let fields = if super::issue::issue_of(tx).is_some() {
-        let clawback = super::issue::issue_of(tx)
+    let fields = if super::ops::issue::issue_of(tx).is_some() {
+        let clawback = super::ops::issue::issue_of(tx)
             .and_then(|i| i.clawback_enabled)
             .map_or("(not sent: seven-field form)".to_owned(), |c| c.to_string());
         field_lines(tx, &clawback)

@@ -40,7 +40,7 @@ pub use error::SignerError;
 pub use key::{dev_address, dev_key, is_dev_address, KeySigner, DEV_PRIVATE_KEY_HEX};
 pub use keystore::{decrypt_keystore, keygen};
 pub use mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC, ENV_MNEMONIC_PASSPHRASE};
-pub use request::{scheme_label, SignedRequest};
+pub use request::{scheme_label, Hashes, SignedRequest};
 pub use source::{
     load, parse_hex_key, read_password, KeyOptions, KeySource, PasswordSource, ENV_PASSWORD,
     ENV_PRIVATE_KEY,
@@ -156,24 +156,44 @@ pub fn sign_checked(
 /// Signs a legacy (v1) transaction into a complete request, after the
 /// core's checks of every rule.
 pub fn sign_legacy(signer: &dyn Signer, tx: Transaction) -> Result<LegacyTx, SignerError> {
+    sign_legacy_digest(signer, tx).map(|(request, _)| request)
+}
+
+/// [`sign_legacy`], and the digest signed.
+pub(crate) fn sign_legacy_digest(
+    signer: &dyn Signer,
+    tx: Transaction,
+) -> Result<(LegacyTx, [u8; 32]), SignerError> {
     tx.check().map_err(SignerError::Core)?;
-    let signature = sign_checked(
-        signer,
-        &SigningInput::legacy(&tx).map_err(SignerError::Core)?,
-    )?;
-    Ok(LegacyTx { tx, signature })
+    let input = SigningInput::legacy(&tx).map_err(SignerError::Core)?;
+    let signature = sign_checked(signer, &input)?;
+    let digest = *input.digest();
+    Ok((LegacyTx { tx, signature }, digest))
 }
 
 /// Signs a native (v2) transaction as its single signer, after the core's
 /// checks of every rule.
 pub fn sign_native(signer: &dyn Signer, tx: Transaction) -> Result<NativeTx, SignerError> {
+    sign_native_digest(signer, tx).map(|(request, _)| request)
+}
+
+/// [`sign_native`], and the digest signed.
+pub(crate) fn sign_native_digest(
+    signer: &dyn Signer,
+    tx: Transaction,
+) -> Result<(NativeTx, [u8; 32]), SignerError> {
     let tx = native::normalize(tx);
     tx.check().map_err(SignerError::Core)?;
-    let signature = sign_checked(signer, &SigningInput::native(&tx, Descriptor::Single))?;
-    Ok(NativeTx {
-        tx,
-        authorization: Authorization::Single(signature),
-    })
+    let input = SigningInput::native(&tx, Descriptor::Single);
+    let signature = sign_checked(signer, &input)?;
+    let digest = *input.digest();
+    Ok((
+        NativeTx {
+            tx,
+            authorization: Authorization::Single(signature),
+        },
+        digest,
+    ))
 }
 
 #[cfg(test)]

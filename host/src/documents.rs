@@ -1,6 +1,7 @@
-//! Signing many documents at once: a JSON-lines input (one signing
-//! document of any operation per line), one signed request per line out,
-//! in input order, on every core.
+//! Signing documents, the JSON a person writes to have a transaction
+//! signed offline (`tokensign sign`): one, or a JSON-lines input (one
+//! signing document of any operation per line, `sign --lines`) with one
+//! signed request per line out, in input order, on every core.
 //!
 //! Each line is independent (parse, sign, write: all the core's), so the
 //! lines are split into one contiguous share per worker thread and the
@@ -55,13 +56,9 @@ pub fn has_operation(text: &[u8]) -> bool {
 /// A line's number and its request body or refusal.
 type LineResult = (usize, Result<Vec<u8>, String>);
 
-/// Parses one signing document (any operation) and signs it in `scheme`
-/// (or the document's default scheme).
-pub fn sign_document(
-    text: &[u8],
-    signer: &dyn Signer,
-    scheme: Option<Scheme>,
-) -> Result<SignedRequest, String> {
+/// Parses one signing document (any operation): its transaction, and the
+/// scheme to sign it in: `scheme`, else the document's default.
+pub fn parse(text: &[u8], scheme: Option<Scheme>) -> Result<(Transaction, Scheme), String> {
     let named = has_operation(text);
     let tx: Transaction = core_json::parse_document(text).map_err(|e| {
         let doc = if named {
@@ -71,7 +68,17 @@ pub fn sign_document(
         };
         format!("invalid payload: {}", describe_core_error(e, doc))
     })?;
-    let scheme = scheme.unwrap_or(default_scheme(named));
+    Ok((tx, scheme.unwrap_or(default_scheme(named))))
+}
+
+/// Parses one signing document (any operation) and signs it in `scheme`
+/// (or the document's default scheme).
+pub fn sign_document(
+    text: &[u8],
+    signer: &dyn Signer,
+    scheme: Option<Scheme>,
+) -> Result<SignedRequest, String> {
+    let (tx, scheme) = parse(text, scheme)?;
     SignedRequest::sign(signer, tx, scheme).map_err(|e| e.to_string())
 }
 
