@@ -15,7 +15,7 @@ use tokensign_core::json::{self as core_json, MAX_JSON_INPUT_LEN};
 use tokensign_core::tx::Transaction;
 use tokensign_core::Scheme;
 
-use crate::input::{describe_core_error, Document};
+use crate::input::{closest_operation, describe_core_error, Document};
 use crate::signer::{SignedRequest, Signer};
 
 /// One refused input line: its 1-based number and why.
@@ -53,6 +53,15 @@ pub fn has_operation(text: &[u8]) -> bool {
     serde_json::from_slice::<Probe>(text).is_ok_and(|p| p.operation.is_some())
 }
 
+/// The document's `"operation"` text, if it has one.
+fn operation_name(text: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        operation: Option<String>,
+    }
+    serde_json::from_slice::<Probe>(text).ok()?.operation
+}
+
 /// A line's number and its request body or refusal.
 type LineResult = (usize, Result<Vec<u8>, String>);
 
@@ -66,7 +75,17 @@ pub fn parse(text: &[u8], scheme: Option<Scheme>) -> Result<(Transaction, Scheme
         } else {
             Document::Payload
         };
-        format!("invalid payload: {}", describe_core_error(e, doc))
+        let suggestion = match e {
+            tokensign_core::Error::UnknownOperation => operation_name(text)
+                .and_then(|name| closest_operation(&name))
+                .map(|c| format!(" (did you mean \"{c}\"?)"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        format!(
+            "invalid payload: {}{suggestion}",
+            describe_core_error(e, doc)
+        )
     })?;
     Ok((tx, scheme.unwrap_or(default_scheme(named))))
 }

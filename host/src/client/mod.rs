@@ -112,10 +112,19 @@ pub struct Waiting<'a> {
     pub limit: Duration,
 }
 
-/// Told what the client waits for, before each attempt.
+/// How often an [`Observer`] hears that an attempt still waits.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(5);
+
+/// Told what the client waits for, before each attempt and every
+/// [`PROGRESS_EVERY`] while an attempt waits.
 pub trait Observer {
     /// A request attempt is about to be sent.
     fn waiting(&self, waiting: &Waiting<'_>);
+
+    /// An attempt has waited `elapsed` so far, without an answer.
+    fn still_waiting(&self, waiting: &Waiting<'_>, elapsed: Duration) {
+        let _ = (waiting, elapsed);
+    }
 }
 
 /// A REST client bound to one server.
@@ -197,14 +206,11 @@ fn classify(e: ureq::Error) -> TransportError {
         E::Timeout(_) => TransportError::MaybeSent(format!(
             "{text}: no answer within the per-request timeout (--timeout)"
         )),
+        E::Io(io) if io.kind() == K::ConnectionRefused => TransportError::NoListener(text),
         E::Io(io)
             if matches!(
                 io.kind(),
-                K::ConnectionRefused
-                    | K::AddrNotAvailable
-                    | K::NetworkUnreachable
-                    | K::HostUnreachable
-                    | K::NotFound
+                K::AddrNotAvailable | K::NetworkUnreachable | K::HostUnreachable | K::NotFound
             ) =>
         {
             TransportError::NotSent(text)
@@ -212,6 +218,51 @@ fn classify(e: ureq::Error) -> TransportError {
         E::Tls(_) | E::Rustls(_) => TransportError::NotSent(text),
         _ => TransportError::MaybeSent(text),
     }
+}
+
+/// One exchange on this thread: status and body, or why there was
+/// none, within `left`.
+fn send(
+    agent: &ureq::Agent,
+    method: &str,
+    url: &str,
+    body: Option<&[u8]>,
+    left: Duration,
+) -> Result<(u16, Vec<u8>), TransportError> {
+    let global = Some(left);
+    let result = match (method, body) {
+        ("POST", Some(body)) => agent
+            .post(url)
+            .header("content-type", "application/json")
+            .config()
+            .timeout_global(global)
+            .build()
+            .send(body),
+        ("POST", None) => agent
+            .post(url)
+            .config()
+            .timeout_global(global)
+            .build()
+            .send_empty(),
+        _ => agent
+            .get(url)
+            .header("accept", "application/json")
+            .config()
+            .timeout_global(global)
+            .build()
+            .call(),
+    };
+    let mut response = result.map_err(classify)?;
+    let status = response.status().as_u16();
+    let bytes = response
+        .body_mut()
+        .with_config()
+        .limit(MAX_RESPONSE)
+        .read_to_vec()
+        .map_err(|e| {
+            TransportError::MaybeSent(format!("reading the answer: {}", sanitize(&e.to_string())))
+        })?;
+    Ok((status, bytes))
 }
 
 impl Client<'static> {
@@ -308,55 +359,42 @@ impl<'o> Client<'o> {
             return Err(TransportError::NotSent(self.budget_spent()));
         }
         let url = format!("{}{}", self.base, path_and_query);
-        if let Some(observer) = self.observer {
-            observer.waiting(&Waiting {
-                method,
-                url: &format!("{}{}", self.shown, path_and_query),
-                attempt,
-                attempts,
-                limit: left.min(self.config.timeout),
-            });
-        }
-        let global = Some(left);
-        let result = match (method, body) {
-            ("POST", Some(body)) => self
-                .agent
-                .post(&url)
-                .header("content-type", "application/json")
-                .config()
-                .timeout_global(global)
-                .build()
-                .send(body),
-            ("POST", None) => self
-                .agent
-                .post(&url)
-                .config()
-                .timeout_global(global)
-                .build()
-                .send_empty(),
-            _ => self
-                .agent
-                .get(&url)
-                .header("accept", "application/json")
-                .config()
-                .timeout_global(global)
-                .build()
-                .call(),
+        let shown = format!("{}{}", self.shown, path_and_query);
+        let waiting = Waiting {
+            method,
+            url: &shown,
+            attempt,
+            attempts,
+            limit: left.min(self.config.timeout),
         };
-        let mut response = result.map_err(|e| self.scrub(classify(e)))?;
-        let status = response.status().as_u16();
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_RESPONSE)
-            .read_to_vec()
-            .map_err(|e| {
-                TransportError::MaybeSent(format!(
-                    "reading the answer: {}",
-                    sanitize(&e.to_string())
-                ))
-            })?;
-        Ok((status, bytes))
+        let agent = &self.agent;
+        let Some(observer) = self.observer else {
+            return send(agent, method, &url, body, left).map_err(|e| self.scrub(e));
+        };
+        observer.waiting(&waiting);
+        // The exchange runs on a thread of its own so that this one can
+        // tell the observer, every PROGRESS_EVERY, that it still waits: a
+        // silent server is never a silent command.
+        let started = Instant::now();
+        std::thread::scope(|scope| {
+            let (done, outcome) = std::sync::mpsc::channel();
+            scope.spawn(move || {
+                let _ = done.send(send(agent, method, &url, body, left));
+            });
+            loop {
+                match outcome.recv_timeout(PROGRESS_EVERY) {
+                    Ok(result) => return result.map_err(|e| self.scrub(e)),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        observer.still_waiting(&waiting, started.elapsed());
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        return Err(TransportError::MaybeSent(
+                            "the request's thread ended without an answer".into(),
+                        ))
+                    }
+                }
+            }
+        })
     }
 
     /// `e` without the credentials of the base URL, should the HTTP
@@ -374,6 +412,7 @@ impl<'o> Client<'o> {
         };
         match e {
             TransportError::NotSent(t) => TransportError::NotSent(t.replace(userinfo, "***")),
+            TransportError::NoListener(t) => TransportError::NoListener(t.replace(userinfo, "***")),
             TransportError::MaybeSent(t) => TransportError::MaybeSent(t.replace(userinfo, "***")),
         }
     }
@@ -393,6 +432,7 @@ impl<'o> Client<'o> {
     ) -> Result<(u16, Vec<u8>), ClientError> {
         let attempts = self.config.retry.attempts.max(1);
         let mut last = String::new();
+        let mut refused = false;
         let mut made = 0;
         for attempt in 0..attempts {
             self.pause(attempt, deadline);
@@ -401,13 +441,15 @@ impl<'o> Client<'o> {
                 break;
             }
             made += 1;
-            match self.exchange_by(
+            let answer = self.exchange_by(
                 "GET",
                 path_and_query,
                 None,
                 deadline,
                 (attempt + 1, attempts),
-            ) {
+            );
+            refused = matches!(answer, Err(TransportError::NoListener(_)));
+            match answer {
                 Ok((status, body)) if status == 408 || status >= 500 => {
                     last = RestError::from_response(status, &body).to_string();
                 }
@@ -415,12 +457,17 @@ impl<'o> Client<'o> {
                 Err(e) => last = e.to_string(),
             }
         }
-        Err(ClientError::NotDelivered(format!(
+        let message = format!(
             "GET {}{} failed after {made} attempt{}: {last}",
             self.shown,
             path_and_query,
             if made == 1 { "" } else { "s" }
-        )))
+        );
+        Err(if refused {
+            ClientError::NoListener(message)
+        } else {
+            ClientError::NotDelivered(message)
+        })
     }
 
     /// A GET whose 200 answer is the JSON of `T`; any other status is the

@@ -248,4 +248,14 @@ impl Observer for Notes<'_> {
             show_duration(w.limit)
         ));
     }
+
+    fn still_waiting(&self, w: &Waiting<'_>, elapsed: std::time::Duration) {
+        let _ = self.write(&format!(
+            "still waiting for {} {} ({} of up to {})\n",
+            w.method,
+            sanitize(w.url),
+            show_duration(std::time::Duration::from_secs(elapsed.as_secs())),
+            show_duration(w.limit)
+        ));
+    }
 }

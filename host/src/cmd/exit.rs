@@ -131,18 +131,44 @@ impl From<ClientError> for CliError {
         let kind = match &e {
             ClientError::InvalidUrl { .. } => Failure::BadInput,
             ClientError::Refused { .. } => Failure::Rejected,
-            ClientError::NotDelivered(_) | ClientError::BadAnswer { .. } => Failure::Network,
+            ClientError::NotDelivered(_)
+            | ClientError::NoListener(_)
+            | ClientError::BadAnswer { .. } => Failure::Network,
             ClientError::UnknownOutcome(_) | ClientError::ServerFailed { .. } => {
                 Failure::UnknownOutcome
             }
             ClientError::AnswerMismatch { .. } => Failure::AcceptedMismatch,
             ClientError::Encode(_) => Failure::Internal,
         };
+        let mut message = e.to_string();
+        if let ClientError::NoListener(_) = e {
+            message.push_str(
+                "\nNothing accepts connections there: is the node running? Start one with \
+                 `tokensign node`, or check --url ($TOKENSIGN_URL).",
+            );
+        }
+        if let Some(hint) = e.error_code().and_then(hint_for) {
+            message.push('\n');
+            message.push_str(hint);
+        }
         CliError {
             kind,
-            message: e.to_string(),
+            message,
             error_code: e.error_code().map(str::to_owned),
         }
+    }
+}
+
+/// What to do next after a refusal with `code`, for the codes whose
+/// answer a person can act on.
+fn hint_for(code: &str) -> Option<&'static str> {
+    use crate::node::codes;
+    match code {
+        codes::NONCE_MISMATCH => Some(
+            "The nonce is not the account's next one: `tokensign nonce --address ADDRESS` \
+             shows it; sign again with that --nonce (or leave --nonce out to read it).",
+        ),
+        _ => None,
     }
 }
 

@@ -32,13 +32,20 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>, CliError> {
     let mut root = super::cli_command();
     root.build();
     let mut pages = vec![("tokensign.1".to_owned(), render(root.clone())?)];
-    // `help` is clap's own, with nothing to say that `tokensign.1` lacks.
-    for sub in root.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("tokensign-{}", sub.get_name());
-        let page = sub
-            .clone()
-            .name(name.clone())
-            .bin_name(name.replace('-', " "));
+    let mut todo: Vec<(String, String, clap::Command)> = root
+        .get_subcommands()
+        .map(|sub| ("tokensign".to_owned(), "tokensign".to_owned(), sub.clone()))
+        .collect();
+    // Depth first, every level: `multisig create` is
+    // `tokensign-multisig-create(1)`, which `tokensign-multisig(1)` names.
+    while let Some((parent_page, parent_bin, sub)) = todo.pop() {
+        let name = format!("{parent_page}-{}", sub.get_name());
+        let bin = format!("{parent_bin} {}", sub.get_name());
+        todo.extend(
+            sub.get_subcommands()
+                .map(|s| (name.clone(), bin.clone(), s.clone())),
+        );
+        let page = sub.clone().name(name.clone()).bin_name(bin.clone());
         pages.push((format!("{name}.1"), render(page)?));
     }
     Ok(pages)

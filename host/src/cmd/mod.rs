@@ -37,6 +37,7 @@ pub mod reads;
 pub mod review;
 pub mod session;
 pub mod sign;
+pub mod submit;
 pub mod tx;
 pub mod verify;
 pub mod version;
@@ -139,6 +140,9 @@ pub enum Command {
     Sign(sign::SignArgs),
     /// Check any signed request body (v1 or v2); print its signer.
     Verify(verify::VerifyArgs),
+    /// Send a request signed elsewhere (`sign`, `--dry-run --out`,
+    /// `multisig combine --dry-run`): checked, never sent twice.
+    Submit(submit::SubmitArgs),
     /// Print the configured key's address.
     Address,
     /// Create a new key in an encrypted keystore file.
@@ -298,6 +302,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Tx(args) => tx::run(&args, json, io),
         Command::Sign(args) => sign::run(&args, &keys, json, io),
         Command::Verify(args) => verify::run(&args, json, io),
+        Command::Submit(args) => submit::run(&args, json, io),
         Command::Address => address::run(&keys, json, io),
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),
         Command::AbcLab(abc_lab::AbcLabCommand::Mint(args)) => abc_lab::run(&args, json, io),

@@ -1,18 +1,19 @@
 //! `tokensign tx HASH`: a transaction by hash, its receipt, and with
 //! `--wait` its finalized receipt, polled with a bounded backoff until it
-//! comes or the wait runs out. Progress is shown only on a terminal.
+//! comes or the wait runs out. Progress: on a terminal one line that
+//! updates; piped, a line at most every 10 s.
 
 use std::io::IsTerminal;
 use std::time::{Duration, Instant};
 
 use clap::Args;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::common::{write_out, Notes};
 use super::exit::{CliError, Failure};
 use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
-use crate::client::ByHash;
+use crate::client::{ByHash, Client};
 use crate::signer;
 use crate::text::{parse_hex32, sanitize};
 
@@ -72,7 +73,7 @@ pub fn run(args: &TxArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliErr
     };
     let mut out = serde_json::Map::new();
     if args.wait {
-        let finalized = wait_finalized(&session, &hash, args.wait_timeout, &notes)?;
+        let finalized = wait_finalized(&session.client, &hash, args.wait_timeout, &notes)?;
         out.insert("finalized".into(), finalized);
     } else {
         match client.transaction(&hash)? {
@@ -95,13 +96,63 @@ pub fn run(args: &TxArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliErr
     write_out(io.out, &format!("{text}\n"))
 }
 
-fn wait_finalized(
-    session: &Session<'_>,
+/// What `--wait` says while it waits: on a terminal one line that
+/// updates in place; elsewhere (a pipe, a log) a line at most every
+/// [`PIPED_PROGRESS_EVERY`].
+#[derive(Debug)]
+pub struct Progress {
+    terminal: bool,
+    last_line: Option<Duration>,
+}
+
+/// How often `--wait` writes a progress line when stderr is not a
+/// terminal.
+pub const PIPED_PROGRESS_EVERY: Duration = Duration::from_secs(10);
+
+impl Progress {
+    /// Progress for a terminal (`terminal`) or a pipe.
+    pub fn new(terminal: bool) -> Self {
+        Progress {
+            terminal,
+            last_line: None,
+        }
+    }
+
+    /// What to write after `elapsed` of waiting, if anything.
+    pub fn tick(&mut self, elapsed: Duration) -> Option<String> {
+        if self.terminal {
+            return Some(format!("\rnot finalized yet ({} s) ", elapsed.as_secs()));
+        }
+        let due = match self.last_line {
+            None => elapsed >= PIPED_PROGRESS_EVERY,
+            Some(last) => elapsed.saturating_sub(last) >= PIPED_PROGRESS_EVERY,
+        };
+        if !due {
+            return None;
+        }
+        self.last_line = Some(elapsed);
+        Some(format!("not finalized yet ({} s)\n", elapsed.as_secs()))
+    }
+
+    /// What ends the progress: a line break after an updating line.
+    pub fn end(&self) -> &'static str {
+        if self.terminal {
+            "\n"
+        } else {
+            ""
+        }
+    }
+}
+
+/// Polls the finalized receipt of `hash` until it comes or `timeout` s
+/// pass, saying on `notes` what it waits for.
+pub fn wait_finalized(
+    client: &Client<'_>,
     hash: &[u8; 32],
     timeout: u64,
     notes: &Notes<'_>,
 ) -> Result<Value, CliError> {
-    let terminal = std::io::stderr().is_terminal();
+    let mut progress = Progress::new(std::io::stderr().is_terminal());
     let start = Instant::now();
     let limit = Duration::from_secs(timeout);
     notes.write(&format!(
@@ -109,30 +160,53 @@ fn wait_finalized(
     ))?;
     let mut round = 0u32;
     loop {
-        if let ByHash::Found(f) = session.client.finalized(hash)? {
-            if terminal {
-                notes.write("\n")?;
-            }
+        if let ByHash::Found(f) = client.finalized(hash)? {
+            notes.write(progress.end())?;
             return Ok(serde_json::to_value(f).unwrap_or(Value::Null));
         }
         let elapsed = start.elapsed();
         if elapsed >= limit {
-            if terminal {
-                notes.write("\n")?;
-            }
+            notes.write(progress.end())?;
             return Err(CliError::new(
                 Failure::UnknownOutcome,
                 format!(
                     "not finalized within {timeout} s; it may still be. Run `tokensign tx {} \
                      --wait` again later (or raise --wait-timeout)",
-                    json!(crate::text::hex0x(hash)).as_str().unwrap_or_default()
+                    crate::text::hex0x(hash)
                 ),
             ));
         }
-        if terminal {
-            notes.write(&format!("\rnot finalized yet ({} s) ", elapsed.as_secs()))?;
+        if let Some(line) = progress.tick(elapsed) {
+            notes.write(&line)?;
         }
         std::thread::sleep(poll_interval(round).min(limit - elapsed));
         round += 1;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn piped_progress_is_a_line_every_ten_seconds_at_most() {
+        let mut piped = Progress::new(false);
+        let lines: Vec<String> = (0..=45)
+            .filter_map(|s| piped.tick(Duration::from_secs(s)))
+            .collect();
+        assert_eq!(
+            lines,
+            [
+                "not finalized yet (10 s)\n",
+                "not finalized yet (20 s)\n",
+                "not finalized yet (30 s)\n",
+                "not finalized yet (40 s)\n"
+            ]
+        );
+        assert_eq!(piped.end(), "");
+        let mut terminal = Progress::new(true);
+        let t = terminal.tick(Duration::from_millis(2500)).unwrap();
+        assert!(t.starts_with('\r') && !t.contains('\n'), "{t:?}");
+        assert_eq!(terminal.end(), "\n");
     }
 }

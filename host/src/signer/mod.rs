@@ -27,6 +27,7 @@ mod key;
 mod keystore;
 mod mnemonic;
 pub mod partial;
+mod read;
 mod request;
 mod source;
 
@@ -40,6 +41,7 @@ pub use error::SignerError;
 pub use key::{dev_address, dev_key, is_dev_address, KeySigner, DEV_PRIVATE_KEY_HEX};
 pub use keystore::{decrypt_keystore, keygen};
 pub use mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC, ENV_MNEMONIC_PASSPHRASE};
+pub use read::{read_request, sender_of, ReadError, Reading};
 pub use request::{scheme_label, Hashes, SignedRequest};
 pub use source::{
     load, parse_hex_key, read_password, KeyOptions, KeySource, PasswordSource, ENV_PASSWORD,

@@ -42,7 +42,9 @@ pub struct WriteArgs {
     #[arg(long, value_name = "ACCOUNT")]
     pub multisig: Option<String>,
     /// With --multisig: the partial signature's file (default: stdout).
-    #[arg(long, value_name = "FILE", requires = "multisig")]
+    /// With --dry-run: the signed request, as the --json object that
+    /// `verify` and `submit` read (the offline flow). Never overwritten.
+    #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// The server.
     #[command(flatten)]

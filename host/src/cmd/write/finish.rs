@@ -2,6 +2,8 @@
 //! run) or submit it with the server's answer checked against the local
 //! hashes. The write commands, `multisig combine` and `submit` end here.
 
+use std::path::Path;
+
 use serde_json::{json, Map, Value};
 use tokensign_core::Address;
 
@@ -12,7 +14,7 @@ use crate::cmd::exit::CliError;
 use crate::cmd::review::{object_with_request, op_review, request_fields};
 use crate::cmd::session::Session;
 use crate::signer::{Hashes, SignedRequest};
-use crate::text::hex0x;
+use crate::text::{hex0x, show_path};
 
 /// A signed request with what every later step reads, each computed once:
 /// its hashes and its body (the exact bytes sent).
@@ -61,13 +63,52 @@ pub fn finish(
     notes: &Notes<'_>,
     extra: &Map<String, Value>,
 ) -> Result<(), CliError> {
+    let shown = Shown {
+        sender,
+        server: session.map(|s| s.label.as_str()),
+        dry_run,
+        json_mode,
+    };
+    let fields = show(signed, &shown, out, notes, extra)?;
+    if dry_run {
+        return print_dry_run(signed, fields, json_mode, out);
+    }
+    let Some(session) = session else {
+        return Err(CliError::internal("no server to submit to"));
+    };
+    let submitted = submit(signed, session)?;
+    accepted(&submitted, session, json_mode, fields, signed, out)
+}
+
+/// How a request is shown.
+#[derive(Clone, Copy, Debug)]
+pub struct Shown<'a> {
+    /// The signer (or the multisig account).
+    pub sender: Address,
+    /// The server's label, if any.
+    pub server: Option<&'a str>,
+    /// Nothing is sent.
+    pub dry_run: bool,
+    /// `--json`: the review goes to stderr.
+    pub json_mode: bool,
+}
+
+/// Shows the review of `signed` (with `extra` as lines) on stdout, or on
+/// stderr with `--json`; returns the fields of the `--json` object.
+pub fn show(
+    signed: &Signed,
+    shown: &Shown<'_>,
+    out: &mut dyn std::io::Write,
+    notes: &Notes<'_>,
+    extra: &Map<String, Value>,
+) -> Result<Map<String, Value>, CliError> {
     let request = &signed.request;
     let mut review = op_review(
         request,
         &signed.hashes,
-        sender,
-        session.map(|s| s.label.as_str()),
-        dry_run,
+        shown.sender,
+        shown.server,
+        shown.dry_run,
     )?;
     for (key, value) in extra {
         let value = value
@@ -75,35 +116,85 @@ pub fn finish(
             .map_or_else(|| value.to_string(), str::to_owned);
         review.push_str(&format!("{key}: {value}\n"));
     }
-    if json_mode {
+    if shown.json_mode {
         notes.write(&review)?;
     } else {
         write_out(out, &review)?;
     }
-    let mut fields = request_fields(request, &signed.hashes, &sender)?;
+    let mut fields = request_fields(request, &signed.hashes, &shown.sender)?;
     fields.extend(extra.clone());
-    if dry_run {
-        if json_mode {
-            fields.insert("status".into(), json!("dry_run"));
-            return write_out(
-                out,
-                &object_with_request(&signed.body, Value::Object(fields)),
-            );
-        }
-        let text = String::from_utf8_lossy(&signed.body);
+    Ok(fields)
+}
+
+/// Prints a request that is not sent: its body, or the `--json` object.
+pub fn print_dry_run(
+    signed: &Signed,
+    mut fields: Map<String, Value>,
+    json_mode: bool,
+    out: &mut dyn std::io::Write,
+) -> Result<(), CliError> {
+    if json_mode {
+        fields.insert("status".into(), json!("dry_run"));
         return write_out(
             out,
-            &format!("{text}\nDry run: nothing was sent ({}).\n", request.path()),
+            &object_with_request(&signed.body, Value::Object(fields)),
         );
     }
-    let Some(session) = session else {
-        return Err(CliError::internal("no server to submit to"));
+    let text = String::from_utf8_lossy(&signed.body);
+    write_out(
+        out,
+        &format!(
+            "{text}\nDry run: nothing was sent ({}).\n",
+            signed.request.path()
+        ),
+    )
+}
+
+/// Shows a signed request and writes it, not sent, to a new file at
+/// `path` as the `--json` object (`"status": "dry_run"`), which `verify`
+/// and `submit` read.
+pub fn save(
+    signed: &Signed,
+    sender: Address,
+    session: Option<&Session<'_>>,
+    path: &Path,
+    json_mode: bool,
+    out: &mut dyn std::io::Write,
+    notes: &Notes<'_>,
+) -> Result<(), CliError> {
+    let shown = Shown {
+        sender,
+        server: session.map(|s| s.label.as_str()),
+        dry_run: true,
+        json_mode,
     };
-    let submitted = session
+    let mut fields = show(signed, &shown, out, notes, &Map::new())?;
+    fields.insert("status".into(), json!("dry_run"));
+    let text = object_with_request(&signed.body, Value::Object(fields));
+    crate::signer::partial::write_new(path, text.trim_end())?;
+    let summary = format!(
+        "Signed {} written to {} (not sent). Check it with `tokensign verify {}`, send it with \
+         `tokensign submit {}`.\n",
+        signed.request.op_type(),
+        show_path(path),
+        path.display(),
+        path.display()
+    );
+    if json_mode {
+        notes.write(&summary)?;
+        write_out(out, &text)
+    } else {
+        write_out(out, &summary)
+    }
+}
+
+/// Submits `signed` to the session's server; the answer is checked
+/// against the local hashes, and a refusal of the scheme is explained.
+pub fn submit(signed: &Signed, session: &Session<'_>) -> Result<Submitted, CliError> {
+    session
         .client
-        .submit(request.path(), &signed.body, &signed.expected())
-        .map_err(|e| explain_scheme_refusal(CliError::from(e), request.scheme()))?;
-    accepted(&submitted, session, json_mode, fields, signed, out)
+        .submit(signed.request.path(), &signed.body, &signed.expected())
+        .map_err(|e| explain_scheme_refusal(CliError::from(e), signed.request.scheme()))
 }
 
 /// Prints an accepted write: the hash (and token), or the `--json` object.

@@ -69,6 +69,12 @@ pub fn check(draft: Draft, w: &WriteArgs) -> Result<Checked, CliError> {
         .check()
         .map_err(flags::refused)?;
     let forced = forced_scheme(w, draft.op_type())?;
+    if w.out.is_some() && !w.dry_run && account.is_none() {
+        return Err(CliError::bad_input(
+            "--out writes a request that is not sent: add --dry-run (the signed request, for \
+             `submit` later) or --multisig ACCOUNT (one member's partial signature)",
+        ));
+    }
     Ok(Checked {
         draft,
         memo,
@@ -164,6 +170,17 @@ pub fn run_checked(
     let signed = Signed::new(request, hashes)?;
 
     // 5. Show, then print (dry run) or submit.
+    if let (true, Some(path)) = (w.dry_run, &w.out) {
+        return finish::save(
+            &signed,
+            signer.address(),
+            session.as_ref(),
+            path,
+            json_mode,
+            io.out,
+            &notes,
+        );
+    }
     finish(
         &signed,
         signer.address(),
