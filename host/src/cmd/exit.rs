@@ -10,7 +10,7 @@ use tokensign_core::Error as CoreError;
 
 use crate::client::ClientError;
 use crate::node::NodeError;
-use crate::signer::SignerError;
+use crate::signer::{SignerError, SourceKind};
 
 /// What kind of failure ended a command; each kind has its own exit code.
 ///
@@ -172,8 +172,49 @@ fn hint_for(code: &str) -> Option<&'static str> {
     }
 }
 
+/// The flag of a kind of key source, and the variable that gives it when
+/// that variable is set (so a conflict with the environment names it).
+fn source_flag(kind: SourceKind) -> String {
+    let (flag, var) = match kind {
+        SourceKind::Keystore => ("--keystore", Some("TOKENSIGN_KEYSTORE")),
+        SourceKind::PrivateKeyFile => ("--private-key-file", Some("TOKENSIGN_PRIVATE_KEY_FILE")),
+        SourceKind::MnemonicFile => ("--mnemonic-file", Some("TOKENSIGN_MNEMONIC_FILE")),
+        SourceKind::Pkcs11 => ("--pkcs11-module", Some("TOKENSIGN_PKCS11_MODULE")),
+        SourceKind::Device => ("--signer device", Some("TOKENSIGN_DEVICE")),
+        SourceKind::Dev => ("--dev-key", None),
+        SourceKind::PrivateKeyEnv => return "$TOKENSIGN_PRIVATE_KEY".into(),
+        SourceKind::MnemonicEnv => return "$TOKENSIGN_MNEMONIC".into(),
+    };
+    match var.filter(|v| std::env::var_os(v).is_some()) {
+        Some(var) => format!("{flag} (${var} is set)"),
+        None => flag.to_owned(),
+    }
+}
+
+/// What the command line offers for a secret nothing can prompt for.
+fn secret_flags(what: &str) -> &'static str {
+    if what.contains("PIN") {
+        "give --pin-file FILE ($TOKENSIGN_PIN_FILE)"
+    } else {
+        "give --password-file FILE ($TOKENSIGN_PASSWORD_FILE) or $TOKENSIGN_PASSWORD"
+    }
+}
+
 impl From<SignerError> for CliError {
     fn from(e: SignerError) -> Self {
+        let message = match &e {
+            SignerError::TwoSources(kinds) => {
+                let names: Vec<String> = kinds.iter().map(|k| source_flag(*k)).collect();
+                format!(
+                    "{e}. Given: {}. Use only one of them: drop a flag, or unset the variable",
+                    names.join(", ")
+                )
+            }
+            SignerError::NoTerminal { what } | SignerError::PromptFailed { what, .. } => {
+                format!("{e}: {}", secret_flags(what))
+            }
+            _ => e.to_string(),
+        };
         let kind = match &e {
             SignerError::KeystoreWrite { .. }
             | SignerError::KeystoreCreate { .. }
@@ -183,7 +224,7 @@ impl From<SignerError> for CliError {
             | SignerError::WrongSigner { .. } => Failure::Internal,
             _ => Failure::BadInput,
         };
-        CliError::new(kind, e.to_string())
+        CliError::new(kind, message)
     }
 }
 
@@ -261,7 +302,11 @@ mod tests {
     #[test]
     fn signer_and_node_errors() {
         assert_eq!(
-            CliError::from(SignerError::TwoSources).kind,
+            CliError::from(SignerError::TwoSources(vec![
+                SourceKind::Keystore,
+                SourceKind::Dev
+            ]))
+            .kind,
             Failure::BadInput
         );
         assert_eq!(

@@ -27,6 +27,7 @@ mod key;
 mod keystore;
 mod mnemonic;
 pub mod partial;
+mod pkcs11;
 mod read;
 mod request;
 mod source;
@@ -37,15 +38,16 @@ use tokensign_core::tx::Transaction;
 use tokensign_core::{Address, Error as CoreError, Scheme, Signature};
 
 pub use device::DeviceSigner;
-pub use error::SignerError;
+pub use error::{SignerError, SourceKind};
 pub use key::{dev_address, dev_key, is_dev_address, KeySigner, DEV_PRIVATE_KEY_HEX};
-pub use keystore::{decrypt_keystore, keygen};
+pub use keystore::{decrypt_keystore, keygen, KdfStrength};
 pub use mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC, ENV_MNEMONIC_PASSPHRASE};
+pub use pkcs11::{network_signature, Pkcs11Key, Pkcs11Signer, SECP256K1_OID_DER};
 pub use read::{read_request, sender_of, ReadError, Reading};
 pub use request::{scheme_label, Hashes, SignedRequest};
 pub use source::{
-    load, parse_hex_key, read_password, KeyOptions, KeySource, PasswordSource, ENV_PASSWORD,
-    ENV_PRIVATE_KEY,
+    load, parse_hex_key, read_password, read_pin, KeyOptions, KeySource, PasswordSource, PinSource,
+    ENV_PASSWORD, ENV_PRIVATE_KEY,
 };
 
 /// A compressed SEC1 secp256k1 public key (33 bytes).
