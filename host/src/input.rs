@@ -48,8 +48,15 @@ impl Document {
 /// the field), with what the document should hold when a field is
 /// unknown.
 pub fn describe_core_error(e: CoreError, doc: Document) -> String {
+    use tokensign_core::Field;
     match e {
         CoreError::Json(JsonError::UnknownField(_)) => format!("{e} ({})", doc.expected()),
+        CoreError::Json(JsonError::WrongType(
+            Field::Value | Field::OperationAmount | Field::EscrowFee,
+        )) => format!(
+            "{e}: an amount is a decimal string in quotes, e.g. \"1000\" (a JSON number cannot \
+             hold every amount exactly)"
+        ),
         _ => e.to_string(),
     }
 }
@@ -233,6 +240,14 @@ mod tests {
         let hostile = SPEC_PAYLOAD7_JSON.replace("{", "{\"a\\u001b[2J\":1,");
         let text = describe_core_error(parse(&hostile).unwrap_err(), Document::Payload);
         assert!(!text.contains('\u{1b}'), "{text}");
+    }
+
+    #[test]
+    fn a_number_for_an_amount_says_it_must_be_a_string() {
+        let doc = br#"{"operation":"Payment","chain_id":1,"nonce":0,"recipient":"0x0202020202020202020202020202020202020202","value":1000,"token":"0x0101010101010101010101010101010101010101"}"#;
+        let e = tokensign_core::json::parse_document::<256, 32>(doc).unwrap_err();
+        let text = describe_core_error(e, Document::Signing);
+        assert!(text.contains("decimal string in quotes"), "{text}");
     }
 
     #[test]

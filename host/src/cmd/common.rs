@@ -14,7 +14,7 @@ use super::exit::CliError;
 use crate::client::{show_duration, Observer, Waiting};
 use crate::device::{OpenSettings, DEFAULT_BAUD};
 use crate::signer::{self, KeyOptions, Signer};
-use crate::text::{sanitize, show_path};
+use crate::text::{io_reason, sanitize, show_path};
 
 /// Key flags, shared by every command.
 #[derive(Debug, Args, Clone, Default)]
@@ -257,7 +257,10 @@ pub fn read_limited_input(
         } else {
             show_path(path)
         };
-        CliError::bad_input(format!("cannot read {what} from {name}: {}", e.kind()))
+        CliError::bad_input(format!(
+            "cannot read {what} from {name}: {}",
+            io_reason(e.kind())
+        ))
     })?;
     Ok(buf)
 }

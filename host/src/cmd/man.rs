@@ -8,7 +8,7 @@ use serde_json::json;
 use super::common::write_out;
 use super::exit::CliError;
 use super::Io;
-use crate::text::show_path;
+use crate::text::{io_reason, show_path};
 
 /// `tokensign man`.
 #[derive(Debug, Args)]
@@ -61,13 +61,21 @@ pub fn run(args: &ManArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliEr
         return write_out(io.out, &String::from_utf8_lossy(root));
     };
     std::fs::create_dir_all(dir).map_err(|e| {
-        CliError::bad_input(format!("cannot create {}: {}", show_path(dir), e.kind()))
+        CliError::bad_input(format!(
+            "cannot create {}: {}",
+            show_path(dir),
+            io_reason(e.kind())
+        ))
     })?;
     let mut written = Vec::new();
     for (name, text) in &pages {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| {
-            CliError::bad_input(format!("cannot write {}: {}", show_path(&path), e.kind()))
+            CliError::bad_input(format!(
+                "cannot write {}: {}",
+                show_path(&path),
+                io_reason(e.kind())
+            ))
         })?;
         written.push(path.display().to_string());
     }

@@ -176,6 +176,10 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    if let Some(e) = secret_in_arguments(&args) {
+        report_error(&e, wants_json(&args), io);
+        return e.exit_code();
+    }
     let parsed = cli_command()
         .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -211,6 +215,52 @@ fn is_old_mint(args: &[OsString]) -> bool {
         && words.iter().any(|a| {
             a.to_str()
                 .is_some_and(|a| a == "--asset-id" || a.starts_with("--asset-id="))
+        })
+}
+
+/// Flags people type to give a secret as an argument value (as other
+/// tools allow), and the safe flag to use instead: an argument is visible
+/// to every user of the machine (`ps`, `/proc/PID/cmdline`) and stays in
+/// shell history, so no command takes one.
+const SECRET_FLAGS: &[(&str, &str)] = &[
+    (
+        "--private-key",
+        "--private-key-file FILE (or $TOKENSIGN_PRIVATE_KEY)",
+    ),
+    (
+        "--password",
+        "--password-file FILE (or $TOKENSIGN_PASSWORD, or the prompt)",
+    ),
+    ("--pin", "--pin-file FILE (or the prompt)"),
+    (
+        "--mnemonic",
+        "--mnemonic-file FILE (or $TOKENSIGN_MNEMONIC); for `tokensign node`'s developer \
+         accounts, --accounts-mnemonic-file FILE (or $TOKENSIGN_NODE_MNEMONIC)",
+    ),
+    (
+        "--mnemonic-passphrase",
+        "--mnemonic-passphrase-file FILE (or $TOKENSIGN_MNEMONIC_PASSPHRASE)",
+    ),
+    ("--passphrase", "--mnemonic-passphrase-file FILE"),
+];
+
+/// A refusal of a secret given as an argument value (the value is never
+/// repeated).
+fn secret_in_arguments(args: &[OsString]) -> Option<CliError> {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str())
+        .find_map(|a| {
+            let flag = a.split_once('=').map_or(a, |(flag, _)| flag);
+            SECRET_FLAGS.iter().find(|(typed, _)| *typed == flag)
+        })
+        .map(|(typed, safe)| {
+            CliError::bad_input(format!(
+                "{typed} is refused: a secret given as an argument is visible to every user of \
+                 this machine (ps, /proc/PID/cmdline) and stays in your shell history. Give it \
+                 with {safe}"
+            ))
         })
 }
 

@@ -25,7 +25,7 @@ use crate::client::{
 };
 use crate::node::{NodeConfig, RunningNode};
 use crate::signer::{self, KeyOptions, KeySigner, Signer};
-use crate::text::show_path;
+use crate::text::{io_reason, show_path};
 
 /// A named network of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -201,7 +201,7 @@ pub fn start_embedded(data_dir: &Path, operators: Vec<Address>) -> Result<Runnin
         CliError::bad_input(format!(
             "cannot create the data directory {}: {}",
             show_path(data_dir),
-            e.kind()
+            io_reason(e.kind())
         ))
     })?;
     let config = NodeConfig::new(data_dir.to_path_buf(), operators);

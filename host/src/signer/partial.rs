@@ -283,7 +283,7 @@ pub fn write_new(path: &Path, text: &str) -> Result<(), PartialError> {
         why: if e.kind() == std::io::ErrorKind::AlreadyExists {
             "it already exists; refusing to overwrite it".into()
         } else {
-            e.kind().to_string()
+            crate::text::io_reason(e.kind())
         },
     };
     let mut file = std::fs::OpenOptions::new()
