@@ -9,7 +9,7 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use tokensign_core::{Address, Error as CoreError, JsonError};
 
-use crate::text::{hex0x, parse_hex32, sanitize};
+use crate::show::{hex0x, parse_hex32, sanitize};
 
 /// Which kind of document a JSON input is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::api::ErrorBody;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// A server's refusal: the HTTP status and what its body said.
 #[derive(Clone, Debug, PartialEq, Eq)]

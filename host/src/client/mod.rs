@@ -20,7 +20,7 @@ use serde::de::DeserializeOwned;
 use tokensign_core::Address;
 
 use crate::api::{ChainIdAnswer, NonceAnswer};
-use crate::text::{hex0x, sanitize};
+use crate::show::{hex0x, sanitize};
 
 pub use error::{show_duration, ClientError, RestError, TransportError};
 pub use reads::ByHash;

@@ -13,7 +13,7 @@ use tokensign_core::Address;
 
 use super::{Client, ClientError, Lookup, RestError, TransportError, LOOKUP_GRACE};
 use crate::api::{HashAnswer, HashTokenAnswer, MintRequest, MintSuccess};
-use crate::text::{hex0x, parse_hex32, sanitize};
+use crate::show::{hex0x, parse_hex32, sanitize};
 
 /// What the answer to a write must say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,21 +40,6 @@ pub struct Submitted {
 }
 
 impl Client<'_> {
-    /// Submits a signed token issue (`POST /v1/tokens/issue`); see
-    /// [`Client::submit`].
-    pub fn submit_issue(
-        &self,
-        body: &[u8],
-        tx_hash: &[u8; 32],
-        token: &Address,
-    ) -> Result<Submitted, ClientError> {
-        let expected = Expected {
-            tx_hash: *tx_hash,
-            token: Some(*token),
-        };
-        self.submit("/v1/tokens/issue", body, &expected)
-    }
-
     /// Submits a signed request body to `path` and checks the answer
     /// against `expected`.
     ///

@@ -10,7 +10,7 @@ use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
 use crate::api::MintRequest;
 use crate::signer::dev_address;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// `tokensign abc-lab …`.
 #[derive(Debug, Subcommand)]

@@ -7,7 +7,7 @@ use clap::Args;
 use tokensign_core::Amount;
 
 use super::exit::CliError;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// `--value` / `--amount` (exactly one, which [`AmountArgs::given`]
 /// checks: clap would say both are required), and the decimals to convert

@@ -14,7 +14,7 @@ use super::exit::CliError;
 use crate::client::{show_duration, Observer, Waiting};
 use crate::device::{OpenSettings, DEFAULT_BAUD};
 use crate::signer::{self, KeyOptions, Signer};
-use crate::text::{io_reason, sanitize, show_path};
+use crate::show::{io_reason, sanitize, show_path};
 
 /// Key flags, shared by every command.
 #[derive(Debug, Args, Clone, Default)]

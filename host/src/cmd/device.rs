@@ -15,7 +15,7 @@ use super::exit::{CliError, Failure};
 use super::{Io, KeyArgs};
 use crate::device::{self, DeviceClient, DeviceError, OpenSettings, Transport};
 use crate::signer::SignerError;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// `tokensign device`.
 #[derive(Debug, Args)]

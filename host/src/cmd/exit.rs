@@ -243,7 +243,7 @@ impl From<NodeError> for CliError {
         } else {
             Failure::Internal
         };
-        CliError::new(kind, crate::text::sanitize(&e.to_string()))
+        CliError::new(kind, crate::show::sanitize(&e.to_string()))
     }
 }
 

@@ -10,7 +10,7 @@ use super::common::write_out;
 use super::exit::CliError;
 use super::Io;
 use crate::signer::{self, KdfStrength, KeyOptions, PinSource, Pkcs11Signer};
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// `tokensign keygen`.
 #[derive(Debug, Args)]

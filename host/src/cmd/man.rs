@@ -8,7 +8,7 @@ use serde_json::json;
 use super::common::write_out;
 use super::exit::CliError;
 use super::Io;
-use crate::text::{io_reason, show_path};
+use crate::show::{io_reason, show_path};
 
 /// `tokensign man`.
 #[derive(Debug, Args)]

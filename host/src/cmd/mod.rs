@@ -143,8 +143,8 @@ pub enum Command {
     /// Send a request signed elsewhere (`sign`, `--dry-run --out`,
     /// `multisig combine --dry-run`): checked, never sent twice.
     Submit(submit::SubmitArgs),
-    /// Print the configured key's address.
-    Address,
+    /// Print the configured key's address (or --public-key).
+    Address(address::AddressArgs),
     /// Create a new key in an encrypted keystore file.
     Keygen(keygen::KeygenArgs),
     /// The ABC-Lab mint API (`abc-lab mint`).
@@ -353,7 +353,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Sign(args) => sign::run(&args, &keys, json, io),
         Command::Verify(args) => verify::run(&args, json, io),
         Command::Submit(args) => submit::run(&args, json, io),
-        Command::Address => address::run(&keys, json, io),
+        Command::Address(args) => address::run(&args, &keys, json, io),
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),
         Command::AbcLab(abc_lab::AbcLabCommand::Mint(args)) => abc_lab::run(&args, json, io),
         Command::Node(args) => node::run(&args, io),

@@ -22,7 +22,7 @@ use super::session::{resolve_target, ServerArgs, Session};
 use super::write::{self, flags, Draft, Signed, WriteArgs};
 use super::Io;
 use crate::signer::{self, partial, KeyOptions, SignedRequest};
-use crate::text::{sanitize, show_path};
+use crate::show::{sanitize, show_path};
 
 /// `tokensign multisig …`.
 #[derive(Debug, Subcommand)]

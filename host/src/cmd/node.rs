@@ -17,7 +17,7 @@ use crate::api::NativeWriteMode;
 use crate::node::dev::{self, DevAccount};
 use crate::node::{AppState, NodeConfig, NodeError};
 use crate::signer::dev_address;
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// `tokensign node`.
 #[derive(Debug, Args)]

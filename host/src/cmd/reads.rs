@@ -10,7 +10,7 @@ use super::exit::CliError;
 use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
 use crate::signer::{self, KeyOptions};
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// `balance`.
 #[derive(Debug, Args)]

@@ -12,7 +12,7 @@ use tokensign_core::{Address, Scheme};
 
 use super::ops::issue::issue_of;
 use crate::signer::{is_dev_address, scheme_label, Hashes, SignedRequest};
-use crate::text::hex0x;
+use crate::show::hex0x;
 
 /// A text as the device shows it: quoted, every character outside
 /// printable ASCII as its code point (so `USDС`, Cyrillic С, cannot pass

@@ -25,7 +25,7 @@ use crate::client::{
 };
 use crate::node::{NodeConfig, RunningNode};
 use crate::signer::{self, KeyOptions, KeySigner, Signer};
-use crate::text::{io_reason, show_path};
+use crate::show::{io_reason, show_path};
 
 /// A named network of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

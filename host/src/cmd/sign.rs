@@ -19,7 +19,7 @@ use super::write::scheme::SchemeChoice;
 use super::Io;
 use crate::documents;
 use crate::signer::{KeyOptions, SignedRequest};
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// `tokensign sign`.
 #[derive(Debug, Args)]

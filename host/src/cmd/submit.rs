@@ -28,7 +28,7 @@ use crate::api::NativeWriteMode;
 use crate::client::Lookup;
 use crate::input::{closest_operation, request_body};
 use crate::signer::{self, read_request, scheme_label, ReadError, SignedRequest};
-use crate::text::{hex0x, sanitize};
+use crate::show::{hex0x, sanitize};
 
 /// `tokensign submit`.
 #[derive(Debug, Args)]

@@ -15,7 +15,7 @@ use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
 use crate::client::{ByHash, Client};
 use crate::signer;
-use crate::text::{parse_hex32, sanitize};
+use crate::show::{parse_hex32, sanitize};
 
 /// `tx`.
 #[derive(Debug, Args)]
@@ -172,7 +172,7 @@ pub fn wait_finalized(
                 format!(
                     "not finalized within {timeout} s; it may still be. Run `tokensign tx {} \
                      --wait` again later (or raise --wait-timeout)",
-                    crate::text::hex0x(hash)
+                    crate::show::hex0x(hash)
                 ),
             ));
         }

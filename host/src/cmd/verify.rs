@@ -26,7 +26,7 @@ use super::review::field_lines;
 use super::Io;
 use crate::input::{describe_core_error, request_body, Document};
 use crate::signer::{read_request, scheme_label, ReadError, SignedRequest};
-use crate::text::{hex0x, sanitize};
+use crate::show::{hex0x, sanitize};
 
 /// `tokensign verify`.
 #[derive(Debug, Args)]

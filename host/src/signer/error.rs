@@ -66,7 +66,7 @@ pub enum SignerError {
         why: String,
     },
     /// A file could not be read.
-    #[error("cannot read {what} {path}: {}", crate::text::io_reason(*.kind))]
+    #[error("cannot read {what} {path}: {}", crate::show::io_reason(*.kind))]
     FileUnreadable {
         /// `private key file`, `keystore`, `password file`.
         what: &'static str,
@@ -193,7 +193,7 @@ pub enum SignerError {
         detail: String,
     },
     /// The new keystore could not be put in place.
-    #[error("cannot create {path}: {}", crate::text::io_reason(*.kind))]
+    #[error("cannot create {path}: {}", crate::show::io_reason(*.kind))]
     KeystoreCreate {
         /// The path, shown.
         path: String,

@@ -14,7 +14,7 @@ use zeroize::Zeroizing;
 
 use super::source::{key_from_secret, read_limited};
 use super::SignerError;
-use crate::text::{sanitize, show_path};
+use crate::show::{sanitize, show_path};
 
 /// Largest keystore file read, in bytes.
 const MAX_KEYSTORE_FILE: u64 = 64 * 1024;

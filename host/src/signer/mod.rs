@@ -144,7 +144,7 @@ pub fn sign_checked(
 ) -> Result<Signature, SignerError> {
     let signature = signer.sign(input)?;
     let expected = signer.address();
-    match crate::recovery::recover_hash(input.digest(), &signature) {
+    match crate::curve::recover_hash(input.digest(), &signature) {
         Ok(got) if got == expected => Ok(signature),
         Ok(got) => Err(SignerError::WrongSigner {
             expected,

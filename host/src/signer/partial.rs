@@ -22,7 +22,7 @@ use tokensign_core::{
 
 use super::{sign_checked, Signer, SignerError, SigningInput};
 use crate::api::SignatureJson;
-use crate::text::{hex0x, parse_hex32, sanitize, show_path};
+use crate::show::{hex0x, parse_hex32, sanitize, show_path};
 
 /// The format marker and version of a partial file.
 pub const PARTIAL_FORMAT: &str = "tokensign-multisig-partial-1";
@@ -283,7 +283,7 @@ pub fn write_new(path: &Path, text: &str) -> Result<(), PartialError> {
         why: if e.kind() == std::io::ErrorKind::AlreadyExists {
             "it already exists; refusing to overwrite it".into()
         } else {
-            crate::text::io_reason(e.kind())
+            crate::show::io_reason(e.kind())
         },
     };
     let mut file = std::fs::OpenOptions::new()

@@ -24,7 +24,7 @@ use tokensign_core::{address_of_uncompressed, Address, Signature};
 use zeroize::Zeroizing;
 
 use super::{PublicKey, Signer, SignerError, SigningInput};
-use crate::text::{sanitize, show_path};
+use crate::show::{sanitize, show_path};
 
 /// The DER of secp256k1's object identifier (1.3.132.0.10), a key's
 /// `CKA_EC_PARAMS`.
@@ -350,7 +350,7 @@ pub fn network_signature(
             s: s.into(),
             v,
         };
-        if crate::recovery::recover_hash(digest, &candidate).as_ref() == Ok(address) {
+        if crate::curve::recover_hash(digest, &candidate).as_ref() == Ok(address) {
             return Ok(candidate);
         }
     }

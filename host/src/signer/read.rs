@@ -72,7 +72,7 @@ fn parse(op: OpType, body: &[u8], native: bool) -> Result<SignedRequest, CoreErr
 /// signature, the core for v2 (which checks every multisig member).
 pub fn sender_of(request: &SignedRequest) -> Result<Address, CoreError> {
     match request {
-        SignedRequest::Legacy(r) => crate::recovery::recover_hash(&r.signing_hash()?, &r.signature),
+        SignedRequest::Legacy(r) => crate::curve::recover_hash(&r.signing_hash()?, &r.signature),
         SignedRequest::Native(_) => request.sender(),
     }
 }
@@ -85,7 +85,7 @@ pub fn read_request(
     expect: Option<Address>,
 ) -> Result<Reading, ReadError> {
     let top: serde_json::Value = serde_json::from_slice(body)
-        .map_err(|e| ReadError::NotJson(crate::text::sanitize(&e.to_string())))?;
+        .map_err(|e| ReadError::NotJson(crate::show::sanitize(&e.to_string())))?;
     let native = top.get("authorization").is_some();
     let reading = |request: SignedRequest, also_valid_as| Reading {
         sender: sender_of(&request),

@@ -15,7 +15,7 @@ use super::mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC};
 use super::pkcs11::{Pkcs11Key, Pkcs11Signer};
 use super::{DeviceSigner, KeySigner, Signer, SignerError};
 use crate::device::OpenSettings;
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// Environment variable holding a private key as hex (optional `0x`).
 pub const ENV_PRIVATE_KEY: &str = "TOKENSIGN_PRIVATE_KEY";
@@ -300,7 +300,7 @@ pub fn read_pin(source: &PinSource, token: &str) -> Result<Zeroizing<String>, Si
                 return Err(SignerError::NoTerminal { what: "the PIN" });
             }
             prompt_once(
-                &format!("PIN of token {:?}: ", crate::text::sanitize(token)),
+                &format!("PIN of token {:?}: ", crate::show::sanitize(token)),
                 "the PIN",
             )
         }

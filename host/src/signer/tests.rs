@@ -6,7 +6,7 @@ use tokensign_fixtures::{spec_key, spec_payload, SPEC_ADDRESS, SPEC_ANSWERS, SPE
 
 use super::*;
 use crate::device::{DeviceClient, EmulatedDevice, OpenSettings, Transport};
-use crate::text::hex0x;
+use crate::show::hex0x;
 
 #[test]
 fn dev_key_is_the_documented_text() {

@@ -14,7 +14,7 @@ use crate::cmd::exit::CliError;
 use crate::cmd::write::{self, flags, Draft, WriteArgs};
 use crate::cmd::Io;
 use crate::signer::KeyOptions;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// Largest payments file read (1 MiB).
 const MAX_PAYMENTS_FILE: u64 = 1 << 20;

@@ -9,7 +9,7 @@ use crate::cmd::exit::CliError;
 use crate::cmd::write::{self, flags, Draft, WriteArgs};
 use crate::cmd::Io;
 use crate::signer::KeyOptions;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// `metadata`.
 #[derive(Debug, Args)]

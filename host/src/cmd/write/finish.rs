@@ -14,7 +14,7 @@ use crate::cmd::exit::CliError;
 use crate::cmd::review::{object_with_request, op_review, request_fields};
 use crate::cmd::session::Session;
 use crate::signer::{Hashes, SignedRequest};
-use crate::text::{hex0x, show_path};
+use crate::show::{hex0x, show_path};
 
 /// A signed request with what every later step reads, each computed once:
 /// its hashes and its body (the exact bytes sent).

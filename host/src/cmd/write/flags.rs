@@ -12,7 +12,7 @@ use tokensign_core::text::{Text, TextRule};
 use tokensign_core::{Address, Error as CoreError, Field, Problem};
 
 use crate::cmd::exit::CliError;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// The flag that gives `field`, if a flag gives it (signatures, the
 /// action a command implies, the operation hash: none).

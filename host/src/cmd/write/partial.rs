@@ -13,7 +13,7 @@ use crate::cmd::common::{write_out, Notes};
 use crate::cmd::exit::CliError;
 use crate::cmd::review::review_items;
 use crate::signer::{partial, Signer, SigningInput};
-use crate::text::{hex0x, show_path};
+use crate::show::{hex0x, show_path};
 
 /// Where the partial goes.
 #[derive(Clone, Copy, Debug)]

@@ -1,5 +1,7 @@
-//! Text that came from outside (a server's message, a file name, a device's
-//! reason) made safe to show on a terminal.
+//! How the host shows things to people: text that came from outside (a
+//! server's message, a file name, a device's reason) made safe for a
+//! terminal, paths, hex, and the reasons of failed file operations. (The
+//! core's `text.rs` is the rules of the texts a transaction signs.)
 
 use std::path::Path;
 
