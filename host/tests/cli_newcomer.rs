@@ -96,11 +96,12 @@ fn the_readme_run_command_works_and_names_its_server() {
 }
 
 /// The README's offline flow: `sign --json` into a file, then `verify` of
-/// that file, exactly as the README writes it.
+/// that file (the README's runnable blocks run whole in docs_runnable.rs;
+/// this checks what verify says of the file and of an altered one).
 #[test]
 fn the_readme_sign_then_verify_flow_works() {
     let text = readme();
-    let sign_line = "tokensign --json sign --private-key-file key.hex > signed.json";
+    let sign_line = "tokensign --json sign > signed.json";
     let verify_line = "tokensign verify signed.json";
     assert!(text.contains(sign_line) && text.contains(verify_line));
     let payload = text

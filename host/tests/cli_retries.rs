@@ -52,7 +52,6 @@ impl Drop for Fake {
     }
 }
 
-
 /// Submits a signed token issue to its v1 path, the answer checked for
 /// its hash and token.
 fn submit_issue(

@@ -127,7 +127,8 @@ fn the_cli_guide_runnable_blocks_run() {
 
 #[test]
 fn blocks_are_found_as_marked() {
-    let text = "a\n```sh runnable\necho 1\necho 2\n```\n```sh\nnot this\n```\n```sh runnable\nx\n```\n";
+    let text =
+        "a\n```sh runnable\necho 1\necho 2\n```\n```sh\nnot this\n```\n```sh runnable\nx\n```\n";
     let blocks = runnable_blocks(text);
     assert_eq!(
         blocks,

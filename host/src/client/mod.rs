@@ -201,11 +201,11 @@ fn classify(e: ureq::Error) -> TransportError {
         }
         // The per-request global timeout is what is left of the budget.
         E::Timeout(ureq::Timeout::Global) => {
-            TransportError::MaybeSent("no answer before the total wait ran out (--max-wait)".into())
+            TransportError::MaybeSent("no answer before the client's total wait ran out".into())
         }
-        E::Timeout(_) => TransportError::MaybeSent(format!(
-            "{text}: no answer within the per-request timeout (--timeout)"
-        )),
+        E::Timeout(_) => {
+            TransportError::MaybeSent(format!("{text}: no answer within the per-request timeout"))
+        }
         E::Io(io) if io.kind() == K::ConnectionRefused => TransportError::NoListener(text),
         E::Io(io)
             if matches!(
@@ -330,7 +330,7 @@ impl<'o> Client<'o> {
 
     fn budget_spent(&self) -> String {
         format!(
-            "gave up: the total wait of {} is used up (--max-wait)",
+            "gave up: the total wait of {} is used up",
             show_duration(self.config.max_wait)
         )
     }

@@ -9,8 +9,8 @@ use super::exit::CliError;
 use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
 use crate::api::MintRequest;
-use crate::signer::dev_address;
 use crate::show::sanitize;
+use crate::signer::dev_address;
 
 /// `tokensign abc-lab …`.
 #[derive(Debug, Subcommand)]

@@ -38,7 +38,9 @@ pub fn run(
     }
     if args.public_key {
         let key = signer.public_key().ok_or_else(|| {
-            CliError::bad_input("this signer does not report its public key (a device of protocol 1)")
+            CliError::bad_input(
+                "this signer does not report its public key (a device of protocol 1)",
+            )
         })?;
         return write_out(io.out, &format!("{key}\n"));
     }

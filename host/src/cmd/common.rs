@@ -13,8 +13,8 @@ use tokensign_core::Address;
 use super::exit::CliError;
 use crate::client::{show_duration, Observer, Waiting};
 use crate::device::{OpenSettings, DEFAULT_BAUD};
-use crate::signer::{self, KeyOptions, Signer};
 use crate::show::{io_reason, sanitize, show_path};
+use crate::signer::{self, KeyOptions, Signer};
 
 /// Key flags, shared by every command.
 #[derive(Debug, Args, Clone, Default)]

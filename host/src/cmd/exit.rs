@@ -147,6 +147,15 @@ impl From<ClientError> for CliError {
                  `tokensign node`, or check --url ($TOKENSIGN_URL).",
             );
         }
+        if matches!(
+            e,
+            ClientError::NotDelivered(_) | ClientError::UnknownOutcome(_)
+        ) {
+            message.push_str(
+                "\n(--timeout bounds each request's wait, --max-wait all of the command's, \
+                 --retries the retries.)",
+            );
+        }
         if let Some(hint) = e.error_code().and_then(hint_for) {
             message.push('\n');
             message.push_str(hint);

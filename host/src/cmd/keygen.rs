@@ -9,8 +9,8 @@ use serde_json::json;
 use super::common::write_out;
 use super::exit::CliError;
 use super::Io;
-use crate::signer::{self, KdfStrength, KeyOptions, PinSource, Pkcs11Signer};
 use crate::show::show_path;
+use crate::signer::{self, KdfStrength, KeyOptions, PinSource, Pkcs11Signer};
 
 /// `tokensign keygen`.
 #[derive(Debug, Args)]

@@ -21,8 +21,8 @@ use super::exit::CliError;
 use super::session::{resolve_target, ServerArgs, Session};
 use super::write::{self, flags, Draft, Signed, WriteArgs};
 use super::Io;
-use crate::signer::{self, partial, KeyOptions, SignedRequest};
 use crate::show::{sanitize, show_path};
+use crate::signer::{self, partial, KeyOptions, SignedRequest};
 
 /// `tokensign multisig …`.
 #[derive(Debug, Subcommand)]

@@ -16,8 +16,8 @@ use super::Io;
 use crate::api::NativeWriteMode;
 use crate::node::dev::{self, DevAccount};
 use crate::node::{AppState, NodeConfig, NodeError};
-use crate::signer::dev_address;
 use crate::show::show_path;
+use crate::signer::dev_address;
 
 /// `tokensign node`.
 #[derive(Debug, Args)]

@@ -9,8 +9,8 @@ use super::common::{parse_address, write_out, Notes};
 use super::exit::CliError;
 use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
-use crate::signer::{self, KeyOptions};
 use crate::show::sanitize;
+use crate::signer::{self, KeyOptions};
 
 /// `balance`.
 #[derive(Debug, Args)]

@@ -11,8 +11,8 @@ use tokensign_core::tx::{TokenIssue, Transaction};
 use tokensign_core::{Address, Scheme};
 
 use super::ops::issue::issue_of;
-use crate::signer::{is_dev_address, scheme_label, Hashes, SignedRequest};
 use crate::show::hex0x;
+use crate::signer::{is_dev_address, scheme_label, Hashes, SignedRequest};
 
 /// A text as the device shows it: quoted, every character outside
 /// printable ASCII as its code point (so `USDС`, Cyrillic С, cannot pass

@@ -24,8 +24,8 @@ use crate::client::{
     DEFAULT_TIMEOUT,
 };
 use crate::node::{NodeConfig, RunningNode};
-use crate::signer::{self, KeyOptions, KeySigner, Signer};
 use crate::show::{io_reason, show_path};
+use crate::signer::{self, KeyOptions, KeySigner, Signer};
 
 /// A named network of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -18,8 +18,8 @@ use super::review::{object_with_request, request_fields};
 use super::write::scheme::SchemeChoice;
 use super::Io;
 use crate::documents;
-use crate::signer::{KeyOptions, SignedRequest};
 use crate::show::sanitize;
+use crate::signer::{KeyOptions, SignedRequest};
 
 /// `tokensign sign`.
 #[derive(Debug, Args)]

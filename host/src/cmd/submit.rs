@@ -27,8 +27,8 @@ use super::Io;
 use crate::api::NativeWriteMode;
 use crate::client::Lookup;
 use crate::input::{closest_operation, request_body};
-use crate::signer::{self, read_request, scheme_label, ReadError, SignedRequest};
 use crate::show::{hex0x, sanitize};
+use crate::signer::{self, read_request, scheme_label, ReadError, SignedRequest};
 
 /// `tokensign submit`.
 #[derive(Debug, Args)]

@@ -14,8 +14,8 @@ use super::exit::{CliError, Failure};
 use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
 use crate::client::{ByHash, Client};
-use crate::signer;
 use crate::show::{parse_hex32, sanitize};
+use crate::signer;
 
 /// `tx`.
 #[derive(Debug, Args)]

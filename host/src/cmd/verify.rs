@@ -25,8 +25,8 @@ use super::exit::CliError;
 use super::review::field_lines;
 use super::Io;
 use crate::input::{describe_core_error, request_body, Document};
-use crate::signer::{read_request, scheme_label, ReadError, SignedRequest};
 use crate::show::{hex0x, sanitize};
+use crate::signer::{read_request, scheme_label, ReadError, SignedRequest};
 
 /// `tokensign verify`.
 #[derive(Debug, Args)]

@@ -13,8 +13,8 @@ use crate::cmd::common::{parse_address, read_limited_input};
 use crate::cmd::exit::CliError;
 use crate::cmd::write::{self, flags, Draft, WriteArgs};
 use crate::cmd::Io;
-use crate::signer::KeyOptions;
 use crate::show::sanitize;
+use crate::signer::KeyOptions;
 
 /// Largest payments file read (1 MiB).
 const MAX_PAYMENTS_FILE: u64 = 1 << 20;

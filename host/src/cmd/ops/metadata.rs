@@ -8,8 +8,8 @@ use tokensign_core::{Error as CoreError, Field, Problem};
 use crate::cmd::exit::CliError;
 use crate::cmd::write::{self, flags, Draft, WriteArgs};
 use crate::cmd::Io;
-use crate::signer::KeyOptions;
 use crate::show::sanitize;
+use crate::signer::KeyOptions;
 
 /// `metadata`.
 #[derive(Debug, Args)]

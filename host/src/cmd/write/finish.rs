@@ -13,8 +13,8 @@ use crate::cmd::common::{write_out, Notes};
 use crate::cmd::exit::CliError;
 use crate::cmd::review::{object_with_request, op_review, request_fields};
 use crate::cmd::session::Session;
-use crate::signer::{Hashes, SignedRequest};
 use crate::show::{hex0x, show_path};
+use crate::signer::{Hashes, SignedRequest};
 
 /// A signed request with what every later step reads, each computed once:
 /// its hashes and its body (the exact bytes sent).

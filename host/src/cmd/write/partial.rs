@@ -12,8 +12,8 @@ use super::signing_refused;
 use crate::cmd::common::{write_out, Notes};
 use crate::cmd::exit::CliError;
 use crate::cmd::review::review_items;
-use crate::signer::{partial, Signer, SigningInput};
 use crate::show::{hex0x, show_path};
+use crate::signer::{partial, Signer, SigningInput};
 
 /// Where the partial goes.
 #[derive(Clone, Copy, Debug)]
