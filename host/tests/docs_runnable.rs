@@ -105,8 +105,7 @@ fn run_doc(doc: &str, expected_blocks: usize) {
     let (stdout, stderr) = (reader.join().unwrap(), err_reader.join().unwrap());
     let last = stderr
         .lines()
-        .filter(|l| l.starts_with("### "))
-        .next_back()
+        .rfind(|l| l.starts_with("### "))
         .unwrap_or("### (none)");
     assert!(
         status.is_some_and(|s| s.success()),
