@@ -6,7 +6,7 @@
 //!
 //! The shape:
 //!
-//! - [`write`]: the pipeline every write shares (check the flags, pick the
+//! - [`mod@write`]: the pipeline every write shares (check the flags, pick the
 //!   server and signer, the scheme, read what is missing, sign, show,
 //!   submit), and [`write::flags`], the one table of flags by field;
 //! - [`ops`]: the operation commands (`pay`, `issue`, `grant`, …), each

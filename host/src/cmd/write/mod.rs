@@ -9,9 +9,9 @@
 //!    [`scheme`]) and reads what is missing: the token's decimals for an
 //!    amount in whole tokens, the chain id, the nonce;
 //! 4. signs: one member's partial signature with `--multisig`
-//!    ([`partial`]), else the whole request, its hashes computed once;
+//!    (`partial.rs`), else the whole request, its hashes computed once;
 //! 5. shows it, then prints it (dry run) or submits it with the answer
-//!    checked against the local hashes ([`finish`]).
+//!    checked against the local hashes ([`mod@finish`]).
 //!
 //! Flag names in errors come from one table keyed by the core's field
 //! ([`flags`]).
