@@ -36,9 +36,9 @@ impl Document {
                  optionally memo {type, format, data}"
             }
             Document::Request => {
-                "a request body has chain_id, nonce, the operation's fields (spec 2.2; give \
-                 --operation NAME to verify it as that operation), optionally memo, and a v1 \
-                 signature {r, s, v} or a v2 authorization"
+                "a request body has chain_id, nonce, the operation's fields (spec 2.2; name \
+                 the operation to read it as that one), optionally memo, and a v1 signature \
+                 {r, s, v} or a v2 authorization"
             }
         }
     }

@@ -371,8 +371,10 @@ fn nothing_listening_is_a_network_failure() {
     )
     .unwrap();
     let err = submit_issue(&client, &body, &hash, &token).unwrap_err();
-    let ClientError::NotDelivered(message) = &err else {
-        panic!("not a delivery failure: {err:?}");
+    // Refused: nothing listens, which the command layer turns into "is
+    // the node running?".
+    let ClientError::NoListener(message) = &err else {
+        panic!("not a refused connection: {err:?}");
     };
     assert!(message.contains("did not arrive"), "{message}");
 }

@@ -265,6 +265,30 @@ pub fn read_limited_input(
     Ok(buf)
 }
 
+/// The operation a request is read as: `--operation NAME` (`given`), else
+/// the `"operation"` the `--json` object names (`claimed`); an unknown name
+/// gets the closest one as a suggestion.
+pub fn named_operation(
+    given: Option<&str>,
+    claimed: Option<&str>,
+) -> Result<Option<tokensign_core::tx::OpType>, CliError> {
+    given
+        .or(claimed)
+        .map(|name| {
+            tokensign_core::tx::OpType::from_name(name.trim()).ok_or_else(|| {
+                CliError::bad_input(format!(
+                    "unknown operation {:?}{}: use a spec name such as Payment, TokenIssue, \
+                     TokenMint, CreateMultiSig, BatchPayment",
+                    sanitize(name),
+                    crate::input::closest_operation(name)
+                        .map(|c| format!(" (did you mean {c}?)"))
+                        .unwrap_or_default()
+                ))
+            })
+        })
+        .transpose()
+}
+
 /// Parses an address flag through the core (strict hex, EIP-55 for mixed
 /// case).
 pub fn parse_address(flag: &str, text: &str) -> Result<Address, CliError> {

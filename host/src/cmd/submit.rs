@@ -17,16 +17,16 @@ use serde_json::{json, Value};
 use tokensign_core::tx::OpType;
 use tokensign_core::Scheme;
 
-use super::common::{parse_address, read_json_input, write_out, Notes};
+use super::common::{named_operation, parse_address, read_json_input, write_out, Notes};
 use super::exit::{CliError, Failure};
 use super::session::{resolve_target, ServerArgs, Session};
-use super::tx::wait_finalized;
+use super::tx::{wait_finalized, WaitArgs};
 use super::write::finish::{accepted, show, submit, Shown};
 use super::write::Signed;
 use super::Io;
 use crate::api::NativeWriteMode;
 use crate::client::Lookup;
-use crate::input::{closest_operation, request_body};
+use crate::input::request_body;
 use crate::show::{hex0x, sanitize};
 use crate::signer::{self, read_request, scheme_label, ReadError, SignedRequest};
 
@@ -46,14 +46,9 @@ pub struct SubmitArgs {
     /// for a multisig request, sent from) this address.
     #[arg(long, value_name = "ADDRESS")]
     pub expect_signer: Option<String>,
-    /// After it is accepted (or found already known), wait until it is
-    /// finalized and print the finalized receipt.
-    #[arg(long)]
-    pub wait: bool,
-    /// The longest --wait waits, in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60,
-          value_parser = clap::value_parser!(u64).range(1..=3600))]
-    pub wait_timeout: u64,
+    /// After it is accepted (or found already known): --wait.
+    #[command(flatten)]
+    pub wait: WaitArgs,
     /// The server.
     #[command(flatten)]
     pub server: ServerArgs,
@@ -69,12 +64,10 @@ pub fn run(args: &SubmitArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         .as_deref()
         .map(|a| parse_address("--expect-signer", a))
         .transpose()?;
-    let named = args
-        .operation
-        .as_deref()
-        .or(claims.as_ref().and_then(|c| c.operation.as_deref()))
-        .map(operation)
-        .transpose()?;
+    let named = named_operation(
+        args.operation.as_deref(),
+        claims.as_ref().and_then(|c| c.operation.as_deref()),
+    )?;
 
     // 1. The signature and the object's claims, before anything is sent.
     let (request, sender) = checked_request(&body, named, expect)?;
@@ -87,10 +80,7 @@ pub fn run(args: &SubmitArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
     let signed = Signed::new(request, hashes)?;
 
     // 2. The server, and whether it takes this scheme.
-    let mut server = args.server.clone();
-    if args.wait {
-        server.max_wait = server.max_wait.max(args.wait_timeout + server.timeout);
-    }
+    let server = args.wait.server(&args.server);
     let target = resolve_target(&server)?;
     let notes = Notes::new(&mut *io.err);
     let operators = vec![signer::dev_address(), sender];
@@ -113,11 +103,11 @@ pub fn run(args: &SubmitArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
     };
 
     // 4. Finalized, with --wait.
-    let finalized = if args.wait {
+    let finalized = if args.wait.wait {
         Some(wait_finalized(
             &session.client,
             &hashes.tx,
-            args.wait_timeout,
+            args.wait.wait_timeout,
             &notes,
         )?)
     } else {
@@ -155,20 +145,6 @@ pub fn run(args: &SubmitArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         ),
         _ => Ok(()),
     }
-}
-
-/// An operation's spec name, or the closest one as a suggestion.
-fn operation(name: &str) -> Result<OpType, CliError> {
-    OpType::from_name(name.trim()).ok_or_else(|| {
-        CliError::bad_input(format!(
-            "unknown operation {:?}{}: use a spec name such as Payment, TokenIssue, TokenMint, \
-             CreateMultiSig, BatchPayment",
-            sanitize(name),
-            closest_operation(name)
-                .map(|c| format!(" (did you mean {c}?)"))
-                .unwrap_or_default()
-        ))
-    })
 }
 
 /// A partial signature file is one member's signature, not a request.

@@ -26,6 +26,17 @@ pub struct TxArgs {
     /// Also read the receipt.
     #[arg(long)]
     pub receipt: bool,
+    /// --wait, --wait-timeout.
+    #[command(flatten)]
+    pub wait: WaitArgs,
+    /// The server.
+    #[command(flatten)]
+    pub server: ServerArgs,
+}
+
+/// `--wait` and how long (`tx`, `submit`).
+#[derive(Debug, Args, Clone, Copy)]
+pub struct WaitArgs {
     /// Wait until the transaction is finalized (polls the finalized
     /// receipt), then print it.
     #[arg(long)]
@@ -34,9 +45,17 @@ pub struct TxArgs {
     #[arg(long, value_name = "SECS", default_value_t = 60,
           value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub wait_timeout: u64,
-    /// The server.
-    #[command(flatten)]
-    pub server: ServerArgs,
+}
+
+impl WaitArgs {
+    /// `server` with a total wait that outlasts `--wait`.
+    pub fn server(&self, server: &ServerArgs) -> ServerArgs {
+        let mut server = server.clone();
+        if self.wait {
+            server.max_wait = server.max_wait.max(self.wait_timeout + server.timeout);
+        }
+        server
+    }
 }
 
 /// Polls between look-ups: 250 ms doubling to 2 s.
@@ -52,11 +71,7 @@ pub fn run(args: &TxArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliErr
             sanitize(&args.hash)
         ))
     })?;
-    let mut server = args.server.clone();
-    if args.wait {
-        // The client's total budget must outlast the wait.
-        server.max_wait = server.max_wait.max(args.wait_timeout + server.timeout);
-    }
+    let server = args.wait.server(&args.server);
     let target = resolve_target(&server)?;
     let notes = Notes::new(&mut *io.err);
     let session = Session::open(&target, &server, vec![signer::dev_address()], &notes)?;
@@ -72,8 +87,8 @@ pub fn run(args: &TxArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliErr
         )
     };
     let mut out = serde_json::Map::new();
-    if args.wait {
-        let finalized = wait_finalized(&session.client, &hash, args.wait_timeout, &notes)?;
+    if args.wait.wait {
+        let finalized = wait_finalized(&session.client, &hash, args.wait.wait_timeout, &notes)?;
         out.insert("finalized".into(), finalized);
     } else {
         match client.transaction(&hash)? {

@@ -20,12 +20,12 @@ use tokensign_core::native::Authorization;
 use tokensign_core::tx::OpType;
 use tokensign_core::{Address, Error as CoreError};
 
-use super::common::{parse_address, read_json_input, write_out};
+use super::common::{named_operation, parse_address, read_json_input, write_out};
 use super::exit::CliError;
 use super::review::field_lines;
 use super::Io;
 use crate::input::{describe_core_error, request_body, Document};
-use crate::show::{hex0x, sanitize};
+use crate::show::hex0x;
 use crate::signer::{read_request, scheme_label, ReadError, SignedRequest};
 
 /// `tokensign verify`.
@@ -90,20 +90,10 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         .as_deref()
         .map(|a| parse_address("--expect-signer", a))
         .transpose()?;
-    let named = args
-        .operation
-        .as_deref()
-        .or(claims.as_ref().and_then(|c| c.operation.as_deref()))
-        .map(|name| {
-            OpType::from_name(name.trim()).ok_or_else(|| {
-                CliError::bad_input(format!(
-                    "unknown operation {:?}: use a spec name such as Payment, TokenIssue, \
-                     TokenMint, CreateMultiSig, BatchPayment",
-                    sanitize(name)
-                ))
-            })
-        })
-        .transpose()?;
+    let named = named_operation(
+        args.operation.as_deref(),
+        claims.as_ref().and_then(|c| c.operation.as_deref()),
+    )?;
     let ((request, who), also) = readings(&body, named, expect)?;
     let signer = who.map_err(|e| CliError::bad_input(format!("invalid signature: {e}")))?;
     let signing_hash = request.signing_hash()?;
