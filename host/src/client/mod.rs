@@ -13,6 +13,8 @@
 mod error;
 mod reads;
 mod submit;
+mod transport;
+mod url;
 
 use std::time::{Duration, Instant};
 
@@ -20,11 +22,14 @@ use serde::de::DeserializeOwned;
 use tokensign_core::Address;
 
 use crate::api::{ChainIdAnswer, NonceAnswer};
-use crate::show::{hex0x, sanitize};
+use crate::show::hex0x;
 
 pub use error::{show_duration, ClientError, RestError, TransportError};
 pub use reads::ByHash;
 pub use submit::{Expected, Submitted};
+pub use url::{normalize_base_url, redact_url};
+
+use transport::send;
 
 /// Largest response body read, in bytes.
 const MAX_RESPONSE: u64 = 1024 * 1024;
@@ -145,124 +150,6 @@ impl std::fmt::Debug for Client<'_> {
             .field("config", &self.config)
             .finish_non_exhaustive()
     }
-}
-
-/// `url` as it may be shown: credentials in it (`http://alice:pw@host`)
-/// replaced by `***` (`http://***@host`), then sanitized. Every message
-/// and note that names a server URL shows it this way.
-pub fn redact_url(url: &str) -> String {
-    let shown = match url.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-            let (authority, tail) = rest.split_at(authority_end);
-            match authority.rsplit_once('@') {
-                Some((_, host)) => format!("{scheme}://***@{host}{tail}"),
-                None => url.to_owned(),
-            }
-        }
-        // No scheme: anything before an `@` may be a credential.
-        None => match url.rsplit_once('@') {
-            Some((_, host)) => format!("***@{host}"),
-            None => url.to_owned(),
-        },
-    };
-    sanitize(&shown)
-}
-
-/// Checks that `url` is an absolute http(s) URL without a query, and
-/// returns it without a trailing slash.
-pub fn normalize_base_url(url: &str) -> Result<String, ClientError> {
-    let bad = |why: &'static str| ClientError::InvalidUrl {
-        url: redact_url(url),
-        why,
-    };
-    let uri: ureq::http::Uri = url.parse().map_err(|_| bad("not a URL"))?;
-    match uri.scheme_str() {
-        Some("http") | Some("https") => {}
-        _ => return Err(bad("it must start with http:// or https://")),
-    }
-    if uri.host().is_none_or(str::is_empty) {
-        return Err(bad("it has no host"));
-    }
-    if uri.query().is_some() {
-        return Err(bad("it must not have a query"));
-    }
-    Ok(url.trim_end_matches('/').to_owned())
-}
-
-fn classify(e: ureq::Error) -> TransportError {
-    use std::io::ErrorKind as K;
-    use ureq::Error as E;
-    let text = sanitize(&e.to_string());
-    match e {
-        E::HostNotFound | E::ConnectionFailed => TransportError::NotSent(text),
-        E::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => {
-            TransportError::NotSent(format!("{text} (while connecting)"))
-        }
-        // The per-request global timeout is what is left of the budget.
-        E::Timeout(ureq::Timeout::Global) => {
-            TransportError::MaybeSent("no answer before the client's total wait ran out".into())
-        }
-        E::Timeout(_) => {
-            TransportError::MaybeSent(format!("{text}: no answer within the per-request timeout"))
-        }
-        E::Io(io) if io.kind() == K::ConnectionRefused => TransportError::NoListener(text),
-        E::Io(io)
-            if matches!(
-                io.kind(),
-                K::AddrNotAvailable | K::NetworkUnreachable | K::HostUnreachable | K::NotFound
-            ) =>
-        {
-            TransportError::NotSent(text)
-        }
-        E::Tls(_) | E::Rustls(_) => TransportError::NotSent(text),
-        _ => TransportError::MaybeSent(text),
-    }
-}
-
-/// One exchange on this thread: status and body, or why there was
-/// none, within `left`.
-fn send(
-    agent: &ureq::Agent,
-    method: &str,
-    url: &str,
-    body: Option<&[u8]>,
-    left: Duration,
-) -> Result<(u16, Vec<u8>), TransportError> {
-    let global = Some(left);
-    let result = match (method, body) {
-        ("POST", Some(body)) => agent
-            .post(url)
-            .header("content-type", "application/json")
-            .config()
-            .timeout_global(global)
-            .build()
-            .send(body),
-        ("POST", None) => agent
-            .post(url)
-            .config()
-            .timeout_global(global)
-            .build()
-            .send_empty(),
-        _ => agent
-            .get(url)
-            .header("accept", "application/json")
-            .config()
-            .timeout_global(global)
-            .build()
-            .call(),
-    };
-    let mut response = result.map_err(classify)?;
-    let status = response.status().as_u16();
-    let bytes = response
-        .body_mut()
-        .with_config()
-        .limit(MAX_RESPONSE)
-        .read_to_vec()
-        .map_err(|e| {
-            TransportError::MaybeSent(format!("reading the answer: {}", sanitize(&e.to_string())))
-        })?;
-    Ok((status, bytes))
 }
 
 impl Client<'static> {
