@@ -7,8 +7,9 @@
 //! `--mnemonic-index`) flags, the signing commands' own.
 //!
 //! Every step that needs the person says on stderr what to check and
-//! confirm on the device. PINs come from `--pin-file` (`--new-pin-file`)
-//! or a no-echo prompt; recovery words from `--restore-file`.
+//! confirm on the device. PINs come from the global `--pin-file` (the
+//! current or new PIN; `--new-pin-file` for a change) or a no-echo prompt;
+//! recovery words from `--restore-file`.
 
 use std::path::{Path, PathBuf};
 
@@ -22,8 +23,8 @@ use super::common::{parse_address, write_out};
 use super::exit::{CliError, Failure};
 use super::{Io, KeyArgs};
 use crate::device::{self, DeviceClient, DeviceError, DeviceState, Transport, WalletStatus};
+use crate::show::{sanitize, show_path};
 use crate::signer::{read_password, PasswordSource, SignerError};
-use crate::text::{sanitize, show_path};
 
 /// `tokensign device`.
 #[derive(Debug, Args)]
@@ -31,15 +32,6 @@ pub struct DeviceArgs {
     /// What to ask the device.
     #[command(subcommand)]
     pub command: DeviceCommand,
-}
-
-/// Where a PIN comes from.
-#[derive(Debug, Args)]
-pub struct PinArgs {
-    /// Read the PIN (4 to 8 digits) from this file (one trailing line
-    /// break removed) instead of asking on the terminal.
-    #[arg(long, value_name = "FILE")]
-    pub pin_file: Option<PathBuf>,
 }
 
 /// The device's commands.
@@ -64,8 +56,8 @@ pub enum DeviceCommand {
     /// its words are shown on the device only) or restored from words
     /// (--restore-file), kept under a new PIN.
     Setup(SetupArgs),
-    /// Unlock the device with its PIN.
-    Unlock(PinArgs),
+    /// Unlock the device with its PIN (--pin-file, or asked).
+    Unlock,
     /// Lock the device: it forgets the seed until the next unlock.
     Lock,
     /// Change the PIN (asks for the old one, then the new one twice).
@@ -100,9 +92,6 @@ pub struct SetupArgs {
     /// emulated and QEMU devices only, behind a warning page).
     #[arg(long, value_name = "FILE")]
     pub restore_file: Option<PathBuf>,
-    /// The new PIN.
-    #[command(flatten)]
-    pub pin: PinArgs,
 }
 
 /// Words of a new seed.
@@ -129,9 +118,6 @@ impl WordCount {
 /// `device change-pin`.
 #[derive(Debug, Args)]
 pub struct ChangePinArgs {
-    /// The current PIN.
-    #[command(flatten)]
-    pub pin: PinArgs,
     /// Read the new PIN from this file instead of asking twice.
     #[arg(long, value_name = "FILE")]
     pub new_pin_file: Option<PathBuf>,
@@ -172,6 +158,7 @@ pub fn run(
         })?;
     let mut session = Session {
         client: &mut client,
+        pin_file: &keys.pin_file,
         spec: &shown,
         json_mode,
         io,
@@ -182,7 +169,7 @@ pub fn run(
         DeviceCommand::Version => session.version(),
         DeviceCommand::Status => session.status(),
         DeviceCommand::Setup(setup) => session.setup(setup, words, &path),
-        DeviceCommand::Unlock(pin) => session.unlock(pin),
+        DeviceCommand::Unlock => session.unlock(),
         DeviceCommand::Lock => session.lock(),
         DeviceCommand::ChangePin(change) => session.change_pin(change),
         DeviceCommand::Wipe => session.wipe(),
@@ -233,6 +220,8 @@ fn read_pin(
 
 struct Session<'a, 'io> {
     client: &'a mut DeviceClient<Box<dyn Transport>>,
+    /// The global `--pin-file`: the device's (current) PIN.
+    pin_file: &'a Option<PathBuf>,
     spec: &'a str,
     json_mode: bool,
     io: &'a mut Io<'io>,
@@ -376,7 +365,7 @@ impl Session<'_, '_> {
                  (with your recovery words at hand)",
             ));
         }
-        let pin = read_pin(&args.pin.pin_file, "New device PIN (4 to 8 digits): ", true)?;
+        let pin = read_pin(self.pin_file, "New device PIN (4 to 8 digits): ", true)?;
         let done = match &words {
             Some(words) => {
                 self.say(
@@ -415,7 +404,7 @@ impl Session<'_, '_> {
         )
     }
 
-    fn unlock(&mut self, pin: &PinArgs) -> Result<(), CliError> {
+    fn unlock(&mut self) -> Result<(), CliError> {
         let state = self.state()?;
         match state.wallet {
             WalletStatus::Empty => {
@@ -431,7 +420,7 @@ impl Session<'_, '_> {
             }
             _ => {}
         }
-        let pin = read_pin(&pin.pin_file, "Device PIN: ", false)?;
+        let pin = read_pin(self.pin_file, "Device PIN: ", false)?;
         let unlocked = self.client.unlock(&pin);
         drop(pin);
         unlocked.map_err(|e| self.failed("unlock", e))?;
@@ -446,7 +435,7 @@ impl Session<'_, '_> {
     }
 
     fn change_pin(&mut self, args: &ChangePinArgs) -> Result<(), CliError> {
-        let old = read_pin(&args.pin.pin_file, "Current device PIN: ", false)?;
+        let old = read_pin(self.pin_file, "Current device PIN: ", false)?;
         let new = read_pin(&args.new_pin_file, "New device PIN (4 to 8 digits): ", true)?;
         self.say("Confirm the PIN change on the device.")?;
         let changed = self.client.change_pin(&old, &new);

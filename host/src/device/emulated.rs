@@ -225,7 +225,7 @@ impl EmulatedDevice {
     pub fn in_dir(dir: &Path) -> Result<Self, DeviceError> {
         let platform = DirPlatform::open(dir)?;
         let wallet = Wallet::boot(platform).map_err(|e| DeviceError::StateDir {
-            dir: crate::text::sanitize(&dir.display().to_string()),
+            dir: crate::show::sanitize(&dir.display().to_string()),
             detail: format!("the emulated device did not boot: {e:?}"),
         })?;
         let mut device = Box::new(Device::with_wallet(wallet, RecordingApprover::default()));
@@ -270,7 +270,7 @@ impl EmulatedDevice {
         match (&self.inner, &self.dir) {
             (Inner::Stored { ram, .. }, Some(dir)) => {
                 ram.store(None).map_err(|e| DeviceError::StateDir {
-                    dir: crate::text::sanitize(&dir.display().to_string()),
+                    dir: crate::show::sanitize(&dir.display().to_string()),
                     detail: e.to_string(),
                 })?;
                 let dir = dir.clone();
@@ -291,7 +291,7 @@ impl EmulatedDevice {
         if let (Inner::Stored { device, ram }, Some(dir)) = (&self.inner, &self.dir) {
             ram.store(device.powered_session())
                 .map_err(|e| DeviceError::StateDir {
-                    dir: crate::text::sanitize(&dir.display().to_string()),
+                    dir: crate::show::sanitize(&dir.display().to_string()),
                     detail: e.to_string(),
                 })?;
         }

@@ -50,7 +50,7 @@ fn private(options: &mut OpenOptions) -> &mut OpenOptions {
 
 fn io_error(dir: &Path, e: std::io::Error) -> DeviceError {
     DeviceError::StateDir {
-        dir: crate::text::sanitize(&dir.display().to_string()),
+        dir: crate::show::sanitize(&dir.display().to_string()),
         detail: e.to_string(),
     }
 }
@@ -67,7 +67,7 @@ impl DirPlatform {
         if len != FLASH_LEN as u64 {
             if len != 0 {
                 return Err(DeviceError::StateDir {
-                    dir: crate::text::sanitize(&dir.display().to_string()),
+                    dir: crate::show::sanitize(&dir.display().to_string()),
                     detail: format!(
                         "{FLASH_FILE} has {len} bytes, not {FLASH_LEN}: not an emulated device's \
                          flash; use an empty directory"

@@ -274,19 +274,31 @@ fn device_specs_parse() {
     let parse = |s: &str| DeviceSpec::parse(s);
     assert_eq!(
         parse("emulated").unwrap(),
-        DeviceSpec::Emulated { confirm: false, dir: None }
+        DeviceSpec::Emulated {
+            confirm: false,
+            dir: None
+        }
     );
     assert_eq!(
         parse("emulated:confirm").unwrap(),
-        DeviceSpec::Emulated { confirm: true, dir: None }
+        DeviceSpec::Emulated {
+            confirm: true,
+            dir: None
+        }
     );
     assert_eq!(
         parse("emulated:/tmp/d").unwrap(),
-        DeviceSpec::Emulated { confirm: false, dir: Some(PathBuf::from("/tmp/d")) }
+        DeviceSpec::Emulated {
+            confirm: false,
+            dir: Some(PathBuf::from("/tmp/d"))
+        }
     );
     assert_eq!(
         parse("emulated:confirm:rel/d").unwrap(),
-        DeviceSpec::Emulated { confirm: true, dir: Some(PathBuf::from("rel/d")) }
+        DeviceSpec::Emulated {
+            confirm: true,
+            dir: Some(PathBuf::from("rel/d"))
+        }
     );
     assert_eq!(
         parse("cmd:qemu-system-arm -M x").unwrap(),
@@ -296,7 +308,10 @@ fn device_specs_parse() {
         parse("serial:/dev/ttyACM0").unwrap(),
         DeviceSpec::Serial("/dev/ttyACM0".into())
     );
-    assert_eq!(parse("/dev/ttyUSB1").unwrap(), DeviceSpec::Serial("/dev/ttyUSB1".into()));
+    assert_eq!(
+        parse("/dev/ttyUSB1").unwrap(),
+        DeviceSpec::Serial("/dev/ttyUSB1".into())
+    );
     for bad in ["", "emulated:", "serial:"] {
         assert!(matches!(parse(bad), Err(DeviceError::EmptySpec)), "{bad:?}");
     }
@@ -316,7 +331,10 @@ fn the_emulated_wallet_keeps_its_state_in_its_directory() {
     let flash = std::fs::read(state.join(state_dir::FLASH_FILE)).unwrap();
     assert_eq!(flash.len(), state_dir::FLASH_LEN);
     // The words are nowhere in the flash image.
-    assert!(!flash.windows(4).any(|w| w == b"test"), "the seed is sealed");
+    assert!(
+        !flash.windows(4).any(|w| w == b"test"),
+        "the seed is sealed"
+    );
     // Another "process": still unlocked (the RAM file), then a power cycle
     // locks it and removes the RAM file.
     drop(client);
@@ -334,5 +352,8 @@ fn the_emulated_wallet_keeps_its_state_in_its_directory() {
     std::fs::create_dir_all(&other).unwrap();
     std::fs::write(other.join(state_dir::FLASH_FILE), b"not flash").unwrap();
     let e = EmulatedDevice::in_dir(&other).unwrap_err();
-    assert!(e.to_string().contains("not an emulated device's flash"), "{e}");
+    assert!(
+        e.to_string().contains("not an emulated device's flash"),
+        "{e}"
+    );
 }
