@@ -118,7 +118,7 @@ impl Draft {
         let Some(field) = e.field() else {
             return "input".into();
         };
-        let path = field.path();
+        let path = field.path().to_string();
         if let Some((_, flag)) = self.flags.iter().find(|(p, _)| *p == path) {
             return (*flag).to_owned();
         }
