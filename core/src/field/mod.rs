@@ -14,11 +14,13 @@
 //! - [`kinds`]: the kinds (`u64`, `bool`, addresses, amounts, texts, bytes,
 //!   hashes, keys, optional values, lists);
 //! - [`record`]: the [`Record`] trait and the `record!` macro;
+//! - [`object`]: a record's JSON object, read;
 //! - [`schema`]: fields as data ([`FieldSpec`], [`ValueSchema`]).
 
 pub mod json_read;
 pub mod json_write;
 pub mod kinds;
+pub mod object;
 pub mod record;
 pub mod schema;
 pub mod show;

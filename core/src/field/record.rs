@@ -14,23 +14,22 @@
 //! `clawback_enabled`.) In JSON an absent field is left out, and `null`
 //! reads as absent.
 
-use core::fmt;
-use core::marker::PhantomData;
 use core::ops::ControlFlow;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::MapAccess;
 
-use super::json_read::{key_text, unknown_key, Ctx};
+use super::json_read::Ctx;
 use super::json_write::JsonWriter;
 use super::{FieldSpec, FieldValue, ShowVisitor};
-use crate::error::{Error, Field, JsonError, Location, Problem};
+use crate::error::{Error, Location, Problem};
 use crate::rlp::encode::Encode;
 use crate::rlp::{BufferFull, Item, ListReader, RlpError, Sink};
 
 /// An ordered list of fields; implemented by `record!`.
 pub trait Record: FieldValue + Default {
-    /// The fields, in order: each one's [`Field`], JSON key, review label,
-    /// whether it may be absent, and its value's JSON form and limits.
+    /// The fields, in order: each one's [`Field`](crate::error::Field),
+    /// JSON key, review label, whether it may be absent, and its value's
+    /// JSON form and limits.
     const FIELDS: &'static [FieldSpec];
     /// Largest RLP of the fields one after another (no list header).
     const MAX_FIELDS_RLP_LEN: usize;
@@ -161,96 +160,6 @@ enum Next<'a, T> {
     Item(Item<'a>),
 }
 
-/// Extra members a record's JSON object may carry besides its fields (a
-/// request body's `chain_id`, `memo`, `signature`, …).
-pub trait Extras<'de> {
-    /// Reads the member `key` if it is one of the extras.
-    fn read_member<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        ctx: &Ctx,
-    ) -> Result<bool, A::Error>;
-}
-
-/// No extra members.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct NoExtras;
-
-impl<'de> Extras<'de> for NoExtras {
-    fn read_member<A: MapAccess<'de>>(
-        &mut self,
-        _: &str,
-        _: &mut A,
-        _: &Ctx,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
-
-struct RecordVisitor<'c, 'e, R, E> {
-    ctx: &'c Ctx,
-    index: Option<u16>,
-    within: Option<Field>,
-    extras: &'e mut E,
-    record: PhantomData<R>,
-}
-
-impl<'de, R: Record, E: Extras<'de>> Visitor<'de> for RecordVisitor<'_, '_, R, E> {
-    type Value = R;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<R, A::Error> {
-        let ctx = self.ctx;
-        let mut record = R::default();
-        let mut seen = 0u32;
-        while let Some(raw) = map.next_key::<&'de str>()? {
-            let mut buf = [0u8; 32];
-            let key = key_text(raw, ctx, &mut buf, self.within)?;
-            if record.read_member(&mut seen, key, &mut map, ctx, self.index)? {
-                continue;
-            }
-            if self.extras.read_member(key, &mut map, ctx)? {
-                continue;
-            }
-            return Err(unknown_key(ctx, key, self.within));
-        }
-        R::check_complete(seen).map_err(|e| ctx.fail(e))?;
-        Ok(record)
-    }
-}
-
-/// Reads a JSON object as record `R`, passing members that are not fields
-/// of `R` to `extras`. `within` is the field whose value the object is
-/// (`None` for a body's top level), for naming unknown keys.
-pub fn read_object<'de, R: Record, E: Extras<'de>, D: Deserializer<'de>>(
-    d: D,
-    ctx: &Ctx,
-    index: Option<u16>,
-    within: Option<Field>,
-    extras: &mut E,
-) -> Result<R, D::Error> {
-    d.deserialize_map(RecordVisitor {
-        ctx,
-        index,
-        within,
-        extras,
-        record: PhantomData,
-    })
-}
-
-/// Refuses a member whose key was seen before (bit `bit` of `seen`).
-pub fn mark_seen<E: de::Error>(ctx: &Ctx, seen: &mut u32, bit: u32, field: Field) -> Result<(), E> {
-    if *seen & bit != 0 {
-        return Err(ctx.fail(Error::Json(JsonError::DuplicateField(field))));
-    }
-    *seen |= bit;
-    Ok(())
-}
-
 /// Declares a record: the struct with public fields, and its [`Record`]
 /// and [`FieldValue`] implementations.
 ///
@@ -268,7 +177,7 @@ pub fn mark_seen<E: de::Error>(ctx: &Ctx, seen: &mut u32, bit: u32, field: Field
 ///
 /// Each field line gives its name, which is also its JSON key unless an
 /// `as "key"` follows it (`kind as "type": …`, where the key is a Rust
-/// keyword); its kind (a [`FieldValue`]); its [`Field`] (how errors name
+/// keyword); its kind (a [`FieldValue`]); its [`Field`](crate::error::Field) (how errors name
 /// it); and the label its review item carries (a literal, or a constant
 /// where other code shows the same item). The order is the RLP order.
 /// This line is the field's only declaration: its JSON key and its path in
@@ -369,7 +278,7 @@ macro_rules! record {
                 $(
                     if key == $crate::field::record::json_key!($fname $($key)?) {
                         let field = $crate::error::Field::$field;
-                        $crate::field::record::mark_seen(ctx, seen, bit, field)?;
+                        $crate::field::object::mark_seen(ctx, seen, bit, field)?;
                         ctx.enter(field);
                         self.$fname = map.next_value_seed($crate::field::FieldSeed::<$fty>::new(
                             ctx,
@@ -467,12 +376,12 @@ macro_rules! record {
                 ctx: &$crate::field::Ctx,
                 at: $crate::error::Location,
             ) -> Result<Self, D::Error> {
-                $crate::field::record::read_object::<Self, _, D>(
+                $crate::field::object::read_object::<Self, _, D>(
                     d,
                     ctx,
                     at.index,
                     Some(at.field),
-                    &mut $crate::field::record::NoExtras,
+                    &mut $crate::field::object::NoExtras,
                 )
             }
 

@@ -8,7 +8,7 @@ use super::shape::{CHAIN_ID, MEMBERS, MEMO, NONCE, OPERATION};
 use super::signature::{AuthorizationJson, SignatureJson};
 use crate::error::{Error, Field, JsonError, Location};
 use crate::field::json_read::{key_text, required, unescape, unknown_key, Ctx, Unescape};
-use crate::field::record::Extras;
+use crate::field::object::Extras;
 use crate::field::{FieldSeed, FieldValue, JsonWriter};
 use crate::rlp::BufferFull;
 use crate::tx::memo::Memo;

@@ -25,7 +25,7 @@ use core::ops::ControlFlow;
 use serde::de::Deserializer;
 
 use crate::error::Error;
-use crate::field::record::{read_object, Extras};
+use crate::field::object::{read_object, Extras};
 use crate::field::{Ctx, FieldSpec, JsonWriter, Record, ShowVisitor};
 use crate::rlp::{BufferFull, ListReader, Sink};
 

@@ -131,7 +131,7 @@ fn object_schema(fields: &[FieldSpec]) -> Value {
 
 /// The JSON schema of one field: its kind's, narrowed by the rules of its
 /// operation ([`narrow`]).
-pub fn field_schema(spec: &FieldSpec) -> Value {
+fn field_schema(spec: &FieldSpec) -> Value {
     let mut schema = value_schema(&spec.value);
     narrow(spec.field, &mut schema);
     schema
