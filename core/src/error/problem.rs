@@ -102,3 +102,5 @@ impl fmt::Display for Problem {
         }
     }
 }
+
+impl core::error::Error for Problem {}
