@@ -3,7 +3,7 @@
 //!
 //! - `field.rs`: which field ([`Field`], [`Location`]);
 //! - `problem.rs`: what is wrong with a value ([`Problem`]);
-//! - `json.rs`: why JSON was refused ([`JsonError`], [`Key`]).
+//! - `json.rs`: why JSON was refused ([`JsonError`], [`Grammar`], [`Key`]).
 
 mod field;
 mod json;
@@ -12,7 +12,7 @@ mod problem;
 use core::fmt;
 
 pub use field::{Field, Location};
-pub use json::{JsonError, Key};
+pub use json::{Grammar, JsonError, Key};
 pub use problem::Problem;
 
 use crate::rlp::{BufferFull, RlpError};

@@ -9,7 +9,8 @@
 //! else derives from that list, its description ([`Record::FIELDS`])
 //! included.
 //!
-//! - [`json_read`], [`json_write`]: the JSON primitives;
+//! - [`json_read`], [`json_write`]: the JSON primitives; [`json_syntax`]:
+//!   the grammar check every read also passes;
 //! - [`show`]: the review's value kinds;
 //! - [`kinds`]: the kinds (`u64`, `bool`, addresses, amounts, texts, bytes,
 //!   hashes, keys, optional values, lists);
@@ -18,6 +19,7 @@
 //! - [`schema`]: fields as data ([`FieldSpec`], [`ValueSchema`]).
 
 pub mod json_read;
+pub mod json_syntax;
 pub mod json_write;
 pub mod kinds;
 pub mod object;
