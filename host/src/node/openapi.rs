@@ -4,7 +4,11 @@
 //! has: each operation's `/v1` and `/v2` write (request schemas with every
 //! constraint the core enforces that a schema can state), the ledger reads
 //! and their error answers. Built once, from the same registry the router
-//! uses (`OpType::ALL`), so a route cannot be missing from it.
+//! uses (`OpType::ALL`), so a route cannot be missing from it. Each
+//! operation's fields, their order, kinds and limits are not listed here:
+//! they are read from the core's declaration of the operation (its
+//! `record!`, as [`OpType::fields`] gives it), with only what the
+//! operations' own rules add (`narrow`) stated here.
 
 // `serde_json`'s `value[key] = …` panics only when `value` is neither an
 // object nor null; every target here is an object built in this file or of
