@@ -71,7 +71,7 @@ pub struct NodeArgs {
     /// (default 0: no fees), paid to the first operator.
     #[arg(long, value_name = "UNITS", default_value = "0")]
     pub fee: String,
-    /// A host name the node answers besides localhost, 127.0.0.1 and [::1]
+    /// A host name the node answers besides `localhost`, `127.0.0.1` and `[::1]`
     /// (repeatable, or comma-separated in $TOKENSIGN_ALLOWED_HOSTS): the
     /// node refuses other `Host` headers (403) on loopback, against DNS
     /// rebinding; given on another address, it checks there too.
@@ -198,7 +198,15 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     runtime.block_on(async {
         // The data directory first: a busy one is refused before anything
         // is announced.
-        let state = AppState::open(config).await?;
+        let state = AppState::open(config).await.map_err(|e| {
+            // The library says "another data directory"; here it has a flag.
+            let in_use = matches!(e, NodeError::DataDirInUse { .. });
+            let mut err = CliError::from(e);
+            if in_use {
+                err.message.push_str(" (--data-dir DIR)");
+            }
+            err
+        })?;
         let listener = match tokio::net::TcpListener::bind(args.listen).await {
             Ok(listener) => listener,
             Err(source) => {
