@@ -72,27 +72,12 @@ impl Node {
     }
 
     fn post(&self, tx: Transaction, key: &SigningKey, scheme: Scheme) -> Resp {
-        let op = tx.op_type();
-        match scheme {
-            Scheme::V1 => {
-                let signed = LegacyTx::sign(tx, key).unwrap();
-                let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
-                let n = cjson::write_legacy(&signed, &mut out).unwrap();
-                let r = post_json(
-                    self.a(),
-                    op.v1_path().unwrap(),
-                    std::str::from_utf8(&out[..n]).unwrap(),
-                );
-                if r.status == 200 {
-                    assert_eq!(r.json()["hash"], hex0x(&signed.tx_hash().unwrap()));
-                }
-                r
-            }
-            Scheme::V2 => {
-                let signed = NativeTx::sign(tx, key).unwrap();
-                self.post_native(&signed)
-            }
+        let (path, body, hash) = signed_body(tx, key, scheme);
+        let r = post_json(self.a(), path, &body);
+        if r.status == 200 {
+            assert_eq!(r.json()["hash"], hex0x(&hash));
         }
+        r
     }
 
     fn post_native(&self, signed: &NativeTx) -> Resp {
@@ -174,6 +159,43 @@ fn issued(n: &Node, symbol: &str, private: bool, scheme: Scheme) -> Address {
     let r = n.send(&operator(), issue_op(symbol, private, true), scheme);
     assert_eq!(r.status, 200, "{}", r.body);
     Address::parse(r.json()["token"].as_str().unwrap()).unwrap()
+}
+
+/// Issues `symbol` and mints `value` of it to `to`.
+fn funded(n: &Node, symbol: &str, to: &Address, value: u64) -> Address {
+    let t = issued(n, symbol, false, Scheme::V2);
+    let mint = TokenMint {
+        recipient: *to,
+        value: amt(value),
+        token: t,
+    };
+    ok(&n.send(&master_key(), mint, Scheme::V2));
+    t
+}
+
+/// `tx` signed by `key` in `scheme`: its path, its body as the core
+/// writes it, and its hash.
+fn signed_body(
+    tx: Transaction,
+    key: &SigningKey,
+    scheme: Scheme,
+) -> (&'static str, String, [u8; 32]) {
+    let text = |out: &[u8]| String::from_utf8(out.to_vec()).unwrap();
+    match scheme {
+        Scheme::V1 => {
+            let path = tx.op_type().v1_path().unwrap();
+            let signed = LegacyTx::sign(tx, key).unwrap();
+            let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
+            let len = cjson::write_legacy(&signed, &mut out).unwrap();
+            (path, text(&out[..len]), signed.tx_hash().unwrap())
+        }
+        Scheme::V2 => {
+            let signed = NativeTx::sign(tx, key).unwrap();
+            let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+            let len = cjson::write_native(&signed, &mut out).unwrap();
+            (signed.path(), text(&out[..len]), signed.tx_hash())
+        }
+    }
 }
 
 /// Every operation, on v1 and on v2, is accepted and does what the rules
@@ -930,45 +952,18 @@ fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
 #[test]
 fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
     let n = node_with(NativeWriteMode::Dual);
-    let (m, al) = (master_key(), alice());
-    let t = issued(&n, "FORMS", false, Scheme::V2);
-    ok(&n.send(
-        &m,
-        TokenMint {
-            recipient: al.address(),
-            value: amt(1000),
-            token: t,
-        },
-        Scheme::V2,
-    ));
+    let al = alice();
+    let t = funded(&n, "FORMS", &al.address(), 1000);
     let canonical = r#""value":"7""#;
     for (i, form) in ["007", "0x7", "0X07", "0x0000007"].into_iter().enumerate() {
         let scheme = if i % 2 == 0 { Scheme::V1 } else { Scheme::V2 };
-        let tx: Transaction = Transaction::new(
-            CHAIN_ID_TESTNET,
-            n.nonce(&al.address()),
-            Payment {
-                recipient: bob().address(),
-                value: amt(7),
-                token: t,
-            },
-        );
-        let (path, body, hash) = match scheme {
-            Scheme::V1 => {
-                let signed = LegacyTx::sign(tx, &al).unwrap();
-                let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
-                let len = cjson::write_legacy(&signed, &mut out).unwrap();
-                let body = String::from_utf8(out[..len].to_vec()).unwrap();
-                ("/v1/transactions/payment", body, signed.tx_hash().unwrap())
-            }
-            Scheme::V2 => {
-                let signed = NativeTx::sign(tx, &al).unwrap();
-                let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
-                let len = cjson::write_native(&signed, &mut out).unwrap();
-                let body = String::from_utf8(out[..len].to_vec()).unwrap();
-                ("/v2/transactions/payment", body, signed.tx_hash())
-            }
+        let pay = Payment {
+            recipient: bob().address(),
+            value: amt(7),
+            token: t,
         };
+        let tx = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), pay);
+        let (path, body, hash) = signed_body(tx, &al, scheme);
         assert!(body.contains(canonical), "{body}");
         let body = body.replace(canonical, &format!(r#""value":"{form}""#));
         let r = post_json(n.a(), path, &body);
@@ -1024,16 +1019,7 @@ fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
 fn the_zero_address_is_no_recipient_anywhere() {
     let n = node_with(NativeWriteMode::Dual);
     let (m, al) = (master_key(), alice());
-    let t = issued(&n, "ZERO", false, Scheme::V2);
-    ok(&n.send(
-        &m,
-        TokenMint {
-            recipient: al.address(),
-            value: amt(100),
-            token: t,
-        },
-        Scheme::V2,
-    ));
+    let t = funded(&n, "ZERO", &al.address(), 100);
     let zero = Address::ZERO;
     let refused = |r: Resp, what: &str| {
         r.assert_error(400, codes::INVALID_VALUE);
@@ -1058,14 +1044,10 @@ fn the_zero_address_is_no_recipient_anywhere() {
         operations_hash: None,
         batch_id: None,
     };
-    let tx: Transaction = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), batch);
-    let signed = NativeTx::sign(tx, &al).unwrap();
-    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
-    let len = cjson::write_native(&signed, &mut out).unwrap();
-    let body = String::from_utf8(out[..len].to_vec())
-        .unwrap()
-        .replace(&bob().address().to_string(), &zero.to_string());
-    refused(post_json(n.a(), signed.path(), &body), "batch");
+    let tx = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), batch);
+    let (path, body, _) = signed_body(tx, &al, Scheme::V2);
+    let body = body.replace(&bob().address().to_string(), &zero.to_string());
+    refused(post_json(n.a(), path, &body), "batch");
     // The single-recipient operations, signed as they are.
     ok(&n.send(
         &m,
