@@ -173,6 +173,26 @@ fn funded(n: &Node, symbol: &str, to: &Address, value: u64) -> Address {
     t
 }
 
+/// A BatchPayment of `token` paying each (recipient, amount) in order.
+fn batch_of(token: Address, entries: &[(Address, u64)], id: Option<&str>) -> BatchPayment {
+    let mut operations = heapless::Vec::new();
+    for (recipient, amount) in entries {
+        operations
+            .push(BatchEntry {
+                recipient: *recipient,
+                amount: amt(*amount),
+            })
+            .unwrap();
+    }
+    BatchPayment {
+        token,
+        operations,
+        created_at: 1,
+        operations_hash: None,
+        batch_id: id.map(|i| Text::new(i).unwrap()),
+    }
+}
+
 /// `tx` signed by `key` in `scheme`: its path, its body as the core
 /// writes it, and its hash.
 fn signed_body(
@@ -364,22 +384,7 @@ fn every_operation_on_both_schemes() {
     assert_eq!(bb.json()["bbnonce"], 2);
     // v2 only: batch payment and multisig.
     let t = Address::parse(&n.token_address("LEDB")).unwrap();
-    let mut operations = heapless::Vec::new();
-    for (who, v) in [(b.address(), 3u64), (m.address(), 4)] {
-        operations
-            .push(BatchEntry {
-                recipient: who,
-                amount: amt(v),
-            })
-            .unwrap();
-    }
-    let batch = BatchPayment {
-        token: t,
-        operations,
-        created_at: 1,
-        operations_hash: None,
-        batch_id: Some(Text::new("b-1").unwrap()),
-    };
+    let batch = batch_of(t, &[(b.address(), 3), (m.address(), 4)], Some("b-1"));
     n.token(&t);
     n.send(
         &m,
@@ -1030,20 +1035,7 @@ fn the_zero_address_is_no_recipient_anywhere() {
         );
     };
     // A batch: refused before its signature is even looked at.
-    let mut operations = heapless::Vec::new();
-    operations
-        .push(BatchEntry {
-            recipient: bob().address(),
-            amount: amt(1),
-        })
-        .unwrap();
-    let batch = BatchPayment {
-        token: t,
-        operations,
-        created_at: 1,
-        operations_hash: None,
-        batch_id: None,
-    };
+    let batch = batch_of(t, &[(bob().address(), 1)], None);
     let tx = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), batch);
     let (path, body, _) = signed_body(tx, &al, Scheme::V2);
     let body = body.replace(&bob().address().to_string(), &zero.to_string());
