@@ -21,7 +21,7 @@ use super::{Build, Commit, Contents, Head, StateRead, Storage, WriteRead};
 use crate::node::failure::{NodeError, StoreError};
 use crate::node::ledger::{Account, Backing, Changes, MemoryLedger, Multisig, Token};
 use crate::node::records::{CheckpointRecord, MintRecord, TxRecord};
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "tokensign-node.redb";
@@ -169,7 +169,7 @@ impl Storage for RedbStorage {
         };
         let mut transactions = Vec::with_capacity(contents.transactions.len());
         for record in &contents.transactions {
-            let hash = crate::text::parse_hex32(&record.transaction.hash)
+            let hash = crate::show::parse_hex32(&record.transaction.hash)
                 .ok_or(StoreError::Corrupt("a transaction hash is not 32 bytes"))?;
             transactions.push((hash, record.clone()));
         }

@@ -175,7 +175,7 @@ pub(super) fn replace(storage: &PgStorage, contents: &Contents) -> Result<(), St
                 let mut keyed = Vec::with_capacity(chunk.len());
                 for record in chunk {
                     let hash =
-                        crate::text::parse_hex32(&record.transaction.hash).ok_or_else(|| {
+                        crate::show::parse_hex32(&record.transaction.hash).ok_or_else(|| {
                             DbFailure::Other("a transaction hash is not 32 bytes".into())
                         })?;
                     keyed.push((hash, record));

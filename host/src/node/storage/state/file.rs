@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::document::{StateDocument, FORMAT, VERSION};
 use super::StateError;
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// The part of a document read before the rest: a file of another format
 /// or version is refused by that, not by whichever field differs first.

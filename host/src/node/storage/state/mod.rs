@@ -145,7 +145,7 @@ pub fn load(
 /// Reads, checks and loads the state file `path`. Blocking.
 pub fn load_file(storage: &dyn Storage, chain_id: u64, path: &Path) -> Result<(), StateError> {
     let document = file::read(path)?;
-    load(storage, chain_id, &crate::text::show_path(path), document)
+    load(storage, chain_id, &crate::show::show_path(path), document)
 }
 
 /// What a node does with state files: load one at start, dump one at a
