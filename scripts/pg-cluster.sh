@@ -2,9 +2,10 @@
 # A throwaway PostgreSQL cluster for tests, CI and benchmarks: initdb and
 # pg_ctl under a directory of its own, listening on 127.0.0.1 only, trust
 # authentication for the `postgres` role (nothing outside this machine can
-# reach it). PostgreSQL refuses to run as root: as root, the cluster runs as
-# the unprivileged `postgres` system user (Debian's package creates it), via
-# runuser; as anyone else, as that user.
+# reach it); every other role signs in with its password (scram-sha-256), so
+# that tests can check how a node finds one. PostgreSQL refuses to run as
+# root: as root, the cluster runs as the unprivileged `postgres` system user
+# (Debian's package creates it), via runuser; as anyone else, as that user.
 #
 #   scripts/pg-cluster.sh start DIR [--port N] [--fast] [--owner-pid PID]
 #       Creates DIR (it must not exist), starts the cluster, prints its admin
@@ -79,6 +80,13 @@ case "$cmd" in
     if [ "$(id -u)" -eq 0 ]; then chown -R postgres "$dir"; fi
     as_pg "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-sync >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; die "initdb failed"; }
+    # Trust for the admin role only; any other role needs its password.
+    printf '%s\n' \
+      'local all postgres trust' \
+      'host  all postgres 127.0.0.1/32 trust' \
+      'local all all scram-sha-256' \
+      'host  all all 127.0.0.1/32 scram-sha-256' > "$dir/data/pg_hba.conf"
+    if [ "$(id -u)" -eq 0 ]; then chown postgres "$dir/data/pg_hba.conf"; fi
     [ -n "$port" ] || port=$(free_port)
     echo "$port" > "$dir/port"
     pg_start "$dir" "$port" "$fast"

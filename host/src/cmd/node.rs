@@ -1,7 +1,7 @@
 //! `tokensign node`: the local API server in the foreground.
 
 use std::ffi::OsStr;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -15,7 +15,7 @@ use super::session::default_data_dir;
 use super::Io;
 use crate::api::NativeWriteMode;
 use crate::node::dev::{self, DevAccount};
-use crate::node::{AppState, NodeConfig, NodeError, StateFiles};
+use crate::node::{AppState, DatabaseUrl, NodeConfig, NodeError, StateFiles};
 use crate::show::show_path;
 use crate::signer::dev_address;
 
@@ -66,16 +66,18 @@ pub struct NodeArgs {
     #[arg(long, value_name = "UNITS", default_value = "1000000000000")]
     pub test_token_amount: String,
     /// Keep the state in this PostgreSQL database instead of the data
-    /// directory (`postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME`); any number
-    /// of nodes may share it. Prefer $TOKENSIGN_DATABASE_URL when the URL
-    /// holds a password (a command line is visible to other users).
-    #[arg(
-        long,
-        env = "TOKENSIGN_DATABASE_URL",
-        value_name = "URL",
-        hide_env_values = true
-    )]
+    /// directory (`postgres://USER@HOST[:PORT]/DBNAME`); any number of nodes
+    /// may share it. Never with a password: a command line is visible to
+    /// every user of the machine. The password comes from
+    /// $TOKENSIGN_DATABASE_URL (the whole URL, password included), from
+    /// --database-url-file, or, for a URL without one, from $PGPASSWORD or
+    /// the password file (~/.pgpass or $PGPASSFILE) as psql finds it.
+    #[arg(long, value_name = "URL")]
     pub database: Option<String>,
+    /// Read the PostgreSQL URL (password included) from FILE, `-` for
+    /// standard input; instead of --database.
+    #[arg(long, value_name = "FILE", conflicts_with = "database")]
+    pub database_url_file: Option<PathBuf>,
     /// Load the state from FILE at start if it exists, and write it there
     /// at a clean exit (Ctrl-C, SIGTERM).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["load_state", "dump_state"])]
@@ -109,6 +111,63 @@ pub struct NodeArgs {
 
 /// The environment variable holding the developer accounts' mnemonic.
 pub const ENV_NODE_MNEMONIC: &str = "TOKENSIGN_NODE_MNEMONIC";
+
+/// The environment variable holding the database URL (password included).
+pub const ENV_DATABASE_URL: &str = "TOKENSIGN_DATABASE_URL";
+
+/// The database: `--database` (refused when it holds a password),
+/// `--database-url-file`, else `$TOKENSIGN_DATABASE_URL`, else none (redb
+/// in the data directory).
+fn database_url(args: &NodeArgs, input: &mut dyn Read) -> Result<Option<DatabaseUrl>, CliError> {
+    if let Some(text) = &args.database {
+        if DatabaseUrl::holds_password(text) {
+            return Err(CliError::bad_input(format!(
+                "--database must not hold the password: a command line is visible to every \
+                 user of the machine (ps, /proc). Put the URL in ${ENV_DATABASE_URL} or in a \
+                 file given with --database-url-file FILE, or leave the password out and set \
+                 $PGPASSWORD or a line in ~/.pgpass (mode 600) for {}",
+                shown_without_password(text)
+            )));
+        }
+        return Ok(Some(DatabaseUrl::parse(text)?));
+    }
+    if let Some(path) = &args.database_url_file {
+        let bytes = Zeroizing::new(read_limited_input(path, input, 4096, "the database URL")?);
+        let text = std::str::from_utf8(&bytes)
+            .ok()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && bytes.len() <= 4096)
+            .ok_or_else(|| {
+                CliError::bad_input(format!(
+                    "{} does not hold a database URL (one line of UTF-8, at most 4096 bytes): \
+                     write postgres://USER:PASSWORD@HOST[:PORT]/DBNAME in it",
+                    show_path(path)
+                ))
+            })?;
+        return Ok(Some(DatabaseUrl::parse(text)?));
+    }
+    match std::env::var(ENV_DATABASE_URL) {
+        Ok(text) => {
+            let text = Zeroizing::new(text);
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            Ok(Some(DatabaseUrl::parse(text.trim())?))
+        }
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(CliError::bad_input(format!(
+            "${ENV_DATABASE_URL} is not UTF-8: set it to postgres://USER:PASSWORD@HOST[:PORT]/DBNAME"
+        ))),
+    }
+}
+
+/// A URL for a message: what [`DatabaseUrl`] shows, or nothing of it
+/// when it does not parse.
+fn shown_without_password(text: &str) -> String {
+    DatabaseUrl::parse(text)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| "that URL".to_owned())
+}
 
 /// The developer accounts' mnemonic: `--accounts-mnemonic-file`, else
 /// `$TOKENSIGN_NODE_MNEMONIC`, else none (the public test mnemonic).
@@ -237,9 +296,7 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         _ => NativeWriteMode::Dual,
     };
     config.fees.flat = fee;
-    if let Some(url) = &args.database {
-        config.database = Some(crate::node::DatabaseUrl::parse(url)?);
-    }
+    config.database = database_url(args, io.input)?;
     config.state = match &args.state {
         Some(file) => StateFiles {
             load: Some(file.clone()),
@@ -301,16 +358,8 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         } else {
             None
         };
-        let place = match &args.database {
-            Some(_) => format!(
-                "database {}\n",
-                state
-                    .config()
-                    .database
-                    .as_ref()
-                    .map(|u| u.to_string())
-                    .unwrap_or_default()
-            ),
+        let place = match &state.config().database {
+            Some(url) => format!("database {url}\n"),
             None => format!("data directory {}\n", show_path(&data_dir)),
         };
         write_out(io.err, &place)?;

@@ -188,6 +188,8 @@ pub(crate) use on_both_backends;
 pub struct CliNode {
     pub child: std::process::Child,
     pub addr: SocketAddr,
+    /// Everything it has written to stderr so far.
+    pub stderr: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
 }
 
 impl CliNode {
@@ -199,12 +201,19 @@ impl CliNode {
 
     /// As [`CliNode::start`]; `Err` with its stderr if it exits first.
     pub fn try_start(args: &[&str]) -> Result<CliNode, String> {
+        Self::try_start_with(args, &[])
+    }
+
+    /// As [`CliNode::try_start`], with these environment variables set
+    /// (`RUST_LOG=warn` unless given).
+    pub fn try_start_with(args: &[&str], envs: &[(&str, &str)]) -> Result<CliNode, String> {
         use std::io::BufRead;
         use std::process::{Command, Stdio};
         let mut child = Command::new(env!("CARGO_BIN_EXE_tokensign"))
             .args(["node", "--listen", "127.0.0.1:0"])
             .args(args)
             .env("RUST_LOG", "warn")
+            .envs(envs.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -231,14 +240,26 @@ impl CliNode {
         };
         // Keep draining both pipes so the node never blocks on them.
         std::thread::spawn(move || for _ in lines {});
-        if let Some(stderr) = child.stderr.take() {
+        let captured = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        if let Some(mut stderr) = child.stderr.take() {
+            let captured = captured.clone();
             std::thread::spawn(move || {
-                let mut sink = Vec::new();
-                let mut stderr = stderr;
-                let _ = stderr.read_to_end(&mut sink);
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = stderr.read(&mut buf) {
+                    captured.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
             });
         }
-        Ok(CliNode { child, addr })
+        Ok(CliNode {
+            child,
+            addr,
+            stderr: captured,
+        })
+    }
+
+    /// Its stderr so far, as text.
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
     }
 
     /// SIGKILL.

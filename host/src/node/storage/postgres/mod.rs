@@ -26,6 +26,7 @@
 //! synchronous, and a runtime that belongs to the backend can serve it
 //! from any caller (the writer thread, an async handler, a test).
 
+pub mod password;
 pub mod read;
 pub mod schema;
 pub mod write;
@@ -58,7 +59,9 @@ pub const WRITE_ATTEMPTS: u32 = 4;
 
 /// A `postgres://` URL (or `key=value` connection string). Its password
 /// is a secret: it is zeroized on drop and never shown (`Debug` and
-/// `Display` show the URL without it).
+/// `Display` show the URL without it). A URL without one connects with
+/// the password of `$PGPASSWORD` or the password file, as libpq does
+/// ([`password`]).
 #[derive(Clone)]
 pub struct DatabaseUrl(Zeroizing<String>);
 
@@ -66,15 +69,59 @@ impl DatabaseUrl {
     /// Checks that `text` parses as a connection string.
     pub fn parse(text: &str) -> Result<DatabaseUrl, NodeError> {
         let url = DatabaseUrl(Zeroizing::new(text.to_owned()));
-        url.config()?;
+        url.parsed()?;
         Ok(url)
     }
 
-    fn config(&self) -> Result<tokio_postgres::Config, NodeError> {
+    /// Whether `text` holds a password (also when it does not parse as a
+    /// whole: a command line that carries one is refused either way).
+    pub fn holds_password(text: &str) -> bool {
+        if let Ok(config) = tokio_postgres::Config::from_str(text) {
+            return config.get_password().is_some();
+        }
+        if text.contains("password") {
+            return true;
+        }
+        let Some((_, rest)) = text.split_once("://") else {
+            return false;
+        };
+        let authority = rest.split(['/', '?']).next().unwrap_or("");
+        authority
+            .rsplit_once('@')
+            .is_some_and(|(user_info, _)| user_info.contains(':'))
+    }
+
+    /// The connection string as parsed, without a password it lacks.
+    fn parsed(&self) -> Result<tokio_postgres::Config, NodeError> {
         tokio_postgres::Config::from_str(&self.0).map_err(|e| NodeError::DatabaseUrl {
             url: self.to_string(),
             reason: e.to_string(),
         })
+    }
+
+    /// What connects: the parsed string, with the password of
+    /// `$PGPASSWORD` or the password file when it holds none.
+    fn config(&self) -> Result<tokio_postgres::Config, NodeError> {
+        let mut config = self.parsed()?;
+        if config.get_password().is_none() {
+            if let Some(user) = config.get_user() {
+                let host = match config.get_hosts().first() {
+                    Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+                    _ => "localhost".to_owned(),
+                };
+                let port = config.get_ports().first().copied().unwrap_or(5432);
+                let target = password::Target {
+                    host: &host,
+                    port,
+                    database: config.get_dbname().unwrap_or(user),
+                    user,
+                };
+                if let Some(found) = password::find(&target) {
+                    config.password(found.as_bytes());
+                }
+            }
+        }
+        Ok(config)
     }
 }
 
@@ -247,6 +294,18 @@ impl Storage for PgStorage {
     }
 }
 
+/// A client error as a message: the server's own words for an error it
+/// sent (`db error` alone says nothing), else the error and its cause.
+pub(crate) fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("{}: {}", db.severity(), db.message()),
+        None => match std::error::Error::source(e) {
+            Some(cause) if !e.to_string().contains(&cause.to_string()) => format!("{e}: {cause}"),
+            _ => e.to_string(),
+        },
+    }
+}
+
 /// What went wrong in one database step.
 pub(crate) enum DbFailure {
     /// A conflict the database resolved by aborting us (serialization
@@ -260,11 +319,7 @@ pub(crate) enum DbFailure {
 
 impl DbFailure {
     fn of(e: &tokio_postgres::Error) -> DbFailure {
-        let text = e.to_string();
-        let detail = match e.as_db_error() {
-            Some(db) => format!("{text}: {}", db.message()),
-            None => text,
-        };
+        let detail = describe(e);
         match e.code() {
             Some(code)
                 if *code == SqlState::T_R_SERIALIZATION_FAILURE
@@ -364,6 +419,28 @@ mod tests {
         match DatabaseUrl::parse("postgres://alice:s3cret@db.example:notaport/x") {
             Err(NodeError::DatabaseUrl { url, .. }) => assert!(!url.contains("s3cret")),
             other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_password_is_seen_in_every_form() {
+        for text in [
+            "postgres://alice:s3cret@db.example:6543/ledger",
+            "postgresql://alice:s3cret@db.example/ledger?sslmode=disable",
+            "postgres://alice:s3cret@db.example:notaport/x",
+            "postgres://db.example/ledger?password=s3cret",
+            "host=db.example user=alice password=s3cret",
+            "host=db.example port=notaport password=s3cret",
+        ] {
+            assert!(DatabaseUrl::holds_password(text), "{text}");
+        }
+        for text in [
+            "postgres://alice@db.example:6543/ledger",
+            "postgres://db.example/ledger?user=alice",
+            "host=db.example user=alice dbname=ledger",
+            "postgres://alice@db.example/a:b",
+        ] {
+            assert!(!DatabaseUrl::holds_password(text), "{text}");
         }
     }
 

@@ -56,7 +56,7 @@ async fn connect(config: &Config, shown: &str) -> Result<Client, NodeError> {
     let (client, connection) =
         match tokio::time::timeout(CONNECT_TIMEOUT, config.connect(NoTls)).await {
             Ok(Ok(pair)) => pair,
-            Ok(Err(e)) => return Err(unavailable(e.to_string())),
+            Ok(Err(e)) => return Err(unavailable(super::describe(&e))),
             Err(_) => {
                 return Err(unavailable(format!(
                     "no connection within {} s",
