@@ -103,8 +103,9 @@ static GLOBAL: Counting = Counting;
 // ------------------------------------------------------------ options
 
 struct Options {
-    /// A PostgreSQL admin URL: each phase's nodes share a fresh database in
-    /// that cluster (none: redb in a fresh data directory).
+    /// A PostgreSQL admin URL without a password: each phase's nodes share
+    /// a fresh database in that cluster (none: redb in a fresh data
+    /// directory).
     database: Option<String>,
     /// Nodes serving the phase (each its own runtime, pool and writer, on
     /// one database; clients spread over them). More than one needs
@@ -137,7 +138,17 @@ fn parse_options() -> Result<Options> {
                 .with_context(|| format!("{flag}: {v} is not a number"))
         };
         if flag == "--database" {
-            o.database = Some(args.next().context("--database needs a URL")?);
+            let url = args.next().context("--database needs a URL")?;
+            // As `tokensign node`: no password on a command line (psql and
+            // the node both take $PGPASSWORD or ~/.pgpass instead).
+            if tokensign::node::DatabaseUrl::holds_password(&url) {
+                bail!(
+                    "--database must not hold the password (a command line is visible to \
+                     every user of the machine): leave it out and set $PGPASSWORD or a line \
+                     in ~/.pgpass"
+                );
+            }
+            o.database = Some(url);
             continue;
         }
         match flag.as_str() {

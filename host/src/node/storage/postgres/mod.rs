@@ -61,7 +61,7 @@ pub const WRITE_ATTEMPTS: u32 = 4;
 /// is a secret: it is zeroized on drop and never shown (`Debug` and
 /// `Display` show the URL without it). A URL without one connects with
 /// the password of `$PGPASSWORD` or the password file, as libpq does
-/// ([`password`]).
+/// (`storage/postgres/password.rs`).
 #[derive(Clone)]
 pub struct DatabaseUrl(Zeroizing<String>);
 

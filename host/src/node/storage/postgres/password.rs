@@ -87,7 +87,8 @@ pub fn lookup(text: &str, target: &Target<'_>) -> Option<Zeroizing<String>> {
         if fields.len() < 5 {
             continue;
         }
-        let matches = fields[..4]
+        // `zip` stops after the four wanted fields.
+        let matches = fields
             .iter()
             .zip(wanted)
             .all(|(field, want)| field.as_str() == "*" || field.as_str() == want);
