@@ -33,6 +33,9 @@ pub fn parse(path: &str, bytes: &[u8]) -> Result<StateDocument, StateError> {
             }
         }
     };
+    // The syntax of the whole file first: a cut-off file is truncated
+    // whatever its first values are.
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(refuse)?;
     let header: Header = serde_json::from_slice(bytes).map_err(refuse)?;
     if header.format.as_deref() != Some(FORMAT) {
         return Err(StateError::Malformed {
