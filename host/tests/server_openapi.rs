@@ -120,7 +120,7 @@ fn openapi_document_extends_the_spec() {
             422
         );
     }
-    assert_eq!(listed.len(), 60);
+    assert_eq!(listed.len(), 62);
 }
 
 /// Every write route (each operation on its v1 and v2 path) and every read

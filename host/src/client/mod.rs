@@ -12,6 +12,7 @@
 
 mod error;
 mod reads;
+pub mod stream;
 mod submit;
 
 use std::time::{Duration, Instant};

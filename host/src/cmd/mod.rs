@@ -32,6 +32,7 @@ pub mod sign;
 pub mod tx;
 pub mod verify;
 pub mod version;
+pub mod watch;
 pub mod write;
 
 use std::ffi::OsString;
@@ -140,6 +141,8 @@ pub enum Command {
     AbcLab(abc_lab::AbcLabCommand),
     /// Run the local API server in the foreground.
     Node(node::NodeArgs),
+    /// Print the local node's live stream: each transaction and checkpoint as it is committed.
+    Watch(watch::WatchArgs),
     /// Ask a hardware device (--device SPEC) for an address, a public key or its version.
     Device(device::DeviceArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -293,6 +296,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),
         Command::AbcLab(abc_lab::AbcLabCommand::Mint(args)) => abc_lab::run(&args, json, io),
         Command::Node(args) => node::run(&args, io),
+        Command::Watch(args) => watch::run(&args, json, io),
         Command::Device(args) => device::run(&args, &cli.keys, json, io),
         Command::Completions(args) => completions::run(&args, io),
         Command::Man(args) => man::run(&args, json, io),

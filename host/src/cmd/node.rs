@@ -71,6 +71,11 @@ pub struct NodeArgs {
     /// (default 0: no fees), paid to the first operator.
     #[arg(long, value_name = "UNITS", default_value = "0")]
     pub fee: String,
+    /// Start read-only, as the network's archive profile: every write is
+    /// refused (403 NODE_READ_ONLY) and GET /api/status says `read_only`.
+    /// The developer accounts are still set up.
+    #[arg(long)]
+    pub read_only: bool,
 }
 
 /// Whether logs on stderr may carry colour: only on a terminal, and not
@@ -154,6 +159,7 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         _ => NativeWriteMode::Dual,
     };
     config.fees.flat = fee;
+    config.read_only = args.read_only;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -192,6 +198,12 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             io.err,
             &format!("data directory {}\n", show_path(&data_dir)),
         )?;
+        if args.read_only {
+            write_out(
+                io.err,
+                "read-only: every write is refused (GET /api/status says read_only)\n",
+            )?;
+        }
         write_out(io.out, &format!("listening on http://{addr}\n"))?;
         // Best effort: a reader that stops after the `listening on` line
         // (closing the pipe) must not stop the node.

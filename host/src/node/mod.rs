@@ -25,13 +25,17 @@
 
 pub mod dev;
 mod error;
+pub mod explorer;
 mod failure;
 pub mod ledger;
+mod local_api;
+mod modes;
 pub mod openapi;
 mod reads;
 mod records;
 mod routes;
 mod store;
+mod stream;
 mod writes;
 
 use std::collections::HashSet;
@@ -60,9 +64,10 @@ pub use ledger::Fees;
 pub use records::{CheckpointRecord, MintRecord, TxRecord};
 pub use routes::MAX_RECIPIENT_LEN;
 pub use store::{DB_FILE, MAX_BATCH};
+pub use stream::{StreamConfig, DEFAULT_LAG_LIMIT, DEFAULT_STALL_TIMEOUT};
 pub use writes::LEGACY_SIGNATURE_HEADER;
 
-use crate::api::{ActivationSource, DomainSeparatedSupport, NativeWriteMode, NodeStatus};
+use crate::api::{NativeWriteMode, NodeStatus};
 
 /// The default listen address, the spec's "Local API server".
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:18555";
@@ -94,6 +99,11 @@ pub struct NodeConfig {
     pub write_mode: NativeWriteMode,
     /// Payment and BatchPayment fees (default zero).
     pub fees: Fees,
+    /// Start read-only (spec 1.2): every native write refused (default
+    /// false).
+    pub read_only: bool,
+    /// When the live stream drops a slow consumer.
+    pub stream: StreamConfig,
 }
 
 impl NodeConfig {
@@ -109,6 +119,8 @@ impl NodeConfig {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             write_mode: NativeWriteMode::Dual,
             fees: Fees::default(),
+            read_only: false,
+            stream: StreamConfig::default(),
         }
     }
 }
@@ -118,6 +130,8 @@ struct Inner {
     rules: ledger::Rules,
     started_secs: u64,
     store: store::Store,
+    modes: modes::Modes,
+    commits: stream::Commits,
     closed: Mutex<Option<std::sync::mpsc::Receiver<()>>>,
 }
 
@@ -144,8 +158,9 @@ impl AppState {
             fees,
         };
         let writer_rules = rules.clone();
+        let (commits, announce) = stream::Commits::new();
         let (store, closed) =
-            tokio::task::spawn_blocking(move || store::open(&dir, durable, writer_rules))
+            tokio::task::spawn_blocking(move || store::open(&dir, durable, writer_rules, announce))
                 .await
                 .map_err(|_| NodeError::Aborted("the database open task failed"))??;
         if config.operators.is_empty() {
@@ -167,8 +182,10 @@ impl AppState {
                     .duration_since(std::time::UNIX_EPOCH)
                     .map(|d| d.as_secs())
                     .unwrap_or(0),
+                modes: modes::Modes::new(config.read_only),
                 config,
                 store,
+                commits,
                 closed: Mutex::new(Some(closed)),
             }),
         })
@@ -179,27 +196,14 @@ impl AppState {
         &self.inner.config
     }
 
-    /// The body of `GET /api/status` for this node's write mode: `dual`
-    /// and `v2_only` count as activated by full capability (the local node
-    /// is its only validator) at the node's start.
+    /// The body of `GET /api/status`: the write mode, and `read_only`
+    /// (see `modes::status`).
     pub fn status(&self) -> NodeStatus {
-        let mode = self.inner.config.write_mode;
-        let active = mode != NativeWriteMode::V1Only;
-        NodeStatus {
-            native_write_mode: mode,
-            read_only: false,
-            activation_source: if active {
-                ActivationSource::CapabilityFull
-            } else {
-                ActivationSource::NotActivated
-            },
-            dual_activated_at_secs: active.then_some(self.inner.started_secs),
-            native_domain_separated_transactions: DomainSeparatedSupport {
-                support_count: u64::from(active),
-                required_count: 1,
-                full_support: active,
-            },
-        }
+        modes::status(
+            self.inner.config.write_mode,
+            self.inner.modes.read_only(),
+            self.inner.started_secs,
+        )
     }
 
     /// Submits a transaction the caller signed, through the same checks
@@ -315,6 +319,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/status", get(routes::status))
         .route("/api/health", get(routes::health))
         .route("/openapi.json", get(routes::openapi))
+        .route("/v1/stream", get(stream::stream))
+        .route("/explorer", get(explorer::page))
+        .route("/explorer/api/overview", get(explorer::overview))
+        .route("/explorer/api/token", get(explorer::token))
+        .route("/explorer/api/account", get(explorer::account))
+        .route("/explorer/api/transaction", get(explorer::transaction))
+        .route("/explorer/api/search", get(explorer::search))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
         .with_state(state)
@@ -333,6 +344,13 @@ async fn run(
     let addr = listener.local_addr().ok();
     tracing::info!(addr = ?addr, "node listening");
     let app = router(state.clone());
+    // Stream connections are upgraded out of the server's reach: tell them
+    // to end when shutdown starts, or they would keep the state open.
+    let stopping = state.inner.commits.stopper();
+    let shutdown = async move {
+        shutdown.await;
+        stopping.send_replace(true);
+    };
     let result = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

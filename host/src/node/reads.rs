@@ -237,7 +237,7 @@ fn no_checkpoint(what: String) -> ApiError {
     )
 }
 
-fn checkpoint_wire(
+pub(crate) fn checkpoint_wire(
     r: &super::store::Reader,
     c: CheckpointRecord,
     full: bool,

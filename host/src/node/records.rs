@@ -56,6 +56,28 @@ pub fn transaction_type(tx: &Transaction) -> &'static str {
     }
 }
 
+/// The operation of a read-side `transaction_type` (the inverse of
+/// [`transaction_type`]).
+pub fn op_of_transaction_type(name: &str) -> Option<OpType> {
+    Some(match name {
+        "TokenTransfer" => OpType::Payment,
+        "TokenCreate" => OpType::TokenIssue,
+        "TokenMint" => OpType::TokenMint,
+        "TokenGrantAuthority" | "TokenRevokeAuthority" => OpType::TokenAuthority,
+        "TokenBlacklistAccount" => OpType::TokenBlacklist,
+        "TokenWhitelistAccount" => OpType::TokenWhitelist,
+        "TokenPause" | "TokenUnpause" => OpType::TokenPause,
+        "TokenBurn" => OpType::TokenBurn,
+        "TokenClawback" => OpType::TokenClawback,
+        "TokenUpdateMetadata" => OpType::TokenMetadata,
+        "TokenBridgeAndMint" => OpType::TokenBridgeAndMint,
+        "TokenBurnAndBridge" => OpType::TokenBurnAndBridge,
+        "CreateMultiSig" => OpType::CreateMultiSig,
+        "BatchPayment" => OpType::BatchPayment,
+        _ => return None,
+    })
+}
+
 /// The operation's fields as JSON (the core's writer, so the names and
 /// values are exactly the request's), without `chain_id`, `nonce` and
 /// `memo`.

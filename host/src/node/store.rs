@@ -113,13 +113,15 @@ pub(crate) struct Store {
 }
 
 /// Opens (creating if needed) the database in `data_dir` and starts the
-/// writer thread with `rules`. Blocking. Returns the store and a receiver
+/// writer thread with `rules`; the writer announces the number of each
+/// checkpoint it commits on `announce` (the live stream). Blocking. Returns the store and a receiver
 /// that fires once the writer has stopped and the database file is closed
 /// (after every `Store` clone is dropped).
 pub(crate) fn open(
     data_dir: &Path,
     durable: bool,
     rules: Rules,
+    announce: tokio::sync::watch::Sender<u64>,
 ) -> Result<(Store, std::sync::mpsc::Receiver<()>), NodeError> {
     std::fs::create_dir_all(data_dir).map_err(|source| NodeError::CreateDataDir {
         dir: show_path(data_dir),
@@ -168,7 +170,7 @@ pub(crate) fn open(
     std::thread::Builder::new()
         .name("tokensign-writer".into())
         .spawn(move || {
-            writer_loop(writer_db, rx, durable, &rules);
+            writer_loop(writer_db, rx, durable, &rules, &announce);
             // The database is closed now if no reader holds it any more;
             // readers are `Store` clones, which are gone once the channel
             // closed.
@@ -354,7 +356,13 @@ fn address_of(bytes: &[u8]) -> Result<Address, StoreError> {
 /// it (the transaction's writes are gone).
 type TokenCache = RefCell<HashMap<Address, Token>>;
 
-fn writer_loop(db: Arc<Database>, mut rx: mpsc::Receiver<Job>, durable: bool, rules: &Rules) {
+fn writer_loop(
+    db: Arc<Database>,
+    mut rx: mpsc::Receiver<Job>,
+    durable: bool,
+    rules: &Rules,
+    announce: &tokio::sync::watch::Sender<u64>,
+) {
     let cache = TokenCache::default();
     while let Some(first) = rx.blocking_recv() {
         let mut batch = Vec::with_capacity(16);
@@ -365,7 +373,9 @@ fn writer_loop(db: Arc<Database>, mut rx: mpsc::Receiver<Job>, durable: bool, ru
                 Err(_) => break,
             }
         }
-        commit_batch(&db, batch, durable, rules, &cache);
+        if let Some(number) = commit_batch(&db, batch, durable, rules, &cache) {
+            announce.send_replace(number);
+        }
     }
 }
 
@@ -478,9 +488,17 @@ fn write_checkpoint(t: &mut Tables<'_>, checkpoint: &CheckpointRecord) -> Result
     Ok(())
 }
 
-fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool, rules: &Rules, cache: &TokenCache) {
+/// Runs and commits one batch; returns the number of the checkpoint it
+/// closed, if it admitted any transaction.
+fn commit_batch(
+    db: &Database,
+    batch: Vec<Job>,
+    durable: bool,
+    rules: &Rules,
+    cache: &TokenCache,
+) -> Option<u64> {
     let size = batch.len();
-    let result = (|| -> Result<Vec<Outcome>, StoreError> {
+    let result = (|| -> Result<(Vec<Outcome>, Option<u64>), StoreError> {
         let mut txn = db.begin_write()?;
         txn.set_durability(if durable {
             Durability::Immediate
@@ -488,6 +506,7 @@ fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool, rules: &Rules, ca
             Durability::None
         });
         let mut outcomes = Vec::with_capacity(batch.len());
+        let mut closed = None;
         {
             let mut t = Tables::open(&txn, cache)?;
             let mut admitted: Vec<TxRecord> = Vec::new();
@@ -498,14 +517,14 @@ fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool, rules: &Rules, ca
                 });
             }
             if !admitted.is_empty() {
-                close_checkpoint(&mut t, admitted)?;
+                closed = Some(close_checkpoint(&mut t, admitted)?);
             }
         }
         txn.commit()?;
-        Ok(outcomes)
+        Ok((outcomes, closed))
     })();
     match result {
-        Ok(outcomes) => {
+        Ok((outcomes, closed)) => {
             tracing::debug!(jobs = size, "batch committed");
             for (job, outcome) in batch.into_iter().zip(outcomes) {
                 match (job, outcome) {
@@ -523,6 +542,7 @@ fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool, rules: &Rules, ca
                     }
                 }
             }
+            closed
         }
         Err(e) => {
             cache.borrow_mut().clear();
@@ -537,6 +557,7 @@ fn commit_batch(db: &Database, batch: Vec<Job>, durable: bool, rules: &Rules, ca
                     }
                 }
             }
+            None
         }
     }
 }
@@ -582,7 +603,7 @@ fn apply_tx(
 
 /// Closes a checkpoint over `admitted` (in admission order) and writes
 /// their records with their place in it.
-fn close_checkpoint(t: &mut Tables<'_>, mut admitted: Vec<TxRecord>) -> Result<(), StoreError> {
+fn close_checkpoint(t: &mut Tables<'_>, mut admitted: Vec<TxRecord>) -> Result<u64, StoreError> {
     let last = t.meta.get(LAST_CHECKPOINT)?.map(|g| g.value()).unwrap_or(0);
     let parent = match t.checkpoints.get(last)? {
         Some(g) => serde_json::from_str::<CheckpointRecord>(g.value())?.hash,
@@ -609,7 +630,7 @@ fn close_checkpoint(t: &mut Tables<'_>, mut admitted: Vec<TxRecord>) -> Result<(
         let text = serde_json::to_string(&record)?;
         t.txs.insert(key.as_slice(), text.as_str())?;
     }
-    Ok(())
+    Ok(number)
 }
 
 /// Converts a plain decimal text (`123`, `0.5`) into base units with

@@ -56,6 +56,7 @@ pub(crate) async fn write_v1(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    state.inner.modes.check_writable(op)?;
     let mode = state.inner.config.write_mode;
     if mode == NativeWriteMode::V2Only {
         return Err(ApiError::new(
@@ -109,6 +110,7 @@ pub(crate) async fn write_v2(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
+    state.inner.modes.check_writable(op)?;
     if state.inner.config.write_mode == NativeWriteMode::V1Only {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
