@@ -7,7 +7,6 @@ mod server_common;
 use std::io::{BufRead, BufReader};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Command, Stdio};
-use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -19,7 +18,7 @@ use tokensign_core::native::{sign_as_member, Descriptor, NativeTx};
 use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
 use tokensign_core::text::Text;
 use tokensign_core::tx::*;
-use tokensign_core::{json as cjson, Address, Amount, Scheme, SigningKey};
+use tokensign_core::{Address, Amount, Scheme, SigningKey};
 use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{Message, WebSocket};
 
@@ -90,13 +89,7 @@ impl Live {
     }
 
     fn post_native(&self, signed: &NativeTx) -> String {
-        let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
-        let n = cjson::write_native(signed, &mut out).unwrap();
-        let r = post_json(
-            self.a(),
-            signed.path(),
-            std::str::from_utf8(&out[..n]).unwrap(),
-        );
+        let r = post_native(self.a(), signed);
         assert_eq!(r.status, 200, "{}", r.body);
         r.json()["hash"].as_str().unwrap().to_owned()
     }
@@ -214,14 +207,7 @@ fn read_only_refuses_every_native_write_and_says_so() {
     let signed = sign(&operator(), payload(0, "RO", Some(true)));
     issue(node.addr, &signed).assert_error(403, "NODE_READ_ONLY");
     let native = NativeTx::sign(payload(0, "RO", Some(true)), &operator()).unwrap();
-    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
-    let n = cjson::write_native(&native, &mut out).unwrap();
-    post_json(
-        node.addr,
-        "/v2/tokens/issue",
-        std::str::from_utf8(&out[..n]).unwrap(),
-    )
-    .assert_error(403, "NODE_READ_ONLY");
+    post_native(node.addr, &native).assert_error(403, "NODE_READ_ONLY");
     for &op in OpType::ALL {
         for path in [Some(op.v2_path()), op.v1_path()].into_iter().flatten() {
             let r = request(node.addr, "POST", path, Some("text/plain"), b"not json");
@@ -249,10 +235,10 @@ fn read_only_refuses_every_native_write_and_says_so() {
 fn node_flag_read_only() {
     let dir = tempfile::tempdir().unwrap();
     let (node, lines) = spawn_node(dir.path(), &["--read-only", "--accounts", "2"]);
-    let url = node_addr(&lines);
+    let url = banner_addr(&lines);
     assert_eq!(get(url, "/api/status").json()["read_only"], true);
     let accounts = dev::derive_accounts(dev::TEST_MNEMONIC, 2).unwrap();
-    let token = token_of_banner(&lines);
+    let token = banner_token(&lines);
     let tx: Transaction = Transaction::new(
         CHAIN_ID_TESTNET,
         0,
@@ -263,14 +249,7 @@ fn node_flag_read_only() {
         },
     );
     let signed = NativeTx::sign(tx, &accounts[0].key).unwrap();
-    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
-    let n = cjson::write_native(&signed, &mut out).unwrap();
-    post_json(
-        url,
-        "/v2/transactions/payment",
-        std::str::from_utf8(&out[..n]).unwrap(),
-    )
-    .assert_error(403, "NODE_READ_ONLY");
+    post_native(url, &signed).assert_error(403, "NODE_READ_ONLY");
     let balance = get(
         url,
         &format!(
@@ -633,71 +612,6 @@ fn explorer_reads_show_the_ledger_and_reviews_as_a_device_shows_them() {
 
 // ------------------------------------------------------------------- watch
 
-struct Kill(Option<std::process::Child>);
-impl Kill {
-    fn take(mut self) -> std::process::Child {
-        self.0.take().unwrap()
-    }
-}
-impl Drop for Kill {
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.0 {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-/// `tokensign node` with `extra` flags; returns the process and its
-/// banner's lines (up to `Fees:`).
-fn spawn_node(dir: &std::path::Path, extra: &[&str]) -> (Kill, Vec<String>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tokensign"))
-        .args(["node", "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .arg("--data-dir")
-        .arg(dir.join("node"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let mut lines = Vec::new();
-        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-            let done = line.starts_with("Fees:");
-            lines.push(line);
-            if done {
-                break;
-            }
-        }
-        let _ = tx.send(lines);
-    });
-    let guard = Kill(Some(child));
-    let lines = rx.recv_timeout(Duration::from_secs(120)).expect("banner");
-    (guard, lines)
-}
-
-fn node_addr(lines: &[String]) -> SocketAddr {
-    lines[0]
-        .strip_prefix("listening on http://")
-        .expect("first line")
-        .parse()
-        .unwrap()
-}
-
-fn token_of_banner(lines: &[String]) -> Address {
-    let line = lines.iter().find(|l| l.starts_with("Test token")).unwrap();
-    Address::parse(
-        line.split_whitespace()
-            .nth(3)
-            .unwrap()
-            .trim_end_matches(':'),
-    )
-    .unwrap()
-}
-
 /// `tokensign watch` prints a payment made after it connected: its hash,
 /// its checkpoint (the receipt's) and the amount in whole tokens; with
 /// `--json` the frames as the node sent them, from a checkpoint.
@@ -705,8 +619,8 @@ fn token_of_banner(lines: &[String]) -> Address {
 fn watch_shows_a_payment_as_it_is_committed() {
     let dir = tempfile::tempdir().unwrap();
     let (_node, lines) = spawn_node(dir.path(), &["--accounts", "3"]);
-    let node = node_addr(&lines);
-    let token = token_of_banner(&lines);
+    let node = banner_addr(&lines);
+    let token = banner_token(&lines);
     let mut watch = Command::new(env!("CARGO_BIN_EXE_tokensign"))
         .args(["watch", "--count", "1", "--url", &format!("http://{node}")])
         .stdin(Stdio::null())
@@ -735,13 +649,7 @@ fn watch_shows_a_payment_as_it_is_committed() {
         },
     );
     let signed = NativeTx::sign(tx, &accounts[2].key).unwrap();
-    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
-    let n = cjson::write_native(&signed, &mut out).unwrap();
-    let r = post_json(
-        node,
-        "/v2/transactions/payment",
-        std::str::from_utf8(&out[..n]).unwrap(),
-    );
+    let r = post_native(node, &signed);
     assert_eq!(r.status, 200, "{}", r.body);
     let hash = r.json()["hash"].as_str().unwrap().to_owned();
     let receipt = get(

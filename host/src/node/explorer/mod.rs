@@ -395,11 +395,19 @@ pub(crate) async fn transaction(
         .transaction(&hash)
         .map_err(storage_error)?
         .ok_or_else(|| super::routes::no_transaction(&hash))?;
-    let multisig_account = match Address::parse(&record.transaction.from) {
-        Ok(from) => snapshot(&r)?.multisigs.contains_key(&from),
-        Err(_) => false,
+    // Whether the sender is a multisig account matters only when neither
+    // single-key form gives the hash: the ledger is read only then.
+    let reviewed = match review(&record.transaction, false) {
+        Err(ReviewError::NoScheme) => {
+            let multisig_account = match Address::parse(&record.transaction.from) {
+                Ok(from) => snapshot(&r)?.multisigs.contains_key(&from),
+                Err(_) => false,
+            };
+            review(&record.transaction, multisig_account)
+        }
+        other => other,
     };
-    let (review, review_error) = match review(&record.transaction, multisig_account) {
+    let (review, review_error) = match reviewed {
         Ok(view) => (Some(view), None),
         Err(e) => {
             tracing::error!(error = %e, hash = %record.transaction.hash, "explorer: no review");
