@@ -67,7 +67,7 @@ pub(crate) async fn token_account(
     }))
 }
 
-fn no_token(token: &Address) -> ApiError {
+pub(crate) fn no_token(token: &Address) -> ApiError {
     ApiError::not_found(
         codes::TOKEN_NOT_FOUND,
         format!("no token at address {token} on this node: check the address, or issue it first"),

@@ -29,6 +29,7 @@ pub use review::{review, ReviewError, ReviewView};
 
 use super::error::{codes, ApiError};
 use super::ledger::{MemoryLedger, Multisig, Token};
+use super::reads::no_token;
 use super::records::TxRecord;
 use super::routes::{address_param, param, storage_error, Params};
 use super::store::Reader;
@@ -301,13 +302,6 @@ pub(crate) async fn overview(State(state): State<AppState>) -> Result<Json<Overv
         checkpoints,
         transactions,
     }))
-}
-
-fn no_token(token: &Address) -> ApiError {
-    ApiError::not_found(
-        codes::TOKEN_NOT_FOUND,
-        format!("no token at address {token} on this node: check the address, or search for it"),
-    )
 }
 
 /// `GET /explorer/api/token?token=`
