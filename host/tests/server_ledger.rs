@@ -861,3 +861,282 @@ fn fees_when_configured() {
     assert_eq!(n.balance(&alice().address(), &t), 87);
     assert_eq!(n.balance(&operator().address(), &t), 3);
 }
+
+/// The adversarial run's repro, over HTTP: the master grants
+/// MasterMintBurn to an account; its mint is refused; its grant of
+/// MintBurnTokens with allowance 2^256-1 to itself is refused (it may not
+/// make itself a minter); the master revokes its role; its mint of 10^30
+/// is refused. Nothing of the refused steps is stored.
+#[test]
+fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
+    let n = node_with(NativeWriteMode::Dual);
+    let (m, holder) = (master_key(), alice());
+    let t = issued(&n, "SELFG", false, Scheme::V2);
+    let role = |action| TokenAuthority {
+        action,
+        authority_type: AuthorityType::MasterMintBurn,
+        authority_address: holder.address(),
+        token: t,
+        value: amt(0),
+    };
+    ok(&n.send(&m, role(AuthorityAction::Grant), Scheme::V2));
+    assert_eq!(
+        n.token(&t)["master_mint_burn_authority"],
+        holder.address().to_string()
+    );
+    let huge = Amount::parse("1000000000000000000000000000000").unwrap();
+    let mint = TokenMint {
+        recipient: holder.address(),
+        value: huge,
+        token: t,
+    };
+    let who = [holder.address()];
+    n.refused(
+        &holder,
+        mint.clone(),
+        Scheme::V2,
+        &t,
+        &who,
+        codes::NOT_AUTHORIZED,
+    );
+    let self_grant = TokenAuthority {
+        action: AuthorityAction::Grant,
+        authority_type: AuthorityType::MintBurnTokens,
+        authority_address: holder.address(),
+        token: t,
+        value: Amount::MAX,
+    };
+    for scheme in [Scheme::V1, Scheme::V2] {
+        n.refused(
+            &holder,
+            self_grant.clone(),
+            scheme,
+            &t,
+            &who,
+            codes::NOT_AUTHORIZED,
+        );
+    }
+    assert_eq!(n.token(&t)["mint_burn_authorities"], json!([]));
+    ok(&n.send(&m, role(AuthorityAction::Revoke), Scheme::V2));
+    n.refused(&holder, mint, Scheme::V2, &t, &who, codes::NOT_AUTHORIZED);
+    assert_eq!(n.token(&t)["supply"], "0");
+    assert_eq!(n.balance(&holder.address(), &t), 0);
+}
+
+/// Spec 2.3: the network reads a U256 string with leading zeros or as
+/// `0x`-hex (the TS SDK may send `"007"` as given). The node reads the
+/// value: the client's hash (over the integer) is the node's, on v1 and
+/// v2, for payments and batch amounts; the fee estimates read them too.
+#[test]
+fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
+    let n = node_with(NativeWriteMode::Dual);
+    let (m, al) = (master_key(), alice());
+    let t = issued(&n, "FORMS", false, Scheme::V2);
+    ok(&n.send(
+        &m,
+        TokenMint {
+            recipient: al.address(),
+            value: amt(1000),
+            token: t,
+        },
+        Scheme::V2,
+    ));
+    let canonical = r#""value":"7""#;
+    for (i, form) in ["007", "0x7", "0X07", "0x0000007"].into_iter().enumerate() {
+        let scheme = if i % 2 == 0 { Scheme::V1 } else { Scheme::V2 };
+        let tx: Transaction = Transaction::new(
+            CHAIN_ID_TESTNET,
+            n.nonce(&al.address()),
+            Payment {
+                recipient: bob().address(),
+                value: amt(7),
+                token: t,
+            },
+        );
+        let (path, body, hash) = match scheme {
+            Scheme::V1 => {
+                let signed = LegacyTx::sign(tx, &al).unwrap();
+                let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
+                let len = cjson::write_legacy(&signed, &mut out).unwrap();
+                let body = String::from_utf8(out[..len].to_vec()).unwrap();
+                ("/v1/transactions/payment", body, signed.tx_hash().unwrap())
+            }
+            Scheme::V2 => {
+                let signed = NativeTx::sign(tx, &al).unwrap();
+                let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+                let len = cjson::write_native(&signed, &mut out).unwrap();
+                let body = String::from_utf8(out[..len].to_vec()).unwrap();
+                ("/v2/transactions/payment", body, signed.tx_hash())
+            }
+        };
+        assert!(body.contains(canonical), "{body}");
+        let body = body.replace(canonical, &format!(r#""value":"{form}""#));
+        let r = post_json(n.a(), path, &body);
+        assert_eq!(r.status, 200, "{form}: {}", r.body);
+        assert_eq!(r.json()["hash"], hex0x(&hash), "{form}");
+    }
+    assert_eq!(n.balance(&bob().address(), &t), 28);
+    assert_eq!(n.balance(&al.address(), &t), 1000 - 28);
+    let r = get(
+        n.a(),
+        &format!(
+            "/v1/transactions/estimate_fee?from={}&to={}&value=0x1f&token={t}",
+            al.address(),
+            bob().address()
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post_json(
+        n.a(),
+        "/v1/transactions/batch_payment/estimate_fee",
+        &json!({"from": al.address().to_string(), "token": t.to_string(),
+                "operations": [{"recipient": bob().address().to_string(), "amount": "0010"}]})
+        .to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Still refused: signs, points, exponents, a bare 0x, above 2^256-1.
+    for bad in [
+        "-7",
+        "7.0",
+        "7e0",
+        "0x",
+        "0x1g",
+        &format!("0x1{}", "0".repeat(64)),
+    ] {
+        let r = get(
+            n.a(),
+            &format!(
+                "/v1/transactions/estimate_fee?from={}&to={}&value={bad}&token={t}",
+                al.address(),
+                bob().address()
+            ),
+        );
+        r.assert_error(400, codes::INVALID_NUMBER);
+    }
+}
+
+/// The zero address as a recipient: a BatchPayment refuses it (the
+/// network's static rule, spec 2.2), and so do Payment, TokenMint,
+/// TokenBridgeAndMint and TokenClawback, with the same answer (400
+/// `INVALID_VALUE`, "must not be the zero address") on v1 and v2; nothing
+/// is stored and no nonce is used.
+#[test]
+fn the_zero_address_is_no_recipient_anywhere() {
+    let n = node_with(NativeWriteMode::Dual);
+    let (m, al) = (master_key(), alice());
+    let t = issued(&n, "ZERO", false, Scheme::V2);
+    ok(&n.send(
+        &m,
+        TokenMint {
+            recipient: al.address(),
+            value: amt(100),
+            token: t,
+        },
+        Scheme::V2,
+    ));
+    let zero = Address::ZERO;
+    let refused = |r: Resp, what: &str| {
+        r.assert_error(400, codes::INVALID_VALUE);
+        let message = r.json()["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains("must not be the zero address"),
+            "{what}: {message}"
+        );
+    };
+    // A batch: refused before its signature is even looked at.
+    let mut operations = heapless::Vec::new();
+    operations
+        .push(BatchEntry {
+            recipient: bob().address(),
+            amount: amt(1),
+        })
+        .unwrap();
+    let batch = BatchPayment {
+        token: t,
+        operations,
+        created_at: 1,
+        operations_hash: None,
+        batch_id: None,
+    };
+    let tx: Transaction = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), batch);
+    let signed = NativeTx::sign(tx, &al).unwrap();
+    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+    let len = cjson::write_native(&signed, &mut out).unwrap();
+    let body = String::from_utf8(out[..len].to_vec())
+        .unwrap()
+        .replace(&bob().address().to_string(), &zero.to_string());
+    refused(post_json(n.a(), signed.path(), &body), "batch");
+    // The single-recipient operations, signed as they are.
+    ok(&n.send(
+        &m,
+        TokenAuthority {
+            action: AuthorityAction::Grant,
+            authority_type: AuthorityType::Bridge,
+            authority_address: m.address(),
+            token: t,
+            value: amt(0),
+        },
+        Scheme::V2,
+    ));
+    ok(&n.send(
+        &m,
+        TokenBlacklist {
+            action: ListAction::Add,
+            address: al.address(),
+            token: t,
+        },
+        Scheme::V2,
+    ));
+    let ops: Vec<(SigningKey, Operation)> = vec![
+        (
+            m.clone(),
+            TokenMint {
+                recipient: zero,
+                value: amt(1),
+                token: t,
+            }
+            .into(),
+        ),
+        (
+            m.clone(),
+            TokenBridgeAndMint {
+                recipient: zero,
+                value: amt(1),
+                token: t,
+                source_chain_id: 1,
+                source_tx_hash: Text::new("0xabc").unwrap(),
+                bridge_metadata: Text::new("").unwrap(),
+            }
+            .into(),
+        ),
+        (
+            m.clone(),
+            TokenClawback {
+                token: t,
+                from: al.address(),
+                recipient: zero,
+                value: amt(1),
+            }
+            .into(),
+        ),
+        (
+            bob(),
+            Payment {
+                recipient: zero,
+                value: amt(0),
+                token: t,
+            }
+            .into(),
+        ),
+    ];
+    for (key, op) in ops {
+        for scheme in [Scheme::V1, Scheme::V2] {
+            let before = n.nonce(&key.address());
+            let what = format!("{:?} {}", op.op_type(), scheme == Scheme::V1);
+            refused(n.send(&key, op.clone(), scheme), &what);
+            assert_eq!(n.nonce(&key.address()), before, "{what}");
+        }
+    }
+    assert_eq!(n.balance(&zero, &t), 0);
+    assert_eq!(n.token(&t)["supply"], "100");
+}

@@ -167,7 +167,14 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     runtime.block_on(async {
         // The data directory first: a busy one is refused before anything
         // is announced.
-        let state = AppState::open(config).await?;
+        let state = match AppState::open(config).await {
+            Ok(state) => state,
+            // The library's message names no flag; the command's does.
+            Err(e @ NodeError::DataDirInUse { .. }) => {
+                return Err(CliError::bad_input(format!("{e} (--data-dir DIR)")))
+            }
+            Err(e) => return Err(e.into()),
+        };
         let listener = match tokio::net::TcpListener::bind(args.listen).await {
             Ok(listener) => listener,
             Err(source) => {

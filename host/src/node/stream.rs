@@ -136,7 +136,7 @@ pub(crate) async fn stream(
 }
 
 fn last_checkpoint(state: &AppState) -> Result<u64, StoreError> {
-    state.inner.store.reader()?.last_checkpoint()
+    state.read()?.last_checkpoint()
 }
 
 /// Why a connection ends.
@@ -242,15 +242,13 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
 /// The frames of checkpoint `number`: its transactions in order, then the
 /// checkpoint.
 fn frames(state: &AppState, number: u64) -> Result<Vec<String>, StoreError> {
-    let reader = state.inner.store.reader()?;
+    let reader = state.read()?;
     let checkpoint = reader.checkpoint(number)?.ok_or(StoreError::Corrupt(
         "a checkpoint below the latest is missing",
     ))?;
     let mut out = Vec::with_capacity(checkpoint.transactions.len() + 1);
     for hash in &checkpoint.transactions {
-        let key = crate::text::parse_hex32(hash)
-            .ok_or(StoreError::Corrupt("a checkpoint lists a malformed hash"))?;
-        let record = reader.transaction(&key)?.ok_or(StoreError::Corrupt(
+        let record = reader.transaction(hash)?.ok_or(StoreError::Corrupt(
             "a checkpoint lists a missing transaction",
         ))?;
         out.push(serde_json::to_string(&StreamFrame::Transaction {
@@ -258,7 +256,7 @@ fn frames(state: &AppState, number: u64) -> Result<Vec<String>, StoreError> {
             receipt: Box::new(record.receipt),
         })?);
     }
-    let checkpoint = super::reads::checkpoint_wire(&reader, checkpoint, false)
+    let checkpoint = super::reads::checkpoint_wire(&*reader, checkpoint, false)
         .map_err(|_| StoreError::Corrupt("a checkpoint does not serve"))?;
     out.push(serde_json::to_string(&StreamFrame::Checkpoint {
         checkpoint,

@@ -10,7 +10,7 @@
 //! checkpoint.
 //!
 //! The lists read one consistent snapshot of the whole ledger per request
-//! (`Reader::snapshot`): right for a development node, whose ledgers hold
+//! (`StateRead::ledger`): right for a development node, whose ledgers hold
 //! thousands of balances, not millions. Lists are capped
 //! ([`MAX_LISTED`]); search reaches everything.
 
@@ -32,7 +32,7 @@ use super::ledger::{MemoryLedger, Multisig, Token};
 use super::reads::no_token;
 use super::records::TxRecord;
 use super::routes::{address_param, param, storage_error, Params};
-use super::store::Reader;
+use super::storage::StateRead;
 use super::AppState;
 use crate::api::{Checkpoint, MintInfo, NodeStatus, Transaction, TransactionReceipt};
 use crate::text::whole_tokens;
@@ -204,12 +204,12 @@ pub struct SearchAnswer {
     pub key: String,
 }
 
-fn reader(state: &AppState) -> Result<Reader, ApiError> {
-    state.inner.store.reader().map_err(storage_error)
+fn reader(state: &AppState) -> Result<Box<dyn StateRead + '_>, ApiError> {
+    state.read().map_err(storage_error)
 }
 
-fn snapshot(reader: &Reader) -> Result<MemoryLedger, ApiError> {
-    reader.snapshot().map_err(storage_error)
+fn snapshot(reader: &dyn StateRead) -> Result<MemoryLedger, ApiError> {
+    reader.ledger().map_err(storage_error)
 }
 
 fn summary(token: &Token, ledger: &MemoryLedger) -> TokenSummary {
@@ -265,7 +265,7 @@ fn with_receipt(record: TxRecord) -> TxWithReceipt {
 /// `GET /explorer/api/overview`
 pub(crate) async fn overview(State(state): State<AppState>) -> Result<Json<Overview>, ApiError> {
     let r = reader(&state)?;
-    let ledger = snapshot(&r)?;
+    let ledger = snapshot(&*r)?;
     let mut tokens: Vec<&Token> = ledger.tokens.values().collect();
     tokens.sort_by(|a, b| a.symbol.cmp(&b.symbol));
     let accounts = known_accounts(&ledger);
@@ -280,12 +280,11 @@ pub(crate) async fn overview(State(state): State<AppState>) -> Result<Json<Overv
             if transactions.len() >= RECENT_TRANSACTIONS {
                 break;
             }
-            let key = crate::text::parse_hex32(hash).ok_or_else(ApiError::internal)?;
-            if let Some(record) = r.transaction(&key).map_err(storage_error)? {
+            if let Some(record) = r.transaction(hash).map_err(storage_error)? {
                 transactions.push(with_receipt(record));
             }
         }
-        checkpoints.push(super::reads::checkpoint_wire(&r, c, false)?);
+        checkpoints.push(super::reads::checkpoint_wire(&*r, c, false)?);
     }
     Ok(Json(Overview {
         chain_id: state.inner.config.chain_id,
@@ -310,7 +309,7 @@ pub(crate) async fn token(
     params: Params,
 ) -> Result<Json<TokenView>, ApiError> {
     let address = address_param(&params, "token")?;
-    let ledger = snapshot(&reader(&state)?)?;
+    let ledger = snapshot(&*reader(&state)?)?;
     let token = ledger
         .tokens
         .get(&address)
@@ -351,7 +350,7 @@ pub(crate) async fn account(
     params: Params,
 ) -> Result<Json<AccountView>, ApiError> {
     let address = address_param(&params, "address")?;
-    let ledger = snapshot(&reader(&state)?)?;
+    let ledger = snapshot(&*reader(&state)?)?;
     let account = ledger.accounts.get(&address).copied().unwrap_or_default();
     let mut balances: Vec<Holding> = ledger
         .balances
@@ -394,7 +393,7 @@ pub(crate) async fn transaction(
     let reviewed = match review(&record.transaction, false) {
         Err(ReviewError::NoScheme) => {
             let multisig_account = match Address::parse(&record.transaction.from) {
-                Ok(from) => snapshot(&r)?.multisigs.contains_key(&from),
+                Ok(from) => r.multisig(&from).map_err(storage_error)?.is_some(),
                 Err(_) => false,
             };
             review(&record.transaction, multisig_account)
