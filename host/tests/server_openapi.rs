@@ -120,7 +120,9 @@ fn openapi_document_extends_the_spec() {
             422
         );
     }
-    assert_eq!(listed.len(), 62);
+    // With the local extensions' NODE_READ_ONLY, UPGRADE_REQUIRED and
+    // DEV_CONTROLS_DISABLED.
+    assert_eq!(listed.len(), 63);
 }
 
 /// Every write route (each operation on its v1 and v2 path) and every read

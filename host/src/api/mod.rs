@@ -13,6 +13,7 @@
 //!   estimates, checkpoints and finalized receipts.
 //! - [`abc_lab`]: the ABC-Lab mint API's request, answer and error bodies.
 //! - [`stream`]: the frames of the local node's live stream.
+//! - [`dev`]: the bodies of the local node's development controls.
 //!
 //! Shapes follow `onemoney-transactions.md` sections 1.2, 2.1, 6 and 7 and
 //! the ABC-Lab mint document. Addresses and hashes are strings here (as on
@@ -21,6 +22,7 @@
 pub mod abc_lab;
 pub mod answers;
 pub mod checkpoint;
+pub mod dev;
 pub mod error;
 pub mod fee;
 pub mod finalized;

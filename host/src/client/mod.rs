@@ -10,6 +10,7 @@
 //!
 //! Errors are [`ClientError`]s; this module knows nothing of exit codes.
 
+mod dev;
 mod error;
 mod reads;
 pub mod stream;

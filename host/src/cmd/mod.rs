@@ -16,6 +16,7 @@ pub mod batch_pay;
 pub mod bridge;
 pub mod common;
 pub mod completions;
+pub mod dev;
 pub mod device;
 pub mod exit;
 pub mod issue;
@@ -143,6 +144,8 @@ pub enum Command {
     Node(node::NodeArgs),
     /// Print the local node's live stream: each transaction and checkpoint as it is committed.
     Watch(watch::WatchArgs),
+    /// The local node's development controls: balances, nonces, sending as any address, modes, fees, checkpoints, faults.
+    Dev(dev::DevArgs),
     /// Ask a hardware device (--device SPEC) for an address, a public key or its version.
     Device(device::DeviceArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -297,6 +300,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::AbcLab(abc_lab::AbcLabCommand::Mint(args)) => abc_lab::run(&args, json, io),
         Command::Node(args) => node::run(&args, io),
         Command::Watch(args) => watch::run(&args, json, io),
+        Command::Dev(args) => dev::run(&args, json, io),
         Command::Device(args) => device::run(&args, &cli.keys, json, io),
         Command::Completions(args) => completions::run(&args, io),
         Command::Man(args) => man::run(&args, json, io),

@@ -108,6 +108,10 @@ pub struct NodeConfig {
     pub read_only: bool,
     /// When the live stream drops a slow consumer.
     pub stream: StreamConfig,
+    /// The development controls (`/dev/…`): `None` (default) on when the
+    /// node listens on a loopback address, `Some(true)` on wherever it
+    /// listens (`--dev-controls`), `Some(false)` off (`--no-dev-controls`).
+    pub dev_controls: Option<bool>,
 }
 
 impl NodeConfig {
@@ -125,18 +129,18 @@ impl NodeConfig {
             fees: Fees::default(),
             read_only: false,
             stream: StreamConfig::default(),
+            dev_controls: None,
         }
     }
 }
 
 struct Inner {
     config: NodeConfig,
-    rules: ledger::Rules,
-    started_secs: u64,
     storage: Arc<dyn storage::Storage>,
     writer: writer::Writer,
     modes: modes::Modes,
     commits: stream::Commits,
+    dev: dev::DevState,
     closed: Mutex<Option<std::sync::mpsc::Receiver<()>>>,
 }
 
@@ -168,7 +172,9 @@ impl AppState {
                 .await
                 .map_err(|_| NodeError::Aborted("the database open task failed"))??,
         );
-        let (writer, closed) = writer::start(Arc::clone(&storage), rules.clone(), announce)?;
+        let checkpoints = dev::checkpoints::Checkpoints::new(Some(&config.data_dir), durable);
+        let fees = rules.fees.clone();
+        let (writer, closed) = writer::start(Arc::clone(&storage), rules, checkpoints, announce)?;
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
         }
@@ -183,12 +189,8 @@ impl AppState {
         );
         Ok(AppState {
             inner: Arc::new(Inner {
-                rules,
-                started_secs: std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0),
-                modes: modes::Modes::new(config.read_only),
+                modes: modes::Modes::new(config.write_mode, config.read_only, fees, now_secs()),
+                dev: dev::DevState::new(config.dev_controls),
                 config,
                 storage,
                 writer,
@@ -207,9 +209,9 @@ impl AppState {
     /// (see `modes::status`).
     pub fn status(&self) -> NodeStatus {
         modes::status(
-            self.inner.config.write_mode,
+            self.inner.modes.write_mode(),
             self.inner.modes.read_only(),
-            self.inner.started_secs,
+            self.inner.modes.activated_secs(),
         )
     }
 
@@ -257,6 +259,14 @@ impl AppState {
                     .await;
         }
     }
+}
+
+/// Unix seconds now (0 if the clock is before 1970).
+pub(crate) fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Request ids: a process-wide counter, `x-request-id` header.
@@ -338,8 +348,13 @@ pub fn router(state: AppState) -> Router {
         .route("/explorer/api/account", get(explorer::account))
         .route("/explorer/api/transaction", get(explorer::transaction))
         .route("/explorer/api/search", get(explorer::search))
+        .merge(dev::routes(&state))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            dev::faults::inject,
+        ))
         .with_state(state)
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)

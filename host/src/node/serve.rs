@@ -16,6 +16,10 @@ async fn run(
 ) -> Result<(), NodeError> {
     let addr = listener.local_addr().ok();
     tracing::info!(addr = ?addr, "node listening");
+    if let Some(addr) = &addr {
+        let on = state.inner.dev.gate.listening_on(addr);
+        tracing::info!(on, "development controls (/dev/)");
+    }
     let app = router(state.clone());
     // Stream connections are upgraded out of the server's reach: tell them
     // to end when shutdown starts, or they would keep the state open.
