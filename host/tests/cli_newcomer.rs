@@ -328,6 +328,7 @@ fn completions_name_every_command() {
         "multisig",
         "tx",
         "node",
+        "dev",
         "completions",
         "man",
     ];
@@ -379,6 +380,7 @@ fn man_pages_name_every_command_and_render() {
         "multisig",
         "tx",
         "node",
+        "dev",
         "device",
         "completions",
         "man",
@@ -396,7 +398,7 @@ fn man_pages_name_every_command_and_render() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         json_of(&out)["written"].as_array().unwrap().len(),
-        32,
+        33,
         "{out:?}"
     );
     let issue = std::fs::read_to_string(pages.join("tokensign-issue.1")).unwrap();

@@ -162,9 +162,10 @@ pub struct CheckpointModeArgs {
 /// `dev fault`.
 #[derive(Debug, Args)]
 pub struct FaultArgs {
-    /// The write path, e.g. /v2/transactions/payment.
+    /// The write path, e.g. /v2/transactions/payment (`--path` is the
+    /// key's derivation path).
     #[arg(long, value_name = "PATH")]
-    pub path: String,
+    pub route: String,
     /// The error_code to answer, e.g. SERVICE_UNAVAILABLE.
     #[arg(long, value_name = "CODE")]
     pub error_code: String,
@@ -327,7 +328,7 @@ pub fn run(args: &DevArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliEr
         }
         DevCommand::Fault(a) => {
             let request = FaultRequest {
-                path: a.path.clone(),
+                path: a.route.clone(),
                 error_code: a.error_code.clone(),
                 status: a.status,
                 count: Some(a.count),

@@ -76,6 +76,16 @@ pub struct NodeArgs {
     /// The developer accounts are still set up.
     #[arg(long)]
     pub read_only: bool,
+    /// Allow the development controls (/dev/…: set balances and nonces,
+    /// send as any address, switch modes, …) although the node listens on
+    /// a non-loopback address: anyone who can reach it can then change its
+    /// state. On loopback they are on without it.
+    #[arg(long, conflicts_with = "no_dev_controls")]
+    pub dev_controls: bool,
+    /// Refuse the development controls even on loopback (for example
+    /// behind a reverse proxy that makes the node reachable).
+    #[arg(long)]
+    pub no_dev_controls: bool,
 }
 
 /// Whether logs on stderr may carry colour: only on a terminal, and not
@@ -160,6 +170,12 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     };
     config.fees.flat = fee;
     config.read_only = args.read_only;
+    config.dev_controls = match (args.dev_controls, args.no_dev_controls) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    let forced = config.dev_controls;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -211,6 +227,14 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
                 "read-only: every write is refused (GET /api/status says read_only)\n",
             )?;
         }
+        let controls = if dev::controls_on(forced, &addr) {
+            "development controls: on (/dev/…, `tokensign dev`)\n"
+        } else if forced == Some(false) {
+            "development controls: off (--no-dev-controls)\n"
+        } else {
+            "development controls: off (not listening on loopback; --dev-controls allows them)\n"
+        };
+        write_out(io.err, controls)?;
         write_out(io.out, &format!("listening on http://{addr}\n"))?;
         // Best effort: a reader that stops after the `listening on` line
         // (closing the pipe) must not stop the node.

@@ -477,7 +477,7 @@ fn dev_controls(doc: &mut Value) {
         Some(r("DevSetNonceRequest")), r("DevNonceSet"), &[])});
     paths["/dev/send"] = json!({"post": dev_op("dev_send",
         "Sends any operation as any address, without its key (impersonation)",
-        "The ledger applies it as if `from` had signed it alone (every rule but the signature). Its hash is the v2 transaction hash with the all-zero signature; the transaction shows that signature, and its receipt `impersonated: true`. `chain_id` defaults to the node's, `nonce` to the sender's next.",
+        "The ledger applies it as if `from` had signed it alone (every rule but the signature). Its hash is keccak-256 of its v2 signing hash followed by the sender's 20 bytes; the transaction shows an all-zero signature, and its receipt `impersonated: true`. `chain_id` defaults to the node's, `nonce` to the sender's next.",
         Some(r("DevSendRequest")), json!({"anyOf": [r("HashWithToken"), r("HashAnswer")]}),
         &[("422", error("Refused by a ledger rule; nothing was stored", codes::RULE_CODES))])});
     paths["/dev/modes"] = json!({

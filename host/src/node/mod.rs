@@ -174,7 +174,12 @@ impl AppState {
         );
         let checkpoints = dev::checkpoints::Checkpoints::new(Some(&config.data_dir), durable);
         let fees = rules.fees.clone();
-        let (writer, closed) = writer::start(Arc::clone(&storage), rules, checkpoints, announce)?;
+        let writer_storage = Arc::clone(&storage);
+        let (writer, closed) = tokio::task::spawn_blocking(move || {
+            writer::start(writer_storage, rules, checkpoints, announce)
+        })
+        .await
+        .map_err(|_| NodeError::Aborted("the writer start task failed"))??;
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
         }

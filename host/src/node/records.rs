@@ -218,8 +218,7 @@ impl TxRecord {
     /// Marks the record of a transaction the development controls sent
     /// without a signature (`POST /dev/send`): the receipt says
     /// `impersonated: true` and its `success_info.message` says how it was
-    /// sent. (Its `signature` is the all-zero one it was hashed with,
-    /// which no key produces.)
+    /// sent. (Its `signature` is all zero, which no key produces.)
     pub(crate) fn mark_impersonated(&mut self) {
         self.receipt.impersonated = true;
         if let Some(Value::Object(info)) = &mut self.receipt.success_info {

@@ -119,7 +119,9 @@ struct WriterState {
 /// Starts the writer thread over `storage` with `rules` and `checkpoints`;
 /// it announces the number of each checkpoint it commits on `announce`
 /// (the live stream). Returns its handle and a receiver that fires once
-/// the writer has stopped and let go of the storage.
+/// the writer has stopped and let go of the storage. Blocking: first, on
+/// the caller's thread, it closes a checkpoint over the transactions a
+/// crash left out of every checkpoint, so the first read sees them placed.
 pub(crate) fn start(
     storage: Arc<dyn Storage>,
     rules: Rules,
@@ -128,12 +130,21 @@ pub(crate) fn start(
 ) -> Result<(Writer, std::sync::mpsc::Receiver<()>), NodeError> {
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (closed_tx, closed_rx) = std::sync::mpsc::channel();
-    let state = WriterState {
+    let mut state = WriterState {
         rules,
         cache: TokenCache::default(),
         checkpoints,
         queue: jobs.downgrade(),
     };
+    let recovered = storage
+        .read()
+        .and_then(|committed| state.checkpoints.recover(&*committed));
+    if let Err(e) = recovered {
+        tracing::error!(error = %e, "cannot read the pending checkpoint log");
+    }
+    if let Some(closed) = close_pending(&*storage, &mut state, Close::IfAny) {
+        announce.send_replace(closed.number);
+    }
     std::thread::Builder::new()
         .name("tokensign-writer".into())
         .spawn(move || {
@@ -194,16 +205,6 @@ fn writer_loop(
     mut state: WriterState,
     announce: &watch::Sender<u64>,
 ) {
-    // Transactions a crash left out of every checkpoint get one first.
-    let recovered = storage
-        .read()
-        .and_then(|committed| state.checkpoints.recover(&*committed));
-    if let Err(e) = recovered {
-        tracing::error!(error = %e, "cannot read the pending checkpoint log");
-    }
-    if let Some(closed) = close_pending(storage, &mut state, Close::IfAny) {
-        announce.send_replace(closed.number);
-    }
     // A control taken from the queue while a batch was being filled: it
     // runs alone, after that batch.
     let mut held: Option<Job> = None;
@@ -274,7 +275,7 @@ fn run_control(
                 if let (CheckpointMode::Interval, Some(every)) = (mode, interval) {
                     // A ticker of this generation: the ones before stop.
                     let queue = state.queue.clone();
-                    state.checkpoints.spawn_ticker(generation, every, move || {
+                    state.checkpoints.spawn_ticker(every, move || {
                         let Some(jobs) = queue.upgrade() else {
                             return false;
                         };

@@ -4,6 +4,8 @@
 //! validation.
 #![allow(dead_code)]
 
+pub mod live;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;

@@ -29,8 +29,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::mpsc;
 use std::time::Duration;
 
 use crate::api::dev::CheckpointMode;
@@ -60,8 +59,12 @@ pub(crate) struct Checkpoints {
     mode: CheckpointMode,
     interval: Option<Duration>,
     pending: Vec<[u8; 32]>,
-    /// Bumped at every mode change: a ticker of an older generation stops.
-    generation: Arc<AtomicU64>,
+    /// Bumped at every mode change: a tick of an older generation, still
+    /// queued, is ignored.
+    generation: u64,
+    /// Dropped to stop the current ticker at once (a mode change, or the
+    /// writer ending).
+    ticker: Option<mpsc::Sender<()>>,
     log: PendingLog,
 }
 
@@ -73,7 +76,8 @@ impl Checkpoints {
             mode: CheckpointMode::Auto,
             interval: None,
             pending: Vec::new(),
-            generation: Arc::new(AtomicU64::new(0)),
+            generation: 0,
+            ticker: None,
             log: PendingLog {
                 path: log_dir.map(|d| d.join(PENDING_LOG)),
                 file: None,
@@ -129,18 +133,19 @@ impl Checkpoints {
         }
     }
 
-    /// Switches to `mode`; returns the new generation (a ticker started
-    /// for it runs while the generation stays).
+    /// Switches to `mode` (stopping the ticker of the mode before); returns
+    /// the new generation, for a ticker started for it.
     pub(crate) fn set_mode(&mut self, mode: CheckpointMode, interval: Option<Duration>) -> u64 {
         self.mode = mode;
         self.interval = interval;
-        self.generation.fetch_add(1, Ordering::AcqRel) + 1
+        self.ticker = None;
+        self.generation = self.generation.wrapping_add(1);
+        self.generation
     }
 
     /// Whether a tick of `generation` is the current ticker's.
     pub(crate) fn is_current(&self, generation: u64) -> bool {
-        self.mode == CheckpointMode::Interval
-            && self.generation.load(Ordering::Acquire) == generation
+        self.mode == CheckpointMode::Interval && self.generation == generation
     }
 
     /// Reads the log a previous run left: the hashes that are stored and
@@ -167,26 +172,30 @@ impl Checkpoints {
         Ok(())
     }
 
-    /// Starts a thread that calls `tick` every `every` while `generation`
-    /// is current; it stops when the generation changes or `tick` returns
-    /// false (the writer is gone).
+    /// Starts a thread that calls `tick` every `every` until the mode
+    /// changes, these checkpoints are dropped (the writer ends), or `tick`
+    /// returns false; it wakes at once for the first two.
     pub(crate) fn spawn_ticker(
-        &self,
-        generation: u64,
+        &mut self,
         every: Duration,
         tick: impl Fn() -> bool + Send + 'static,
     ) {
-        let current = Arc::clone(&self.generation);
+        let (stop, stopped) = mpsc::channel::<()>();
         let spawned = std::thread::Builder::new()
             .name("tokensign-checkpoint-ticker".into())
-            .spawn(move || loop {
-                std::thread::sleep(every);
-                if current.load(Ordering::Acquire) != generation || !tick() {
-                    return;
+            .spawn(move || {
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+                    if !tick() {
+                        return;
+                    }
                 }
             });
-        if let Err(e) = spawned {
-            tracing::error!(error = %e, "cannot start the checkpoint ticker: no interval checkpoints");
+        match spawned {
+            Ok(_) => self.ticker = Some(stop),
+            Err(e) => tracing::error!(
+                error = %e,
+                "cannot start the checkpoint ticker: no interval checkpoints"
+            ),
         }
     }
 }
@@ -299,11 +308,24 @@ mod tests {
         let g = c.set_mode(CheckpointMode::Interval, Some(MIN_INTERVAL));
         assert_eq!(c.on_commit(), Close::No);
         assert!(c.is_current(g) && !c.is_current(g - 1));
+        // The ticker ticks, and stops at once when the mode changes.
+        let (ticks, ticked) = std::sync::mpsc::channel();
+        c.spawn_ticker(MIN_INTERVAL, move || ticks.send(()).is_ok());
+        ticked.recv_timeout(Duration::from_secs(30)).unwrap();
         c.committed(&[[1; 32]], false);
         c.committed(&[[2; 32]], false);
         assert_eq!(c.pending(), &[[1; 32], [2; 32]]);
         c.set_mode(CheckpointMode::Manual, None);
         assert!(!c.is_current(g));
+        // Stopped: after the ticks already sent, the channel ends (the
+        // ticker thread is gone with its sender).
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while ticked.recv_timeout(Duration::from_secs(30)).is_ok() {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the ticker did not stop"
+            );
+        }
         c.committed(&[], true);
         assert!(c.pending().is_empty());
     }

@@ -39,6 +39,8 @@ pub use accounts::{
     TEST_TOKEN_NAME,
 };
 
+pub(crate) use send::impersonated_hash;
+
 use super::error::{codes, ApiError};
 use super::AppState;
 

@@ -12,11 +12,12 @@
 //! balances, lists, pauses. How it appears in the reads (see
 //! docs/server.md):
 //!
-//! - its hash is the domain-separated (v2) transaction hash of the
-//!   transaction with the all-zero signature, a signature no key can make,
-//!   so it never equals a signed transaction's hash;
-//! - `GET /v1/transactions/by_hash` shows `from` and that all-zero
-//!   `signature`;
+//! - its hash is [`impersonated_hash`]: keccak-256 of the transaction's
+//!   domain-separated (v2) signing hash followed by the sender's 20 bytes,
+//!   so two senders of the same transaction get two hashes, and no signed
+//!   transaction's hash (which covers a signature) is one of them;
+//! - `GET /v1/transactions/by_hash` shows `from` and an all-zero
+//!   `signature` (r = s = 0, v = 0: no key makes it);
 //! - its receipt says `"impersonated": true`, and its
 //!   `success_info.message` says how it was sent.
 
@@ -25,9 +26,9 @@ use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 use serde_json::value::RawValue;
-use tokensign_core::native::{self, Authorization};
+use tokensign_core::native::{self, Descriptor};
 use tokensign_core::tx::Transaction;
-use tokensign_core::{json, Address, Signature};
+use tokensign_core::{json, keccak256, Address, Signature};
 
 use super::handlers::address;
 use crate::api::dev::{Members, SEND_CLAWBACK_FROM, SEND_FROM};
@@ -97,7 +98,7 @@ pub(crate) async fn send(
     let tx = native::normalize(tx);
     ledger::admission::check(&tx).map_err(body_error)?;
     let op = tx.op_type();
-    let hash = native::tx_hash(&tx, &Authorization::Single(Signature::ZERO));
+    let hash = impersonated_hash(&tx, &from);
     let fields = crate::node::records::fields(&tx).map_err(|e| {
         tracing::error!(error = %e, "a parsed transaction does not write as JSON");
         ApiError::internal()
@@ -117,6 +118,16 @@ pub(crate) async fn send(
     })?;
     tracing::info!(from = %from, operation = op.name(), "impersonated send admitted");
     Ok(answer(op, &admitted))
+}
+
+/// The hash of `tx` sent as `from` without a signature.
+pub(crate) fn impersonated_hash(tx: &Transaction, from: &Address) -> [u8; 32] {
+    let signing = native::signing_hash(tx, Descriptor::Single);
+    let mut preimage = [0u8; 52];
+    let (hash, sender) = preimage.split_at_mut(32);
+    hash.copy_from_slice(&signing);
+    sender.copy_from_slice(from.as_bytes());
+    keccak256(&preimage)
 }
 
 /// The unsigned document the core reads: the body's members but `from`
