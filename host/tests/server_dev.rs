@@ -122,6 +122,10 @@ fn send_moves_tokens_as_an_account_whose_key_is_never_given() {
         .unwrap()
         .contains("impersonated"));
     assert!(r["checkpoint_number"].is_u64());
+    // The explorer reviews it as what the sender would have signed.
+    let view = get(a, &format!("/explorer/api/transaction?hash={hash}")).json();
+    assert_eq!(view["review"]["scheme"], "v2 (domain-separated)", "{view}");
+    assert_eq!(view["review_error"], Value::Null);
     // A signed transaction's receipt does not carry the member.
     let signed = live.pay(to, 1);
     assert!(receipt(a, &signed).get("impersonated").is_none());
@@ -856,6 +860,17 @@ fn the_controls_are_refused_off_loopback_unless_forced() {
     // Unknown controls are unknown routes; a wrong method is 405.
     get(a, "/dev/nothing").assert_error(404, "NOT_FOUND");
     get(a, "/dev/checkpoint").assert_error(405, "METHOD_NOT_ALLOWED");
+}
+
+#[test]
+fn tokensign_node_says_whether_the_controls_are_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_node, lines) = spawn_node(dir.path(), &["--no-dev-controls"]);
+    let a = banner_addr(&lines);
+    get(a, "/dev/modes").assert_error(403, "DEV_CONTROLS_DISABLED");
+    let other = tempfile::tempdir().unwrap();
+    let (_node, lines) = spawn_node(other.path(), &[]);
+    ok(get(banner_addr(&lines), "/dev/modes"), "DevModes");
 }
 
 #[test]
