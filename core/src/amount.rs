@@ -331,7 +331,7 @@ impl fmt::Display for WholeAmountError {
             WholeAmountError::Empty => f.write_str("the amount is empty"),
             WholeAmountError::NotDecimal => f.write_str(
                 "write whole tokens as digits with at most one decimal point, e.g. 12.5 \
-                 (no sign, no exponent, no space, no 0x)",
+                 (no sign, no exponent, no spaces, no 0x)",
             ),
             WholeAmountError::TooPrecise { digits, decimals } => write!(
                 f,

@@ -72,27 +72,12 @@ impl Node {
     }
 
     fn post(&self, tx: Transaction, key: &SigningKey, scheme: Scheme) -> Resp {
-        let op = tx.op_type();
-        match scheme {
-            Scheme::V1 => {
-                let signed = LegacyTx::sign(tx, key).unwrap();
-                let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
-                let n = cjson::write_legacy(&signed, &mut out).unwrap();
-                let r = post_json(
-                    self.a(),
-                    op.v1_path().unwrap(),
-                    std::str::from_utf8(&out[..n]).unwrap(),
-                );
-                if r.status == 200 {
-                    assert_eq!(r.json()["hash"], hex0x(&signed.tx_hash().unwrap()));
-                }
-                r
-            }
-            Scheme::V2 => {
-                let signed = NativeTx::sign(tx, key).unwrap();
-                self.post_native(&signed)
-            }
+        let (path, body, hash) = signed_body(tx, key, scheme);
+        let r = post_json(self.a(), path, &body);
+        if r.status == 200 {
+            assert_eq!(r.json()["hash"], hex0x(&hash));
         }
+        r
     }
 
     fn post_native(&self, signed: &NativeTx) -> Resp {
@@ -174,6 +159,63 @@ fn issued(n: &Node, symbol: &str, private: bool, scheme: Scheme) -> Address {
     let r = n.send(&operator(), issue_op(symbol, private, true), scheme);
     assert_eq!(r.status, 200, "{}", r.body);
     Address::parse(r.json()["token"].as_str().unwrap()).unwrap()
+}
+
+/// Issues `symbol` and mints `value` of it to `to`.
+fn funded(n: &Node, symbol: &str, to: &Address, value: u64) -> Address {
+    let t = issued(n, symbol, false, Scheme::V2);
+    let mint = TokenMint {
+        recipient: *to,
+        value: amt(value),
+        token: t,
+    };
+    ok(&n.send(&master_key(), mint, Scheme::V2));
+    t
+}
+
+/// A BatchPayment of `token` paying each (recipient, amount) in order.
+fn batch_of(token: Address, entries: &[(Address, u64)], id: Option<&str>) -> BatchPayment {
+    let mut operations = heapless::Vec::new();
+    for (recipient, amount) in entries {
+        operations
+            .push(BatchEntry {
+                recipient: *recipient,
+                amount: amt(*amount),
+            })
+            .unwrap();
+    }
+    BatchPayment {
+        token,
+        operations,
+        created_at: 1,
+        operations_hash: None,
+        batch_id: id.map(|i| Text::new(i).unwrap()),
+    }
+}
+
+/// `tx` signed by `key` in `scheme`: its path, its body as the core
+/// writes it, and its hash.
+fn signed_body(
+    tx: Transaction,
+    key: &SigningKey,
+    scheme: Scheme,
+) -> (&'static str, String, [u8; 32]) {
+    let text = |out: &[u8]| String::from_utf8(out.to_vec()).unwrap();
+    match scheme {
+        Scheme::V1 => {
+            let path = tx.op_type().v1_path().unwrap();
+            let signed = LegacyTx::sign(tx, key).unwrap();
+            let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
+            let len = cjson::write_legacy(&signed, &mut out).unwrap();
+            (path, text(&out[..len]), signed.tx_hash().unwrap())
+        }
+        Scheme::V2 => {
+            let signed = NativeTx::sign(tx, key).unwrap();
+            let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+            let len = cjson::write_native(&signed, &mut out).unwrap();
+            (signed.path(), text(&out[..len]), signed.tx_hash())
+        }
+    }
 }
 
 /// Every operation, on v1 and on v2, is accepted and does what the rules
@@ -342,22 +384,7 @@ fn every_operation_on_both_schemes() {
     assert_eq!(bb.json()["bbnonce"], 2);
     // v2 only: batch payment and multisig.
     let t = Address::parse(&n.token_address("LEDB")).unwrap();
-    let mut operations = heapless::Vec::new();
-    for (who, v) in [(b.address(), 3u64), (m.address(), 4)] {
-        operations
-            .push(BatchEntry {
-                recipient: who,
-                amount: amt(v),
-            })
-            .unwrap();
-    }
-    let batch = BatchPayment {
-        token: t,
-        operations,
-        created_at: 1,
-        operations_hash: None,
-        batch_id: Some(Text::new("b-1").unwrap()),
-    };
+    let batch = batch_of(t, &[(b.address(), 3), (m.address(), 4)], Some("b-1"));
     n.token(&t);
     n.send(
         &m,
@@ -930,45 +957,18 @@ fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
 #[test]
 fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
     let n = node_with(NativeWriteMode::Dual);
-    let (m, al) = (master_key(), alice());
-    let t = issued(&n, "FORMS", false, Scheme::V2);
-    ok(&n.send(
-        &m,
-        TokenMint {
-            recipient: al.address(),
-            value: amt(1000),
-            token: t,
-        },
-        Scheme::V2,
-    ));
+    let al = alice();
+    let t = funded(&n, "FORMS", &al.address(), 1000);
     let canonical = r#""value":"7""#;
     for (i, form) in ["007", "0x7", "0X07", "0x0000007"].into_iter().enumerate() {
         let scheme = if i % 2 == 0 { Scheme::V1 } else { Scheme::V2 };
-        let tx: Transaction = Transaction::new(
-            CHAIN_ID_TESTNET,
-            n.nonce(&al.address()),
-            Payment {
-                recipient: bob().address(),
-                value: amt(7),
-                token: t,
-            },
-        );
-        let (path, body, hash) = match scheme {
-            Scheme::V1 => {
-                let signed = LegacyTx::sign(tx, &al).unwrap();
-                let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
-                let len = cjson::write_legacy(&signed, &mut out).unwrap();
-                let body = String::from_utf8(out[..len].to_vec()).unwrap();
-                ("/v1/transactions/payment", body, signed.tx_hash().unwrap())
-            }
-            Scheme::V2 => {
-                let signed = NativeTx::sign(tx, &al).unwrap();
-                let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
-                let len = cjson::write_native(&signed, &mut out).unwrap();
-                let body = String::from_utf8(out[..len].to_vec()).unwrap();
-                ("/v2/transactions/payment", body, signed.tx_hash())
-            }
+        let pay = Payment {
+            recipient: bob().address(),
+            value: amt(7),
+            token: t,
         };
+        let tx = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), pay);
+        let (path, body, hash) = signed_body(tx, &al, scheme);
         assert!(body.contains(canonical), "{body}");
         let body = body.replace(canonical, &format!(r#""value":"{form}""#));
         let r = post_json(n.a(), path, &body);
@@ -1024,16 +1024,7 @@ fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
 fn the_zero_address_is_no_recipient_anywhere() {
     let n = node_with(NativeWriteMode::Dual);
     let (m, al) = (master_key(), alice());
-    let t = issued(&n, "ZERO", false, Scheme::V2);
-    ok(&n.send(
-        &m,
-        TokenMint {
-            recipient: al.address(),
-            value: amt(100),
-            token: t,
-        },
-        Scheme::V2,
-    ));
+    let t = funded(&n, "ZERO", &al.address(), 100);
     let zero = Address::ZERO;
     let refused = |r: Resp, what: &str| {
         r.assert_error(400, codes::INVALID_VALUE);
@@ -1044,28 +1035,11 @@ fn the_zero_address_is_no_recipient_anywhere() {
         );
     };
     // A batch: refused before its signature is even looked at.
-    let mut operations = heapless::Vec::new();
-    operations
-        .push(BatchEntry {
-            recipient: bob().address(),
-            amount: amt(1),
-        })
-        .unwrap();
-    let batch = BatchPayment {
-        token: t,
-        operations,
-        created_at: 1,
-        operations_hash: None,
-        batch_id: None,
-    };
-    let tx: Transaction = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), batch);
-    let signed = NativeTx::sign(tx, &al).unwrap();
-    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
-    let len = cjson::write_native(&signed, &mut out).unwrap();
-    let body = String::from_utf8(out[..len].to_vec())
-        .unwrap()
-        .replace(&bob().address().to_string(), &zero.to_string());
-    refused(post_json(n.a(), signed.path(), &body), "batch");
+    let batch = batch_of(t, &[(bob().address(), 1)], None);
+    let tx = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), batch);
+    let (path, body, _) = signed_body(tx, &al, Scheme::V2);
+    let body = body.replace(&bob().address().to_string(), &zero.to_string());
+    refused(post_json(n.a(), path, &body), "batch");
     // The single-recipient operations, signed as they are.
     ok(&n.send(
         &m,

@@ -128,6 +128,16 @@ fn mint_amounts_are_exact() {
         );
         assert_schema("MintSuccess", &r.json());
     }
+    // The asset is looked up before the amount is converted for it.
+    assert_mint_error(
+        &mint(
+            a,
+            r#"{"asset_id": "NOPE", "amount": 5e-324, "recipient_wallet_address": "w"}"#,
+        ),
+        404,
+        "ASSET_NOT_FOUND",
+        "Asset ID does not exist",
+    );
     let invalid = "One or more required fields are missing";
     for amount in [
         // 2^256 base units and more.

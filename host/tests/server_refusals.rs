@@ -343,7 +343,7 @@ fn bad_inputs_table() {
     // Oversize body: a declared length above the limit, refused before it is read.
     raw_partial(
         a,
-        &format!("POST /v1/tokens/issue HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}", 1 << 20),
+        &format!("POST /v1/tokens/issue HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: {}", 1 << 20),
         b"",
     )
     .assert_error(400, codes::BODY_TOO_LARGE);
@@ -353,7 +353,7 @@ fn bad_inputs_table() {
     // Slow body: half of it, then nothing: 408 with a RESTErrorData body.
     let r = raw_partial(
         a,
-        "POST /v1/tokens/issue HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 100",
+        "POST /v1/tokens/issue HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: 100",
         b"{\"chain_id\":",
     );
     r.assert_error(408, codes::REQUEST_TIMEOUT);

@@ -32,6 +32,9 @@ impl Client<'_> {
             Err(TransportError::NotSent(why)) => {
                 return Err(ClientError::NotDelivered(format!("{what}: {why}")))
             }
+            Err(TransportError::NoListener(why)) => {
+                return Err(ClientError::NoListener(format!("{what}: {why}")))
+            }
             Err(TransportError::MaybeSent(why)) => {
                 return Err(ClientError::UnknownOutcome(format!(
                     "{what}: {why}; whether the node carried it out is unknown: read the state \

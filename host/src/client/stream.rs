@@ -18,7 +18,7 @@ use tungstenite::{HandshakeError, Message, WebSocket};
 use super::{normalize_base_url, RestError};
 use crate::api::stream::{resume_point, CLOSE_SLOW_CONSUMER};
 use crate::api::StreamFrame;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// What the stream delivers.
 #[derive(Clone, Debug, PartialEq, Eq)]

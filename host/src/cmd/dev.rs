@@ -23,7 +23,7 @@ use crate::api::dev::{
 };
 use crate::api::NativeWriteMode;
 use crate::client::{Client, ClientConfig};
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// The local node's default base URL.
 const LOCAL_NODE: &str = "http://127.0.0.1:18555";
@@ -195,10 +195,12 @@ pub fn run(args: &DevArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliEr
             let address = parse_address("--address", &a.address)?;
             let token = parse_address("--token", &a.token)?;
             let balance = match a.balance.given()? {
-                GivenAmount::Base(units) => units,
-                GivenAmount::Tokens(text, Some(decimals)) => whole_to_base(&text, decimals)?,
+                GivenAmount::Base(units) => units.to_string(),
+                GivenAmount::Tokens(text, Some(decimals)) => {
+                    whole_to_base(&text, decimals)?.to_string()
+                }
                 GivenAmount::Tokens(text, None) => {
-                    whole_to_base(&text, client.token_metadata(&token)?.decimals)?
+                    whole_to_base(&text, client.token_metadata(&token)?.decimals)?.to_string()
                 }
             };
             let request = SetBalanceRequest {
@@ -433,7 +435,7 @@ fn fees_request(a: &FeesArgs) -> Result<FeesRequest, CliError> {
             ))
         })?;
         let token = parse_address("--token-fee", token)?;
-        let fee = super::amount::base_units("--token-fee", fee)?;
+        let fee = super::amount::base_units("--token-fee", fee)?.to_string();
         per_token.insert(token.to_string(), Some(fee));
     }
     for token in &a.remove_token_fee {
@@ -444,7 +446,7 @@ fn fees_request(a: &FeesArgs) -> Result<FeesRequest, CliError> {
         flat: a
             .flat
             .as_deref()
-            .map(|f| super::amount::base_units("--flat", f))
+            .map(|f| super::amount::base_units("--flat", f).map(|a| a.to_string()))
             .transpose()?,
         per_token: (!per_token.is_empty()).then_some(per_token),
         collector: a

@@ -10,9 +10,9 @@ use tokensign_core::review::Review;
 use tokensign_core::tx::{TokenIssue, Transaction};
 use tokensign_core::{Address, Scheme};
 
-use super::issue::issue_of;
-use crate::signer::{is_dev_address, scheme_label, SignedRequest};
-use crate::text::hex0x;
+use super::ops::issue::issue_of;
+use crate::show::hex0x;
+use crate::signer::{is_dev_address, scheme_label, Hashes, SignedRequest};
 
 /// A text as the device shows it: quoted, every character outside
 /// printable ASCII as its code point (so `USDС`, Cyrillic С, cannot pass
@@ -50,7 +50,7 @@ pub fn field_lines(tx: &Transaction, clawback: &str) -> String {
 }
 
 /// The review of a signed token issue about to be sent to `server`.
-pub fn issue_review(request: &LegacyTx, signer: Address, server: &str) -> String {
+pub fn issue_review(request: &LegacyTx, hashes: &Hashes, signer: Address, server: &str) -> String {
     let p = &request.tx;
     let clawback_enabled = issue_of(p).and_then(|i| i.clawback_enabled);
     let form = match clawback_enabled {
@@ -79,11 +79,8 @@ pub fn issue_review(request: &LegacyTx, signer: Address, server: &str) -> String
             .map(TokenIssue::token_address)
             .unwrap_or_default(),
         signer,
-        request
-            .signing_hash()
-            .map(|h| hex0x(&h))
-            .unwrap_or_default(),
-        request.tx_hash().map(|h| hex0x(&h)).unwrap_or_default(),
+        hex0x(&hashes.signing),
+        hex0x(&hashes.tx),
     )
 }
 
@@ -112,6 +109,7 @@ pub fn request_bytes(request: &LegacyTx) -> Result<Vec<u8>, super::CliError> {
 /// issue's own review.
 pub fn op_review(
     request: &SignedRequest,
+    hashes: &Hashes,
     signer: Address,
     server: Option<&str>,
     dry_run: bool,
@@ -124,7 +122,7 @@ pub fn op_review(
     let server = server.unwrap_or("the server");
     if let SignedRequest::Legacy(legacy) = request {
         if issue_of(&legacy.tx).is_some() {
-            let text = issue_review(legacy, signer, server);
+            let text = issue_review(legacy, hashes, signer, server);
             return Ok(if dry_run {
                 text.replace(&format!("Submitting to {server}\n"), &tail)
             } else {
@@ -150,8 +148,8 @@ pub fn op_review(
     text.push_str(&format!(
         "  {who:<18}{}{dev}\n  signing hash      {}\n  transaction hash  {}\n{tail}",
         signer,
-        hex0x(&request.signing_hash()?),
-        hex0x(&request.tx_hash()?),
+        hex0x(&hashes.signing),
+        hex0x(&hashes.tx),
     ));
     Ok(text)
 }
@@ -162,17 +160,15 @@ pub fn op_review(
 /// an issue.
 pub fn request_fields(
     request: &SignedRequest,
+    hashes: &Hashes,
     signer: &Address,
 ) -> Result<serde_json::Map<String, serde_json::Value>, super::CliError> {
     let mut fields = serde_json::Map::new();
     fields.insert("operation".into(), json!(request.op_type().name()));
     fields.insert("scheme".into(), json!(scheme_label(request.scheme())));
     fields.insert("path".into(), json!(request.path()));
-    fields.insert(
-        "signing_hash".into(),
-        json!(hex0x(&request.signing_hash()?)),
-    );
-    fields.insert("tx_hash".into(), json!(hex0x(&request.tx_hash()?)));
+    fields.insert("signing_hash".into(), json!(hex0x(&hashes.signing)));
+    fields.insert("tx_hash".into(), json!(hex0x(&hashes.tx)));
     fields.insert("signer".into(), json!(signer.to_string()));
     if let Some(token) = request.token() {
         fields.insert("token".into(), json!(token.to_string()));

@@ -15,11 +15,11 @@ use tokensign_core::Scheme;
 use super::common::{read_json_input, read_limited_input, required_signer, write_out};
 use super::exit::CliError;
 use super::review::{object_with_request, request_fields};
-use super::scheme::SchemeChoice;
+use super::write::scheme::SchemeChoice;
 use super::Io;
-use crate::batch;
-use crate::signer::KeyOptions;
-use crate::text::sanitize;
+use crate::documents;
+use crate::show::sanitize;
+use crate::signer::{KeyOptions, SignedRequest};
 
 /// `tokensign sign`.
 #[derive(Debug, Args)]
@@ -71,28 +71,17 @@ pub fn run(
     let input = read_json_input(&args.payload, io.input, "the payload")?;
     // Parsed before the key is loaded: a bad document never asks for a
     // password.
-    tokensign_core::json::parse_document::<256, 32>(&input).map_err(|e| {
-        let named = batch::has_operation(&input);
-        let doc = if named {
-            crate::input::Document::Signing
-        } else {
-            crate::input::Document::Payload
-        };
-        CliError::bad_input(format!(
-            "invalid payload: {}",
-            crate::input::describe_core_error(e, doc)
-        ))
-    })?;
+    let (tx, scheme) =
+        documents::parse(&input, forced(args.scheme)).map_err(CliError::bad_input)?;
     let signer = required_signer(keys, "sign")?;
-    let request = batch::sign_document(&input, signer.as_ref(), forced(args.scheme))
-        .map_err(CliError::bad_input)?;
+    let (request, hashes) = SignedRequest::sign_hashed(signer.as_ref(), tx, scheme)?;
     let body = request.body()?;
     if !json_mode {
         let mut text = String::from_utf8_lossy(&body).into_owned();
         text.push('\n');
         return write_out(io.out, &text);
     }
-    let fields = request_fields(&request, &signer.address())?;
+    let fields = request_fields(&request, &hashes, &signer.address())?;
     write_out(io.out, &object_with_request(&body, Value::Object(fields)))
 }
 
@@ -114,8 +103,8 @@ fn sign_lines(
         ));
     }
     let signer = required_signer(keys, "sign")?;
-    let threads = args.threads.unwrap_or_else(batch::default_threads);
-    match batch::sign_lines(&input, signer.as_ref(), threads, forced(args.scheme)) {
+    let threads = args.threads.unwrap_or_else(documents::default_threads);
+    match documents::sign_lines(&input, signer.as_ref(), threads, forced(args.scheme)) {
         Ok(bodies) => {
             let mut text = String::new();
             for body in bodies {

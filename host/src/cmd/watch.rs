@@ -11,12 +11,12 @@ use tokensign_core::Address;
 
 use super::common::write_out;
 use super::exit::{CliError, Failure};
-use super::server::Network;
+use super::session::Network;
 use super::Io;
 use crate::api::{Checkpoint, StreamFrame, Transaction, TransactionReceipt};
 use crate::client::stream::{stream_url, Stream, StreamError, StreamEvent};
 use crate::client::{Client, ClientConfig};
-use crate::text::{sanitize, whole_tokens};
+use crate::show::{sanitize, whole_tokens};
 
 /// `tokensign watch`.
 #[derive(Debug, Args)]

@@ -201,6 +201,12 @@ pub mod codes {
     pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
     /// 500: storage failure or another unexpected error.
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+    /// 403: the `Host` header names neither a loopback name or address nor
+    /// an allowed host, on a node that checks it (on loopback).
+    pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
+    /// 503: the node has as many open connections as it allows; the
+    /// connection is closed after this answer.
+    pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
 }
 
 impl ApiError {
@@ -364,6 +370,12 @@ pub mod mint_codes {
     pub const DUPLICATE_MINT: &str = "DUPLICATE_MINT";
     /// 500: storage failure or another unexpected error.
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+    /// 403: the `Host` header names neither a loopback name or address nor
+    /// an allowed host, on a node that checks it (on loopback).
+    pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
+    /// 503: the node has as many open connections as it allows; the
+    /// connection is closed after this answer.
+    pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
 }
 
 /// A refusal of the mint API: the document's status, code and message, plus

@@ -50,10 +50,8 @@ fn invalid(detail: impl Into<String>) -> MintRefusal {
 pub struct MintJob {
     /// The asset (a token symbol).
     pub asset_id: String,
-    /// The amount exactly as the request gave it.
+    /// The amount exactly as the request gave it (positive).
     pub amount: JsonNumber,
-    /// The amount as plain decimal text (`1.5e3` is `1500`), positive.
-    pub amount_text: String,
     /// The recipient, as given.
     pub recipient: String,
 }
@@ -95,11 +93,22 @@ fn non_empty_string<'a>(v: &'a Option<Value>, name: &str) -> Result<&'a str, Min
 const MAX_WHOLE_DIGITS: i64 = 78;
 const MAX_FRACTION_DIGITS: i64 = 255;
 
+/// Refuses zero and negative numbers.
+fn positive(number: &JsonNumber) -> Result<(), MintRefusal> {
+    let text = number.as_str();
+    let mantissa = text.split(['e', 'E']).next().unwrap_or(text);
+    if text.starts_with('-') || mantissa.bytes().all(|b| b == b'0' || b == b'.') {
+        return Err(invalid("amount must be greater than zero"));
+    }
+    Ok(())
+}
+
 /// A JSON number's value as plain decimal text (`1.5e3` is `1500`,
-/// `12.50` is `12.50`), exactly: no float. `Err` for zero and negative
+/// `12.50` is `12.5`), exactly: no float. `Err` for zero and negative
 /// numbers, and for values no token could hold (above 10^78, or more than
 /// 255 fractional digits).
 fn plain_decimal(number: &JsonNumber) -> Result<String, MintRefusal> {
+    positive(number)?;
     let text = number.as_str();
     let (mantissa, exponent) = match text.find(['e', 'E']) {
         Some(i) => (&text[..i], &text[i + 1..]),
@@ -107,9 +116,6 @@ fn plain_decimal(number: &JsonNumber) -> Result<String, MintRefusal> {
     };
     let (int, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let digits: String = int.chars().chain(fraction.chars()).collect();
-    if text.starts_with('-') || digits.bytes().all(|b| b == b'0') {
-        return Err(invalid("amount must be greater than zero"));
-    }
     // The exponent's value, saturated: beyond ±10^15 nothing fits anyway.
     let (sign, magnitude) = match exponent.strip_prefix('-') {
         Some(m) => (-1, m),
@@ -153,7 +159,7 @@ impl MintJob {
             Some(raw) => JsonNumber::parse(raw.get())
                 .ok_or_else(|| invalid("field `amount` must be a number"))?,
         };
-        let amount_text = plain_decimal(&amount)?;
+        positive(&amount)?;
         let recipient =
             non_empty_string(&body.recipient_wallet_address, "recipient_wallet_address")?;
         if recipient.len() > MAX_RECIPIENT_LEN || recipient.chars().any(char::is_control) {
@@ -164,7 +170,6 @@ impl MintJob {
         Ok(MintJob {
             asset_id,
             amount,
-            amount_text,
             recipient: recipient.to_owned(),
         })
     }
@@ -189,7 +194,11 @@ pub fn apply<B: Backing + ?Sized>(
     let Some(metadata) = view.token(&token)? else {
         return Err(StoreError::Corrupt("a symbol has no token"));
     };
-    let units = match Amount::from_whole(&job.amount_text, metadata.decimals) {
+    let text = match plain_decimal(&job.amount) {
+        Ok(text) => text,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    let units = match Amount::from_whole(&text, metadata.decimals) {
         Ok(u) if u.is_zero() => return Ok(Err(invalid("amount must be greater than zero"))),
         Ok(u) => u,
         Err(e) => {
@@ -264,7 +273,6 @@ mod tests {
         )
         .unwrap();
         assert_eq!(job.amount.as_str(), "18446744073709551617");
-        assert_eq!(job.amount_text, "18446744073709551617");
         for (body, detail) in [
             (
                 r#"{"asset_id": "A", "recipient_wallet_address": "w"}"#,

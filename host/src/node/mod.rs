@@ -24,10 +24,12 @@
     )
 )]
 
+mod connections;
 pub mod dev;
 mod error;
 pub mod explorer;
 mod failure;
+mod hosts;
 pub mod ledger;
 mod local_api;
 mod mint;
@@ -79,6 +81,13 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:18555";
 pub const DEFAULT_BODY_LIMIT: usize = tokensign_core::json::MAX_JSON_INPUT_LEN;
 /// Default time a request body has to arrive.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time a request's headers have to arrive, from their first byte.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time a connection may stay open with no request in progress
+/// and nothing sent.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default number of connections open at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 /// The server's configuration.
 #[derive(Clone, Debug)]
@@ -112,11 +121,27 @@ pub struct NodeConfig {
     /// node listens on a loopback address, `Some(true)` on wherever it
     /// listens (`--dev-controls`), `Some(false)` off (`--no-dev-controls`).
     pub dev_controls: Option<bool>,
+    /// Time a request's headers have to arrive once its first byte has;
+    /// later the connection is closed (slowloris).
+    pub header_timeout: Duration,
+    /// Time a connection may stay open with no request in progress and
+    /// nothing sent (before its first request, or between keep-alive
+    /// requests); later it is closed.
+    pub idle_timeout: Duration,
+    /// Most connections open at once; one more is answered 503
+    /// `TOO_MANY_CONNECTIONS` and closed.
+    pub max_connections: usize,
+    /// Host names (without port, any case) answered besides the loopback
+    /// names and addresses, when the `Host` header is checked: always on a
+    /// loopback listener, and on any listener once this is not empty.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl NodeConfig {
     /// A configuration with the testnet chain id, durable commits, the
-    /// core's body limit, a 10 s body timeout, `dual` mode and no fees.
+    /// core's body limit, a 10 s body timeout, `dual` mode, no fees, a
+    /// 10 s header timeout, a 15 s idle timeout, 1024 connections and no
+    /// allowed hosts beyond loopback.
     pub fn new(data_dir: PathBuf, operators: Vec<Address>) -> Self {
         NodeConfig {
             data_dir,
@@ -130,6 +155,10 @@ impl NodeConfig {
             read_only: false,
             stream: StreamConfig::default(),
             dev_controls: None,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -289,8 +318,16 @@ impl MakeRequestId for CounterRequestId {
 
 /// The server's routes over `state`, with request ids (`x-request-id`) and
 /// tracing. Unknown routes answer 404 and wrong methods 405 (with `Allow`),
-/// both with a `RESTErrorData` body.
+/// both with a `RESTErrorData` body. In process (no listener) the `Host`
+/// header is not checked; [`serve`] and [`spawn_background`] check it on
+/// loopback.
 pub fn router(state: AppState) -> Router {
+    app(state, None)
+}
+
+/// The routes, with the `Host` check of `hosts` (if any) inside the
+/// request ids and tracing, so that refused requests have both.
+fn app(state: AppState, hosts: Option<Arc<hosts::AllowedHosts>>) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|req: &Request<axum::body::Body>| {
             let id = req
@@ -318,7 +355,8 @@ pub fn router(state: AppState) -> Router {
             }),
         );
     }
-    app.route("/v1/transactions/raw", post(routes::raw_removed))
+    let mut app = app
+        .route("/v1/transactions/raw", post(routes::raw_removed))
         .route("/v1/chains/chain_id", get(routes::chain_id))
         .route("/v1/accounts/nonce", get(reads::nonce))
         .route("/v1/accounts/bbnonce", get(reads::bbnonce))
@@ -360,8 +398,11 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             dev::faults::inject,
         ))
-        .with_state(state)
-        .layer(PropagateRequestIdLayer::x_request_id())
+        .with_state(state);
+    if let Some(hosts) = hosts {
+        app = app.layer(axum::middleware::from_fn_with_state(hosts, hosts::check));
+    }
+    app.layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(CounterRequestId::default()))
 }

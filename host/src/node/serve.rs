@@ -4,23 +4,38 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
-use super::{router, AppState, NodeConfig, NodeError};
+use super::connections::{self, Limits};
+use super::hosts::AllowedHosts;
+use super::{app, AppState, NodeConfig, NodeError};
 
-/// Serves `router(state)` on `listener` until `shutdown` completes, then
-/// waits for open requests and closes the database.
+/// Serves the node's routes on `listener` until `shutdown` completes, then
+/// waits for open requests (at most `connections::GRACE`) and closes the
+/// database. On a loopback listener (or with allowed hosts) requests must
+/// carry an allowed `Host`; beyond loopback a warning is logged.
 async fn run(
     state: AppState,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), NodeError> {
-    let addr = listener.local_addr().ok();
-    tracing::info!(addr = ?addr, "node listening");
-    if let Some(addr) = &addr {
-        let on = state.inner.dev.gate.listening_on(addr);
-        tracing::info!(on, "development controls (/dev/)");
+    let addr = listener.local_addr().map_err(NodeError::Serve)?;
+    tracing::info!(addr = %addr, "node listening");
+    if !addr.ip().is_loopback() {
+        tracing::warn!(
+            addr = %addr,
+            "listening beyond loopback: anyone who can reach this address may use the node"
+        );
     }
-    let app = router(state.clone());
+    let on = state.inner.dev.gate.listening_on(&addr);
+    tracing::info!(on, "development controls (/dev/)");
+    let config = state.config();
+    let hosts = AllowedHosts::for_listener(addr, &config.allowed_hosts).map(Arc::new);
+    let limits = Limits {
+        header_timeout: config.header_timeout,
+        idle_timeout: config.idle_timeout,
+        max_connections: config.max_connections.max(1),
+    };
     // Stream connections are upgraded out of the server's reach: tell them
     // to end when shutdown starts, or they would keep the state open.
     let stopping = state.inner.commits.stopper();
@@ -28,13 +43,10 @@ async fn run(
         shutdown.await;
         stopping.send_replace(true);
     };
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(NodeError::Serve);
+    connections::serve(listener, app(state.clone(), hosts), limits, shutdown).await;
     state.close().await;
     tracing::info!("node stopped");
-    result
+    Ok(())
 }
 
 async fn shutdown_signal() {

@@ -75,9 +75,9 @@ pub(crate) async fn write_v1(
         .signing_hash()
         .and_then(|s| request.tx_hash().map(|t| (s, t)))
         .map_err(ApiError::from_core)?;
-    // Recovery here, in parallel across requests (crate::recovery picks
+    // Recovery here, in parallel across requests (crate::curve picks
     // the backend); high-S and unrecoverable signatures are refused.
-    let signer = crate::recovery::recover_hash(&signing_hash, &request.signature)
+    let signer = crate::curve::recover_hash(&signing_hash, &request.signature)
         .map_err(ApiError::from_core)?;
     let fields = super::records::fields(&request.tx).map_err(|e| {
         tracing::error!(error = %e, "a parsed transaction does not write as JSON");
@@ -137,7 +137,7 @@ pub(crate) async fn submit_native(
     request: NativeTx,
 ) -> Result<Admitted, ApiError> {
     ledger::admission::check(&request.tx).map_err(body_error)?;
-    crate::recovery::install_context();
+    crate::curve::install_context();
     let sender = request.sender().map_err(ApiError::from_core)?;
     let (signed_by, signature) = match &request.authorization {
         Authorization::Single(sig) => (SignedBy::Single, signature_json(sig)),

@@ -156,7 +156,7 @@ pub(crate) async fn arm(
             format!(
                 "`path` {:?} is not a write path of this node: give an operation's path, such \
                  as /v2/transactions/payment or /v1/tokens/mint",
-                crate::text::sanitize(&request.path)
+                crate::show::sanitize(&request.path)
             ),
         ));
     }

@@ -224,7 +224,7 @@ pub(crate) async fn set_fees(
         per_token: Vec::new(),
     };
     for (token, fee) in request.per_token.unwrap_or_default() {
-        let name = format!("per_token.{}", crate::text::sanitize(&token));
+        let name = format!("per_token.{}", crate::show::sanitize(&token));
         let token = address(&name, &token)?;
         let fee = fee.as_deref().map(|f| amount(&name, f)).transpose()?;
         change.per_token.push((token, fee));

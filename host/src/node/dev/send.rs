@@ -64,7 +64,7 @@ pub(crate) async fn send(
             codes::DUPLICATE_FIELD,
             format!(
                 "`{}` appears twice: give each member once",
-                crate::text::sanitize(name)
+                crate::show::sanitize(name)
             ),
         ));
     }

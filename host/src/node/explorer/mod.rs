@@ -35,7 +35,7 @@ use super::routes::{address_param, param, storage_error, Params};
 use super::storage::StateRead;
 use super::AppState;
 use crate::api::{Checkpoint, MintInfo, NodeStatus, Transaction, TransactionReceipt};
-use crate::text::whole_tokens;
+use crate::show::whole_tokens;
 
 /// The page: HTML, CSS and script in one file, compiled into the binary.
 const PAGE: &str = include_str!("page.html");
@@ -426,9 +426,9 @@ pub(crate) async fn search(
     let q = param(&params, "q")?;
     let r = reader(&state)?;
     let found = |kind, key: String| Ok(Json(SearchAnswer { kind, key }));
-    if let Some(hash) = crate::text::parse_hex32(q) {
+    if let Some(hash) = crate::show::parse_hex32(q) {
         if r.transaction(&hash).map_err(storage_error)?.is_some() {
-            return found("transaction", crate::text::hex0x(&hash));
+            return found("transaction", crate::show::hex0x(&hash));
         }
         if let Some(n) = r.checkpoint_number(&hash).map_err(storage_error)? {
             return found("checkpoint", n.to_string());
@@ -456,7 +456,7 @@ pub(crate) async fn search(
         format!(
             "nothing on this node matches {:?}: search a transaction or checkpoint hash (0x + 64 \
              hex digits), an address (0x + 40) or a checkpoint number",
-            crate::text::sanitize(q)
+            crate::show::sanitize(q)
         ),
     ))
 }

@@ -94,7 +94,7 @@ fn unsigned_document(op: OpType, tx: &WireTx) -> Result<String, ReviewError> {
 }
 
 fn signature_of(tx: &WireTx) -> Option<Signature> {
-    let part = |text: &str| crate::text::parse_hex32(text);
+    let part = |text: &str| crate::show::parse_hex32(text);
     Some(Signature {
         r: part(&tx.signature.r)?,
         s: part(&tx.signature.s)?,
@@ -114,7 +114,7 @@ fn signing_form(
     tx: &WireTx,
     multisig_account: bool,
 ) -> Result<(Scheme, Descriptor), ReviewError> {
-    let hash = crate::text::parse_hex32(&tx.hash).ok_or(ReviewError::NoScheme)?;
+    let hash = crate::show::parse_hex32(&tx.hash).ok_or(ReviewError::NoScheme)?;
     if let Some(sig) = signature_of(tx) {
         if parsed.op_type().v1_path().is_some() && legacy::tx_hash(parsed, &sig).ok() == Some(hash)
         {

@@ -16,7 +16,7 @@ use super::{ensure_genesis, Commit, StateRead, Storage};
 use crate::node::failure::{NodeError, StoreError};
 use crate::node::ledger::{Account, Backing, MemoryLedger, Multisig, Token};
 use crate::node::records::{CheckpointRecord, MintRecord, TxRecord};
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "tokensign-node.redb";
