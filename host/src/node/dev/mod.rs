@@ -1,6 +1,6 @@
 //! What the node offers developers beyond the network's API, as anvil
-//! does for Ethereum: developer accounts at start ([`accounts`]) and the
-//! development controls under `/dev/` ([`routes`]): set a balance or a
+//! does for Ethereum: developer accounts at start (`accounts.rs`) and the
+//! development controls under `/dev/` (`routes`): set a balance or a
 //! nonce, send any operation as any address without its key, switch the
 //! write mode and `read_only`, change fees, control checkpoints, inject
 //! faults.
@@ -9,7 +9,7 @@
 //! refused otherwise (403 `DEV_CONTROLS_DISABLED`) unless
 //! `NodeConfig::dev_controls` (`--dev-controls`) says so; `Some(false)`
 //! (`--no-dev-controls`) turns them off everywhere. Every `/dev/` route
-//! goes through that gate: a new control is one more line in [`routes`].
+//! goes through that gate: a new control is one more line in `routes`.
 //!
 //! Files: `handlers.rs` (the controls' HTTP handlers), `send.rs`
 //! (`POST /dev/send`), `faults.rs` (fault injection), `control.rs` (the
