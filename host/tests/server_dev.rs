@@ -12,8 +12,10 @@ use serde_json::{json, Value};
 use server_common::live::*;
 use server_common::*;
 use tokensign::node::{spawn_background, NodeConfig};
-use tokensign_core::tx::{OpType, Payment, CHAIN_ID_TESTNET};
-use tokensign_core::{Address, Amount};
+use tokensign_core::legacy::LegacyTx;
+use tokensign_core::native::NativeTx;
+use tokensign_core::tx::{OpType, Transaction, CHAIN_ID_TESTNET};
+use tokensign_core::Address;
 
 /// An address nobody has the key of.
 fn keyless(byte: u8) -> Address {
@@ -83,6 +85,16 @@ fn receipt(a: SocketAddr, hash: &str) -> Value {
     let r = get(a, &format!("/v1/transactions/receipt/by_hash?hash={hash}"));
     assert_eq!(r.status, 200, "{}", r.body);
     r.json()
+}
+
+/// A v2 payment of one unit from [`payer`] to `to`, at its next nonce.
+fn signed_v2(live: &Live, to: Address) -> NativeTx {
+    NativeTx::sign(live.tx(&payer(), live.payment(to, 1)), &payer()).unwrap()
+}
+
+/// The same as a v1 (legacy) request.
+fn signed_v1(live: &Live, to: Address) -> LegacyTx {
+    LegacyTx::sign(live.tx(&payer(), live.payment(to, 1)), &payer()).unwrap()
 }
 
 /// Waits (bounded) until `done` holds; false if it never did.
@@ -353,13 +365,8 @@ fn set_nonce_decides_the_next_transaction() {
     );
     assert_eq!(nonce(a, &who), 5);
     // A transaction signed at the old nonce is refused; at 5 it goes.
-    let pay = Payment {
-        recipient: keyless(0xd1),
-        value: Amount::from_u64(1),
-        token: live.token,
-    };
-    let stale = tokensign_core::native::NativeTx::sign(
-        tokensign_core::tx::Transaction::new(CHAIN_ID_TESTNET, 0, pay.clone()),
+    let stale = NativeTx::sign(
+        Transaction::new(CHAIN_ID_TESTNET, 0, live.payment(keyless(0xd1), 1)),
         &payer(),
     )
     .unwrap();
@@ -419,13 +426,7 @@ fn modes_switch_read_only_and_the_write_mode_while_the_node_runs() {
     assert_eq!(v, json!({"write_mode": "dual", "read_only": true}));
     let status = get(a, "/api/status").json();
     assert_eq!(status["read_only"], true);
-    let payment = Payment {
-        recipient: keyless(0xe1),
-        value: Amount::from_u64(1),
-        token: live.token,
-    };
-    let signed =
-        tokensign_core::native::NativeTx::sign(live.tx(&payer(), payment), &payer()).unwrap();
+    let signed = signed_v2(&live, keyless(0xe1));
     post_native(a, &signed).assert_error(403, "NODE_READ_ONLY");
     // The controls are the node's own: they still work while read-only.
     hash_of(send_payment(
@@ -436,18 +437,7 @@ fn modes_switch_read_only_and_the_write_mode_while_the_node_runs() {
         &live.token,
     ));
     dev(a, "/dev/modes", json!({"read_only": false}));
-    let signed = tokensign_core::native::NativeTx::sign(
-        live.tx(
-            &payer(),
-            Payment {
-                recipient: keyless(0xe1),
-                value: Amount::from_u64(1),
-                token: live.token,
-            },
-        ),
-        &payer(),
-    )
-    .unwrap();
+    let signed = signed_v2(&live, keyless(0xe1));
     assert_eq!(post_native(a, &signed).status, 200);
     // v2_only: legacy writes are gone; v1_only: v2 writes are not open.
     ok(
@@ -455,18 +445,7 @@ fn modes_switch_read_only_and_the_write_mode_while_the_node_runs() {
         "DevModes",
     );
     assert_eq!(get(a, "/api/status").json()["native_write_mode"], "v2_only");
-    let legacy = tokensign_core::legacy::LegacyTx::sign(
-        live.tx(
-            &payer(),
-            Payment {
-                recipient: keyless(0xe1),
-                value: Amount::from_u64(1),
-                token: live.token,
-            },
-        ),
-        &payer(),
-    )
-    .unwrap();
+    let legacy = signed_v1(&live, keyless(0xe1));
     post_json(a, "/v1/transactions/payment", &body_of(&legacy))
         .assert_error(410, "LEGACY_NATIVE_WRITE_ENDPOINT_DISABLED");
     ok(
@@ -725,13 +704,7 @@ fn faults_answer_the_next_writes_on_a_path_then_disarm() {
     assert_eq!(v["faults"][0]["remaining"], 2);
     let who = payer().address();
     for left in [1, 0] {
-        let payment = Payment {
-            recipient: keyless(0x31),
-            value: Amount::from_u64(1),
-            token: live.token,
-        };
-        let signed =
-            tokensign_core::native::NativeTx::sign(live.tx(&payer(), payment), &payer()).unwrap();
+        let signed = signed_v2(&live, keyless(0x31));
         let r = post_native(a, &signed);
         assert_injected(&r, 503, "SERVICE_UNAVAILABLE");
         assert!(r.body.contains(&format!("{left} more")), "{}", r.body);
@@ -761,18 +734,7 @@ fn faults_answer_the_next_writes_on_a_path_then_disarm() {
         ),
         "DevFaults",
     );
-    let legacy = tokensign_core::legacy::LegacyTx::sign(
-        live.tx(
-            &payer(),
-            Payment {
-                recipient: keyless(0x31),
-                value: Amount::from_u64(1),
-                token: live.token,
-            },
-        ),
-        &payer(),
-    )
-    .unwrap();
+    let legacy = signed_v1(&live, keyless(0x31));
     post_json(a, "/v1/transactions/payment", &body_of(&legacy))
         .assert_error(422, "INSUFFICIENT_BALANCE");
     let v = ok(get(a, "/dev/faults"), "DevFaults");

@@ -142,8 +142,8 @@ pub(crate) fn start(
     if let Err(e) = recovered {
         tracing::error!(error = %e, "cannot read the pending checkpoint log");
     }
-    if let Some(closed) = close_pending(&*storage, &mut state, Close::IfAny) {
-        announce.send_replace(closed.number);
+    if let Some(number) = close_pending_logged(&*storage, &mut state) {
+        announce.send_replace(number);
     }
     std::thread::Builder::new()
         .name("tokensign-writer".into())
@@ -235,8 +235,8 @@ fn writer_loop(
         }
     }
     // A clean stop leaves nothing out of a checkpoint.
-    if let Some(closed) = close_pending(storage, &mut state, Close::IfAny) {
-        announce.send_replace(closed.number);
+    if let Some(number) = close_pending_logged(storage, &mut state) {
+        announce.send_replace(number);
     }
 }
 
@@ -270,10 +270,11 @@ fn run_control(
             Control::SetCheckpointMode { mode, interval } => {
                 let generation = state.checkpoints.set_mode(mode, interval);
                 if state.checkpoints.on_commit() == Close::IfAny {
-                    closed = close_pending(storage, state, Close::IfAny).map(|c| c.number);
+                    closed = close_pending(storage, state, Close::IfAny)?.map(|c| c.number);
                 }
                 if let (CheckpointMode::Interval, Some(every)) = (mode, interval) {
-                    // A ticker of this generation: the ones before stop.
+                    // The mode change stopped the ticker before; this one
+                    // ticks for the new generation.
                     let queue = state.queue.clone();
                     state.checkpoints.spawn_ticker(every, move || {
                         let Some(jobs) = queue.upgrade() else {
@@ -292,16 +293,14 @@ fn run_control(
             }
             Control::ReadCheckpointMode => checkpoint_mode(&state.checkpoints),
             Control::Checkpoint => {
-                let checkpoint = close_pending(storage, state, Close::Always);
+                // `Close::Always` closes one, empty or not.
+                let checkpoint = close_pending(storage, state, Close::Always)?;
                 closed = checkpoint.as_ref().map(|c| c.number);
-                match checkpoint {
-                    Some(c) => Controlled::Checkpoint(Some(c)),
-                    None => return Err(StoreError::Corrupt("a checkpoint did not close")),
-                }
+                Controlled::Checkpoint(checkpoint)
             }
             Control::Tick(generation) => {
                 if state.checkpoints.is_current(generation) {
-                    closed = close_pending(storage, state, Close::IfAny).map(|c| c.number);
+                    closed = close_pending(storage, state, Close::IfAny)?.map(|c| c.number);
                 }
                 Controlled::Checkpoint(None)
             }
@@ -353,33 +352,32 @@ fn commit_staged(
 
 /// Closes a checkpoint over what is pending (`Close::IfAny`: only if
 /// anything is; `Close::Always`: an empty one too) and commits it; the
-/// checkpoint closed, if any (a failure is logged).
+/// checkpoint closed, if any.
 fn close_pending(
     storage: &dyn Storage,
     state: &mut WriterState,
     close: Close,
-) -> Option<ClosedCheckpoint> {
-    let result = (|| -> Result<Option<ClosedCheckpoint>, StoreError> {
-        let committed = storage.read()?;
-        let batch = Batch::new(&*committed, &state.cache, 0);
-        let commit = batch.into_commit(state.checkpoints.pending(), close)?;
-        let Some(checkpoint) = &commit.checkpoint else {
-            return Ok(None);
-        };
-        storage.commit(&commit)?;
-        Ok(Some(ClosedCheckpoint {
-            number: checkpoint.number,
-            hash: checkpoint.hash,
-            transactions: checkpoint.transactions.len() as u64,
-        }))
-    })();
-    match result {
-        Ok(closed) => {
-            if closed.is_some() {
-                state.checkpoints.committed(&[], true);
-            }
-            closed
-        }
+) -> Result<Option<ClosedCheckpoint>, StoreError> {
+    let committed = storage.read()?;
+    let batch = Batch::new(&*committed, &state.cache, 0);
+    let commit = batch.into_commit(state.checkpoints.pending(), close)?;
+    let Some(checkpoint) = &commit.checkpoint else {
+        return Ok(None);
+    };
+    storage.commit(&commit)?;
+    state.checkpoints.committed(&[], true);
+    Ok(Some(ClosedCheckpoint {
+        number: checkpoint.number,
+        hash: checkpoint.hash,
+        transactions: checkpoint.transactions.len() as u64,
+    }))
+}
+
+/// [`close_pending`] where nobody waits for the outcome: a failure is
+/// logged (the transactions stay pending).
+fn close_pending_logged(storage: &dyn Storage, state: &mut WriterState) -> Option<u64> {
+    match close_pending(storage, state, Close::IfAny) {
+        Ok(closed) => closed.map(|c| c.number),
         Err(e) => {
             tracing::error!(error = %e, "cannot close a checkpoint over the pending transactions");
             None

@@ -206,52 +206,59 @@ pub(crate) fn set_nonce<B: Backing + ?Sized>(backing: &B, account: Address, nonc
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::node::ledger::{MemoryLedger, Token};
+    use tokensign_core::text::Text;
+    use tokensign_core::tx::{Operation, TokenIssue, TokenMint, Transaction};
+
+    use crate::node::ledger::{apply, MemoryLedger, Rules, SignedBy, Submission};
 
     fn a(byte: u8) -> Address {
         Address([byte; 20])
     }
 
-    fn ledger_with_token(supply: u64, holders: &[(u8, u64)]) -> (MemoryLedger, Address) {
+    /// Applies `op` as `a(1)` (the operator and master) at `nonce`.
+    fn run(ledger: &mut MemoryLedger, nonce: u64, op: impl Into<Operation>) {
+        let rules = Rules {
+            chain_id: 1,
+            operators: [a(1)].into_iter().collect(),
+            fees: Fees::default(),
+        };
+        let tx = Transaction::new(1, nonce, op);
+        let sub = Submission {
+            tx: &tx,
+            sender: a(1),
+            signed_by: &SignedBy::Single,
+        };
+        let effects = apply(&*ledger, &rules, &sub).unwrap().unwrap();
+        ledger.commit(effects.changes);
+    }
+
+    /// A token issued and minted to `holders` by the ledger's own rules.
+    fn ledger_with_token(holders: &[(u8, u64)]) -> (MemoryLedger, Address) {
         let mut ledger = MemoryLedger::default();
-        let token = a(0xee);
-        ledger.tokens.insert(
-            token,
-            Token {
-                address: token,
-                symbol: "T".into(),
-                name: "T".into(),
-                uri: String::new(),
-                additional_metadata: Vec::new(),
-                decimals: 6,
-                master_authority: a(1),
-                master_mint_burn_authority: Address([0; 20]),
-                minters: Vec::new(),
-                pause_authorities: Vec::new(),
-                list_authorities: Vec::new(),
-                metadata_authorities: Vec::new(),
-                bridge_authorities: Vec::new(),
-                clawback_authorities: Vec::new(),
-                black_list: Vec::new(),
-                white_list: Vec::new(),
-                supply: Amount::from_u64(supply),
-                is_paused: false,
-                is_private: false,
-                clawback_enabled: true,
-                issuer: a(1),
-            },
-        );
-        for (owner, units) in holders {
-            ledger
-                .balances
-                .insert((a(*owner), token), Amount::from_u64(*units));
+        let issue = TokenIssue {
+            symbol: Text::new("T").unwrap(),
+            name: Text::new("T").unwrap(),
+            decimals: 6,
+            master_authority: a(1),
+            is_private: false,
+            clawback_enabled: Some(true),
+        };
+        let token = issue.token_address();
+        run(&mut ledger, 0, issue);
+        for (nonce, (owner, units)) in (1..).zip(holders) {
+            let mint = TokenMint {
+                recipient: a(*owner),
+                value: Amount::from_u64(*units),
+                token,
+            };
+            run(&mut ledger, nonce, mint);
         }
         (ledger, token)
     }
 
     #[test]
     fn a_set_balance_moves_the_supply_by_the_difference() {
-        let (mut ledger, token) = ledger_with_token(100, &[(2, 60), (3, 40)]);
+        let (mut ledger, token) = ledger_with_token(&[(2, 60), (3, 40)]);
         let (changes, done) = set_balance(&ledger, a(2), token, Amount::from_u64(10))
             .unwrap()
             .unwrap();
@@ -281,7 +288,7 @@ mod tests {
 
     #[test]
     fn refusals_change_nothing() {
-        let (ledger, token) = ledger_with_token(100, &[(2, 100)]);
+        let (ledger, token) = ledger_with_token(&[(2, 100)]);
         assert_eq!(
             set_balance(&ledger, a(2), a(0x77), Amount::from_u64(1))
                 .unwrap()
