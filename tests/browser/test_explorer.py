@@ -8,8 +8,9 @@ that the page loads from this node alone, that a search finds a payment
 just made (with its receipt and review pages), and that a balance on the
 page changes after a payment without a reload.
 
-Run: `python -m pytest tests/browser` with $TOKENSIGN_BIN the built
-binary (default target/debug/tokensign). Without Playwright or Chromium the
+`cargo test` runs them (host/tests/explorer_browser.rs); by hand: `python
+-m pytest tests/browser` with $TOKENSIGN_BIN the built binary (default
+target/debug/tokensign). Without Playwright or Chromium the
 tests skip with a loud message, unless $TOKENSIGN_REQUIRE_BROWSER=1 (CI),
 which makes that a failure.
 """
