@@ -30,7 +30,7 @@ pub use json_read::Ctx;
 pub use json_write::JsonWriter;
 pub use kinds::{Bytes, KeyAsIntegers, B256};
 pub use record::Record;
-pub use show::{ShowVisitor, Shown};
+pub use show::{ShowVisitor, Shown, Unit};
 
 /// One kind of field value.
 pub trait FieldValue: Sized {

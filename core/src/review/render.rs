@@ -9,6 +9,11 @@
 //! | amount, number | decimal digits |
 //! | yes/no | `Yes` / `No` |
 //! | bytes | `0x` + lowercase hex |
+//! | token, from a trusted definition | symbol, space, EIP-55 address: `USDX 0x…` |
+//! | token, no definition | `Unknown token 0x…`; with a server's word: `Unknown token 0x… (server says USDX)` |
+//! | token amount | whole tokens, exact ([`Amount::to_whole_tokens`](crate::amount::Amount::to_whole_tokens)), space, symbol: `1.5 USDX`; a server's unit adds ` (per server)` |
+//! | non-ASCII warning | `<label> contains non-ASCII characters` (`<label> <n>` in a list) |
+//! | local chain | `local node (chain id N)` |
 //!
 //! The text rendering is injective: `USDС` (Cyrillic last letter) is
 //! `"USD\u{421}"`, which no ASCII symbol renders to, because a literal
@@ -16,8 +21,20 @@
 
 use core::fmt::{self, Write};
 
-use crate::field::Shown;
+use crate::address::ADDRESS_TEXT_LEN;
+use crate::field::{Shown, Unit};
 use crate::hex::Hex0x;
+
+/// Before a token's address when no trusted definition names it.
+pub const UNKNOWN_TOKEN: &str = "Unknown token ";
+/// Before the symbol a server reported, after an unknown token.
+pub const SERVER_SAYS: &str = " (server says ";
+/// After an amount in a unit a server reported.
+pub const PER_SERVER: &str = " (per server)";
+/// After a label whose text holds characters outside printable ASCII.
+pub const NON_ASCII: &str = " contains non-ASCII characters";
+/// Before a local node's chain id.
+pub const LOCAL_CHAIN: &str = "local node (chain id ";
 
 /// Writes `value` as a screen shows it.
 pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
@@ -39,6 +56,33 @@ pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
         Shown::Number(n) => write!(out, "{n}"),
         Shown::Bool(b) => out.write_str(if *b { "Yes" } else { "No" }),
         Shown::Hex(bytes) => write!(out, "{}", Hex0x(bytes)),
+        Shown::Token(address, unit) => match unit {
+            Some(Unit::Verified(u)) => write!(out, "{} {address}", u.symbol()),
+            None => write!(out, "{UNKNOWN_TOKEN}{address}"),
+            Some(Unit::Reported(u)) => {
+                write!(out, "{UNKNOWN_TOKEN}{address}{SERVER_SAYS}{})", u.symbol())
+            }
+        },
+        Shown::TokenAmount(amount, unit) => {
+            let u = unit.unit();
+            match amount.to_whole_tokens(u.decimals()) {
+                Some(whole) => write!(out, "{} {}", whole.as_str(), u.symbol())?,
+                // A unit has at most 18 decimals: not reached.
+                None => write!(out, "{amount}")?,
+            }
+            match unit {
+                Unit::Verified(_) => Ok(()),
+                Unit::Reported(_) => out.write_str(PER_SERVER),
+            }
+        }
+        Shown::NonAscii { label, index } => {
+            out.write_str(label)?;
+            if let Some(i) = index {
+                write!(out, " {}", u32::from(*i) + 1)?;
+            }
+            out.write_str(NON_ASCII)
+        }
+        Shown::LocalChain(id) => write!(out, "{LOCAL_CHAIN}{id})"),
     }
 }
 
@@ -60,7 +104,7 @@ pub fn rendered_len(value: &Shown<'_>) -> usize {
                 .sum::<usize>()
         }
         Shown::Word(word) => word.len(),
-        Shown::Address(_) => crate::address::ADDRESS_TEXT_LEN,
+        Shown::Address(_) => ADDRESS_TEXT_LEN,
         Shown::Amount(amount) => amount.to_decimal().as_str().len(),
         Shown::Number(n) => decimal_digits(*n),
         Shown::Bool(b) => {
@@ -71,7 +115,41 @@ pub fn rendered_len(value: &Shown<'_>) -> usize {
             }
         }
         Shown::Hex(bytes) => 2 + 2 * bytes.len(),
+        Shown::Token(_, unit) => match unit {
+            Some(Unit::Verified(u)) => u.symbol().as_str().len() + 1 + ADDRESS_TEXT_LEN,
+            None => UNKNOWN_TOKEN.len() + ADDRESS_TEXT_LEN,
+            Some(Unit::Reported(u)) => {
+                UNKNOWN_TOKEN.len()
+                    + ADDRESS_TEXT_LEN
+                    + SERVER_SAYS.len()
+                    + u.symbol().as_str().len()
+                    + 1
+            }
+        },
+        Shown::TokenAmount(amount, unit) => {
+            let u = unit.unit();
+            let number = match amount.to_whole_tokens(u.decimals()) {
+                Some(whole) => whole.as_str().len() + 1 + u.symbol().as_str().len(),
+                None => amount.to_decimal().as_str().len(),
+            };
+            match unit {
+                Unit::Verified(_) => number,
+                Unit::Reported(_) => number + PER_SERVER.len(),
+            }
+        }
+        Shown::NonAscii { label, index } => {
+            label.len()
+                + index.map_or(0, |i| 1 + decimal_digits(u64::from(i) + 1))
+                + NON_ASCII.len()
+        }
+        Shown::LocalChain(id) => LOCAL_CHAIN.len() + decimal_digits(*id) + 1,
     }
+}
+
+/// Whether a text holds a character outside printable ASCII (U+0020..=U+007E):
+/// such a text gets a [`Shown::NonAscii`] warning before it.
+pub fn has_non_ascii(text: &str) -> bool {
+    !text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 fn hex_digits(n: u32) -> usize {
@@ -186,7 +264,32 @@ mod tests {
             values.push(Shown::Number(n));
             values.push(Shown::Amount(Amount::from_u64(n)));
         }
+        let units = [
+            crate::definition::TokenUnit::new("USDX", 6).unwrap(),
+            crate::definition::TokenUnit::new("A", 0).unwrap(),
+            crate::definition::TokenUnit::new("S2345678901234567890", 18).unwrap(),
+        ];
+        for unit in &units {
+            for u in [Unit::Verified(unit), Unit::Reported(unit)] {
+                values.push(Shown::Token(Address([7; 20]), Some(u)));
+                for a in [Amount::ZERO, Amount::from_u64(1_500_000), Amount::MAX] {
+                    values.push(Shown::TokenAmount(a, u));
+                }
+            }
+        }
         values.extend([
+            Shown::Token(Address([7; 20]), None),
+            Shown::NonAscii {
+                label: "Symbol",
+                index: None,
+            },
+            Shown::NonAscii {
+                label: "Metadata value",
+                index: Some(9),
+            },
+            Shown::LocalChain(0),
+            Shown::LocalChain(1_212_101),
+            Shown::LocalChain(u64::MAX),
             Shown::Amount(Amount::MAX),
             Shown::Word("Token issue"),
             Shown::Address(Address([0xab; 20])),
@@ -200,6 +303,60 @@ mod tests {
             render(value, &mut out).unwrap();
             assert_eq!(rendered_len(value), out.len(), "{value:?}");
         }
+    }
+
+    #[test]
+    fn token_values() {
+        let unit = crate::definition::TokenUnit::new("USDX", 6).unwrap();
+        let token =
+            crate::address::Address::parse("0x5FbDB2315678afecb367f032d93F642f64180aa3").unwrap();
+        let shown = |v: Shown<'_>| {
+            let mut out = String::new();
+            render(&v, &mut out).unwrap();
+            out
+        };
+        let amount = crate::amount::Amount::from_u64(1_500_000);
+        assert_eq!(
+            shown(Shown::TokenAmount(amount, Unit::Verified(&unit))),
+            "1.5 USDX"
+        );
+        assert_eq!(
+            shown(Shown::TokenAmount(amount, Unit::Reported(&unit))),
+            "1.5 USDX (per server)"
+        );
+        assert_eq!(
+            shown(Shown::Token(token, Some(Unit::Verified(&unit)))),
+            "USDX 0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        );
+        assert_eq!(
+            shown(Shown::Token(token, None)),
+            "Unknown token 0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        );
+        assert_eq!(
+            shown(Shown::Token(token, Some(Unit::Reported(&unit)))),
+            "Unknown token 0x5FbDB2315678afecb367f032d93F642f64180aa3 (server says USDX)"
+        );
+        assert_eq!(
+            shown(Shown::NonAscii {
+                label: "Symbol",
+                index: None
+            }),
+            "Symbol contains non-ASCII characters"
+        );
+        assert_eq!(
+            shown(Shown::NonAscii {
+                label: "Metadata key",
+                index: Some(2)
+            }),
+            "Metadata key 3 contains non-ASCII characters"
+        );
+        assert_eq!(
+            shown(Shown::LocalChain(1_212_101)),
+            "local node (chain id 1212101)"
+        );
+        assert!(has_non_ascii("USD\u{421}"));
+        assert!(has_non_ascii("caf\u{e9}"));
+        assert!(!has_non_ascii("a\\b ~"));
     }
 
     #[test]
