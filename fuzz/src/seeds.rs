@@ -285,6 +285,11 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                 add(name, bytes);
             }
         }
+        "definition_decode" => {
+            for (name, bytes) in crate::definition::seeds() {
+                add(&name, bytes);
+            }
+        }
         "server_handler" => {
             for (name, bytes) in crate::server_seeds::server_sessions() {
                 add(name, bytes);
