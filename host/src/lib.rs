@@ -6,8 +6,9 @@
 //!   that knows exit codes.
 //! - [`client`] (REST), [`signer`] (keys, keystores, devices behind one
 //!   trait), [`device`] (the device protocol's transports), [`node`] (the
-//!   local API server), [`batch`] (signing many payloads): library modules,
-//!   each with its own error type.
+//!   local API server), [`batch`] (signing many payloads), [`definitions`]
+//!   (signed token definitions: files, choosing one, a local node's):
+//!   library modules, each with its own error type.
 //! - [`api`]: the wire types the client and the node share; [`input`]:
 //!   reading the JSON documents people give; [`text`]: showing outside
 //!   text safely; [`recovery`]: the signer-recovery backend.
@@ -18,6 +19,7 @@ pub mod api;
 pub mod batch;
 pub mod client;
 pub mod cmd;
+pub mod definitions;
 pub mod device;
 pub mod input;
 pub mod node;
