@@ -396,7 +396,7 @@ fn man_pages_name_every_command_and_render() {
     assert_eq!(out.code, 0, "{out:?}");
     assert_eq!(
         json_of(&out)["written"].as_array().unwrap().len(),
-        31,
+        32,
         "{out:?}"
     );
     let issue = std::fs::read_to_string(pages.join("tokensign-issue.1")).unwrap();

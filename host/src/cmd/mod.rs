@@ -16,6 +16,7 @@ pub mod batch_pay;
 pub mod bridge;
 pub mod common;
 pub mod completions;
+pub mod definition;
 pub mod device;
 pub mod exit;
 pub mod issue;
@@ -129,8 +130,12 @@ pub enum Command {
     Tx(tx::TxArgs),
     /// Sign an unsigned document of any operation offline; print the request.
     Sign(sign::SignArgs),
-    /// Check any signed request body (v1 or v2); print its signer.
+    /// Check any signed request body (v1 or v2) or partial signature file;
+    /// print its signer and every field it signs.
     Verify(verify::VerifyArgs),
+    /// Signed token definitions: sign one with a definitions key, check one.
+    #[command(subcommand)]
+    Definition(definition::DefinitionCommand),
     /// Print the configured key's address.
     Address,
     /// Create a new key in an encrypted keystore file.
@@ -289,6 +294,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Tx(args) => tx::run(&args, json, io),
         Command::Sign(args) => sign::run(&args, &keys, json, io),
         Command::Verify(args) => verify::run(&args, json, io),
+        Command::Definition(command) => definition::run(&command, &keys, json, io),
         Command::Address => address::run(&keys, json, io),
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),
         Command::AbcLab(abc_lab::AbcLabCommand::Mint(args)) => abc_lab::run(&args, json, io),

@@ -22,7 +22,10 @@ use tokensign_core::{Address, Error as CoreError, Scheme};
 use super::amount::{whole_to_base, GivenAmount};
 use super::common::{parse_address, required_signer, write_out, Notes};
 use super::exit::CliError;
-use super::review::{object_with_request, op_review, request_fields, review_items};
+use super::review::{
+    object_with_request, op_review, request_fields, review_items, review_json, review_lines,
+    unit_json, Resolved, ReviewArgs, ReviewContext,
+};
 use super::scheme::SchemeChoice;
 use super::scheme::{auto_scheme, explain_scheme_refusal, forced_scheme};
 use super::server::{resolve_target, signer_for, ServerArgs, Session};
@@ -66,6 +69,9 @@ pub struct WriteArgs {
     /// The server.
     #[command(flatten)]
     pub server: ServerArgs,
+    /// Token definitions and their trusted signers.
+    #[command(flatten)]
+    pub review: ReviewArgs,
 }
 
 /// An amount still in whole tokens or already in base units, under its
@@ -181,6 +187,7 @@ pub fn run(
     io: &mut Io<'_>,
 ) -> Result<(), CliError> {
     // 1. Everything the flags give is checked before anything else.
+    let mut context = ReviewContext::from_args(&w.review)?;
     let memo = w.memo();
     let account = w
         .multisig
@@ -223,6 +230,7 @@ pub fn run(
             operators.push(signer.address());
         }
         let session = Session::open(&target, &w.server, operators, &notes)?;
+        context.learn_server(&session.client, &session.url);
         (signer, Some(session))
     };
     let client = session.as_ref().map(|s| &s.client);
@@ -266,10 +274,21 @@ pub fn run(
         None => need_client()?.nonce(&sender)?,
     };
     let tx = draft.transaction(chain_id, nonce, &memo, amount.as_deref(), sender)?;
+    // A definition that cannot be used is refused here, before signing.
+    let resolved = context.resolve(&tx, client)?;
 
     // 4. One member of a multisig account: a partial signature, not sent.
     if let Some(account) = account {
-        return write_partial(&tx, account, signer.as_ref(), w, json_mode, io.out, &notes);
+        return write_partial(
+            &tx,
+            account,
+            signer.as_ref(),
+            w,
+            json_mode,
+            io.out,
+            &notes,
+            &resolved,
+        );
     }
 
     // 5. Sign, then show and print (dry run) or submit.
@@ -283,6 +302,7 @@ pub fn run(
         io.out,
         &notes,
         &draft.extra,
+        &resolved,
     )
 }
 
@@ -300,10 +320,17 @@ pub fn finish(
     out: &mut dyn std::io::Write,
     notes: &Notes<'_>,
     extra: &Map<String, Value>,
+    resolved: &Resolved,
 ) -> Result<(), CliError> {
     let body = request.body()?;
     let tx_hash = request.tx_hash()?;
-    let mut review = op_review(request, sender, session.map(|s| s.label.as_str()), dry_run)?;
+    let mut review = op_review(
+        request,
+        sender,
+        session.map(|s| s.label.as_str()),
+        dry_run,
+        resolved,
+    )?;
     for (key, value) in extra {
         let value = value
             .as_str()
@@ -317,6 +344,14 @@ pub fn finish(
     }
     let mut fields = request_fields(request, &sender)?;
     fields.extend(extra.clone());
+    let lines = review_lines(
+        request.transaction(),
+        request.scheme(),
+        super::review::request_descriptor(request),
+        resolved,
+    )?;
+    fields.insert("review".into(), review_json(&lines));
+    fields.insert("token_unit".into(), unit_json(resolved));
     if dry_run {
         if json_mode {
             fields.insert("status".into(), json!("dry_run"));
@@ -368,6 +403,7 @@ pub fn finish(
 }
 
 /// Signs `tx` as one member of `account` and writes the partial file.
+#[allow(clippy::too_many_arguments)]
 fn write_partial(
     tx: &Transaction,
     account: Address,
@@ -376,13 +412,15 @@ fn write_partial(
     json_mode: bool,
     out: &mut dyn std::io::Write,
     notes: &Notes<'_>,
+    resolved: &Resolved,
 ) -> Result<(), CliError> {
     let normalized = tokensign_core::native::normalize(tx.clone());
     let review = review_items(
         &normalized,
         Scheme::Native,
         tokensign_core::native::Descriptor::Multisig(account),
-    );
+        resolved,
+    )?;
     let review = format!(
         "{review}  member            {}\n  signing hash      {}\n",
         signer.address(),

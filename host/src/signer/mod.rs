@@ -124,6 +124,16 @@ pub trait Signer: Send + Sync {
     /// Signs `input` (for a device: after the person approved the
     /// operation on the device). Callers use [`sign_checked`].
     fn sign(&self, input: &SigningInput<'_>) -> Result<Signature, SignerError>;
+
+    /// Signs a token definition (`docs/definitions.md`) with a key held
+    /// here; `None` for a signer that signs only transactions it can show
+    /// (a device never signs a bare hash).
+    fn sign_definition(
+        &self,
+        _definition: &tokensign_core::definition::TokenDefinition,
+    ) -> Option<Result<Signature, SignerError>> {
+        None
+    }
 }
 
 /// Whether `signer` is the public development key.
