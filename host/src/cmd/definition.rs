@@ -15,6 +15,7 @@ use tokensign_core::definition::{SignedDefinition, TokenDefinition, TokenUnit};
 
 use super::common::{parse_address, read_limited_input, required_signer, write_out};
 use super::exit::CliError;
+use super::review::TrustArgs;
 use super::Io;
 use crate::definitions::{read_file, DefinitionFile, MAX_FILE_LEN};
 use crate::signer::KeyOptions;
@@ -56,15 +57,9 @@ pub struct VerifyArgs {
     /// The definition file, or - for stdin.
     #[arg(value_name = "FILE|-")]
     pub file: PathBuf,
-    /// Also require the signer to be one of these (repeatable, or
-    /// comma-separated).
-    #[arg(
-        long = "trust-definitions",
-        value_name = "ADDRESS",
-        value_delimiter = ',',
-        env = "TOKENSIGN_TRUST_DEFINITIONS"
-    )]
-    pub trust: Vec<String>,
+    /// Also require the signer to be trusted.
+    #[command(flatten)]
+    pub trust: TrustArgs,
     /// Also require the definition to be for this chain.
     #[arg(long)]
     pub chain_id: Option<u64>,
@@ -170,12 +165,7 @@ fn verify(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cli
     signed
         .check_signature()
         .map_err(|e| CliError::bad_input(format!("{name}: {e}")))?;
-    let trusted = args
-        .trust
-        .iter()
-        .filter(|a| !a.trim().is_empty())
-        .map(|a| parse_address("--trust-definitions", a))
-        .collect::<Result<Vec<_>, _>>()?;
+    let trusted = args.trust.addresses()?;
     let checked_trust = !trusted.is_empty();
     if checked_trust {
         let ok = signed

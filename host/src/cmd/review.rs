@@ -19,7 +19,7 @@ use tokensign_core::review::Review;
 use tokensign_core::tx::{Operation, Transaction};
 use tokensign_core::{Address, Scheme};
 
-pub use context::{Resolved, ReviewArgs, ReviewContext, UnitSource};
+pub use context::{Resolved, ReviewArgs, ReviewContext, TrustArgs, UnitSource};
 
 use super::exit::CliError;
 use crate::signer::{is_dev_address, scheme_label, SignedRequest};

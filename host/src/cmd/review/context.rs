@@ -29,6 +29,14 @@ pub struct ReviewArgs {
     /// or from an untrusted signer is refused.
     #[arg(long = "definition", value_name = "FILE")]
     pub definitions: Vec<PathBuf>,
+    /// The trusted definition signers.
+    #[command(flatten)]
+    pub trust: TrustArgs,
+}
+
+/// `--trust-definitions`: the keys whose token definitions are trusted.
+#[derive(Debug, Clone, Default, Args)]
+pub struct TrustArgs {
     /// Trust token definitions signed by ADDRESS (repeatable, or
     /// comma-separated). A local node's own definitions key is trusted
     /// without it.
@@ -39,6 +47,17 @@ pub struct ReviewArgs {
         env = "TOKENSIGN_TRUST_DEFINITIONS"
     )]
     pub trust: Vec<String>,
+}
+
+impl TrustArgs {
+    /// The addresses, each checked.
+    pub fn addresses(&self) -> Result<Vec<Address>, CliError> {
+        self.trust
+            .iter()
+            .filter(|a| !a.trim().is_empty())
+            .map(|a| parse_address("--trust-definitions", a))
+            .collect()
+    }
 }
 
 /// Where the token's unit on a review comes from.
@@ -97,12 +116,7 @@ impl ReviewContext {
                 .map_err(|e| CliError::bad_input(format!("--definition {source}: {e}")))?;
             offered.push(Offered { source, signed });
         }
-        let trusted = args
-            .trust
-            .iter()
-            .filter(|a| !a.trim().is_empty())
-            .map(|a| parse_address("--trust-definitions", a))
-            .collect::<Result<Vec<_>, _>>()?;
+        let trusted = args.trust.addresses()?;
         Ok(ReviewContext {
             offered,
             trusted,
