@@ -381,6 +381,79 @@ pub enum JsonError {
     /// Objects and arrays nested deeper than any valid document
     /// ([`crate::field::json_read::MAX_JSON_DEPTH`]).
     TooDeep,
+    /// Not JSON (RFC 8259): the grammar breaks at byte `at` of the input,
+    /// as `broken` says ([`crate::field::json_syntax`]).
+    Grammar {
+        /// Offset of the first byte the grammar does not allow (the
+        /// input's length when it ends too early).
+        at: u32,
+        /// Which rule breaks there.
+        broken: Grammar,
+    },
+}
+
+/// Which rule of the JSON grammar (RFC 8259) a malformed text breaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Grammar {
+    /// A value must come here: after `:`, after `,` in an array, or as
+    /// the whole text.
+    ExpectedValue,
+    /// A value or `]` must come here (just after `[`): an array cannot
+    /// start with a separator.
+    ExpectedValueOrClose,
+    /// A quoted key or `}` must come here (just after `{`).
+    ExpectedKeyOrClose,
+    /// A quoted key must come here (after `,` in an object).
+    ExpectedKey,
+    /// `:` must follow a key.
+    ExpectedColon,
+    /// `,` or the container's closing bracket must follow a value.
+    ExpectedCommaOrClose,
+    /// The text must end after its one value (whitespace aside).
+    ExpectedEnd,
+    /// The text ends inside a value.
+    UnexpectedEnd,
+    /// A number that is not `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
+    BadNumber,
+    /// Not `true`, `false` or `null`.
+    BadLiteral,
+    /// An escape other than `\"`, `\\`, `\/`, `\b`, `\f`, `\n`, `\r`,
+    /// `\t` and `\u` with four hex digits.
+    BadEscape,
+    /// A `\u` surrogate escape without its pair.
+    LoneSurrogate,
+    /// A raw control character (below U+0020) inside a string.
+    ControlCharacter,
+    /// Bytes that are not UTF-8.
+    InvalidUtf8,
+    /// Objects and arrays nested deeper than allowed.
+    TooDeep,
+}
+
+impl fmt::Display for Grammar {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Grammar::ExpectedValue => "a value must come here",
+            Grammar::ExpectedValueOrClose => {
+                "a value or `]` must come here (an array cannot start with `,`)"
+            }
+            Grammar::ExpectedKeyOrClose => {
+                "a quoted key or `}` must come here (an object cannot start with `,`)"
+            }
+            Grammar::ExpectedKey => "a quoted key must come here",
+            Grammar::ExpectedColon => "`:` must follow a key",
+            Grammar::ExpectedCommaOrClose => "`,` or a closing bracket must follow a value",
+            Grammar::ExpectedEnd => "the text must end after its value",
+            Grammar::UnexpectedEnd => "the text ends inside a value",
+            Grammar::BadNumber => "not a JSON number",
+            Grammar::BadLiteral => "not `true`, `false` or `null`",
+            Grammar::BadEscape => "not a JSON escape",
+            Grammar::LoneSurrogate => "a \\u surrogate escape without its pair",
+            Grammar::ControlCharacter => "a raw control character in a string (escape it)",
+            Grammar::InvalidUtf8 => "bytes that are not UTF-8",
+            Grammar::TooDeep => "nested too deep",
+        })
+    }
 }
 
 impl fmt::Display for JsonError {
@@ -407,6 +480,9 @@ impl fmt::Display for JsonError {
             JsonError::TooLong => f.write_str("JSON document is longer than any valid one"),
             JsonError::TooDeep => {
                 f.write_str("JSON objects and arrays are nested deeper than in any valid document")
+            }
+            JsonError::Grammar { at, broken } => {
+                write!(f, "malformed JSON at byte {at}: {broken}")
             }
         }
     }

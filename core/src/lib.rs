@@ -114,7 +114,7 @@ pub mod tx;
 pub use address::Address;
 pub use amount::Amount;
 pub use backend::BACKEND;
-pub use error::{Error, Field, JsonError, Location, Problem};
+pub use error::{Error, Field, Grammar, JsonError, Location, Problem};
 pub use hash::keccak256;
 pub use key::SigningKey;
 pub use rlp::RlpError;

@@ -120,7 +120,10 @@ fn assert_json_error(e: Error, input: &[u8], op: OpType, shape: Shape) {
     assert!(!e.to_string().is_empty(), "an error without text");
     // "Malformed JSON" is said of malformed JSON only: a JSON object that
     // serde_json reads is refused for a precise reason.
-    if let Error::Json(JsonError::Syntax | JsonError::TrailingCharacters) = e {
+    if let Error::Json(
+        JsonError::Syntax | JsonError::Grammar { .. } | JsonError::TrailingCharacters,
+    ) = e
+    {
         let object =
             serde_json::from_slice::<serde_json::Value>(input).is_ok_and(|v| v.is_object());
         assert!(

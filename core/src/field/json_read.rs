@@ -268,6 +268,11 @@ pub fn check_depth(input: &[u8], max: usize) -> Result<(), Error> {
 /// Parses `input` with `parse`, enforcing `max_len` and
 /// [`MAX_JSON_DEPTH`] and refusing trailing characters; maps every failure
 /// to its precise [`Error`].
+///
+/// A value is returned only when the input is also JSON by the grammar
+/// check of [`json_syntax`](super::json_syntax) (serde-json-core alone
+/// takes `[,1]`). When serde-json-core fails without naming a field, the
+/// grammar check names the byte and the rule instead.
 pub fn parse_document<'de, T>(
     input: &'de [u8],
     max_len: usize,
@@ -283,7 +288,21 @@ pub fn parse_document<'de, T>(
     let ctx = Ctx::new();
     let mut de = serde_json_core::de::Deserializer::new(input, None);
     let result = parse(&mut de, &ctx).and_then(|v| de.end().map(|_| v));
-    result.map_err(|e| ctx.error(e))
+    let grammar = || super::json_syntax::check(input, MAX_JSON_DEPTH);
+    match result {
+        Ok(value) => match grammar() {
+            Ok(()) => Ok(value),
+            Err(broken) => Err(Error::Json(broken.to_json_error())),
+        },
+        Err(e) => match ctx.error(e) {
+            Error::Json(JsonError::Syntax | JsonError::TrailingCharacters) => Err(Error::Json(
+                grammar()
+                    .err()
+                    .map_or(JsonError::Syntax, |b| b.to_json_error()),
+            )),
+            precise => Err(precise),
+        },
+    }
 }
 
 #[cfg(test)]
@@ -364,11 +383,16 @@ mod tests {
                 Field::SignerPublicKey
             )))
         );
-        // Malformed JSON after a string is still malformed JSON.
+        // Malformed JSON after a string is still malformed JSON, named at
+        // its byte.
         let body = PAYMENT.replace("\"10\"", "\"10\".5").replace("NONCE", "1");
+        let at = body.find(".5").and_then(|at| u32::try_from(at).ok());
         assert_eq!(
             crate::json::parse_unsigned::<1, 1>(OpType::Payment, body.as_bytes()),
-            Err(Error::Json(JsonError::Syntax))
+            Err(Error::Json(JsonError::Grammar {
+                at: at.unwrap_or_default(),
+                broken: crate::error::Grammar::ExpectedCommaOrClose
+            }))
         );
     }
 }

@@ -7,13 +7,15 @@
 //! a memo, a batch entry) is declared once, as its ordered field list, with
 //! `record!`; everything else derives from that list.
 //!
-//! - [`json_read`], [`json_write`]: the JSON primitives;
+//! - [`json_read`], [`json_write`]: the JSON primitives; [`json_syntax`]:
+//!   the grammar check every read also passes;
 //! - [`show`]: the review's value kinds;
 //! - [`kinds`]: the kinds (`u64`, `bool`, addresses, amounts, texts, bytes,
 //!   hashes, keys, optional values, lists);
 //! - [`record`]: the [`Record`] trait and the `record!` macro.
 
 pub mod json_read;
+pub mod json_syntax;
 pub mod json_write;
 pub mod kinds;
 pub mod record;

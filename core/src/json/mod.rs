@@ -8,7 +8,8 @@
 //! | [`parse_legacy`] / [`write_legacy`] | a v1 body: plus `signature` |
 //! | [`parse_native`] / [`write_native`] | a v2 body: plus `memo` (required) and `authorization` |
 //!
-//! Unknown, duplicate, missing and mistyped members are refused, each with
+//! Every reader also checks the text against RFC 8259's grammar
+//! ([`check_syntax`]). Unknown, duplicate, missing and mistyped members are refused, each with
 //! an error naming the member; values are checked by their field's rules
 //! and the operation's ([`Transaction::check`]) on the way in.
 
@@ -79,6 +80,28 @@ pub const MAX_DOCUMENT_JSON_LEN: usize =
 /// whitespace and `\u` escapes may make a valid document longer than its
 /// written form.
 pub const MAX_JSON_INPUT_LEN: usize = 2 * MAX_NATIVE_JSON_LEN + 4096;
+
+/// Checks that `input` is one JSON text by RFC 8259's grammar, within the
+/// parsers' limits ([`MAX_JSON_INPUT_LEN`] bytes, objects and arrays nested
+/// at most [`MAX_JSON_DEPTH`](crate::field::json_read::MAX_JSON_DEPTH)
+/// levels). Every parser of this module applies the same check, so a text
+/// refused here is refused by all of them.
+///
+/// ```
+/// use tokensign_core::{json, Grammar, JsonError, Error};
+/// assert_eq!(json::check_syntax(br#"{"a":[1,2]}"#), Ok(()));
+/// assert_eq!(
+///     json::check_syntax(br#"{"a":[,1,2]}"#),
+///     Err(Error::Json(JsonError::Grammar { at: 6, broken: Grammar::ExpectedValueOrClose }))
+/// );
+/// ```
+pub fn check_syntax(input: &[u8]) -> Result<(), Error> {
+    if input.len() > MAX_JSON_INPUT_LEN {
+        return Err(Error::Json(JsonError::TooLong));
+    }
+    crate::field::json_syntax::check(input, crate::field::json_read::MAX_JSON_DEPTH)
+        .map_err(|broken| Error::Json(broken.to_json_error()))
+}
 
 /// Reads a body of `shape` for an operation of type `op` into `tx`, in
 /// place, and checks it; returns the other members read. On an error `tx`

@@ -259,6 +259,7 @@ pub fn core_error_code(err: CoreError) -> &'static str {
         },
         CoreError::Json(j) => match j {
             JsonError::Syntax
+            | JsonError::Grammar { .. }
             | JsonError::TrailingCharacters
             | JsonError::InvalidString(_)
             | JsonError::TooDeep => codes::MALFORMED_JSON,
