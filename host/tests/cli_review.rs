@@ -415,6 +415,23 @@ fn verify_text_shows_the_review_and_sign_shows_it_on_stderr() {
     ] {
         assert!(out.stderr.contains(needle), "{needle:?} in {out:?}");
     }
+    // sign --lines prints no review: a definition there is refused.
+    let lines = call(
+        &[
+            "sign",
+            "--lines",
+            "--private-key-file",
+            &key,
+            "--definition",
+            &def,
+        ],
+        doc.to_string().as_bytes(),
+    );
+    assert_eq!(lines.code, 2, "{lines:?}");
+    assert!(
+        lines.stderr.contains("sign --lines prints no review"),
+        "{lines:?}"
+    );
     // Stdout is the request alone.
     let body = out.stdout.trim();
     assert!(body.starts_with('{') && !body.contains('\n'), "{out:?}");

@@ -74,6 +74,12 @@ pub fn run(
     io: &mut Io<'_>,
 ) -> Result<(), CliError> {
     if args.lines {
+        if !args.review.definitions.is_empty() {
+            return Err(CliError::bad_input(
+                "--definition shows one document's review; sign --lines prints no review: \
+                 leave --definition out, or sign the documents one by one",
+            ));
+        }
         return sign_lines(args, keys, json_mode, io);
     }
     let context = ReviewContext::from_args(&args.review)?;
