@@ -66,7 +66,7 @@ fn sign_paths(c: &mut Criterion) {
         let mut next = cycle(&hashes);
         b.iter(|| libsecp_key.sign_hash(black_box(next())))
     });
-    tokensign::recovery::install_context();
+    tokensign::curve::install_context();
     assert!(core_libsecp::installed());
     g.bench_function("core_libsecp256k1", |b| {
         let mut next = cycle(&hashes);

@@ -133,7 +133,7 @@ fn main() {
     let secret = &secp256k1::SecretKey::from_byte_array(spec_secret()).expect("key");
     let k256_key = &core_k256::Key::from_bytes(&spec_secret()).expect("key");
     let sdk = sdk_payloads(&f);
-    tokensign::recovery::install_context();
+    tokensign::curve::install_context();
 
     // Fresh sides for every pair (each owns its cycling cursor and buffer).
     let bare_k256_sign = || {

@@ -15,7 +15,7 @@ use tokensign_core::definition::{
 use tokensign_core::Address;
 
 use crate::client::Client;
-use crate::text::{hex0x, sanitize};
+use crate::show::{hex0x, sanitize};
 
 /// The `format` member of a definition file.
 pub const FILE_FORMAT: &str = "tokensign-definition/1";

@@ -30,7 +30,14 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
     let pw_file = write_file(d, "pw", PASSWORD);
     let wrong_pw = write_file(d, "wrongpw", "not-the-password");
     let keystore = d.join("ks.json").to_str().unwrap().to_owned();
-    let made = run(&["keygen", "--out", &keystore, "--password-file", &pw_file]);
+    let made = run(&[
+        "keygen",
+        "--light-kdf",
+        "--out",
+        &keystore,
+        "--password-file",
+        &pw_file,
+    ]);
     assert_eq!(made.code, 0, "{made:?}");
     let not_keystore = write_file(d, "notks.json", "{\"crypto\": 5}");
     let malformed = write_file(d, "bad.json", "{\"chain_id\": 1, \"nonce\": ");

@@ -198,6 +198,7 @@ fn node_child_with_a_keygen_keystore_operator() {
     let made = run(&[
         "--json",
         "keygen",
+        "--light-kdf",
         "--out",
         keystore,
         "--password-file",

@@ -52,6 +52,21 @@ impl Drop for Fake {
     }
 }
 
+/// Submits a signed token issue to its v1 path, the answer checked for
+/// its hash and token.
+fn submit_issue(
+    client: &Client<'_>,
+    body: &[u8],
+    hash: &[u8; 32],
+    token: &tokensign_core::Address,
+) -> Result<tokensign::client::Submitted, ClientError> {
+    let expected = tokensign::client::Expected {
+        tx_hash: *hash,
+        token: Some(*token),
+    };
+    client.submit("/v1/tokens/issue", body, &expected)
+}
+
 fn read_request(stream: &mut TcpStream) -> Option<(String, Vec<u8>)> {
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -267,7 +282,7 @@ fn server_errors_then_success_resend_the_same_bytes() {
     );
     let (body, hash, token) = signed();
     let client = Client::new(&server.url, quick(Duration::from_secs(10))).unwrap();
-    let outcome = client.submit_issue(&body, &hash, &token).unwrap();
+    let outcome = submit_issue(&client, &body, &hash, &token).unwrap();
     assert_eq!(outcome.attempts, 4);
     assert!(!outcome.confirmed_by_lookup);
     assert_eq!(outcome.tx_hash, hash);
@@ -286,7 +301,7 @@ fn lost_answer_then_duplicate_rejection_is_found_by_hash() {
     );
     let (body, hash, token) = signed();
     let client = Client::new(&server.url, quick(Duration::from_secs(10))).unwrap();
-    let outcome = client.submit_issue(&body, &hash, &token).unwrap();
+    let outcome = submit_issue(&client, &body, &hash, &token).unwrap();
     assert!(outcome.confirmed_by_lookup);
     assert_eq!(*server.lookups.lock().unwrap(), 1);
     all_same(&server.bodies.lock().unwrap(), &body);
@@ -301,7 +316,7 @@ fn timeout_after_sending_then_lookup_finds_it() {
     let mut config = quick(Duration::from_secs(1));
     config.retry.attempts = 2;
     let client = Client::new(&server.url, config).unwrap();
-    let outcome = client.submit_issue(&body, &hash, &token).unwrap();
+    let outcome = submit_issue(&client, &body, &hash, &token).unwrap();
     assert!(outcome.confirmed_by_lookup);
     all_same(&server.bodies.lock().unwrap(), &body);
 }
@@ -311,7 +326,7 @@ fn persistent_5xx_and_not_found_is_unknown_outcome() {
     let server = fake(vec![Issue::Status(503, "UNAVAILABLE")], 404);
     let (body, hash, token) = signed();
     let client = Client::new(&server.url, quick(Duration::from_secs(10))).unwrap();
-    let err = client.submit_issue(&body, &hash, &token).unwrap_err();
+    let err = submit_issue(&client, &body, &hash, &token).unwrap_err();
     let ClientError::UnknownOutcome(message) = &err else {
         panic!("not an unknown outcome: {err:?}");
     };
@@ -327,7 +342,7 @@ fn persistent_5xx_but_found_by_hash_is_success() {
     let server = fake(vec![Issue::Status(500, "INTERNAL_ERROR")], 200);
     let (body, hash, token) = signed();
     let client = Client::new(&server.url, quick(Duration::from_secs(10))).unwrap();
-    let outcome = client.submit_issue(&body, &hash, &token).unwrap();
+    let outcome = submit_issue(&client, &body, &hash, &token).unwrap();
     assert!(outcome.confirmed_by_lookup);
 }
 
@@ -336,7 +351,7 @@ fn a_plain_rejection_is_not_retried() {
     let server = fake(vec![Issue::Status(422, "SYMBOL_ALREADY_EXISTS")], 200);
     let (body, hash, token) = signed();
     let client = Client::new(&server.url, quick(Duration::from_secs(10))).unwrap();
-    let err = client.submit_issue(&body, &hash, &token).unwrap_err();
+    let err = submit_issue(&client, &body, &hash, &token).unwrap_err();
     assert!(matches!(err, ClientError::Refused { .. }), "{err:?}");
     assert_eq!(err.error_code(), Some("SYMBOL_ALREADY_EXISTS"));
     assert_eq!(server.bodies.lock().unwrap().len(), 1);
@@ -356,9 +371,11 @@ fn nothing_listening_is_a_network_failure() {
         quick(Duration::from_secs(5)),
     )
     .unwrap();
-    let err = client.submit_issue(&body, &hash, &token).unwrap_err();
-    let ClientError::NotDelivered(message) = &err else {
-        panic!("not a delivery failure: {err:?}");
+    let err = submit_issue(&client, &body, &hash, &token).unwrap_err();
+    // Refused: nothing listens, which the command layer turns into "is
+    // the node running?".
+    let ClientError::NoListener(message) = &err else {
+        panic!("not a refused connection: {err:?}");
     };
     assert!(message.contains("did not arrive"), "{message}");
 }

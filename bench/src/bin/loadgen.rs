@@ -652,9 +652,9 @@ fn step_times(work: &Workload, count: usize) -> Result<(f64, f64, f64)> {
     let tokensign_core::native::Authorization::Single(sig) = parsed.authorization else {
         bail!("the sample is single-signed");
     };
-    let sender = tokensign::recovery::recover_hash(&hash, &sig)?;
+    let sender = tokensign::curve::recover_hash(&hash, &sig)?;
     let recovery = median_time(count, || {
-        std::hint::black_box(tokensign::recovery::recover_hash(
+        std::hint::black_box(tokensign::curve::recover_hash(
             std::hint::black_box(&hash),
             &sig,
         ))

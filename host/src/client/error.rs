@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use crate::api::ErrorBody;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// A server's refusal: the HTTP status and what its body said.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,6 +59,10 @@ pub enum TransportError {
     /// The request cannot have reached the server (no connection).
     #[error("{0}")]
     NotSent(String),
+    /// Nothing accepts connections at the address (connection refused):
+    /// the request did not arrive.
+    #[error("{0}")]
+    NoListener(String),
     /// The request may have reached the server (timeout after sending,
     /// reset connection, broken answer).
     #[error("{0}")]
@@ -89,6 +93,11 @@ pub enum ClientError {
     /// safe to send again.
     #[error("{0}")]
     NotDelivered(String),
+    /// As [`ClientError::NotDelivered`], and the last attempt found nothing
+    /// accepting connections at the address (connection refused): no
+    /// server runs there.
+    #[error("{0}")]
+    NoListener(String),
     /// A read got an answer of the wrong shape.
     #[error("{what}: {why}")]
     BadAnswer {

@@ -13,6 +13,8 @@
 mod error;
 mod reads;
 mod submit;
+mod transport;
+mod url;
 
 use std::time::{Duration, Instant};
 
@@ -20,11 +22,14 @@ use serde::de::DeserializeOwned;
 use tokensign_core::Address;
 
 use crate::api::{ChainIdAnswer, NonceAnswer};
-use crate::text::{hex0x, sanitize};
+use crate::show::hex0x;
 
 pub use error::{show_duration, ClientError, RestError, TransportError};
 pub use reads::ByHash;
 pub use submit::{Expected, Submitted};
+pub use url::{normalize_base_url, redact_url};
+
+use transport::send;
 
 /// Largest response body read, in bytes.
 const MAX_RESPONSE: u64 = 1024 * 1024;
@@ -102,7 +107,7 @@ impl Default for ClientConfig {
 pub struct Waiting<'a> {
     /// `GET` or `POST`.
     pub method: &'a str,
-    /// The full URL.
+    /// The full URL, credentials redacted ([`redact_url`]).
     pub url: &'a str,
     /// 1-based attempt number.
     pub attempt: u32,
@@ -112,15 +117,26 @@ pub struct Waiting<'a> {
     pub limit: Duration,
 }
 
-/// Told what the client waits for, before each attempt.
+/// How often an [`Observer`] hears that an attempt still waits.
+pub const PROGRESS_EVERY: Duration = Duration::from_secs(5);
+
+/// Told what the client waits for, before each attempt and every
+/// [`PROGRESS_EVERY`] while an attempt waits.
 pub trait Observer {
     /// A request attempt is about to be sent.
     fn waiting(&self, waiting: &Waiting<'_>);
+
+    /// An attempt has waited `elapsed` so far, without an answer.
+    fn still_waiting(&self, waiting: &Waiting<'_>, elapsed: Duration) {
+        let _ = (waiting, elapsed);
+    }
 }
 
 /// A REST client bound to one server.
 pub struct Client<'o> {
     base: String,
+    /// `base` as shown in messages ([`redact_url`]).
+    shown: String,
     agent: ureq::Agent,
     config: ClientConfig,
     deadline: Instant,
@@ -130,63 +146,9 @@ pub struct Client<'o> {
 impl std::fmt::Debug for Client<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("base", &self.base)
+            .field("base", &self.shown)
             .field("config", &self.config)
             .finish_non_exhaustive()
-    }
-}
-
-/// Checks that `url` is an absolute http(s) URL without a query, and
-/// returns it without a trailing slash.
-pub fn normalize_base_url(url: &str) -> Result<String, ClientError> {
-    let bad = |why: &'static str| ClientError::InvalidUrl {
-        url: sanitize(url),
-        why,
-    };
-    let uri: ureq::http::Uri = url.parse().map_err(|_| bad("not a URL"))?;
-    match uri.scheme_str() {
-        Some("http") | Some("https") => {}
-        _ => return Err(bad("it must start with http:// or https://")),
-    }
-    if uri.host().is_none_or(str::is_empty) {
-        return Err(bad("it has no host"));
-    }
-    if uri.query().is_some() {
-        return Err(bad("it must not have a query"));
-    }
-    Ok(url.trim_end_matches('/').to_owned())
-}
-
-fn classify(e: ureq::Error) -> TransportError {
-    use std::io::ErrorKind as K;
-    use ureq::Error as E;
-    let text = sanitize(&e.to_string());
-    match e {
-        E::HostNotFound | E::ConnectionFailed => TransportError::NotSent(text),
-        E::Timeout(ureq::Timeout::Resolve | ureq::Timeout::Connect) => {
-            TransportError::NotSent(format!("{text} (while connecting)"))
-        }
-        // The per-request global timeout is what is left of the budget.
-        E::Timeout(ureq::Timeout::Global) => {
-            TransportError::MaybeSent("no answer before the total wait ran out (--max-wait)".into())
-        }
-        E::Timeout(_) => TransportError::MaybeSent(format!(
-            "{text}: no answer within the per-request timeout (--timeout)"
-        )),
-        E::Io(io)
-            if matches!(
-                io.kind(),
-                K::ConnectionRefused
-                    | K::AddrNotAvailable
-                    | K::NetworkUnreachable
-                    | K::HostUnreachable
-                    | K::NotFound
-            ) =>
-        {
-            TransportError::NotSent(text)
-        }
-        E::Tls(_) | E::Rustls(_) => TransportError::NotSent(text),
-        _ => TransportError::MaybeSent(text),
     }
 }
 
@@ -210,6 +172,7 @@ impl Client<'static> {
             .user_agent(concat!("tokensign/", env!("CARGO_PKG_VERSION")))
             .build();
         Ok(Client {
+            shown: redact_url(&base),
             base,
             agent: agent_config.into(),
             config,
@@ -224,6 +187,7 @@ impl<'o> Client<'o> {
     pub fn with_observer<'n>(self, observer: &'n dyn Observer) -> Client<'n> {
         Client {
             base: self.base,
+            shown: self.shown,
             agent: self.agent,
             config: self.config,
             deadline: self.deadline,
@@ -234,6 +198,11 @@ impl<'o> Client<'o> {
     /// The server's base URL.
     pub fn base_url(&self) -> &str {
         &self.base
+    }
+
+    /// The base URL as messages show it, credentials redacted.
+    pub fn shown_url(&self) -> &str {
+        &self.shown
     }
 
     /// The settings.
@@ -248,7 +217,7 @@ impl<'o> Client<'o> {
 
     fn budget_spent(&self) -> String {
         format!(
-            "gave up: the total wait of {} is used up (--max-wait)",
+            "gave up: the total wait of {} is used up",
             show_duration(self.config.max_wait)
         )
     }
@@ -277,55 +246,62 @@ impl<'o> Client<'o> {
             return Err(TransportError::NotSent(self.budget_spent()));
         }
         let url = format!("{}{}", self.base, path_and_query);
-        if let Some(observer) = self.observer {
-            observer.waiting(&Waiting {
-                method,
-                url: &url,
-                attempt,
-                attempts,
-                limit: left.min(self.config.timeout),
-            });
-        }
-        let global = Some(left);
-        let result = match (method, body) {
-            ("POST", Some(body)) => self
-                .agent
-                .post(&url)
-                .header("content-type", "application/json")
-                .config()
-                .timeout_global(global)
-                .build()
-                .send(body),
-            ("POST", None) => self
-                .agent
-                .post(&url)
-                .config()
-                .timeout_global(global)
-                .build()
-                .send_empty(),
-            _ => self
-                .agent
-                .get(&url)
-                .header("accept", "application/json")
-                .config()
-                .timeout_global(global)
-                .build()
-                .call(),
+        let shown = format!("{}{}", self.shown, path_and_query);
+        let waiting = Waiting {
+            method,
+            url: &shown,
+            attempt,
+            attempts,
+            limit: left.min(self.config.timeout),
         };
-        let mut response = result.map_err(classify)?;
-        let status = response.status().as_u16();
-        let bytes = response
-            .body_mut()
-            .with_config()
-            .limit(MAX_RESPONSE)
-            .read_to_vec()
-            .map_err(|e| {
-                TransportError::MaybeSent(format!(
-                    "reading the answer: {}",
-                    sanitize(&e.to_string())
-                ))
-            })?;
-        Ok((status, bytes))
+        let agent = &self.agent;
+        let Some(observer) = self.observer else {
+            return send(agent, method, &url, body, left).map_err(|e| self.scrub(e));
+        };
+        observer.waiting(&waiting);
+        // The exchange runs on a thread of its own so that this one can
+        // tell the observer, every PROGRESS_EVERY, that it still waits: a
+        // silent server is never a silent command.
+        let started = Instant::now();
+        std::thread::scope(|scope| {
+            let (done, outcome) = std::sync::mpsc::channel();
+            scope.spawn(move || {
+                let _ = done.send(send(agent, method, &url, body, left));
+            });
+            loop {
+                match outcome.recv_timeout(PROGRESS_EVERY) {
+                    Ok(result) => return result.map_err(|e| self.scrub(e)),
+                    Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+                        observer.still_waiting(&waiting, started.elapsed());
+                    }
+                    Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                        return Err(TransportError::MaybeSent(
+                            "the request's thread ended without an answer".into(),
+                        ))
+                    }
+                }
+            }
+        })
+    }
+
+    /// `e` without the credentials of the base URL, should the HTTP
+    /// library's text quote them.
+    fn scrub(&self, e: TransportError) -> TransportError {
+        let userinfo = self
+            .base
+            .split_once("://")
+            .map(|(_, rest)| &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())])
+            .and_then(|authority| authority.rsplit_once('@'))
+            .map(|(userinfo, _)| userinfo)
+            .filter(|u| !u.is_empty());
+        let Some(userinfo) = userinfo else {
+            return e;
+        };
+        match e {
+            TransportError::NotSent(t) => TransportError::NotSent(t.replace(userinfo, "***")),
+            TransportError::NoListener(t) => TransportError::NoListener(t.replace(userinfo, "***")),
+            TransportError::MaybeSent(t) => TransportError::MaybeSent(t.replace(userinfo, "***")),
+        }
     }
 
     /// Sleeps the backoff before `attempt`, within `deadline`.
@@ -343,6 +319,7 @@ impl<'o> Client<'o> {
     ) -> Result<(u16, Vec<u8>), ClientError> {
         let attempts = self.config.retry.attempts.max(1);
         let mut last = String::new();
+        let mut refused = false;
         let mut made = 0;
         for attempt in 0..attempts {
             self.pause(attempt, deadline);
@@ -351,13 +328,15 @@ impl<'o> Client<'o> {
                 break;
             }
             made += 1;
-            match self.exchange_by(
+            let answer = self.exchange_by(
                 "GET",
                 path_and_query,
                 None,
                 deadline,
                 (attempt + 1, attempts),
-            ) {
+            );
+            refused = matches!(answer, Err(TransportError::NoListener(_)));
+            match answer {
                 Ok((status, body)) if status == 408 || status >= 500 => {
                     last = RestError::from_response(status, &body).to_string();
                 }
@@ -365,12 +344,17 @@ impl<'o> Client<'o> {
                 Err(e) => last = e.to_string(),
             }
         }
-        Err(ClientError::NotDelivered(format!(
+        let message = format!(
             "GET {}{} failed after {made} attempt{}: {last}",
-            self.base,
+            self.shown,
             path_and_query,
             if made == 1 { "" } else { "s" }
-        )))
+        );
+        Err(if refused {
+            ClientError::NoListener(message)
+        } else {
+            ClientError::NotDelivered(message)
+        })
     }
 
     /// A GET whose 200 answer is the JSON of `T`; any other status is the
@@ -451,6 +435,24 @@ mod tests {
         assert_eq!(p.backoff(1), Duration::from_millis(250));
         assert_eq!(p.backoff(2), Duration::from_millis(500));
         assert_eq!(p.backoff(40), p.max_backoff);
+    }
+
+    #[test]
+    fn credentials_are_never_shown() {
+        assert_eq!(
+            redact_url("http://alice:pw@127.0.0.1:9/x?q#f"),
+            "http://***@127.0.0.1:9/x?q#f"
+        );
+        assert_eq!(redact_url("https://a@b@host"), "https://***@host");
+        assert_eq!(redact_url("http://host/p@q"), "http://host/p@q");
+        assert_eq!(redact_url("alice:pw@host"), "***@host");
+        let e = normalize_base_url("ftp://alice:pw@host").unwrap_err();
+        assert!(!e.to_string().contains("pw"), "{e}");
+        let client = Client::new("http://alice:pw@127.0.0.1:9", ClientConfig::default()).unwrap();
+        assert_eq!(client.shown_url(), "http://***@127.0.0.1:9");
+        assert!(!format!("{client:?}").contains("pw"));
+        let e = client.scrub(TransportError::NotSent("alice:pw refused".into()));
+        assert_eq!(e, TransportError::NotSent("*** refused".into()));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::api::{
     ErrorBody, FinalizedReceipt, MintInfo, NativeWriteMode, NodeStatus, TokenAccountAnswer,
     TransactionReceipt,
 };
-use crate::text::hex0x;
+use crate::show::hex0x;
 
 /// A read by hash: found, or the server's "no such transaction".
 #[derive(Clone, Debug, PartialEq, Eq)]

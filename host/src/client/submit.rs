@@ -13,7 +13,7 @@ use tokensign_core::Address;
 
 use super::{Client, ClientError, Lookup, RestError, TransportError, LOOKUP_GRACE};
 use crate::api::{HashAnswer, HashTokenAnswer, MintRequest, MintSuccess};
-use crate::text::{hex0x, parse_hex32, sanitize};
+use crate::show::{hex0x, parse_hex32, sanitize};
 
 /// What the answer to a write must say.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,21 +40,6 @@ pub struct Submitted {
 }
 
 impl Client<'_> {
-    /// Submits a signed token issue (`POST /v1/tokens/issue`); see
-    /// [`Client::submit`].
-    pub fn submit_issue(
-        &self,
-        body: &[u8],
-        tx_hash: &[u8; 32],
-        token: &Address,
-    ) -> Result<Submitted, ClientError> {
-        let expected = Expected {
-            tx_hash: *tx_hash,
-            token: Some(*token),
-        };
-        self.submit("/v1/tokens/issue", body, &expected)
-    }
-
     /// Submits a signed request body to `path` and checks the answer
     /// against `expected`.
     ///
@@ -69,6 +54,7 @@ impl Client<'_> {
     ) -> Result<Submitted, ClientError> {
         let attempts = self.config.retry.attempts.max(1);
         let mut maybe_arrived = false;
+        let mut refused = false;
         let mut last = String::new();
         let mut made = 0;
         let found = |attempts| Submitted {
@@ -84,13 +70,15 @@ impl Client<'_> {
                 break;
             }
             made += 1;
-            match self.exchange_by(
+            let answer = self.exchange_by(
                 "POST",
                 path,
                 Some(body),
                 self.deadline,
                 (attempt + 1, attempts),
-            ) {
+            );
+            refused = matches!(answer, Err(TransportError::NoListener(_)));
+            match answer {
                 Ok((status, answer)) if (200..300).contains(&status) && has_hash(&answer) => {
                     return check_answer(&answer, expected).map(|()| Submitted {
                         tx_hash: expected.tx_hash,
@@ -129,7 +117,7 @@ impl Client<'_> {
                         error,
                     });
                 }
-                Err(TransportError::NotSent(why)) => last = why,
+                Err(TransportError::NotSent(why) | TransportError::NoListener(why)) => last = why,
                 Err(TransportError::MaybeSent(why)) => {
                     maybe_arrived = true;
                     last = why;
@@ -138,11 +126,16 @@ impl Client<'_> {
         }
         let plural = if made == 1 { "" } else { "s" };
         if !maybe_arrived {
-            return Err(ClientError::NotDelivered(format!(
+            let message = format!(
                 "could not deliver the request to {} after {made} attempt{plural}: {last}. \
                  It did not arrive; it is safe to send again.",
-                self.base
-            )));
+                self.shown
+            );
+            return Err(if refused {
+                ClientError::NoListener(message)
+            } else {
+                ClientError::NotDelivered(message)
+            });
         }
         let deadline = self.deadline.max(Instant::now() + LOOKUP_GRACE);
         match self.lookup_until(&expected.tx_hash, deadline) {
@@ -201,7 +194,7 @@ impl Client<'_> {
                         ClientError::Refused { what, error }
                     });
                 }
-                Err(TransportError::NotSent(why)) => last = why,
+                Err(TransportError::NotSent(why) | TransportError::NoListener(why)) => last = why,
                 Err(TransportError::MaybeSent(why)) => {
                     return Err(ClientError::UnknownOutcome(format!(
                         "OUTCOME UNKNOWN: the mint request may have reached the server: {why}"
@@ -211,7 +204,7 @@ impl Client<'_> {
         }
         Err(ClientError::NotDelivered(format!(
             "could not deliver the mint request to {} after {made} attempt{}: {last}",
-            self.base,
+            self.shown,
             if made == 1 { "" } else { "s" }
         )))
     }

@@ -6,11 +6,11 @@ use clap::{Args, Subcommand};
 
 use super::common::{write_out, Notes};
 use super::exit::CliError;
-use super::server::{resolve_target, ServerArgs, Session};
+use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
 use crate::api::MintRequest;
+use crate::show::sanitize;
 use crate::signer::dev_address;
-use crate::text::sanitize;
 
 /// `tokensign abc-lab …`.
 #[derive(Debug, Subcommand)]

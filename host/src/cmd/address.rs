@@ -1,5 +1,7 @@
-//! `tokensign address`: the configured signer's address.
+//! `tokensign address`: the configured signer's address (or its public
+//! key, which `multisig` members are given by).
 
+use clap::Args;
 use serde_json::json;
 
 use super::common::{required_signer, write_out};
@@ -7,8 +9,22 @@ use super::exit::CliError;
 use super::Io;
 use crate::signer::{is_dev_signer, KeyOptions};
 
+/// `tokensign address`.
+#[derive(Debug, Args)]
+pub struct AddressArgs {
+    /// Print the compressed public key (0x02…/0x03…, what `multisig
+    /// --member` takes) instead of the address.
+    #[arg(long)]
+    pub public_key: bool,
+}
+
 /// Runs `address`.
-pub fn run(keys: &KeyOptions, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliError> {
+pub fn run(
+    args: &AddressArgs,
+    keys: &KeyOptions,
+    json_mode: bool,
+    io: &mut Io<'_>,
+) -> Result<(), CliError> {
     let signer = required_signer(keys, "address")?;
     let address = signer.address();
     if json_mode {
@@ -19,6 +35,14 @@ pub fn run(keys: &KeyOptions, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
             "signer": signer.describe(),
         });
         return write_out(io.out, &format!("{obj}\n"));
+    }
+    if args.public_key {
+        let key = signer.public_key().ok_or_else(|| {
+            CliError::bad_input(
+                "this signer does not report its public key (a device of protocol 1)",
+            )
+        })?;
+        return write_out(io.out, &format!("{key}\n"));
     }
     write_out(io.out, &format!("{address}\n"))
 }

@@ -7,9 +7,11 @@ use clap::Args;
 use tokensign_core::Amount;
 
 use super::exit::CliError;
-use crate::text::sanitize;
+use crate::show::sanitize;
 
-/// `--value` / `--amount` (exactly one), and the decimals to convert with.
+/// `--value` / `--amount` (exactly one, which [`AmountArgs::given`]
+/// checks: clap would say both are required), and the decimals to convert
+/// with.
 #[derive(Debug, Args, Clone)]
 pub struct AmountArgs {
     /// The amount in the token's base units: an exact decimal integer,
@@ -17,7 +19,6 @@ pub struct AmountArgs {
     #[arg(
         long,
         value_name = "BASE_UNITS",
-        required_unless_present = "amount",
         conflicts_with = "amount",
         allow_hyphen_values = true
     )]
@@ -25,12 +26,7 @@ pub struct AmountArgs {
     /// The amount in whole tokens, e.g. 12.5; converted to base units with
     /// the token's decimals (read from GET /v1/tokens/token_metadata unless
     /// --token-decimals gives them).
-    #[arg(
-        long,
-        value_name = "TOKENS",
-        required_unless_present = "value",
-        allow_hyphen_values = true
-    )]
+    #[arg(long, value_name = "TOKENS", allow_hyphen_values = true)]
     pub amount: Option<String>,
     /// The token's decimals, for --amount without asking the server.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(0..=18),
@@ -41,8 +37,8 @@ pub struct AmountArgs {
 /// An amount as given: base units already, or whole tokens to convert.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum GivenAmount {
-    /// Canonical base units (checked).
-    Base(String),
+    /// Base units.
+    Base(Amount),
     /// Whole tokens (syntax checked), and the decimals if given.
     Tokens(String, Option<u8>),
 }
@@ -58,14 +54,15 @@ impl AmountArgs {
                 Ok(GivenAmount::Tokens(amount.clone(), self.token_decimals))
             }
             (None, None) => Err(CliError::bad_input(
-                "give the amount: --value BASE_UNITS or --amount TOKENS",
+                "no amount: give one of --value BASE_UNITS (the token's base units) or --amount \
+                 TOKENS (whole tokens, e.g. 12.5)",
             )),
         }
     }
 }
 
-/// A base-unit amount in canonical decimal (no sign, no leading zeros).
-pub fn base_units(flag: &str, text: &str) -> Result<String, CliError> {
+/// A base-unit amount given in decimal (leading zeros allowed).
+pub fn base_units(flag: &str, text: &str) -> Result<Amount, CliError> {
     // A person may write 0010; the wire gets the canonical 10.
     let trimmed = text.trim();
     let digits = trimmed.trim_start_matches('0');
@@ -74,20 +71,18 @@ pub fn base_units(flag: &str, text: &str) -> Result<String, CliError> {
     } else {
         digits
     };
-    Amount::parse(canonical)
-        .map(|a| a.to_string())
-        .map_err(|e| {
-            CliError::bad_input(format!(
-                "invalid {flag} {:?}: {e}; give an exact integer of base units, 0 to 2^256-1 \
+    Amount::parse(canonical).map_err(|e| {
+        CliError::bad_input(format!(
+            "invalid {flag} {:?}: {e}; give an exact integer of base units, 0 to 2^256-1 \
                  (or --amount in whole tokens)",
-                sanitize(text)
-            ))
-        })
+            sanitize(text)
+        ))
+    })
 }
 
 /// Converts whole tokens (`12.5`) to base units with `decimals`: exact,
 /// refused when it has more fractional digits than the token.
-pub fn whole_to_base(text: &str, decimals: u8) -> Result<String, CliError> {
+pub fn whole_to_base(text: &str, decimals: u8) -> Result<Amount, CliError> {
     let shown = sanitize(text);
     let bad = |why: String| CliError::bad_input(format!("invalid --amount {shown:?}: {why}"));
     let text = text.trim();
@@ -117,9 +112,7 @@ pub fn whole_to_base(text: &str, decimals: u8) -> Result<String, CliError> {
     ));
     let base = base.trim_start_matches('0');
     let base = if base.is_empty() { "0" } else { base };
-    Amount::parse(base)
-        .map(|a| a.to_string())
-        .map_err(|e| bad(format!("{e} once converted to base units")))
+    Amount::parse(base).map_err(|e| bad(format!("{e} once converted to base units")))
 }
 
 #[cfg(test)]
@@ -128,17 +121,20 @@ mod tests {
 
     #[test]
     fn whole_tokens_convert_exactly() {
-        assert_eq!(whole_to_base("12.5", 6).unwrap(), "12500000");
-        assert_eq!(whole_to_base("0.000001", 6).unwrap(), "1");
-        assert_eq!(whole_to_base("007", 2).unwrap(), "700");
-        assert_eq!(whole_to_base(".5", 1).unwrap(), "5");
-        assert_eq!(whole_to_base("5.", 0).unwrap(), "5");
-        assert_eq!(whole_to_base("1.50", 1).unwrap(), "15");
-        assert_eq!(whole_to_base("0", 18).unwrap(), "0");
+        assert_eq!(whole_to_base("12.5", 6).unwrap().to_string(), "12500000");
+        assert_eq!(whole_to_base("0.000001", 6).unwrap().to_string(), "1");
+        assert_eq!(whole_to_base("007", 2).unwrap().to_string(), "700");
+        assert_eq!(whole_to_base(".5", 1).unwrap().to_string(), "5");
+        assert_eq!(whole_to_base("5.", 0).unwrap().to_string(), "5");
+        assert_eq!(whole_to_base("1.50", 1).unwrap().to_string(), "15");
+        assert_eq!(whole_to_base("0", 18).unwrap().to_string(), "0");
         // 0.1 + 0.2 is exact here, unlike in a float.
-        assert_eq!(whole_to_base("0.3", 18).unwrap(), "300000000000000000");
+        assert_eq!(
+            whole_to_base("0.3", 18).unwrap().to_string(),
+            "300000000000000000"
+        );
         let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
-        assert_eq!(whole_to_base(max, 0).unwrap(), max);
+        assert_eq!(whole_to_base(max, 0).unwrap().to_string(), max);
     }
 
     #[test]
@@ -153,6 +149,6 @@ mod tests {
         assert!(whole_to_base(max, 1).is_err());
         assert!(base_units("--value", "1.5").is_err());
         assert!(base_units("--value", "-1").is_err());
-        assert_eq!(base_units("--value", "0010").unwrap(), "10");
+        assert_eq!(base_units("--value", "0010").unwrap().to_string(), "10");
     }
 }

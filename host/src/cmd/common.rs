@@ -13,8 +13,8 @@ use tokensign_core::Address;
 use super::exit::CliError;
 use crate::client::{show_duration, Observer, Waiting};
 use crate::device::{OpenSettings, DEFAULT_BAUD};
+use crate::show::{io_reason, sanitize, show_path};
 use crate::signer::{self, KeyOptions, Signer};
-use crate::text::{sanitize, show_path};
 
 /// Key flags, shared by every command.
 #[derive(Debug, Args, Clone, Default)]
@@ -98,6 +98,40 @@ pub struct KeyArgs {
     #[arg(long, global = true, env = "TOKENSIGN_DEVICE", value_name = "SPEC")]
     pub device: Option<String>,
 
+    /// The PKCS#11 module (shared library) of a hardware security module,
+    /// e.g. /usr/lib/softhsm/libsofthsm2.so: sign with a key in one of
+    /// its tokens (with --pkcs11-token and --pkcs11-key).
+    #[arg(
+        long,
+        global = true,
+        env = "TOKENSIGN_PKCS11_MODULE",
+        value_name = "PATH"
+    )]
+    pub pkcs11_module: Option<PathBuf>,
+
+    /// The label of the PKCS#11 token that holds the key.
+    #[arg(
+        long,
+        global = true,
+        env = "TOKENSIGN_PKCS11_TOKEN",
+        value_name = "LABEL"
+    )]
+    pub pkcs11_token: Option<String>,
+
+    /// The label of the key in the token (its private and public objects).
+    #[arg(
+        long,
+        global = true,
+        env = "TOKENSIGN_PKCS11_KEY",
+        value_name = "LABEL"
+    )]
+    pub pkcs11_key: Option<String>,
+
+    /// File holding the token's user PIN (one trailing newline removed).
+    /// Otherwise a no-echo prompt.
+    #[arg(long, global = true, env = "TOKENSIGN_PIN_FILE", value_name = "FILE")]
+    pub pin_file: Option<PathBuf>,
+
     /// Baud rate of a serial device.
     #[arg(long, global = true, env = "TOKENSIGN_BAUD", default_value_t = DEFAULT_BAUD,
           value_parser = clap::value_parser!(u32).range(50..=4_000_000), value_name = "RATE")]
@@ -112,6 +146,9 @@ pub enum SignerKind {
     Key,
     /// A hardware device speaking the device protocol.
     Device,
+    /// A key in a hardware security module, through its PKCS#11 module
+    /// (--pkcs11-module, --pkcs11-token, --pkcs11-key).
+    Pkcs11,
 }
 
 impl KeyArgs {
@@ -124,7 +161,26 @@ impl KeyArgs {
                     "--signer device needs --device SPEC (emulated, cmd:<command> or a serial port path)",
                 ))
             }
-            (SignerKind::Key, _) => None,
+            (SignerKind::Key | SignerKind::Pkcs11, _) => None,
+        };
+        let pkcs11 = match (
+            self.signer,
+            &self.pkcs11_module,
+            &self.pkcs11_token,
+            &self.pkcs11_key,
+        ) {
+            (_, Some(module), Some(token), Some(key)) => Some(crate::signer::Pkcs11Key {
+                module: module.clone(),
+                token: token.clone(),
+                key: key.clone(),
+            }),
+            (SignerKind::Pkcs11, _, _, _) | (_, Some(_), _, _) => {
+                return Err(CliError::bad_input(
+                    "a PKCS#11 key needs --pkcs11-module PATH, --pkcs11-token LABEL and \
+                     --pkcs11-key LABEL (or $TOKENSIGN_PKCS11_MODULE, _TOKEN and _KEY)",
+                ))
+            }
+            _ => None,
         };
         let hd_path = match (&self.hd_path, self.mnemonic_index) {
             (Some(text), _) => Some(DerivationPath::parse(text.trim()).map_err(|e| {
@@ -150,6 +206,8 @@ impl KeyArgs {
             dev_key: self.dev_key,
             device,
             device_settings: OpenSettings { baud: self.baud },
+            pkcs11,
+            pin_file: self.pin_file.clone(),
         })
     }
 }
@@ -161,7 +219,8 @@ pub fn required_signer(keys: &KeyOptions, what: &str) -> Result<Box<dyn Signer>,
         None => Err(CliError::bad_input(format!(
             "{what} needs a key: give --keystore FILE, --private-key-file FILE, \
              $TOKENSIGN_PRIVATE_KEY, --mnemonic-file FILE (or $TOKENSIGN_MNEMONIC), \
-             --signer device --device SPEC, or --dev-key for the public development key"
+             --signer device --device SPEC, --pkcs11-module PATH --pkcs11-token LABEL \
+             --pkcs11-key LABEL, or --dev-key for the public development key"
         ))),
     }
 }
@@ -198,9 +257,36 @@ pub fn read_limited_input(
         } else {
             show_path(path)
         };
-        CliError::bad_input(format!("cannot read {what} from {name}: {}", e.kind()))
+        CliError::bad_input(format!(
+            "cannot read {what} from {name}: {}",
+            io_reason(e.kind())
+        ))
     })?;
     Ok(buf)
+}
+
+/// The operation a request is read as: `--operation NAME` (`given`), else
+/// the `"operation"` the `--json` object names (`claimed`); an unknown name
+/// gets the closest one as a suggestion.
+pub fn named_operation(
+    given: Option<&str>,
+    claimed: Option<&str>,
+) -> Result<Option<tokensign_core::tx::OpType>, CliError> {
+    given
+        .or(claimed)
+        .map(|name| {
+            tokensign_core::tx::OpType::from_name(name.trim()).ok_or_else(|| {
+                CliError::bad_input(format!(
+                    "unknown operation {:?}{}: use a spec name such as Payment, TokenIssue, \
+                     TokenMint, CreateMultiSig, BatchPayment",
+                    sanitize(name),
+                    crate::input::closest_operation(name)
+                        .map(|c| format!(" (did you mean {c}?)"))
+                        .unwrap_or_default()
+                ))
+            })
+        })
+        .transpose()
 }
 
 /// Parses an address flag through the core (strict hex, EIP-55 for mixed
@@ -245,6 +331,16 @@ impl Observer for Notes<'_> {
             "waiting for {} {} ({retry}up to {})\n",
             w.method,
             sanitize(w.url),
+            show_duration(w.limit)
+        ));
+    }
+
+    fn still_waiting(&self, w: &Waiting<'_>, elapsed: std::time::Duration) {
+        let _ = self.write(&format!(
+            "still waiting for {} {} ({} of up to {})\n",
+            w.method,
+            sanitize(w.url),
+            show_duration(std::time::Duration::from_secs(elapsed.as_secs())),
             show_duration(w.limit)
         ));
     }

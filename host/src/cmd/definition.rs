@@ -18,8 +18,8 @@ use super::exit::CliError;
 use super::review::TrustArgs;
 use super::Io;
 use crate::definitions::{read_file, DefinitionFile, MAX_FILE_LEN};
+use crate::show::show_path;
 use crate::signer::KeyOptions;
-use crate::text::show_path;
 
 /// `tokensign definition …`.
 #[derive(Debug, Subcommand)]

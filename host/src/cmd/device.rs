@@ -14,8 +14,8 @@ use super::common::write_out;
 use super::exit::{CliError, Failure};
 use super::{Io, KeyArgs};
 use crate::device::{self, DeviceClient, DeviceError, OpenSettings, Transport};
+use crate::show::sanitize;
 use crate::signer::SignerError;
-use crate::text::sanitize;
 
 /// `tokensign device`.
 #[derive(Debug, Args)]

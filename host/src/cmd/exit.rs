@@ -10,7 +10,7 @@ use tokensign_core::Error as CoreError;
 
 use crate::client::ClientError;
 use crate::node::NodeError;
-use crate::signer::SignerError;
+use crate::signer::{SignerError, SourceKind};
 
 /// What kind of failure ended a command; each kind has its own exit code.
 ///
@@ -131,23 +131,99 @@ impl From<ClientError> for CliError {
         let kind = match &e {
             ClientError::InvalidUrl { .. } => Failure::BadInput,
             ClientError::Refused { .. } => Failure::Rejected,
-            ClientError::NotDelivered(_) | ClientError::BadAnswer { .. } => Failure::Network,
+            ClientError::NotDelivered(_)
+            | ClientError::NoListener(_)
+            | ClientError::BadAnswer { .. } => Failure::Network,
             ClientError::UnknownOutcome(_) | ClientError::ServerFailed { .. } => {
                 Failure::UnknownOutcome
             }
             ClientError::AnswerMismatch { .. } => Failure::AcceptedMismatch,
             ClientError::Encode(_) => Failure::Internal,
         };
+        let mut message = e.to_string();
+        if let ClientError::NoListener(_) = e {
+            message.push_str(
+                "\nNothing accepts connections there: is the node running? Start one with \
+                 `tokensign node`, or check --url ($TOKENSIGN_URL).",
+            );
+        }
+        if matches!(
+            e,
+            ClientError::NotDelivered(_) | ClientError::UnknownOutcome(_)
+        ) {
+            message.push_str(
+                "\n(--timeout bounds each request's wait, --max-wait all of the command's, \
+                 --retries the retries.)",
+            );
+        }
+        if let Some(hint) = e.error_code().and_then(hint_for) {
+            message.push('\n');
+            message.push_str(hint);
+        }
         CliError {
             kind,
-            message: e.to_string(),
+            message,
             error_code: e.error_code().map(str::to_owned),
         }
     }
 }
 
+/// What to do next after a refusal with `code`, for the codes whose
+/// answer a person can act on.
+fn hint_for(code: &str) -> Option<&'static str> {
+    use crate::node::codes;
+    match code {
+        codes::NONCE_MISMATCH => Some(
+            "The nonce is not the account's next one: `tokensign nonce --address ADDRESS` \
+             shows it; sign again with that --nonce (or leave --nonce out to read it).",
+        ),
+        _ => None,
+    }
+}
+
+/// The flag of a kind of key source, and the variable that gives it when
+/// that variable is set (so a conflict with the environment names it).
+fn source_flag(kind: SourceKind) -> String {
+    let (flag, var) = match kind {
+        SourceKind::Keystore => ("--keystore", Some("TOKENSIGN_KEYSTORE")),
+        SourceKind::PrivateKeyFile => ("--private-key-file", Some("TOKENSIGN_PRIVATE_KEY_FILE")),
+        SourceKind::MnemonicFile => ("--mnemonic-file", Some("TOKENSIGN_MNEMONIC_FILE")),
+        SourceKind::Pkcs11 => ("--pkcs11-module", Some("TOKENSIGN_PKCS11_MODULE")),
+        SourceKind::Device => ("--signer device", Some("TOKENSIGN_DEVICE")),
+        SourceKind::Dev => ("--dev-key", None),
+        SourceKind::PrivateKeyEnv => return "$TOKENSIGN_PRIVATE_KEY".into(),
+        SourceKind::MnemonicEnv => return "$TOKENSIGN_MNEMONIC".into(),
+    };
+    match var.filter(|v| std::env::var_os(v).is_some()) {
+        Some(var) => format!("{flag} (${var} is set)"),
+        None => flag.to_owned(),
+    }
+}
+
+/// What the command line offers for a secret nothing can prompt for.
+fn secret_flags(what: &str) -> &'static str {
+    if what.contains("PIN") {
+        "give --pin-file FILE ($TOKENSIGN_PIN_FILE)"
+    } else {
+        "give --password-file FILE ($TOKENSIGN_PASSWORD_FILE) or $TOKENSIGN_PASSWORD"
+    }
+}
+
 impl From<SignerError> for CliError {
     fn from(e: SignerError) -> Self {
+        let message = match &e {
+            SignerError::TwoSources(kinds) => {
+                let names: Vec<String> = kinds.iter().map(|k| source_flag(*k)).collect();
+                format!(
+                    "{e}. Given: {}. Use only one of them: drop a flag, or unset the variable",
+                    names.join(", ")
+                )
+            }
+            SignerError::NoTerminal { what } | SignerError::PromptFailed { what, .. } => {
+                format!("{e}: {}", secret_flags(what))
+            }
+            _ => e.to_string(),
+        };
         let kind = match &e {
             SignerError::KeystoreWrite { .. }
             | SignerError::KeystoreCreate { .. }
@@ -157,7 +233,7 @@ impl From<SignerError> for CliError {
             | SignerError::WrongSigner { .. } => Failure::Internal,
             _ => Failure::BadInput,
         };
-        CliError::new(kind, e.to_string())
+        CliError::new(kind, message)
     }
 }
 
@@ -176,7 +252,7 @@ impl From<NodeError> for CliError {
         } else {
             Failure::Internal
         };
-        CliError::new(kind, crate::text::sanitize(&e.to_string()))
+        CliError::new(kind, crate::show::sanitize(&e.to_string()))
     }
 }
 
@@ -235,7 +311,11 @@ mod tests {
     #[test]
     fn signer_and_node_errors() {
         assert_eq!(
-            CliError::from(SignerError::TwoSources).kind,
+            CliError::from(SignerError::TwoSources(vec![
+                SourceKind::Keystore,
+                SourceKind::Dev
+            ]))
+            .kind,
             Failure::BadInput
         );
         assert_eq!(

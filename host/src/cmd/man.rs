@@ -8,7 +8,7 @@ use serde_json::json;
 use super::common::write_out;
 use super::exit::CliError;
 use super::Io;
-use crate::text::show_path;
+use crate::show::{io_reason, show_path};
 
 /// `tokensign man`.
 #[derive(Debug, Args)]
@@ -32,13 +32,20 @@ pub fn pages() -> Result<Vec<(String, Vec<u8>)>, CliError> {
     let mut root = super::cli_command();
     root.build();
     let mut pages = vec![("tokensign.1".to_owned(), render(root.clone())?)];
-    // `help` is clap's own, with nothing to say that `tokensign.1` lacks.
-    for sub in root.get_subcommands().filter(|s| s.get_name() != "help") {
-        let name = format!("tokensign-{}", sub.get_name());
-        let page = sub
-            .clone()
-            .name(name.clone())
-            .bin_name(name.replace('-', " "));
+    let mut todo: Vec<(String, String, clap::Command)> = root
+        .get_subcommands()
+        .map(|sub| ("tokensign".to_owned(), "tokensign".to_owned(), sub.clone()))
+        .collect();
+    // Depth first, every level: `multisig create` is
+    // `tokensign-multisig-create(1)`, which `tokensign-multisig(1)` names.
+    while let Some((parent_page, parent_bin, sub)) = todo.pop() {
+        let name = format!("{parent_page}-{}", sub.get_name());
+        let bin = format!("{parent_bin} {}", sub.get_name());
+        todo.extend(
+            sub.get_subcommands()
+                .map(|s| (name.clone(), bin.clone(), s.clone())),
+        );
+        let page = sub.clone().name(name.clone()).bin_name(bin.clone());
         pages.push((format!("{name}.1"), render(page)?));
     }
     Ok(pages)
@@ -54,13 +61,21 @@ pub fn run(args: &ManArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliEr
         return write_out(io.out, &String::from_utf8_lossy(root));
     };
     std::fs::create_dir_all(dir).map_err(|e| {
-        CliError::bad_input(format!("cannot create {}: {}", show_path(dir), e.kind()))
+        CliError::bad_input(format!(
+            "cannot create {}: {}",
+            show_path(dir),
+            io_reason(e.kind())
+        ))
     })?;
     let mut written = Vec::new();
     for (name, text) in &pages {
         let path = dir.join(name);
         std::fs::write(&path, text).map_err(|e| {
-            CliError::bad_input(format!("cannot write {}: {}", show_path(&path), e.kind()))
+            CliError::bad_input(format!(
+                "cannot write {}: {}",
+                show_path(&path),
+                io_reason(e.kind())
+            ))
         })?;
         written.push(path.display().to_string());
     }

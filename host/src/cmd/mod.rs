@@ -4,22 +4,31 @@
 //! code, so tests can drive the CLI in process as well as through the
 //! binary. Only this layer knows exit codes ([`exit`]).
 //!
-//! Adding a command: a file here with its `Args` and `run`, a variant in
-//! [`Command`], a line in [`run`]. A command that signs and submits an
-//! operation uses [`server::Session`] and [`server::signer_for`] as
-//! `issue` does.
+//! The shape:
+//!
+//! - [`mod@write`]: the pipeline every write shares (check the flags, pick the
+//!   server and signer, the scheme, read what is missing, sign, show,
+//!   submit), and [`write::flags`], the one table of flags by field;
+//! - [`ops`]: the operation commands (`pay`, `issue`, `grant`, …), each
+//!   building the core's operation from its flags for the pipeline;
+//! - [`session`]: which server a command talks to (URL, named network or
+//!   the embedded node) and the client over it;
+//! - one file per other command: the reads, `tx`, `sign`, `verify`,
+//!   `submit`, `multisig`, keys, `node` (runs the node), `device`, and the
+//!   generated `completions` and `man`.
+//!
+//! Adding an operation command: a file in [`ops`] with its `Args` and
+//! `run`, building a [`write::Draft`]; a variant in [`Command`]; a line in
+//! [`run`].
 
 pub mod abc_lab;
 pub mod address;
 pub mod amount;
-pub mod batch_pay;
-pub mod bridge;
 pub mod common;
 pub mod completions;
 pub mod definition;
 pub mod device;
 pub mod exit;
-pub mod issue;
 pub mod keygen;
 pub mod man;
 pub mod multisig;
@@ -27,9 +36,9 @@ pub mod node;
 pub mod ops;
 pub mod reads;
 pub mod review;
-pub mod scheme;
-pub mod server;
+pub mod session;
 pub mod sign;
+pub mod submit;
 pub mod tx;
 pub mod verify;
 pub mod version;
@@ -85,36 +94,36 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Pay tokens to a recipient (Payment).
-    Pay(ops::TransferArgs),
+    Pay(ops::transfer::TransferArgs),
     /// Issue a new token (TokenIssue).
-    Issue(issue::IssueArgs),
+    Issue(ops::issue::IssueArgs),
     /// Mint tokens to a recipient (TokenMint). The ABC-Lab mint API is
     /// `tokensign abc-lab mint`.
-    Mint(ops::TransferArgs),
+    Mint(ops::transfer::TransferArgs),
     /// Burn tokens from the sender's balance (TokenBurn).
-    Burn(ops::BurnArgs),
+    Burn(ops::transfer::BurnArgs),
     /// Grant an authority over a token (TokenAuthority, Grant).
-    Grant(ops::AuthorityArgs),
+    Grant(ops::authority::AuthorityArgs),
     /// Revoke an authority over a token (TokenAuthority, Revoke).
-    Revoke(ops::AuthorityArgs),
+    Revoke(ops::authority::AuthorityArgs),
     /// Add an account to a token's blacklist, or --remove it (TokenBlacklist).
-    Blacklist(ops::ListArgs),
+    Blacklist(ops::lists::ListArgs),
     /// Add an account to a token's whitelist, or --remove it (TokenWhitelist).
-    Whitelist(ops::ListArgs),
+    Whitelist(ops::lists::ListArgs),
     /// Pause a token (TokenPause, Pause).
-    Pause(ops::PauseArgs),
+    Pause(ops::pause::PauseArgs),
     /// Unpause a token (TokenPause, Unpause).
-    Unpause(ops::PauseArgs),
+    Unpause(ops::pause::PauseArgs),
     /// Take tokens back from a holder (TokenClawback).
-    Clawback(ops::ClawbackArgs),
+    Clawback(ops::transfer::ClawbackArgs),
     /// Update a token's name, URI and entries (TokenMetadata).
-    Metadata(ops::MetadataArgs),
+    Metadata(ops::metadata::MetadataArgs),
     /// Mint tokens bridged from another chain (TokenBridgeAndMint).
-    BridgeMint(bridge::BridgeMintArgs),
+    BridgeMint(ops::bridge::BridgeMintArgs),
     /// Burn tokens to bridge them to another chain (TokenBurnAndBridge).
-    BurnBridge(bridge::BurnBridgeArgs),
+    BurnBridge(ops::bridge::BurnBridgeArgs),
     /// Pay many recipients of one token at once (BatchPayment, v2 only).
-    BatchPay(batch_pay::BatchPayArgs),
+    BatchPay(ops::batch_pay::BatchPayArgs),
     /// Multisig accounts: create, address, combine partial signatures.
     #[command(subcommand)]
     Multisig(multisig::MultisigCommand),
@@ -136,8 +145,11 @@ pub enum Command {
     /// Signed token definitions: sign one with a definitions key, check one.
     #[command(subcommand)]
     Definition(definition::DefinitionCommand),
-    /// Print the configured key's address.
-    Address,
+    /// Send a request signed elsewhere (`sign`, `--dry-run --out`,
+    /// `multisig combine --dry-run`): checked, never sent twice.
+    Submit(submit::SubmitArgs),
+    /// Print the configured key's address (or --public-key).
+    Address(address::AddressArgs),
     /// Create a new key in an encrypted keystore file.
     Keygen(keygen::KeygenArgs),
     /// The ABC-Lab mint API (`abc-lab mint`).
@@ -169,6 +181,10 @@ where
     T: Into<OsString> + Clone,
 {
     let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    if let Some(e) = secret_in_arguments(&args) {
+        report_error(&e, wants_json(&args), io);
+        return e.exit_code();
+    }
     let parsed = cli_command()
         .try_get_matches_from(&args)
         .and_then(|m| Cli::from_arg_matches(&m));
@@ -204,6 +220,52 @@ fn is_old_mint(args: &[OsString]) -> bool {
         && words.iter().any(|a| {
             a.to_str()
                 .is_some_and(|a| a == "--asset-id" || a.starts_with("--asset-id="))
+        })
+}
+
+/// Flags people type to give a secret as an argument value (as other
+/// tools allow), and the safe flag to use instead: an argument is visible
+/// to every user of the machine (`ps`, `/proc/PID/cmdline`) and stays in
+/// shell history, so no command takes one.
+const SECRET_FLAGS: &[(&str, &str)] = &[
+    (
+        "--private-key",
+        "--private-key-file FILE (or $TOKENSIGN_PRIVATE_KEY)",
+    ),
+    (
+        "--password",
+        "--password-file FILE (or $TOKENSIGN_PASSWORD, or the prompt)",
+    ),
+    ("--pin", "--pin-file FILE (or the prompt)"),
+    (
+        "--mnemonic",
+        "--mnemonic-file FILE (or $TOKENSIGN_MNEMONIC); for `tokensign node`'s developer \
+         accounts, --accounts-mnemonic-file FILE (or $TOKENSIGN_NODE_MNEMONIC)",
+    ),
+    (
+        "--mnemonic-passphrase",
+        "--mnemonic-passphrase-file FILE (or $TOKENSIGN_MNEMONIC_PASSPHRASE)",
+    ),
+    ("--passphrase", "--mnemonic-passphrase-file FILE"),
+];
+
+/// A refusal of a secret given as an argument value (the value is never
+/// repeated).
+fn secret_in_arguments(args: &[OsString]) -> Option<CliError> {
+    args.iter()
+        .skip(1)
+        .take_while(|a| *a != "--")
+        .filter_map(|a| a.to_str())
+        .find_map(|a| {
+            let flag = a.split_once('=').map_or(a, |(flag, _)| flag);
+            SECRET_FLAGS.iter().find(|(typed, _)| *typed == flag)
+        })
+        .map(|(typed, safe)| {
+            CliError::bad_input(format!(
+                "{typed} is refused: a secret given as an argument is visible to every user of \
+                 this machine (ps, /proc/PID/cmdline) and stays in your shell history. Give it \
+                 with {safe}"
+            ))
         })
 }
 
@@ -269,20 +331,21 @@ fn report_error(e: &CliError, json_mode: bool, io: &mut Io<'_>) {
 pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
     let keys = cli.keys.options()?;
     let json = cli.json;
-    use tokensign_core::tx::OpType;
+    use ops::{authority, batch_pay, bridge, issue, lists, metadata, pause, transfer};
+    use tokensign_core::tx::{AuthorityAction, OpType, PauseAction};
     match cli.command {
-        Command::Pay(args) => ops::run_transfer(OpType::Payment, &args, &keys, json, io),
+        Command::Pay(args) => transfer::run_transfer(OpType::Payment, &args, &keys, json, io),
         Command::Issue(args) => issue::run(&args, &keys, json, io),
-        Command::Mint(args) => ops::run_transfer(OpType::TokenMint, &args, &keys, json, io),
-        Command::Burn(args) => ops::run_burn(&args, &keys, json, io),
-        Command::Grant(args) => ops::run_authority("Grant", &args, &keys, json, io),
-        Command::Revoke(args) => ops::run_authority("Revoke", &args, &keys, json, io),
-        Command::Blacklist(args) => ops::run_list(OpType::TokenBlacklist, &args, &keys, json, io),
-        Command::Whitelist(args) => ops::run_list(OpType::TokenWhitelist, &args, &keys, json, io),
-        Command::Pause(args) => ops::run_pause("Pause", &args, &keys, json, io),
-        Command::Unpause(args) => ops::run_pause("Unpause", &args, &keys, json, io),
-        Command::Clawback(args) => ops::run_clawback(&args, &keys, json, io),
-        Command::Metadata(args) => ops::run_metadata(&args, &keys, json, io),
+        Command::Mint(args) => transfer::run_transfer(OpType::TokenMint, &args, &keys, json, io),
+        Command::Burn(args) => transfer::run_burn(&args, &keys, json, io),
+        Command::Grant(args) => authority::run(AuthorityAction::Grant, &args, &keys, json, io),
+        Command::Revoke(args) => authority::run(AuthorityAction::Revoke, &args, &keys, json, io),
+        Command::Blacklist(args) => lists::run(OpType::TokenBlacklist, &args, &keys, json, io),
+        Command::Whitelist(args) => lists::run(OpType::TokenWhitelist, &args, &keys, json, io),
+        Command::Pause(args) => pause::run(PauseAction::Pause, &args, &keys, json, io),
+        Command::Unpause(args) => pause::run(PauseAction::Unpause, &args, &keys, json, io),
+        Command::Clawback(args) => transfer::run_clawback(&args, &keys, json, io),
+        Command::Metadata(args) => metadata::run(&args, &keys, json, io),
         Command::BridgeMint(args) => bridge::run_bridge_mint(&args, &keys, json, io),
         Command::BurnBridge(args) => bridge::run_burn_bridge(&args, &keys, json, io),
         Command::BatchPay(args) => batch_pay::run(&args, &keys, json, io),
@@ -295,7 +358,8 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Sign(args) => sign::run(&args, &keys, json, io),
         Command::Verify(args) => verify::run(&args, json, io),
         Command::Definition(command) => definition::run(&command, &keys, json, io),
-        Command::Address => address::run(&keys, json, io),
+        Command::Submit(args) => submit::run(&args, json, io),
+        Command::Address(args) => address::run(&args, &keys, json, io),
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),
         Command::AbcLab(abc_lab::AbcLabCommand::Mint(args)) => abc_lab::run(&args, json, io),
         Command::Node(args) => node::run(&args, io),

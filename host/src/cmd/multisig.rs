@@ -10,20 +10,20 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use heapless::Vec as BoundedVec;
 use serde_json::{json, Value};
 use tokensign_core::field::KeyAsIntegers;
-use tokensign_core::tx::{multisig_address, MultisigSigner, OpType};
-use tokensign_core::{address_of_compressed, Address};
+use tokensign_core::tx::{multisig_address, CreateMultiSig, MultisigSigner, MAX_MULTISIG_SIGNERS};
+use tokensign_core::{address_of_compressed, Address, Error as CoreError, Field, Problem};
 
 use super::common::{read_limited_input, write_out, Notes};
 use super::exit::CliError;
-use super::ops::fields;
 use super::review::{ReviewArgs, ReviewContext};
-use super::server::{resolve_target, ServerArgs, Session};
-use super::write::{self, Draft, WriteArgs};
+use super::session::{resolve_target, ServerArgs, Session};
+use super::write::{self, flags, Draft, Signed, WriteArgs};
 use super::Io;
+use crate::show::{sanitize, show_path};
 use crate::signer::{self, partial, KeyOptions, SignedRequest};
-use crate::text::{sanitize, show_path};
 
 /// `tokensign multisig …`.
 #[derive(Debug, Subcommand)]
@@ -207,24 +207,28 @@ pub fn run(
             write_out(io.out, &format!("{account}\n"))
         }
         MultisigCommand::Create(args) => {
-            let signers = members(&args.members, io)?;
-            let account = multisig_address(&signers, args.members.threshold);
-            let mut draft = Draft::new(
-                OpType::CreateMultiSig,
-                fields(vec![
-                    ("signers", signers_json(&signers)),
-                    ("threshold", json!(args.members.threshold)),
-                ]),
-            );
-            draft.flags = &[
-                ("signers", "--member"),
-                ("signers[].public_key", "--member"),
-                ("signers[].weight", "--member (its weight)"),
-            ];
+            let signers = BoundedVec::<MultisigSigner, MAX_MULTISIG_SIGNERS>::from_slice(&members(
+                &args.members,
+                io,
+            )?)
+            .map_err(|()| {
+                flags::refused(CoreError::invalid(
+                    Field::Signers,
+                    Problem::TooLong {
+                        max: MAX_MULTISIG_SIGNERS,
+                    },
+                ))
+            })?;
+            let create = CreateMultiSig {
+                signers,
+                threshold: args.members.threshold,
+            };
+            let account = create.account_address();
+            let mut draft = Draft::new(create);
             draft
                 .extra
                 .insert("account".into(), json!(account.to_string()));
-            write::run(&draft, &args.write, keys, json_mode, io)
+            write::run(draft, &args.write, keys, json_mode, io)
         }
         MultisigCommand::Combine(args) => combine(args, json_mode, io),
     }
@@ -253,6 +257,8 @@ fn combine(args: &CombineArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), C
     // before a server is even chosen.
     let request = SignedRequest::Native(partial::combine(&files)?);
     let account = request.sender()?;
+    let hashes = request.hashes()?;
+    let signed = Signed::new(request, hashes)?;
     let notes = Notes::new(&mut *io.err);
     let session = if args.dry_run {
         None
@@ -262,12 +268,15 @@ fn combine(args: &CombineArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), C
         context.learn_server(&session.client, &session.url);
         Some(session)
     };
-    let resolved = context.resolve(request.transaction(), session.as_ref().map(|s| &s.client))?;
+    let resolved = context.resolve(
+        signed.request.transaction(),
+        session.as_ref().map(|s| &s.client),
+    )?;
     let mut extra = serde_json::Map::new();
     extra.insert("account".into(), json!(account.to_string()));
     extra.insert("members".into(), json!(files.len()));
     write::finish(
-        &request,
+        &signed,
         account,
         session.as_ref(),
         args.dry_run,

@@ -7,15 +7,17 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::common::{parse_address, write_out};
+use zeroize::Zeroizing;
+
+use super::common::{parse_address, read_limited_input, write_out};
 use super::exit::CliError;
-use super::server::default_data_dir;
+use super::session::default_data_dir;
 use super::Io;
 use crate::api::NativeWriteMode;
 use crate::node::dev::{self, DevAccount};
 use crate::node::{AppState, NodeConfig, NodeError};
+use crate::show::show_path;
 use crate::signer::dev_address;
-use crate::text::show_path;
 
 /// `tokensign node`.
 #[derive(Debug, Args)]
@@ -23,7 +25,7 @@ pub struct NodeArgs {
     /// Address to listen on; port 0 picks a free port. Once the data
     /// directory is open and the port bound, the URL is printed on stdout
     /// as `listening on http://…`.
-    #[arg(long, env = "TOKENSIGN_LISTEN", default_value = "127.0.0.1:18555")]
+    #[arg(long, env = "TOKENSIGN_LISTEN", default_value = crate::node::DEFAULT_LISTEN)]
     pub listen: SocketAddr,
     /// Data directory (default: the per-user data directory,
     /// e.g. ~/.local/share/tokensign/node). One node at a time may use it.
@@ -50,16 +52,12 @@ pub struct NodeArgs {
     /// m/44'/60'/0'/0/i); account 0 becomes an operator. 0: none.
     #[arg(long, value_name = "N", default_value_t = 10, value_parser = clap::value_parser!(u32).range(0..=1000))]
     pub accounts: u32,
-    /// The developer accounts' mnemonic (default: the PUBLIC test mnemonic
-    /// `test test … junk`, whose keys are printed at start; a mnemonic given
-    /// here is never printed, nor its keys).
-    #[arg(
-        long,
-        env = "TOKENSIGN_NODE_MNEMONIC",
-        value_name = "WORDS",
-        hide_env_values = true
-    )]
-    pub mnemonic: Option<String>,
+    /// File holding the developer accounts' mnemonic (default: the PUBLIC
+    /// test mnemonic `test test … junk`, whose keys are printed at start).
+    /// Otherwise $TOKENSIGN_NODE_MNEMONIC holds the words themselves. A
+    /// mnemonic given either way is never printed, nor its keys.
+    #[arg(long, env = "TOKENSIGN_NODE_MNEMONIC_FILE", value_name = "FILE")]
+    pub accounts_mnemonic_file: Option<PathBuf>,
     /// Symbol of a test token to issue at start (account 1 its master) and
     /// mint to every developer account; `none` for no token.
     #[arg(long, value_name = "SYMBOL", default_value = "DEVUSD")]
@@ -71,6 +69,36 @@ pub struct NodeArgs {
     /// (default 0: no fees), paid to the first operator.
     #[arg(long, value_name = "UNITS", default_value = "0")]
     pub fee: String,
+}
+
+/// The environment variable holding the developer accounts' mnemonic.
+pub const ENV_NODE_MNEMONIC: &str = "TOKENSIGN_NODE_MNEMONIC";
+
+/// The developer accounts' mnemonic: `--accounts-mnemonic-file`, else
+/// `$TOKENSIGN_NODE_MNEMONIC`, else none (the public test mnemonic).
+fn accounts_mnemonic(args: &NodeArgs) -> Result<Option<Zeroizing<String>>, CliError> {
+    if let Some(path) = &args.accounts_mnemonic_file {
+        let bytes = read_limited_input(path, &mut std::io::empty(), 1024, "the mnemonic")?;
+        let bytes = Zeroizing::new(bytes);
+        if bytes.len() > 1024 {
+            return Err(CliError::bad_input(format!(
+                "{} is larger than a mnemonic (1024 bytes)",
+                show_path(path)
+            )));
+        }
+        let text = std::str::from_utf8(&bytes)
+            .map_err(|_| CliError::bad_input(format!("{} is not UTF-8 text", show_path(path))))?;
+        return Ok(Some(Zeroizing::new(
+            text.split_whitespace().collect::<Vec<_>>().join(" "),
+        )));
+    }
+    match std::env::var(ENV_NODE_MNEMONIC) {
+        Ok(words) => Ok(Some(Zeroizing::new(words))),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(CliError::bad_input(format!(
+            "${ENV_NODE_MNEMONIC} is not valid text"
+        ))),
+    }
 }
 
 /// Whether logs on stderr may carry colour: only on a terminal, and not
@@ -132,12 +160,16 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     };
     let fee = amount("--fee", &args.fee)?;
     let test_amount = amount("--test-token-amount", &args.test_token_amount)?;
-    let public_mnemonic = args.mnemonic.is_none();
+    let mnemonic = accounts_mnemonic(args)?;
+    let public_mnemonic = mnemonic.is_none();
     let accounts = dev::derive_accounts(
-        args.mnemonic.as_deref().unwrap_or(dev::TEST_MNEMONIC),
+        mnemonic
+            .as_deref()
+            .map_or(dev::TEST_MNEMONIC, |m| m.as_str()),
         args.accounts,
     )
     .map_err(|e| CliError::bad_input(e.to_string()))?;
+    drop(mnemonic);
     let mut operators = operators;
     if let Some(first) = accounts.first() {
         if !operators.contains(&first.address) {
@@ -240,7 +272,7 @@ fn banner(
             let _ = writeln!(out, "  ({}) 0x{}", a.index, hex::encode(&a.secret[..]));
         }
     } else {
-        let _ = writeln!(out, "(derived from --mnemonic: keys not printed)");
+        let _ = writeln!(out, "(derived from your mnemonic: keys not printed)");
     }
     if let Some((symbol, token)) = token {
         let _ = writeln!(

@@ -7,10 +7,10 @@ use serde_json::json;
 
 use super::common::{parse_address, write_out, Notes};
 use super::exit::CliError;
-use super::server::{resolve_target, ServerArgs, Session};
+use super::session::{resolve_target, ServerArgs, Session};
 use super::Io;
+use crate::show::sanitize;
 use crate::signer::{self, KeyOptions};
-use crate::text::sanitize;
 
 /// `balance`.
 #[derive(Debug, Args)]

@@ -22,8 +22,8 @@ use tokensign_core::{Address, Scheme};
 pub use context::{Resolved, ReviewArgs, ReviewContext, TrustArgs, UnitSource};
 
 use super::exit::CliError;
-use crate::signer::{is_dev_address, scheme_label, SignedRequest};
-use crate::text::hex0x;
+use crate::show::hex0x;
+use crate::signer::{is_dev_address, scheme_label, Hashes, SignedRequest};
 
 /// A text as the device shows it: quoted, every character outside
 /// printable ASCII as its code point (so `USDС`, Cyrillic С, cannot pass
@@ -200,6 +200,7 @@ pub fn request_bytes(request: &LegacyTx) -> Result<Vec<u8>, CliError> {
 /// account) and hashes, then where it goes.
 pub fn op_review(
     request: &SignedRequest,
+    hashes: &Hashes,
     signer: Address,
     server: Option<&str>,
     dry_run: bool,
@@ -216,14 +217,14 @@ pub fn op_review(
         request_descriptor(request),
         resolved,
     )?;
-    text.push_str(&signed_lines(request, signer)?);
+    text.push_str(&signed_lines(request, hashes, signer));
     text.push_str(&tail);
     Ok(text)
 }
 
 /// The signer (or multisig account) and the hashes of a signed request,
-/// one indented line each; and the token an issue creates.
-pub fn signed_lines(request: &SignedRequest, signer: Address) -> Result<String, CliError> {
+/// one indented line each.
+pub fn signed_lines(request: &SignedRequest, hashes: &Hashes, signer: Address) -> String {
     let dev = if is_dev_address(&signer) {
         "  (development key: PUBLIC AND INSECURE)"
     } else {
@@ -234,15 +235,11 @@ pub fn signed_lines(request: &SignedRequest, signer: Address) -> Result<String, 
         SignedRequest::Native(n) if matches!(n.authorization, Authorization::Multisig { .. })
     );
     let who = if multisig { "account" } else { "signer" };
-    let token = request
-        .token()
-        .map(|t| format!("  token             {t}\n"))
-        .unwrap_or_default();
-    Ok(format!(
-        "  {who:<18}{signer}{dev}\n  signing hash      {}\n  transaction hash  {}\n{token}",
-        hex0x(&request.signing_hash()?),
-        hex0x(&request.tx_hash()?),
-    ))
+    format!(
+        "  {who:<18}{signer}{dev}\n  signing hash      {}\n  transaction hash  {}\n",
+        hex0x(&hashes.signing),
+        hex0x(&hashes.tx),
+    )
 }
 
 /// The fields that describe a signed request in `--json` output (with
@@ -251,17 +248,15 @@ pub fn signed_lines(request: &SignedRequest, signer: Address) -> Result<String, 
 /// an issue.
 pub fn request_fields(
     request: &SignedRequest,
+    hashes: &Hashes,
     signer: &Address,
 ) -> Result<serde_json::Map<String, serde_json::Value>, CliError> {
     let mut fields = serde_json::Map::new();
     fields.insert("operation".into(), json!(request.op_type().name()));
     fields.insert("scheme".into(), json!(scheme_label(request.scheme())));
     fields.insert("path".into(), json!(request.path()));
-    fields.insert(
-        "signing_hash".into(),
-        json!(hex0x(&request.signing_hash()?)),
-    );
-    fields.insert("tx_hash".into(), json!(hex0x(&request.tx_hash()?)));
+    fields.insert("signing_hash".into(), json!(hex0x(&hashes.signing)));
+    fields.insert("tx_hash".into(), json!(hex0x(&hashes.tx)));
     fields.insert("signer".into(), json!(signer.to_string()));
     if let Some(token) = request.token() {
         fields.insert("token".into(), json!(token.to_string()));

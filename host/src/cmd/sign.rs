@@ -18,11 +18,11 @@ use super::review::{
     object_with_request, request_descriptor, request_fields, review_json, review_lines,
     review_text, signed_lines, unit_json, ReviewArgs, ReviewContext,
 };
-use super::scheme::SchemeChoice;
+use super::write::scheme::SchemeChoice;
 use super::Io;
-use crate::batch;
-use crate::signer::KeyOptions;
-use crate::text::sanitize;
+use crate::documents;
+use crate::show::sanitize;
+use crate::signer::{KeyOptions, SignedRequest};
 
 /// `tokensign sign`.
 #[derive(Debug, Args)]
@@ -86,22 +86,11 @@ pub fn run(
     let input = read_json_input(&args.payload, io.input, "the payload")?;
     // Parsed before the key is loaded: a bad document never asks for a
     // password, and a definition that cannot be used is refused first.
-    let tx = tokensign_core::json::parse_document::<256, 32>(&input).map_err(|e| {
-        let named = batch::has_operation(&input);
-        let doc = if named {
-            crate::input::Document::Signing
-        } else {
-            crate::input::Document::Payload
-        };
-        CliError::bad_input(format!(
-            "invalid payload: {}",
-            crate::input::describe_core_error(e, doc)
-        ))
-    })?;
+    let (tx, scheme) =
+        documents::parse(&input, forced(args.scheme)).map_err(CliError::bad_input)?;
     let resolved = context.resolve(&tx, None)?;
     let signer = required_signer(keys, "sign")?;
-    let request = batch::sign_document(&input, signer.as_ref(), forced(args.scheme))
-        .map_err(CliError::bad_input)?;
+    let (request, hashes) = SignedRequest::sign_hashed(signer.as_ref(), tx, scheme)?;
     let body = request.body()?;
     // The review goes to stderr: stdout is the request.
     let descriptor = request_descriptor(&request);
@@ -118,14 +107,14 @@ pub fn run(
         &lines,
         &resolved,
     );
-    review.push_str(&signed_lines(&request, signer.address())?);
+    review.push_str(&signed_lines(&request, &hashes, signer.address()));
     write_out(io.err, &review)?;
     if !json_mode {
         let mut text = String::from_utf8_lossy(&body).into_owned();
         text.push('\n');
         return write_out(io.out, &text);
     }
-    let mut fields = request_fields(&request, &signer.address())?;
+    let mut fields = request_fields(&request, &hashes, &signer.address())?;
     fields.insert("review".into(), review_json(&lines));
     fields.insert("token_unit".into(), unit_json(&resolved));
     write_out(io.out, &object_with_request(&body, Value::Object(fields)))
@@ -149,8 +138,8 @@ fn sign_lines(
         ));
     }
     let signer = required_signer(keys, "sign")?;
-    let threads = args.threads.unwrap_or_else(batch::default_threads);
-    match batch::sign_lines(&input, signer.as_ref(), threads, forced(args.scheme)) {
+    let threads = args.threads.unwrap_or_else(documents::default_threads);
+    match documents::sign_lines(&input, signer.as_ref(), threads, forced(args.scheme)) {
         Ok(bodies) => {
             let mut text = String::new();
             for body in bodies {

@@ -18,12 +18,12 @@ use std::path::PathBuf;
 
 use clap::Args;
 use serde_json::{json, Value};
-use tokensign_core::json::{parse_legacy, parse_native, write_document, MAX_DOCUMENT_JSON_LEN};
+use tokensign_core::json::{write_document, MAX_DOCUMENT_JSON_LEN};
 use tokensign_core::native::Authorization;
 use tokensign_core::tx::OpType;
 use tokensign_core::{Address, Error as CoreError};
 
-use super::common::{parse_address, read_json_input, write_out};
+use super::common::{named_operation, parse_address, read_json_input, write_out};
 use super::exit::CliError;
 use super::multisig::partial_label;
 use super::review::{
@@ -31,10 +31,10 @@ use super::review::{
     ReviewContext,
 };
 use super::Io;
-use crate::input::{describe_core_error, request_body, Document, WrapperClaims};
+use crate::input::{describe_core_error, request_body, Document};
+use crate::show::hex0x;
 use crate::signer::partial::{Partial, PARTIAL_FORMAT};
-use crate::signer::{scheme_label, SignedRequest};
-use crate::text::{hex0x, parse_hex32, sanitize};
+use crate::signer::{read_request, scheme_label, ReadError, SignedRequest};
 
 /// `tokensign verify`.
 #[derive(Debug, Args)]
@@ -63,90 +63,33 @@ type Reading = (SignedRequest, Result<Address, CoreError>);
 /// equally valid as (v1's shared layouts, spec 8.1).
 type Chosen = (Reading, Vec<&'static str>);
 
-fn parse(op: OpType, body: &[u8], native: bool) -> Result<SignedRequest, CoreError> {
-    if native {
-        parse_native(op, body).map(SignedRequest::Native)
-    } else {
-        parse_legacy(op, body).map(SignedRequest::Legacy)
-    }
-}
-
-/// Who sent a request: the host's recovery backend for a single v1
-/// signature, the core for v2 (which checks every multisig member).
-fn sender(request: &SignedRequest) -> Result<Address, CoreError> {
-    match request {
-        SignedRequest::Legacy(r) => crate::recovery::recover_hash(&r.signing_hash()?, &r.signature),
-        SignedRequest::Native(_) => request.sender(),
-    }
-}
-
-/// The readings of `body` as the operation(s) it can be.
+/// The readings of `body` as the operation(s) it can be
+/// ([`crate::signer::read_request`]).
 fn readings(
     body: &[u8],
     named: Option<OpType>,
     expect: Option<Address>,
 ) -> Result<Chosen, CliError> {
-    let top: Value = serde_json::from_slice(body).map_err(|e| {
-        CliError::bad_input(format!(
-            "invalid request body: not JSON ({}); give the body a write command or `sign` printed",
-            sanitize(&e.to_string())
-        ))
-    })?;
-    let native = top.get("authorization").is_some();
-    let invalid = |e: CoreError| {
-        CliError::bad_input(format!(
+    let reading = read_request(body, named, expect).map_err(|e| match e {
+        ReadError::NotJson(why) => CliError::bad_input(format!(
+            "invalid request body: not JSON ({why}); give the body a write command or `sign` \
+             printed"
+        )),
+        ReadError::Invalid(e) => CliError::bad_input(format!(
             "invalid request body: {}",
             describe_core_error(e, Document::Request)
-        ))
-    };
-    if let Some(op) = named {
-        let request = parse(op, body, native).map_err(invalid)?;
-        let who = sender(&request);
-        return Ok(((request, who), Vec::new()));
-    }
-    let mut found: Vec<Reading> = OpType::ALL
-        .iter()
-        .filter_map(|op| parse(*op, body, native).ok())
-        .map(|r| {
-            let who = sender(&r);
-            (r, who)
-        })
-        .collect();
-    match found.len() {
-        0 if top.get("symbol").is_some() => Err(invalid(
-            parse(OpType::TokenIssue, body, native)
-                .err()
-                .unwrap_or(CoreError::UnknownOperation),
         )),
-        0 => Err(CliError::bad_input(
+        ReadError::NoOperation => CliError::bad_input(
             "invalid request body: its fields are those of no operation (spec 2.2), or a value \
              is invalid; give --operation NAME to see what is wrong with it",
+        ),
+        ReadError::Ambiguous(names) => CliError::bad_input(format!(
+            "the body's fields fit {}: give --operation NAME (or --expect-signer ADDRESS)",
+            names.join(" and ")
         )),
-        1 => Ok((found.remove(0), Vec::new())),
-        _ => {
-            let names: Vec<&'static str> = found.iter().map(|(r, _)| r.op_type().name()).collect();
-            let same = found.windows(2).all(|w| w[0].1 == w[1].1);
-            let others = |i: usize| {
-                let mut rest = names.clone();
-                rest.remove(i);
-                rest
-            };
-            if same {
-                // v1: the same bytes are signed for each reading (spec 8.1):
-                // say that the signature is valid for every one of them.
-                return Ok((found.remove(0), others(0)));
-            }
-            if let Some(want) = expect {
-                if let Some(i) = found.iter().position(|(_, who)| who.as_ref() == Ok(&want)) {
-                    return Ok((found.remove(i), Vec::new()));
-                }
-            }
-            Err(CliError::bad_input(format!(
-                "the body's fields fit {}: give --operation NAME (or --expect-signer ADDRESS)",
-                names.join(" and ")
-            )))
-        }
-    }
+        e @ ReadError::NotSignedBy { .. } => CliError::bad_input(format!("{e}: do not send it")),
+    })?;
+    Ok(((reading.request, reading.sender), reading.also_valid_as))
 }
 
 /// Whether `input` is a partial signature file (its `format`).
@@ -169,27 +112,19 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         .as_deref()
         .map(|a| parse_address("--expect-signer", a))
         .transpose()?;
-    let named = args
-        .operation
-        .as_deref()
-        .or(claims.as_ref().and_then(|c| c.operation.as_deref()))
-        .map(|name| {
-            OpType::from_name(name.trim()).ok_or_else(|| {
-                CliError::bad_input(format!(
-                    "unknown operation {:?}: use a spec name such as Payment, TokenIssue, \
-                     TokenMint, CreateMultiSig, BatchPayment",
-                    sanitize(name)
-                ))
-            })
-        })
-        .transpose()?;
+    let named = named_operation(
+        args.operation.as_deref(),
+        claims.as_ref().and_then(|c| c.operation.as_deref()),
+    )?;
     let ((request, who), also) = readings(&body, named, expect)?;
     let signer = who.map_err(|e| CliError::bad_input(format!("invalid signature: {e}")))?;
     let signing_hash = request.signing_hash()?;
     let tx_hash = request.tx_hash()?;
     let token = request.token();
     if let Some(claims) = &claims {
-        check_claims(claims, (signing_hash, tx_hash, token), &signer)?;
+        claims
+            .check(signing_hash, tx_hash, token, &signer)
+            .map_err(|e| CliError::bad_input(e.to_string()))?;
     }
     if let Some(want) = expect {
         if want != signer {
@@ -244,7 +179,7 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         if !also.is_empty() {
             obj["also_valid_as"] = json!(also);
         }
-        if let Some(issue) = super::issue::issue_of(tx) {
+        if let Some(issue) = super::ops::issue::issue_of(tx) {
             obj["symbol"] = json!(issue.symbol.as_str());
             obj["name"] = json!(issue.name.as_str());
             obj["decimals"] = json!(issue.decimals);
@@ -361,59 +296,4 @@ fn verify_partial(
             ),
         ),
     )
-}
-
-/// The wrapper's `signer`, `signing_hash`, `tx_hash` and `token`, where
-/// present, must be the request's own.
-fn check_claims(
-    claims: &WrapperClaims,
-    (signing_hash, tx_hash, token): ([u8; 32], [u8; 32], Option<Address>),
-    signer: &Address,
-) -> Result<(), CliError> {
-    let address_ok = |claim: &Option<String>, actual: Option<&Address>| {
-        claim
-            .as_deref()
-            .is_none_or(|c| Address::parse(c).is_ok_and(|a| Some(&a) == actual))
-    };
-    let hash_ok = |claim: &Option<String>, actual: [u8; 32]| {
-        claim
-            .as_deref()
-            .is_none_or(|c| parse_hex32(c) == Some(actual))
-    };
-    let checks = [
-        (
-            "signer",
-            address_ok(&claims.signer, Some(signer)),
-            &claims.signer,
-            signer.to_string(),
-        ),
-        (
-            "signing_hash",
-            hash_ok(&claims.signing_hash, signing_hash),
-            &claims.signing_hash,
-            hex0x(&signing_hash),
-        ),
-        (
-            "tx_hash",
-            hash_ok(&claims.tx_hash, tx_hash),
-            &claims.tx_hash,
-            hex0x(&tx_hash),
-        ),
-        (
-            "token",
-            address_ok(&claims.token, token.as_ref()),
-            &claims.token,
-            token.map_or("no token".to_owned(), |t| t.to_string()),
-        ),
-    ];
-    for (name, ok, claim, actual) in checks {
-        if !ok {
-            return Err(CliError::bad_input(format!(
-                "the object's \"{name}\" is {} but its request gives {actual}: the object was \
-                 altered or assembled from different requests; do not send it",
-                sanitize(claim.as_deref().unwrap_or_default())
-            )));
-        }
-    }
-    Ok(())
 }

@@ -16,7 +16,7 @@ const READ_POLL: Duration = Duration::from_millis(100);
 
 /// Opens the serial port at `path` at `baud`, raw, for the device protocol.
 pub fn open_serial(path: &Path, baud: u32) -> Result<StreamTransport, DeviceError> {
-    let shown = crate::text::sanitize(&path.display().to_string());
+    let shown = crate::show::sanitize(&path.display().to_string());
     // serialport reports a missing path as a bare I/O error; say it first.
     if !path.exists() {
         return Err(DeviceError::SerialNotFound { path: shown });
@@ -38,13 +38,13 @@ pub fn open_serial(path: &Path, baud: u32) -> Result<StreamTransport, DeviceErro
             _ => DeviceError::SerialOpen {
                 path: shown.clone(),
                 baud,
-                detail: crate::text::sanitize(&e.to_string()),
+                detail: crate::show::sanitize(&e.to_string()),
             },
         })?;
     let reader = port.try_clone().map_err(|e| DeviceError::SerialOpen {
         path: shown,
         baud,
-        detail: crate::text::sanitize(&e.to_string()),
+        detail: crate::show::sanitize(&e.to_string()),
     })?;
     Ok(StreamTransport::new(reader, port))
 }

@@ -246,7 +246,7 @@ fn checkpoint_wire(
     let transactions = if full {
         let mut out = Vec::with_capacity(c.transactions.len());
         for h in &c.transactions {
-            let key = crate::text::parse_hex32(h).ok_or_else(ApiError::internal)?;
+            let key = crate::show::parse_hex32(h).ok_or_else(ApiError::internal)?;
             let record = r
                 .transaction(&key)
                 .map_err(storage_error)?
@@ -315,7 +315,7 @@ pub(crate) async fn checkpoint_receipts(
         .ok_or_else(|| no_checkpoint(format!("number {number}")))?;
     let mut out = Vec::with_capacity(c.transactions.len());
     for h in &c.transactions {
-        let key = crate::text::parse_hex32(h).ok_or_else(ApiError::internal)?;
+        let key = crate::show::parse_hex32(h).ok_or_else(ApiError::internal)?;
         let record = r
             .transaction(&key)
             .map_err(storage_error)?

@@ -257,7 +257,7 @@ mod hex32 {
 
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {
         let text = String::deserialize(d)?;
-        crate::text::parse_hex32(&text)
+        crate::show::parse_hex32(&text)
             .ok_or_else(|| serde::de::Error::custom("not a 32-byte hash"))
     }
 }

@@ -144,7 +144,7 @@ pub(crate) fn json_text(text: String) -> Response {
 /// The 32-byte hash in the query parameter `hash`.
 pub(crate) fn hash_param(params: &Params) -> Result<[u8; 32], ApiError> {
     let text = param(params, "hash")?;
-    crate::text::parse_hex32(text).ok_or_else(|| {
+    crate::show::parse_hex32(text).ok_or_else(|| {
         ApiError::bad_request(
             codes::INVALID_HASH,
             "query parameter `hash` must be 0x followed by 64 hex digits",

@@ -25,7 +25,7 @@ use super::error::{codes, ApiError, MintError};
 use super::failure::{NodeError, StoreError};
 use super::ledger::{self, Account, Backing, Changes, Multisig, Rules, SignedBy, Token};
 use super::records::{self, CheckpointRecord, MintRecord, TxRecord};
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// File name of the database inside the data directory.
 pub const DB_FILE: &str = "tokensign-node.redb";
@@ -604,7 +604,7 @@ fn close_checkpoint(t: &mut Tables<'_>, mut admitted: Vec<TxRecord>) -> Result<(
     let hash = records::hex0x(&checkpoint.hash);
     for (index, record) in admitted.iter_mut().enumerate() {
         record.place(number, &hash, index as u64);
-        let key = crate::text::parse_hex32(&record.transaction.hash)
+        let key = crate::show::parse_hex32(&record.transaction.hash)
             .ok_or(StoreError::Corrupt("a transaction hash is not 32 bytes"))?;
         let text = serde_json::to_string(&record)?;
         t.txs.insert(key.as_slice(), text.as_str())?;

@@ -75,7 +75,7 @@ pub(crate) async fn write_v1(
         .map_err(ApiError::from_core)?;
     // Recovery here, in parallel across requests (crate::recovery picks
     // the backend); high-S and unrecoverable signatures are refused.
-    let signer = crate::recovery::recover_hash(&signing_hash, &request.signature)
+    let signer = crate::curve::recover_hash(&signing_hash, &request.signature)
         .map_err(ApiError::from_core)?;
     let fields = super::records::fields(&request.tx).map_err(|e| {
         tracing::error!(error = %e, "a parsed transaction does not write as JSON");
@@ -131,7 +131,7 @@ pub(crate) async fn submit_native(
     state: &AppState,
     request: NativeTx,
 ) -> Result<Admitted, ApiError> {
-    crate::recovery::install_context();
+    crate::curve::install_context();
     let sender = request.sender().map_err(ApiError::from_core)?;
     let (signed_by, signature) = match &request.authorization {
         Authorization::Single(sig) => (SignedBy::Single, signature_json(sig)),

@@ -8,7 +8,7 @@ use tokensign_core::{Address, Signature};
 
 use super::{PublicKey, Signer, SignerError, SigningInput};
 use crate::device::{self, DeviceClient, OpenSettings, SignRequest, Transport};
-use crate::text::sanitize;
+use crate::show::sanitize;
 
 /// A connected device, the path of the key it signs with, and that key's
 /// address and public key.

@@ -6,15 +6,57 @@ use tokensign_core::{Address, Error as CoreError};
 
 use crate::device::DeviceError;
 
+/// A kind of key source, as [`SignerError::TwoSources`] names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SourceKind {
+    /// A v3 keystore file.
+    Keystore,
+    /// A private key file.
+    PrivateKeyFile,
+    /// `$TOKENSIGN_PRIVATE_KEY`.
+    PrivateKeyEnv,
+    /// A BIP-39 mnemonic file.
+    MnemonicFile,
+    /// `$TOKENSIGN_MNEMONIC`.
+    MnemonicEnv,
+    /// The development key.
+    Dev,
+    /// A hardware device.
+    Device,
+    /// A key in a PKCS#11 token.
+    Pkcs11,
+}
+
+impl std::fmt::Display for SourceKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            SourceKind::Keystore => "a keystore",
+            SourceKind::PrivateKeyFile => "a private key file",
+            SourceKind::PrivateKeyEnv => "$TOKENSIGN_PRIVATE_KEY",
+            SourceKind::MnemonicFile => "a mnemonic file",
+            SourceKind::MnemonicEnv => "$TOKENSIGN_MNEMONIC",
+            SourceKind::Dev => "the development key",
+            SourceKind::Device => "a device",
+            SourceKind::Pkcs11 => "a PKCS#11 key",
+        })
+    }
+}
+
+fn list(kinds: &[SourceKind]) -> String {
+    let names: Vec<String> = kinds.iter().map(ToString::to_string).collect();
+    match names.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+        _ => names.join(""),
+    }
+}
+
 /// What went wrong loading or using a signer.
 #[derive(Debug, thiserror::Error)]
 pub enum SignerError {
-    /// More than one key source was named.
-    #[error(
-        "give only one of --keystore, --private-key-file, --mnemonic-file, --dev-key and \
-         --signer device"
-    )]
-    TwoSources,
+    /// More than one key source was named (the command layer says which
+    /// flags or variables named them).
+    #[error("{} are given as the signing key: give only one", list(.0))]
+    TwoSources(Vec<SourceKind>),
     /// A BIP-39 mnemonic or its derivation was refused (never shows a word).
     #[error("{origin}: {why}; nothing was signed")]
     Mnemonic {
@@ -24,7 +66,7 @@ pub enum SignerError {
         why: String,
     },
     /// A file could not be read.
-    #[error("cannot read {what} {path}: {kind}")]
+    #[error("cannot read {what} {path}: {}", crate::show::io_reason(*.kind))]
     FileUnreadable {
         /// `private key file`, `keystore`, `password file`.
         what: &'static str,
@@ -69,17 +111,21 @@ pub enum SignerError {
         /// The path, shown.
         path: String,
     },
-    /// A password is needed and nothing can ask for it.
-    #[error(
-        "a password is needed but there is no terminal to ask on: \
-         use --password-file FILE or $TOKENSIGN_PASSWORD"
-    )]
-    NoTerminal,
+    /// A secret (`what`: a keystore password, a PIN) is needed and
+    /// nothing can ask for it.
+    #[error("{what} is needed but there is no terminal to ask on")]
+    NoTerminal {
+        /// `a password`, `the PIN`.
+        what: &'static str,
+    },
     /// The terminal prompt failed.
-    #[error(
-        "cannot read a password from the terminal ({0}): use --password-file FILE or $TOKENSIGN_PASSWORD"
-    )]
-    PromptFailed(std::io::ErrorKind),
+    #[error("cannot read {what} from the terminal ({kind})")]
+    PromptFailed {
+        /// `a password`, `the PIN`.
+        what: &'static str,
+        /// The I/O error's kind.
+        kind: std::io::ErrorKind,
+    },
     /// The confirmation differs.
     #[error("the two passwords differ")]
     PasswordsDiffer,
@@ -147,7 +193,7 @@ pub enum SignerError {
         detail: String,
     },
     /// The new keystore could not be put in place.
-    #[error("cannot create {path}: {kind}")]
+    #[error("cannot create {path}: {}", crate::show::io_reason(*.kind))]
     KeystoreCreate {
         /// The path, shown.
         path: String,
@@ -169,6 +215,14 @@ pub enum SignerError {
         spec: String,
         /// Why.
         source: DeviceError,
+    },
+    /// A PKCS#11 module, token or key refused or was not found.
+    #[error("{key}: {why}")]
+    Pkcs11 {
+        /// Which key (`PKCS#11 key "k" in token "t" (module "…")`).
+        key: String,
+        /// What went wrong, and what to do.
+        why: String,
     },
     /// The device's user rejected the review.
     #[error("the device's user rejected the request; nothing was sent")]

@@ -1,5 +1,11 @@
 //! Ethereum v3 JSON keystores: decrypting one (scrypt or PBKDF2,
-//! aes-128-ctr) and creating one (`keygen`).
+//! aes-128-ctr; eth-keystore, after a shape check) and creating one
+//! (`keygen`: scrypt at geth's and cast's standard strength, n = 2^18,
+//! r = 8, p = 1, or the light n = 2^12 for tests).
+//!
+//! The writer is ours, not eth-keystore's: eth-keystore writes n = 2^13
+//! only. It is the v3 format's few lines over the crates eth-keystore
+//! itself uses (scrypt, aes + ctr) and the core's keccak.
 
 use std::path::{Path, PathBuf};
 
@@ -8,7 +14,7 @@ use zeroize::Zeroizing;
 
 use super::source::{key_from_secret, read_limited};
 use super::SignerError;
-use crate::text::{sanitize, show_path};
+use crate::show::{sanitize, show_path};
 
 /// Largest keystore file read, in bytes.
 const MAX_KEYSTORE_FILE: u64 = 64 * 1024;
@@ -17,6 +23,76 @@ const MAX_KEYSTORE_FILE: u64 = 64 * 1024;
 const MAX_SCRYPT_LOG_N: u32 = 20;
 /// Largest PBKDF2 iteration count accepted from a keystore.
 const MAX_PBKDF2_ROUNDS: u64 = 10_000_000;
+
+/// How hard a new keystore's scrypt is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum KdfStrength {
+    /// n = 2^18, r = 8, p = 1: geth's and cast's standard (about 256 MiB
+    /// and a second to open).
+    #[default]
+    Standard,
+    /// n = 2^12, r = 8, p = 1: geth's light strength, for tests and
+    /// throwaway keys only.
+    Light,
+}
+
+impl KdfStrength {
+    /// scrypt's log2(n), r and p.
+    pub const fn params(self) -> (u8, u32, u32) {
+        match self {
+            KdfStrength::Standard => (18, 8, 1),
+            KdfStrength::Light => (12, 8, 1),
+        }
+    }
+}
+
+/// A new v3 keystore of `secret` under `password`: its JSON text.
+fn encrypt(
+    secret: &[u8; 32],
+    password: &str,
+    address: &Address,
+    strength: KdfStrength,
+    rng: &mut impl rand::RngCore,
+) -> Result<String, String> {
+    use aes::cipher::{KeyIvInit, StreamCipher};
+
+    let (log_n, r, p) = strength.params();
+    let mut salt = [0u8; 32];
+    let mut iv = [0u8; 16];
+    let mut id = [0u8; 16];
+    rng.fill_bytes(&mut salt);
+    rng.fill_bytes(&mut iv);
+    rng.fill_bytes(&mut id);
+    let params = scrypt::Params::new(log_n, r, p).map_err(|e| e.to_string())?;
+    let mut derived = Zeroizing::new([0u8; 32]);
+    scrypt::scrypt(password.as_bytes(), &salt, &params, &mut derived[..])
+        .map_err(|e| e.to_string())?;
+    let mut ciphertext = Zeroizing::new(*secret);
+    let mut cipher = ctr::Ctr128BE::<aes::Aes128>::new(derived[..16].into(), (&iv).into());
+    cipher.apply_keystream(&mut ciphertext[..]);
+    let mut mac_input = Zeroizing::new([0u8; 48]);
+    mac_input[..16].copy_from_slice(&derived[16..]);
+    mac_input[16..].copy_from_slice(&ciphertext[..]);
+    let mac = tokensign_core::keccak256(&mac_input[..]);
+    // A random (version 4, RFC 4122) UUID.
+    id[6] = (id[6] & 0x0f) | 0x40;
+    id[8] = (id[8] & 0x3f) | 0x80;
+    let h = hex::encode(id);
+    let keystore = serde_json::json!({
+        "version": 3,
+        "id": format!("{}-{}-{}-{}-{}", &h[..8], &h[8..12], &h[12..16], &h[16..20], &h[20..]),
+        "address": hex::encode(address.as_bytes()),
+        "crypto": {
+            "cipher": "aes-128-ctr",
+            "cipherparams": {"iv": hex::encode(iv)},
+            "ciphertext": hex::encode(&ciphertext[..]),
+            "kdf": "scrypt",
+            "kdfparams": {"dklen": 32, "n": 1u64 << log_n, "r": r, "p": p, "salt": hex::encode(salt)},
+            "mac": hex::encode(mac),
+        },
+    });
+    Ok(keystore.to_string())
+}
 
 /// Checks a keystore's shape before handing it to eth-keystore, which
 /// indexes and allocates by the file's numbers and would panic or exhaust
@@ -120,9 +196,9 @@ pub fn decrypt_keystore(path: &Path, password: &str) -> Result<SigningKey, Signe
 }
 
 /// Creates a new random key, writes it to `out` as an encrypted keystore
-/// (scrypt, aes-128-ctr) and returns its address. Refuses to overwrite an
-/// existing file, and refuses an empty password.
-pub fn keygen(out: &Path, password: &str) -> Result<Address, SignerError> {
+/// (scrypt of `strength`, aes-128-ctr) and returns its address. Refuses
+/// to overwrite an existing file, and refuses an empty password.
+pub fn keygen(out: &Path, password: &str, strength: KdfStrength) -> Result<Address, SignerError> {
     use rand::RngCore;
 
     if password.is_empty() {
@@ -156,6 +232,13 @@ pub fn keygen(out: &Path, password: &str) -> Result<Address, SignerError> {
     };
     let address = key.address();
     drop(key);
+    let text = encrypt(&secret, password, &address, strength, &mut rng).map_err(|e| {
+        SignerError::KeystoreWrite {
+            dir: show_path(&dir),
+            detail: sanitize(&e),
+        }
+    })?;
+    drop(secret);
 
     // Write under a temporary name, then hard-link into place: the link
     // fails if `out` appeared meanwhile, so nothing is ever overwritten.
@@ -166,14 +249,7 @@ pub fn keygen(out: &Path, password: &str) -> Result<Address, SignerError> {
         rng.next_u64()
     );
     let tmp = dir.join(&tmp_name);
-    let written = eth_keystore::encrypt_key(
-        &dir,
-        &mut rng,
-        &secret[..],
-        password.as_bytes(),
-        Some(&tmp_name),
-    );
-    drop(secret);
+    let written = write_private(&tmp, text.as_bytes());
     if let Err(e) = written {
         let _ = std::fs::remove_file(&tmp);
         return Err(SignerError::KeystoreWrite {
@@ -181,7 +257,6 @@ pub fn keygen(out: &Path, password: &str) -> Result<Address, SignerError> {
             detail: sanitize(&e.to_string()),
         });
     }
-    restrict_permissions(&tmp);
     let linked = std::fs::hard_link(&tmp, out);
     let _ = std::fs::remove_file(&tmp);
     match linked {
@@ -196,11 +271,71 @@ pub fn keygen(out: &Path, password: &str) -> Result<Address, SignerError> {
     }
 }
 
-#[cfg(unix)]
-fn restrict_permissions(path: &Path) {
-    use std::os::unix::fs::PermissionsExt;
-    let _ = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600));
+/// Creates `path` (new, readable by its owner only on Unix) holding
+/// `bytes`.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
-#[cfg(not(unix))]
-fn restrict_permissions(_path: &Path) {}
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kdf_n(path: &Path) -> u64 {
+        let json: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        json["crypto"]["kdfparams"]["n"].as_u64().unwrap()
+    }
+
+    /// The standard strength, written and read once (about a second
+    /// each: scrypt at n = 2^18 is the point).
+    #[test]
+    fn the_default_strength_is_n_2_to_the_18() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("k.json");
+        let address = keygen(&path, "pw", KdfStrength::default()).unwrap();
+        assert_eq!(kdf_n(&path), 262_144);
+        assert_eq!(decrypt_keystore(&path, "pw").unwrap().address(), address);
+    }
+
+    #[test]
+    fn light_and_old_keystores_open_and_wrong_passwords_do_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("light.json");
+        let address = keygen(&path, "pw", KdfStrength::Light).unwrap();
+        assert_eq!(kdf_n(&path), 4096);
+        assert_eq!(decrypt_keystore(&path, "pw").unwrap().address(), address);
+        assert!(matches!(
+            decrypt_keystore(&path, "wrong"),
+            Err(SignerError::WrongPassword { .. })
+        ));
+        // What eth-keystore writes (n = 2^13, the old default) still opens.
+        let old = dir.path().join("old.json");
+        let secret = [0x46u8; 32];
+        eth_keystore::encrypt_key(
+            dir.path(),
+            &mut rand::rngs::OsRng,
+            secret,
+            "pw",
+            Some("old.json"),
+        )
+        .unwrap();
+        assert_eq!(kdf_n(&old), 8192);
+        assert_eq!(
+            decrypt_keystore(&old, "pw").unwrap().address(),
+            tokensign_core::signing_key_from_bytes(&secret)
+                .unwrap()
+                .address()
+        );
+    }
+}

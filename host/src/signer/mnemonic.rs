@@ -10,7 +10,7 @@ use zeroize::Zeroizing;
 
 use super::source::{read_limited, MAX_SECRET_FILE};
 use super::{KeySigner, SignerError};
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// Environment variable holding a BIP-39 mnemonic sentence.
 pub const ENV_MNEMONIC: &str = "TOKENSIGN_MNEMONIC";

@@ -27,6 +27,8 @@ mod key;
 mod keystore;
 mod mnemonic;
 pub mod partial;
+mod pkcs11;
+mod read;
 mod request;
 mod source;
 
@@ -36,14 +38,16 @@ use tokensign_core::tx::Transaction;
 use tokensign_core::{Address, Error as CoreError, Scheme, Signature};
 
 pub use device::DeviceSigner;
-pub use error::SignerError;
+pub use error::{SignerError, SourceKind};
 pub use key::{dev_address, dev_key, is_dev_address, KeySigner, DEV_PRIVATE_KEY_HEX};
-pub use keystore::{decrypt_keystore, keygen};
+pub use keystore::{decrypt_keystore, keygen, KdfStrength};
 pub use mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC, ENV_MNEMONIC_PASSPHRASE};
-pub use request::{scheme_label, SignedRequest};
+pub use pkcs11::{network_signature, Pkcs11Key, Pkcs11Signer, SECP256K1_OID_DER};
+pub use read::{read_request, sender_of, ReadError, Reading};
+pub use request::{scheme_label, Hashes, SignedRequest};
 pub use source::{
-    load, parse_hex_key, read_password, KeyOptions, KeySource, PasswordSource, ENV_PASSWORD,
-    ENV_PRIVATE_KEY,
+    load, parse_hex_key, read_password, read_pin, KeyOptions, KeySource, PasswordSource, PinSource,
+    ENV_PASSWORD, ENV_PRIVATE_KEY,
 };
 
 /// A compressed SEC1 secp256k1 public key (33 bytes).
@@ -150,7 +154,7 @@ pub fn sign_checked(
 ) -> Result<Signature, SignerError> {
     let signature = signer.sign(input)?;
     let expected = signer.address();
-    match crate::recovery::recover_hash(input.digest(), &signature) {
+    match crate::curve::recover_hash(input.digest(), &signature) {
         Ok(got) if got == expected => Ok(signature),
         Ok(got) => Err(SignerError::WrongSigner {
             expected,
@@ -166,24 +170,44 @@ pub fn sign_checked(
 /// Signs a legacy (v1) transaction into a complete request, after the
 /// core's checks of every rule.
 pub fn sign_legacy(signer: &dyn Signer, tx: Transaction) -> Result<LegacyTx, SignerError> {
+    sign_legacy_digest(signer, tx).map(|(request, _)| request)
+}
+
+/// [`sign_legacy`], and the digest signed.
+pub(crate) fn sign_legacy_digest(
+    signer: &dyn Signer,
+    tx: Transaction,
+) -> Result<(LegacyTx, [u8; 32]), SignerError> {
     tx.check().map_err(SignerError::Core)?;
-    let signature = sign_checked(
-        signer,
-        &SigningInput::legacy(&tx).map_err(SignerError::Core)?,
-    )?;
-    Ok(LegacyTx { tx, signature })
+    let input = SigningInput::legacy(&tx).map_err(SignerError::Core)?;
+    let signature = sign_checked(signer, &input)?;
+    let digest = *input.digest();
+    Ok((LegacyTx { tx, signature }, digest))
 }
 
 /// Signs a native (v2) transaction as its single signer, after the core's
 /// checks of every rule.
 pub fn sign_native(signer: &dyn Signer, tx: Transaction) -> Result<NativeTx, SignerError> {
+    sign_native_digest(signer, tx).map(|(request, _)| request)
+}
+
+/// [`sign_native`], and the digest signed.
+pub(crate) fn sign_native_digest(
+    signer: &dyn Signer,
+    tx: Transaction,
+) -> Result<(NativeTx, [u8; 32]), SignerError> {
     let tx = native::normalize(tx);
     tx.check().map_err(SignerError::Core)?;
-    let signature = sign_checked(signer, &SigningInput::native(&tx, Descriptor::Single))?;
-    Ok(NativeTx {
-        tx,
-        authorization: Authorization::Single(signature),
-    })
+    let input = SigningInput::native(&tx, Descriptor::Single);
+    let signature = sign_checked(signer, &input)?;
+    let digest = *input.digest();
+    Ok((
+        NativeTx {
+            tx,
+            authorization: Authorization::Single(signature),
+        },
+        digest,
+    ))
 }
 
 #[cfg(test)]

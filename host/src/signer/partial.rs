@@ -16,11 +16,13 @@ use serde_json::Value;
 use tokensign_core::json::{parse_document, write_document, MAX_DOCUMENT_JSON_LEN};
 use tokensign_core::native::{self, Descriptor, MemberSignature, NativeTx};
 use tokensign_core::tx::Transaction;
-use tokensign_core::{address_of_compressed, recover_hash, Address, Error as CoreError, Signature};
+use tokensign_core::{
+    address_of_compressed, recover_hash, Address, Error as CoreError, Scheme, Signature,
+};
 
 use super::{sign_checked, Signer, SignerError, SigningInput};
 use crate::api::SignatureJson;
-use crate::text::{hex0x, parse_hex32, sanitize, show_path};
+use crate::show::{hex0x, parse_hex32, sanitize, show_path};
 
 /// The format marker and version of a partial file.
 pub const PARTIAL_FORMAT: &str = "tokensign-multisig-partial-1";
@@ -124,9 +126,27 @@ pub fn sign_partial(
     account: Address,
 ) -> Result<Partial, SignerError> {
     let tx = native::normalize(tx.clone());
+    sign_input(
+        signer,
+        &SigningInput::native(&tx, Descriptor::Multisig(account)),
+        account,
+    )
+}
+
+/// Signs `input` (a normalized transaction under the descriptor of
+/// `account`, its digest computed once by the caller, who may have shown
+/// it) as a member of `account`, after the core's checks.
+pub fn sign_input(
+    signer: &dyn Signer,
+    input: &SigningInput<'_>,
+    account: Address,
+) -> Result<Partial, SignerError> {
+    let tx = input.transaction();
+    if input.descriptor() != Descriptor::Multisig(account) || input.scheme() != Scheme::Native {
+        return Err(SignerError::Core(CoreError::SignerMismatch));
+    }
     tx.check().map_err(SignerError::Core)?;
-    let input = SigningInput::native(&tx, Descriptor::Multisig(account));
-    let signature = sign_checked(signer, &input)?;
+    let signature = sign_checked(signer, input)?;
     let pubkey = signer
         .public_key()
         .ok_or(SignerError::Core(CoreError::RecoveryFailed))?;
@@ -134,7 +154,7 @@ pub fn sign_partial(
         format: PARTIAL_FORMAT.into(),
         operation: tx.op_type().name().into(),
         account: account.to_string(),
-        transaction: document(&tx).map_err(SignerError::Core)?,
+        transaction: document(tx).map_err(SignerError::Core)?,
         signing_hash: hex0x(input.digest()),
         signer: signer.address().to_string(),
         signer_pubkey: hex0x(&pubkey.0),
@@ -263,7 +283,7 @@ pub fn write_new(path: &Path, text: &str) -> Result<(), PartialError> {
         why: if e.kind() == std::io::ErrorKind::AlreadyExists {
             "it already exists; refusing to overwrite it".into()
         } else {
-            e.kind().to_string()
+            crate::show::io_reason(e.kind())
         },
     };
     let mut file = std::fs::OpenOptions::new()

@@ -8,7 +8,7 @@ use tokensign_core::native::NativeTx;
 use tokensign_core::tx::{OpType, Operation, Transaction};
 use tokensign_core::{Address, Error as CoreError, Scheme};
 
-use super::{sign_legacy, sign_native, Signer, SignerError};
+use super::{sign_legacy_digest, sign_native_digest, Signer, SignerError};
 
 /// A signed v1 or v2 request. Both variants hold a whole transaction (about
 /// 15 KiB inline, the core has no heap); the 2 KiB difference is the
@@ -20,6 +20,16 @@ pub enum SignedRequest {
     Legacy(LegacyTx),
     /// Native v2: `authorization`, `/v2` path.
     Native(NativeTx),
+}
+
+/// A signed request's two hashes, computed once and passed to every step
+/// that shows or checks them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Hashes {
+    /// The digest the signature covers.
+    pub signing: [u8; 32],
+    /// The transaction hash the server must answer with.
+    pub tx: [u8; 32],
 }
 
 /// `v1` or `v2`, as the CLI and its JSON name a scheme.
@@ -35,14 +45,36 @@ impl SignedRequest {
     /// core's checks of every rule. An operation without a v1 form asked
     /// for v1 is the core's `NotInScheme`.
     pub fn sign(signer: &dyn Signer, tx: Transaction, scheme: Scheme) -> Result<Self, SignerError> {
+        Self::sign_digest(signer, tx, scheme).map(|(request, _)| request)
+    }
+
+    /// [`SignedRequest::sign`], with its hashes: the signing hash is the
+    /// digest the signer signed, the transaction hash computed once.
+    pub fn sign_hashed(
+        signer: &dyn Signer,
+        tx: Transaction,
+        scheme: Scheme,
+    ) -> Result<(Self, Hashes), SignerError> {
+        let (request, signing) = Self::sign_digest(signer, tx, scheme)?;
+        let tx = request.tx_hash().map_err(SignerError::Core)?;
+        Ok((request, Hashes { signing, tx }))
+    }
+
+    fn sign_digest(
+        signer: &dyn Signer,
+        tx: Transaction,
+        scheme: Scheme,
+    ) -> Result<(Self, [u8; 32]), SignerError> {
         match scheme {
             Scheme::Legacy => {
                 if tx.op_type().v1_path().is_none() {
                     return Err(SignerError::Core(CoreError::NotInScheme));
                 }
-                sign_legacy(signer, tx).map(SignedRequest::Legacy)
+                sign_legacy_digest(signer, tx).map(|(r, d)| (SignedRequest::Legacy(r), d))
             }
-            Scheme::Native => sign_native(signer, tx).map(SignedRequest::Native),
+            Scheme::Native => {
+                sign_native_digest(signer, tx).map(|(r, d)| (SignedRequest::Native(r), d))
+            }
         }
     }
 
@@ -89,6 +121,15 @@ impl SignedRequest {
             SignedRequest::Legacy(r) => r.tx_hash(),
             SignedRequest::Native(r) => Ok(r.tx_hash()),
         }
+    }
+
+    /// Both hashes, each computed once (for a request read from a file;
+    /// [`SignedRequest::sign_hashed`] gives them at signing).
+    pub fn hashes(&self) -> Result<Hashes, CoreError> {
+        Ok(Hashes {
+            signing: self.signing_hash()?,
+            tx: self.tx_hash()?,
+        })
     }
 
     /// The sending account: the recovered signer, or a multisig account

@@ -10,10 +10,12 @@ use tokensign_core::hd::DerivationPath;
 use tokensign_core::{signing_key_from_bytes, SigningKey};
 use zeroize::Zeroizing;
 
+use super::error::SourceKind;
 use super::mnemonic::{load_mnemonic, MnemonicOrigin, ENV_MNEMONIC};
+use super::pkcs11::{Pkcs11Key, Pkcs11Signer};
 use super::{DeviceSigner, KeySigner, Signer, SignerError};
 use crate::device::OpenSettings;
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// Environment variable holding a private key as hex (optional `0x`).
 pub const ENV_PRIVATE_KEY: &str = "TOKENSIGN_PRIVATE_KEY";
@@ -63,6 +65,17 @@ pub enum KeySource {
     /// [`crate::device::open`]), how to open it, and the path of the key
     /// it signs with.
     Device(String, OpenSettings, DerivationPath),
+    /// A key in a PKCS#11 token, and where its PIN comes from.
+    Pkcs11(Pkcs11Key, PinSource),
+}
+
+/// Where a token's PIN comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PinSource {
+    /// A file; one trailing line break is removed.
+    File(PathBuf),
+    /// A no-echo prompt on the terminal (fails cleanly without one).
+    Prompt,
 }
 
 /// The key flags of the CLI, as given.
@@ -87,21 +100,36 @@ pub struct KeyOptions {
     /// The key's path below a mnemonic or on a device (`--path`,
     /// `--mnemonic-index`); default `m/44'/60'/0'/0/0`.
     pub hd_path: Option<DerivationPath>,
+    /// A key in a PKCS#11 token.
+    pub pkcs11: Option<Pkcs11Key>,
+    /// The file of the token's PIN (else a prompt).
+    pub pin_file: Option<PathBuf>,
 }
 
 impl KeyOptions {
     /// The key source these options name, if any. Giving two sources is an
     /// error; `$TOKENSIGN_PRIVATE_KEY` counts only when no flag names a key.
     pub fn source(&self) -> Result<Option<KeySource>, SignerError> {
-        let flags = [
-            self.keystore.is_some(),
-            self.private_key_file.is_some(),
-            self.dev_key,
-            self.device.is_some(),
-            self.mnemonic_file.is_some(),
-        ];
-        if flags.iter().filter(|f| **f).count() > 1 {
-            return Err(SignerError::TwoSources);
+        let given: Vec<SourceKind> = [
+            (self.keystore.is_some(), SourceKind::Keystore),
+            (self.private_key_file.is_some(), SourceKind::PrivateKeyFile),
+            (self.dev_key, SourceKind::Dev),
+            (self.device.is_some(), SourceKind::Device),
+            (self.mnemonic_file.is_some(), SourceKind::MnemonicFile),
+            (self.pkcs11.is_some(), SourceKind::Pkcs11),
+        ]
+        .into_iter()
+        .filter_map(|(given, kind)| given.then_some(kind))
+        .collect();
+        if given.len() > 1 {
+            return Err(SignerError::TwoSources(given));
+        }
+        if let Some(key) = &self.pkcs11 {
+            let pin = match &self.pin_file {
+                Some(file) => PinSource::File(file.clone()),
+                None => PinSource::Prompt,
+            };
+            return Ok(Some(KeySource::Pkcs11(key.clone(), pin)));
         }
         let path = self.hd_path.unwrap_or_else(crate::device::default_path);
         if let Some(spec) = &self.device {
@@ -134,7 +162,10 @@ impl KeyOptions {
             std::env::var_os(ENV_PRIVATE_KEY).is_some(),
             std::env::var_os(ENV_MNEMONIC).is_some(),
         ) {
-            (true, true) => Err(SignerError::TwoSources),
+            (true, true) => Err(SignerError::TwoSources(vec![
+                SourceKind::PrivateKeyEnv,
+                SourceKind::MnemonicEnv,
+            ])),
             (true, false) => Ok(Some(KeySource::PrivateKeyEnv)),
             (false, true) => Ok(Some(KeySource::Mnemonic(
                 MnemonicOrigin::Env,
@@ -204,6 +235,10 @@ pub fn load(source: &KeySource) -> Result<Box<dyn Signer>, SignerError> {
         KeySource::Device(spec, settings, path) => {
             return Ok(Box::new(DeviceSigner::open(spec, settings, *path)?))
         }
+        KeySource::Pkcs11(key, pin) => {
+            let pin = read_pin(pin, &key.token)?;
+            return Ok(Box::new(Pkcs11Signer::open(key, &pin)?));
+        }
     };
     Ok(Box::new(KeySigner::new(key, origin)))
 }
@@ -256,6 +291,35 @@ pub(super) fn read_limited(
     Ok(buf)
 }
 
+/// Reads a token's PIN from its source.
+pub fn read_pin(source: &PinSource, token: &str) -> Result<Zeroizing<String>, SignerError> {
+    match source {
+        PinSource::File(path) => read_secret_file(path, "PIN file"),
+        PinSource::Prompt => {
+            if !(std::io::stdin().is_terminal() || std::io::stderr().is_terminal()) {
+                return Err(SignerError::NoTerminal { what: "the PIN" });
+            }
+            prompt_once(
+                &format!("PIN of token {:?}: ", crate::show::sanitize(token)),
+                "the PIN",
+            )
+        }
+    }
+}
+
+/// A secret file's text: UTF-8, one trailing line break removed.
+fn read_secret_file(path: &Path, what: &'static str) -> Result<Zeroizing<String>, SignerError> {
+    let bytes = read_limited(path, MAX_SECRET_FILE, what)?;
+    let text = std::str::from_utf8(&bytes).map_err(|_| SignerError::PasswordFileNotText {
+        path: show_path(path),
+    })?;
+    let text = text
+        .strip_suffix("\r\n")
+        .or_else(|| text.strip_suffix('\n'))
+        .unwrap_or(text);
+    Ok(Zeroizing::new(text.to_owned()))
+}
+
 /// Reads a password from its source. With `confirm`, a prompt asks twice.
 pub fn read_password(
     source: &PasswordSource,
@@ -263,28 +327,17 @@ pub fn read_password(
     confirm: bool,
 ) -> Result<Zeroizing<String>, SignerError> {
     match source {
-        PasswordSource::File(path) => {
-            let bytes = read_limited(path, MAX_SECRET_FILE, "password file")?;
-            let text =
-                std::str::from_utf8(&bytes).map_err(|_| SignerError::PasswordFileNotText {
-                    path: show_path(path),
-                })?;
-            let text = text
-                .strip_suffix("\r\n")
-                .or_else(|| text.strip_suffix('\n'))
-                .unwrap_or(text);
-            Ok(Zeroizing::new(text.to_owned()))
-        }
+        PasswordSource::File(path) => read_secret_file(path, "password file"),
         PasswordSource::Env => std::env::var(ENV_PASSWORD)
             .map(Zeroizing::new)
             .map_err(|_| SignerError::EnvNotText(ENV_PASSWORD)),
         PasswordSource::Prompt => {
             if !(std::io::stdin().is_terminal() || std::io::stderr().is_terminal()) {
-                return Err(SignerError::NoTerminal);
+                return Err(SignerError::NoTerminal { what: "a password" });
             }
-            let first = prompt_once(prompt)?;
+            let first = prompt_once(prompt, "a password")?;
             if confirm {
-                let second = prompt_once("Repeat the password: ")?;
+                let second = prompt_once("Repeat the password: ", "a password")?;
                 if *first != *second {
                     return Err(SignerError::PasswordsDiffer);
                 }
@@ -294,8 +347,11 @@ pub fn read_password(
     }
 }
 
-fn prompt_once(prompt: &str) -> Result<Zeroizing<String>, SignerError> {
+fn prompt_once(prompt: &str, what: &'static str) -> Result<Zeroizing<String>, SignerError> {
     rpassword::prompt_password(prompt)
         .map(Zeroizing::new)
-        .map_err(|e| SignerError::PromptFailed(e.kind()))
+        .map_err(|e| SignerError::PromptFailed {
+            what,
+            kind: e.kind(),
+        })
 }

@@ -6,7 +6,7 @@ use tokensign_fixtures::{spec_key, spec_payload, SPEC_ADDRESS, SPEC_ANSWERS, SPE
 
 use super::*;
 use crate::device::{DeviceClient, EmulatedDevice, OpenSettings, Transport};
-use crate::text::hex0x;
+use crate::show::hex0x;
 
 #[test]
 fn dev_key_is_the_documented_text() {
@@ -41,15 +41,15 @@ fn hex_key_forms() {
 fn keystore_round_trip_and_refusals() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("k.json");
-    let address = keygen(&path, "pw").unwrap();
+    let address = keygen(&path, "pw", KdfStrength::Light).unwrap();
     let key = decrypt_keystore(&path, "pw").unwrap();
     assert_eq!(key.address(), address);
     let e = decrypt_keystore(&path, "nope").unwrap_err();
     assert!(matches!(e, SignerError::WrongPassword { .. }), "{e}");
-    let e = keygen(&path, "pw").unwrap_err();
+    let e = keygen(&path, "pw", KdfStrength::Light).unwrap_err();
     assert!(e.to_string().contains("already exists"), "{e}");
     assert!(matches!(
-        keygen(&dir.path().join("e.json"), ""),
+        keygen(&dir.path().join("e.json"), "", KdfStrength::Light),
         Err(SignerError::EmptyPassword)
     ));
     // Hostile shapes are refused without a panic.
@@ -159,5 +159,5 @@ fn two_key_sources_are_refused() {
         device: Some("emulated".into()),
         ..KeyOptions::default()
     };
-    assert!(matches!(options.source(), Err(SignerError::TwoSources)));
+    assert!(matches!(options.source(), Err(SignerError::TwoSources(_))));
 }

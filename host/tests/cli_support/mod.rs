@@ -3,6 +3,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod node;
+pub mod ops;
 pub mod scripted;
 
 use std::io::Write;

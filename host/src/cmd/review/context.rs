@@ -15,10 +15,10 @@ use tokensign_core::Address;
 
 use super::super::common::{parse_address, read_limited_input};
 use super::super::exit::CliError;
-use super::super::server::is_live_url;
+use super::super::session::is_live_url;
 use crate::client::Client;
 use crate::definitions::{self, choose, Offered, Refusal, MAX_FILE_LEN};
-use crate::text::show_path;
+use crate::show::show_path;
 
 /// The review flags of every command that signs or verifies.
 #[derive(Debug, Clone, Default, Args)]

@@ -9,11 +9,14 @@ use clap::ValueEnum;
 use tokensign_core::tx::OpType;
 use tokensign_core::Scheme;
 
-use super::common::Notes;
-use super::exit::{CliError, Failure};
-use super::write::WriteArgs;
+use super::WriteArgs;
 use crate::api::NativeWriteMode;
 use crate::client::Client;
+use crate::cmd::common::Notes;
+use crate::cmd::exit::{CliError, Failure};
+use crate::node::codes::{
+    DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE, LEGACY_NATIVE_WRITE_ENDPOINT_DISABLED,
+};
 use crate::signer::scheme_label;
 
 /// `--scheme`.
@@ -30,11 +33,7 @@ pub enum SchemeChoice {
 }
 
 /// What `--scheme auto` decides from the server's `/api/status`.
-pub(super) fn auto_scheme(
-    client: &Client<'_>,
-    op: OpType,
-    notes: &Notes<'_>,
-) -> Result<Scheme, CliError> {
+pub fn auto_scheme(client: &Client<'_>, op: OpType, notes: &Notes<'_>) -> Result<Scheme, CliError> {
     let status = client.status()?;
     if status.is_some_and(|s| s.read_only) {
         return Err(CliError::new(
@@ -67,7 +66,7 @@ pub(super) fn auto_scheme(
 }
 
 /// The scheme the flags force, checked against the operation.
-pub(super) fn forced_scheme(w: &WriteArgs, op: OpType) -> Result<Option<Scheme>, CliError> {
+pub fn forced_scheme(w: &WriteArgs, op: OpType) -> Result<Option<Scheme>, CliError> {
     let forced = match (w.scheme, w.multisig.is_some()) {
         (SchemeChoice::V1, true) => {
             return Err(CliError::bad_input(
@@ -88,10 +87,10 @@ pub(super) fn forced_scheme(w: &WriteArgs, op: OpType) -> Result<Option<Scheme>,
 
 /// Adds what to do next to a refusal of the scheme itself (spec 1.3):
 /// the request is never resent under the other scheme.
-pub(super) fn explain_scheme_refusal(mut e: CliError, scheme: Scheme) -> CliError {
-    let other = match e.error_code.as_deref() {
-        Some("DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE") if scheme == Scheme::Native => "v1",
-        Some("LEGACY_NATIVE_WRITE_ENDPOINT_DISABLED") if scheme == Scheme::Legacy => "v2",
+pub fn explain_scheme_refusal(mut e: CliError, scheme: Scheme) -> CliError {
+    let other = match (e.error_code.as_deref(), scheme) {
+        (Some(DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE), Scheme::Native) => "v1",
+        (Some(LEGACY_NATIVE_WRITE_ENDPOINT_DISABLED), Scheme::Legacy) => "v2",
         _ => return e,
     };
     e.message.push_str(&format!(

@@ -1,14 +1,14 @@
 //! `tokensign issue`: build, sign and submit a token issue.
 
 use clap::Args;
-use serde_json::{json, Map};
-use tokensign_core::tx::{OpType, TokenIssue, Transaction};
+use tokensign_core::tx::{TokenIssue, Transaction};
+use tokensign_core::{Field, Operation};
 
-use super::common::parse_address;
-use super::exit::CliError;
-use super::server::{resolve_target, Target};
-use super::write::{self, Draft, WriteArgs};
-use super::Io;
+use crate::client::redact_url;
+use crate::cmd::exit::CliError;
+use crate::cmd::session::{resolve_target, Target};
+use crate::cmd::write::{self, flags, Draft, WriteArgs};
+use crate::cmd::Io;
 use crate::signer::KeyOptions;
 
 /// `tokensign issue`.
@@ -50,7 +50,7 @@ token is issued, so tokensign will not choose it for you.";
 /// The token issue a transaction carries (the issue command builds no other).
 pub(crate) fn issue_of(tx: &Transaction) -> Option<&TokenIssue> {
     match &tx.operation {
-        tokensign_core::tx::Operation::TokenIssue(issue) => Some(issue),
+        Operation::TokenIssue(issue) => Some(issue),
         _ => None,
     }
 }
@@ -62,21 +62,17 @@ pub fn run(
     json_mode: bool,
     io: &mut Io<'_>,
 ) -> Result<(), CliError> {
-    let master = parse_address("--master-authority", &args.master_authority)?;
-    let mut fields = Map::new();
-    fields.insert("symbol".into(), json!(args.symbol));
-    fields.insert("name".into(), json!(args.name));
-    // Above u8 the core's range check (0..=18) still names the flag.
-    fields.insert("decimals".into(), json!(args.decimals.min(255)));
-    fields.insert("master_authority".into(), json!(master.to_string()));
-    fields.insert("is_private".into(), json!(args.is_private));
-    if let Some(clawback) = args.clawback_enabled {
-        fields.insert("clawback_enabled".into(), json!(clawback));
-    }
-    let draft = Draft::new(OpType::TokenIssue, fields);
-    // Checked offline first, so a bad field is reported before the
-    // server is chosen.
-    draft.transaction(1, args.write.nonce.unwrap_or(0), &None, None, master)?;
+    let draft = Draft::new(TokenIssue {
+        symbol: flags::text(Field::Symbol, &args.symbol)?,
+        name: flags::text(Field::Name, &args.name)?,
+        // Above u8 the core's range check (0..=18) still names the flag.
+        decimals: u8::try_from(args.decimals).unwrap_or(u8::MAX),
+        master_authority: flags::address(Field::MasterAuthority, &args.master_authority)?,
+        is_private: args.is_private,
+        clawback_enabled: args.clawback_enabled,
+    });
+    // Every flag is checked before the live-network rule below.
+    let checked = write::check(draft, &args.write)?;
     if let (
         Target::Remote {
             url, live: true, ..
@@ -85,8 +81,9 @@ pub fn run(
     ) = (resolve_target(&args.write.server)?, args.clawback_enabled)
     {
         return Err(CliError::bad_input(format!(
-            "{url} is a live 1Money network: {CLAWBACK_EXPLANATION}"
+            "{} is a live 1Money network: {CLAWBACK_EXPLANATION}",
+            redact_url(&url)
         )));
     }
-    write::run(&draft, &args.write, keys, json_mode, io)
+    write::run_checked(checked, &args.write, keys, json_mode, io)
 }

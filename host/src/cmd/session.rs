@@ -20,16 +20,18 @@ use tokensign_core::Address;
 use super::common::Notes;
 use super::exit::CliError;
 use crate::client::{
-    normalize_base_url, Client, ClientConfig, RetryPolicy, DEFAULT_MAX_WAIT, DEFAULT_TIMEOUT,
+    normalize_base_url, redact_url, Client, ClientConfig, RetryPolicy, DEFAULT_MAX_WAIT,
+    DEFAULT_TIMEOUT,
 };
 use crate::node::{NodeConfig, RunningNode};
+use crate::show::{io_reason, show_path};
 use crate::signer::{self, KeyOptions, KeySigner, Signer};
-use crate::text::show_path;
 
 /// A named network of the spec.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Network {
-    /// The spec's local API server, `http://localhost:18555`.
+    /// A `tokensign node` on its default address, `http://127.0.0.1:18555`
+    /// (the spec's local API server, `localhost:18555`).
     Local,
     /// The testnet, `https://api.testnet.1money.network`.
     Testnet,
@@ -40,12 +42,12 @@ pub enum Network {
 }
 
 impl Network {
-    /// The server URL the spec names for this network.
-    pub const fn url(self) -> &'static str {
+    /// The server URL of this network.
+    pub fn url(self) -> String {
         match self {
-            Network::Local => "http://localhost:18555",
-            Network::Testnet => "https://api.testnet.1money.network",
-            Network::Mainnet => "https://api.mainnet.1money.network",
+            Network::Local => format!("http://{DEFAULT_NODE_ADDR}"),
+            Network::Testnet => "https://api.testnet.1money.network".into(),
+            Network::Mainnet => "https://api.mainnet.1money.network".into(),
         }
     }
 
@@ -55,18 +57,19 @@ impl Network {
     }
 }
 
-/// The address `tokensign node` listens on by default.
-pub const DEFAULT_NODE_ADDR: ([u8; 4], u16) = ([127, 0, 0, 1], 18555);
+/// The address `tokensign node` listens on by default (one constant, the
+/// node's: [`crate::node::DEFAULT_LISTEN`]).
+pub const DEFAULT_NODE_ADDR: &str = crate::node::DEFAULT_LISTEN;
 
 /// Which server to talk to, and how patiently.
 #[derive(Debug, Args, Clone)]
 pub struct ServerArgs {
     /// Server base URL, e.g. `http://127.0.0.1:18555`.
-    #[arg(long, env = "TOKENSIGN_URL", conflicts_with = "network")]
+    #[arg(long, env = ENV_URL, conflicts_with = "network")]
     pub url: Option<String>,
 
     /// A named network: local, testnet or mainnet.
-    #[arg(long, env = "TOKENSIGN_NETWORK", value_enum)]
+    #[arg(long, env = ENV_NETWORK, value_enum)]
     pub network: Option<Network>,
 
     /// Data directory of the embedded local node (used when neither --url
@@ -133,13 +136,6 @@ pub fn is_live_url(url: &str) -> bool {
     host.is_some_and(|h| h == "1money.network" || h.ends_with(".1money.network"))
 }
 
-/// The named network of a URL, if it is one of the spec's servers.
-pub fn network_of(url: &str) -> Option<Network> {
-    [Network::Local, Network::Testnet, Network::Mainnet]
-        .into_iter()
-        .find(|n| n.url() == url.trim_end_matches('/'))
-}
-
 /// The per-user data directory `…/tokensign/<leaf>`.
 pub fn default_data_dir(leaf: &str) -> Result<PathBuf, CliError> {
     dirs::data_dir()
@@ -152,6 +148,20 @@ pub fn default_data_dir(leaf: &str) -> Result<PathBuf, CliError> {
         })
 }
 
+/// The environment variable of `--url`.
+pub const ENV_URL: &str = "TOKENSIGN_URL";
+/// The environment variable of `--network`.
+pub const ENV_NETWORK: &str = "TOKENSIGN_NETWORK";
+
+/// How a value was given: `$VAR` when the environment holds exactly it
+/// (clap read it from there, or the flag repeats it), else the flag.
+fn given_by(var: &str, value: Option<&str>, flag: &str) -> String {
+    match (std::env::var(var), value) {
+        (Ok(env), Some(value)) if env == value => format!("${var}"),
+        _ => flag.to_owned(),
+    }
+}
+
 /// Resolves `--url`, `--network` and the embedded default.
 pub fn resolve_target(server: &ServerArgs) -> Result<Target, CliError> {
     if let Some(url) = &server.url {
@@ -160,17 +170,21 @@ pub fn resolve_target(server: &ServerArgs) -> Result<Target, CliError> {
         return Ok(Target::Remote {
             url,
             live,
-            how: "--url".into(),
+            how: given_by(ENV_URL, server.url.as_deref(), "--url"),
         });
     }
     if let Some(network) = server.network {
         let name = network
             .to_possible_value()
             .map_or_else(String::new, |v| v.get_name().to_owned());
+        let how = match std::env::var(ENV_NETWORK) {
+            Ok(v) if v == name => format!("${ENV_NETWORK}={name}"),
+            _ => format!("--network {name}"),
+        };
         return Ok(Target::Remote {
-            url: network.url().to_owned(),
+            url: network.url(),
             live: network.is_live(),
-            how: format!("--network {name}"),
+            how,
         });
     }
     let dir = match &server.data_dir {
@@ -187,7 +201,7 @@ pub fn start_embedded(data_dir: &Path, operators: Vec<Address>) -> Result<Runnin
         CliError::bad_input(format!(
             "cannot create the data directory {}: {}",
             show_path(data_dir),
-            e.kind()
+            io_reason(e.kind())
         ))
     })?;
     let config = NodeConfig::new(data_dir.to_path_buf(), operators);
@@ -230,9 +244,10 @@ pub fn signer_for(keys: &KeyOptions, target: &Target) -> Result<Box<dyn Signer>,
     };
     if let (true, Target::Remote { url, .. }) = (signer::is_dev_signer(signer.as_ref()), target) {
         return Err(CliError::bad_input(format!(
-            "refusing to sign for {url} with the development key {}: it is PUBLIC and \
+            "refusing to sign for {} with the development key {}: it is PUBLIC and \
              INSECURE and only the embedded local node trusts it. Use your own key \
              (--keystore, --private-key-file or $TOKENSIGN_PRIVATE_KEY).",
+            redact_url(url),
             signer::dev_address()
         )));
     }
@@ -253,6 +268,11 @@ pub struct Session<'n> {
 }
 
 impl<'n> Session<'n> {
+    /// The base URL as messages show it, credentials redacted.
+    pub fn shown_url(&self) -> &str {
+        self.client.shown_url()
+    }
+
     /// Opens `target` (starting the embedded node, trusting `operators`),
     /// and says on `notes` which server is used.
     pub fn open(
@@ -271,13 +291,16 @@ impl<'n> Session<'n> {
                 );
                 (url, label, Some(node))
             }
-            Target::Remote { url, how, .. } => (url.clone(), format!("{url} ({how})"), None),
+            Target::Remote { url, how, .. } => {
+                (url.clone(), format!("{} ({how})", redact_url(url)), None)
+            }
         };
         notes.write(&format!("server: {label}\n"))?;
         if embedded.is_some() {
-            let addr = SocketAddr::from(DEFAULT_NODE_ADDR);
-            if listening(addr) {
-                notes.write(&default_node_note(addr))?;
+            if let Ok(addr) = DEFAULT_NODE_ADDR.parse::<SocketAddr>() {
+                if listening(addr) {
+                    notes.write(&default_node_note(addr))?;
+                }
             }
         }
         let client = Client::new(&url, server.client_config())?.with_observer(notes);
@@ -301,10 +324,7 @@ mod tests {
         assert!(is_live_url("https://api.mainnet.1money.network"));
         assert!(!is_live_url("http://localhost:18555"));
         assert!(!is_live_url("https://1money.network.evil.example"));
-        assert_eq!(
-            network_of("https://api.mainnet.1money.network/"),
-            Some(Network::Mainnet)
-        );
+        assert_eq!(Network::Local.url(), "http://127.0.0.1:18555");
     }
 
     #[test]

@@ -1,5 +1,7 @@
-//! Text that came from outside (a server's message, a file name, a device's
-//! reason) made safe to show on a terminal.
+//! How the host shows things to people: text that came from outside (a
+//! server's message, a file name, a device's reason) made safe for a
+//! terminal, paths, hex, and the reasons of failed file operations. (The
+//! core's `text.rs` is the rules of the texts a transaction signs.)
 
 use std::path::Path;
 
@@ -29,6 +31,21 @@ pub fn show_path(path: &Path) -> String {
     format!("{:?}", sanitize(&path.display().to_string()))
 }
 
+/// Why a file operation failed, for people: `no such file` rather than
+/// the standard library's `entity not found`.
+pub fn io_reason(kind: std::io::ErrorKind) -> String {
+    use std::io::ErrorKind as K;
+    match kind {
+        K::NotFound => "no such file or directory".into(),
+        K::PermissionDenied => "permission denied".into(),
+        K::AlreadyExists => "it already exists".into(),
+        K::IsADirectory => "it is a directory".into(),
+        K::NotADirectory => "a part of the path is not a directory".into(),
+        K::InvalidData => "it is not valid text".into(),
+        other => other.to_string(),
+    }
+}
+
 /// Lower-case `0x` hex of any bytes.
 pub fn hex0x(bytes: &[u8]) -> String {
     format!("0x{}", hex::encode(bytes))
@@ -53,6 +70,18 @@ mod tests {
         assert_eq!(sanitize("a\u{1b}[31mb\u{202e}c\nd"), "a?[31mb?c d");
         let long = "x".repeat(MAX_SHOWN + 10);
         assert!(sanitize(&long).ends_with('…'));
+    }
+
+    #[test]
+    fn io_reasons_say_what_happened() {
+        assert_eq!(
+            io_reason(std::io::ErrorKind::NotFound),
+            "no such file or directory"
+        );
+        assert_eq!(
+            io_reason(std::io::ErrorKind::PermissionDenied),
+            "permission denied"
+        );
     }
 
     #[test]

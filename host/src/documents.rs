@@ -1,6 +1,7 @@
-//! Signing many documents at once: a JSON-lines input (one signing
-//! document of any operation per line), one signed request per line out,
-//! in input order, on every core.
+//! Signing documents, the JSON a person writes to have a transaction
+//! signed offline (`tokensign sign`): one, or a JSON-lines input (one
+//! signing document of any operation per line, `sign --lines`) with one
+//! signed request per line out, in input order, on every core.
 //!
 //! Each line is independent (parse, sign, write: all the core's), so the
 //! lines are split into one contiguous share per worker thread and the
@@ -14,7 +15,7 @@ use tokensign_core::json::{self as core_json, MAX_JSON_INPUT_LEN};
 use tokensign_core::tx::Transaction;
 use tokensign_core::Scheme;
 
-use crate::input::{describe_core_error, Document};
+use crate::input::{closest_operation, describe_core_error, Document};
 use crate::signer::{SignedRequest, Signer};
 
 /// One refused input line: its 1-based number and why.
@@ -52,8 +53,42 @@ pub fn has_operation(text: &[u8]) -> bool {
     serde_json::from_slice::<Probe>(text).is_ok_and(|p| p.operation.is_some())
 }
 
+/// The document's `"operation"` text, if it has one.
+fn operation_name(text: &[u8]) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        operation: Option<String>,
+    }
+    serde_json::from_slice::<Probe>(text).ok()?.operation
+}
+
 /// A line's number and its request body or refusal.
 type LineResult = (usize, Result<Vec<u8>, String>);
+
+/// Parses one signing document (any operation): its transaction, and the
+/// scheme to sign it in: `scheme`, else the document's default.
+pub fn parse(text: &[u8], scheme: Option<Scheme>) -> Result<(Transaction, Scheme), String> {
+    let named = has_operation(text);
+    let tx: Transaction = core_json::parse_document(text).map_err(|e| {
+        let doc = if named {
+            Document::Signing
+        } else {
+            Document::Payload
+        };
+        let suggestion = match e {
+            tokensign_core::Error::UnknownOperation => operation_name(text)
+                .and_then(|name| closest_operation(&name))
+                .map(|c| format!(" (did you mean \"{c}\"?)"))
+                .unwrap_or_default(),
+            _ => String::new(),
+        };
+        format!(
+            "invalid payload: {}{suggestion}",
+            describe_core_error(e, doc)
+        )
+    })?;
+    Ok((tx, scheme.unwrap_or(default_scheme(named))))
+}
 
 /// Parses one signing document (any operation) and signs it in `scheme`
 /// (or the document's default scheme).
@@ -62,16 +97,7 @@ pub fn sign_document(
     signer: &dyn Signer,
     scheme: Option<Scheme>,
 ) -> Result<SignedRequest, String> {
-    let named = has_operation(text);
-    let tx: Transaction = core_json::parse_document(text).map_err(|e| {
-        let doc = if named {
-            Document::Signing
-        } else {
-            Document::Payload
-        };
-        format!("invalid payload: {}", describe_core_error(e, doc))
-    })?;
-    let scheme = scheme.unwrap_or(default_scheme(named));
+    let (tx, scheme) = parse(text, scheme)?;
     SignedRequest::sign(signer, tx, scheme).map_err(|e| e.to_string())
 }
 

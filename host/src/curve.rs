@@ -1,4 +1,6 @@
-//! Recovering a request's signer on the host.
+//! secp256k1 in this process: recovering a request's signer through the
+//! core's backend, with that backend's context installed once (the core's
+//! `recover.rs` is the recovery itself; this is how the host runs it).
 //!
 //! This is the core's recovery through the core's backend: k256 (its lean
 //! recovery) by default, libsecp256k1 with the host feature

@@ -3,15 +3,13 @@
 //! chain.
 
 use clap::Args;
-use serde_json::json;
-use tokensign_core::tx::OpType;
+use tokensign_core::tx::{TokenBridgeAndMint, TokenBurnAndBridge};
+use tokensign_core::{Address, Amount, Field};
 
-use super::amount::{base_units, AmountArgs};
-use super::common::parse_address;
-use super::exit::CliError;
-use super::ops::{address, fields};
-use super::write::{self, Draft, PendingAmount, WriteArgs};
-use super::Io;
+use crate::cmd::amount::{base_units, AmountArgs};
+use crate::cmd::exit::CliError;
+use crate::cmd::write::{self, flags, Draft, WriteArgs};
+use crate::cmd::Io;
 use crate::signer::KeyOptions;
 
 /// `bridge-mint`.
@@ -47,23 +45,17 @@ pub fn run_bridge_mint(
     json_mode: bool,
     io: &mut Io<'_>,
 ) -> Result<(), CliError> {
-    let token = parse_address("--token", &args.token)?;
-    let mut draft = Draft::new(
-        OpType::TokenBridgeAndMint,
-        fields(vec![
-            ("recipient", address("--recipient", &args.recipient)?),
-            ("token", json!(token.to_string())),
-            ("source_chain_id", json!(args.source_chain_id)),
-            ("source_tx_hash", json!(args.source_tx_hash)),
-            ("bridge_metadata", json!(args.bridge_metadata)),
-        ]),
-    );
-    draft.amount = Some(PendingAmount {
-        key: "value",
-        given: args.amount.given()?,
+    let token = flags::address(Field::Token, &args.token)?;
+    let draft = Draft::new(TokenBridgeAndMint {
+        recipient: flags::address(Field::Recipient, &args.recipient)?,
+        value: Amount::ZERO,
         token,
-    });
-    write::run(&draft, &args.write, keys, json_mode, io)
+        source_chain_id: args.source_chain_id,
+        source_tx_hash: flags::text(Field::SourceTxHash, &args.source_tx_hash)?,
+        bridge_metadata: flags::text(Field::BridgeMetadata, &args.bridge_metadata)?,
+    })
+    .with_amount(args.amount.given()?, token)?;
+    write::run(draft, &args.write, keys, json_mode, io)
 }
 
 /// `burn-bridge`.
@@ -110,27 +102,24 @@ pub fn run_burn_bridge(
     json_mode: bool,
     io: &mut Io<'_>,
 ) -> Result<(), CliError> {
-    let token = parse_address("--token", &args.token)?;
-    let mut pairs = vec![
-        ("token", json!(token.to_string())),
-        ("destination_chain_id", json!(args.destination_chain_id)),
-        ("destination_address", json!(args.destination_address)),
-        (
-            "escrow_fee",
-            json!(base_units("--escrow-fee", &args.escrow_fee)?),
-        ),
-        ("bridge_metadata", json!(args.bridge_metadata)),
-        ("bridge_param", json!(args.bridge_param)),
-    ];
-    if let Some(sender) = &args.sender {
-        pairs.push(("sender", address("--sender", sender)?));
-    }
-    let mut draft = Draft::new(OpType::TokenBurnAndBridge, fields(pairs));
-    draft.sender_field = Some("sender");
-    draft.amount = Some(PendingAmount {
-        key: "value",
-        given: args.amount.given()?,
+    let token = flags::address(Field::Token, &args.token)?;
+    let sender = args
+        .sender
+        .as_deref()
+        .map(|s| flags::address(Field::Sender, s))
+        .transpose()?;
+    let escrow_flag = flags::flag(Field::EscrowFee).unwrap_or("--escrow-fee");
+    let mut draft = Draft::new(TokenBurnAndBridge {
+        sender: sender.unwrap_or(Address::ZERO),
+        value: Amount::ZERO,
         token,
-    });
-    write::run(&draft, &args.write, keys, json_mode, io)
+        destination_chain_id: args.destination_chain_id,
+        destination_address: flags::text(Field::DestinationAddress, &args.destination_address)?,
+        escrow_fee: base_units(escrow_flag, &args.escrow_fee)?,
+        bridge_metadata: flags::text(Field::BridgeMetadata, &args.bridge_metadata)?,
+        bridge_param: flags::hex_bytes(Field::BridgeParam, &args.bridge_param)?,
+    })
+    .with_amount(args.amount.given()?, token)?;
+    draft.default_sender = sender.is_none();
+    write::run(draft, &args.write, keys, json_mode, io)
 }

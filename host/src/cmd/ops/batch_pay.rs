@@ -4,17 +4,17 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use serde_json::{json, Value};
-use tokensign_core::tx::OpType;
+use heapless::Vec as BoundedVec;
+use tokensign_core::tx::{BatchEntry, BatchPayment, MAX_BATCH_OPERATIONS};
+use tokensign_core::{Error as CoreError, Field, Problem};
 
-use super::amount::base_units;
-use super::common::{parse_address, read_limited_input};
-use super::exit::CliError;
-use super::ops::{address, fields};
-use super::write::{self, Draft, WriteArgs};
-use super::Io;
+use crate::cmd::amount::base_units;
+use crate::cmd::common::{parse_address, read_limited_input};
+use crate::cmd::exit::CliError;
+use crate::cmd::write::{self, flags, Draft, WriteArgs};
+use crate::cmd::Io;
+use crate::show::sanitize;
 use crate::signer::KeyOptions;
-use crate::text::sanitize;
 
 /// Largest payments file read (1 MiB).
 const MAX_PAYMENTS_FILE: u64 = 1 << 20;
@@ -43,18 +43,19 @@ pub struct BatchPayArgs {
     pub write: WriteArgs,
 }
 
-/// One payment from `RECIPIENT<sep>BASE_UNITS`.
-fn payment(text: &str, sep: char, what: &str) -> Result<Value, CliError> {
+/// One payment from `RECIPIENT<sep>BASE_UNITS`; `what` names where it
+/// was given (`--pay`, `payments line 3`).
+fn payment(text: &str, sep: char, what: &str) -> Result<BatchEntry, CliError> {
     let (to, amount) = text.split_once(sep).ok_or_else(|| {
         CliError::bad_input(format!(
             "invalid {what} {:?}: write it as RECIPIENT{sep}BASE_UNITS",
             sanitize(text)
         ))
     })?;
-    Ok(json!({
-        "recipient": parse_address(what, to)?.to_string(),
-        "amount": base_units(what, amount)?,
-    }))
+    Ok(BatchEntry {
+        recipient: parse_address(what, to)?,
+        amount: base_units(what, amount)?,
+    })
 }
 
 /// Runs `batch-pay`.
@@ -64,11 +65,20 @@ pub fn run(
     json_mode: bool,
     io: &mut Io<'_>,
 ) -> Result<(), CliError> {
-    let mut operations = args
-        .pay
-        .iter()
-        .map(|p| payment(p, '=', "--pay"))
-        .collect::<Result<Vec<_>, _>>()?;
+    let mut operations = BoundedVec::<BatchEntry, MAX_BATCH_OPERATIONS>::new();
+    let mut push = |entry: BatchEntry| {
+        operations.push(entry).map_err(|_| {
+            flags::refused(CoreError::invalid(
+                Field::Operations,
+                Problem::TooLong {
+                    max: MAX_BATCH_OPERATIONS,
+                },
+            ))
+        })
+    };
+    for p in &args.pay {
+        push(payment(p, '=', "--pay")?)?;
+    }
     if let Some(path) = &args.payments {
         let bytes = read_limited_input(path, io.input, MAX_PAYMENTS_FILE, "the payments")?;
         let text = String::from_utf8(bytes)
@@ -78,7 +88,7 @@ pub fn run(
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            operations.push(payment(line, ',', &format!("payments line {}", n + 1))?);
+            push(payment(line, ',', &format!("payments line {}", n + 1))?)?;
         }
     }
     if operations.is_empty() {
@@ -93,19 +103,16 @@ pub fn run(
             .map(|d| d.as_secs())
             .map_err(|_| CliError::internal("the system clock is before 1970"))?,
     };
-    let mut pairs = vec![
-        ("token", address("--token", &args.token)?),
-        ("operations", json!(operations)),
-        ("created_at", json!(created_at)),
-    ];
-    if let Some(id) = &args.batch_id {
-        pairs.push(("batch_id", json!(id)));
-    }
-    let mut draft = Draft::new(OpType::BatchPayment, fields(pairs));
-    draft.flags = &[
-        ("operations", "--pay/--payments"),
-        ("operations[].recipient", "--pay (a recipient)"),
-        ("operations[].amount", "--pay (an amount)"),
-    ];
-    write::run(&draft, &args.write, keys, json_mode, io)
+    let draft = Draft::new(BatchPayment {
+        token: flags::address(Field::Token, &args.token)?,
+        operations,
+        created_at,
+        operations_hash: None,
+        batch_id: args
+            .batch_id
+            .as_deref()
+            .map(|id| flags::text(Field::BatchId, id))
+            .transpose()?,
+    });
+    write::run(draft, &args.write, keys, json_mode, io)
 }
