@@ -108,8 +108,8 @@ fn sign(
     let signature = signer.sign_definition(&definition).ok_or_else(|| {
         CliError::bad_input(format!(
             "{} signs only transactions it shows, never a token definition: sign definitions \
-             with a key file, a keystore or a mnemonic (--private-key-file, --keystore, \
-             --mnemonic-file)",
+             with a key file, a keystore, a mnemonic or a PKCS#11 token (--private-key-file, \
+             --keystore, --mnemonic-file, --pkcs11-module …)",
             signer.describe()
         ))
     })??;
