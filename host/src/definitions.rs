@@ -190,37 +190,38 @@ impl std::error::Error for Refused {}
 /// bad one is refused, never skipped), and one must be for this chain and
 /// this token. When none is, the refusal names the closest: one for this
 /// token on another chain (`WrongChain`), else the first (`WrongToken`).
-/// Nothing offered: `Ok(None)`.
+/// Nothing offered: `Ok(None)`. The chosen one comes back checked and as
+/// it was offered (its signed bytes, for a device to check again).
 pub fn choose(
     offered: &[Offered],
     trusted: &[Address],
     chain_id: u64,
     token: Option<Address>,
-) -> Result<Option<(TrustedDefinition, String)>, Refused> {
+) -> Result<Option<(TrustedDefinition, Offered)>, Refused> {
     let mut checked = Vec::with_capacity(offered.len());
     for o in offered {
         let t = o.signed.verify(trusted).map_err(|e| Refused {
             source: o.source.clone(),
             why: Refusal::Definition(e),
         })?;
-        checked.push((t, o.source.clone()));
+        checked.push((t, o));
     }
-    let mut found: Option<(TrustedDefinition, String)> = None;
-    for (t, source) in &checked {
+    let mut found: Option<(TrustedDefinition, Offered)> = None;
+    for (t, o) in &checked {
         if t.check_applies(chain_id, token).is_err() {
             continue;
         }
         match &found {
             Some((first, other)) if first.definition().unit != t.definition().unit => {
                 return Err(Refused {
-                    source: source.clone(),
+                    source: o.source.clone(),
                     why: Refusal::Conflicts {
-                        other: other.clone(),
+                        other: other.source.clone(),
                     },
                 })
             }
             Some(_) => {}
-            None => found = Some((*t, source.clone())),
+            None => found = Some((*t, (*o).clone())),
         }
     }
     if found.is_some() || checked.is_empty() {
@@ -231,8 +232,8 @@ pub fn choose(
         .find(|(t, _)| Some(t.definition().token) == token)
         .or(checked.first());
     match closest {
-        Some((t, source)) => Err(Refused {
-            source: source.clone(),
+        Some((t, o)) => Err(Refused {
+            source: o.source.clone(),
             why: Refusal::Definition(
                 t.check_applies(chain_id, token)
                     .err()
@@ -357,10 +358,10 @@ mod tests {
         let trusted = [address(1)];
         let token = Some(Address([7; 20]));
         // The right one among others is used.
-        let (t, source) = choose(&[other_token.clone(), good.clone()], &trusted, 5, token)
+        let (t, chosen) = choose(&[other_token.clone(), good.clone()], &trusted, 5, token)
             .unwrap()
             .unwrap();
-        assert_eq!(source, "a.json");
+        assert_eq!(chosen, good);
         assert_eq!(t.definition().unit.symbol().as_str(), "USDX");
         assert_eq!(choose(&[], &trusted, 5, token), Ok(None));
         // An untrusted one is refused even beside a good one.

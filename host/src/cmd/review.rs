@@ -60,9 +60,11 @@ pub fn review_lines(
     }
     review = match &resolved.unit {
         UnitSource::None => review,
-        UnitSource::Definition(definition, source) => review
-            .with_definition(definition)
-            .map_err(|e| CliError::bad_input(format!("token definition refused: {source}: {e}")))?,
+        UnitSource::Definition(definition, offered) => {
+            review.with_definition(definition).map_err(|e| {
+                CliError::bad_input(format!("token definition refused: {}: {e}", offered.source))
+            })?
+        }
         UnitSource::Server(unit) => review.with_reported_unit(unit),
     };
     Ok(review
@@ -95,10 +97,11 @@ pub fn review_json(lines: &[ReviewLine]) -> Value {
 pub fn unit_note(resolved: &Resolved) -> Option<String> {
     match &resolved.unit {
         UnitSource::None => None,
-        UnitSource::Definition(d, source) => Some(format!(
-            "  token unit        {} with {} decimals, from {source}, signed by {} (trusted)\n",
+        UnitSource::Definition(d, offered) => Some(format!(
+            "  token unit        {} with {} decimals, from {}, signed by {} (trusted)\n",
             d.definition().unit.symbol(),
             d.definition().unit.decimals(),
+            offered.source,
             d.signer()
         )),
         UnitSource::Server(unit) => Some(format!(
@@ -114,9 +117,9 @@ pub fn unit_note(resolved: &Resolved) -> Option<String> {
 pub fn unit_json(resolved: &Resolved) -> Value {
     match &resolved.unit {
         UnitSource::None => Value::Null,
-        UnitSource::Definition(d, source) => json!({
+        UnitSource::Definition(d, offered) => json!({
             "source": "definition",
-            "from": source,
+            "from": offered.source,
             "symbol": d.definition().unit.symbol().as_str(),
             "decimals": d.definition().unit.decimals(),
             "signer": d.signer().to_string(),

@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 
 use clap::Args;
-use tokensign_core::definition::{DefinitionError, TokenUnit, TrustedDefinition};
+use tokensign_core::definition::{DefinitionError, SignedDefinition, TokenUnit, TrustedDefinition};
 use tokensign_core::tx::Transaction;
 use tokensign_core::Address;
 
@@ -66,8 +66,9 @@ pub enum UnitSource {
     /// Nowhere: base units, the token unknown.
     #[default]
     None,
-    /// A trusted definition, from a file (its name) or the local node.
-    Definition(TrustedDefinition, String),
+    /// A trusted definition, as it was offered: from a file (its name) or
+    /// the local node, with its signed bytes (what a device checks again).
+    Definition(TrustedDefinition, Box<Offered>),
     /// The server's token metadata: whole tokens marked as its word.
     Server(TokenUnit),
 }
@@ -91,6 +92,17 @@ pub struct ReviewContext {
     /// Whether the server is a local node (the embedded one, or a
     /// `tokensign node`).
     local_node: bool,
+}
+
+impl Resolved {
+    /// The signed definition the review uses, as it was offered (for a
+    /// device, which checks it against its own trusted signers).
+    pub fn signed_definition(&self) -> Option<&SignedDefinition> {
+        match &self.unit {
+            UnitSource::Definition(_, offered) => Some(&offered.signed),
+            _ => None,
+        }
+    }
 }
 
 impl ReviewContext {
@@ -178,8 +190,8 @@ impl ReviewContext {
             };
             CliError::bad_input(format!("token definition refused: {refused}{hint}"))
         })?;
-        if let Some((definition, source)) = chosen {
-            resolved.unit = UnitSource::Definition(definition, source);
+        if let Some((definition, offered)) = chosen {
+            resolved.unit = UnitSource::Definition(definition, Box::new(offered));
             return Ok(resolved);
         }
         let (Some(client), Some(token)) = (client, token) else {
@@ -191,10 +203,10 @@ impl ReviewContext {
                     source: "the local node".into(),
                     signed,
                 }];
-                if let Ok(Some((definition, source))) =
+                if let Ok(Some((definition, offered))) =
                     choose(&offered, &trusted, tx.chain_id, Some(token))
                 {
-                    resolved.unit = UnitSource::Definition(definition, source);
+                    resolved.unit = UnitSource::Definition(definition, Box::new(offered));
                     return Ok(resolved);
                 }
             }
