@@ -13,6 +13,7 @@ pub mod definition;
 pub mod device;
 pub mod device_model;
 pub mod device_session;
+pub mod device_setup;
 pub mod invariants;
 pub mod issue_targets;
 pub mod reference;
@@ -29,6 +30,7 @@ pub mod vectors;
 
 pub use definition::definition_decode;
 pub use device::device_protocol;
+pub use device_setup::device_setup;
 pub use issue_targets::{address_parse, payload_json, request_json, rlp_decode};
 pub use roundtrip::{roundtrip, RoundTripInput};
 pub use server::server_handler;
@@ -51,6 +53,7 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("address_parse", address_parse),
     ("roundtrip", roundtrip::roundtrip_bytes),
     ("device_protocol", device_protocol),
+    ("device_setup", device_setup),
     ("server_handler", server::server_handler),
     ("definition_decode", definition_decode),
 ];

@@ -290,6 +290,11 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                 add(&name, bytes);
             }
         }
+        "device_setup" => {
+            for (name, bytes) in crate::device_setup::seeds() {
+                add(name, bytes);
+            }
+        }
         "server_handler" => {
             for (name, bytes) in crate::server_seeds::server_sessions() {
                 add(name, bytes);

@@ -23,6 +23,25 @@ pub enum Instruction {
     GetPublicKey = 0x04,
     /// Sign a transaction of any operation, either scheme (chunked).
     Sign = 0x05,
+    /// The wallet's state: empty, locked or unlocked, PIN attempts left,
+    /// trusted definition signers.
+    GetState = 0x06,
+    /// Set-up: a new seed from the device's entropy, its words shown on
+    /// the device only, sealed under the PIN in the data.
+    SetupGenerate = 0x07,
+    /// Set-up: restore from words the host sends (behind a warning page),
+    /// sealed under the PIN in the data.
+    SetupRestore = 0x08,
+    /// Unlock with the PIN.
+    Unlock = 0x09,
+    /// Change the PIN (the old one, then the new one).
+    ChangePin = 0x0A,
+    /// Wipe the seed, the PIN and the trusted signers.
+    Wipe = 0x0B,
+    /// Trust token definitions signed by an address (kept in flash).
+    Trust = 0x0C,
+    /// Lock: forget the seed in RAM until the next unlock.
+    Lock = 0x0D,
 }
 
 impl Instruction {
@@ -33,6 +52,14 @@ impl Instruction {
             0x02 => Some(Instruction::GetAddress),
             0x04 => Some(Instruction::GetPublicKey),
             0x05 => Some(Instruction::Sign),
+            0x06 => Some(Instruction::GetState),
+            0x07 => Some(Instruction::SetupGenerate),
+            0x08 => Some(Instruction::SetupRestore),
+            0x09 => Some(Instruction::Unlock),
+            0x0A => Some(Instruction::ChangePin),
+            0x0B => Some(Instruction::Wipe),
+            0x0C => Some(Instruction::Trust),
+            0x0D => Some(Instruction::Lock),
             _ => None,
         }
     }
@@ -54,7 +81,7 @@ pub enum Status {
     /// APDU shorter than its header, `Lc` not the data length, or data of
     /// the wrong length for the command.
     WrongLength = 0x6700,
-    /// The user rejected what was shown.
+    /// The person refused what the device showed.
     Denied = 0x6985,
     /// A continuation chunk arrived with no sign pending.
     WrongState = 0x6986,
@@ -64,8 +91,23 @@ pub enum Status {
     InvalidData = 0x6A80,
     /// The derivation path is malformed or deeper than the device allows.
     InvalidPath = 0x6A81,
-    /// The device holds no seed.
+    /// The device holds no seed: set it up (generate or restore) first.
     NotProvisioned = 0x6A82,
+    /// The device is locked: unlock it with its PIN first.
+    Locked = 0x6982,
+    /// A wrong PIN; the data byte is the attempts left before the wipe.
+    WrongPin = 0x63C0,
+    /// That was the last allowed wrong PIN: the seed was wiped.
+    WipedAfterWrongPins = 0x6984,
+    /// The PIN is not 4 to 8 digits.
+    InvalidPin = 0x6A87,
+    /// The recovery words are not valid; the data byte says why (1 word
+    /// count, 2 unknown word, then its position, 3 checksum).
+    InvalidWords = 0x6A88,
+    /// The device already holds a seed: wipe it before setting it up again.
+    AlreadySetUp = 0x6A89,
+    /// The list of trusted definition signers is full.
+    TrustListFull = 0x6A8A,
     /// The request does not fit the device's buffer.
     TooLarge = 0x6A84,
     /// P1 or P2 is not allowed for the command.
@@ -78,6 +120,12 @@ pub enum Status {
     SigningFailed = 0x6F00,
     /// The response buffer given to the device is too small.
     ResponseTooSmall = 0x6F01,
+    /// The device's flash could not be read or written.
+    StorageFailed = 0x6F02,
+    /// The device's random source failed.
+    NoEntropy = 0x6F03,
+    /// A device built with a fixed seed: it keeps no state to set up.
+    NoStorage = 0x6F04,
 }
 
 impl Status {
@@ -91,12 +139,22 @@ impl Status {
         Status::InvalidData,
         Status::InvalidPath,
         Status::NotProvisioned,
+        Status::Locked,
+        Status::WrongPin,
+        Status::WipedAfterWrongPins,
+        Status::InvalidPin,
+        Status::InvalidWords,
+        Status::AlreadySetUp,
+        Status::TrustListFull,
         Status::TooLarge,
         Status::WrongP1P2,
         Status::InsNotSupported,
         Status::ClaNotSupported,
         Status::SigningFailed,
         Status::ResponseTooSmall,
+        Status::StorageFailed,
+        Status::NoEntropy,
+        Status::NoStorage,
     ];
 
     /// The two bytes.
@@ -115,17 +173,27 @@ impl Status {
             Status::Ok => "ok",
             Status::BadFrame => "bad frame (checksum or length)",
             Status::WrongLength => "wrong length",
-            Status::Denied => "rejected by the user",
+            Status::Denied => "refused on the device",
             Status::WrongState => "wrong state (no sign request pending)",
             Status::InvalidData => "transaction refused",
             Status::InvalidPath => "invalid derivation path",
-            Status::NotProvisioned => "the device holds no seed",
+            Status::NotProvisioned => "the device holds no seed (set it up first)",
+            Status::Locked => "the device is locked (unlock it with its PIN)",
+            Status::WrongPin => "wrong PIN",
+            Status::WipedAfterWrongPins => "too many wrong PINs: the device wiped its seed",
+            Status::InvalidPin => "the PIN must be 4 to 8 digits",
+            Status::InvalidWords => "the recovery words are not valid",
+            Status::AlreadySetUp => "the device already holds a seed (wipe it first)",
+            Status::TrustListFull => "the device's list of trusted definition signers is full",
             Status::TooLarge => "request too large for the device",
             Status::WrongP1P2 => "wrong P1/P2",
             Status::InsNotSupported => "instruction not supported",
             Status::ClaNotSupported => "class not supported",
             Status::SigningFailed => "signing failed",
             Status::ResponseTooSmall => "response buffer too small",
+            Status::StorageFailed => "the device's storage failed",
+            Status::NoEntropy => "the device's random source failed",
+            Status::NoStorage => "this device has a fixed seed and keeps no state",
         }
     }
 }

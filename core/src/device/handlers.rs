@@ -5,6 +5,7 @@ use super::apdu::{
 };
 use super::reason::write_reason;
 use super::request::{parse_sign_request, RequestError, SignHeader};
+use super::wallet::{Platform, WalletError};
 use super::{sign_response, Approval, Approver, Device, State, PROTOCOL_VERSION};
 use crate::error::Error;
 use crate::hd::DerivationPath;
@@ -58,7 +59,9 @@ fn decode_into<const B: usize, const M: usize>(
     tx.check()
 }
 
-impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B, M> {
+impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
+    Device<A, N, B, M, P>
+{
     /// GET_ADDRESS: the address of a path, shown for confirmation with
     /// `P1_CONFIRM`. Not inlined (nor is any handler): the dispatcher's
     /// frame, under every command, stays small.
@@ -71,7 +74,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
             Ok(path) => path,
             Err(status) => return status,
         };
-        let address = match self.keys.derive(&path) {
+        let address = match self.key(&path) {
             Ok(key) => key.address,
             Err(status) => return status,
         };
@@ -100,7 +103,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
             Ok(path) => path,
             Err(status) => return status,
         };
-        let key = match self.keys.derive(&path) {
+        let key = match self.key(&path) {
             Ok(key) => key.public_key,
             Err(status) => return status,
         };
@@ -124,6 +127,12 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
             P2_LAST => true,
             _ => return Status::WrongP1P2,
         };
+        // A locked or empty device refuses at the first chunk.
+        match self.wallet.require_unlocked() {
+            Ok(()) => {}
+            Err(WalletError::Locked) => return Status::Locked,
+            Err(_) => return Status::NotProvisioned,
+        }
         let filled = match (command.p1, pending) {
             (P1_FIRST, _) => 0,
             (P1_NEXT, State::Receiving(filled)) => filled,
@@ -178,7 +187,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
 
     #[inline(never)]
     fn sign_with(&mut self, path: &DerivationPath, hash: &[u8; 32]) -> Result<Signature, Status> {
-        let key = self.keys.derive(path)?;
+        let key = self.key(path)?;
         sign_hash(hash, &key.key).map_err(|_| Status::SigningFailed)
     }
 

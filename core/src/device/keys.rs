@@ -50,6 +50,12 @@ impl Keys {
         Keys::default()
     }
 
+    /// The seed, if any (for emulators that keep a device's RAM; see
+    /// [`super::Device::powered_session`]).
+    pub fn seed(&self) -> Option<&Seed> {
+        self.seed.as_ref()
+    }
+
     /// The key of `path`, derived now or taken from the cache.
     pub fn derive(&mut self, path: &DerivationPath) -> Result<&DerivedKey, Status> {
         if self.cached.as_ref().is_some_and(|c| c.path == *path) {

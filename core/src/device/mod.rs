@@ -40,8 +40,11 @@ pub mod apdu;
 pub mod frame;
 mod handlers;
 pub mod keys;
+pub mod prompt;
 pub mod reason;
 pub mod request;
+pub mod setup;
+pub mod wallet;
 
 use crate::address::Address;
 use crate::hd::{DerivationPath, Seed};
@@ -59,11 +62,16 @@ pub use frame::{
     FRAME_RESPONSE, FRAME_SYNC, MAX_FRAME_PAYLOAD,
 };
 pub use keys::Keys;
+pub use prompt::{Prompt, WordPages, MAX_PROMPT_LEN};
 pub use reason::{read_reason, write_reason};
 pub use request::{encode_sign_header, parse_sign_request, RequestError, SignHeader};
+pub use wallet::{
+    Entropy, EntropyError, NoStorage, Pin, Platform, RamStorage, Region, Storage, StorageError,
+    Wallet, WalletError, WalletState, MAX_PIN_ATTEMPTS,
+};
 
 /// Version of this protocol, the first byte of GET_VERSION's answer.
-pub const PROTOCOL_VERSION: u8 = 2;
+pub const PROTOCOL_VERSION: u8 = 3;
 
 /// Length of a signature answer: `v r s` and a hash.
 pub const SIGN_RESPONSE_LEN: usize = 1 + 32 + 32 + 32;
@@ -95,6 +103,21 @@ pub trait Approver {
     /// Shows an address and its path and asks the user to confirm that it
     /// is the one the host shows.
     fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval;
+
+    /// Shows a set-up question (one page, [`Prompt::write_to`]) and asks
+    /// the person to confirm it. Refuses unless implemented.
+    fn confirm(&mut self, prompt: &Prompt) -> Approval {
+        let _ = prompt;
+        Approval::Reject
+    }
+
+    /// Shows a new seed's words page by page on the device's own screen,
+    /// never sending them anywhere; `Reject` if the person cancels.
+    /// Refuses unless implemented.
+    fn show_words(&mut self, words: &WordPages<'_>) -> Approval {
+        let _ = words;
+        Approval::Reject
+    }
 }
 
 impl<A: Approver + ?Sized> Approver for &mut A {
@@ -103,6 +126,12 @@ impl<A: Approver + ?Sized> Approver for &mut A {
     }
     fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
         (**self).confirm_address(path, address)
+    }
+    fn confirm(&mut self, prompt: &Prompt) -> Approval {
+        (**self).confirm(prompt)
+    }
+    fn show_words(&mut self, words: &WordPages<'_>) -> Approval {
+        (**self).show_words(words)
     }
 }
 
@@ -116,7 +145,8 @@ pub enum State {
 }
 
 /// The device's side of the protocol: a state machine over command APDUs,
-/// with its keys, an [`Approver`] and a request buffer of `N` bytes, for
+/// with its keys, its wallet over a platform `P` (flash and entropy; see
+/// [`wallet`]), an [`Approver`] and a request buffer of `N` bytes, for
 /// transactions of capacities `B` (batch entries) and `M` (metadata
 /// entries). [`Device::handle`] takes any bytes and never panics.
 pub struct Device<
@@ -124,8 +154,10 @@ pub struct Device<
     const N: usize,
     const B: usize = DEVICE_BATCH_OPERATIONS,
     const M: usize = DEVICE_METADATA_ENTRIES,
+    P = NoStorage,
 > {
     keys: Keys,
+    wallet: Wallet<P>,
     approver: A,
     state: State,
     buffer: [u8; N],
@@ -135,31 +167,87 @@ pub struct Device<
     tx: Transaction<B, M>,
 }
 
-impl<A, const N: usize, const B: usize, const M: usize> core::fmt::Debug for Device<A, N, B, M> {
+impl<A, const N: usize, const B: usize, const M: usize, P> core::fmt::Debug
+    for Device<A, N, B, M, P>
+{
     /// The state; never the seed or a key.
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("Device")
             .field("state", &self.state)
+            .field("wallet", &self.wallet)
             .finish_non_exhaustive()
     }
 }
 
 impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B, M> {
-    /// A device with the keys of `seed`, asking `approver` before it signs
-    /// or confirms.
+    /// A fixed-seed device with the keys of `seed` (no storage, no PIN:
+    /// tests, benchmarks, the emulated device without a directory),
+    /// asking `approver` before it signs or confirms.
     pub fn new(seed: Seed, approver: A) -> Self {
         Self::with_keys(Keys::new(seed), approver)
     }
 
-    /// A device with `keys` (for one without a seed: [`Keys::empty`]).
+    /// A fixed-seed device with `keys` (for one without a seed:
+    /// [`Keys::empty`]).
     pub fn with_keys(keys: Keys, approver: A) -> Self {
+        Self::build(keys, Wallet::fixed(), approver)
+    }
+}
+
+impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
+    Device<A, N, B, M, P>
+{
+    /// A wallet device: its state is the booted `wallet`'s (empty or
+    /// locked); set-up and unlock through the protocol.
+    pub fn with_wallet(wallet: Wallet<P>, approver: A) -> Self {
+        Self::build(Keys::empty(), wallet, approver)
+    }
+
+    fn build(keys: Keys, wallet: Wallet<P>, approver: A) -> Self {
         Device {
             keys,
+            wallet,
             approver,
             state: State::Idle,
             buffer: [0; N],
             tx: Transaction::default(),
         }
+    }
+
+    /// The wallet.
+    pub fn wallet(&self) -> &Wallet<P> {
+        &self.wallet
+    }
+
+    /// The wallet, mutably (the emulated device trusts `--device-trust`
+    /// signers for a run; tests cut a platform's power).
+    pub fn wallet_mut(&mut self) -> &mut Wallet<P> {
+        &mut self.wallet
+    }
+
+    /// For emulators only: continues a "powered" session kept between
+    /// processes, unlocked with `seed`, if `session` names the seal in
+    /// force ([`Wallet::resume_session`]). A firmware never calls it.
+    pub fn resume_session(&mut self, session: &[u8; 16], seed: Seed) -> bool {
+        self.resume(session, seed)
+    }
+
+    /// For emulators only: the session to keep between processes, the seal's
+    /// id and the seed in RAM, while unlocked (`None` when locked, empty
+    /// or a fixed-seed device). A firmware never calls it.
+    pub fn powered_session(&self) -> Option<([u8; 16], &Seed)> {
+        if self.wallet.is_fixed() || self.wallet.state() != WalletState::Unlocked {
+            return None;
+        }
+        Some((self.wallet.session_id()?, self.keys.seed()?))
+    }
+
+    fn resume(&mut self, session: &[u8; 16], seed: Seed) -> bool {
+        let resumed = self.wallet.resume_session(session);
+        if resumed {
+            self.keys = Keys::new(seed);
+        }
+        resumed
     }
 
     /// The protocol state.
@@ -179,7 +267,16 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
 
     /// The address of `path` (derived, or from the cache).
     pub fn address(&mut self, path: &DerivationPath) -> Result<Address, Status> {
-        self.keys.derive(path).map(|k| k.address)
+        self.key(path).map(|k| k.address)
+    }
+
+    /// The key of `path`, if the wallet is unlocked.
+    fn key(&mut self, path: &DerivationPath) -> Result<&keys::DerivedKey, Status> {
+        match self.wallet.require_unlocked() {
+            Ok(()) => self.keys.derive(path),
+            Err(WalletError::Locked) => Err(Status::Locked),
+            Err(_) => Err(Status::NotProvisioned),
+        }
     }
 
     /// Handles one command APDU and writes the response APDU (data, then
@@ -195,7 +292,11 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
             Ok(command) => self.dispatch(command, pending, &mut out),
             Err(status) => status,
         };
-        if status != Status::Ok && status != Status::InvalidData {
+        // Only these statuses carry data (a reason, attempts left).
+        if !matches!(
+            status,
+            Status::Ok | Status::InvalidData | Status::WrongPin | Status::InvalidWords
+        ) {
             out.clear();
         }
         out.finish(status)
@@ -207,6 +308,14 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize> Device<A, N, B
             Some(Instruction::GetAddress) => self.get_address(command, out),
             Some(Instruction::GetPublicKey) => self.get_public_key(command, out),
             Some(Instruction::Sign) => self.sign(command, pending, out),
+            Some(Instruction::GetState) => self.get_state(command, out),
+            Some(Instruction::SetupGenerate) => self.setup_generate(command, out),
+            Some(Instruction::SetupRestore) => self.setup_restore(command, out),
+            Some(Instruction::Unlock) => self.unlock(command, out),
+            Some(Instruction::ChangePin) => self.change_pin(command, out),
+            Some(Instruction::Wipe) => self.wipe(command, out),
+            Some(Instruction::Trust) => self.trust(command, out),
+            Some(Instruction::Lock) => self.lock(command),
             None => Status::InsNotSupported,
         }
     }
@@ -244,3 +353,5 @@ pub fn parse_sign_response(data: &[u8]) -> Option<(Signature, [u8; 32])> {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_setup;

@@ -92,11 +92,20 @@ pub struct KeyArgs {
     pub signer: SignerKind,
 
     /// The device for `--signer device`: `emulated` (in-process, public
-    /// test key), `cmd:<command>` (a program speaking the device protocol on
-    /// stdin/stdout, such as the QEMU line in the README) or a serial port
-    /// path such as /dev/ttyACM0 (opened raw, 8N1, at --baud).
+    /// test key), `emulated:DIR` (a practice wallet kept in DIR; set it up
+    /// with `tokensign device setup`), `emulated:confirm[:DIR]` (asks y/n
+    /// on the terminal page by page), `cmd:<command>` (a program speaking
+    /// the device protocol on stdin/stdout, such as the QEMU line in
+    /// docs/embedded.md) or a serial port, `serial:/dev/ttyACM0` (opened
+    /// raw, 8N1, at --baud).
     #[arg(long, global = true, env = "TOKENSIGN_DEVICE", value_name = "SPEC")]
     pub device: Option<String>,
+
+    /// The emulated device trusts token definitions signed by ADDR for
+    /// this run (repeatable). A real device trusts a signer after you
+    /// confirm it there: `tokensign device trust ADDR`.
+    #[arg(long = "device-trust", global = true, value_name = "ADDR")]
+    pub device_trust: Vec<String>,
 
     /// The PKCS#11 module (shared library) of a hardware security module,
     /// e.g. /usr/lib/softhsm/libsofthsm2.so: sign with a key in one of
@@ -127,8 +136,9 @@ pub struct KeyArgs {
     )]
     pub pkcs11_key: Option<String>,
 
-    /// File holding the token's user PIN (one trailing newline removed).
-    /// Otherwise a no-echo prompt.
+    /// File holding a PIN (one trailing newline removed): the PKCS#11
+    /// token's user PIN, or the device's (`tokensign device setup`,
+    /// `unlock`, `change-pin`). Otherwise a no-echo prompt.
     #[arg(long, global = true, env = "TOKENSIGN_PIN_FILE", value_name = "FILE")]
     pub pin_file: Option<PathBuf>,
 
@@ -205,9 +215,29 @@ impl KeyArgs {
             private_key_file: self.private_key_file.clone(),
             dev_key: self.dev_key,
             device,
-            device_settings: OpenSettings { baud: self.baud },
+            device_settings: self.device_settings()?,
             pkcs11,
             pin_file: self.pin_file.clone(),
+        })
+    }
+
+    /// How to open the device: `--baud`, `--device-trust`.
+    pub fn device_settings(&self) -> Result<OpenSettings, CliError> {
+        let session_trust = self
+            .device_trust
+            .iter()
+            .map(|text| {
+                tokensign_core::Address::parse(text.trim()).map_err(|e| {
+                    CliError::bad_input(format!(
+                        "invalid --device-trust {:?}: {e}; give the definition signer's 0x address",
+                        sanitize(text)
+                    ))
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(OpenSettings {
+            baud: self.baud,
+            session_trust,
         })
     }
 }

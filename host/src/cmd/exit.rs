@@ -23,6 +23,7 @@ use crate::signer::{SignerError, SourceKind};
 /// | 4 | [`Failure::Network`]: the server could not be reached; the request did not arrive |
 /// | 5 | [`Failure::UnknownOutcome`]: the request may have arrived; whether it was accepted is unknown |
 /// | 6 | [`Failure::AcceptedMismatch`]: the server ACCEPTED the request but answered with another hash or token than computed locally |
+/// | 7 | [`Failure::DeviceRefused`]: refused on the device (the person said no); nothing was signed or sent |
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Failure {
     /// An unexpected local failure (exit 1).
@@ -41,6 +42,9 @@ pub enum Failure {
     /// The request was accepted, but the server's hash or token differs from
     /// the locally computed one (exit 6). Do NOT send it again.
     AcceptedMismatch,
+    /// Refused on the device (exit 7): the person did not approve what the
+    /// device showed; nothing was signed or sent.
+    DeviceRefused,
 }
 
 impl Failure {
@@ -53,6 +57,7 @@ impl Failure {
             Failure::Network => 4,
             Failure::UnknownOutcome => 5,
             Failure::AcceptedMismatch => 6,
+            Failure::DeviceRefused => 7,
         }
     }
 
@@ -65,6 +70,7 @@ impl Failure {
             Failure::Network => "network",
             Failure::UnknownOutcome => "unknown_outcome",
             Failure::AcceptedMismatch => "accepted_mismatch",
+            Failure::DeviceRefused => "refused_on_device",
         }
     }
 
@@ -225,6 +231,14 @@ impl From<SignerError> for CliError {
             _ => e.to_string(),
         };
         let kind = match &e {
+            SignerError::DeviceRejected => Failure::DeviceRefused,
+            SignerError::DeviceOpen { source, .. }
+            | SignerError::DeviceAddress { source, .. }
+            | SignerError::Device(source)
+                if source.is_for_the_person() =>
+            {
+                Failure::BadInput
+            }
             SignerError::KeystoreWrite { .. }
             | SignerError::KeystoreCreate { .. }
             | SignerError::DeviceAddress { .. }
@@ -270,6 +284,7 @@ mod tests {
             Failure::Network,
             Failure::UnknownOutcome,
             Failure::AcceptedMismatch,
+            Failure::DeviceRefused,
         ];
         let mut codes: Vec<u8> = all.iter().map(|f| f.code()).collect();
         codes.sort_unstable();
@@ -320,7 +335,7 @@ mod tests {
         );
         assert_eq!(
             CliError::from(SignerError::DeviceRejected).kind,
-            Failure::BadInput
+            Failure::DeviceRefused
         );
         assert_eq!(
             CliError::from(SignerError::Signing(CoreError::SigningFailed)).kind,

@@ -73,7 +73,7 @@ pub struct Io<'a> {
 /// the public, insecure development key, and say so on stderr. Exit codes:
 /// 0 ok, 1 internal error, 2 bad input, 3 rejected by the server, 4 network
 /// failure, 5 unknown outcome, 6 accepted but the answer differs from what
-/// was signed (do not resend). See docs/cli.md.
+/// was signed (do not resend), 7 refused on the device. See docs/cli.md.
 #[derive(Debug, Parser)]
 #[command(name = "tokensign", version, about, long_about)]
 pub struct Cli {
@@ -157,7 +157,7 @@ pub enum Command {
     AbcLab(abc_lab::AbcLabCommand),
     /// Run the local API server in the foreground.
     Node(node::NodeArgs),
-    /// Ask a hardware device (--device SPEC) for an address, a public key or its version.
+    /// A hardware device (--device SPEC): set it up, unlock it, trust definition signers; ask it for an address, a public key or its version.
     Device(device::DeviceArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),

@@ -25,15 +25,46 @@ impl DeviceStatus {
 
 impl fmt::Display for DeviceStatus {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.is_denied() {
+            return write!(f, "refused on the device (SW 0x{:04X})", self.sw);
+        }
         write!(f, "device: {} (SW 0x{:04X})", status_text(self.sw), self.sw)?;
         if !self.reason.is_empty() {
             write!(f, ": {}", self.reason)?;
+        }
+        if let Some(next) = next_step(self.sw) {
+            write!(f, "; {next}")?;
         }
         Ok(())
     }
 }
 
 impl std::error::Error for DeviceStatus {}
+
+/// What the person does next after a status, in the CLI's words.
+fn next_step(sw: u16) -> Option<&'static str> {
+    use tokensign_core::device::Status;
+    Some(match Status::from_word(sw)? {
+        Status::Locked => "unlock it with `tokensign device unlock` (it asks for the PIN)",
+        Status::NotProvisioned => {
+            "set it up with `tokensign device setup --generate` or `--restore-file WORDS`"
+        }
+        Status::WrongPin => "run `tokensign device unlock` again with the right PIN",
+        Status::WipedAfterWrongPins => {
+            "set it up again from your recovery words: `tokensign device setup --restore-file WORDS`"
+        }
+        Status::AlreadySetUp => {
+            "to replace its seed, wipe it first (`tokensign device wipe`) with your recovery words at hand"
+        }
+        Status::TrustListFull => "wipe and set up the device again to empty its list",
+        Status::NoStorage => {
+            "use a device you can set up: `--device emulated:DIR` (a practice wallet in DIR), \
+             the QEMU firmware or a board"
+        }
+        Status::StorageFailed => "power the device off and on, then try again",
+        _ => return None,
+    })
+}
 
 /// What went wrong with a device: opening it, talking to it, or what it
 /// answered.
@@ -135,6 +166,29 @@ pub enum DeviceError {
     /// An emulated device's mnemonic is not valid.
     #[error("emulated device mnemonic: {0}")]
     Mnemonic(String),
+    /// The emulated device's state directory could not be used.
+    #[error("emulated device state in {dir}: {detail}")]
+    StateDir {
+        /// The directory.
+        dir: String,
+        /// What failed.
+        detail: String,
+    },
+    /// More `--device-trust` signers than the device keeps.
+    #[error(
+        "the emulated device trusts at most {} definition signers at once; give fewer --device-trust",
+        tokensign_core::device::wallet::MAX_TRUSTED
+    )]
+    TrustListFull,
+    /// A PIN that is not 4 to 8 digits (checked before sending it).
+    #[error("the PIN must be 4 to 8 digits (0-9)")]
+    InvalidPin,
+    /// `--device-trust` with a device that is not emulated.
+    #[error(
+        "--device-trust applies to the emulated device only; a real device trusts a signer once \
+         you confirm it there: run `tokensign device trust ADDR`"
+    )]
+    SessionTrustNotEmulated,
 }
 
 impl DeviceError {
@@ -151,5 +205,33 @@ impl DeviceError {
     /// Whether the device's user rejected the review.
     pub fn is_denied(&self) -> bool {
         self.status().is_some_and(DeviceStatus::is_denied)
+    }
+
+    /// Whether the person must act (unlock, set up, another PIN or other
+    /// words) rather than the device having failed: the CLI's bad input.
+    pub fn is_for_the_person(&self) -> bool {
+        use tokensign_core::device::Status;
+        matches!(
+            self,
+            DeviceError::InvalidPin
+                | DeviceError::SessionTrustNotEmulated
+                | DeviceError::TrustListFull
+        ) || self
+            .status()
+            .and_then(|s| Status::from_word(s.sw))
+            .is_some_and(|s| {
+                matches!(
+                    s,
+                    Status::Locked
+                        | Status::NotProvisioned
+                        | Status::WrongPin
+                        | Status::WipedAfterWrongPins
+                        | Status::InvalidPin
+                        | Status::InvalidWords
+                        | Status::AlreadySetUp
+                        | Status::TrustListFull
+                        | Status::NoStorage
+                )
+            })
     }
 }

@@ -20,6 +20,8 @@
 mod emulated;
 mod error;
 mod serial;
+mod setup;
+pub mod state_dir;
 mod stream;
 
 use std::collections::HashMap;
@@ -36,9 +38,10 @@ use tokensign_core::rlp::encode::{to_slice, Encode};
 use tokensign_core::tx::Transaction;
 use tokensign_core::{address_of_compressed, legacy, recover_hash, Address, Scheme, Signature};
 
-pub use emulated::{EmulatedDevice, RecordingApprover, REQUEST_BUFFER, TEST_MNEMONIC};
+pub use emulated::{Answers, EmulatedDevice, RecordingApprover, REQUEST_BUFFER, TEST_MNEMONIC};
 pub use error::{DeviceError, DeviceStatus};
 pub use serial::{open_serial, DEFAULT_BAUD};
+pub use setup::{DeviceState, WalletStatus};
 pub use stream::{ProcessTransport, StreamTransport, DEFAULT_TIMEOUT};
 
 /// Request bytes per SIGN chunk.
@@ -73,11 +76,16 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
 }
 
 /// The QEMU command line that runs the firmware at `firmware` (an ELF) as
-/// a device on stdin/stdout.
-pub fn qemu_command(firmware: &Path) -> String {
+/// a device on stdin/stdout, its flash kept in the file `flash` (created
+/// on first use; see docs/embedded.md), semihosting on (the flash file,
+/// the test-only random source, the device's own screen on stderr).
+pub fn qemu_command(firmware: &Path, flash: &Path) -> String {
     format!(
         "qemu-system-arm -M mps2-an386 -cpu cortex-m4 -display none -monitor none \
-         -serial stdio -icount shift=0 -kernel '{}'",
+         -serial stdio -icount shift=0 \
+         -semihosting-config enable=on,target=native,arg=tokensign-firmware,arg='{}' \
+         -kernel '{}'",
+        flash.display(),
         firmware.display()
     )
 }
@@ -191,6 +199,12 @@ impl<T: Transport> DeviceClient<T> {
         }
     }
 
+    /// Forgets the addresses asked so far: after a set-up command the
+    /// device may hold another seed.
+    pub fn forget_addresses(&mut self) {
+        self.addresses.clear();
+    }
+
     /// The transport.
     pub fn transport_mut(&mut self) -> &mut T {
         &mut self.transport
@@ -211,7 +225,23 @@ impl<T: Transport> DeviceClient<T> {
         let response = self.transport.exchange(apdu.get(..n).unwrap_or_default())?;
         let (data, sw) = split_response(&response).ok_or(DeviceError::AnswerTooShort)?;
         if sw != Status::Ok.word() {
-            let reason = if sw == Status::InvalidData.word() {
+            let reason = if sw == Status::WrongPin.word() {
+                match data {
+                    [0] => "no attempt left".to_owned(),
+                    [1] => "1 attempt left before the device wipes its seed".to_owned(),
+                    [n] => format!("{n} attempts left before the device wipes its seed"),
+                    _ => String::new(),
+                }
+            } else if sw == Status::InvalidWords.word() {
+                match data {
+                    [1, n] => format!("{n} words; a recovery phrase has 12, 15, 18, 21 or 24"),
+                    [2, n] => format!("word {n} is not in the BIP-39 English list"),
+                    [3, _] => {
+                        "the checksum does not match: a word is wrong or out of order".to_owned()
+                    }
+                    _ => String::new(),
+                }
+            } else if sw == Status::InvalidData.word() {
                 // The device names the error in bytes; the message is this
                 // host's core's (the same core).
                 match read_reason(data) {
@@ -334,34 +364,118 @@ impl<T: Transport> DeviceClient<T> {
 }
 
 /// How to open a device named by a spec.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OpenSettings {
     /// Baud rate of a serial port.
     pub baud: u32,
+    /// Definition signers an emulated device trusts for this run
+    /// (`--device-trust`); refused for any other device.
+    pub session_trust: Vec<Address>,
 }
 
 impl Default for OpenSettings {
     fn default() -> Self {
-        OpenSettings { baud: DEFAULT_BAUD }
+        OpenSettings {
+            baud: DEFAULT_BAUD,
+            session_trust: Vec::new(),
+        }
+    }
+}
+
+/// A device spec, parsed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DeviceSpec {
+    /// `emulated[:confirm][:DIR]`: in process; a fixed test seed without a
+    /// directory, a wallet kept in `DIR` with one; asking on the terminal
+    /// with `confirm`.
+    Emulated {
+        /// Ask page by page on the terminal.
+        confirm: bool,
+        /// Where its state is kept.
+        dir: Option<std::path::PathBuf>,
+    },
+    /// `cmd:<shell command>`: a program speaking the protocol on its
+    /// standard input and output (the QEMU firmware).
+    Command(String),
+    /// `serial:PATH`, or a bare path: a serial port.
+    Serial(std::path::PathBuf),
+}
+
+impl DeviceSpec {
+    /// Parses `spec`.
+    pub fn parse(spec: &str) -> Result<Self, DeviceError> {
+        if spec.is_empty() {
+            return Err(DeviceError::EmptySpec);
+        }
+        if let Some(rest) = spec.strip_prefix("emulated") {
+            let rest = match rest {
+                "" => {
+                    return Ok(DeviceSpec::Emulated {
+                        confirm: false,
+                        dir: None,
+                    })
+                }
+                r => r.strip_prefix(':'),
+            };
+            if let Some(rest) = rest {
+                let (confirm, dir) = match rest {
+                    "confirm" => (true, ""),
+                    r => match r.strip_prefix("confirm:") {
+                        Some(dir) => (true, dir),
+                        None => (false, r),
+                    },
+                };
+                if dir.is_empty() && !confirm {
+                    return Err(DeviceError::EmptySpec);
+                }
+                let dir = (!dir.is_empty()).then(|| std::path::PathBuf::from(dir));
+                return Ok(DeviceSpec::Emulated { confirm, dir });
+            }
+        }
+        if let Some(command) = spec.strip_prefix("cmd:") {
+            return Ok(DeviceSpec::Command(command.to_owned()));
+        }
+        let path = spec.strip_prefix("serial:").unwrap_or(spec);
+        if path.is_empty() {
+            return Err(DeviceError::EmptySpec);
+        }
+        Ok(DeviceSpec::Serial(path.into()))
     }
 }
 
 /// Opens a device from a spec: `emulated` (in process, seeded with
-/// [`TEST_MNEMONIC`]),
-/// `cmd:<shell command>` (for example `cmd:` + [`qemu_command`]) or the
-/// path of a serial port (opened raw at `settings.baud`).
+/// [`TEST_MNEMONIC`]), `emulated:DIR` (a wallet kept in `DIR`), either
+/// with `confirm:` to ask on the terminal (`emulated:confirm`,
+/// `emulated:confirm:DIR`), `cmd:<shell command>` (for example `cmd:` +
+/// [`qemu_command`]) or a serial port (`serial:/dev/ttyACM0`, or the bare
+/// path; opened raw at `settings.baud`).
 pub fn open(
     spec: &str,
     settings: &OpenSettings,
 ) -> Result<DeviceClient<Box<dyn Transport>>, DeviceError> {
-    let transport: Box<dyn Transport> = if spec == "emulated" {
-        Box::new(EmulatedDevice::with_test_mnemonic()?)
-    } else if let Some(command) = spec.strip_prefix("cmd:") {
-        Box::new(ProcessTransport::spawn(command)?)
-    } else if spec.is_empty() {
-        return Err(DeviceError::EmptySpec);
-    } else {
-        Box::new(open_serial(Path::new(spec), settings.baud)?)
+    let spec = DeviceSpec::parse(spec)?;
+    if !settings.session_trust.is_empty() && !matches!(spec, DeviceSpec::Emulated { .. }) {
+        return Err(DeviceError::SessionTrustNotEmulated);
+    }
+    let transport: Box<dyn Transport> = match spec {
+        DeviceSpec::Emulated { confirm, dir } => {
+            let mut device = match dir {
+                Some(dir) => EmulatedDevice::in_dir(&dir)?,
+                None => EmulatedDevice::with_test_mnemonic()?,
+            };
+            if confirm {
+                device.person().answers = Answers::Terminal {
+                    screen: Box::new(std::io::stderr()),
+                    answers: Box::new(std::io::BufReader::new(std::io::stdin())),
+                };
+            }
+            for signer in &settings.session_trust {
+                device.trust_for_session(*signer)?;
+            }
+            Box::new(device)
+        }
+        DeviceSpec::Command(command) => Box::new(ProcessTransport::spawn(&command)?),
+        DeviceSpec::Serial(path) => Box::new(open_serial(&path, settings.baud)?),
     };
     Ok(DeviceClient::new(transport))
 }

@@ -75,7 +75,10 @@ fn emulated_device_signs_in_both_schemes() {
             .to_string(),
         ACCOUNT_0
     );
-    assert_eq!(client.version().unwrap().protocol, 2);
+    assert_eq!(
+        client.version().unwrap().protocol,
+        tokensign_core::device::PROTOCOL_VERSION
+    );
     let legacy_tx = vector();
     let native_tx = native::normalize(vector());
     for (tx, scheme) in [(&legacy_tx, Scheme::Legacy), (&native_tx, Scheme::Native)] {
@@ -101,7 +104,7 @@ fn rejection_and_refusals_have_their_status() {
     let e = client.sign(&request(&p, Scheme::Legacy)).unwrap_err();
     assert_eq!(status(&e), Status::Denied.word());
     assert!(e.is_denied());
-    assert!(e.to_string().contains("rejected by the user"), "{e}");
+    assert!(e.to_string().contains("refused on the device"), "{e}");
     client.transport_mut().set_reject(false);
     let e = client.sign_raw(&[9]).unwrap_err();
     assert_eq!(status(&e), Status::InvalidData.word());
@@ -193,7 +196,14 @@ fn serial_device_on_a_pseudo_terminal() {
     let path = serialport::SerialPort::name(&slave).unwrap();
     serialport::SerialPort::set_timeout(&mut master, Duration::from_millis(100)).unwrap();
     let device_side = thread::spawn(move || serve_frames(master));
-    let mut client = open(&path, &OpenSettings { baud: 9600 }).unwrap();
+    let mut client = open(
+        &path,
+        &OpenSettings {
+            baud: 9600,
+            ..OpenSettings::default()
+        },
+    )
+    .unwrap();
     assert_eq!(
         client.address(&default_path(), false).unwrap().to_string(),
         ACCOUNT_0
@@ -256,4 +266,94 @@ fn a_silent_device_times_out() {
         open("", &OpenSettings::default()),
         Err(DeviceError::EmptySpec)
     ));
+}
+
+#[test]
+fn device_specs_parse() {
+    use std::path::PathBuf;
+    let parse = |s: &str| DeviceSpec::parse(s);
+    assert_eq!(
+        parse("emulated").unwrap(),
+        DeviceSpec::Emulated {
+            confirm: false,
+            dir: None
+        }
+    );
+    assert_eq!(
+        parse("emulated:confirm").unwrap(),
+        DeviceSpec::Emulated {
+            confirm: true,
+            dir: None
+        }
+    );
+    assert_eq!(
+        parse("emulated:/tmp/d").unwrap(),
+        DeviceSpec::Emulated {
+            confirm: false,
+            dir: Some(PathBuf::from("/tmp/d"))
+        }
+    );
+    assert_eq!(
+        parse("emulated:confirm:rel/d").unwrap(),
+        DeviceSpec::Emulated {
+            confirm: true,
+            dir: Some(PathBuf::from("rel/d"))
+        }
+    );
+    assert_eq!(
+        parse("cmd:qemu-system-arm -M x").unwrap(),
+        DeviceSpec::Command("qemu-system-arm -M x".into())
+    );
+    assert_eq!(
+        parse("serial:/dev/ttyACM0").unwrap(),
+        DeviceSpec::Serial("/dev/ttyACM0".into())
+    );
+    assert_eq!(
+        parse("/dev/ttyUSB1").unwrap(),
+        DeviceSpec::Serial("/dev/ttyUSB1".into())
+    );
+    for bad in ["", "emulated:", "serial:"] {
+        assert!(matches!(parse(bad), Err(DeviceError::EmptySpec)), "{bad:?}");
+    }
+}
+
+#[test]
+fn the_emulated_wallet_keeps_its_state_in_its_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("device");
+    let mut client = DeviceClient::new(EmulatedDevice::in_dir(&state).unwrap());
+    assert_eq!(client.state().unwrap().wallet, WalletStatus::Empty);
+    client.setup_restore(TEST_MNEMONIC, "1234").unwrap();
+    assert_eq!(
+        client.address(&default_path(), false).unwrap().to_string(),
+        ACCOUNT_0
+    );
+    let flash = std::fs::read(state.join(state_dir::FLASH_FILE)).unwrap();
+    assert_eq!(flash.len(), state_dir::FLASH_LEN);
+    // The words are nowhere in the flash image.
+    assert!(
+        !flash.windows(4).any(|w| w == b"test"),
+        "the seed is sealed"
+    );
+    // Another "process": still unlocked (the RAM file), then a power cycle
+    // locks it and removes the RAM file.
+    drop(client);
+    let device = EmulatedDevice::in_dir(&state).unwrap();
+    let mut client = DeviceClient::new(device);
+    assert_eq!(client.state().unwrap().wallet, WalletStatus::Unlocked);
+    assert!(state.join(state_dir::RAM_FILE).exists());
+    client.lock().unwrap();
+    assert!(!state.join(state_dir::RAM_FILE).exists());
+    assert_eq!(client.state().unwrap().wallet, WalletStatus::Locked);
+    client.unlock("1234").unwrap();
+    assert!(state.join(state_dir::RAM_FILE).exists());
+    // A foreign file in the directory is refused, not overwritten.
+    let other = dir.path().join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join(state_dir::FLASH_FILE), b"not flash").unwrap();
+    let e = EmulatedDevice::in_dir(&other).unwrap_err();
+    assert!(
+        e.to_string().contains("not an emulated device's flash"),
+        "{e}"
+    );
 }

@@ -14,6 +14,8 @@ use crate::show::sanitize;
 /// address and public key.
 pub struct DeviceSigner {
     client: Mutex<DeviceClient<Box<dyn Transport>>>,
+    /// The pages the device displayed for the last signature.
+    pages: Mutex<Vec<String>>,
     path: DerivationPath,
     address: Address,
     public_key: PublicKey,
@@ -61,10 +63,28 @@ impl DeviceSigner {
             spec: spec.to_owned(),
             source,
         };
-        let address = client.address(&path, false).map_err(failed)?;
+        let address = match client.address(&path, false) {
+            Err(e) if is_locked(&e) && interactive() => {
+                // A device that was powered on for this command (QEMU
+                // through `cmd:`) or locked: the PIN, asked here without
+                // echo, unlocks it.
+                let pin = super::read_password(
+                    &super::PasswordSource::Prompt,
+                    "The device is locked. Device PIN: ",
+                    false,
+                )?;
+                let unlocked = client.unlock(&pin);
+                drop(pin);
+                unlocked.map_err(failed)?;
+                client.address(&path, false)
+            }
+            other => other,
+        }
+        .map_err(failed)?;
         let public_key = PublicKey(client.public_key(&path).map_err(failed)?);
         Ok(DeviceSigner {
             client: Mutex::new(client),
+            pages: Mutex::new(Vec::new()),
             path,
             address,
             public_key,
@@ -76,6 +96,18 @@ impl DeviceSigner {
     pub fn path(&self) -> DerivationPath {
         self.path
     }
+}
+
+/// Whether the device refused because it is locked.
+fn is_locked(e: &device::DeviceError) -> bool {
+    e.status()
+        .is_some_and(|s| s.sw == tokensign_core::device::Status::Locked.word())
+}
+
+/// Whether a PIN can be asked on a terminal.
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 impl Signer for DeviceSigner {
@@ -112,7 +144,14 @@ impl Signer for DeviceSigner {
                 SignerError::Device(e)
             }
         })?;
+        if let Ok(mut pages) = self.pages.lock() {
+            *pages = signed.review;
+        }
         Ok(signed.signature)
+    }
+
+    fn device_pages(&self) -> Option<Vec<String>> {
+        self.pages.lock().ok().map(|p| p.clone())
     }
 }
 

@@ -224,8 +224,8 @@ pub enum SignerError {
         /// What went wrong, and what to do.
         why: String,
     },
-    /// The device's user rejected the review.
-    #[error("the device's user rejected the request; nothing was sent")]
+    /// The person refused the review on the device.
+    #[error("refused on the device: nothing was signed or sent")]
     DeviceRejected,
     /// The device failed while signing.
     #[error("device signing failed: {0}")]

@@ -46,8 +46,8 @@ pub use pkcs11::{network_signature, Pkcs11Key, Pkcs11Signer, SECP256K1_OID_DER};
 pub use read::{read_request, sender_of, ReadError, Reading};
 pub use request::{scheme_label, Hashes, SignedRequest};
 pub use source::{
-    load, parse_hex_key, read_password, read_pin, KeyOptions, KeySource, PasswordSource, PinSource,
-    ENV_PASSWORD, ENV_PRIVATE_KEY,
+    load, parse_hex_key, read_limited, read_password, read_pin, KeyOptions, KeySource,
+    PasswordSource, PinSource, ENV_PASSWORD, ENV_PRIVATE_KEY,
 };
 
 /// A compressed SEC1 secp256k1 public key (33 bytes).
@@ -136,6 +136,12 @@ pub trait Signer: Send + Sync {
         &self,
         _definition: &tokensign_core::definition::TokenDefinition,
     ) -> Option<Result<Signature, SignerError>> {
+        None
+    }
+
+    /// For a device: the pages it displayed for its last signature, in
+    /// order, as it showed them; `None` for a key held here.
+    fn device_pages(&self) -> Option<Vec<String>> {
         None
     }
 }

@@ -135,7 +135,7 @@ impl KeyOptions {
         if let Some(spec) = &self.device {
             return Ok(Some(KeySource::Device(
                 spec.clone(),
-                self.device_settings,
+                self.device_settings.clone(),
                 path,
             )));
         }
@@ -266,7 +266,7 @@ pub fn parse_hex_key(text: &str) -> Result<Zeroizing<[u8; 32]>, &'static str> {
 }
 
 /// Reads a file of at most `limit` bytes into a zeroizing buffer.
-pub(super) fn read_limited(
+pub fn read_limited(
     path: &Path,
     limit: u64,
     what: &'static str,

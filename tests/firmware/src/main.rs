@@ -1,14 +1,22 @@
 //! tokensign device firmware for QEMU's mps2-an386 (Cortex-M4).
 //!
-//! Speaks the core's device protocol 2 (`tokensign_core::device`) over
+//! Speaks the core's device protocol (`tokensign_core::device`) over
 //! UART0 (CMSDK APB UART at 0x4000_4000; QEMU `-serial stdio`): frames in,
-//! frames out. Its keys come from a BIP-39 mnemonic compiled in at build
-//! time (`TOKENSIGN_FIRMWARE_MNEMONIC`, default the public test mnemonic
-//! `test test … junk`; a test firmware only: a real device is provisioned
-//! on the device and never sees its mnemonic in a build), turned into a
-//! seed at boot. It approves every review automatically (the emulator has
-//! no buttons) after sending each review page as a display frame, and
-//! answers two firmware commands:
+//! frames out. It is a wallet: empty until set up (generate or restore),
+//! its seed sealed under the PIN in flash, locked at every power-on. QEMU
+//! has no flash controller, RNG or screen: `board.rs` stands in for them
+//! through semihosting (a flash file on the host, the host's random source
+//! for tests only, the words of a new seed on the semihosting console). It
+//! approves every question automatically after sending each review page
+//! and prompt as a display frame (the emulator has no buttons; `BUTTONS`
+//! makes it refuse instead), and answers the firmware's own commands:
+//!
+//! - `INS 0x12` BUTTONS: `P1 = 0` approve from now on, `P1 = 1` refuse.
+//! - `INS 0x13` POWER_CUT: data = a big-endian `u32` n: the power goes
+//!   (QEMU exits) at the flash step after n more steps (an erase or a
+//!   programmed chunk each), for tests of torn writes.
+//! - `INS 0x11` BENCH `P1 = 6`: the command APDU in the data, handled as
+//!   usual and measured (ticks, then its status word; its data dropped).
 //!
 //! - `INS 0x10` GET_STACK: `P1 = 0` reads, `P1 = 1` repaints the stack
 //!   first. Answer: peak stack bytes used since the last paint, the stack
@@ -30,40 +38,48 @@
 //!   (as `P1 = 1` does, pages rendered and not sent); the inner status
 //!   word follows the ticks.
 //!   `P1 = 4`: mnemonic to seed (word list check, PBKDF2-HMAC-SHA512 with
-//!   2048 rounds), as at boot; the inner status word follows the ticks.
+//!   2048 rounds) of the public test mnemonic, as a restore does; the
+//!   inner status word follows the ticks. The bare sign's key is the
+//!   spec's public test key, not the wallet's.
 //!
 //! Backend: the cargo feature `k256` (default) or `libsecp256k1` (built with
 //! `--no-default-features --features libsecp256k1`), forwarded to the core;
 //! with libsecp256k1 its context lives in a static installed at boot.
 //!
 //! No heap, no global allocator. `unsafe` is confined to the UART's MMIO
-//! registers and the stack painting, each with its reason.
+//! registers, the stack painting and the semihosting calls, each with its
+//! reason.
 #![no_std]
 #![no_main]
+
+mod board;
+#[cfg(feature = "keccak-study")]
+mod keccak_study;
 
 use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicU32, Ordering};
 
-use core::fmt::Write;
 use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception};
 
 use tokensign_core::device::{
-    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Instruction, Status,
-    APDU_HEADER_LEN, CLA, FRAME_DISPLAY, FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE,
-    MAX_COMMAND_LEN, MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN, P1_FIRST, P1_NEXT, P2_LAST,
+    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Prompt, Status, Wallet,
+    WordPages, CLA, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES, FRAME_DISPLAY,
+    FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE, MAX_COMMAND_LEN, MAX_FRAME_PAYLOAD,
+    MAX_PROMPT_LEN, MAX_RESPONSE_LEN,
 };
-use tokensign_core::hd::{self, DerivationPath, Mnemonic};
-use tokensign_core::review::{Review, SliceWriter, DEFAULT_PAGE_WIDTH};
-use tokensign_core::{sign_hash, Address, SigningKey};
+use tokensign_core::hd::{DerivationPath, HARDENED};
+use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
+use tokensign_core::{sign_hash, signing_key_from_bytes, Address, SigningKey};
 
-/// The mnemonic of this test firmware, from the build's environment; the
-/// public test mnemonic by default. Never a real one: it is in the binary.
-const MNEMONIC: &str = match option_env!("TOKENSIGN_FIRMWARE_MNEMONIC") {
-    Some(words) => words,
-    None => "test test test test test test test test test test test junk",
-};
+use board::{Board, Screen};
+
+/// The bare-sign benchmark's key: the spec's public test key.
+const BENCH_SECRET: [u8; 32] = [
+    0x01, 0x83, 0x3a, 0x12, 0x6e, 0xc4, 0x5d, 0x01, 0x91, 0x51, 0x97, 0x48, 0x14, 0x6b, 0x9e, 0x35,
+    0x64, 0x7a, 0xab, 0x7f, 0xed, 0x28, 0xde, 0x1c, 0x8e, 0x17, 0x82, 0x49, 0x70, 0xf9, 0x64, 0xa3,
+];
 
 /// The fixed hash of the bare-sign benchmark: the spec vector's signing hash.
 const BENCH_HASH: [u8; 32] = [
@@ -76,6 +92,8 @@ const REQUEST_BUFFER: usize = 2048;
 
 const INS_GET_STACK: u8 = 0x10;
 const INS_BENCH: u8 = 0x11;
+const INS_BUTTONS: u8 = 0x12;
+const INS_POWER_CUT: u8 = 0x13;
 
 mod uart {
     //! CMSDK APB UART0 of the AN386 at 0x4000_4000, polled.
@@ -201,10 +219,24 @@ fn send(kind: u8, payload: &[u8]) {
     }
 }
 
-/// Approves every review, after rendering each page and sending it as a
-/// display frame (unless quiet, for the benchmark: rendered, not sent).
+/// Approves (or, after BUTTONS 1, refuses) every question, after rendering
+/// each page and sending it as a display frame (unless quiet, for the
+/// benchmark: rendered, not sent); shows a new seed's words on the
+/// device's own screen only.
 struct AutoApprover {
     quiet: bool,
+    refuse: bool,
+    screen: Screen,
+}
+
+impl AutoApprover {
+    fn decision(&self) -> Approval {
+        if self.refuse {
+            Approval::Reject
+        } else {
+            Approval::Approve
+        }
+    }
 }
 
 impl Approver for AutoApprover {
@@ -221,26 +253,69 @@ impl Approver for AutoApprover {
             }
             core::ops::ControlFlow::Continue(())
         });
-        Approval::Approve
+        self.decision()
+    }
+
+    fn confirm(&mut self, prompt: &Prompt) -> Approval {
+        let mut text = [0u8; MAX_PROMPT_LEN];
+        let n = prompt.write_to(&mut text);
+        send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
+        self.decision()
+    }
+
+    fn show_words(&mut self, words: &WordPages<'_>) -> Approval {
+        let screen = &mut self.screen;
+        screen.line(&[b"device screen (never sent to the host): write these words down, in order"]);
+        words.for_each_page(|page| {
+            screen.line(&[b"  ", page.as_bytes()]);
+            true
+        });
+        self.decision()
     }
 
     fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
-        let mut text = [0u8; 64];
-        for line in [
-            format_args!("Path: {path}"),
-            format_args!("Address: {address}"),
-        ] {
-            let mut w = SliceWriter::new(&mut text);
-            if w.write_fmt(line).is_ok() {
-                let n = w.len();
-                send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
+        // Written by hand, not with `core::fmt` (flash; docs/embedded.md).
+        let mut text = [0u8; 16 + 12 * 6];
+        let mut len = 0;
+        let mut put = |bytes: &[u8]| {
+            for &b in bytes {
+                if let Some(slot) = text.get_mut(len) {
+                    *slot = b;
+                    len += 1;
+                }
+            }
+        };
+        put(b"Path: m");
+        for &index in path.indices() {
+            put(b"/");
+            let value = index & !HARDENED;
+            let mut digits = [0u8; 10];
+            let mut at = digits.len();
+            let mut rest = value;
+            loop {
+                at -= 1;
+                digits[at] = b'0' + (rest % 10) as u8;
+                rest /= 10;
+                if rest == 0 {
+                    break;
+                }
+            }
+            put(&digits[at..]);
+            if index & HARDENED != 0 {
+                put(b"'");
             }
         }
-        Approval::Approve
+        send(FRAME_DISPLAY, text.get(..len).unwrap_or(&[]));
+        let mut line = [0u8; 9 + 42];
+        line[..9].copy_from_slice(b"Address: ");
+        line[9..].copy_from_slice(&address.to_checksum());
+        send(FRAME_DISPLAY, &line);
+        self.decision()
     }
 }
 
-type Dev = Device<AutoApprover, REQUEST_BUFFER>;
+type Dev =
+    Device<AutoApprover, REQUEST_BUFFER, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES, Board>;
 
 /// Writes `data` then `sw` into `out`; returns the length.
 fn answer(out: &mut [u8], data: &[u8], sw: u16) -> usize {
@@ -296,20 +371,13 @@ fn firmware_command(
             };
             answer(out, &spent.to_be_bytes(), sw)
         }
-        (INS_BENCH, 1) => {
-            // The same request as a one-chunk SIGN.
-            let mut inner = [0u8; MAX_COMMAND_LEN];
-            let Some(dst) = inner.get_mut(..request.len()) else {
-                return answer(out, &[], wrong_length);
-            };
-            dst.copy_from_slice(request);
-            inner[1] = Instruction::Sign as u8;
-            inner[2] = P1_FIRST;
-            inner[3] = P2_LAST;
+        (INS_BENCH, 6) => {
+            // Any command, handled as usual and measured, its pages
+            // rendered and not sent.
             let mut response = [0u8; MAX_RESPONSE_LEN];
             dev.approver_mut().quiet = true;
             let start = ticks();
-            let n = dev.handle(inner.get(..request.len()).unwrap_or(&[]), &mut response);
+            let n = dev.handle(data, &mut response);
             let spent = ticks() - start;
             dev.approver_mut().quiet = false;
             let sw = response
@@ -320,59 +388,46 @@ fn firmware_command(
             body[8..].copy_from_slice(&sw.to_be_bytes());
             answer(out, &body, ok)
         }
-        (INS_BENCH, 5) => {
-            // The sign path of a request of any size: its chunks came as
-            // SIGN with P2_MORE (the device holds them); this is the last,
-            // empty chunk, handled as BENCH 1 handles its request.
-            let mut last = [0u8; APDU_HEADER_LEN];
-            last.copy_from_slice(&[CLA, Instruction::Sign as u8, P1_NEXT, P2_LAST, 0]);
-            let mut response = [0u8; MAX_RESPONSE_LEN];
-            dev.approver_mut().quiet = true;
+        #[cfg(feature = "keccak-study")]
+        (INS_BENCH, 7..=9) => {
+            // 7: the keccak crate's permutation; 8: the bit-interleaved
+            // one; 9: both agree on a state (status only).
+            let mut plain = [0u64; 25];
+            for (i, lane) in plain.iter_mut().enumerate() {
+                *lane = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+            }
+            let mut interleaved = [[0u32; 2]; 25];
             let start = ticks();
-            let n = dev.handle(&last, &mut response);
+            match p1 {
+                7 => keccak::f1600(&mut plain),
+                8 => keccak_study::f1600_interleaved(&mut interleaved),
+                _ => {}
+            }
             let spent = ticks() - start;
-            dev.approver_mut().quiet = false;
-            let sw = response
-                .get(n.saturating_sub(2)..n)
-                .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
-        }
-        (INS_BENCH, 3) => {
-            // A first derivation, as GET_ADDRESS of a path not cached: the
-            // path in the data (BIP-32 from the seed, then the public key
-            // and the address).
-            let Ok(path) = DerivationPath::from_bytes(data) else {
-                return answer(out, &[], Status::InvalidPath.word());
-            };
-            let start = ticks();
-            let derived = dev.address(&path);
-            let spent = ticks() - start;
-            let sw = derived.map_or_else(Status::word, |_| ok);
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
-        }
-        (INS_BENCH, 4) => {
-            // Mnemonic to seed: the word list check and PBKDF2's 2048
-            // rounds of HMAC-SHA512 (what the firmware does at boot).
-            let start = ticks();
-            let seed = Mnemonic::parse(MNEMONIC).and_then(|m| m.to_seed(""));
-            let spent = ticks() - start;
-            let sw = if seed.is_ok() {
+            let mut other = plain;
+            keccak::f1600(&mut plain);
+            keccak_study::f1600_via_interleaved(&mut other);
+            let sw = if plain == other {
                 ok
             } else {
                 Status::SigningFailed.word()
             };
-            drop(seed);
             let mut body = [0u8; 10];
             body[..8].copy_from_slice(&spent.to_be_bytes());
             body[8..].copy_from_slice(&sw.to_be_bytes());
             answer(out, &body, ok)
         }
+        (INS_BUTTONS, 0 | 1) => {
+            dev.approver_mut().refuse = p1 == 1;
+            answer(out, &[], ok)
+        }
+        (INS_POWER_CUT, 0) => match <[u8; 4]>::try_from(data) {
+            Ok(steps) => {
+                dev.wallet_mut().platform_mut().power_budget = Some(u32::from_be_bytes(steps));
+                answer(out, &[], ok)
+            }
+            Err(_) => answer(out, &[], wrong_length),
+        },
         (INS_BENCH, 2) => {
             // Calibration: exactly 2 * CALIBRATION_LOOPS instructions.
             let start = ticks();
@@ -380,7 +435,9 @@ fn firmware_command(
             let spent = ticks() - start;
             answer(out, &spent.to_be_bytes(), ok)
         }
-        (INS_GET_STACK | INS_BENCH, _) => answer(out, &[], Status::WrongP1P2.word()),
+        (INS_GET_STACK | INS_BENCH | INS_BUTTONS | INS_POWER_CUT, _) => {
+            answer(out, &[], Status::WrongP1P2.word())
+        }
         _ => answer(out, &[], Status::InsNotSupported.word()),
     }
 }
@@ -409,19 +466,27 @@ fn serve(dev: &mut Dev, bench_key: &SigningKey, request: &[u8]) {
 }
 
 /// Installs libsecp256k1's context in static memory (the libsecp256k1
-/// build; nothing to do with k256). A real device passes 32 bytes from its
-/// random source as the blinding seed; the emulated board has none.
-fn install_backend() -> bool {
+/// build; nothing to do with k256), its blinding seeded from the board's
+/// random source.
+fn install_backend(board: &mut Board) -> bool {
     #[cfg(feature = "libsecp256k1")]
     {
         use tokensign_core::backend::libsecp256k1::{install, Context};
+        use tokensign_core::device::Entropy;
         let Some(context) = cortex_m::singleton!(: Context = Context::new()) else {
             return false;
         };
-        install(context, None).is_ok()
+        let mut seed = [0u8; 32];
+        let seeded = board.fill(&mut seed).is_ok();
+        let installed = install(context, seeded.then_some(&seed)).is_ok();
+        seed.fill(0);
+        installed
     }
     #[cfg(not(feature = "libsecp256k1"))]
-    true
+    {
+        let _ = board;
+        true
+    }
 }
 
 fn halt() -> ! {
@@ -437,11 +502,11 @@ struct Firmware {
     bench_key: SigningKey,
 }
 
-/// Starts the clock and the backend, turns the mnemonic into the seed
-/// (what a real device does when it is unlocked) and builds the device in
-/// its static. Not inlined: the mnemonic's words and the device's initial
-/// value pass through this frame, which is gone before the first request
-/// (the main loop's frame stays under every request).
+/// Starts the clock, the board (flash file, random source) and the
+/// backend, boots the wallet from flash (empty, or locked) and builds the
+/// device in its static. Not inlined: the device's initial value passes
+/// through this frame, which is gone before the first request (the main
+/// loop's frame stays under every request).
 #[inline(never)]
 fn boot() -> Option<Firmware> {
     uart::init();
@@ -452,16 +517,18 @@ fn boot() -> Option<Firmware> {
     core.SYST.enable_interrupt();
     core.SYST.enable_counter();
 
-    if !install_backend() {
+    let mut board = Board::open();
+    if !install_backend(&mut board) {
         return None;
     }
-    let seed = Mnemonic::parse(MNEMONIC).and_then(|m| m.to_seed("")).ok()?;
-    // The benchmark's key is the first account's.
-    let bench_key = DerivationPath::ethereum(0)
-        .map_err(hd::HdError::from)
-        .and_then(|path| hd::derive_signing_key(seed.as_bytes(), &path))
-        .ok()?;
-    let dev = cortex_m::singleton!(: Dev = Device::new(seed, AutoApprover { quiet: false }))?;
+    let bench_key = signing_key_from_bytes(&BENCH_SECRET).ok()?;
+    let wallet = Wallet::boot(board).ok()?;
+    let approver = AutoApprover {
+        quiet: false,
+        refuse: false,
+        screen: Screen::open(),
+    };
+    let dev = cortex_m::singleton!(: Dev = Device::with_wallet(wallet, approver))?;
     let decoder = cortex_m::singleton!(: FrameDecoder<MAX_COMMAND_LEN> = FrameDecoder::new())?;
     Some(Firmware {
         dev,
@@ -488,6 +555,18 @@ fn main() -> ! {
             Decoded::Dropped => send(FRAME_RESPONSE, &Status::BadFrame.word().to_be_bytes()),
         }
     }
+}
+
+/// The external interrupts' vector table: one unused entry. The firmware
+/// polls UART0 and enables no interrupt; cortex-m-rt's default table of 240
+/// entries would cost 956 bytes of flash.
+#[link_section = ".vector_table.interrupts"]
+#[no_mangle]
+static __INTERRUPTS: [unsafe extern "C" fn(); 1] = [default_interrupt];
+
+/// Never called: no external interrupt is enabled.
+unsafe extern "C" fn default_interrupt() {
+    halt()
 }
 
 #[panic_handler]

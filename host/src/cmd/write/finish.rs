@@ -17,7 +17,7 @@ use crate::cmd::review::{
 };
 use crate::cmd::session::Session;
 use crate::show::{hex0x, show_path};
-use crate::signer::{Hashes, SignedRequest};
+use crate::signer::{Hashes, SignedRequest, Signer};
 
 /// A signed request with what every later step reads, each computed once:
 /// its hashes and its body (the exact bytes sent).
@@ -101,6 +101,32 @@ pub struct Shown<'a> {
     pub resolved: &'a Resolved,
 }
 
+/// A device's screen: the pages it displayed for the signature, printed
+/// on stderr labelled as the device's, apart from the host's own review,
+/// and with `--json` kept as `"device_pages"`. Nothing for a key held here.
+pub fn device_screen(
+    signer: &dyn Signer,
+    json_mode: bool,
+    extra: &mut Map<String, Value>,
+    notes: &Notes<'_>,
+) -> Result<(), CliError> {
+    let Some(pages) = signer.device_pages() else {
+        return Ok(());
+    };
+    let mut text = String::from("The device's screen (what you approved there):\n");
+    for page in &pages {
+        text.push_str(&format!(
+            "  device screen: {}\n",
+            crate::show::sanitize(page)
+        ));
+    }
+    notes.write(&text)?;
+    if json_mode {
+        extra.insert("device_pages".into(), json!(pages));
+    }
+    Ok(())
+}
+
 /// Shows the review of `signed` (with `extra` as lines) on stdout, or on
 /// stderr with `--json`; returns the fields of the `--json` object.
 pub fn show(
@@ -119,7 +145,8 @@ pub fn show(
         shown.dry_run,
         shown.resolved,
     )?;
-    for (key, value) in extra {
+    // A device's pages were shown apart, as its screen (`device_screen`).
+    for (key, value) in extra.iter().filter(|(k, _)| *k != "device_pages") {
         let value = value
             .as_str()
             .map_or_else(|| value.to_string(), str::to_owned);

@@ -177,6 +177,8 @@ pub fn run_checked(
     let (request, hashes) =
         SignedRequest::sign_hashed(signer.as_ref(), tx, scheme).map_err(signing_refused)?;
     let signed = Signed::new(request, hashes)?;
+    let mut extra = draft.extra.clone();
+    finish::device_screen(signer.as_ref(), json_mode, &mut extra, &notes)?;
 
     // 5. Show, then print (dry run) or submit.
     if let (true, Some(path)) = (w.dry_run, &w.out) {
@@ -199,7 +201,7 @@ pub fn run_checked(
         json_mode,
         io.out,
         &notes,
-        &draft.extra,
+        &extra,
         &resolved,
     )
 }

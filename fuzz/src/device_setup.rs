@@ -1,0 +1,583 @@
+//! The device's set-up commands in every device state: sessions of
+//! generate, restore, unlock, lock, change PIN, wipe, trust, key
+//! operations, power cycles and power cuts at a chosen flash step, with
+//! the person approving or refusing; checked after every step against a
+//! model of the wallet (empty / locked / unlocked, the PIN, the wrong-PIN
+//! count, the trusted signers, which seed) and, after a power cut, that
+//! the rebooted device is in the state before or after the cut command.
+//!
+//! Input: a sequence of steps, each an opcode byte and its arguments (see
+//! [`device_setup`]); at most [`MAX_STEPS`] steps (each PIN check runs
+//! PBKDF2).
+
+use tokensign_core::device::wallet::{RamStorage, MAX_TRUSTED};
+use tokensign_core::device::{
+    encode_command, split_response, Approval, Approver, Device, Entropy, EntropyError, Instruction,
+    Prompt, Region, Status, Storage, StorageError, Wallet, WordPages, MAX_COMMAND_LEN,
+    MAX_PIN_ATTEMPTS, MAX_RESPONSE_LEN,
+};
+use tokensign_core::hd::{self, DerivationPath, Mnemonic};
+use tokensign_core::review::Review;
+use tokensign_core::Address;
+
+/// Most steps of one input.
+pub const MAX_STEPS: usize = 12;
+
+/// Valid recovery phrases a restore picks from (the public test mnemonic
+/// and two others of the BIP-39 vectors).
+pub const PHRASES: [&str; 3] = [
+    "test test test test test test test test test test test junk",
+    "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+    "legal winner thank year wave sausage worth useful legal winner thank yellow",
+];
+
+/// RAM flash that can lose power after a number of steps, and a
+/// deterministic random source.
+#[derive(Clone, Debug, Default)]
+pub struct FuzzPlatform {
+    flash: RamStorage,
+    budget: Option<u32>,
+    counter: u64,
+}
+
+impl FuzzPlatform {
+    fn step(&mut self) -> Result<(), StorageError> {
+        match &mut self.budget {
+            Some(0) => Err(StorageError::Failed),
+            Some(n) => {
+                *n -= 1;
+                Ok(())
+            }
+            None => Ok(()),
+        }
+    }
+}
+
+impl Storage for FuzzPlatform {
+    fn read(&mut self, region: Region, offset: usize, out: &mut [u8]) -> Result<(), StorageError> {
+        if self.budget == Some(0) {
+            return Err(StorageError::Failed);
+        }
+        self.flash.read(region, offset, out)
+    }
+    fn erase(&mut self, region: Region) -> Result<(), StorageError> {
+        self.step()?;
+        self.flash.erase(region)
+    }
+    fn program(&mut self, region: Region, offset: usize, data: &[u8]) -> Result<(), StorageError> {
+        self.step()?;
+        self.flash.program(region, offset, data)
+    }
+}
+
+impl Entropy for FuzzPlatform {
+    fn fill(&mut self, out: &mut [u8]) -> Result<(), EntropyError> {
+        for b in out.iter_mut() {
+            self.counter = self
+                .counter
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            *b = (self.counter >> 33) as u8;
+        }
+        Ok(())
+    }
+}
+
+/// Approves or refuses; remembers the words a generate showed.
+#[derive(Debug, Default)]
+pub struct Person {
+    refuse: bool,
+    words: Vec<String>,
+    prompts: usize,
+}
+
+impl Approver for Person {
+    fn approve<const B: usize, const M: usize>(&mut self, _: &Review<'_, B, M>) -> Approval {
+        self.decision()
+    }
+    fn confirm_address(&mut self, _: &DerivationPath, _: &Address) -> Approval {
+        self.decision()
+    }
+    fn confirm(&mut self, prompt: &Prompt) -> Approval {
+        let mut text = [0u8; tokensign_core::device::MAX_PROMPT_LEN];
+        assert!(prompt.write_to(&mut text) > 0);
+        self.prompts += 1;
+        self.decision()
+    }
+    fn show_words(&mut self, words: &WordPages<'_>) -> Approval {
+        self.words.clear();
+        words.for_each_page(|page| {
+            let word = page.split(": ").nth(1).expect("Word i/n: word");
+            self.words.push(word.to_owned());
+            true
+        });
+        assert_eq!(self.words.len(), words.count());
+        self.decision()
+    }
+}
+
+impl Person {
+    fn decision(&self) -> Approval {
+        if self.refuse {
+            Approval::Reject
+        } else {
+            Approval::Approve
+        }
+    }
+}
+
+type SetupDevice = Device<Person, 512, 2, 2, FuzzPlatform>;
+
+/// What the model knows of the wallet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Model {
+    /// The seed's account 0 and the PIN, if set up.
+    seed: Option<(Address, Vec<u8>)>,
+    unlocked: bool,
+    failures: u8,
+    trusted: Vec<Address>,
+}
+
+fn account0(phrase: &str) -> Address {
+    let seed = Mnemonic::parse(phrase).unwrap().to_seed("").unwrap();
+    hd::derive_signing_key(seed.as_bytes(), &DerivationPath::ethereum(0).unwrap())
+        .unwrap()
+        .address()
+}
+
+fn path0() -> Vec<u8> {
+    let mut buf = [0u8; hd::MAX_PATH_BYTES];
+    let n = DerivationPath::ethereum(0)
+        .unwrap()
+        .write_bytes(&mut buf)
+        .unwrap();
+    buf[..n].to_vec()
+}
+
+fn boot(platform: FuzzPlatform, person: Person) -> SetupDevice {
+    let mut platform = platform;
+    platform.budget = None;
+    let wallet = Wallet::boot(platform).expect("a booted wallet");
+    Device::with_wallet(wallet, person)
+}
+
+fn send(device: &mut SetupDevice, ins: Instruction, p1: u8, data: &[u8]) -> (Vec<u8>, u16) {
+    let mut apdu = [0u8; MAX_COMMAND_LEN];
+    let n = encode_command(ins as u8, p1, 0, data, &mut apdu).expect("fits");
+    let mut out = [0u8; MAX_RESPONSE_LEN];
+    let len = device.handle(&apdu[..n], &mut out);
+    let (data, sw) = split_response(&out[..len]).expect("a status word");
+    (data.to_vec(), sw)
+}
+
+/// The model's view of the device, read through GET_STATE and
+/// GET_ADDRESS.
+fn observe(device: &mut SetupDevice) -> Model {
+    let (state, sw) = send(device, Instruction::GetState, 0, &[]);
+    assert_eq!(sw, Status::Ok.word());
+    let failures = MAX_PIN_ATTEMPTS - state[1];
+    let count = usize::from(state[4]);
+    let trusted = (0..count)
+        .map(|i| Address(state[6 + 20 * i..26 + 20 * i].try_into().unwrap()))
+        .collect();
+    let (address, sw) = send(device, Instruction::GetAddress, 0, &path0());
+    let expected_sw = match state[0] {
+        0 => Status::NotProvisioned,
+        1 => Status::Locked,
+        _ => Status::Ok,
+    };
+    assert_eq!(sw, expected_sw.word(), "key operations follow the state");
+    Model {
+        seed: None,
+        unlocked: state[0] == 2,
+        failures,
+        trusted: if state[0] == 0 { Vec::new() } else { trusted },
+    }
+    .with_address((sw == Status::Ok.word()).then(|| Address(address.try_into().unwrap())))
+}
+
+impl Model {
+    fn with_address(mut self, address: Option<Address>) -> Self {
+        // Only the address is observable; the PIN is compared apart.
+        self.seed = address.map(|a| (a, Vec::new()));
+        self
+    }
+
+    /// What `observe` can see of this model.
+    fn observable(&self) -> Model {
+        Model {
+            seed: if self.unlocked {
+                self.seed.as_ref().map(|(a, _)| (*a, Vec::new()))
+            } else {
+                None
+            },
+            unlocked: self.unlocked,
+            failures: if self.seed.is_some() {
+                self.failures
+            } else {
+                0
+            },
+            trusted: self.trusted.clone(),
+        }
+    }
+}
+
+/// A PIN from the input: `len` digits (3..=9, so some are refused).
+fn pin_from(bytes: &mut impl Iterator<Item = u8>) -> Vec<u8> {
+    let len = 3 + usize::from(bytes.next().unwrap_or(1) % 7);
+    (0..len)
+        .map(|_| b'0' + bytes.next().unwrap_or(0) % 3)
+        .collect()
+}
+
+/// Runs one fuzz input (see the module's notes).
+pub fn device_setup(data: &[u8]) {
+    let mut input = data.iter().copied();
+    let mut device = boot(FuzzPlatform::default(), Person::default());
+    let mut model = Model {
+        seed: None,
+        unlocked: false,
+        failures: 0,
+        trusted: Vec::new(),
+    };
+    for _ in 0..MAX_STEPS {
+        let Some(op) = input.next() else { break };
+        let before = model.clone();
+        // A power cut during this step, after this many flash steps.
+        let cut = (op & 0x80 != 0).then(|| u32::from(input.next().unwrap_or(0) % 24));
+        device.approver_mut().refuse = op & 0x40 != 0;
+        let refuse = op & 0x40 != 0;
+        let valid_pin = |p: &[u8]| (4..=8).contains(&p.len());
+        device.wallet_mut().platform_mut().budget = cut;
+        match op & 0x0f {
+            0 => {
+                // Generate.
+                let pin = pin_from(&mut input);
+                let words = if input.next().unwrap_or(0) & 1 == 0 {
+                    12
+                } else {
+                    24
+                };
+                let (_, sw) = send(&mut device, Instruction::SetupGenerate, words, &pin);
+                let expected = if !valid_pin(&pin) {
+                    Status::InvalidPin
+                } else if model.seed.is_some() {
+                    Status::AlreadySetUp
+                } else if refuse {
+                    Status::Denied
+                } else {
+                    Status::Ok
+                };
+                if cut.is_none() || sw != Status::StorageFailed.word() {
+                    assert_eq!(sw, expected.word(), "generate");
+                }
+                if sw == Status::Ok.word() {
+                    let phrase = device.approver().words.join(" ");
+                    model = Model {
+                        seed: Some((account0(&phrase), pin)),
+                        unlocked: true,
+                        failures: 0,
+                        trusted: Vec::new(),
+                    };
+                }
+            }
+            1 => {
+                // Restore.
+                let pin = pin_from(&mut input);
+                let phrase = PHRASES[usize::from(input.next().unwrap_or(0)) % 3];
+                let mangle = input.next().unwrap_or(0) % 4 == 3;
+                let words = if mangle {
+                    phrase
+                        .replacen("test", "tset", 1)
+                        .replacen("abandon", "abandin", 1)
+                        .replacen("legal", "legals", 1)
+                } else {
+                    phrase.to_owned()
+                };
+                let mut body = vec![pin.len() as u8];
+                body.extend_from_slice(&pin);
+                body.extend_from_slice(words.as_bytes());
+                let (_, sw) = send(&mut device, Instruction::SetupRestore, 0, &body);
+                let expected = if !valid_pin(&pin) {
+                    Status::InvalidPin
+                } else if mangle {
+                    Status::InvalidWords
+                } else if model.seed.is_some() {
+                    Status::AlreadySetUp
+                } else if refuse {
+                    Status::Denied
+                } else {
+                    Status::Ok
+                };
+                if cut.is_none() || sw != Status::StorageFailed.word() {
+                    assert_eq!(sw, expected.word(), "restore");
+                }
+                if sw == Status::Ok.word() {
+                    model = Model {
+                        seed: Some((account0(phrase), pin)),
+                        unlocked: true,
+                        failures: 0,
+                        trusted: Vec::new(),
+                    };
+                }
+            }
+            2 | 3 => {
+                // Unlock, with the right PIN (2) or another (3).
+                let pin = match (&model.seed, op & 0x0f) {
+                    (Some((_, pin)), 2) => pin.clone(),
+                    _ => pin_from(&mut input),
+                };
+                let (data, sw) = send(&mut device, Instruction::Unlock, 0, &pin);
+                let right = model.seed.as_ref().is_some_and(|(_, p)| *p == pin);
+                let expected = if !valid_pin(&pin) {
+                    Status::InvalidPin
+                } else if model.seed.is_none() {
+                    Status::NotProvisioned
+                } else if right {
+                    Status::Ok
+                } else if model.failures + 1 >= MAX_PIN_ATTEMPTS {
+                    Status::WipedAfterWrongPins
+                } else {
+                    Status::WrongPin
+                };
+                if cut.is_some() && sw == Status::StorageFailed.word() {
+                    // Cut: the PIN was not judged; see the reboot below.
+                } else {
+                    assert_eq!(sw, expected.word(), "unlock");
+                    if valid_pin(&pin) && model.seed.is_some() {
+                        if right {
+                            model.failures = 0;
+                            model.unlocked = true;
+                        } else if expected == Status::WipedAfterWrongPins {
+                            model = Model {
+                                seed: None,
+                                unlocked: false,
+                                failures: 0,
+                                trusted: Vec::new(),
+                            };
+                        } else {
+                            model.failures += 1;
+                            model.unlocked = false;
+                            assert_eq!(data, [MAX_PIN_ATTEMPTS - model.failures]);
+                        }
+                    }
+                }
+            }
+            4 => {
+                let (_, sw) = send(&mut device, Instruction::Lock, 0, &[]);
+                assert_eq!(sw, Status::Ok.word());
+                model.unlocked = false;
+            }
+            5 => {
+                // Change the PIN (the right old one, or another).
+                let old = match &model.seed {
+                    Some((_, pin)) if input.next().unwrap_or(0) & 1 == 0 => pin.clone(),
+                    _ => pin_from(&mut input),
+                };
+                let new = pin_from(&mut input);
+                let mut body = vec![old.len() as u8];
+                body.extend_from_slice(&old);
+                body.extend_from_slice(&new);
+                let (_, sw) = send(&mut device, Instruction::ChangePin, 0, &body);
+                let right = model.seed.as_ref().is_some_and(|(_, p)| *p == old);
+                let expected = if !valid_pin(&old) || !valid_pin(&new) {
+                    Status::InvalidPin
+                } else if model.seed.is_none() {
+                    Status::NotProvisioned
+                } else if refuse {
+                    Status::Denied
+                } else if right {
+                    Status::Ok
+                } else if model.failures + 1 >= MAX_PIN_ATTEMPTS {
+                    Status::WipedAfterWrongPins
+                } else {
+                    Status::WrongPin
+                };
+                if !(cut.is_some() && sw == Status::StorageFailed.word()) {
+                    assert_eq!(sw, expected.word(), "change PIN");
+                    match expected {
+                        Status::Ok => {
+                            let address = model.seed.as_ref().map(|(a, _)| *a).unwrap();
+                            model.seed = Some((address, new));
+                            model.failures = 0;
+                            model.unlocked = true;
+                        }
+                        Status::WipedAfterWrongPins => {
+                            model = Model {
+                                seed: None,
+                                unlocked: false,
+                                failures: 0,
+                                trusted: Vec::new(),
+                            }
+                        }
+                        Status::WrongPin => {
+                            model.failures += 1;
+                            model.unlocked = false;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+            6 => {
+                let (_, sw) = send(&mut device, Instruction::Wipe, 0, &[]);
+                let expected = if refuse { Status::Denied } else { Status::Ok };
+                if !(cut.is_some() && sw == Status::StorageFailed.word()) {
+                    assert_eq!(sw, expected.word(), "wipe");
+                    if !refuse {
+                        model = Model {
+                            seed: None,
+                            unlocked: false,
+                            failures: 0,
+                            trusted: Vec::new(),
+                        };
+                    }
+                }
+            }
+            7 => {
+                let signer = Address([input.next().unwrap_or(0) % 6; 20]);
+                let (_, sw) = send(&mut device, Instruction::Trust, 0, signer.as_bytes());
+                let known = model.trusted.contains(&signer);
+                let expected = match (&model.seed, model.unlocked) {
+                    (None, _) => Status::NotProvisioned,
+                    (Some(_), false) => Status::Locked,
+                    _ if known => Status::Ok,
+                    _ if model.trusted.len() >= MAX_TRUSTED => Status::TrustListFull,
+                    _ if refuse => Status::Denied,
+                    _ => Status::Ok,
+                };
+                if !(cut.is_some() && sw == Status::StorageFailed.word()) {
+                    assert_eq!(sw, expected.word(), "trust");
+                    if expected == Status::Ok && !known {
+                        model.trusted.push(signer);
+                    }
+                }
+            }
+            8 => {
+                // Power cycle.
+                let platform = device.wallet().platform().clone();
+                device = boot(platform, Person::default());
+                model.unlocked = false;
+            }
+            _ => {
+                // Any command that is not a set-up command, arbitrary
+                // bytes: never a panic, and the wallet is unchanged.
+                const OTHERS: [u8; 8] = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0E, 0x20];
+                let ins = OTHERS[usize::from(input.next().unwrap_or(0) % 8)];
+                let len = usize::from(input.next().unwrap_or(0) % 40);
+                let body: Vec<u8> = (&mut input).take(len).collect();
+                let mut apdu = [0u8; MAX_COMMAND_LEN];
+                let p1 = input.next().unwrap_or(0) % 4;
+                let n = encode_command(ins, p1, 1, &body, &mut apdu).unwrap();
+                let mut out = [0u8; MAX_RESPONSE_LEN];
+                let len = device.handle(&apdu[..n], &mut out);
+                assert!(len >= 2);
+            }
+        }
+        if cut.is_some() {
+            // The power went (or not) during the command: after a reboot
+            // the device is in the state before it or after it; a PIN
+            // check may also have counted (the count is written first).
+            let platform = device.wallet().platform().clone();
+            device = boot(platform, Person::default());
+            let seen = observe(&mut device);
+            let mut was = before.clone();
+            was.unlocked = false;
+            let mut after = model.clone();
+            after.unlocked = false;
+            let mut counted = was.clone();
+            counted.failures += 1;
+            if counted.failures >= MAX_PIN_ATTEMPTS {
+                counted = Model {
+                    seed: None,
+                    unlocked: false,
+                    failures: 0,
+                    trusted: Vec::new(),
+                };
+            }
+            let pin_check = matches!(op & 0x0f, 2 | 3 | 5) && was.seed.is_some();
+            model = if seen == after.observable() {
+                after
+            } else if seen == was.observable() {
+                was
+            } else if pin_check && seen == counted.observable() {
+                counted
+            } else {
+                panic!(
+                    "after a cut: {seen:?}, neither {:?} nor {:?}",
+                    was.observable(),
+                    after.observable()
+                )
+            };
+            if op & 0x0f == 5 {
+                // Which PIN holds after a cut PIN change is not observable
+                // without spending an attempt: the session ends here.
+                return;
+            }
+        } else {
+            assert_eq!(
+                observe(&mut device),
+                model.observable(),
+                "after op {op:#04x}"
+            );
+        }
+    }
+}
+
+/// Hand-made sessions for the seed corpus.
+pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
+    // restore under PIN "1201" of the test mnemonic
+    let restore: &[u8] = &[0x01, 1, 1, 2, 0, 1, 0, 0];
+    let wrong_pin: &[u8] = &[0x03, 1, 0, 0, 0, 0];
+    let join = |parts: &[&[u8]]| parts.concat();
+    vec![
+        (
+            "restore-lock-unlock",
+            join(&[restore, &[0x04, 0x02, 0x08, 0x02]]),
+        ),
+        (
+            "wrong-pins-to-wipe",
+            join(&[
+                restore,
+                &[0x08],
+                wrong_pin,
+                wrong_pin,
+                wrong_pin,
+                wrong_pin,
+                wrong_pin,
+                &[0x02],
+            ]),
+        ),
+        (
+            "generate-trust",
+            join(&[
+                &[0x00, 1, 1, 1, 1, 1, 0],
+                &[0x07, 3, 0x07, 3, 0x47, 4, 0x08, 0x07, 5],
+            ]),
+        ),
+        (
+            "change-pin",
+            join(&[restore, &[0x05, 0, 1, 2, 2, 2, 2, 0x04, 0x02]]),
+        ),
+        (
+            "refusals",
+            join(&[
+                &[0x41, 1, 1, 2, 0, 1, 0, 0, 0x40, 1, 1, 1, 1, 1, 0],
+                restore,
+                &[0x46, 0x45, 0, 1, 1, 1, 1, 1],
+            ]),
+        ),
+        (
+            "cut-restore",
+            join(&[&[0x81, 5, 1, 1, 2, 0, 1, 0, 0], restore]),
+        ),
+        (
+            "cut-wrong-pin",
+            join(&[restore, &[0x04, 0x83, 3, 1, 0, 0, 0, 0, 0x82, 12]]),
+        ),
+        ("cut-wipe", join(&[restore, &[0x86, 7, 0x02]])),
+        (
+            "bad-input",
+            join(&[&[0x01, 1, 1, 2, 0, 1, 0, 3], &[0x09, 5, 3, 1, 2, 3, 1]]),
+        ),
+    ]
+}
