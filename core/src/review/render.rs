@@ -22,8 +22,9 @@
 use core::fmt::{self, Write};
 
 use crate::address::ADDRESS_TEXT_LEN;
+use crate::amount::Amount;
 use crate::field::{Shown, Unit};
-use crate::hex::Hex0x;
+use crate::hex::{ascii_str, write_hex_lower};
 
 /// Before a token's address when no trusted definition names it.
 pub const UNKNOWN_TOKEN: &str = "Unknown token ";
@@ -37,6 +38,11 @@ pub const NON_ASCII: &str = " contains non-ASCII characters";
 pub const LOCAL_CHAIN: &str = "local node (chain id ";
 
 /// Writes `value` as a screen shows it.
+///
+/// Through `write_str` alone, never `core::fmt`'s formatting: a device
+/// renders every page, and `write!` linked the integer, hex and padding
+/// machinery of `core::fmt` into its flash (docs/embedded.md, "Flash").
+/// Numbers go through [`Amount::to_decimal`], which the device has anyway.
 pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
     match value {
         Shown::Text(text) => {
@@ -45,30 +51,51 @@ pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
                 match c {
                     '\\' => out.write_str("\\\\")?,
                     ' '..='~' => out.write_char(c)?,
-                    _ => write!(out, "\\u{{{:X}}}", u32::from(c))?,
+                    _ => write_code_point(u32::from(c), out)?,
                 }
             }
             out.write_char('"')
         }
         Shown::Word(word) => out.write_str(word),
-        Shown::Address(address) => write!(out, "{address}"),
-        Shown::Amount(amount) => write!(out, "{amount}"),
-        Shown::Number(n) => write!(out, "{n}"),
+        Shown::Address(address) => write_address(address, out),
+        Shown::Amount(amount) => out.write_str(amount.to_decimal().as_str()),
+        Shown::Number(n) => write_number(*n, out),
         Shown::Bool(b) => out.write_str(if *b { "Yes" } else { "No" }),
-        Shown::Hex(bytes) => write!(out, "{}", Hex0x(bytes)),
-        Shown::Token(address, unit) => match unit {
-            Some(Unit::Verified(u)) => write!(out, "{} {address}", u.symbol()),
-            None => write!(out, "{UNKNOWN_TOKEN}{address}"),
-            Some(Unit::Reported(u)) => {
-                write!(out, "{UNKNOWN_TOKEN}{address}{SERVER_SAYS}{})", u.symbol())
+        Shown::Hex(bytes) => {
+            out.write_str("0x")?;
+            for chunk in bytes.chunks(32) {
+                let mut buf = [0u8; 64];
+                write_hex_lower(chunk, &mut buf);
+                out.write_str(ascii_str(buf.get(..chunk.len() * 2).unwrap_or(&[])))?;
             }
-        },
+            Ok(())
+        }
+        Shown::Token(address, unit) => {
+            match unit {
+                Some(Unit::Verified(u)) => {
+                    out.write_str(u.symbol().as_str())?;
+                    out.write_char(' ')?;
+                }
+                _ => out.write_str(UNKNOWN_TOKEN)?,
+            }
+            write_address(address, out)?;
+            if let Some(Unit::Reported(u)) = unit {
+                out.write_str(SERVER_SAYS)?;
+                out.write_str(u.symbol().as_str())?;
+                out.write_char(')')?;
+            }
+            Ok(())
+        }
         Shown::TokenAmount(amount, unit) => {
             let u = unit.unit();
             match amount.to_whole_tokens(u.decimals()) {
-                Some(whole) => write!(out, "{} {}", whole.as_str(), u.symbol())?,
+                Some(whole) => {
+                    out.write_str(whole.as_str())?;
+                    out.write_char(' ')?;
+                    out.write_str(u.symbol().as_str())?;
+                }
                 // A unit has at most 18 decimals: not reached.
-                None => write!(out, "{amount}")?,
+                None => out.write_str(amount.to_decimal().as_str())?,
             }
             match unit {
                 Unit::Verified(_) => Ok(()),
@@ -78,12 +105,68 @@ pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
         Shown::NonAscii { label, index } => {
             out.write_str(label)?;
             if let Some(i) = index {
-                write!(out, " {}", u32::from(*i) + 1)?;
+                out.write_char(' ')?;
+                write_number(u64::from(*i) + 1, out)?;
             }
             out.write_str(NON_ASCII)
         }
-        Shown::LocalChain(id) => write!(out, "{LOCAL_CHAIN}{id})"),
+        Shown::LocalChain(id) => {
+            out.write_str(LOCAL_CHAIN)?;
+            write_number(*id, out)?;
+            out.write_char(')')
+        }
     }
+}
+
+fn write_address(address: &crate::address::Address, out: &mut impl Write) -> fmt::Result {
+    out.write_str(ascii_str(&address.to_checksum()))
+}
+
+/// `n` in decimal. In 32-bit steps once it fits: a Cortex-M4 divides 32
+/// bits in hardware and 64 in a library call, and a review's numbers
+/// (nonce, decimals, chain ids) almost always fit.
+fn write_number(mut n: u64, out: &mut impl Write) -> fmt::Result {
+    let mut buf = [0u8; 20];
+    let mut start = buf.len();
+    let mut push = |d: u8, start: &mut usize| {
+        *start -= 1;
+        if let Some(slot) = buf.get_mut(*start) {
+            *slot = b'0' + d;
+        }
+    };
+    while n > u64::from(u32::MAX) {
+        // n % 10 < 10
+        push((n % 10) as u8, &mut start);
+        n /= 10;
+    }
+    // n <= u32::MAX here
+    let mut small = n as u32;
+    loop {
+        // small % 10 < 10
+        push((small % 10) as u8, &mut start);
+        small /= 10;
+        if small == 0 {
+            break;
+        }
+    }
+    out.write_str(ascii_str(buf.get(start..).unwrap_or(&[])))
+}
+
+/// `\u{` + the code point in uppercase hex, no leading zeros + `}`.
+fn write_code_point(cp: u32, out: &mut impl Write) -> fmt::Result {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut buf = [0u8; 8];
+    let n = hex_digits(cp);
+    for (i, slot) in buf.iter_mut().take(n).enumerate() {
+        let shift = 4 * (n - 1 - i);
+        *slot = DIGITS
+            .get(((cp >> shift) & 0xf) as usize)
+            .copied()
+            .unwrap_or(b'0');
+    }
+    out.write_str("\\u{")?;
+    out.write_str(ascii_str(buf.get(..n).unwrap_or(&[])))?;
+    out.write_char('}')
 }
 
 /// The length of `value`'s rendering, computed without rendering it (an
@@ -302,6 +385,40 @@ mod tests {
             let mut out = String::new();
             render(value, &mut out).unwrap();
             assert_eq!(rendered_len(value), out.len(), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_code_points_as_std_writes_them() {
+        use std::string::ToString;
+        for n in [
+            0,
+            9,
+            10,
+            4_294_967_295,
+            4_294_967_296,
+            9_999_999_999,
+            10_000_000_000_000_000_000,
+            u64::MAX,
+        ] {
+            let mut out = String::new();
+            render(&Shown::Number(n), &mut out).unwrap();
+            assert_eq!(out, n.to_string());
+        }
+        for c in [
+            '\u{0}',
+            '\u{7f}',
+            '\u{e9}',
+            '\u{421}',
+            '\u{FFFF}',
+            '\u{10000}',
+            '\u{10FFFF}',
+        ] {
+            let mut s = [0u8; 4];
+            assert_eq!(
+                text(c.encode_utf8(&mut s)),
+                std::format!("\"\\u{{{:X}}}\"", u32::from(c))
+            );
         }
     }
 
