@@ -22,7 +22,6 @@
 use core::fmt::{self, Write};
 
 use crate::address::ADDRESS_TEXT_LEN;
-use crate::amount::Amount;
 use crate::field::{Shown, Unit};
 use crate::hex::{ascii_str, write_hex_lower};
 
@@ -42,7 +41,8 @@ pub const LOCAL_CHAIN: &str = "local node (chain id ";
 /// Through `write_str` alone, never `core::fmt`'s formatting: a device
 /// renders every page, and `write!` linked the integer, hex and padding
 /// machinery of `core::fmt` into its flash (docs/embedded.md, "Flash").
-/// Numbers go through [`Amount::to_decimal`], which the device has anyway.
+/// Amounts go through [`Amount::to_decimal`](crate::amount::Amount::to_decimal),
+/// other numbers through a 32-bit digit loop.
 pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
     match value {
         Shown::Text(text) => {
