@@ -83,6 +83,9 @@ impl fmt::Display for Problem {
             Problem::ControlCharacter => f.write_str("holds a control character"),
             Problem::InvalidCharacter => f.write_str("holds a character the field does not allow"),
             Problem::NotAUrl => f.write_str("must be a URL (scheme:rest, without spaces)"),
+            // A type's own range (0..=u8::MAX) says only its top: the
+            // field's rules may refuse zero too ("must not be zero").
+            Problem::OutOfRange { min: 0, max } => write!(f, "must be at most {max}"),
             Problem::OutOfRange { min, max } => write!(f, "must be between {min} and {max}"),
             Problem::Zero => f.write_str("must not be zero"),
             Problem::ZeroAddress => f.write_str("must not be the zero address"),

@@ -108,7 +108,7 @@ pub(crate) async fn definition(
         return Ok(Json(json!(answer)));
     }
     let token = address_param(&params, "token")?;
-    let reader = state.inner.store.reader().map_err(storage_error)?;
+    let reader = state.read().map_err(storage_error)?;
     let Some(found) = reader.token(&token).map_err(storage_error)? else {
         return Err(ApiError::not_found(
             codes::TOKEN_NOT_FOUND,

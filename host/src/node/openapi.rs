@@ -30,18 +30,17 @@ use super::error::codes;
 /// The stored base document.
 const BASE: &str = include_str!("../../openapi/tokensign-node.openapi.json");
 
-/// An address the node accepts: `0x` + 40 hex digits, all lower or all
-/// upper case (a mixed-case address must also be a valid EIP-55 checksum,
-/// which a pattern cannot state, so the schema leaves mixed case out).
+/// An address: `0x` + 40 hex digits, all lower or all upper case (the node also takes a
+/// valid EIP-55 mixed case, which a pattern cannot state).
 pub const ADDRESS_PATTERN: &str = "^0x([0-9a-f]{40}|[0-9A-F]{40})$";
-/// A U256 as canonical decimal text, at most 77 digits (below 2^256).
-pub const U256_PATTERN: &str = "^(0|[1-9][0-9]{0,76})$";
-/// A positive U256.
-pub const POSITIVE_U256_PATTERN: &str = "^[1-9][0-9]{0,76}$";
+/// A U256 as the node reads it (spec 2.3): decimal (leading zeros read) or `0x`-hex.
+pub const U256_PATTERN: &str = "^(0*[0-9]{1,77}|0[xX]0*[0-9a-fA-F]{1,64})$";
+/// A positive U256, in the same forms.
+pub const POSITIVE_U256_PATTERN: &str =
+    "^(0*[1-9][0-9]{0,76}|0[xX]0*[1-9a-fA-F][0-9a-fA-F]{0,63})$";
 /// A 32-byte hash.
 pub const HASH_PATTERN: &str = "^0x[0-9a-fA-F]{64}$";
-/// Printable ASCII, the characters the schema promises for free text (the
-/// node accepts more: any text without control characters).
+/// Printable ASCII: what the schema promises for free text (the node takes more).
 const PRINTABLE: &str = "^[ -~]*$";
 
 /// The served document, as JSON text.
@@ -307,6 +306,7 @@ fn build() -> Value {
         "description": "0x + 40 hex digits, all lower or all upper case. The node also accepts mixed case when it is a valid EIP-55 checksum, which a pattern cannot state; a mixed-case address with a wrong checksum is refused (400 INVALID_ADDRESS)."});
     schemas["U256"] = json!({"type": "string", "pattern": U256_PATTERN});
     schemas["PositiveU256"] = json!({"type": "string", "pattern": POSITIVE_U256_PATTERN});
+    schemas["CanonicalU256"] = json!({"type": "string", "pattern": "^(0|[1-9][0-9]{0,77})$"});
     schemas["Hash32"] = json!({"type": "string", "pattern": HASH_PATTERN});
     schemas["Memo"] = object_schema(Memo::FIELDS);
     schemas["V1Signature"] = signature_schema();
@@ -323,8 +323,8 @@ fn build() -> Value {
     schemas["HashAnswer"] =
         json!({"type": "object", "required": ["hash"], "properties": {"hash": r("Hash32")}});
     schemas["BbnonceResponse"] = json!({"type": "object", "required": ["bbnonce"], "properties": {"bbnonce": {"type": "integer", "minimum": 0}}});
-    schemas["TokenAccount"] = json!({"type": "object", "required": ["balance", "nonce"], "properties": {"balance": r("U256"), "nonce": {"type": "integer", "minimum": 0}}});
-    schemas["FeeEstimate"] = json!({"type": "object", "required": ["fee"], "properties": {"fee": r("U256"), "plan": {"type": ["string", "null"]}}});
+    schemas["TokenAccount"] = json!({"type": "object", "required": ["balance", "nonce"], "properties": {"balance": r("CanonicalU256"), "nonce": {"type": "integer", "minimum": 0}}});
+    schemas["FeeEstimate"] = json!({"type": "object", "required": ["fee"], "properties": {"fee": r("CanonicalU256"), "plan": {"type": ["string", "null"]}}});
     schemas["BatchFeeRequest"] = json!({"type": "object", "additionalProperties": false, "required": ["from", "token", "operations"],
         "properties": {"from": r("Address"), "token": r("Address"),
             "operations": {"type": "array", "minItems": 1, "items": {"type": "object", "additionalProperties": false,

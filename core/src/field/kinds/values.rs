@@ -6,7 +6,7 @@ use serde::de::{self, Deserializer};
 
 use super::{invalid, rlp_err};
 use crate::address::{Address, AddressError, ADDRESS_TEXT_LEN};
-use crate::amount::{Amount, AmountError, MAX_AMOUNT_DIGITS};
+use crate::amount::{Amount, MAX_AMOUNT_DIGITS};
 use crate::error::{Error, Location, Problem};
 use crate::field::json_read::{read_str, Ctx};
 use crate::field::json_write::{max_string_len, JsonWriter};
@@ -74,17 +74,9 @@ impl FieldValue for Amount {
     ) -> Result<Self, D::Error> {
         ctx.enter(at.field);
         let raw = <&'de str as de::Deserialize<'de>>::deserialize(d)?;
-        // No canonical amount needs an escape or more than 78 digits; say
-        // precisely why a longer one is refused.
-        let digits_only = raw.bytes().all(|b| b.is_ascii_digit());
-        let problem = if !digits_only {
-            Amount::parse(raw).err().unwrap_or(AmountError::NotDecimal)
-        } else if raw.len() > MAX_AMOUNT_DIGITS && raw.starts_with('0') {
-            AmountError::LeadingZero
-        } else {
-            return Amount::parse(raw).map_err(|e| ctx.invalid(at, Problem::Amount(e)));
-        };
-        Err(ctx.invalid(at, Problem::Amount(problem)))
+        // The forms the network reads (spec 2.3: leading zeros, 0x-hex);
+        // the value is what gets signed.
+        Amount::parse_wire(raw).map_err(|e| ctx.invalid(at, Problem::Amount(e)))
     }
     fn show<'a, V: ShowVisitor<'a>>(
         &'a self,
