@@ -40,6 +40,7 @@ pub mod apdu;
 pub mod frame;
 mod handlers;
 pub mod keys;
+pub mod offer;
 pub mod prompt;
 pub mod reason;
 pub mod request;
@@ -165,6 +166,9 @@ pub struct Device<
     /// the device holds (a transaction returned by value would sit in
     /// several stack frames at once; see docs/embedded.md, "Stack").
     tx: Transaction<B, M>,
+    /// The token definition provided for the next sign
+    /// ([`Instruction::ProvideDefinition`]), checked and trusted.
+    definition: Option<crate::definition::TrustedDefinition>,
 }
 
 impl<A, const N: usize, const B: usize, const M: usize, P> core::fmt::Debug
@@ -211,6 +215,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             state: State::Idle,
             buffer: [0; N],
             tx: Transaction::default(),
+            definition: None,
         }
     }
 
@@ -289,13 +294,23 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         // Every request except a continuation chunk ends a pending sign.
         let pending = core::mem::replace(&mut self.state, State::Idle);
         let status = match Command::parse(request) {
-            Ok(command) => self.dispatch(command, pending, &mut out),
+            Ok(command) => {
+                // A provided definition serves the next sign only.
+                if !Self::keeps_definition(Instruction::parse(command.ins)) {
+                    self.definition = None;
+                }
+                self.dispatch(command, pending, &mut out)
+            }
             Err(status) => status,
         };
         // Only these statuses carry data (a reason, attempts left).
         if !matches!(
             status,
-            Status::Ok | Status::InvalidData | Status::WrongPin | Status::InvalidWords
+            Status::Ok
+                | Status::InvalidData
+                | Status::WrongPin
+                | Status::InvalidWords
+                | Status::DefinitionRefused
         ) {
             out.clear();
         }
@@ -316,6 +331,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             Some(Instruction::Wipe) => self.wipe(command, out),
             Some(Instruction::Trust) => self.trust(command, out),
             Some(Instruction::Lock) => self.lock(command),
+            Some(Instruction::ProvideDefinition) => self.provide_definition(command, out),
             None => Status::InsNotSupported,
         }
     }

@@ -82,7 +82,8 @@ pub fn run(
         }
         return sign_lines(args, keys, json_mode, io);
     }
-    let context = ReviewContext::from_args(&args.review)?;
+    let mut context = ReviewContext::from_args(&args.review)?;
+    context.trust_device_signers(keys);
     let input = read_json_input(&args.payload, io.input, "the payload")?;
     // Parsed before the key is loaded: a bad document never asks for a
     // password, and a definition that cannot be used is refused first.
@@ -90,6 +91,7 @@ pub fn run(
         documents::parse(&input, forced(args.scheme)).map_err(CliError::bad_input)?;
     let resolved = context.resolve(&tx, None)?;
     let signer = required_signer(keys, "sign")?;
+    signer.offer_definition(resolved.definition_for_device());
     let (request, hashes) = SignedRequest::sign_hashed(signer.as_ref(), tx, scheme)?;
     let body = request.body()?;
     // The review goes to stderr: stdout is the request.

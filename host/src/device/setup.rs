@@ -164,6 +164,22 @@ impl<T: Transport> DeviceClient<T> {
             .map(drop)
     }
 
+    /// Gives the device a signed token definition for the next sign
+    /// request: it checks it against its own trusted signers, and that
+    /// sign's pages show the token's amounts in whole tokens.
+    pub fn provide_definition(
+        &mut self,
+        definition: &tokensign_core::definition::SignedDefinition,
+    ) -> Result<(), DeviceError> {
+        self.command(
+            Instruction::ProvideDefinition as u8,
+            0,
+            0,
+            &definition.encode(),
+        )
+        .map(drop)
+    }
+
     /// The pages the device displayed since the last call.
     pub fn take_display(&mut self) -> Vec<String> {
         self.transport_mut().take_display()

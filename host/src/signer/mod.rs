@@ -139,6 +139,12 @@ pub trait Signer: Send + Sync {
         None
     }
 
+    /// For a device: the signed token definition to give it with the
+    /// next transaction (it checks the definition itself and shows whole
+    /// tokens); ignored by a key held here, whose review is the host's.
+    fn offer_definition(&self, _definition: Option<&tokensign_core::definition::SignedDefinition>) {
+    }
+
     /// For a device: the pages it displayed for its last signature, in
     /// order, as it showed them; `None` for a key held here.
     fn device_pages(&self) -> Option<Vec<String>> {

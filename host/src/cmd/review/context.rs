@@ -105,6 +105,24 @@ impl Resolved {
     }
 }
 
+impl Resolved {
+    /// The definition to give a device: one the person gave
+    /// (`--definition`), never the local node's own (the device keeps its
+    /// own trusted signers; a node's key is a development convenience for
+    /// the host's review).
+    pub fn definition_for_device(&self) -> Option<&SignedDefinition> {
+        match &self.unit {
+            UnitSource::Definition(_, offered) if offered.source != NODE_SOURCE => {
+                Some(&offered.signed)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How the local node's own definition is named as a source.
+const NODE_SOURCE: &str = "the local node";
+
 impl ReviewContext {
     /// Reads every `--definition` file (each decoded, not yet checked for
     /// trust) and every `--trust-definitions` address; a bad file or
@@ -135,6 +153,19 @@ impl ReviewContext {
             node_signer: None,
             local_node: false,
         })
+    }
+
+    /// Trusts the definition signers a device signing this run trusts for
+    /// it (the emulated device's `--device-trust`): the person named them,
+    /// and the host's review and the device's pages then agree.
+    pub fn trust_device_signers(&mut self, keys: &crate::signer::KeyOptions) {
+        if keys.device.is_some() {
+            for signer in &keys.device_settings.session_trust {
+                if !self.trusted.contains(signer) {
+                    self.trusted.push(*signer);
+                }
+            }
+        }
     }
 
     /// A context that knows nothing: base units, chains by their id.
@@ -200,7 +231,7 @@ impl ReviewContext {
         if self.node_signer.is_some() {
             if let Ok(Some(signed)) = definitions::fetch(client, &token) {
                 let offered = [Offered {
-                    source: "the local node".into(),
+                    source: NODE_SOURCE.into(),
                     signed,
                 }];
                 if let Ok(Some((definition, offered))) =
