@@ -168,6 +168,7 @@ pub struct Device<
     tx: Transaction<B, M>,
     /// The token definition provided for the next sign
     /// ([`Instruction::ProvideDefinition`]), checked and trusted.
+    #[cfg(feature = "device-definitions")]
     definition: Option<crate::definition::TrustedDefinition>,
 }
 
@@ -215,6 +216,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             state: State::Idle,
             buffer: [0; N],
             tx: Transaction::default(),
+            #[cfg(feature = "device-definitions")]
             definition: None,
         }
     }
@@ -296,7 +298,8 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         let status = match Command::parse(request) {
             Ok(command) => {
                 // A provided definition serves the next sign only.
-                if !Self::keeps_definition(Instruction::parse(command.ins)) {
+                #[cfg(feature = "device-definitions")]
+                if !offer::keeps_definition(Instruction::parse(command.ins)) {
                     self.definition = None;
                 }
                 self.dispatch(command, pending, &mut out)
@@ -331,7 +334,10 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             Some(Instruction::Wipe) => self.wipe(command, out),
             Some(Instruction::Trust) => self.trust(command, out),
             Some(Instruction::Lock) => self.lock(command),
+            #[cfg(feature = "device-definitions")]
             Some(Instruction::ProvideDefinition) => self.provide_definition(command, out),
+            #[cfg(not(feature = "device-definitions"))]
+            Some(Instruction::ProvideDefinition) => Status::InsNotSupported,
             None => Status::InsNotSupported,
         }
     }

@@ -6,13 +6,20 @@
 //! chain or token. Any request other than SIGN forgets it.
 //!
 //! Data: the signed definition, [`SIGNED_DEFINITION_LEN`](crate::definition::SIGNED_DEFINITION_LEN) bytes
-//! (`docs/definitions.md`). A refusal is [`Status::DefinitionRefused`]
-//! with one data byte, the cause ([`refusal_code`]).
+//! (`docs/definitions.md`). A refusal is
+//! [`Status::DefinitionRefused`](super::Status::DefinitionRefused)
+//! with one data byte, the cause ([`refusal_code`]). A core built without
+//! the `device-definitions` feature (a firmware short of flash) answers
+//! the instruction with
+//! [`Status::InsNotSupported`](super::Status::InsNotSupported).
 
+#[cfg(feature = "device-definitions")]
 use super::apdu::{Command, Instruction, Response, Status};
-use super::wallet::Platform;
-use super::{Approver, Device};
-use crate::definition::{DefinitionError, SignedDefinition, TrustedDefinition};
+#[cfg(feature = "device-definitions")]
+use super::{wallet::Platform, Approver, Device};
+use crate::definition::DefinitionError;
+#[cfg(feature = "device-definitions")]
+use crate::definition::{SignedDefinition, TrustedDefinition};
 
 /// The cause byte of a [`Status::DefinitionRefused`] answer: 1 truncated,
 /// 2 trailing bytes, 3 unsupported version, 4 decimals, 5 symbol length,
@@ -53,12 +60,14 @@ pub fn refusal_text(code: u8) -> &'static str {
 }
 
 /// Answers a refusal: the status and its cause byte.
+#[cfg(feature = "device-definitions")]
 pub(super) fn refused(e: &DefinitionError, out: &mut Response<'_>) -> Status {
     // One byte always fits a response buffer the device was given.
     let _ = out.push(&[refusal_code(e)]);
     Status::DefinitionRefused
 }
 
+#[cfg(feature = "device-definitions")]
 impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
     Device<A, N, B, M, P>
 {
@@ -95,10 +104,11 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         }
         signed.verify(core::slice::from_ref(&signed.signer))
     }
+}
 
-    /// Whether a request keeps the definition provided before it: only a
-    /// sign's chunks do.
-    pub(super) fn keeps_definition(ins: Option<Instruction>) -> bool {
-        ins == Some(Instruction::Sign)
-    }
+/// Whether a request keeps the definition provided before it: only a
+/// sign's chunks do.
+#[cfg(feature = "device-definitions")]
+pub(super) fn keeps_definition(ins: Option<Instruction>) -> bool {
+    ins == Some(Instruction::Sign)
 }

@@ -480,6 +480,7 @@ proptest! {
 /// into whole tokens; each refusal has its cause byte; it serves one sign
 /// only, and any other request forgets it.
 #[test]
+#[cfg(feature = "device-definitions")]
 fn provided_definition_serves_the_next_sign_only() {
     use crate::definition::{TokenDefinition, TokenUnit};
     use crate::key::SigningKey;

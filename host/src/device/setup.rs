@@ -3,11 +3,11 @@
 //! side is `tokensign_core::device::setup` and its wallet).
 
 use tokensign_core::device::setup::{FLAG_FIXED_SEED, STATE_EMPTY, STATE_LOCKED, STATE_UNLOCKED};
-use tokensign_core::device::{Instruction, Pin};
+use tokensign_core::device::{Instruction, Pin, Status};
 use tokensign_core::Address;
 use zeroize::Zeroizing;
 
-use super::{DeviceClient, DeviceError, Transport};
+use super::{DeviceClient, DeviceError, DeviceStatus, Transport};
 
 /// What GET_STATE answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -171,13 +171,22 @@ impl<T: Transport> DeviceClient<T> {
         &mut self,
         definition: &tokensign_core::definition::SignedDefinition,
     ) -> Result<(), DeviceError> {
-        self.command(
+        match self.command(
             Instruction::ProvideDefinition as u8,
             0,
             0,
             &definition.encode(),
-        )
-        .map(drop)
+        ) {
+            Err(DeviceError::Status(s)) if s.sw == Status::InsNotSupported.word() => {
+                Err(DeviceError::Status(DeviceStatus {
+                    sw: s.sw,
+                    reason: "this device takes no token definitions (its firmware was built \
+                             without them): leave --definition out to sign in base units"
+                        .to_owned(),
+                }))
+            }
+            other => other.map(drop),
+        }
     }
 
     /// The pages the device displayed since the last call.
