@@ -977,6 +977,38 @@ fn the_device_shows_whole_tokens_only_with_a_definition_it_trusts() {
         "{shown:?}"
     );
 
+    // `sign` through the device carries the device's pages too.
+    let doc = json!({
+        "operation": "Payment", "chain_id": 1212101, "nonce": 5, "recipient": R,
+        "value": "1500000", "token": token,
+    });
+    let out = call(
+        &[
+            "--json",
+            "sign",
+            "--scheme",
+            "v1",
+            "--signer",
+            "device",
+            "--device",
+            "emulated",
+            "--device-trust",
+            DEF_SIGNER,
+            "--definition",
+            &usdx,
+        ],
+        doc.to_string().as_bytes(),
+    );
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        pages(&out).contains(&"Amount: 1.5 USDX".to_owned()),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains("  device screen: Amount: 1.5 USDX\n"),
+        "{out:?}"
+    );
+
     // Trusted by the host only: the device refuses it by name.
     let out = pay(&["--definition", &usdx, "--trust-definitions", DEF_SIGNER]);
     assert_eq!(out.code, 2, "{out:?}");

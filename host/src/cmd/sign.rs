@@ -12,12 +12,13 @@ use clap::Args;
 use serde_json::Value;
 use tokensign_core::Scheme;
 
-use super::common::{read_json_input, read_limited_input, required_signer, write_out};
+use super::common::{read_json_input, read_limited_input, required_signer, write_out, Notes};
 use super::exit::CliError;
 use super::review::{
     object_with_request, request_descriptor, request_fields, review_json, review_lines,
     review_text, signed_lines, unit_json, ReviewArgs, ReviewContext,
 };
+use super::write::finish::device_screen;
 use super::write::scheme::SchemeChoice;
 use super::Io;
 use crate::documents;
@@ -111,6 +112,14 @@ pub fn run(
     );
     review.push_str(&signed_lines(&request, &hashes, signer.address()));
     write_out(io.err, &review)?;
+    // A device's own pages, apart from the host's review.
+    let mut device = serde_json::Map::new();
+    device_screen(
+        signer.as_ref(),
+        json_mode,
+        &mut device,
+        &Notes::new(&mut *io.err),
+    )?;
     if !json_mode {
         let mut text = String::from_utf8_lossy(&body).into_owned();
         text.push('\n');
@@ -119,6 +128,7 @@ pub fn run(
     let mut fields = request_fields(&request, &hashes, &signer.address())?;
     fields.insert("review".into(), review_json(&lines));
     fields.insert("token_unit".into(), unit_json(&resolved));
+    fields.extend(device);
     write_out(io.out, &object_with_request(&body, Value::Object(fields)))
 }
 
