@@ -1009,6 +1009,48 @@ fn the_device_shows_whole_tokens_only_with_a_definition_it_trusts() {
         "{out:?}"
     );
 
+    // One member's partial signature through the device: its pages on
+    // stderr, and in the --json object with --out.
+    let part = dir.path().join("part.json");
+    let out = run(&[
+        "--json",
+        "pay",
+        "--to",
+        R,
+        "--token",
+        &token,
+        "--value",
+        "1500000",
+        "--multisig",
+        R2,
+        "--out",
+        part.to_str().unwrap(),
+        "--chain-id",
+        "1212101",
+        "--nonce",
+        "0",
+        "--scheme",
+        "v2",
+        "--signer",
+        "device",
+        "--device",
+        "emulated",
+        "--device-trust",
+        DEF_SIGNER,
+        "--definition",
+        &usdx,
+    ]);
+    assert_eq!(out.code, 0, "{out:?}");
+    assert!(
+        pages(&out).contains(&"Amount: 1.5 USDX".to_owned()),
+        "{out:?}"
+    );
+    assert!(
+        out.stderr.contains("  device screen: Amount: 1.5 USDX\n"),
+        "{out:?}"
+    );
+    assert_eq!(json_of(&out)["format"], "tokensign-multisig-partial-1");
+
     // Trusted by the host only: the device refuses it by name.
     let out = pay(&["--definition", &usdx, "--trust-definitions", DEF_SIGNER]);
     assert_eq!(out.code, 2, "{out:?}");
