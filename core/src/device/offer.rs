@@ -7,11 +7,11 @@
 //!
 //! Data: the signed definition, [`SIGNED_DEFINITION_LEN`](crate::definition::SIGNED_DEFINITION_LEN) bytes
 //! (`docs/definitions.md`). A refusal is
-//! [`Status::DefinitionRefused`](super::Status::DefinitionRefused)
+//! [`DefinitionRefused`](super::Status::DefinitionRefused)
 //! with one data byte, the cause ([`refusal_code`]). A core built without
 //! the `device-definitions` feature (a firmware short of flash) answers
 //! the instruction with
-//! [`Status::InsNotSupported`](super::Status::InsNotSupported).
+//! [`InsNotSupported`](super::Status::InsNotSupported).
 
 #[cfg(feature = "device-definitions")]
 use super::apdu::{Command, Instruction, Response, Status};
