@@ -217,6 +217,33 @@ impl Session {
                     assert_eq!(reason.to_string(), *text, "reason {data:?}");
                 }
             }
+            Expect::WalletOnFixed { get_state } => {
+                let refusals = [
+                    Status::WrongP1P2,
+                    Status::WrongLength,
+                    Status::InvalidPin,
+                    Status::InvalidWords,
+                    Status::NoStorage,
+                    Status::NotProvisioned,
+                    Status::Locked,
+                    Status::DefinitionRefused,
+                ];
+                if get_state && status == Status::Ok {
+                    assert!(!data.is_empty(), "GET_STATE answers the state");
+                } else if get_state && status == Status::ResponseTooSmall {
+                    assert!(data.is_empty());
+                } else {
+                    assert!(
+                        refusals.contains(&status),
+                        "a fixed device refuses set-up {apdu:02x?}: {status:?}"
+                    );
+                    match status {
+                        Status::DefinitionRefused => assert_eq!(data.len(), 1, "the cause"),
+                        Status::InvalidWords => {}
+                        _ => assert!(data.is_empty()),
+                    }
+                }
+            }
             Expect::Sign(s) => {
                 if !approve {
                     assert_eq!((status, data), (Status::Denied, &[][..]));

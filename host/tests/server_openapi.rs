@@ -125,7 +125,11 @@ fn openapi_document_extends_the_spec() {
             422
         );
     }
-    assert_eq!(listed.len(), 63);
+    // With the definition route's own DEFINITION_UNAVAILABLE, the local
+    // extensions' NODE_READ_ONLY, UPGRADE_REQUIRED and DEV_CONTROLS_DISABLED,
+    // the connections' TOO_MANY_CONNECTIONS and HOST_NOT_ALLOWED, and
+    // PostgreSQL's DATABASE_UNAVAILABLE and DEV_CONTROL_UNSUPPORTED_ON_POSTGRES.
+    assert_eq!(listed.len(), 68);
 }
 
 /// Every write route (each operation on its v1 and v2 path) and every read

@@ -46,6 +46,9 @@ pub(crate) fn openapi_path() -> Value {
                              "multisigs", "checkpoints", "transactions", "mints"],
                 "properties": {"format": {"type": "string", "enum": ["tokensign-node-state"]},
                                "version": {"type": "integer", "enum": [1]}}}}}},
+        "403": error("The development controls are off on this node (it listens on a \
+            non-loopback address without --dev-controls, or was started with --no-dev-controls)",
+            codes::DEV_CONTROLS_DISABLED),
         "500": error("Internal error", codes::INTERNAL_ERROR),
         "503": error("The node's database cannot be reached", codes::DATABASE_UNAVAILABLE),
     }}})

@@ -472,11 +472,13 @@ fn build() -> Value {
     paths["/dev/dump_state"] = super::dev_state::openapi_path();
     paths["/api/health"] = json!({"get": {"tags": ["meta"], "operationId": "health",
         "responses": {"200": {"description": "UP", "content": {"text/plain": {"schema": {"type": "string", "enum": ["UP"]}}}}}}});
+    super::definition::document(&mut doc);
     doc["info"]["description"] = json!(
         "The tokensign local node: a stand-in for the 1Money Network's REST API with a real ledger \
          (every operation on its /v1 and /v2 path, the reads of the network, the write modes), and the \
          ABC-Lab mint API. Every error of the /v1 and /v2 routes is a RESTErrorData whose `error_code` is \
          one of `ErrorCode`; unknown routes answer 404 NOT_FOUND and a wrong method 405 METHOD_NOT_ALLOWED \
          with an Allow header. See docs/server.md for every rule.");
+    super::local_api::extend(&mut doc);
     doc
 }

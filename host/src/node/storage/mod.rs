@@ -85,6 +85,20 @@ pub struct Contents {
     pub mint_count: u64,
 }
 
+/// When a write closes a checkpoint (the writer's checkpoint mode decides:
+/// see `dev::checkpoints`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Close {
+    /// No: what it admits stays unplaced (pending) until a later write
+    /// closes one over it.
+    No,
+    /// If it admits anything or places earlier unplaced transactions.
+    #[default]
+    IfAny,
+    /// Always, an empty checkpoint too (`POST /dev/checkpoint`).
+    Always,
+}
+
 /// What one write adds, before the store seals it into a checkpoint: the
 /// writer's batch.
 #[derive(Debug, Default)]
@@ -98,6 +112,13 @@ pub struct Pending {
     pub mints: Vec<MintRecord>,
     /// The mint counter after them.
     pub mint_count: Option<u64>,
+    /// Whether this write closes a checkpoint.
+    pub close: Close,
+    /// Transactions committed by earlier writes and in no checkpoint yet,
+    /// in admission order: a checkpoint this write closes places them
+    /// first. Only a store that [holds unplaced
+    /// transactions](Storage::holds_unplaced) accepts any.
+    pub unplaced: Vec<[u8; 32]>,
 }
 
 /// The latest checkpoint, which the next one follows.
@@ -125,35 +146,51 @@ pub struct Commit {
 }
 
 impl Pending {
-    /// Seals the batch after `head`: the admitted transactions, in order,
-    /// become checkpoint `head.number + 1` (none: no checkpoint). Called
-    /// by a backend under its write lock, so that checkpoints are numbered
-    /// once however many processes write.
-    pub fn seal(self, head: Head) -> Result<Commit, StoreError> {
+    /// Seals the batch after `head`. If [`Pending::close`] says so, the
+    /// [unplaced](Pending::unplaced) transactions (their records read by
+    /// `stored`) and then the admitted ones, in order, become checkpoint
+    /// `head.number + 1`; otherwise the admitted ones are stored in no
+    /// checkpoint. Called by a backend under its write lock, so that
+    /// checkpoints are numbered once however many processes write.
+    pub fn seal(
+        self,
+        head: Head,
+        mut stored: impl FnMut(&[u8; 32]) -> Result<TxRecord, StoreError>,
+    ) -> Result<Commit, StoreError> {
         let mut commit = Commit {
             ledger: self.ledger,
             mints: self.mints,
             mint_count: self.mint_count,
             ..Commit::default()
         };
-        if self.transactions.is_empty() {
+        let closes = match self.close {
+            Close::No => false,
+            Close::IfAny => !self.transactions.is_empty() || !self.unplaced.is_empty(),
+            Close::Always => true,
+        };
+        if !closes {
+            commit.transactions = self.transactions;
             return Ok(commit);
         }
-        let mut admitted = self.transactions;
+        let mut placed = Vec::with_capacity(self.unplaced.len() + self.transactions.len());
+        for hash in &self.unplaced {
+            placed.push((*hash, stored(hash)?));
+        }
+        placed.extend(self.transactions);
         let number = head
             .number
             .checked_add(1)
             .ok_or(StoreError::Overflow("checkpoint number"))?;
-        let hashes = admitted.iter().map(|(h, _)| *h).collect();
-        let receipts: Vec<String> = admitted
+        let hashes = placed.iter().map(|(h, _)| *h).collect();
+        let receipts: Vec<String> = placed
             .iter()
             .map(|(_, r)| serde_json::to_string(&r.receipt))
             .collect::<Result<_, _>>()?;
         let checkpoint = CheckpointRecord::close(number, head.hash, hashes, &receipts);
-        for (index, (_, record)) in (0u64..).zip(admitted.iter_mut()) {
+        for (index, (_, record)) in (0u64..).zip(placed.iter_mut()) {
             record.place(number, &checkpoint.hash, index);
         }
-        commit.transactions = admitted;
+        commit.transactions = placed;
         commit.checkpoint = Some(checkpoint);
         Ok(commit)
     }
@@ -185,10 +222,17 @@ pub trait Storage: Send + Sync {
     /// and commits its result atomically, sealed after the latest
     /// checkpoint ([`Pending::seal`]). After an `Ok`, every later read,
     /// from any process, sees all of it (and, for a durable store, so does
-    /// the next start); after an `Err`, none of it. Returns the new
-    /// checkpoint's number, if the batch admitted transactions. Blocking:
-    /// call it from a thread outside the async runtime (the writer's).
+    /// the next start); after an `Err`, none of it. Returns the number of
+    /// the checkpoint it closed, if any. Blocking: call it from a thread
+    /// outside the async runtime (the writer's).
     fn write(&self, build: &mut Build<'_>) -> Result<Option<u64>, StoreError>;
+    /// Whether this store keeps committed transactions in no checkpoint
+    /// until a later write places them ([`Close::No`],
+    /// [`Pending::unplaced`]: the `interval` and `manual` checkpoint
+    /// modes). The embedded store does; the PostgreSQL store, which several
+    /// processes share, does not (its writes always close a checkpoint
+    /// over what they admit), and refuses such a write.
+    fn holds_unplaced(&self) -> bool;
     /// Replaces the whole state by `contents` in one atomic step (checked
     /// by the caller first: see [`state`]). Blocking, like
     /// [`Storage::write`].
@@ -199,6 +243,10 @@ pub trait Storage: Send + Sync {
 mod tests {
     use super::*;
 
+    fn unstored(_: &[u8; 32]) -> Result<TxRecord, StoreError> {
+        Err(StoreError::Corrupt("nothing is stored in this test"))
+    }
+
     #[test]
     fn sealing_numbers_after_the_head_and_places_every_record() {
         let genesis = Commit::genesis().checkpoint.unwrap();
@@ -207,7 +255,7 @@ mod tests {
             hash: genesis.hash,
         };
         // Nothing admitted: no checkpoint.
-        let empty = Pending::default().seal(head).unwrap();
+        let empty = Pending::default().seal(head, unstored).unwrap();
         assert!(empty.checkpoint.is_none());
         let record: TxRecord = serde_json::from_value(serde_json::json!({
             "transaction": {"hash": "0x01", "chain_id": 1, "from": "0x02", "nonce": 0,
@@ -216,11 +264,40 @@ mod tests {
             "receipt": {"success": true, "transaction_hash": "0x01", "fee_used": "0", "from": "0x02"}
         }))
         .unwrap();
+        // Close::No: admitted, stored in no checkpoint.
+        let kept = Pending {
+            transactions: vec![([1; 32], record.clone())],
+            close: Close::No,
+            ..Pending::default()
+        }
+        .seal(head, unstored)
+        .unwrap();
+        assert!(kept.checkpoint.is_none());
+        assert_eq!(kept.transactions.len(), 1);
+        assert_eq!(kept.transactions[0].1.receipt.checkpoint_number, None);
+        // Close::Always with nothing: an empty checkpoint.
+        let empty = Pending {
+            close: Close::Always,
+            ..Pending::default()
+        }
+        .seal(head, unstored)
+        .unwrap()
+        .checkpoint
+        .unwrap();
+        assert_eq!((empty.number, empty.transactions.len()), (1, 0));
+        // The unplaced one first (read through `stored`), then the admitted.
+        let stored = kept.transactions[0].1.clone();
         let pending = Pending {
-            transactions: vec![([1; 32], record.clone()), ([2; 32], record)],
+            transactions: vec![([2; 32], record)],
+            unplaced: vec![[1; 32]],
             ..Pending::default()
         };
-        let commit = pending.seal(head).unwrap();
+        let commit = pending
+            .seal(head, |hash| {
+                assert_eq!(hash, &[1; 32]);
+                Ok(stored.clone())
+            })
+            .unwrap();
         let checkpoint = commit.checkpoint.unwrap();
         assert_eq!(checkpoint.number, 1);
         assert_eq!(checkpoint.parent_hash, genesis.hash);
@@ -238,7 +315,7 @@ mod tests {
             ..Pending::default()
         };
         assert!(matches!(
-            pending.seal(last),
+            pending.seal(last, unstored),
             Err(StoreError::Overflow("checkpoint number"))
         ));
     }

@@ -132,8 +132,11 @@ impl Storage for RedbStorage {
             .checkpoint(number)?
             .ok_or(StoreError::Corrupt("the latest checkpoint is missing"))?
             .hash;
+        let commit = pending.seal(Head { number, hash }, |hash| {
+            read.transaction(hash)?
+                .ok_or(StoreError::Corrupt("an unplaced transaction is not stored"))
+        })?;
         drop(read);
-        let commit = pending.seal(Head { number, hash })?;
         self.commit(&commit)?;
         let mut cached = self
             .tokens
@@ -143,6 +146,10 @@ impl Storage for RedbStorage {
             cached.insert(token.address, token.clone());
         }
         Ok(commit.checkpoint.map(|c| c.number))
+    }
+
+    fn holds_unplaced(&self) -> bool {
+        true
     }
 
     fn replace(&self, contents: &Contents) -> Result<(), StoreError> {

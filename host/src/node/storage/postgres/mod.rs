@@ -289,6 +289,10 @@ impl Storage for PgStorage {
         write::write(self, build)
     }
 
+    fn holds_unplaced(&self) -> bool {
+        false
+    }
+
     fn replace(&self, contents: &Contents) -> Result<(), StoreError> {
         write::replace(self, contents)
     }

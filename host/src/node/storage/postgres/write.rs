@@ -34,7 +34,11 @@ use super::{
 use crate::node::failure::StoreError;
 use crate::node::ledger::{Account, Backing, Changes, Multisig, Token};
 use crate::node::records::{MintRecord, TxRecord};
-use crate::node::storage::{Build, Commit, Contents, Head, WriteRead};
+use crate::node::storage::{Build, Close, Commit, Contents, Head, WriteRead};
+
+/// Why a write that would leave transactions in no checkpoint is refused.
+const UNPLACED: &str = "the PostgreSQL store keeps no transaction out of a checkpoint \
+                        (checkpoint modes interval and manual need the embedded store)";
 
 /// Rows per statement when a whole state is loaded.
 const LOAD_CHUNK: usize = 5_000;
@@ -117,7 +121,14 @@ async fn write_once(
         }
         fetched.fetch(&txn, misses).await?;
     };
-    let commit = pending.seal(head)?;
+    // Several processes share this store, and each writer knows only its
+    // own pending transactions: a write closes a checkpoint over all it
+    // admits (the writer refuses the modes that would not).
+    let unplaced = || DbFailure::Other(UNPLACED.into());
+    if pending.close == Close::No && !pending.transactions.is_empty() {
+        return Err(unplaced());
+    }
+    let commit = pending.seal(head, |_| Err(StoreError::Backend(UNPLACED.into())))?;
     write_commit(&txn, &commit).await?;
     if let Some(c) = &commit.checkpoint {
         insert_checkpoints(&txn, std::slice::from_ref(c)).await?;

@@ -3,29 +3,48 @@
 //! and hands them to the storage as one write ([`Storage::write`]): under
 //! the store's write lock it checks each with the ledger's rules against
 //! the committed state plus the batch so far, and the storage seals the
-//! batch's admitted transactions into one checkpoint and commits it all
-//! at once (group commit: one fsync). Only then is each waiter answered.
-//! A job is acknowledged only after the commit that holds it; a refused
-//! job wrote nothing; a failed commit answers every job of its batch with
-//! [`Rejected::Failed`] (or [`Rejected::Unavailable`] when the database
-//! cannot be reached) and stored none of it.
+//! batch's admitted transactions into one checkpoint (when the checkpoint
+//! mode says so) and commits it all at once (group commit: one fsync).
+//! Only then is each waiter answered. A job is acknowledged only after the
+//! commit that holds it; a refused job wrote nothing; a failed commit
+//! answers every job of its batch with [`Rejected::Failed`] (or
+//! [`Rejected::Unavailable`] when the database cannot be reached) and
+//! stored none of it. The writer announces the number of each checkpoint
+//! its writes close (the live stream).
+//!
+//! The development controls that change state or settings (`/dev/…`,
+//! [`Control`]) are jobs too, each alone between two batches (run by
+//! `controls`), so they apply in the order they were sent relative to
+//! writes of this process. Fees, faults, `read_only` and the checkpoint
+//! mode are settings of the process: nodes sharing one PostgreSQL
+//! database each have their own. When a commit
+//! closes a checkpoint is the checkpoint mode's decision
+//! (`dev::checkpoints`): by default every commit that admits anything
+//! does; in `interval` and `manual` mode admitted transactions stay
+//! pending, committed but unplaced, until a later commit closes one over
+//! them.
 //!
 //! Reads do not come here: they read the storage directly (MVCC) and never
 //! wait for the writer.
+
+mod controls;
 
 use std::collections::HashSet;
 use std::sync::Arc;
 
 use tokensign_core::tx::Transaction;
 use tokensign_core::{Address, Amount};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
+use super::dev::checkpoints::{Checkpoints, Close};
+use super::dev::control::{Control, ControlRefusal, Controlled};
 use super::failure::{NodeError, StoreError};
 use super::ledger::{self, Account, Backing, Changes, Multisig, Refusal, Rules, SignedBy, Token};
 use super::mint::{self, MintJob, MintRefusal};
 use super::records::{MintRecord, TxRecord};
 use super::storage::{Pending, Storage, WriteRead};
 use crate::api::SignatureJson;
+use controls::{close_pending_logged, run_control};
 
 /// Most jobs committed in one write transaction.
 pub const MAX_BATCH: usize = 1024;
@@ -88,12 +107,16 @@ type Reply<T, R> = oneshot::Sender<Result<T, Rejected<R>>>;
 enum Job {
     Tx(Box<TxJob>, Reply<Admitted, Refusal>),
     Mint(MintJob, Reply<MintRecord, MintRefusal>),
+    /// A development control: always alone in its batch.
+    Control(Control, Reply<Controlled, ControlRefusal>),
 }
 
 /// The result of one job inside a batch, sent only after the commit.
 enum Outcome {
     Tx(Result<Admitted, Refusal>),
     Mint(Result<MintRecord, MintRefusal>),
+    /// A control never runs inside a batch (the loop keeps it apart).
+    NotRun,
 }
 
 /// Handle to the writer. Cheap to clone; the writer stops once every
@@ -103,19 +126,48 @@ pub(crate) struct Writer {
     jobs: mpsc::Sender<Job>,
 }
 
-/// Starts the writer thread over `storage` with `rules`. Returns its
-/// handle and a receiver that fires once the writer has stopped and let go
-/// of the storage.
+/// What the writer owns besides the storage: the rules (the development
+/// controls change the fees) and when it closes checkpoints.
+struct WriterState {
+    rules: Rules,
+    checkpoints: Checkpoints,
+    /// Its own queue, for the interval ticker (weak: the writer still stops
+    /// once every handle is gone).
+    queue: mpsc::WeakSender<Job>,
+}
+
+/// Starts the writer thread over `storage` with `rules` and `checkpoints`;
+/// it announces the number of each checkpoint it commits on `announce`
+/// (the live stream). Returns its handle and a receiver that fires once
+/// the writer has stopped and let go of the storage. Blocking: first, on
+/// the caller's thread, it closes a checkpoint over the transactions a
+/// crash left out of every checkpoint, so the first read sees them placed.
 pub(crate) fn start(
     storage: Arc<dyn Storage>,
     rules: Rules,
+    checkpoints: Checkpoints,
+    announce: watch::Sender<u64>,
 ) -> Result<(Writer, std::sync::mpsc::Receiver<()>), NodeError> {
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (closed_tx, closed_rx) = std::sync::mpsc::channel();
+    let mut state = WriterState {
+        rules,
+        checkpoints,
+        queue: jobs.downgrade(),
+    };
+    let recovered = storage
+        .read()
+        .and_then(|committed| state.checkpoints.recover(&*committed));
+    if let Err(e) = recovered {
+        tracing::error!(error = %e, "cannot read the pending checkpoint log");
+    }
+    if let Some(number) = close_pending_logged(&*storage, &mut state) {
+        announce.send_replace(number);
+    }
     std::thread::Builder::new()
         .name("tokensign-writer".into())
         .spawn(move || {
-            writer_loop(&*storage, rx, &rules);
+            writer_loop(&*storage, rx, state, &announce);
             drop(storage);
             let _ = closed_tx.send(());
         })
@@ -148,24 +200,60 @@ impl Writer {
     pub(crate) async fn mint(&self, job: MintJob) -> Result<MintRecord, Rejected<MintRefusal>> {
         self.send(|reply| Job::Mint(job, reply)).await
     }
-}
 
-fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, rules: &Rules) {
-    while let Some(first) = rx.blocking_recv() {
-        let mut jobs = Vec::with_capacity(16);
-        jobs.push(first);
-        while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
-            }
-        }
-        run_batch(storage, jobs, rules);
+    /// Queues a development control and waits for its outcome (committed,
+    /// for the controls that change state).
+    pub(crate) async fn control(
+        &self,
+        control: Control,
+    ) -> Result<Controlled, Rejected<ControlRefusal>> {
+        self.send(|reply| Job::Control(control, reply)).await
     }
 }
 
-/// The state one batch sees: the committed state and what the batch has
-/// admitted so far.
+fn writer_loop(
+    storage: &dyn Storage,
+    mut rx: mpsc::Receiver<Job>,
+    mut state: WriterState,
+    announce: &watch::Sender<u64>,
+) {
+    // A control taken from the queue while a batch was being filled: it
+    // runs alone, after that batch.
+    let mut held: Option<Job> = None;
+    loop {
+        let Some(first) = held.take().or_else(|| rx.blocking_recv()) else {
+            break;
+        };
+        let closed = match first {
+            Job::Control(control, reply) => run_control(storage, control, reply, &mut state),
+            first => {
+                let mut jobs = Vec::with_capacity(16);
+                jobs.push(first);
+                while jobs.len() < state.checkpoints.max_batch(MAX_BATCH) {
+                    match rx.try_recv() {
+                        Ok(job @ Job::Control(..)) => {
+                            held = Some(job);
+                            break;
+                        }
+                        Ok(job) => jobs.push(job),
+                        Err(_) => break,
+                    }
+                }
+                run_batch(storage, jobs, &mut state)
+            }
+        };
+        if let Some(number) = closed {
+            announce.send_replace(number);
+        }
+    }
+    // A clean stop leaves nothing out of a checkpoint.
+    if let Some(number) = close_pending_logged(storage, &mut state) {
+        announce.send_replace(number);
+    }
+}
+
+/// The state one batch sees: the committed state (under the store's
+/// write lock) and what the batch has admitted so far.
 struct Batch<'a> {
     committed: &'a dyn WriteRead,
     staged: Changes,
@@ -208,7 +296,19 @@ impl Backing for Batch<'_> {
     }
 }
 
-impl Batch<'_> {
+impl<'a> Batch<'a> {
+    /// A batch over `committed` that has admitted nothing yet.
+    fn new(committed: &'a dyn WriteRead, mint_count: u64) -> Self {
+        Batch {
+            committed,
+            staged: Changes::default(),
+            hashes: HashSet::new(),
+            admitted: Vec::new(),
+            mints: Vec::new(),
+            mint_count,
+        }
+    }
+
     /// Checks one transaction with the ledger's rules against the state so
     /// far and stages its changes and record. `Ok(Err(_))` is a refusal
     /// (nothing staged); `Err(_)` a storage failure that aborts the batch.
@@ -229,7 +329,7 @@ impl Batch<'_> {
             Ok(effects) => effects,
             Err(refusal) => return Ok(Err(refusal)),
         };
-        let record = TxRecord::new(
+        let mut record = TxRecord::new(
             &job.tx,
             &job.sender,
             &job.hash,
@@ -237,6 +337,9 @@ impl Batch<'_> {
             &job.fields,
             &effects,
         );
+        if job.signed_by == SignedBy::Impersonated {
+            record.mark_impersonated();
+        }
         self.staged.absorb(effects.changes);
         self.hashes.insert(job.hash);
         self.admitted.push((job.hash, record));
@@ -263,42 +366,60 @@ impl Batch<'_> {
         Ok(outcome)
     }
 
-    /// Everything staged, for the storage to seal into one checkpoint.
-    fn into_pending(self) -> Pending {
+    /// Everything staged, for the storage to seal: a checkpoint closes
+    /// over `unplaced` (committed earlier, not placed yet) and then the
+    /// admitted transactions if `close` says so.
+    fn into_pending(self, unplaced: Vec<[u8; 32]>, close: Close) -> Pending {
         Pending {
             mint_count: (!self.mints.is_empty()).then_some(self.mint_count),
             mints: self.mints,
             ledger: self.staged,
             transactions: self.admitted,
+            close,
+            unplaced,
         }
     }
 }
 
-fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, rules: &Rules) {
+/// Runs and commits one batch of transactions and mints (no control);
+/// returns the number of the checkpoint it closed, if any.
+fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, state: &mut WriterState) -> Option<u64> {
     let size = jobs.len();
+    let close = state.checkpoints.on_commit();
+    let WriterState {
+        rules, checkpoints, ..
+    } = state;
+    let unplaced = match close {
+        Close::No => Vec::new(),
+        _ => checkpoints.pending().to_vec(),
+    };
     let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut admitted: Vec<[u8; 32]> = Vec::new();
     // The storage may run this more than once (see `storage::Build`); the
     // outcomes of the last run are the committed ones.
     let result = storage.write(&mut |committed: &dyn WriteRead| {
         outcomes.clear();
-        let mut batch = Batch {
-            mint_count: committed.mint_count()?,
-            committed,
-            staged: Changes::default(),
-            hashes: HashSet::new(),
-            admitted: Vec::new(),
-            mints: Vec::new(),
-        };
+        let mut batch = Batch::new(committed, committed.mint_count()?);
         for job in &jobs {
             outcomes.push(match job {
                 Job::Tx(job, _) => Outcome::Tx(batch.apply_tx(rules, job)?),
                 Job::Mint(job, _) => Outcome::Mint(batch.apply_mint(job)?),
+                Job::Control(..) => Outcome::NotRun,
             });
         }
-        Ok(batch.into_pending())
+        let pending = batch.into_pending(unplaced.clone(), close);
+        admitted = pending.transactions.iter().map(|(h, _)| *h).collect();
+        if close == Close::No {
+            // Logged before the commit, so that a crash after it leaves
+            // them findable (a hash logged by a run that did not commit is
+            // skipped at recovery: it is not stored).
+            checkpoints.log(&admitted)?;
+        }
+        Ok(pending)
     });
     match result {
-        Ok(_checkpoint) => {
+        Ok(closed) => {
+            checkpoints.committed(&admitted, closed.is_some());
             tracing::debug!(jobs = size, "batch committed");
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 match (job, outcome) {
@@ -308,27 +429,35 @@ fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, rules: &Rules) {
                     (Job::Mint(_, reply), Outcome::Mint(r)) => {
                         let _ = reply.send(r.map_err(Rejected::Refused));
                     }
-                    (Job::Tx(_, reply), Outcome::Mint(_)) => {
-                        let _ = reply.send(Err(Rejected::Failed));
-                    }
-                    (Job::Mint(_, reply), Outcome::Tx(_)) => {
-                        let _ = reply.send(Err(Rejected::Failed));
-                    }
+                    (job, _) => job.fail(false),
                 }
             }
+            closed
         }
         Err(e) => {
             tracing::error!(error = %e, jobs = size, "batch commit failed; nothing of it was acknowledged");
             let unavailable = e.is_unavailable();
             for job in jobs {
-                match job {
-                    Job::Tx(_, reply) => {
-                        let _ = reply.send(Err(Rejected::failure(unavailable)));
-                    }
-                    Job::Mint(_, reply) => {
-                        let _ = reply.send(Err(Rejected::failure(unavailable)));
-                    }
-                }
+                job.fail(unavailable);
+            }
+            None
+        }
+    }
+}
+
+impl Job {
+    /// Answers the job with [`Rejected::Failed`], or
+    /// [`Rejected::Unavailable`] if the database could not be reached.
+    fn fail(self, unavailable: bool) {
+        match self {
+            Job::Tx(_, reply) => {
+                let _ = reply.send(Err(Rejected::failure(unavailable)));
+            }
+            Job::Mint(_, reply) => {
+                let _ = reply.send(Err(Rejected::failure(unavailable)));
+            }
+            Job::Control(_, reply) => {
+                let _ = reply.send(Err(Rejected::failure(unavailable)));
             }
         }
     }
