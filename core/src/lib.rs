@@ -93,6 +93,8 @@ pub mod backend;
 pub mod device;
 pub mod error;
 pub mod field;
+#[cfg(fuzzing)]
+pub mod fuzzing;
 pub mod hash;
 pub mod hd;
 pub mod hex;
