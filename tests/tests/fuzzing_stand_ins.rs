@@ -1,6 +1,6 @@
 //! The fuzzing stand-ins (the core's `fuzzing` module: a test signature,
-//! one-round PBKDF2; the node's in-memory store) exist only in builds
-//! with `cfg(fuzzing)`, which cargo-fuzz alone sets. This proves that a
+//! one-round PBKDF2) exist only in builds with `cfg(fuzzing)`, which
+//! cargo-fuzz alone sets. This proves that a
 //! normal build cannot reach them: it signs and recovers with real
 //! secp256k1 and refuses a stand-in signature, and in the sources every
 //! use of the stand-ins sits under `#[cfg(fuzzing)]`.
