@@ -217,6 +217,26 @@ impl Session {
                     assert_eq!(reason.to_string(), *text, "reason {data:?}");
                 }
             }
+            Expect::SetupOnFixed { get_state } => {
+                let refusals = [
+                    Status::WrongP1P2,
+                    Status::WrongLength,
+                    Status::InvalidPin,
+                    Status::InvalidWords,
+                    Status::NoStorage,
+                ];
+                if get_state && status == Status::Ok {
+                    assert!(!data.is_empty(), "GET_STATE answers the state");
+                } else if get_state && status == Status::ResponseTooSmall {
+                    assert!(data.is_empty());
+                } else {
+                    assert!(
+                        refusals.contains(&status),
+                        "a fixed device refuses set-up {apdu:02x?}: {status:?}"
+                    );
+                    assert!(data.is_empty() || status == Status::InvalidWords);
+                }
+            }
             Expect::Sign(s) => {
                 if !approve {
                     assert_eq!((status, data), (Status::Denied, &[][..]));

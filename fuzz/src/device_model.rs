@@ -178,6 +178,13 @@ pub enum Expect {
     Invalid(String),
     /// A transaction to review and sign.
     Sign(Box<SignExpect>),
+    /// A set-up command on a fixed-seed device: GET_STATE answers (unless
+    /// its arguments are wrong); every other one is refused, by its
+    /// arguments or with `NoStorage`, and changes nothing.
+    SetupOnFixed {
+        /// GET_STATE.
+        get_state: bool,
+    },
 }
 
 /// The protocol's state: the bytes of the sign request being received.
@@ -226,6 +233,11 @@ impl Model {
                 }
             }
             0x05 => self.sign(p1, p2, data, pending),
+            // The wallet's set-up commands, on this target's fixed-seed
+            // device (device_setup fuzzes them on a wallet with storage).
+            0x06..=0x0D => Expect::SetupOnFixed {
+                get_state: ins == 0x06,
+            },
             _ => Expect::Status(Status::InsNotSupported),
         }
     }

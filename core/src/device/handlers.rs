@@ -215,7 +215,19 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         if let Err(e) = decode_into(header.scheme, header.op, payload, &mut self.tx) {
             return Err(invalid(e, out));
         }
-        let review = Review::new(&self.tx, header.scheme, header.descriptor);
+        #[allow(unused_mut)] // without `device-definitions`
+        let mut review = Review::new(&self.tx, header.scheme, header.descriptor);
+        // The definition provided before this sign: used once, and only
+        // for its own chain and token (else the sign is refused).
+        #[cfg(feature = "device-definitions")]
+        let definition = self.definition.take();
+        #[cfg(feature = "device-definitions")]
+        if let Some(definition) = &definition {
+            review = match review.with_definition(definition) {
+                Ok(review) => review,
+                Err(e) => return Err(super::offer::refused(&e, out)),
+            };
+        }
         if self.approver.approve(&review) != Approval::Approve {
             return Err(Status::Denied);
         }

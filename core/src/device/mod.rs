@@ -40,6 +40,7 @@ pub mod apdu;
 pub mod frame;
 mod handlers;
 pub mod keys;
+pub mod offer;
 pub mod prompt;
 pub mod reason;
 pub mod request;
@@ -165,6 +166,10 @@ pub struct Device<
     /// the device holds (a transaction returned by value would sit in
     /// several stack frames at once; see docs/embedded.md, "Stack").
     tx: Transaction<B, M>,
+    /// The token definition provided for the next sign
+    /// ([`Instruction::ProvideDefinition`]), checked and trusted.
+    #[cfg(feature = "device-definitions")]
+    definition: Option<crate::definition::TrustedDefinition>,
 }
 
 impl<A, const N: usize, const B: usize, const M: usize, P> core::fmt::Debug
@@ -211,6 +216,8 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             state: State::Idle,
             buffer: [0; N],
             tx: Transaction::default(),
+            #[cfg(feature = "device-definitions")]
+            definition: None,
         }
     }
 
@@ -289,13 +296,24 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         // Every request except a continuation chunk ends a pending sign.
         let pending = core::mem::replace(&mut self.state, State::Idle);
         let status = match Command::parse(request) {
-            Ok(command) => self.dispatch(command, pending, &mut out),
+            Ok(command) => {
+                // A provided definition serves the next sign only.
+                #[cfg(feature = "device-definitions")]
+                if !offer::keeps_definition(Instruction::parse(command.ins)) {
+                    self.definition = None;
+                }
+                self.dispatch(command, pending, &mut out)
+            }
             Err(status) => status,
         };
         // Only these statuses carry data (a reason, attempts left).
         if !matches!(
             status,
-            Status::Ok | Status::InvalidData | Status::WrongPin | Status::InvalidWords
+            Status::Ok
+                | Status::InvalidData
+                | Status::WrongPin
+                | Status::InvalidWords
+                | Status::DefinitionRefused
         ) {
             out.clear();
         }
@@ -316,6 +334,10 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             Some(Instruction::Wipe) => self.wipe(command, out),
             Some(Instruction::Trust) => self.trust(command, out),
             Some(Instruction::Lock) => self.lock(command),
+            #[cfg(feature = "device-definitions")]
+            Some(Instruction::ProvideDefinition) => self.provide_definition(command, out),
+            #[cfg(not(feature = "device-definitions"))]
+            Some(Instruction::ProvideDefinition) => Status::InsNotSupported,
             None => Status::InsNotSupported,
         }
     }

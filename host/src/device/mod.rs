@@ -241,6 +241,11 @@ impl<T: Transport> DeviceClient<T> {
                     }
                     _ => String::new(),
                 }
+            } else if sw == Status::DefinitionRefused.word() {
+                match data {
+                    [code] => tokensign_core::device::offer::refusal_text(*code).to_owned(),
+                    _ => String::new(),
+                }
             } else if sw == Status::InvalidData.word() {
                 // The device names the error in bytes; the message is this
                 // host's core's (the same core).
@@ -339,7 +344,22 @@ impl<T: Transport> DeviceClient<T> {
     /// to recover to the path's address over the core's signing hash, and
     /// the device's hash to be the core's.
     pub fn sign(&mut self, request: &SignRequest<'_>) -> Result<DeviceSignature, DeviceError> {
+        self.sign_with(request, None)
+    }
+
+    /// [`DeviceClient::sign`], with a signed token definition given to the
+    /// device just before the request (the device checks it against its
+    /// own trusted signers and shows the token's amounts in whole tokens,
+    /// or refuses).
+    pub fn sign_with(
+        &mut self,
+        request: &SignRequest<'_>,
+        definition: Option<&tokensign_core::definition::SignedDefinition>,
+    ) -> Result<DeviceSignature, DeviceError> {
         let address = self.address(&request.path, false)?;
+        if let Some(definition) = definition {
+            self.provide_definition(definition)?;
+        }
         let answer = self.sign_raw(&request.encode()?)?;
         let (signature, hash) = parse_sign_response(&answer).ok_or_else(|| {
             DeviceError::BadAnswer(format!("sign answer has {} bytes", answer.len()))

@@ -3,6 +3,7 @@
 
 use std::sync::Mutex;
 
+use tokensign_core::definition::SignedDefinition;
 use tokensign_core::hd::DerivationPath;
 use tokensign_core::{Address, Signature};
 
@@ -16,6 +17,8 @@ pub struct DeviceSigner {
     client: Mutex<DeviceClient<Box<dyn Transport>>>,
     /// The pages the device displayed for the last signature.
     pages: Mutex<Vec<String>>,
+    /// The token definition to give the device with the next transaction.
+    definition: Mutex<Option<SignedDefinition>>,
     path: DerivationPath,
     address: Address,
     public_key: PublicKey,
@@ -85,6 +88,7 @@ impl DeviceSigner {
         Ok(DeviceSigner {
             client: Mutex::new(client),
             pages: Mutex::new(Vec::new()),
+            definition: Mutex::new(None),
             path,
             address,
             public_key,
@@ -137,17 +141,26 @@ impl Signer for DeviceSigner {
             descriptor: input.descriptor(),
             path: self.path,
         };
-        let signed = client.sign(&request).map_err(|e| {
-            if e.is_denied() {
-                SignerError::DeviceRejected
-            } else {
-                SignerError::Device(e)
-            }
-        })?;
+        let definition = self.definition.lock().ok().and_then(|d| *d);
+        let signed = client
+            .sign_with(&request, definition.as_ref())
+            .map_err(|e| {
+                if e.is_denied() {
+                    SignerError::DeviceRejected
+                } else {
+                    SignerError::Device(e)
+                }
+            })?;
         if let Ok(mut pages) = self.pages.lock() {
             *pages = signed.review;
         }
         Ok(signed.signature)
+    }
+
+    fn offer_definition(&self, definition: Option<&SignedDefinition>) {
+        if let Ok(mut slot) = self.definition.lock() {
+            *slot = definition.copied();
+        }
     }
 
     fn device_pages(&self) -> Option<Vec<String>> {

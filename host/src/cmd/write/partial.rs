@@ -11,7 +11,7 @@ use tokensign_core::{Address, Scheme};
 use super::signing_refused;
 use crate::cmd::common::{write_out, Notes};
 use crate::cmd::exit::CliError;
-use crate::cmd::review::review_items;
+use crate::cmd::review::{review_items, Resolved};
 use crate::show::{hex0x, show_path};
 use crate::signer::{partial, Signer, SigningInput};
 
@@ -22,6 +22,8 @@ pub struct Out<'a> {
     pub file: Option<&'a Path>,
     /// `--json`.
     pub json_mode: bool,
+    /// What the review shows besides the transaction.
+    pub resolved: &'a Resolved,
 }
 
 /// Signs `tx` as one member of `account` and writes the partial file.
@@ -38,7 +40,7 @@ pub fn write(
     let input = SigningInput::native(&normalized, descriptor);
     let review = format!(
         "{}  member            {}\n  signing hash      {}\n",
-        review_items(&normalized, Scheme::Native, descriptor),
+        review_items(&normalized, Scheme::Native, descriptor, to.resolved)?,
         signer.address(),
         hex0x(input.digest())
     );
@@ -49,6 +51,10 @@ pub fn write(
     }
     let part = partial::sign_input(signer, &input, account).map_err(signing_refused)?;
     let text = part.to_json()?;
+    // A device's own pages on stderr; with --json and --out, also in the
+    // object printed (without --out, stdout is the file itself).
+    let mut device = serde_json::Map::new();
+    super::finish::device_screen(signer, to.json_mode, &mut device, notes)?;
     match to.file {
         Some(path) => {
             partial::write_new(path, &text)?;
@@ -61,7 +67,12 @@ pub fn write(
             );
             if to.json_mode {
                 notes.write(&summary)?;
-                write_out(out, &format!("{text}\n"))
+                let mut object: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&text).map_err(|e| {
+                        CliError::internal(format!("cannot read back the partial file: {e}"))
+                    })?;
+                object.extend(device);
+                write_out(out, &format!("{}\n", serde_json::Value::Object(object)))
             } else {
                 write_out(out, &summary)
             }
