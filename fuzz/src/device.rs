@@ -217,13 +217,16 @@ impl Session {
                     assert_eq!(reason.to_string(), *text, "reason {data:?}");
                 }
             }
-            Expect::SetupOnFixed { get_state } => {
+            Expect::WalletOnFixed { get_state } => {
                 let refusals = [
                     Status::WrongP1P2,
                     Status::WrongLength,
                     Status::InvalidPin,
                     Status::InvalidWords,
                     Status::NoStorage,
+                    Status::NotProvisioned,
+                    Status::Locked,
+                    Status::DefinitionRefused,
                 ];
                 if get_state && status == Status::Ok {
                     assert!(!data.is_empty(), "GET_STATE answers the state");
@@ -234,7 +237,11 @@ impl Session {
                         refusals.contains(&status),
                         "a fixed device refuses set-up {apdu:02x?}: {status:?}"
                     );
-                    assert!(data.is_empty() || status == Status::InvalidWords);
+                    match status {
+                        Status::DefinitionRefused => assert_eq!(data.len(), 1, "the cause"),
+                        Status::InvalidWords => {}
+                        _ => assert!(data.is_empty()),
+                    }
                 }
             }
             Expect::Sign(s) => {

@@ -178,10 +178,11 @@ pub enum Expect {
     Invalid(String),
     /// A transaction to review and sign.
     Sign(Box<SignExpect>),
-    /// A set-up command on a fixed-seed device: GET_STATE answers (unless
+    /// A wallet command on a fixed-seed device: GET_STATE answers (unless
     /// its arguments are wrong); every other one is refused, by its
-    /// arguments or with `NoStorage`, and changes nothing.
-    SetupOnFixed {
+    /// arguments, with `NoStorage`, or (a definition: it trusts no signer)
+    /// by the wallet's state or `DefinitionRefused`, and changes nothing.
+    WalletOnFixed {
         /// GET_STATE.
         get_state: bool,
     },
@@ -233,9 +234,10 @@ impl Model {
                 }
             }
             0x05 => self.sign(p1, p2, data, pending),
-            // The wallet's set-up commands, on this target's fixed-seed
-            // device (device_setup fuzzes them on a wallet with storage).
-            0x06..=0x0D => Expect::SetupOnFixed {
+            // The wallet's set-up commands and PROVIDE_DEFINITION, on this
+            // target's fixed-seed device (device_setup fuzzes them on a
+            // wallet with storage).
+            0x06..=0x0E => Expect::WalletOnFixed {
                 get_state: ins == 0x06,
             },
             _ => Expect::Status(Status::InsNotSupported),
