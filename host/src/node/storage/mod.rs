@@ -75,6 +75,14 @@ pub trait Storage: Send + Sync {
     /// all of it (and, for a durable store, so does the next start);
     /// after an `Err`, none of it.
     fn commit(&self, commit: &Commit) -> Result<(), StoreError>;
+    /// Keeps the whole committed state (ledger, transactions, receipts,
+    /// checkpoints, mints) under a new id that [`Storage::revert`] returns
+    /// to. Durable like a commit: it survives a restart. Ids only grow.
+    fn snapshot(&self) -> Result<u64, StoreError>;
+    /// Returns the whole state to snapshot `id` in one atomic step, and
+    /// forgets that snapshot and every later one (as anvil's `evm_revert`):
+    /// `Ok(false)` if there is no snapshot `id` (nothing changed).
+    fn revert(&self, id: u64) -> Result<bool, StoreError>;
 }
 
 /// Writes the genesis checkpoint (number 0, no transactions) into a store
