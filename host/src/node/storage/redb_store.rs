@@ -492,4 +492,46 @@ mod tests {
         ));
         check(&storage);
     }
+
+    #[test]
+    fn a_revert_restores_the_snapshot_and_uses_it_up_with_later_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        // A durable file, a non-durable file and memory (whose commits
+        // skip the sync, as a non-durable file's do).
+        let stores = [
+            open(&dir.path().join("durable"), true).unwrap(),
+            open(&dir.path().join("fast"), false).unwrap(),
+            open_in_memory().unwrap(),
+        ];
+        for storage in &stores {
+            let owner = Address([1; 20]);
+            let set = |nonce: u64| {
+                let mut commit = Commit::default();
+                commit
+                    .ledger
+                    .accounts
+                    .insert(owner, Account { nonce, bbnonce: 0 });
+                storage.commit(&commit).unwrap();
+            };
+            let nonce = || storage.read().unwrap().account(&owner).unwrap().nonce;
+            set(1);
+            let first = storage.snapshot().unwrap();
+            set(2);
+            let second = storage.snapshot().unwrap();
+            set(3);
+            let third = storage.snapshot().unwrap();
+            set(4);
+            assert!(storage.revert(second).unwrap());
+            assert_eq!(nonce(), 2);
+            // The snapshot and the later one are used up; the earlier stays.
+            assert!(!storage.revert(second).unwrap());
+            assert!(!storage.revert(third).unwrap());
+            assert!(!storage.revert(999).unwrap());
+            assert_eq!(nonce(), 2);
+            set(5);
+            assert!(storage.revert(first).unwrap());
+            assert_eq!(nonce(), 1);
+            assert_eq!(storage.read().unwrap().last_checkpoint().unwrap(), 0);
+        }
+    }
 }
