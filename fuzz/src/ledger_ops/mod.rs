@@ -27,7 +27,7 @@
 //! `server_handler` is the same ledger behind the HTTP handler, the writer
 //! and redb, with real cryptography.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::HashSet;
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
@@ -42,6 +42,12 @@ use tokensign_core::tx::{
 use tokensign_core::{signing_key_from_bytes, Address, Amount, SigningKey};
 
 use crate::server::operation_on;
+
+mod invariants;
+mod refusals;
+
+use invariants::{check_step, fingerprint, nonce_of, Fingerprint};
+pub use refusals::REFUSALS;
 
 /// Most steps in one input.
 pub const MAX_STEPS: usize = 32;
@@ -238,87 +244,6 @@ fn fresh() -> &'static MemoryLedger {
     })
 }
 
-/// The ledger in a comparable form: every account, token, balance and
-/// multisig account, ordered, and each token's supply.
-#[derive(Debug, PartialEq, Eq)]
-struct Fingerprint {
-    nonces: BTreeMap<Address, (u64, u64)>,
-    tokens: BTreeMap<Address, String>,
-    supplies: BTreeMap<Address, Amount>,
-    balances: BTreeMap<(Address, Address), Amount>,
-    multisigs: BTreeMap<Address, String>,
-}
-
-fn fingerprint(ledger: &MemoryLedger) -> Fingerprint {
-    Fingerprint {
-        nonces: ledger
-            .accounts
-            .iter()
-            .map(|(a, acc)| (*a, (acc.nonce, acc.bbnonce)))
-            .collect(),
-        tokens: ledger
-            .tokens
-            .iter()
-            .map(|(a, t)| (*a, format!("{t:?}")))
-            .collect(),
-        supplies: ledger.tokens.iter().map(|(a, t)| (*a, t.supply)).collect(),
-        balances: ledger
-            .balances
-            .iter()
-            .filter(|(_, v)| **v != Amount::ZERO)
-            .map(|(k, v)| (*k, *v))
-            .collect(),
-        multisigs: ledger
-            .multisigs
-            .iter()
-            .map(|(a, m)| (*a, format!("{m:?}")))
-            .collect(),
-    }
-}
-
-/// Supply is the sum of balances, for every token.
-fn check_supply(f: &Fingerprint) {
-    let mut sums: BTreeMap<Address, Amount> = BTreeMap::new();
-    for ((_, token), balance) in &f.balances {
-        let sum = sums.entry(*token).or_default();
-        *sum = sum.checked_add(balance).expect("the balances' sum fits");
-    }
-    for (address, supply) in &f.supplies {
-        let sum = sums.remove(address).unwrap_or_default();
-        assert_eq!(
-            *supply, sum,
-            "the supply of {address} is not the sum of its balances"
-        );
-    }
-    assert!(sums.is_empty(), "balances of unknown tokens: {sums:?}");
-}
-
-fn nonce_of(f: &Fingerprint, who: &Address) -> u64 {
-    f.nonces.get(who).map_or(0, |n| n.0)
-}
-
-/// The check of one step's effect: `sender` wrote (`Some`) or not.
-fn check_step(before: &Fingerprint, after: &Fingerprint, admitted: Option<Address>) {
-    check_supply(after);
-    for (who, (nonce, bbnonce)) in &before.nonces {
-        let (n, bb) = after.nonces.get(who).copied().unwrap_or_default();
-        assert!(
-            n >= *nonce && bb >= *bbnonce,
-            "the nonce of {who} went down"
-        );
-    }
-    match admitted {
-        None => assert_eq!(before, after, "a refused write changed the ledger"),
-        Some(sender) => {
-            for (who, (n, _)) in &after.nonces {
-                let was = nonce_of(before, who);
-                let expected = if *who == sender { was + 1 } else { was };
-                assert_eq!(*n, expected, "the nonce of {who} after a write by {sender}");
-            }
-        }
-    }
-}
-
 /// A multisig account (by index) and the members among the keys in the
 /// mask.
 fn members(ledger: &MemoryLedger, index: u8, mask: u8) -> Option<(Address, Vec<usize>)> {
@@ -340,7 +265,9 @@ fn members(ledger: &MemoryLedger, index: u8, mask: u8) -> Option<(Address, Vec<u
     Some((account, keys))
 }
 
-/// A signed transaction as the node receives it.
+/// A signed transaction as the node receives it. One lives per step: the
+/// variants' size difference costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 enum Signed {
     V1(LegacyTx),
     V2(NativeTx),
@@ -632,40 +559,3 @@ mod tests {
         }
     }
 }
-
-/// The names of the ledger's refusals (`tokensign::node::ledger::Refusal`,
-/// without the ones only the writer gives: `DuplicateTransaction`), for
-/// the rules report. A test checks the list against the enum's source so
-/// that a new refusal is not missed.
-pub const REFUSALS: &[&str] = &[
-    "WrongChainId",
-    "NonceMismatch",
-    "SignerNotOperator",
-    "TokenAlreadyExists",
-    "SymbolAlreadyExists",
-    "UnknownToken",
-    "NotAuthorized",
-    "SelfGrant",
-    "AllowanceExceeded",
-    "InsufficientBalance",
-    "AmountOverflow",
-    "TokenPaused",
-    "AlreadyPaused",
-    "NotPaused",
-    "SenderBlacklisted",
-    "RecipientBlacklisted",
-    "SenderNotWhitelisted",
-    "RecipientNotWhitelisted",
-    "ClawbackDisabled",
-    "AccountNotFrozen",
-    "AuthorityAlreadyGranted",
-    "AuthorityNotHeld",
-    "AuthorityLimitReached",
-    "ListNotForToken",
-    "AlreadyListed",
-    "NotListed",
-    "MultisigAlreadyExists",
-    "MultisigAccountNotFound",
-    "NotAMultisigMember",
-    "MultisigBelowThreshold",
-];
