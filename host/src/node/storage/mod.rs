@@ -9,8 +9,11 @@
 //!
 //! - a server database (PostgreSQL): a read is a `REPEATABLE READ`
 //!   transaction, a commit one SQL transaction;
-//! - an in-memory mode: the maps of [`MemoryLedger`] and the records under
-//!   a lock, a commit applied under the write lock;
+//! - the in-memory mode (`NodeConfig::in_memory`) is the same redb tables
+//!   on redb's in-memory backend ([`redb_store::open_in_memory`]);
+//! - snapshots ([`Storage::snapshot`], [`Storage::revert`]): the whole
+//!   state kept under an id and restored atomically (redb: persistent
+//!   savepoints);
 //! - state dump and load: a dump is [`StateRead::ledger`],
 //!   [`StateRead::transactions`] and the checkpoints and mints read
 //!   through one [`StateRead`]; a load is one [`Commit`] that writes them
