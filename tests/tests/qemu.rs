@@ -632,6 +632,17 @@ fn session(backend: Backend, firmware: &Path) -> Session {
             }
             .encode()
             .unwrap();
+            if let Some(dir) = std::env::var_os("TOKENSIGN_QEMU_REQUESTS") {
+                let name = format!(
+                    "{op}-{}-{}.bin",
+                    scheme.short_name(),
+                    match descriptor {
+                        Descriptor::Single => "single",
+                        Descriptor::Multisig(_) => "member",
+                    }
+                );
+                std::fs::write(Path::new(&dir).join(name), &request).unwrap();
+            }
             largest_ticks = largest_ticks.max(bench_sign(&mut client, &request));
         }
         peak_stack = peak_stack.max(largest_stack);

@@ -84,7 +84,7 @@ fn emulated_device_signs_in_both_schemes() {
     for (tx, scheme) in [(&legacy_tx, Scheme::Legacy), (&native_tx, Scheme::Native)] {
         let req = request(tx, scheme);
         let signed = client.sign(&req).unwrap();
-        assert_eq!(signed.hash, req.answer_hash(&signed.signature).unwrap());
+        assert_eq!(signed.signing_hash, req.signing_hash().unwrap());
         let expected: Vec<String> = Review::new(tx, scheme, Descriptor::Single)
             .pages(DEFAULT_PAGE_WIDTH)
             .map(|p| p.to_string())
