@@ -19,10 +19,10 @@ pub const MAX_AMOUNT_DIGITS: usize = 78;
 /// Why an amount was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum AmountError {
-    /// The text is empty.
+    /// The text is empty (or a bare `0x`).
     Empty,
-    /// A character that is not a decimal digit (a sign, a point, a space,
-    /// `0x`, an exponent).
+    /// A character that is not a digit of the form (a sign, a point, a
+    /// space, an exponent; `0x` where only canonical decimal is read).
     NotDecimal,
     /// A leading zero (only `0` itself may start with one).
     LeadingZero,
@@ -35,7 +35,8 @@ impl fmt::Display for AmountError {
         f.write_str(match self {
             AmountError::Empty => "amount is empty",
             AmountError::NotDecimal => {
-                "amount must be decimal digits only (no sign, point, exponent or 0x)"
+                "amount must be decimal digits (or 0x and hex digits), with no sign, point, \
+                 space or exponent"
             }
             AmountError::LeadingZero => "amount must not have leading zeros",
             AmountError::Overflow => "amount is larger than 2^256-1",
@@ -99,8 +100,53 @@ impl Amount {
         out
     }
 
+    /// Reads a U256 as the network reads it from a JSON string
+    /// (`onemoney-transactions.md` section 2.3): decimal digits, leading
+    /// zeros allowed (the TS SDK sends a caller's `"007"` as given), or
+    /// `0x` / `0X` and hex digits in either case. Every form of one value
+    /// is that value: the RLP encodes the integer, so the signing and
+    /// transaction hashes follow the value, not its text. Refused: an
+    /// empty text or a bare `0x` ([`AmountError::Empty`]), any other
+    /// character (a sign, a point, a space, an exponent, `_`, `0o`/`0b`:
+    /// [`AmountError::NotDecimal`]), and values above 2^256-1.
+    ///
+    /// What this toolkit writes is always [`Amount::to_decimal`]'s
+    /// canonical decimal.
+    ///
+    /// ```
+    /// use tokensign_core::Amount;
+    /// let seven = Amount::from_u64(7);
+    /// assert_eq!(Amount::parse_wire("7"), Ok(seven));
+    /// assert_eq!(Amount::parse_wire("007"), Ok(seven));
+    /// assert_eq!(Amount::parse_wire("0x07"), Ok(seven));
+    /// assert!(Amount::parse_wire("7e0").is_err());
+    /// ```
+    pub fn parse_wire(text: &str) -> Result<Self, AmountError> {
+        let (digits, radix) = match text.as_bytes() {
+            [b'0', b'x' | b'X', rest @ ..] => (rest, 16u8),
+            digits => (digits, 10u8),
+        };
+        if digits.is_empty() {
+            return Err(AmountError::Empty);
+        }
+        let mut value = Amount::ZERO;
+        for &d in digits {
+            let digit = match (d, radix) {
+                (b'0'..=b'9', _) => d - b'0',
+                (b'a'..=b'f', 16) => d - b'a' + 10,
+                (b'A'..=b'F', 16) => d - b'A' + 10,
+                _ => return Err(AmountError::NotDecimal),
+            };
+            value = value
+                .mul_small_add(u64::from(radix), u64::from(digit))
+                .ok_or(AmountError::Overflow)?;
+        }
+        Ok(value)
+    }
+
     /// Parses canonical decimal text: digits only, no leading zero (except
-    /// `0` itself), at most 2^256-1.
+    /// `0` itself), at most 2^256-1. What this toolkit writes and stores;
+    /// [`Amount::parse_wire`] reads what the network accepts.
     pub fn parse(text: &str) -> Result<Self, AmountError> {
         let digits = text.as_bytes();
         match digits {
@@ -257,6 +303,97 @@ impl Decimal {
     }
 }
 
+// ------------------------------------------------ whole tokens to base units
+
+/// Why whole tokens (`12.5`) could not be converted to base units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WholeAmountError {
+    /// Nothing to read: the text is empty or only a point.
+    Empty,
+    /// Not decimal digits with at most one point (a sign, an exponent, a
+    /// space, a second point, `0x`).
+    NotDecimal,
+    /// More fractional digits than the token has decimals (trailing zeros
+    /// do not count).
+    TooPrecise {
+        /// The fractional digits given, without trailing zeros.
+        digits: usize,
+        /// The token's decimals.
+        decimals: u8,
+    },
+    /// Larger than 2^256-1 once in base units.
+    Overflow,
+}
+
+impl fmt::Display for WholeAmountError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WholeAmountError::Empty => f.write_str("the amount is empty"),
+            WholeAmountError::NotDecimal => f.write_str(
+                "write whole tokens as digits with at most one decimal point, e.g. 12.5 \
+                 (no sign, no exponent, no spaces, no 0x)",
+            ),
+            WholeAmountError::TooPrecise { digits, decimals } => write!(
+                f,
+                "it has {digits} fractional digits but the token has {decimals} decimals: \
+                 round it to {decimals}"
+            ),
+            WholeAmountError::Overflow => {
+                f.write_str("it is larger than 2^256-1 once converted to base units")
+            }
+        }
+    }
+}
+
+impl core::error::Error for WholeAmountError {}
+
+impl Amount {
+    /// Converts whole tokens written in decimal (`12.5`, `0.000001`, `7`,
+    /// `.5`, `5.`, `007`) to base units of a token with `decimals`:
+    /// exact (never a float), refused when it has more fractional digits
+    /// than the token (trailing zeros do not count) or passes 2^256-1.
+    /// The project's one decimal-to-base-units converter.
+    ///
+    /// ```
+    /// use tokensign_core::amount::{Amount, WholeAmountError};
+    /// assert_eq!(Amount::from_whole("12.5", 6), Ok(Amount::from_u64(12_500_000)));
+    /// assert_eq!(Amount::from_whole("1.50", 1), Ok(Amount::from_u64(15)));
+    /// assert_eq!(
+    ///     Amount::from_whole("0.001", 2),
+    ///     Err(WholeAmountError::TooPrecise { digits: 3, decimals: 2 })
+    /// );
+    /// ```
+    pub fn from_whole(text: &str, decimals: u8) -> Result<Amount, WholeAmountError> {
+        let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+        if whole.is_empty() && fraction.is_empty() {
+            return Err(WholeAmountError::Empty);
+        }
+        let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || !digits(fraction) {
+            return Err(WholeAmountError::NotDecimal);
+        }
+        let fraction = fraction.trim_end_matches('0');
+        if fraction.len() > usize::from(decimals) {
+            return Err(WholeAmountError::TooPrecise {
+                digits: fraction.len(),
+                decimals,
+            });
+        }
+        let mut value = Amount::ZERO;
+        let shift = usize::from(decimals) - fraction.len();
+        let scaled = whole
+            .bytes()
+            .chain(fraction.bytes())
+            .chain(core::iter::repeat_n(b'0', shift));
+        for d in scaled {
+            value = value
+                .mul_small_add(10, u64::from(d - b'0'))
+                .ok_or(WholeAmountError::Overflow)?;
+        }
+        Ok(value)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -279,6 +416,44 @@ mod tests {
         assert_eq!(Amount::parse("00"), Err(AmountError::LeadingZero));
         for bad in ["-1", "+1", "1.5", "1e3", "0x10", " 1", "1 ", "١"] {
             assert_eq!(Amount::parse(bad), Err(AmountError::NotDecimal), "{bad}");
+        }
+    }
+
+    #[test]
+    fn wire_forms_read_the_value() {
+        let seven = Ok(Amount::from_u64(7));
+        for text in ["7", "007", "0x7", "0X7", "0x0007", "0x07"] {
+            assert_eq!(Amount::parse_wire(text), seven, "{text}");
+        }
+        assert_eq!(Amount::parse_wire("0"), Ok(Amount::ZERO));
+        assert_eq!(Amount::parse_wire("000"), Ok(Amount::ZERO));
+        assert_eq!(Amount::parse_wire("0x0"), Ok(Amount::ZERO));
+        assert_eq!(
+            Amount::parse_wire("0xdeadBEEF"),
+            Ok(Amount::from_u64(0xdead_beef))
+        );
+        assert_eq!(Amount::parse_wire(MAX_TEXT), Ok(Amount::MAX));
+        let zeros = std::format!("{}{MAX_TEXT}", "0".repeat(200));
+        assert_eq!(Amount::parse_wire(&zeros), Ok(Amount::MAX));
+        let hex_max = std::format!("0x{}", "f".repeat(64));
+        assert_eq!(Amount::parse_wire(&hex_max), Ok(Amount::MAX));
+        let hex_zeros = std::format!("0x{}{}", "0".repeat(100), "F".repeat(64));
+        assert_eq!(Amount::parse_wire(&hex_zeros), Ok(Amount::MAX));
+        let over = "115792089237316195423570985008687907853269984665640564039457584007913129639936";
+        assert_eq!(Amount::parse_wire(over), Err(AmountError::Overflow));
+        let hex_over = std::format!("0x1{}", "0".repeat(64));
+        assert_eq!(Amount::parse_wire(&hex_over), Err(AmountError::Overflow));
+        assert_eq!(Amount::parse_wire(""), Err(AmountError::Empty));
+        assert_eq!(Amount::parse_wire("0x"), Err(AmountError::Empty));
+        for bad in [
+            "-1", "+1", "1.5", "1e3", " 1", "1 ", "1_0", "0o7", "0b1", "0x-1", "0xg", "00x1", "x1",
+            "١",
+        ] {
+            assert_eq!(
+                Amount::parse_wire(bad),
+                Err(AmountError::NotDecimal),
+                "{bad}"
+            );
         }
     }
 
@@ -321,13 +496,86 @@ mod tests {
         assert_eq!(Amount::MAX.to_u128(), None);
     }
 
+    #[test]
+    fn whole_tokens_convert_exactly() {
+        let whole = |t: &str, d: u8| Amount::from_whole(t, d).map(|a| a.to_string());
+        assert_eq!(whole("12.5", 6).as_deref(), Ok("12500000"));
+        assert_eq!(whole("0.000001", 6).as_deref(), Ok("1"));
+        assert_eq!(whole("007", 2).as_deref(), Ok("700"));
+        assert_eq!(whole(".5", 1).as_deref(), Ok("5"));
+        assert_eq!(whole("5.", 0).as_deref(), Ok("5"));
+        assert_eq!(whole("1.50", 1).as_deref(), Ok("15"));
+        assert_eq!(whole("0", 18).as_deref(), Ok("0"));
+        // 0.1 + 0.2 is exact here, unlike in a float.
+        assert_eq!(whole("0.3", 18).as_deref(), Ok("300000000000000000"));
+        assert_eq!(whole(MAX_TEXT, 0).as_deref(), Ok(MAX_TEXT));
+        // Beyond u128, and beyond 2^53 where a float would round.
+        assert_eq!(
+            whole("123456789012345678901", 18).as_deref(),
+            Ok("123456789012345678901000000000000000000")
+        );
+        assert_eq!(
+            whole("18446744073709551617", 0).as_deref(),
+            Ok("18446744073709551617")
+        );
+        // Any decimals up to 255, exactly.
+        assert_eq!(whole("0", 255).as_deref(), Ok("0"));
+        assert_eq!(
+            Amount::from_whole("1", 77),
+            Ok(Amount::parse(&std::format!("1{}", "0".repeat(77))).unwrap())
+        );
+    }
+
+    #[test]
+    fn whole_token_refusals_are_typed() {
+        assert_eq!(
+            Amount::from_whole("1.234", 2),
+            Err(WholeAmountError::TooPrecise {
+                digits: 3,
+                decimals: 2
+            })
+        );
+        assert_eq!(Amount::from_whole("", 6), Err(WholeAmountError::Empty));
+        assert_eq!(Amount::from_whole(".", 6), Err(WholeAmountError::Empty));
+        for bad in ["-1", "+1", "1e3", "1.2.3", " 1", "1 ", "0x10", "1,5", "١"] {
+            assert_eq!(
+                Amount::from_whole(bad, 6),
+                Err(WholeAmountError::NotDecimal),
+                "{bad}"
+            );
+        }
+        assert_eq!(
+            Amount::from_whole(MAX_TEXT, 1),
+            Err(WholeAmountError::Overflow)
+        );
+        assert_eq!(Amount::from_whole("1", 78), Err(WholeAmountError::Overflow));
+        assert_eq!(
+            Amount::from_whole("1", 255),
+            Err(WholeAmountError::Overflow)
+        );
+        let e = WholeAmountError::TooPrecise {
+            digits: 3,
+            decimals: 2,
+        }
+        .to_string();
+        assert!(
+            e.contains("3 fractional digits") && e.contains("2 decimals"),
+            "{e}"
+        );
+    }
+
     proptest::proptest! {
         #[test]
-        fn decimal_round_trip(bytes in proptest::prelude::any::<[u8; 32]>()) {
+        fn decimal_round_trip(bytes in proptest::prelude::any::<[u8; 32]>(), zeros in 0usize..4) {
             let a = Amount::from_be_bytes(bytes);
             let text = a.to_string();
             proptest::prop_assert_eq!(Amount::parse(&text), Ok(a));
             proptest::prop_assert_eq!(a.to_be_bytes(), bytes);
+            // Every wire form of the value reads back to it.
+            let padded = std::format!("{}{text}", "0".repeat(zeros));
+            proptest::prop_assert_eq!(Amount::parse_wire(&padded), Ok(a));
+            let hex = std::format!("0x{}{}", "0".repeat(zeros), hex::encode(bytes));
+            proptest::prop_assert_eq!(Amount::parse_wire(&hex), Ok(a));
         }
 
         #[test]
@@ -339,6 +587,14 @@ mod tests {
             proptest::prop_assert_eq!(sum.to_u128(), x.checked_add(y));
             proptest::prop_assert_eq!(sum.checked_sub(&b), Some(a));
             proptest::prop_assert_eq!(a.checked_sub(&b).is_some(), x >= y);
+        }
+
+        #[test]
+        fn whole_matches_u128_arithmetic(whole in 0u64.., fraction in 0u32..1_000_000, decimals in 6u8..=18) {
+            let text = std::format!("{whole}.{fraction:06}");
+            let expected = u128::from(whole) * 10u128.pow(u32::from(decimals))
+                + u128::from(fraction) * 10u128.pow(u32::from(decimals) - 6);
+            proptest::prop_assert_eq!(Amount::from_whole(&text, decimals), Ok(Amount::from_u128(expected)));
         }
     }
 }

@@ -57,8 +57,28 @@ pub const fn is_screen_unsafe(c: char) -> bool {
         | '\u{e000}'..='\u{f8ff}' | '\u{f0000}'..='\u{10ffff}')
 }
 
+/// Which rule a text field follows, as data (to describe the field to other
+/// tools, such as the node's OpenAPI document).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TextKind {
+    /// [`SymbolRule`].
+    Symbol,
+    /// [`ShownRule`].
+    Shown,
+    /// [`UriRule`].
+    Uri,
+    /// [`IdentifierRule`].
+    Identifier,
+    /// [`FreeTextRule`].
+    FreeText,
+    /// [`MemoTokenRule`].
+    MemoToken,
+}
+
 /// The character rule of a kind of text field.
 pub trait TextRule {
+    /// Which rule this is.
+    const KIND: TextKind;
     /// Whether the empty text is allowed.
     const MAY_BE_EMPTY: bool;
     /// Checks a non-empty text that fits its length limit.
@@ -69,6 +89,7 @@ pub trait TextRule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct SymbolRule;
 impl TextRule for SymbolRule {
+    const KIND: TextKind = TextKind::Symbol;
     const MAY_BE_EMPTY: bool = false;
     fn check(text: &str) -> Result<(), Problem> {
         if text.chars().all(char::is_alphanumeric) {
@@ -83,6 +104,7 @@ impl TextRule for SymbolRule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ShownRule;
 impl TextRule for ShownRule {
+    const KIND: TextKind = TextKind::Shown;
     const MAY_BE_EMPTY: bool = false;
     fn check(text: &str) -> Result<(), Problem> {
         if text.chars().any(is_screen_unsafe) {
@@ -100,6 +122,7 @@ impl TextRule for ShownRule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct UriRule;
 impl TextRule for UriRule {
+    const KIND: TextKind = TextKind::Uri;
     const MAY_BE_EMPTY: bool = false;
     fn check(text: &str) -> Result<(), Problem> {
         ShownRule::check(text)?;
@@ -132,6 +155,7 @@ fn no_control(text: &str) -> Result<(), Problem> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct IdentifierRule;
 impl TextRule for IdentifierRule {
+    const KIND: TextKind = TextKind::Identifier;
     const MAY_BE_EMPTY: bool = false;
     fn check(text: &str) -> Result<(), Problem> {
         no_control(text)
@@ -142,6 +166,7 @@ impl TextRule for IdentifierRule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FreeTextRule;
 impl TextRule for FreeTextRule {
+    const KIND: TextKind = TextKind::FreeText;
     const MAY_BE_EMPTY: bool = true;
     fn check(text: &str) -> Result<(), Problem> {
         no_control(text)
@@ -153,6 +178,7 @@ impl TextRule for FreeTextRule {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct MemoTokenRule;
 impl TextRule for MemoTokenRule {
+    const KIND: TextKind = TextKind::MemoToken;
     const MAY_BE_EMPTY: bool = true;
     fn check(text: &str) -> Result<(), Problem> {
         let allowed = |b: u8| {

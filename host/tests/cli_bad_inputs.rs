@@ -161,7 +161,7 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
             env: vec![],
             stdin: None,
             code: 2,
-            needles: &["invalid --decimals", "between 0 and 18"],
+            needles: &["invalid --decimals", "at most 18"],
         },
         Case {
             name: "decimals not a number",
@@ -420,7 +420,7 @@ fn bad_inputs_have_clear_messages_and_documented_codes() {
             env: key_env.clone(),
             stdin: Some(spec_payload8(2).replace("\"decimals\":18", "\"decimals\":19")),
             code: 2,
-            needles: &["\"kind\":\"bad_input\"", "between 0 and 18"],
+            needles: &["\"kind\":\"bad_input\"", "at most 18"],
         },
         Case {
             name: "verify a payload without a signature",

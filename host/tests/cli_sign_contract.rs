@@ -355,3 +355,36 @@ fn verify_of_a_bare_body_with_shared_fields() {
         }
     }
 }
+
+/// A U256 written with leading zeros or as `0x`-hex (spec 2.3: the
+/// network reads both) signs the value it names: the same hashes and
+/// signature as its canonical decimal, and the request carries the
+/// canonical decimal.
+#[test]
+fn u256_forms_sign_the_value_they_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = key_file(dir.path());
+    let doc = |value: &str| {
+        json!({
+            "operation": "Payment", "chain_id": 1212101, "nonce": 7,
+            "recipient": "0x0202020202020202020202020202020202020202",
+            "value": value,
+            "token": "0x0101010101010101010101010101010101010101",
+        })
+        .to_string()
+    };
+    for scheme in ["v1", "v2"] {
+        let canonical = sign(&doc("1000000000000000000"), scheme, &key);
+        for value in [
+            "0001000000000000000000",
+            "0xde0b6b3a7640000",
+            "0X0DE0B6B3A7640000",
+        ] {
+            let other = sign(&doc(value), scheme, &key);
+            assert_eq!(other["signing_hash"], canonical["signing_hash"], "{value}");
+            assert_eq!(other["tx_hash"], canonical["tx_hash"], "{value}");
+            assert_eq!(other["request"], canonical["request"], "{value}");
+            assert_eq!(other["request"]["value"], "1000000000000000000");
+        }
+    }
+}

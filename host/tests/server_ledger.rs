@@ -72,27 +72,12 @@ impl Node {
     }
 
     fn post(&self, tx: Transaction, key: &SigningKey, scheme: Scheme) -> Resp {
-        let op = tx.op_type();
-        match scheme {
-            Scheme::V1 => {
-                let signed = LegacyTx::sign(tx, key).unwrap();
-                let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
-                let n = cjson::write_legacy(&signed, &mut out).unwrap();
-                let r = post_json(
-                    self.a(),
-                    op.v1_path().unwrap(),
-                    std::str::from_utf8(&out[..n]).unwrap(),
-                );
-                if r.status == 200 {
-                    assert_eq!(r.json()["hash"], hex0x(&signed.tx_hash().unwrap()));
-                }
-                r
-            }
-            Scheme::V2 => {
-                let signed = NativeTx::sign(tx, key).unwrap();
-                self.post_native(&signed)
-            }
+        let (path, body, hash) = signed_body(tx, key, scheme);
+        let r = post_json(self.a(), path, &body);
+        if r.status == 200 {
+            assert_eq!(r.json()["hash"], hex0x(&hash));
         }
+        r
     }
 
     fn post_native(&self, signed: &NativeTx) -> Resp {
@@ -174,6 +159,63 @@ fn issued(n: &Node, symbol: &str, private: bool, scheme: Scheme) -> Address {
     let r = n.send(&operator(), issue_op(symbol, private, true), scheme);
     assert_eq!(r.status, 200, "{}", r.body);
     Address::parse(r.json()["token"].as_str().unwrap()).unwrap()
+}
+
+/// Issues `symbol` and mints `value` of it to `to`.
+fn funded(n: &Node, symbol: &str, to: &Address, value: u64) -> Address {
+    let t = issued(n, symbol, false, Scheme::V2);
+    let mint = TokenMint {
+        recipient: *to,
+        value: amt(value),
+        token: t,
+    };
+    ok(&n.send(&master_key(), mint, Scheme::V2));
+    t
+}
+
+/// A BatchPayment of `token` paying each (recipient, amount) in order.
+fn batch_of(token: Address, entries: &[(Address, u64)], id: Option<&str>) -> BatchPayment {
+    let mut operations = heapless::Vec::new();
+    for (recipient, amount) in entries {
+        operations
+            .push(BatchEntry {
+                recipient: *recipient,
+                amount: amt(*amount),
+            })
+            .unwrap();
+    }
+    BatchPayment {
+        token,
+        operations,
+        created_at: 1,
+        operations_hash: None,
+        batch_id: id.map(|i| Text::new(i).unwrap()),
+    }
+}
+
+/// `tx` signed by `key` in `scheme`: its path, its body as the core
+/// writes it, and its hash.
+fn signed_body(
+    tx: Transaction,
+    key: &SigningKey,
+    scheme: Scheme,
+) -> (&'static str, String, [u8; 32]) {
+    let text = |out: &[u8]| String::from_utf8(out.to_vec()).unwrap();
+    match scheme {
+        Scheme::V1 => {
+            let path = tx.op_type().v1_path().unwrap();
+            let signed = LegacyTx::sign(tx, key).unwrap();
+            let mut out = vec![0u8; cjson::MAX_LEGACY_JSON_LEN];
+            let len = cjson::write_legacy(&signed, &mut out).unwrap();
+            (path, text(&out[..len]), signed.tx_hash().unwrap())
+        }
+        Scheme::V2 => {
+            let signed = NativeTx::sign(tx, key).unwrap();
+            let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+            let len = cjson::write_native(&signed, &mut out).unwrap();
+            (signed.path(), text(&out[..len]), signed.tx_hash())
+        }
+    }
 }
 
 /// Every operation, on v1 and on v2, is accepted and does what the rules
@@ -342,22 +384,7 @@ fn every_operation_on_both_schemes() {
     assert_eq!(bb.json()["bbnonce"], 2);
     // v2 only: batch payment and multisig.
     let t = Address::parse(&n.token_address("LEDB")).unwrap();
-    let mut operations = heapless::Vec::new();
-    for (who, v) in [(b.address(), 3u64), (m.address(), 4)] {
-        operations
-            .push(BatchEntry {
-                recipient: who,
-                amount: amt(v),
-            })
-            .unwrap();
-    }
-    let batch = BatchPayment {
-        token: t,
-        operations,
-        created_at: 1,
-        operations_hash: None,
-        batch_id: Some(Text::new("b-1").unwrap()),
-    };
+    let batch = batch_of(t, &[(b.address(), 3), (m.address(), 4)], Some("b-1"));
     n.token(&t);
     n.send(
         &m,
@@ -860,4 +887,230 @@ fn fees_when_configured() {
     assert_eq!(n.receipt(&h)["fee_used"], "3");
     assert_eq!(n.balance(&alice().address(), &t), 87);
     assert_eq!(n.balance(&operator().address(), &t), 3);
+}
+
+/// The adversarial run's repro, over HTTP: the master grants
+/// MasterMintBurn to an account; its mint is refused; its grant of
+/// MintBurnTokens with allowance 2^256-1 to itself is refused (it may not
+/// make itself a minter); the master revokes its role; its mint of 10^30
+/// is refused. Nothing of the refused steps is stored.
+#[test]
+fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
+    let n = node_with(NativeWriteMode::Dual);
+    let (m, holder) = (master_key(), alice());
+    let t = issued(&n, "SELFG", false, Scheme::V2);
+    let role = |action| TokenAuthority {
+        action,
+        authority_type: AuthorityType::MasterMintBurn,
+        authority_address: holder.address(),
+        token: t,
+        value: amt(0),
+    };
+    ok(&n.send(&m, role(AuthorityAction::Grant), Scheme::V2));
+    assert_eq!(
+        n.token(&t)["master_mint_burn_authority"],
+        holder.address().to_string()
+    );
+    let huge = Amount::parse("1000000000000000000000000000000").unwrap();
+    let mint = TokenMint {
+        recipient: holder.address(),
+        value: huge,
+        token: t,
+    };
+    let who = [holder.address()];
+    n.refused(
+        &holder,
+        mint.clone(),
+        Scheme::V2,
+        &t,
+        &who,
+        codes::NOT_AUTHORIZED,
+    );
+    let self_grant = TokenAuthority {
+        action: AuthorityAction::Grant,
+        authority_type: AuthorityType::MintBurnTokens,
+        authority_address: holder.address(),
+        token: t,
+        value: Amount::MAX,
+    };
+    for scheme in [Scheme::V1, Scheme::V2] {
+        n.refused(
+            &holder,
+            self_grant.clone(),
+            scheme,
+            &t,
+            &who,
+            codes::NOT_AUTHORIZED,
+        );
+    }
+    assert_eq!(n.token(&t)["mint_burn_authorities"], json!([]));
+    ok(&n.send(&m, role(AuthorityAction::Revoke), Scheme::V2));
+    n.refused(&holder, mint, Scheme::V2, &t, &who, codes::NOT_AUTHORIZED);
+    assert_eq!(n.token(&t)["supply"], "0");
+    assert_eq!(n.balance(&holder.address(), &t), 0);
+}
+
+/// Spec 2.3: the network reads a U256 string with leading zeros or as
+/// `0x`-hex (the TS SDK may send `"007"` as given). The node reads the
+/// value: the client's hash (over the integer) is the node's, on v1 and
+/// v2, for payments and batch amounts; the fee estimates read them too.
+#[test]
+fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
+    let n = node_with(NativeWriteMode::Dual);
+    let al = alice();
+    let t = funded(&n, "FORMS", &al.address(), 1000);
+    let canonical = r#""value":"7""#;
+    for (i, form) in ["007", "0x7", "0X07", "0x0000007"].into_iter().enumerate() {
+        let scheme = if i % 2 == 0 { Scheme::V1 } else { Scheme::V2 };
+        let pay = Payment {
+            recipient: bob().address(),
+            value: amt(7),
+            token: t,
+        };
+        let tx = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), pay);
+        let (path, body, hash) = signed_body(tx, &al, scheme);
+        assert!(body.contains(canonical), "{body}");
+        let body = body.replace(canonical, &format!(r#""value":"{form}""#));
+        let r = post_json(n.a(), path, &body);
+        assert_eq!(r.status, 200, "{form}: {}", r.body);
+        assert_eq!(r.json()["hash"], hex0x(&hash), "{form}");
+    }
+    assert_eq!(n.balance(&bob().address(), &t), 28);
+    assert_eq!(n.balance(&al.address(), &t), 1000 - 28);
+    let r = get(
+        n.a(),
+        &format!(
+            "/v1/transactions/estimate_fee?from={}&to={}&value=0x1f&token={t}",
+            al.address(),
+            bob().address()
+        ),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = post_json(
+        n.a(),
+        "/v1/transactions/batch_payment/estimate_fee",
+        &json!({"from": al.address().to_string(), "token": t.to_string(),
+                "operations": [{"recipient": bob().address().to_string(), "amount": "0010"}]})
+        .to_string(),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    // Still refused: signs, points, exponents, a bare 0x, above 2^256-1.
+    for bad in [
+        "-7",
+        "7.0",
+        "7e0",
+        "0x",
+        "0x1g",
+        &format!("0x1{}", "0".repeat(64)),
+    ] {
+        let r = get(
+            n.a(),
+            &format!(
+                "/v1/transactions/estimate_fee?from={}&to={}&value={bad}&token={t}",
+                al.address(),
+                bob().address()
+            ),
+        );
+        r.assert_error(400, codes::INVALID_NUMBER);
+    }
+}
+
+/// The zero address as a recipient: a BatchPayment refuses it (the
+/// network's static rule, spec 2.2), and so do Payment, TokenMint,
+/// TokenBridgeAndMint and TokenClawback, with the same answer (400
+/// `INVALID_VALUE`, "must not be the zero address") on v1 and v2; nothing
+/// is stored and no nonce is used.
+#[test]
+fn the_zero_address_is_no_recipient_anywhere() {
+    let n = node_with(NativeWriteMode::Dual);
+    let (m, al) = (master_key(), alice());
+    let t = funded(&n, "ZERO", &al.address(), 100);
+    let zero = Address::ZERO;
+    let refused = |r: Resp, what: &str| {
+        r.assert_error(400, codes::INVALID_VALUE);
+        let message = r.json()["message"].as_str().unwrap().to_owned();
+        assert!(
+            message.contains("must not be the zero address"),
+            "{what}: {message}"
+        );
+    };
+    // A batch: refused before its signature is even looked at.
+    let batch = batch_of(t, &[(bob().address(), 1)], None);
+    let tx = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), batch);
+    let (path, body, _) = signed_body(tx, &al, Scheme::V2);
+    let body = body.replace(&bob().address().to_string(), &zero.to_string());
+    refused(post_json(n.a(), path, &body), "batch");
+    // The single-recipient operations, signed as they are.
+    ok(&n.send(
+        &m,
+        TokenAuthority {
+            action: AuthorityAction::Grant,
+            authority_type: AuthorityType::Bridge,
+            authority_address: m.address(),
+            token: t,
+            value: amt(0),
+        },
+        Scheme::V2,
+    ));
+    ok(&n.send(
+        &m,
+        TokenBlacklist {
+            action: ListAction::Add,
+            address: al.address(),
+            token: t,
+        },
+        Scheme::V2,
+    ));
+    let ops: Vec<(SigningKey, Operation)> = vec![
+        (
+            m.clone(),
+            TokenMint {
+                recipient: zero,
+                value: amt(1),
+                token: t,
+            }
+            .into(),
+        ),
+        (
+            m.clone(),
+            TokenBridgeAndMint {
+                recipient: zero,
+                value: amt(1),
+                token: t,
+                source_chain_id: 1,
+                source_tx_hash: Text::new("0xabc").unwrap(),
+                bridge_metadata: Text::new("").unwrap(),
+            }
+            .into(),
+        ),
+        (
+            m.clone(),
+            TokenClawback {
+                token: t,
+                from: al.address(),
+                recipient: zero,
+                value: amt(1),
+            }
+            .into(),
+        ),
+        (
+            bob(),
+            Payment {
+                recipient: zero,
+                value: amt(0),
+                token: t,
+            }
+            .into(),
+        ),
+    ];
+    for (key, op) in ops {
+        for scheme in [Scheme::V1, Scheme::V2] {
+            let before = n.nonce(&key.address());
+            let what = format!("{:?} {}", op.op_type(), scheme == Scheme::V1);
+            refused(n.send(&key, op.clone(), scheme), &what);
+            assert_eq!(n.nonce(&key.address()), before, "{what}");
+        }
+    }
+    assert_eq!(n.balance(&zero, &t), 0);
+    assert_eq!(n.token(&t)["supply"], "100");
 }

@@ -354,6 +354,87 @@ fn signed_payment_5_3() {
     assert_eq!(ours, theirs);
 }
 
+/// 2.3: the network reads a U256 as decimal digits (leading zeros
+/// allowed; the TS SDK sends a caller's `"007"` as is) or as `0x`-hex. The
+/// RLP encodes the integer, so every form of one value is the same signed
+/// transaction: 5.3's signature verifies over each, and the hashes are
+/// 5.3's.
+#[test]
+fn u256_forms_2_3() {
+    let key = key_from_hex(&SPEC_KEY);
+    let signed = NativeTx::sign(payment_single(1, Some(spec_memo())), &key).unwrap();
+    let body = |value: &str| {
+        format!(
+            r#"{{"chain_id": 1212101, "nonce": 1,
+            "recipient": "0x0202020202020202020202020202020202020202", "value": "{value}",
+            "token": "0x0101010101010101010101010101010101010101",
+            "memo": {{"type": "purpose/SALA", "format": "text/plain", "data": "invoice-0001"}},
+            "authorization": {{"type": "single_secp256k1", "signature": {{
+              "r": "0x4c727af120a86012eca28709db5185bf85244df39867f26ba417890a3c237956",
+              "s": "0x21cc4a638067238e4f73b5fbeb338e395fc928bf5d2471869a64303992e0af7a",
+              "v": 1}}}}}}"#
+        )
+    };
+    for value in [
+        "1000000000000000000",
+        "0001000000000000000000",
+        "0xde0b6b3a7640000",
+        "0XDE0B6B3A7640000",
+        "0x00000de0b6B3a7640000",
+    ] {
+        let parsed = json::parse_native(OpType::Payment, body(value).as_bytes());
+        assert_eq!(parsed, Ok(signed.clone()), "{value}");
+        let parsed = parsed.unwrap();
+        assert_eq!(parsed.sender(), Ok(key_address(&key)), "{value}");
+        assert_eq!(
+            hex0x(&parsed.tx_hash()),
+            "0xda9fd7fe74e9b1aa12733886d39eaa14edd9fbca14df8544f1049977cd05f792"
+        );
+        // The unsigned document reads the same value (what `sign` signs).
+        let unsigned = format!(
+            r#"{{"chain_id": 1212101, "nonce": 1,
+            "recipient": "0x0202020202020202020202020202020202020202", "value": "{value}",
+            "token": "0x0101010101010101010101010101010101010101"}}"#
+        );
+        let tx: Transaction = json::parse_unsigned(OpType::Payment, unsigned.as_bytes()).unwrap();
+        assert_eq!(tx, payment_single(1, None), "{value}");
+    }
+    let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
+    for value in [
+        max,
+        &format!("000{max}"),
+        &format!("0x{}", "f".repeat(64)),
+        &format!("0x00{}", "F".repeat(64)),
+    ] {
+        let unsigned = format!(
+            r#"{{"chain_id": 1, "nonce": 1, "recipient": "0x0202020202020202020202020202020202020202", "value": "{value}", "token": "0x0101010101010101010101010101010101010101"}}"#
+        );
+        let tx: Transaction = json::parse_unsigned(OpType::Payment, unsigned.as_bytes()).unwrap();
+        let Operation::Payment(p) = tx.operation else {
+            panic!("a payment")
+        };
+        assert_eq!(p.value, Amount::MAX, "{value}");
+    }
+    for bad in [
+        "",
+        "0x",
+        "-1",
+        "+1",
+        "1e18",
+        "1.0",
+        " 1",
+        "1_000",
+        "0x-1",
+        "0xg",
+        "0o17",
+        "115792089237316195423570985008687907853269984665640564039457584007913129639936",
+        &format!("0x1{}", "0".repeat(64)),
+    ] {
+        let parsed: Result<NativeTx, _> = json::parse_native(OpType::Payment, body(bad).as_bytes());
+        assert!(parsed.is_err(), "{bad:?} was accepted");
+    }
+}
+
 /// 5.4: the TokenIssue signed with the spec's key (empty memo, eight
 /// fields), its body, hash and token; and the TS SDK's low-S dummy over
 /// 4.6's payment.

@@ -690,7 +690,7 @@ fn step_times(work: &Workload, count: usize) -> Result<(f64, f64, f64)> {
                 memory.commit(e.changes);
                 Ok(())
             }
-            Err(r) => bail!("set-up refused: {}", r.message),
+            Err(r) => bail!("set-up refused: {r}"),
         }
     };
     let token = issue.token_address();

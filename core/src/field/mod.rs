@@ -2,23 +2,29 @@
 //!
 //! Every value a transaction carries is of a kind that implements
 //! [`FieldValue`]: how it is written in RLP and read back strictly, written
-//! in JSON and read back strictly, and shown on a review screen, plus the
-//! largest size of each form as constants. A record (an operation's fields,
-//! a memo, a batch entry) is declared once, as its ordered field list, with
-//! `record!`; everything else derives from that list.
+//! in JSON and read back strictly, shown on a review screen, and described
+//! as data ([`ValueSchema`]), plus the largest size of each form as
+//! constants. A record (an operation's fields, a memo, a batch entry) is
+//! declared once, as its ordered field list, with `record!`; everything
+//! else derives from that list, its description ([`Record::FIELDS`])
+//! included.
 //!
 //! - [`json_read`], [`json_write`]: the JSON primitives; [`json_syntax`]:
 //!   the grammar check every read also passes;
 //! - [`show`]: the review's value kinds;
 //! - [`kinds`]: the kinds (`u64`, `bool`, addresses, amounts, texts, bytes,
 //!   hashes, keys, optional values, lists);
-//! - [`record`]: the [`Record`] trait and the `record!` macro.
+//! - [`record`]: the [`Record`] trait and the `record!` macro;
+//! - [`object`]: a record's JSON object, read;
+//! - [`schema`]: fields as data ([`FieldSpec`], [`ValueSchema`]).
 
 pub mod json_read;
 pub mod json_syntax;
 pub mod json_write;
 pub mod kinds;
+pub mod object;
 pub mod record;
+pub mod schema;
 pub mod show;
 pub mod word;
 
@@ -32,6 +38,7 @@ pub use json_read::Ctx;
 pub use json_write::JsonWriter;
 pub use kinds::{Bytes, KeyAsIntegers, B256};
 pub use record::Record;
+pub use schema::{FieldSpec, ValueSchema};
 pub use show::{ShowVisitor, Shown};
 
 /// One kind of field value.
@@ -45,6 +52,11 @@ pub trait FieldValue: Sized {
     /// `0x80`; that placeholder is only unambiguous for kinds where it is
     /// not a value.
     const EMPTY_IS_VALUE: bool;
+    /// The JSON form of a value and the limits this kind enforces.
+    const SCHEMA: ValueSchema;
+    /// Whether this is an optional kind, whose field may be absent (see
+    /// [`FieldValue::absent`]).
+    const OPTIONAL: bool = false;
 
     /// The value a missing JSON member or a missing trailing RLP item
     /// stands for: `Some(None)` for an optional kind, `None` (the field is

@@ -2,9 +2,9 @@
 //!
 //! A record is an RLP list of its fields in order and a JSON object of its
 //! fields by name. Declaring the field list once gives the struct, its
-//! strict RLP decoder and encoder, its JSON reader and writer, its review
-//! and the largest size of each form (constants, so buffers are sized at
-//! compile time).
+//! strict RLP decoder and encoder, its JSON reader and writer, its review,
+//! its description as data ([`Record::FIELDS`]) and the largest size of
+//! each form (constants, so buffers are sized at compile time).
 //!
 //! Optional fields (`Option<T>`) follow one rule in RLP: absent fields at
 //! the end of the list are left out; an absent field that a present one
@@ -14,21 +14,23 @@
 //! `clawback_enabled`.) In JSON an absent field is left out, and `null`
 //! reads as absent.
 
-use core::fmt;
-use core::marker::PhantomData;
 use core::ops::ControlFlow;
 
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::MapAccess;
 
-use super::json_read::{key_text, unknown_key, Ctx};
+use super::json_read::Ctx;
 use super::json_write::JsonWriter;
-use super::{FieldValue, ShowVisitor};
-use crate::error::{Error, Field, JsonError, Location, Problem};
+use super::{FieldSpec, FieldValue, ShowVisitor};
+use crate::error::{Error, Location, Problem};
 use crate::rlp::encode::Encode;
 use crate::rlp::{BufferFull, Item, ListReader, RlpError, Sink};
 
 /// An ordered list of fields; implemented by `record!`.
 pub trait Record: FieldValue + Default {
+    /// The fields, in order: each one's [`Field`](crate::error::Field),
+    /// JSON key, review label, whether it may be absent, and its value's
+    /// JSON form and limits.
+    const FIELDS: &'static [FieldSpec];
     /// Largest RLP of the fields one after another (no list header).
     const MAX_FIELDS_RLP_LEN: usize;
     /// Largest JSON of the fields as object members (no braces).
@@ -158,96 +160,6 @@ enum Next<'a, T> {
     Item(Item<'a>),
 }
 
-/// Extra members a record's JSON object may carry besides its fields (a
-/// request body's `chain_id`, `memo`, `signature`, …).
-pub trait Extras<'de> {
-    /// Reads the member `key` if it is one of the extras.
-    fn read_member<A: MapAccess<'de>>(
-        &mut self,
-        key: &str,
-        map: &mut A,
-        ctx: &Ctx,
-    ) -> Result<bool, A::Error>;
-}
-
-/// No extra members.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct NoExtras;
-
-impl<'de> Extras<'de> for NoExtras {
-    fn read_member<A: MapAccess<'de>>(
-        &mut self,
-        _: &str,
-        _: &mut A,
-        _: &Ctx,
-    ) -> Result<bool, A::Error> {
-        Ok(false)
-    }
-}
-
-struct RecordVisitor<'c, 'e, R, E> {
-    ctx: &'c Ctx,
-    index: Option<u16>,
-    within: Option<Field>,
-    extras: &'e mut E,
-    record: PhantomData<R>,
-}
-
-impl<'de, R: Record, E: Extras<'de>> Visitor<'de> for RecordVisitor<'_, '_, R, E> {
-    type Value = R;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<R, A::Error> {
-        let ctx = self.ctx;
-        let mut record = R::default();
-        let mut seen = 0u32;
-        while let Some(raw) = map.next_key::<&'de str>()? {
-            let mut buf = [0u8; 32];
-            let key = key_text(raw, ctx, &mut buf, self.within)?;
-            if record.read_member(&mut seen, key, &mut map, ctx, self.index)? {
-                continue;
-            }
-            if self.extras.read_member(key, &mut map, ctx)? {
-                continue;
-            }
-            return Err(unknown_key(ctx, key, self.within));
-        }
-        R::check_complete(seen).map_err(|e| ctx.fail(e))?;
-        Ok(record)
-    }
-}
-
-/// Reads a JSON object as record `R`, passing members that are not fields
-/// of `R` to `extras`. `within` is the field whose value the object is
-/// (`None` for a body's top level), for naming unknown keys.
-pub fn read_object<'de, R: Record, E: Extras<'de>, D: Deserializer<'de>>(
-    d: D,
-    ctx: &Ctx,
-    index: Option<u16>,
-    within: Option<Field>,
-    extras: &mut E,
-) -> Result<R, D::Error> {
-    d.deserialize_map(RecordVisitor {
-        ctx,
-        index,
-        within,
-        extras,
-        record: PhantomData,
-    })
-}
-
-/// Refuses a member whose key was seen before (bit `bit` of `seen`).
-pub fn mark_seen<E: de::Error>(ctx: &Ctx, seen: &mut u32, bit: u32, field: Field) -> Result<(), E> {
-    if *seen & bit != 0 {
-        return Err(ctx.fail(Error::Json(JsonError::DuplicateField(field))));
-    }
-    *seen |= bit;
-    Ok(())
-}
-
 /// Declares a record: the struct with public fields, and its [`Record`]
 /// and [`FieldValue`] implementations.
 ///
@@ -263,17 +175,21 @@ pub fn mark_seen<E: de::Error>(ctx: &Ctx, seen: &mut u32, bit: u32, field: Field
 /// }
 /// ```
 ///
-/// Each field line gives its name, its kind (a [`FieldValue`]), its
-/// [`Field`] (which gives its JSON key and the paths in errors) and the
-/// label its review item carries (a literal, or a constant where other
-/// code shows the same item). The order is the RLP order.
+/// Each field line gives its name, which is also its JSON key unless an
+/// `as "key"` follows it (`kind as "type": …`, where the key is a Rust
+/// keyword); its kind (a [`FieldValue`]); its [`Field`](crate::error::Field) (how errors name
+/// it); and the label its review item carries (a literal, or a constant
+/// where other code shows the same item). The order is the RLP order.
+/// This line is the field's only declaration: its JSON key and its path in
+/// errors (`crate::json::shape`) and the node's OpenAPI document are read
+/// from the record's [`Record::FIELDS`].
 macro_rules! record {
     (
         $(#[$meta:meta])*
         pub struct $name:ident $(< const $g:ident : usize = $gdefault:tt >)? {
             $(
                 $(#[$fmeta:meta])*
-                $fname:ident : $fty:ty => $field:ident, $label:expr;
+                $fname:ident $(as $key:literal)? : $fty:ty => $field:ident, $label:expr;
             )+
         }
     ) => {
@@ -287,10 +203,19 @@ macro_rules! record {
         }
 
         impl $(<const $g: usize>)? $crate::field::Record for $name $(<$g>)? {
+            const FIELDS: &'static [$crate::field::FieldSpec] = &[$(
+                $crate::field::FieldSpec {
+                    field: $crate::error::Field::$field,
+                    key: $crate::field::record::json_key!($fname $($key)?),
+                    label: $label,
+                    optional: <$fty as $crate::field::FieldValue>::OPTIONAL,
+                    value: <$fty as $crate::field::FieldValue>::SCHEMA,
+                },
+            )+];
             const MAX_FIELDS_RLP_LEN: usize =
                 0 $( + <$fty as $crate::field::FieldValue>::MAX_RLP_LEN )+;
             const MAX_FIELDS_JSON_LEN: usize = (0 $(
-                + $crate::error::Field::$field.json_key().len() + 3
+                + $crate::field::record::json_key!($fname $($key)?).len() + 3
                 + <$fty as $crate::field::FieldValue>::MAX_JSON_LEN + 1
             )+) - 1;
 
@@ -334,7 +259,7 @@ macro_rules! record {
                 use $crate::field::FieldValue as _;
                 $(
                     if !self.$fname.is_absent() {
-                        out.key($crate::error::Field::$field.json_key())?;
+                        out.key($crate::field::record::json_key!($fname $($key)?))?;
                         self.$fname.write_json(out)?;
                     }
                 )+
@@ -351,9 +276,9 @@ macro_rules! record {
             ) -> Result<bool, A::Error> {
                 let mut bit = 1u32;
                 $(
-                    if key == $crate::error::Field::$field.json_key() {
+                    if key == $crate::field::record::json_key!($fname $($key)?) {
                         let field = $crate::error::Field::$field;
-                        $crate::field::record::mark_seen(ctx, seen, bit, field)?;
+                        $crate::field::object::mark_seen(ctx, seen, bit, field)?;
                         ctx.enter(field);
                         self.$fname = map.next_value_seed($crate::field::FieldSeed::<$fty>::new(
                             ctx,
@@ -406,6 +331,8 @@ macro_rules! record {
             );
             const MAX_JSON_LEN: usize = <Self as $crate::field::Record>::MAX_FIELDS_JSON_LEN + 2;
             const EMPTY_IS_VALUE: bool = false;
+            const SCHEMA: $crate::field::ValueSchema =
+                $crate::field::ValueSchema::Object(<Self as $crate::field::Record>::FIELDS);
 
             fn encode_rlp<S: $crate::rlp::Sink>(
                 &self,
@@ -449,12 +376,12 @@ macro_rules! record {
                 ctx: &$crate::field::Ctx,
                 at: $crate::error::Location,
             ) -> Result<Self, D::Error> {
-                $crate::field::record::read_object::<Self, _, D>(
+                $crate::field::object::read_object::<Self, _, D>(
                     d,
                     ctx,
                     at.index,
                     Some(at.field),
-                    &mut $crate::field::record::NoExtras,
+                    &mut $crate::field::object::NoExtras,
                 )
             }
 
@@ -471,3 +398,15 @@ macro_rules! record {
 }
 
 pub(crate) use record;
+
+/// A record field's JSON key: its `as "key"`, or else its name.
+macro_rules! json_key {
+    ($fname:ident) => {
+        stringify!($fname)
+    };
+    ($fname:ident $key:literal) => {
+        $key
+    };
+}
+
+pub(crate) use json_key;

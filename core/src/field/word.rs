@@ -21,6 +21,9 @@ macro_rules! word_enum {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$( $name::$variant ),+];
 
+            /// Every value's text, in declaration order.
+            pub const WORDS: &'static [&'static str] = &[$( $text ),+];
+
             /// The exact text that is signed and sent.
             pub const fn as_str(self) -> &'static str {
                 match self { $( $name::$variant => $text, )+ }
@@ -53,6 +56,7 @@ macro_rules! word_enum {
                 max + 2
             };
             const EMPTY_IS_VALUE: bool = false;
+            const SCHEMA: $crate::field::ValueSchema = $crate::field::ValueSchema::Word(Self::WORDS);
 
             fn encode_rlp<S: $crate::rlp::Sink>(
                 &self,

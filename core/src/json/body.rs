@@ -4,10 +4,11 @@
 
 use serde::de::MapAccess;
 
+use super::shape::{CHAIN_ID, MEMBERS, MEMO, NONCE, OPERATION};
 use super::signature::{AuthorizationJson, SignatureJson};
 use crate::error::{Error, Field, JsonError, Location};
 use crate::field::json_read::{key_text, required, unescape, unknown_key, Ctx, Unescape};
-use crate::field::record::Extras;
+use crate::field::object::Extras;
 use crate::field::{FieldSeed, FieldValue, JsonWriter};
 use crate::rlp::BufferFull;
 use crate::tx::memo::Memo;
@@ -97,18 +98,21 @@ impl<'de> Extras<'de> for Members {
         map: &mut A,
         ctx: &Ctx,
     ) -> Result<bool, A::Error> {
-        match (key, self.shape) {
-            ("chain_id", _) => read_once(ctx, &mut self.chain_id, Field::ChainId, map),
-            ("nonce", _) => read_once(ctx, &mut self.nonce, Field::Nonce, map),
-            ("memo", _) => read_once(ctx, &mut self.memo, Field::Memo, map),
-            ("signature", Shape::Legacy) => {
+        let member = MEMBERS.iter().find(|m| m.key == key).map(|m| m.field);
+        match (member, self.shape) {
+            (Some(Field::ChainId), _) => read_once(ctx, &mut self.chain_id, Field::ChainId, map),
+            (Some(Field::Nonce), _) => read_once(ctx, &mut self.nonce, Field::Nonce, map),
+            (Some(Field::Memo), _) => read_once(ctx, &mut self.memo, Field::Memo, map),
+            (Some(Field::Signature), Shape::Legacy) => {
                 read_once(ctx, &mut self.signature, Field::Signature, map)
             }
-            ("signature", Shape::Native) => Err(ctx.fail(Error::LegacySignatureInNativeBody)),
-            ("authorization", Shape::Native) => {
+            (Some(Field::Signature), Shape::Native) => {
+                Err(ctx.fail(Error::LegacySignatureInNativeBody))
+            }
+            (Some(Field::Authorization), Shape::Native) => {
                 read_once(ctx, &mut self.authorization, Field::Authorization, map)
             }
-            ("operation", Shape::Document) => {
+            (Some(Field::Operation), Shape::Document) => {
                 // Read (and its value checked) by the first pass.
                 if self.seen_operation {
                     return Err(ctx.fail(Error::Json(JsonError::DuplicateField(Field::Operation))));
@@ -122,9 +126,22 @@ impl<'de> Extras<'de> for Members {
     }
 }
 
+/// Writes `chain_id`, `nonce` and the operation's fields as object members
+/// (the payload part of a body).
+pub fn write_payload<const B: usize, const M: usize>(
+    tx: &Transaction<B, M>,
+    out: &mut JsonWriter<'_>,
+) -> Result<(), BufferFull> {
+    out.key(CHAIN_ID.key)?;
+    out.u64(tx.chain_id)?;
+    out.key(NONCE.key)?;
+    out.u64(tx.nonce)?;
+    tx.operation.write_fields(out)
+}
+
 /// Writes `"memo":{…}`.
 pub fn write_memo(memo: &Memo, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
-    out.key(Field::Memo.json_key())?;
+    out.key(MEMO.key)?;
     memo.write_json(out)
 }
 
@@ -149,7 +166,7 @@ pub fn find_operation(input: &[u8], max_len: usize) -> Result<Option<OpType>, Er
                 // pass and every other JSON reader see them: a key spelled
                 // `oper\u0061tion` is `operation`.
                 let mut key_buf = [0u8; 32];
-                if key_text(raw, self.ctx, &mut key_buf, None)? == "operation" {
+                if key_text(raw, self.ctx, &mut key_buf, None)? == OPERATION.key {
                     self.ctx.enter(Field::Operation);
                     let raw_name = map.next_value::<&'de str>()?;
                     let mut name_buf = [0u8; 32];

@@ -14,9 +14,11 @@
 //! and the operation's ([`Transaction::check`]) on the way in.
 
 mod body;
+pub mod shape;
 pub mod signature;
 
-use body::{find_operation, write_memo, Members, Shape};
+use body::{find_operation, write_memo, write_payload, Members, Shape};
+use shape::{AUTHORIZATION, CHAIN_ID, MEMO, NONCE, OPERATION, SIGNATURE};
 use signature::{AuthorizationJson, SignatureJson};
 
 use crate::error::{Error, Field, JsonError};
@@ -34,33 +36,33 @@ const fn member_len(key: &str, value: usize) -> usize {
 
 /// Largest unsigned document (`write_document`) for capacities `B`, `M`.
 pub const fn max_document_len<const B: usize, const M: usize>() -> usize {
-    2 + member_len("operation", 2 + 18)
-        + member_len("chain_id", 20)
-        + member_len("nonce", 20)
+    2 + member_len(OPERATION.key, 2 + 18)
+        + member_len(CHAIN_ID.key, 20)
+        + member_len(NONCE.key, 20)
         + 1
         + Operation::<B, M>::MAX_FIELDS_JSON_LEN
-        + member_len("memo", <Memo as FieldValue>::MAX_JSON_LEN)
+        + member_len(MEMO.key, <Memo as FieldValue>::MAX_JSON_LEN)
 }
 
 /// Largest v1 request body for capacities `B`, `M`.
 pub const fn max_legacy_len<const B: usize, const M: usize>() -> usize {
-    2 + member_len("chain_id", 20)
-        + member_len("nonce", 20)
+    2 + member_len(CHAIN_ID.key, 20)
+        + member_len(NONCE.key, 20)
         + 1
         + Operation::<B, M>::MAX_FIELDS_JSON_LEN
-        + member_len("memo", <Memo as FieldValue>::MAX_JSON_LEN)
-        + member_len("signature", <SignatureJson as FieldValue>::MAX_JSON_LEN)
+        + member_len(MEMO.key, <Memo as FieldValue>::MAX_JSON_LEN)
+        + member_len(SIGNATURE.key, <SignatureJson as FieldValue>::MAX_JSON_LEN)
 }
 
 /// Largest v2 request body for capacities `B`, `M`.
 pub const fn max_native_len<const B: usize, const M: usize>() -> usize {
-    2 + member_len("chain_id", 20)
-        + member_len("nonce", 20)
+    2 + member_len(CHAIN_ID.key, 20)
+        + member_len(NONCE.key, 20)
         + 1
         + Operation::<B, M>::MAX_FIELDS_JSON_LEN
-        + member_len("memo", <Memo as FieldValue>::MAX_JSON_LEN)
+        + member_len(MEMO.key, <Memo as FieldValue>::MAX_JSON_LEN)
         + member_len(
-            "authorization",
+            AUTHORIZATION.key,
             <AuthorizationJson as FieldValue>::MAX_JSON_LEN,
         )
 }
@@ -217,7 +219,7 @@ pub fn write_unsigned<const B: usize, const M: usize>(
 ) -> Result<usize, Error> {
     let mut w = JsonWriter::new(out);
     w.begin_object()?;
-    tx.write_fields(&mut w)?;
+    write_payload(tx, &mut w)?;
     if let Some(memo) = &tx.memo {
         write_memo(memo, &mut w)?;
     }
@@ -233,9 +235,9 @@ pub fn write_document<const B: usize, const M: usize>(
 ) -> Result<usize, Error> {
     let mut w = JsonWriter::new(out);
     w.begin_object()?;
-    w.key(Field::Operation.json_key())?;
+    w.key(OPERATION.key)?;
     w.ascii_string(tx.op_type().name().as_bytes())?;
-    tx.write_fields(&mut w)?;
+    write_payload(tx, &mut w)?;
     if let Some(memo) = &tx.memo {
         write_memo(memo, &mut w)?;
     }
@@ -251,11 +253,11 @@ pub fn write_legacy<const B: usize, const M: usize>(
 ) -> Result<usize, Error> {
     let mut w = JsonWriter::new(out);
     w.begin_object()?;
-    signed.tx.write_fields(&mut w)?;
+    write_payload(&signed.tx, &mut w)?;
     if let Some(memo) = &signed.tx.memo {
         write_memo(memo, &mut w)?;
     }
-    w.key(Field::Signature.json_key())?;
+    w.key(SIGNATURE.key)?;
     SignatureJson::from(&signed.signature).write_json(&mut w)?;
     w.end_object()?;
     Ok(finish(w))
@@ -269,9 +271,9 @@ pub fn write_native<const B: usize, const M: usize>(
 ) -> Result<usize, Error> {
     let mut w = JsonWriter::new(out);
     w.begin_object()?;
-    signed.tx.write_fields(&mut w)?;
+    write_payload(&signed.tx, &mut w)?;
     write_memo(&signed.tx.memo.clone().unwrap_or_default(), &mut w)?;
-    w.key(Field::Authorization.json_key())?;
+    w.key(AUTHORIZATION.key)?;
     AuthorizationJson::from(&signed.authorization).write_json(&mut w)?;
     w.end_object()?;
     Ok(finish(w))

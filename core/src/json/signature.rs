@@ -19,7 +19,7 @@ use crate::error::{Error, Field, Location, Problem};
 use crate::field::json_read::read_str;
 use crate::field::record::record;
 use crate::field::word::word_enum;
-use crate::field::{Ctx, FieldValue, JsonWriter, ShowVisitor, Shown};
+use crate::field::{Ctx, FieldValue, JsonWriter, ShowVisitor, Shown, ValueSchema};
 use crate::hex::{self, hex_value, write_hex_lower};
 use crate::native::{Authorization, MemberSignature};
 use crate::rlp::encode::{put_string, put_uint};
@@ -51,6 +51,7 @@ impl FieldValue for Scalar {
     const MAX_RLP_LEN: usize = 33;
     const MAX_JSON_LEN: usize = 68;
     const EMPTY_IS_VALUE: bool = true;
+    const SCHEMA: ValueSchema = ValueSchema::HexNumber { max_len: 32 };
 
     fn encode_rlp<S: Sink>(&self, out: &mut S) -> Result<(), BufferFull> {
         put_uint(out, &self.0)
@@ -98,6 +99,7 @@ impl FieldValue for Parity {
     const MAX_RLP_LEN: usize = 1;
     const MAX_JSON_LEN: usize = 1;
     const EMPTY_IS_VALUE: bool = true;
+    const SCHEMA: ValueSchema = ValueSchema::Integer { min: 0, max: 1 };
 
     fn encode_rlp<S: Sink>(&self, out: &mut S) -> Result<(), BufferFull> {
         put_uint(out, &[self.0])
@@ -150,6 +152,10 @@ impl FieldValue for PubkeyHex {
     const MAX_RLP_LEN: usize = 34;
     const MAX_JSON_LEN: usize = 70;
     const EMPTY_IS_VALUE: bool = false;
+    const SCHEMA: ValueSchema = ValueSchema::Hex {
+        min_len: 33,
+        max_len: 33,
+    };
 
     fn encode_rlp<S: Sink>(&self, out: &mut S) -> Result<(), BufferFull> {
         put_string(out, &self.0)
@@ -246,7 +252,7 @@ record! {
     /// The v2 `authorization` object.
     pub struct AuthorizationJson {
         /// Single or multisig.
-        kind: AuthorizationType => AuthorizationType, "Authorization";
+        kind as "type": AuthorizationType => AuthorizationType, "Authorization";
         /// The multisig account.
         account: Option<Address> => Account, "Account";
         /// The single signature.

@@ -29,11 +29,11 @@ record! {
     /// A memo. `Memo::default()` is the empty memo (three empty strings).
     pub struct Memo {
         /// `type` (what the memo is, e.g. `purpose/SALA`).
-        kind: MemoType => MemoType, "Memo type";
+        kind as "type": MemoType => MemoType, LABEL_MEMO_TYPE;
         /// `format` (how `data` is written, e.g. `text/plain`).
-        format: MemoFormat => MemoFormat, "Memo format";
+        format: MemoFormat => MemoFormat, LABEL_MEMO_FORMAT;
         /// `data`.
-        data: MemoData => MemoData, "Memo data";
+        data: MemoData => MemoData, LABEL_MEMO_DATA;
     }
 }
 

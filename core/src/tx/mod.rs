@@ -25,8 +25,8 @@ use core::ops::ControlFlow;
 use serde::de::Deserializer;
 
 use crate::error::Error;
-use crate::field::record::{read_object, Extras};
-use crate::field::{Ctx, JsonWriter, Record, ShowVisitor};
+use crate::field::object::{read_object, Extras};
+use crate::field::{Ctx, FieldSpec, JsonWriter, Record, ShowVisitor};
 use crate::rlp::{BufferFull, ListReader, Sink};
 
 pub use authority::{AuthorityAction, AuthorityType, TokenAuthority};
@@ -98,6 +98,9 @@ macro_rules! operations {
             /// All fourteen, in number order.
             pub const ALL: &'static [OpType] = &[$( OpType::$variant ),+];
 
+            /// The spec's names of all fourteen, in number order.
+            pub const NAMES: &'static [&'static str] = &[$( stringify!($variant) ),+];
+
             /// The type with this number.
             pub const fn from_number(n: u64) -> Option<OpType> {
                 match n {
@@ -132,6 +135,12 @@ macro_rules! operations {
             /// The native v2 path.
             pub const fn v2_path(self) -> &'static str {
                 match self { $( OpType::$variant => $v2, )+ }
+            }
+
+            /// The operation's fields, in order, as its `record!` declares
+            /// them (for the host's list capacities).
+            pub const fn fields(self) -> &'static [FieldSpec] {
+                <Operation>::fields_of(self)
             }
 
             /// What a review calls the operation.
@@ -180,6 +189,12 @@ macro_rules! operations {
                 $( m = max(m, <$ty as Record>::MAX_FIELDS_JSON_LEN); )+
                 m
             };
+
+            /// The fields of an operation of type `op` with these
+            /// capacities ([`Record::FIELDS`]).
+            pub const fn fields_of(op: OpType) -> &'static [FieldSpec] {
+                match op { $( OpType::$variant => <$ty as Record>::FIELDS, )+ }
+            }
 
             /// The operation's type.
             pub const fn op_type(&self) -> OpType {

@@ -6,7 +6,7 @@ use super::memo::Memo;
 use super::{OpType, Operation, MAX_BATCH_OPERATIONS, MAX_METADATA_ENTRIES};
 use crate::error::{Error, Field, Location, Problem};
 use crate::field::record::FieldReader;
-use crate::field::{FieldValue, JsonWriter};
+use crate::field::FieldValue;
 use crate::rlp::encode::{put_list, put_u64, Encode};
 use crate::rlp::header::list_len;
 use crate::rlp::{BufferFull, Item, Sink};
@@ -129,16 +129,6 @@ impl<const B: usize, const M: usize> Transaction<B, M> {
     pub(crate) fn decode_memo_into(&mut self, item: Item<'_>) -> Result<(), Error> {
         let memo = self.memo.get_or_insert_with(Memo::default);
         memo.decode_rlp_into(item, Location::field(Field::Memo))
-    }
-
-    /// Writes `chain_id`, `nonce` and the operation's fields as JSON object
-    /// members (the payload part of a request body).
-    pub fn write_fields(&self, out: &mut JsonWriter<'_>) -> Result<(), BufferFull> {
-        out.key(Field::ChainId.json_key())?;
-        out.u64(self.chain_id)?;
-        out.key(Field::Nonce.json_key())?;
-        out.u64(self.nonce)?;
-        self.operation.write_fields(out)
     }
 }
 

@@ -27,7 +27,7 @@ pub mod status;
 pub mod token;
 pub mod tx;
 
-pub use abc_lab::{MintErrorBody, MintRequest, MintSuccess};
+pub use abc_lab::{JsonNumber, MintErrorBody, MintRequest, MintSuccess};
 pub use answers::{
     BbnonceAnswer, ChainIdAnswer, HashAnswer, HashTokenAnswer, NonceAnswer, TokenAccountAnswer,
 };

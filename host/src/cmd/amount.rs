@@ -4,7 +4,7 @@
 //! float).
 
 use clap::Args;
-use tokensign_core::Amount;
+use tokensign_core::amount::{Amount, WholeAmountError};
 
 use super::exit::CliError;
 use crate::show::sanitize;
@@ -14,8 +14,8 @@ use crate::show::sanitize;
 /// with.
 #[derive(Debug, Args, Clone)]
 pub struct AmountArgs {
-    /// The amount in the token's base units: an exact decimal integer,
-    /// 0 to 2^256-1.
+    /// The amount in the token's base units: an exact integer, 0 to
+    /// 2^256-1, in decimal (or 0x-hex); sent as canonical decimal.
     #[arg(
         long,
         value_name = "BASE_UNITS",
@@ -61,17 +61,11 @@ impl AmountArgs {
     }
 }
 
-/// A base-unit amount given in decimal (leading zeros allowed).
+/// A base-unit amount, read as the network reads one (decimal, leading
+/// zeros allowed, or `0x`-hex: [`Amount::parse_wire`]).
 pub fn base_units(flag: &str, text: &str) -> Result<Amount, CliError> {
-    // A person may write 0010; the wire gets the canonical 10.
-    let trimmed = text.trim();
-    let digits = trimmed.trim_start_matches('0');
-    let canonical = if digits.is_empty() && !trimmed.is_empty() {
-        "0"
-    } else {
-        digits
-    };
-    Amount::parse(canonical).map_err(|e| {
+    // A person may write 0010 or 0xff; the wire gets the canonical 10, 255.
+    Amount::parse_wire(text.trim()).map_err(|e| {
         CliError::bad_input(format!(
             "invalid {flag} {:?}: {e}; give an exact integer of base units, 0 to 2^256-1 \
                  (or --amount in whole tokens)",
@@ -81,38 +75,16 @@ pub fn base_units(flag: &str, text: &str) -> Result<Amount, CliError> {
 }
 
 /// Converts whole tokens (`12.5`) to base units with `decimals`: exact,
-/// refused when it has more fractional digits than the token.
+/// refused when it has more fractional digits than the token (the core's
+/// converter, [`Amount::from_whole`]).
 pub fn whole_to_base(text: &str, decimals: u8) -> Result<Amount, CliError> {
-    let shown = sanitize(text);
-    let bad = |why: String| CliError::bad_input(format!("invalid --amount {shown:?}: {why}"));
-    let text = text.trim();
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() && fraction.is_empty() || !digits(whole) || !digits(fraction) {
-        return Err(bad(
-            "write whole tokens as digits with at most one decimal point, e.g. 12.5 (no sign, \
-             no exponent)"
-                .into(),
-        ));
-    }
-    let fraction = fraction.trim_end_matches('0');
-    if fraction.len() > usize::from(decimals) {
-        return Err(bad(format!(
-            "it has {} fractional digits but the token has {decimals} decimals; round it, or \
-             give --value in base units",
-            fraction.len()
-        )));
-    }
-    let mut base = String::with_capacity(whole.len() + usize::from(decimals));
-    base.push_str(whole);
-    base.push_str(fraction);
-    base.extend(std::iter::repeat_n(
-        '0',
-        usize::from(decimals) - fraction.len(),
-    ));
-    let base = base.trim_start_matches('0');
-    let base = if base.is_empty() { "0" } else { base };
-    Amount::parse(base).map_err(|e| bad(format!("{e} once converted to base units")))
+    Amount::from_whole(text.trim(), decimals).map_err(|e| {
+        let hint = match e {
+            WholeAmountError::TooPrecise { .. } => "; or give --value in base units",
+            _ => "",
+        };
+        CliError::bad_input(format!("invalid --amount {:?}: {e}{hint}", sanitize(text)))
+    })
 }
 
 #[cfg(test)]
@@ -150,5 +122,6 @@ mod tests {
         assert!(base_units("--value", "1.5").is_err());
         assert!(base_units("--value", "-1").is_err());
         assert_eq!(base_units("--value", "0010").unwrap().to_string(), "10");
+        assert_eq!(base_units("--value", "0xff").unwrap().to_string(), "255");
     }
 }

@@ -69,6 +69,21 @@ pub struct NodeArgs {
     /// (default 0: no fees), paid to the first operator.
     #[arg(long, value_name = "UNITS", default_value = "0")]
     pub fee: String,
+    /// A host name the node answers besides `localhost`, `127.0.0.1` and `[::1]`
+    /// (repeatable, or comma-separated in $TOKENSIGN_ALLOWED_HOSTS): the
+    /// node refuses other `Host` headers (403) on loopback, against DNS
+    /// rebinding; given on another address, it checks there too.
+    #[arg(
+        long = "allowed-host",
+        env = "TOKENSIGN_ALLOWED_HOSTS",
+        value_delimiter = ',',
+        value_name = "HOST"
+    )]
+    pub allowed_hosts: Vec<String>,
+    /// Most connections open at once; one more is answered 503.
+    #[arg(long, value_name = "N", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
 }
 
 /// The environment variable holding the developer accounts' mnemonic.
@@ -170,6 +185,21 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     )
     .map_err(|e| CliError::bad_input(e.to_string()))?;
     drop(mnemonic);
+    if !args.listen.ip().is_loopback() {
+        write_out(
+            io.err,
+            &format!(
+                "warning: listening on {}: not a loopback address: anyone who can reach it may \
+                 use this node{}\n",
+                args.listen,
+                if public_mnemonic && !accounts.is_empty() {
+                    ", and its developer accounts' keys are public"
+                } else {
+                    ""
+                }
+            ),
+        )?;
+    }
     let mut operators = operators;
     if let Some(first) = accounts.first() {
         if !operators.contains(&first.address) {
@@ -186,6 +216,13 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         _ => NativeWriteMode::Dual,
     };
     config.fees.flat = fee;
+    config.allowed_hosts = args
+        .allowed_hosts
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .collect();
+    config.max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -193,7 +230,15 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     runtime.block_on(async {
         // The data directory first: a busy one is refused before anything
         // is announced.
-        let state = AppState::open(config).await?;
+        let state = AppState::open(config).await.map_err(|e| {
+            // The library says "another data directory"; here it has a flag.
+            let in_use = matches!(e, NodeError::DataDirInUse { .. });
+            let mut err = CliError::from(e);
+            if in_use {
+                err.message.push_str(" (--data-dir DIR)");
+            }
+            err
+        })?;
         let listener = match tokio::net::TcpListener::bind(args.listen).await {
             Ok(listener) => listener,
             Err(source) => {

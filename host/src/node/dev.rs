@@ -99,16 +99,12 @@ pub async fn setup_test_token(
 ) -> Result<Address, DevError> {
     let (Some(operator), Some(master)) = (accounts.first(), accounts.get(1)) else {
         return Err(DevError::Derive(
-            "a test token needs at least 2 accounts (--accounts 2 or more)".into(),
+            "a test token needs at least 2 developer accounts".into(),
         ));
     };
     let chain_id = state.config().chain_id;
     let token = token_address(&master.address, symbol);
-    let reader = state
-        .inner
-        .store
-        .reader()
-        .map_err(|_| ApiError::internal())?;
+    let reader = state.read().map_err(|_| ApiError::internal())?;
     if reader
         .token(&token)
         .map_err(|_| ApiError::internal())?
@@ -117,11 +113,7 @@ pub async fn setup_test_token(
         return Ok(token);
     }
     let nonce = |a: &Address| -> Result<u64, DevError> {
-        let r = state
-            .inner
-            .store
-            .reader()
-            .map_err(|_| ApiError::internal())?;
+        let r = state.read().map_err(|_| ApiError::internal())?;
         Ok(r.account(a).map_err(|_| ApiError::internal())?.nonce)
     };
     let bad = |e: tokensign_core::Error| DevError::Derive(e.to_string());

@@ -10,6 +10,9 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use tokensign_core::{Error as CoreError, Field, JsonError, Problem};
 
+use super::ledger::Refusal;
+use super::mint::MintRefusal;
+use super::writer::Rejected;
 use crate::api::{MintErrorBody, RestErrorData};
 
 /// A refusal of the `/v1/...` API: an HTTP status and a `RESTErrorData`.
@@ -36,8 +39,11 @@ pub mod codes {
     pub const DUPLICATE_FIELD: &str = "DUPLICATE_FIELD";
     /// 400: a value of the wrong JSON type.
     pub const INVALID_TYPE: &str = "INVALID_TYPE";
-    /// 400: a negative, fractional, exponent-form or too large number, or
-    /// `chain_id`/`nonce` above 2^63-1.
+    /// 400: a number that is not an integer of its field's range:
+    /// negative, fractional, exponent form, beyond its type (u8, u16, u64,
+    /// a U256 string above 2^256-1 or not a U256), `chain_id`/`nonce` above
+    /// 2^63-1, zero where the field must be positive, a threshold above the
+    /// weights.
     pub const INVALID_NUMBER: &str = "INVALID_NUMBER";
     /// 400: the symbol breaks the network's rules.
     pub const INVALID_SYMBOL: &str = "INVALID_SYMBOL";
@@ -49,8 +55,8 @@ pub mod codes {
     pub const INVALID_ADDRESS: &str = "INVALID_ADDRESS";
     /// 400: a 32-byte hash that is not `0x` + 64 hex digits.
     pub const INVALID_HASH: &str = "INVALID_HASH";
-    /// 400: a value breaks its field's rules (the message names the field
-    /// and the rule).
+    /// 400: a value other than a number breaks its field's rules (the
+    /// message names the field and the rule).
     pub const INVALID_VALUE: &str = "INVALID_VALUE";
     /// 400: a legacy top-level `signature` posted to a `/v2` path.
     pub const DOMAIN_SEPARATED_SIGNATURE_REQUIRED: &str = "DOMAIN_SEPARATED_SIGNATURE_REQUIRED";
@@ -186,6 +192,12 @@ pub mod codes {
     pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
     /// 500: storage failure or another unexpected error.
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+    /// 403: the `Host` header names neither a loopback name or address nor
+    /// an allowed host, on a node that checks it (on loopback).
+    pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
+    /// 503: the node has as many open connections as it allows; the
+    /// connection is closed after this answer.
+    pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
 }
 
 impl ApiError {
@@ -208,9 +220,10 @@ impl ApiError {
         Self::new(StatusCode::UNPROCESSABLE_ENTITY, code, message)
     }
 
-    /// 422 for a ledger rule's refusal.
-    pub fn refused(refusal: crate::node::ledger::Refusal) -> Self {
-        Self::unprocessable(refusal.code, refusal.message)
+    /// 422 for a ledger rule's refusal, with its code ([`rule_code`]) and
+    /// its message.
+    pub fn refused(refusal: &Refusal) -> Self {
+        Self::unprocessable(rule_code(refusal), refusal.to_string())
     }
 
     /// 404 with `code`.
@@ -255,6 +268,10 @@ pub fn core_error_code(err: CoreError) -> &'static str {
             (Field::AuthorizationType, Problem::UnknownVariant) => {
                 codes::UNSUPPORTED_AUTHORIZATION_TYPE
             }
+            // A number outside its field's range, however it is outside.
+            (_, Problem::OutOfRange { .. } | Problem::Zero | Problem::Amount(_)) => {
+                codes::INVALID_NUMBER
+            }
             _ => codes::INVALID_VALUE,
         },
         CoreError::Json(j) => match j {
@@ -288,6 +305,45 @@ pub fn core_error_code(err: CoreError) -> &'static str {
     }
 }
 
+/// The `error_code` (HTTP 422) of each ledger refusal. Exhaustive: a new
+/// refusal fails to compile here until it is given a code (and
+/// [`codes::RULE_CODES`] lists every code this returns; the ledger's tests
+/// check each refusal they provoke against it).
+pub fn rule_code(refusal: &Refusal) -> &'static str {
+    match refusal {
+        Refusal::WrongChainId { .. } => codes::WRONG_CHAIN_ID,
+        Refusal::NonceMismatch { .. } => codes::NONCE_MISMATCH,
+        Refusal::SignerNotOperator { .. } => codes::SIGNER_NOT_OPERATOR,
+        Refusal::TokenAlreadyExists { .. } => codes::TOKEN_ALREADY_EXISTS,
+        Refusal::SymbolAlreadyExists { .. } => codes::SYMBOL_ALREADY_EXISTS,
+        Refusal::DuplicateTransaction { .. } => codes::DUPLICATE_TRANSACTION,
+        Refusal::UnknownToken { .. } => codes::UNKNOWN_TOKEN,
+        Refusal::NotAuthorized { .. } | Refusal::SelfGrant { .. } => codes::NOT_AUTHORIZED,
+        Refusal::AllowanceExceeded { .. } => codes::ALLOWANCE_EXCEEDED,
+        Refusal::InsufficientBalance { .. } => codes::INSUFFICIENT_BALANCE,
+        Refusal::AmountOverflow(_) => codes::AMOUNT_OVERFLOW,
+        Refusal::TokenPaused { .. } => codes::TOKEN_PAUSED,
+        Refusal::AlreadyPaused { .. } => codes::ALREADY_PAUSED,
+        Refusal::NotPaused { .. } => codes::NOT_PAUSED,
+        Refusal::SenderBlacklisted { .. } => codes::SENDER_BLACKLISTED,
+        Refusal::RecipientBlacklisted { .. } => codes::RECIPIENT_BLACKLISTED,
+        Refusal::SenderNotWhitelisted { .. } => codes::SENDER_NOT_WHITELISTED,
+        Refusal::RecipientNotWhitelisted { .. } => codes::RECIPIENT_NOT_WHITELISTED,
+        Refusal::ClawbackDisabled { .. } => codes::CLAWBACK_DISABLED,
+        Refusal::AccountNotFrozen { .. } => codes::ACCOUNT_NOT_FROZEN,
+        Refusal::AuthorityAlreadyGranted { .. } => codes::AUTHORITY_ALREADY_GRANTED,
+        Refusal::AuthorityNotHeld { .. } => codes::AUTHORITY_NOT_HELD,
+        Refusal::AuthorityLimitReached { .. } => codes::AUTHORITY_LIMIT_REACHED,
+        Refusal::ListNotForToken { .. } => codes::LIST_NOT_FOR_TOKEN,
+        Refusal::AlreadyListed { .. } => codes::ALREADY_LISTED,
+        Refusal::NotListed { .. } => codes::NOT_LISTED,
+        Refusal::MultisigAlreadyExists { .. } => codes::MULTISIG_ALREADY_EXISTS,
+        Refusal::MultisigAccountNotFound { .. } => codes::MULTISIG_ACCOUNT_NOT_FOUND,
+        Refusal::NotAMultisigMember { .. } => codes::NOT_A_MULTISIG_MEMBER,
+        Refusal::MultisigBelowThreshold { .. } => codes::MULTISIG_BELOW_THRESHOLD,
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         (self.status, Json(self.body())).into_response()
@@ -305,6 +361,12 @@ pub mod mint_codes {
     pub const DUPLICATE_MINT: &str = "DUPLICATE_MINT";
     /// 500: storage failure or another unexpected error.
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+    /// 403: the `Host` header names neither a loopback name or address nor
+    /// an allowed host, on a node that checks it (on loopback).
+    pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
+    /// 503: the node has as many open connections as it allows; the
+    /// connection is closed after this answer.
+    pub const TOO_MANY_CONNECTIONS: &str = "TOO_MANY_CONNECTIONS";
 }
 
 /// A refusal of the mint API: the document's status, code and message, plus
@@ -359,6 +421,35 @@ impl MintError {
             mint_codes::ASSET_NOT_FOUND => "Asset ID does not exist",
             mint_codes::DUPLICATE_MINT => "Token for this asset already exists",
             _ => "Unexpected server error",
+        }
+    }
+}
+
+impl From<Rejected<Refusal>> for ApiError {
+    fn from(e: Rejected<Refusal>) -> Self {
+        match e {
+            Rejected::Refused(refusal) => ApiError::refused(&refusal),
+            Rejected::Failed => ApiError::internal(),
+        }
+    }
+}
+
+impl From<MintRefusal> for MintError {
+    fn from(refusal: MintRefusal) -> Self {
+        let detail = refusal.to_string();
+        match refusal {
+            MintRefusal::InvalidInput(_) => MintError::invalid_input(detail),
+            MintRefusal::AssetNotFound { .. } => MintError::asset_not_found(detail),
+            MintRefusal::AlreadyMinted { .. } => MintError::duplicate(detail),
+        }
+    }
+}
+
+impl From<Rejected<MintRefusal>> for MintError {
+    fn from(e: Rejected<MintRefusal>) -> Self {
+        match e {
+            Rejected::Refused(refusal) => refusal.into(),
+            Rejected::Failed => MintError::internal(),
         }
     }
 }

@@ -3,14 +3,17 @@
 
 use std::net::SocketAddr;
 
-/// A storage failure: redb, a record that does not parse, or a counter at
-/// its end. Logged; the client gets a 500 `INTERNAL_ERROR`.
+/// A storage failure: the backend failed, a record does not parse, or a
+/// counter reached its end. Logged; the client gets a 500
+/// `INTERNAL_ERROR`. Backend-neutral, so that the ledger and the writer
+/// do not depend on one database (the redb backend converts its errors in
+/// `storage/redb_store.rs`).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// redb failed (boxed: redb's error is large, and this one travels
-    /// through every read's `Result`).
+    /// The storage backend failed (boxed: redb's error is large, and this
+    /// one travels through every read's `Result`).
     #[error("storage: {0}")]
-    Redb(Box<redb::Error>),
+    Backend(Box<dyn std::error::Error + Send + Sync>),
     /// A stored record does not parse or serialize.
     #[error("stored record: {0}")]
     Record(#[from] serde_json::Error),
@@ -22,36 +25,13 @@ pub enum StoreError {
     Overflow(&'static str),
 }
 
-/// redb's specific errors, through its umbrella type.
-macro_rules! from_redb {
-    ($($t:ty),*) => {$(
-        impl From<$t> for StoreError {
-            fn from(e: $t) -> Self {
-                StoreError::Redb(Box::new(redb::Error::from(e)))
-            }
-        }
-    )*};
-}
-impl From<redb::Error> for StoreError {
-    fn from(e: redb::Error) -> Self {
-        StoreError::Redb(Box::new(e))
-    }
-}
-from_redb!(
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError,
-    redb::DatabaseError
-);
-
 /// Why the node could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum NodeError {
     /// Another process holds the data directory.
     #[error(
         "data directory {dir} is in use by another tokensign node (the database {db} is \
-         locked): stop that node, or give another --data-dir"
+         locked): stop that node, or use another data directory"
     )]
     DataDirInUse {
         /// The directory, shown.

@@ -5,7 +5,8 @@
 //!
 //! Every parse, hash, signature recovery and address step is the core's
 //! (`tokensign_core`); this module adds HTTP (`routes`, `writes`,
-//! `reads`), the network's rules ([`ledger`]) and storage (`store`).
+//! `reads`, `serve`), the network's rules ([`ledger`], `mint`), the single
+//! writer (`writer`) and storage (`storage`: one trait, redb behind it).
 //! See `docs/server.md` for the routes, the rules, the error codes and the
 //! design.
 //!
@@ -23,20 +24,23 @@
     )
 )]
 
+mod connections;
 pub mod dev;
 mod error;
 mod failure;
+mod hosts;
 pub mod ledger;
+mod mint;
 pub mod openapi;
 mod reads;
 mod records;
 mod routes;
-mod store;
+mod serve;
+mod storage;
+mod writer;
 mod writes;
 
 use std::collections::HashSet;
-use std::future::Future;
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -54,12 +58,14 @@ use tower_http::request_id::{
 };
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
-pub use error::{codes, core_error_code, mint_codes, ApiError, MintError};
+pub use error::{codes, core_error_code, mint_codes, rule_code, ApiError, MintError};
 pub use failure::{NodeError, StoreError};
 pub use ledger::Fees;
+pub use mint::MAX_RECIPIENT_LEN;
 pub use records::{CheckpointRecord, MintRecord, TxRecord};
-pub use routes::MAX_RECIPIENT_LEN;
-pub use store::{DB_FILE, MAX_BATCH};
+pub use serve::{serve, serve_state, spawn_background, RunningNode};
+pub use storage::redb_store::DB_FILE;
+pub use writer::MAX_BATCH;
 pub use writes::LEGACY_SIGNATURE_HEADER;
 
 use crate::api::{ActivationSource, DomainSeparatedSupport, NativeWriteMode, NodeStatus};
@@ -70,6 +76,13 @@ pub const DEFAULT_LISTEN: &str = "127.0.0.1:18555";
 pub const DEFAULT_BODY_LIMIT: usize = tokensign_core::json::MAX_JSON_INPUT_LEN;
 /// Default time a request body has to arrive.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time a request's headers have to arrive, from their first byte.
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// Default time a connection may stay open with no request in progress
+/// and nothing sent.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(15);
+/// Default number of connections open at once.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
 /// The server's configuration.
 #[derive(Clone, Debug)]
@@ -94,11 +107,27 @@ pub struct NodeConfig {
     pub write_mode: NativeWriteMode,
     /// Payment and BatchPayment fees (default zero).
     pub fees: Fees,
+    /// Time a request's headers have to arrive once its first byte has;
+    /// later the connection is closed (slowloris).
+    pub header_timeout: Duration,
+    /// Time a connection may stay open with no request in progress and
+    /// nothing sent (before its first request, or between keep-alive
+    /// requests); later it is closed.
+    pub idle_timeout: Duration,
+    /// Most connections open at once; one more is answered 503
+    /// `TOO_MANY_CONNECTIONS` and closed.
+    pub max_connections: usize,
+    /// Host names (without port, any case) answered besides the loopback
+    /// names and addresses, when the `Host` header is checked: always on a
+    /// loopback listener, and on any listener once this is not empty.
+    pub allowed_hosts: Vec<String>,
 }
 
 impl NodeConfig {
     /// A configuration with the testnet chain id, durable commits, the
-    /// core's body limit, a 10 s body timeout, `dual` mode and no fees.
+    /// core's body limit, a 10 s body timeout, `dual` mode, no fees, a
+    /// 10 s header timeout, a 15 s idle timeout, 1024 connections and no
+    /// allowed hosts beyond loopback.
     pub fn new(data_dir: PathBuf, operators: Vec<Address>) -> Self {
         NodeConfig {
             data_dir,
@@ -109,6 +138,10 @@ impl NodeConfig {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             write_mode: NativeWriteMode::Dual,
             fees: Fees::default(),
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            allowed_hosts: Vec::new(),
         }
     }
 }
@@ -117,7 +150,8 @@ struct Inner {
     config: NodeConfig,
     rules: ledger::Rules,
     started_secs: u64,
-    store: store::Store,
+    storage: Arc<dyn storage::Storage>,
+    writer: writer::Writer,
     closed: Mutex<Option<std::sync::mpsc::Receiver<()>>>,
 }
 
@@ -143,11 +177,12 @@ impl AppState {
             operators: config.operators.iter().copied().collect::<HashSet<_>>(),
             fees,
         };
-        let writer_rules = rules.clone();
-        let (store, closed) =
-            tokio::task::spawn_blocking(move || store::open(&dir, durable, writer_rules))
+        let storage: Arc<dyn storage::Storage> = Arc::new(
+            tokio::task::spawn_blocking(move || storage::redb_store::open(&dir, durable))
                 .await
-                .map_err(|_| NodeError::Aborted("the database open task failed"))??;
+                .map_err(|_| NodeError::Aborted("the database open task failed"))??,
+        );
+        let (writer, closed) = writer::start(Arc::clone(&storage), rules.clone())?;
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
         }
@@ -168,7 +203,8 @@ impl AppState {
                     .map(|d| d.as_secs())
                     .unwrap_or(0),
                 config,
-                store,
+                storage,
+                writer,
                 closed: Mutex::new(Some(closed)),
             }),
         })
@@ -215,12 +251,17 @@ impl AppState {
     /// Every token, balance, account and multisig account, from one
     /// consistent snapshot (for invariant checks).
     pub fn snapshot(&self) -> Result<ledger::MemoryLedger, StoreError> {
-        self.inner.store.reader()?.snapshot()
+        self.read()?.ledger()
     }
 
     /// Every stored transaction (for invariant checks).
     pub fn transactions(&self) -> Result<Vec<TxRecord>, StoreError> {
-        self.inner.store.reader()?.transactions()
+        self.read()?.transactions()
+    }
+
+    /// A consistent read of the committed state.
+    pub(crate) fn read(&self) -> Result<Box<dyn storage::StateRead + '_>, StoreError> {
+        self.inner.storage.read()
     }
 
     /// Drops this handle and, if it was the last one (routers built from it
@@ -258,8 +299,16 @@ impl MakeRequestId for CounterRequestId {
 
 /// The server's routes over `state`, with request ids (`x-request-id`) and
 /// tracing. Unknown routes answer 404 and wrong methods 405 (with `Allow`),
-/// both with a `RESTErrorData` body.
+/// both with a `RESTErrorData` body. In process (no listener) the `Host`
+/// header is not checked; [`serve`] and [`spawn_background`] check it on
+/// loopback.
 pub fn router(state: AppState) -> Router {
+    app(state, None)
+}
+
+/// The routes, with the `Host` check of `hosts` (if any) inside the
+/// request ids and tracing, so that refused requests have both.
+fn app(state: AppState, hosts: Option<Arc<hosts::AllowedHosts>>) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(|req: &Request<axum::body::Body>| {
             let id = req
@@ -287,7 +336,8 @@ pub fn router(state: AppState) -> Router {
             }),
         );
     }
-    app.route("/v1/transactions/raw", post(routes::raw_removed))
+    let mut app = app
+        .route("/v1/transactions/raw", post(routes::raw_removed))
         .route("/v1/chains/chain_id", get(routes::chain_id))
         .route("/v1/accounts/nonce", get(reads::nonce))
         .route("/v1/accounts/bbnonce", get(reads::bbnonce))
@@ -317,187 +367,11 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(routes::openapi))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
-        .with_state(state)
-        .layer(PropagateRequestIdLayer::x_request_id())
+        .with_state(state);
+    if let Some(hosts) = hosts {
+        app = app.layer(axum::middleware::from_fn_with_state(hosts, hosts::check));
+    }
+    app.layer(PropagateRequestIdLayer::x_request_id())
         .layer(trace)
         .layer(SetRequestIdLayer::x_request_id(CounterRequestId::default()))
-}
-
-/// Serves `router(state)` on `listener` until `shutdown` completes, then
-/// waits for open requests and closes the database.
-async fn run(
-    state: AppState,
-    listener: tokio::net::TcpListener,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), NodeError> {
-    let addr = listener.local_addr().ok();
-    tracing::info!(addr = ?addr, "node listening");
-    let app = router(state.clone());
-    let result = axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(NodeError::Serve);
-    state.close().await;
-    tracing::info!("node stopped");
-    result
-}
-
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutdown signal received");
-}
-
-/// Opens the state and serves on `listener` until ctrl-c or SIGTERM.
-pub async fn serve(config: NodeConfig, listener: tokio::net::TcpListener) -> Result<(), NodeError> {
-    let state = AppState::open(config).await?;
-    serve_state(state, listener).await
-}
-
-/// Serves an opened state on `listener` until ctrl-c or SIGTERM. Opening
-/// first lets a caller refuse a busy data directory before it announces
-/// the address.
-pub async fn serve_state(
-    state: AppState,
-    listener: tokio::net::TcpListener,
-) -> Result<(), NodeError> {
-    run(state, listener, shutdown_signal()).await
-}
-
-/// A server running on its own thread and tokio runtime (see
-/// [`spawn_background`]). Shuts down cleanly on drop or [`RunningNode::shutdown`].
-pub struct RunningNode {
-    /// `http://<ip>:<port>` of the server.
-    pub url: String,
-    /// The bound address (the real port when 0 was asked for).
-    pub addr: SocketAddr,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<Result<(), NodeError>>>,
-}
-
-impl RunningNode {
-    /// Stops the server: open requests finish, the database is closed.
-    pub fn shutdown(mut self) -> Result<(), NodeError> {
-        self.stop_and_join()
-    }
-
-    fn stop_and_join(&mut self) -> Result<(), NodeError> {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        match self.thread.take() {
-            Some(thread) => thread
-                .join()
-                .map_err(|_| NodeError::Aborted("the node thread panicked"))?,
-            None => Ok(()),
-        }
-    }
-}
-
-impl Drop for RunningNode {
-    fn drop(&mut self) {
-        if let Err(e) = self.stop_and_join() {
-            tracing::warn!(error = %e, "node did not stop cleanly");
-        }
-    }
-}
-
-/// Starts a server on `listen` (port 0 picks a free port) on a new thread
-/// with its own tokio runtime. Returns once the socket is bound and the
-/// database open, so connections are accepted.
-pub fn spawn_background(config: NodeConfig, listen: SocketAddr) -> Result<RunningNode, NodeError> {
-    let (ready_tx, ready_rx) = std::sync::mpsc::channel::<Result<SocketAddr, NodeError>>();
-    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
-    let thread = std::thread::Builder::new()
-        .name("tokensign-node".into())
-        .spawn(move || -> Result<(), NodeError> {
-            let runtime = match tokio::runtime::Builder::new_multi_thread()
-                .enable_all()
-                .thread_name("tokensign-node-rt")
-                .build()
-            {
-                Ok(rt) => rt,
-                Err(source) => {
-                    let _ = ready_tx.send(Err(NodeError::Start {
-                        what: "the node's runtime",
-                        source,
-                    }));
-                    return Ok(());
-                }
-            };
-            runtime.block_on(async move {
-                let state = match AppState::open(config).await {
-                    Ok(state) => state,
-                    Err(e) => {
-                        let _ = ready_tx.send(Err(e));
-                        return Ok(());
-                    }
-                };
-                let bound = async {
-                    let bind = |source| NodeError::Bind {
-                        addr: listen,
-                        source,
-                    };
-                    let listener = tokio::net::TcpListener::bind(listen).await.map_err(bind)?;
-                    let addr = listener.local_addr().map_err(bind)?;
-                    Ok::<_, NodeError>((listener, addr))
-                }
-                .await;
-                let listener = match bound {
-                    Ok((listener, addr)) => {
-                        let _ = ready_tx.send(Ok(addr));
-                        listener
-                    }
-                    Err(e) => {
-                        state.close().await;
-                        let _ = ready_tx.send(Err(e));
-                        return Ok(());
-                    }
-                };
-                run(state, listener, async {
-                    let _ = stop_rx.await;
-                })
-                .await
-            })
-        })
-        .map_err(|source| NodeError::Start {
-            what: "the node thread",
-            source,
-        })?;
-    match ready_rx.recv() {
-        Ok(Ok(addr)) => Ok(RunningNode {
-            url: format!("http://{addr}"),
-            addr,
-            stop: Some(stop_tx),
-            thread: Some(thread),
-        }),
-        Ok(Err(e)) => {
-            let _ = thread.join();
-            Err(e)
-        }
-        Err(_) => match thread.join() {
-            Ok(Err(e)) => Err(e),
-            _ => Err(NodeError::Aborted(
-                "the node thread exited before it was ready",
-            )),
-        },
-    }
 }

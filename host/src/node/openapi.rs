@@ -4,7 +4,11 @@
 //! has: each operation's `/v1` and `/v2` write (request schemas with every
 //! constraint the core enforces that a schema can state), the ledger reads
 //! and their error answers. Built once, from the same registry the router
-//! uses (`OpType::ALL`), so a route cannot be missing from it.
+//! uses (`OpType::ALL`), so a route cannot be missing from it. Each
+//! operation's fields, their order, kinds and limits are not listed here:
+//! they are read from the core's declaration of the operation (its
+//! `record!`, as [`OpType::fields`] gives it), with only what the
+//! operations' own rules add (`narrow`) stated here.
 
 // `serde_json`'s `value[key] = …` panics only when `value` is neither an
 // object nor null; every target here is an object built in this file or of
@@ -15,25 +19,28 @@
 use std::sync::OnceLock;
 
 use serde_json::{json, Map, Value};
-use tokensign_core::tx::{limits, OpType};
+use tokensign_core::field::{FieldSpec, Record, ValueSchema};
+use tokensign_core::json::shape;
+use tokensign_core::text::TextKind;
+use tokensign_core::tx::{limits, Memo, OpType};
+use tokensign_core::Field;
 
 use super::error::codes;
 
 /// The stored base document.
 const BASE: &str = include_str!("../../openapi/tokensign-node.openapi.json");
 
-/// An address the node accepts: `0x` + 40 hex digits, all lower or all
-/// upper case (a mixed-case address must also be a valid EIP-55 checksum,
-/// which a pattern cannot state, so the schema leaves mixed case out).
+/// An address: `0x` + 40 hex digits, all lower or all upper case (the node also takes a
+/// valid EIP-55 mixed case, which a pattern cannot state).
 pub const ADDRESS_PATTERN: &str = "^0x([0-9a-f]{40}|[0-9A-F]{40})$";
-/// A U256 as canonical decimal text, at most 77 digits (below 2^256).
-pub const U256_PATTERN: &str = "^(0|[1-9][0-9]{0,76})$";
-/// A positive U256.
-pub const POSITIVE_U256_PATTERN: &str = "^[1-9][0-9]{0,76}$";
+/// A U256 as the node reads it (spec 2.3): decimal (leading zeros read) or `0x`-hex.
+pub const U256_PATTERN: &str = "^(0*[0-9]{1,77}|0[xX]0*[0-9a-fA-F]{1,64})$";
+/// A positive U256, in the same forms.
+pub const POSITIVE_U256_PATTERN: &str =
+    "^(0*[1-9][0-9]{0,76}|0[xX]0*[1-9a-fA-F][0-9a-fA-F]{0,63})$";
 /// A 32-byte hash.
 pub const HASH_PATTERN: &str = "^0x[0-9a-fA-F]{64}$";
-/// Printable ASCII, the characters the schema promises for free text (the
-/// node accepts more: any text without control characters).
+/// Printable ASCII: what the schema promises for free text (the node takes more).
 const PRINTABLE: &str = "^[ -~]*$";
 
 /// The served document, as JSON text.
@@ -65,157 +72,123 @@ fn uint(max: u64) -> Value {
     json!({"type": "integer", "minimum": 0, "maximum": max})
 }
 
-/// The JSON schema of one operation field.
-fn field(name: &str, op: OpType) -> Value {
-    match (op, name) {
-        (
-            _,
-            "recipient" | "token" | "master_authority" | "authority_address" | "address" | "from"
-            | "sender",
-        ) => r("Address"),
-        (OpType::BatchPayment, "operations") => json!({
-            "type": "array", "minItems": 1, "maxItems": limits::MAX_BATCH_OPERATIONS,
-            "items": {"type": "object", "additionalProperties": false,
-                "required": ["recipient", "amount"],
-                "properties": {"recipient": r("Address"), "amount": r("PositiveU256")}},
-        }),
-        (_, "value" | "escrow_fee") => r("U256"),
-        (_, "symbol") => text(1, limits::MAX_SYMBOL_LEN, "^[A-Za-z0-9]+$"),
-        (_, "name") => text(1, limits::MAX_NAME_LEN, "^[ -~]+$"),
-        (_, "decimals") => uint(u64::from(limits::MAX_DECIMALS)),
-        (_, "is_private" | "clawback_enabled") => json!({"type": "boolean"}),
-        (OpType::TokenAuthority, "action") => {
-            json!({"type": "string", "enum": ["Grant", "Revoke"]})
-        }
-        (_, "authority_type") => {
-            json!({"type": "string", "enum": ["MasterMintBurn", "MintBurnTokens", "Pause", "ManageList", "UpdateMetadata", "Bridge", "Clawback"]})
-        }
-        (OpType::TokenPause, "action") => json!({"type": "string", "enum": ["Pause", "Unpause"]}),
-        (_, "action") => json!({"type": "string", "enum": ["Add", "Remove"]}),
-        (_, "uri") => text(1, limits::MAX_URI_LEN, "^[A-Za-z][A-Za-z0-9+.-]*:[!-~]*$"),
-        (_, "additional_metadata") => json!({
-            "type": "array", "maxItems": limits::MAX_METADATA_ENTRIES,
-            "items": {"type": "object", "additionalProperties": false, "required": ["key", "value"],
-                "properties": {
-                    "key": text(1, limits::MAX_METADATA_KEY_LEN, "^[ -~]+$"),
-                    "value": text(1, limits::MAX_METADATA_VALUE_LEN, "^[ -~]+$")}},
-        }),
-        (_, "source_chain_id" | "destination_chain_id") => {
-            json!({"type": "integer", "minimum": 1, "maximum": u64::MAX})
-        }
-        (_, "created_at") => uint(u64::MAX),
-        (_, "source_tx_hash" | "destination_address") => text(1, 128, "^[ -~]+$"),
-        (_, "bridge_metadata" | "batch_id") => text(0, 256, PRINTABLE),
-        (_, "bridge_param") => {
-            json!({"type": "string", "pattern": format!("^0x([0-9a-fA-F]{{2}}){{0,{}}}$", limits::MAX_BRIDGE_PARAM_LEN)})
-        }
-        (_, "operations_hash") => r("Hash32"),
-        (_, "signers") => json!({
-            "type": "array", "minItems": 2, "maxItems": limits::MAX_MULTISIG_SIGNERS,
-            "items": {"type": "object", "additionalProperties": false, "required": ["public_key", "weight"],
-                "properties": {
-                    "public_key": {"type": "array", "minItems": 33, "maxItems": 33,
-                        "items": {"type": "integer", "minimum": 0, "maximum": 255},
-                        "description": "a 33-byte SEC1-compressed secp256k1 key, one number per byte"},
-                    "weight": {"type": "integer", "minimum": 1, "maximum": 255}}},
-        }),
-        (_, "threshold") => json!({"type": "integer", "minimum": 1, "maximum": 65535,
-            "description": "at most the sum of the signers' weights"}),
-        _ => json!({}),
+/// The pattern a text rule is promised with: printable ASCII within what
+/// the rule allows (the node accepts more, such as non-ASCII letters; a
+/// pattern cannot state which characters a screen shows honestly).
+fn text_pattern(rule: TextKind) -> &'static str {
+    match rule {
+        TextKind::Symbol => "^[A-Za-z0-9]+$",
+        TextKind::Shown | TextKind::Identifier => "^[ -~]+$",
+        TextKind::Uri => "^[A-Za-z][A-Za-z0-9+.-]*:[!-~]*$",
+        TextKind::FreeText => PRINTABLE,
+        TextKind::MemoToken => "^[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*$",
     }
 }
 
-/// The operation's fields in RLP order, and which may be absent.
-fn fields(op: OpType) -> (&'static [&'static str], &'static [&'static str]) {
-    match op {
-        OpType::Payment | OpType::TokenMint => (&["recipient", "value", "token"], &[]),
-        OpType::TokenIssue => (
-            &[
-                "symbol",
-                "name",
-                "decimals",
-                "master_authority",
-                "is_private",
-                "clawback_enabled",
-            ],
-            &["clawback_enabled"],
-        ),
-        OpType::TokenAuthority => (
-            &[
-                "action",
-                "authority_type",
-                "authority_address",
-                "token",
-                "value",
-            ],
-            &[],
-        ),
-        OpType::TokenBlacklist | OpType::TokenWhitelist => (&["action", "address", "token"], &[]),
-        OpType::TokenPause => (&["action", "token"], &[]),
-        OpType::TokenBurn => (&["value", "token"], &[]),
-        OpType::TokenClawback => (&["token", "from", "recipient", "value"], &[]),
-        OpType::TokenMetadata => (&["name", "uri", "token", "additional_metadata"], &[]),
-        OpType::TokenBridgeAndMint => (
-            &[
-                "recipient",
-                "value",
-                "token",
-                "source_chain_id",
-                "source_tx_hash",
-                "bridge_metadata",
-            ],
-            &[],
-        ),
-        OpType::TokenBurnAndBridge => (
-            &[
-                "sender",
-                "value",
-                "token",
-                "destination_chain_id",
-                "destination_address",
-                "escrow_fee",
-                "bridge_metadata",
-                "bridge_param",
-            ],
-            &[],
-        ),
-        OpType::CreateMultiSig => (&["signers", "threshold"], &[]),
-        OpType::BatchPayment => (
-            &[
-                "token",
-                "operations",
-                "created_at",
-                "operations_hash",
-                "batch_id",
-            ],
-            &["operations_hash", "batch_id"],
-        ),
+/// The JSON schema of a kind's values, with the kind's limits.
+fn value_schema(value: &ValueSchema) -> Value {
+    match *value {
+        ValueSchema::Integer { min, max } => {
+            json!({"type": "integer", "minimum": min, "maximum": max})
+        }
+        ValueSchema::Bool => json!({"type": "boolean"}),
+        ValueSchema::Address => r("Address"),
+        ValueSchema::Amount => r("U256"),
+        ValueSchema::Text {
+            min_len,
+            max_len,
+            rule,
+        } => text(min_len, max_len, text_pattern(rule)),
+        ValueSchema::Hex {
+            min_len: 32,
+            max_len: 32,
+        } => r("Hash32"),
+        ValueSchema::Hex { min_len, max_len } => {
+            json!({"type": "string", "pattern": format!("^0x([0-9a-fA-F]{{2}}){{{min_len},{max_len}}}$")})
+        }
+        ValueSchema::HexNumber { max_len } => {
+            json!({"type": "string", "pattern": format!("^0x[0-9a-fA-F]{{1,{}}}$", 2 * max_len)})
+        }
+        ValueSchema::ByteArray { len } => json!({"type": "array", "minItems": len, "maxItems": len,
+            "items": {"type": "integer", "minimum": 0, "maximum": 255}}),
+        ValueSchema::Word(words) => json!({"type": "string", "enum": words}),
+        ValueSchema::List { max_items, items } => {
+            json!({"type": "array", "maxItems": max_items, "items": value_schema(items)})
+        }
+        ValueSchema::Object(fields) => object_schema(fields),
+    }
+}
+
+/// The JSON schema of a record's fields as an object.
+fn object_schema(fields: &[FieldSpec]) -> Value {
+    let mut properties = Map::new();
+    let mut required = Vec::new();
+    for spec in fields {
+        properties.insert(spec.key.into(), field_schema(spec));
+        if !spec.optional {
+            required.push(spec.key);
+        }
+    }
+    json!({"type": "object", "additionalProperties": false, "required": required, "properties": properties})
+}
+
+/// The JSON schema of one field: its kind's, narrowed by the rules of its
+/// operation ([`narrow`]).
+fn field_schema(spec: &FieldSpec) -> Value {
+    let mut schema = value_schema(&spec.value);
+    narrow(spec.field, &mut schema);
+    schema
+}
+
+/// What the operations' own rules (`Op::check`) add to a field's kind, as
+/// far as a schema can state it. Only the bounds live here, not the fields:
+/// tests/server_openapi.rs checks each one against the core.
+fn narrow(field: Field, schema: &mut Value) {
+    match field {
+        Field::Decimals => schema["maximum"] = json!(limits::MAX_DECIMALS),
+        Field::SourceChainId | Field::DestinationChainId | Field::SignerWeight => {
+            schema["minimum"] = json!(1);
+        }
+        Field::Threshold => {
+            schema["minimum"] = json!(1);
+            schema["description"] = json!("at most the sum of the signers' weights");
+        }
+        Field::Operations => schema["minItems"] = json!(1),
+        Field::Signers => schema["minItems"] = json!(limits::MIN_MULTISIG_SIGNERS),
+        Field::OperationAmount => *schema = r("PositiveU256"),
+        Field::SignerPublicKey => {
+            schema["description"] =
+                json!("a 33-byte SEC1-compressed secp256k1 key, one number per byte");
+        }
+        _ => {}
     }
 }
 
 /// The request schema of `op` under a scheme (`v1`: `signature`, memo
-/// optional; `v2`: `authorization`, memo required).
+/// optional; `v2`: `authorization`, memo required): the body's members
+/// and the operation's fields as its `record!` declares them.
 fn request_schema(op: OpType, v2: bool) -> Value {
-    let (names, optional) = fields(op);
-    let mut properties = Map::new();
-    properties.insert("chain_id".into(), uint(limits::MAX_CHAIN_ID));
-    properties.insert("nonce".into(), uint(limits::MAX_NONCE));
-    let mut required: Vec<&str> = vec!["chain_id", "nonce"];
-    for name in names {
-        properties.insert((*name).into(), field(name, op));
-        if !optional.contains(name) {
-            required.push(name);
-        }
+    let mut schema = object_schema(op.fields());
+    let properties = &mut schema["properties"];
+    for member in [shape::CHAIN_ID, shape::NONCE] {
+        properties[member.key] = field_schema(&member);
     }
-    properties.insert("memo".into(), r("Memo"));
-    if v2 {
-        properties.insert("authorization".into(), r("Authorization"));
-        required.extend(["memo", "authorization"]);
+    properties[shape::MEMO.key] = r("Memo");
+    let signed_by = if v2 {
+        properties[shape::AUTHORIZATION.key] = r("Authorization");
+        vec![shape::MEMO.key, shape::AUTHORIZATION.key]
     } else {
-        properties.insert("signature".into(), r("V1Signature"));
-        required.push("signature");
+        properties[shape::SIGNATURE.key] = r("V1Signature");
+        vec![shape::SIGNATURE.key]
+    };
+    if let Some(required) = schema["required"].as_array_mut() {
+        required.splice(
+            0..0,
+            [shape::CHAIN_ID.key, shape::NONCE.key].map(Value::from),
+        );
+        required.extend(signed_by.into_iter().map(Value::from));
     }
-    json!({"type": "object", "additionalProperties": false, "required": required, "properties": properties})
+    schema
 }
 
 fn signature_schema() -> Value {
@@ -291,18 +264,20 @@ fn build() -> Value {
     // The spec calls an address a plain string; say what the node accepts
     // (keys are only added, so the spec's document stays contained).
     schemas["AddressSchema"]["pattern"] = json!(ADDRESS_PATTERN);
-    // The spec's issue fields: add the limits the node enforces.
+    // The spec's issue fields: add the limits the node enforces (the texts'
+    // lengths and characters, the integers' ranges).
     let issue = &mut schemas["TokenIssuePayload"]["properties"];
-    for (name, min, max, pattern) in [
-        ("symbol", 1, limits::MAX_SYMBOL_LEN, "^[A-Za-z0-9]+$"),
-        ("name", 1, limits::MAX_NAME_LEN, "^[ -~]+$"),
-    ] {
-        issue[name]["minLength"] = json!(min);
-        issue[name]["maxLength"] = json!(max);
-        issue[name]["pattern"] = json!(pattern);
+    let texts = OpType::TokenIssue.fields().iter();
+    let texts = texts.filter(|spec| matches!(spec.value, ValueSchema::Text { .. }));
+    for spec in texts {
+        let schema = field_schema(spec);
+        for limit in ["minLength", "maxLength", "pattern"] {
+            issue[spec.key][limit] = schema[limit].clone();
+        }
     }
-    issue["chain_id"]["maximum"] = json!(limits::MAX_CHAIN_ID);
-    issue["nonce"]["maximum"] = json!(limits::MAX_NONCE);
+    for member in [shape::CHAIN_ID, shape::NONCE] {
+        issue[member.key]["maximum"] = field_schema(&member)["maximum"].clone();
+    }
     schemas["MintRequest"]["properties"]["recipient_wallet_address"]["pattern"] = json!("^[ -~]+$");
     // Every operation's transactions and receipts.
     let tx = &mut schemas["Transaction"];
@@ -331,14 +306,9 @@ fn build() -> Value {
         "description": "0x + 40 hex digits, all lower or all upper case. The node also accepts mixed case when it is a valid EIP-55 checksum, which a pattern cannot state; a mixed-case address with a wrong checksum is refused (400 INVALID_ADDRESS)."});
     schemas["U256"] = json!({"type": "string", "pattern": U256_PATTERN});
     schemas["PositiveU256"] = json!({"type": "string", "pattern": POSITIVE_U256_PATTERN});
+    schemas["CanonicalU256"] = json!({"type": "string", "pattern": "^(0|[1-9][0-9]{0,77})$"});
     schemas["Hash32"] = json!({"type": "string", "pattern": HASH_PATTERN});
-    let memo_token = "^[A-Za-z0-9._~:/?#\\[\\]@!$&'()*+,;=%-]*$";
-    schemas["Memo"] = json!({"type": "object", "additionalProperties": false,
-        "required": ["type", "format", "data"],
-        "properties": {
-            "type": text(0, limits::MAX_MEMO_TYPE_LEN, memo_token),
-            "format": text(0, limits::MAX_MEMO_FORMAT_LEN, memo_token),
-            "data": text(0, limits::MAX_MEMO_DATA_LEN, PRINTABLE)}});
+    schemas["Memo"] = object_schema(Memo::FIELDS);
     schemas["V1Signature"] = signature_schema();
     schemas["Authorization"] = json!({"oneOf": [
         {"type": "object", "additionalProperties": false, "required": ["type", "signature"],
@@ -353,8 +323,8 @@ fn build() -> Value {
     schemas["HashAnswer"] =
         json!({"type": "object", "required": ["hash"], "properties": {"hash": r("Hash32")}});
     schemas["BbnonceResponse"] = json!({"type": "object", "required": ["bbnonce"], "properties": {"bbnonce": {"type": "integer", "minimum": 0}}});
-    schemas["TokenAccount"] = json!({"type": "object", "required": ["balance", "nonce"], "properties": {"balance": r("U256"), "nonce": {"type": "integer", "minimum": 0}}});
-    schemas["FeeEstimate"] = json!({"type": "object", "required": ["fee"], "properties": {"fee": r("U256"), "plan": {"type": ["string", "null"]}}});
+    schemas["TokenAccount"] = json!({"type": "object", "required": ["balance", "nonce"], "properties": {"balance": r("CanonicalU256"), "nonce": {"type": "integer", "minimum": 0}}});
+    schemas["FeeEstimate"] = json!({"type": "object", "required": ["fee"], "properties": {"fee": r("CanonicalU256"), "plan": {"type": ["string", "null"]}}});
     schemas["BatchFeeRequest"] = json!({"type": "object", "additionalProperties": false, "required": ["from", "token", "operations"],
         "properties": {"from": r("Address"), "token": r("Address"),
             "operations": {"type": "array", "minItems": 1, "items": {"type": "object", "additionalProperties": false,

@@ -13,14 +13,15 @@ use super::records::{hex0x, CheckpointRecord};
 use super::routes::{
     address_param, hash_param, no_transaction, param, read_body, storage_error, Params,
 };
+use super::storage::StateRead;
 use super::AppState;
 use crate::api::{
     BatchFeeRequest, BbnonceAnswer, Checkpoint, CheckpointNumberAnswer, FeeEstimate,
     FinalizedReceipt, MintInfo, NonceAnswer, TokenAccountAnswer, Transaction, TransactionReceipt,
 };
 
-fn reader(state: &AppState) -> Result<super::store::Reader, ApiError> {
-    state.inner.store.reader().map_err(storage_error)
+fn reader(state: &AppState) -> Result<Box<dyn StateRead + '_>, ApiError> {
+    state.read().map_err(storage_error)
 }
 
 /// `GET /v1/accounts/nonce?address=`
@@ -126,10 +127,12 @@ pub(crate) async fn finalized(
 
 fn amount_param(params: &Params, name: &str) -> Result<Amount, ApiError> {
     let text = param(params, name)?;
-    Amount::parse(text).map_err(|e| {
+    Amount::parse_wire(text).map_err(|e| {
         ApiError::bad_request(
             codes::INVALID_NUMBER,
-            format!("query parameter `{name}`: {e}; give a decimal integer 0..2^256-1"),
+            format!(
+                "query parameter `{name}`: {e}; give an integer 0..2^256-1 in decimal (or 0x-hex)"
+            ),
         )
     })
 }
@@ -189,10 +192,10 @@ pub(crate) async fn estimate_batch_fee(
     }
     for (i, op) in request.operations.iter().enumerate() {
         address(&format!("operations[{i}].recipient"), &op.recipient)?;
-        Amount::parse(&op.amount).map_err(|e| {
+        Amount::parse_wire(&op.amount).map_err(|e| {
             ApiError::bad_request(
                 codes::INVALID_NUMBER,
-                format!("`operations[{i}].amount`: {e}; give a decimal integer"),
+                format!("`operations[{i}].amount`: {e}; give an integer 0..2^256-1 in decimal (or 0x-hex)"),
             )
         })?;
     }
@@ -238,7 +241,7 @@ fn no_checkpoint(what: String) -> ApiError {
 }
 
 fn checkpoint_wire(
-    r: &super::store::Reader,
+    r: &dyn StateRead,
     c: CheckpointRecord,
     full: bool,
 ) -> Result<Checkpoint, ApiError> {
@@ -246,16 +249,18 @@ fn checkpoint_wire(
     let transactions = if full {
         let mut out = Vec::with_capacity(c.transactions.len());
         for h in &c.transactions {
-            let key = crate::show::parse_hex32(h).ok_or_else(ApiError::internal)?;
             let record = r
-                .transaction(&key)
+                .transaction(h)
                 .map_err(storage_error)?
                 .ok_or_else(ApiError::internal)?;
             out.push(serde_json::to_value(record.transaction).map_err(|_| ApiError::internal())?);
         }
         out
     } else {
-        c.transactions.iter().cloned().map(Value::String).collect()
+        c.transactions
+            .iter()
+            .map(|h| Value::String(hex0x(h)))
+            .collect()
     };
     Ok(Checkpoint {
         hash: hex0x(&c.hash),
@@ -282,7 +287,7 @@ pub(crate) async fn checkpoint_by_number(
         .checkpoint(number)
         .map_err(storage_error)?
         .ok_or_else(|| no_checkpoint(format!("number {number}")))?;
-    Ok(Json(checkpoint_wire(&r, c, full)?))
+    Ok(Json(checkpoint_wire(&*r, c, full)?))
 }
 
 /// `GET /v1/checkpoints/by_hash?hash=&full=`
@@ -298,7 +303,7 @@ pub(crate) async fn checkpoint_by_hash(
         None => None,
     }
     .ok_or_else(|| no_checkpoint(format!("with hash {}", hex0x(&hash))))?;
-    Ok(Json(checkpoint_wire(&r, c, full)?))
+    Ok(Json(checkpoint_wire(&*r, c, full)?))
 }
 
 /// `GET /v1/checkpoints/receipts/by_number?number=`: the receipts in the
@@ -315,9 +320,8 @@ pub(crate) async fn checkpoint_receipts(
         .ok_or_else(|| no_checkpoint(format!("number {number}")))?;
     let mut out = Vec::with_capacity(c.transactions.len());
     for h in &c.transactions {
-        let key = crate::show::parse_hex32(h).ok_or_else(ApiError::internal)?;
         let record = r
-            .transaction(&key)
+            .transaction(h)
             .map_err(storage_error)?
             .ok_or_else(ApiError::internal)?;
         out.push(record.receipt);

@@ -7,11 +7,13 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 use tokensign_core::json as cjson;
 use tokensign_core::tx::{AuthorityAction, OpType, Operation, PauseAction, Transaction};
+use tokensign_core::{keccak256, Address};
 
 use super::failure::StoreError;
 use super::ledger::Effects;
-use super::store::{keccak_all, TxJob};
-use crate::api::{MintSuccess, Transaction as WireTx, TransactionReceipt};
+use crate::api::{
+    JsonNumber, MintSuccess, SignatureJson, Transaction as WireTx, TransactionReceipt,
+};
 
 /// `0x` + lowercase hex.
 pub fn hex0x(bytes: &[u8]) -> String {
@@ -80,15 +82,22 @@ fn memo_json(tx: &Transaction) -> Option<Value> {
 }
 
 impl TxRecord {
-    /// The record of an admitted transaction (its checkpoint fields are
-    /// set by [`TxRecord::place`]).
-    pub(crate) fn new(job: &TxJob, effects: &Effects) -> Result<TxRecord, StoreError> {
-        let tx = &job.tx;
-        let hash = hex0x(&job.hash);
-        let from = job.sender.to_string();
-        // Prepared by the request handler (in parallel), not here on the
-        // writer's serial path.
-        let mut data = job.fields.clone();
+    /// The record of an admitted transaction `tx` from `sender` with
+    /// `hash` and `signature` (its checkpoint fields are set by
+    /// [`TxRecord::place`]). `fields` are the operation's fields as JSON
+    /// ([`fields`]), prepared by the request handler (in parallel), not
+    /// here on the writer's serial path.
+    pub(crate) fn new(
+        tx: &Transaction,
+        sender: &Address,
+        hash: &[u8; 32],
+        signature: &SignatureJson,
+        fields: &Map<String, Value>,
+        effects: &Effects,
+    ) -> TxRecord {
+        let hash = hex0x(hash);
+        let from = sender.to_string();
+        let mut data = fields.clone();
         if let (OpType::TokenIssue, Some(token)) = (tx.op_type(), effects.token) {
             data.insert("token".into(), Value::String(token.to_string()));
         }
@@ -141,7 +150,7 @@ impl TxRecord {
                 "bridge_param": b.bridge_param,
             })
         });
-        Ok(TxRecord {
+        TxRecord {
             transaction: WireTx {
                 hash: hash.clone(),
                 checkpoint_hash: None,
@@ -150,7 +159,7 @@ impl TxRecord {
                 chain_id: tx.chain_id,
                 from: from.clone(),
                 nonce: tx.nonce,
-                signature: job.signature.clone(),
+                signature: signature.clone(),
                 memo: memo_json(tx),
                 transaction_type: transaction_type(tx).to_owned(),
                 data: Value::Object(data),
@@ -175,17 +184,18 @@ impl TxRecord {
                 batch_info,
                 execution_events: events,
             },
-        })
+        }
     }
 
     /// Puts the transaction in checkpoint `number` (hash `hash`) at
     /// `index`.
-    pub(crate) fn place(&mut self, number: u64, hash: &str, index: u64) {
+    pub(crate) fn place(&mut self, number: u64, hash: &[u8; 32], index: u64) {
+        let hash = hex0x(hash);
         self.transaction.checkpoint_number = Some(number);
-        self.transaction.checkpoint_hash = Some(hash.to_owned());
+        self.transaction.checkpoint_hash = Some(hash.clone());
         self.transaction.transaction_index = Some(index);
         self.receipt.checkpoint_number = Some(number);
-        self.receipt.checkpoint_hash = Some(hash.to_owned());
+        self.receipt.checkpoint_hash = Some(hash);
         self.receipt.transaction_index = Some(index);
     }
 }
@@ -203,14 +213,15 @@ pub struct CheckpointRecord {
     pub parent_hash: [u8; 32],
     /// Unix seconds when it closed.
     pub timestamp: u64,
-    /// keccak of the concatenated transaction hashes.
+    /// keccak of the concatenated transaction hashes (32 bytes each).
     #[serde(with = "hex32")]
     pub transactions_root: [u8; 32],
     /// keccak of the concatenated receipts' JSON.
     #[serde(with = "hex32")]
     pub receipts_root: [u8; 32],
     /// The transaction hashes, in order.
-    pub transactions: Vec<String>,
+    #[serde(with = "hex32_list")]
+    pub transactions: Vec<[u8; 32]>,
 }
 
 impl CheckpointRecord {
@@ -219,14 +230,14 @@ impl CheckpointRecord {
     pub fn close(
         number: u64,
         parent_hash: [u8; 32],
-        transactions: Vec<String>,
+        transactions: Vec<[u8; 32]>,
         receipts: &[String],
     ) -> CheckpointRecord {
         let timestamp = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
-        let transactions_root = keccak_all(transactions.iter().map(|h| h.as_bytes()));
+        let transactions_root = keccak_all(transactions.iter().map(|h| h.as_slice()));
         let receipts_root = keccak_all(receipts.iter().map(|r| r.as_bytes()));
         let hash = keccak_all([
             number.to_be_bytes().as_slice(),
@@ -262,8 +273,36 @@ mod hex32 {
     }
 }
 
+/// Lists of 32-byte hashes as `0x` + hex texts in the stored JSON.
+mod hex32_list {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(list: &[[u8; 32]], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(list.iter().map(|h| super::hex0x(h)))
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<[u8; 32]>, D::Error> {
+        Vec::<String>::deserialize(d)?
+            .iter()
+            .map(|t| {
+                crate::show::parse_hex32(t)
+                    .ok_or_else(|| serde::de::Error::custom("not a 32-byte hash"))
+            })
+            .collect()
+    }
+}
+
+/// keccak of the concatenation of `parts`.
+fn keccak_all<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> [u8; 32] {
+    let mut all = Vec::new();
+    for p in parts {
+        all.extend_from_slice(p);
+    }
+    keccak256(&all)
+}
+
 /// A committed mint of the ABC-Lab API.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MintRecord {
     /// `TOKEN-<n>`, n counting from 1 on this server.
     pub token_id: String,
@@ -272,7 +311,7 @@ pub struct MintRecord {
     /// The token address of the asset (EIP-55).
     pub token: String,
     /// The amount exactly as the request gave it.
-    pub amount: serde_json::Number,
+    pub amount: JsonNumber,
     /// The amount in base units (amount x 10^decimals), decimal text.
     pub base_units: String,
     /// The recipient wallet address, as given.

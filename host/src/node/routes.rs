@@ -12,14 +12,12 @@ use axum::http::{header, HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use http_body_util::{BodyExt as _, LengthLimitError, Limited};
-use serde::Deserialize;
-use serde_json::Value;
 use tokensign_core::Address;
 
 use super::error::{codes, ApiError, MintError};
 use super::failure::StoreError;
+use super::mint::MintJob;
 use super::records::hex0x;
-use super::store::MintJob;
 use super::AppState;
 use crate::api::{ChainIdAnswer, MintSuccess, NodeStatus};
 
@@ -204,58 +202,6 @@ pub(crate) async fn status(State(state): State<AppState>) -> Json<NodeStatus> {
     Json(state.status())
 }
 
-/// The mint request ([`crate::api::MintRequest`]) read field by field:
-/// every field optional here so that a missing or mistyped one gets the
-/// document's `INVALID_INPUT` with a precise detail.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct MintBody {
-    #[serde(default)]
-    asset_id: Option<Value>,
-    #[serde(default)]
-    amount: Option<Value>,
-    #[serde(default)]
-    recipient_wallet_address: Option<Value>,
-}
-
-/// Longest accepted `recipient_wallet_address`, in bytes.
-pub const MAX_RECIPIENT_LEN: usize = 256;
-
-fn required<'a>(v: &'a Option<Value>, name: &str) -> Result<&'a Value, MintError> {
-    match v {
-        None | Some(Value::Null) => {
-            Err(MintError::invalid_input(format!("missing field `{name}`")))
-        }
-        Some(v) => Ok(v),
-    }
-}
-
-fn non_empty_string<'a>(v: &'a Option<Value>, name: &str) -> Result<&'a str, MintError> {
-    match required(v, name)? {
-        Value::String(s) if s.is_empty() => Err(MintError::invalid_input(format!(
-            "field `{name}` must not be empty"
-        ))),
-        Value::String(s) => Ok(s),
-        _ => Err(MintError::invalid_input(format!(
-            "field `{name}` must be a string"
-        ))),
-    }
-}
-
-/// A positive amount as plain decimal text.
-fn amount_text(n: &serde_json::Number) -> Result<String, MintError> {
-    if let Some(u) = n.as_u64() {
-        return Ok(u.to_string());
-    }
-    if n.is_i64() {
-        return Err(MintError::invalid_input("amount must be greater than zero"));
-    }
-    match n.as_f64() {
-        Some(f) if f.is_finite() && f > 0.0 => Ok(format!("{f}")),
-        _ => Err(MintError::invalid_input("amount must be greater than zero")),
-    }
-}
-
 /// `POST /api/tokens/mint` (ABC-Lab mint API).
 pub(crate) async fn mint(
     State(state): State<AppState>,
@@ -263,28 +209,11 @@ pub(crate) async fn mint(
     body: Body,
 ) -> Result<Json<MintSuccess>, MintError> {
     let bytes = read_body(&state, &headers, body).await?;
-    let body: MintBody = serde_json::from_slice(&bytes)
-        .map_err(|e| MintError::invalid_input(format!("invalid JSON body: {e}")))?;
-    let asset_id = non_empty_string(&body.asset_id, "asset_id")?.to_owned();
-    let amount = match required(&body.amount, "amount")? {
-        Value::Number(n) => n.clone(),
-        _ => return Err(MintError::invalid_input("field `amount` must be a number")),
-    };
-    let amount_text = amount_text(&amount)?;
-    let recipient = non_empty_string(&body.recipient_wallet_address, "recipient_wallet_address")?;
-    if recipient.len() > MAX_RECIPIENT_LEN || recipient.chars().any(char::is_control) {
-        return Err(MintError::invalid_input(format!(
-            "field `recipient_wallet_address` must be at most {MAX_RECIPIENT_LEN} bytes without control characters"
-        )));
-    }
-    let job = MintJob {
-        asset_id,
-        amount,
-        amount_text,
-        recipient: recipient.to_owned(),
-    };
-    let record = state.inner.store.mint(job).await.inspect_err(|e| {
+    let job = MintJob::from_json(&bytes)?;
+    let record = state.inner.writer.mint(job).await.map_err(|e| {
+        let e = MintError::from(e);
         tracing::info!(code = e.code, detail = %e.detail, "mint refused");
+        e
     })?;
     tracing::info!(token_id = %record.token_id, asset_id = %record.asset_id, "minted");
     Ok(Json(record.to_wire()))

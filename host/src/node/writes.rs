@@ -12,10 +12,10 @@ use tokensign_core::tx::OpType;
 use tokensign_core::{json, Error as CoreError, Signature};
 
 use super::error::{codes, ApiError};
-use super::ledger::SignedBy;
+use super::ledger::{self, SignedBy};
 use super::records::hex0x;
 use super::routes::read_body;
-use super::store::{Admitted, TxJob};
+use super::writer::{Admitted, TxJob};
 use super::AppState;
 use crate::api::{HashAnswer, HashTokenAnswer, NativeWriteMode, SignatureJson};
 use crate::input::{describe_core_error, Document};
@@ -69,11 +69,12 @@ pub(crate) async fn write_v1(
     }
     let bytes = read_body(&state, &headers, body).await?;
     let request = json::parse_legacy(op, &bytes).map_err(body_error)?;
+    ledger::admission::check(&request.tx).map_err(body_error)?;
     let (signing_hash, hash) = request
         .signing_hash()
         .and_then(|s| request.tx_hash().map(|t| (s, t)))
         .map_err(ApiError::from_core)?;
-    // Recovery here, in parallel across requests (crate::recovery picks
+    // Recovery here, in parallel across requests (crate::curve picks
     // the backend); high-S and unrecoverable signatures are refused.
     let signer = crate::curve::recover_hash(&signing_hash, &request.signature)
         .map_err(ApiError::from_core)?;
@@ -89,8 +90,10 @@ pub(crate) async fn write_v1(
         signed_by: SignedBy::Single,
         hash,
     };
-    let admitted = state.inner.store.submit(job).await.inspect_err(|e| {
+    let admitted = state.inner.writer.submit(job).await.map_err(|e| {
+        let e = ApiError::from(e);
         tracing::info!(code = e.code, message = %e.message, "v1 write refused");
+        e
     })?;
     let mut response = answer(op, &admitted);
     if mode == NativeWriteMode::Dual {
@@ -131,6 +134,7 @@ pub(crate) async fn submit_native(
     state: &AppState,
     request: NativeTx,
 ) -> Result<Admitted, ApiError> {
+    ledger::admission::check(&request.tx).map_err(body_error)?;
     crate::curve::install_context();
     let sender = request.sender().map_err(ApiError::from_core)?;
     let (signed_by, signature) = match &request.authorization {
@@ -158,7 +162,9 @@ pub(crate) async fn submit_native(
         signed_by,
         signature,
     };
-    state.inner.store.submit(job).await.inspect_err(|e| {
+    state.inner.writer.submit(job).await.map_err(|e| {
+        let e = ApiError::from(e);
         tracing::info!(code = e.code, message = %e.message, "v2 write refused");
+        e
     })
 }

@@ -8,13 +8,16 @@ use tokensign_core::Address;
 
 use super::state::{MAX_AUTHORITY_HOLDERS, MAX_MINTERS};
 use super::{
-    check, existing_token, holds, not_authorized, refuse, Backing, Effects, Minter, Outcome,
-    Refusal, Staged, Token,
+    check, existing_token, holds, not_authorized, Backing, Effects, List, Minter, Outcome, Refusal,
+    Staged, Token,
 };
-use crate::node::error::codes;
 
 /// TokenAuthority: the master grants or revokes any type; the master
-/// mint/burn authority grants or revokes `MintBurnTokens` only.
+/// mint/burn authority grants or revokes `MintBurnTokens` only, never to
+/// itself (it may revoke its own). Grants do not remember who made them:
+/// a minter granted by a master mint/burn authority keeps its grant when
+/// that authority loses its role, until the master (or the next master
+/// mint/burn authority) revokes it.
 ///
 /// Grant: `MasterMintBurn` sets the single slot; `MintBurnTokens` adds the
 /// holder with `allowance = value`, or replaces the allowance of an
@@ -40,8 +43,18 @@ pub fn authority<B: Backing + ?Sized>(
         ));
     }
     let holder = op.authority_address;
-    let kind = op.authority_type.as_str();
+    let kind = op.authority_type;
     let grant = op.action == AuthorityAction::Grant;
+    // The master mint/burn authority grants minters and cannot mint (rules
+    // sections 4 and 5): a grant to itself would give it any allowance it
+    // likes, so it is refused. (The master mints unmetered anyway.)
+    if grant && !by_master && holder == *from {
+        return Ok(Err(Refusal::SelfGrant {
+            who: *from,
+            symbol: token.symbol.clone(),
+            master: token.master_authority,
+        }));
+    }
     match op.authority_type {
         AuthorityType::MasterMintBurn => {
             let current = token.master_mint_burn_authority;
@@ -82,7 +95,6 @@ pub fn authority<B: Backing + ?Sized>(
         }
         other => {
             let symbol = token.symbol.clone();
-            let address = token.address;
             let list = match other {
                 AuthorityType::Pause => &mut token.pause_authorities,
                 AuthorityType::ManageList => &mut token.list_authorities,
@@ -93,28 +105,29 @@ pub fn authority<B: Backing + ?Sized>(
             let held = list.iter().position(|a| *a == holder);
             match (grant, held) {
                 (true, Some(_)) => {
-                    return Ok(refuse(
-                        codes::AUTHORITY_ALREADY_GRANTED,
-                        format!("{holder} already holds {kind} on token {symbol} ({address}): nothing to do"),
-                    ))
+                    return Ok(Err(Refusal::AuthorityAlreadyGranted {
+                        holder,
+                        authority: kind,
+                        symbol,
+                    }))
                 }
                 (true, None) if list.len() >= MAX_AUTHORITY_HOLDERS => {
-                    return Ok(refuse(
-                        codes::AUTHORITY_LIMIT_REACHED,
-                        format!(
-                            "token {symbol} already has {MAX_AUTHORITY_HOLDERS} holders of {kind}, the most allowed: revoke one first"
-                        ),
-                    ))
+                    return Ok(Err(Refusal::AuthorityLimitReached {
+                        symbol,
+                        authority: kind,
+                        max: MAX_AUTHORITY_HOLDERS,
+                    }))
                 }
                 (true, None) => list.push(holder),
                 (false, Some(i)) => {
                     list.remove(i);
                 }
                 (false, None) => {
-                    return Ok(refuse(
-                        codes::AUTHORITY_NOT_HELD,
-                        format!("{holder} does not hold {kind} on token {symbol}: nothing to revoke"),
-                    ))
+                    return Ok(Err(Refusal::AuthorityNotHeld {
+                        holder,
+                        authority: kind,
+                        symbol,
+                    }))
                 }
             }
         }
@@ -128,41 +141,28 @@ pub fn authority<B: Backing + ?Sized>(
     Ok(Ok(effects))
 }
 
-fn already(token: &Token, holder: &Address, kind: &str) -> Result<Effects, Refusal> {
-    refuse(
-        codes::AUTHORITY_ALREADY_GRANTED,
-        format!(
-            "{holder} already holds {kind} on token {}: nothing to do",
-            token.symbol
-        ),
-    )
+fn already(token: &Token, holder: &Address, kind: AuthorityType) -> Result<Effects, Refusal> {
+    Err(Refusal::AuthorityAlreadyGranted {
+        holder: *holder,
+        authority: kind,
+        symbol: token.symbol.clone(),
+    })
 }
 
-fn not_held(token: &Token, holder: &Address, kind: &str) -> Result<Effects, Refusal> {
-    refuse(
-        codes::AUTHORITY_NOT_HELD,
-        format!(
-            "{holder} does not hold {kind} on token {}: nothing to revoke",
-            token.symbol
-        ),
-    )
+fn not_held(token: &Token, holder: &Address, kind: AuthorityType) -> Result<Effects, Refusal> {
+    Err(Refusal::AuthorityNotHeld {
+        holder: *holder,
+        authority: kind,
+        symbol: token.symbol.clone(),
+    })
 }
 
-fn limit(token: &Token, kind: &str, max: usize) -> Result<Effects, Refusal> {
-    refuse(
-        codes::AUTHORITY_LIMIT_REACHED,
-        format!(
-            "token {} already has {max} holders of {kind}, the most allowed: revoke one first",
-            token.symbol
-        ),
-    )
-}
-
-/// Which list a list operation changes.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum List {
-    Black,
-    White,
+fn limit(token: &Token, kind: AuthorityType, max: usize) -> Result<Effects, Refusal> {
+    Err(Refusal::AuthorityLimitReached {
+        symbol: token.symbol.clone(),
+        authority: kind,
+        max,
+    })
 }
 
 /// TokenBlacklist: the master or a list authority; public tokens only.
@@ -195,26 +195,16 @@ fn manage<B: Backing + ?Sized>(
     if !holds(&token, &token.list_authorities, from) {
         return Ok(not_authorized(&token, from, "manage the lists of"));
     }
-    let (name, wrong_kind) = match which {
-        List::Black => ("blacklist", token.is_private),
-        List::White => ("whitelist", !token.is_private),
+    let wrong_kind = match which {
+        List::Black => token.is_private,
+        List::White => !token.is_private,
     };
     if wrong_kind {
-        let (kind, other) = if token.is_private {
-            (
-                "private",
-                "whitelist (remove the account from it to freeze it)",
-            )
-        } else {
-            ("public", "blacklist")
-        };
-        return Ok(refuse(
-            codes::LIST_NOT_FOR_TOKEN,
-            format!(
-                "token {} is {kind}: it has no {name}; use its {other}",
-                token.symbol
-            ),
-        ));
+        return Ok(Err(Refusal::ListNotForToken {
+            symbol: token.symbol.clone(),
+            private: token.is_private,
+            list: which,
+        }));
     }
     let symbol = token.symbol.clone();
     let list = match which {
@@ -224,20 +214,22 @@ fn manage<B: Backing + ?Sized>(
     let at = list.iter().position(|a| a == address);
     match (action, at) {
         (ListAction::Add, Some(_)) => {
-            return Ok(refuse(
-                codes::ALREADY_LISTED,
-                format!("{address} is already on the {name} of {symbol}: nothing to do"),
-            ))
+            return Ok(Err(Refusal::AlreadyListed {
+                address: *address,
+                list: which,
+                symbol,
+            }))
         }
         (ListAction::Add, None) => list.push(*address),
         (ListAction::Remove, Some(i)) => {
             list.remove(i);
         }
         (ListAction::Remove, None) => {
-            return Ok(refuse(
-                codes::NOT_LISTED,
-                format!("{address} is not on the {name} of {symbol}: nothing to remove"),
-            ))
+            return Ok(Err(Refusal::NotListed {
+                address: *address,
+                list: which,
+                symbol,
+            }))
         }
     }
     let effects = Effects {

@@ -6,7 +6,8 @@
 //! multisig membership and threshold, the operation's authority, gates and
 //! amounts) against a [`view::Staged`] view, staging every change as it
 //! goes; it returns the staged [`view::Changes`] with what the receipt
-//! reports, or a [`Refusal`]. Nothing is written here: the store's single
+//! reports, or a typed [`Refusal`] (the HTTP edge gives it a status and an
+//! `error_code`; the ledger knows nothing of HTTP). Nothing is written here: the store's single
 //! writer commits the changes together with the transaction record in one
 //! redb write transaction, and drops them on a refusal, so a refused
 //! transaction stores nothing and consumes no nonce (rules section 2).
@@ -16,8 +17,10 @@
 //! (payment, batch payment, clawback), [`authority`] (grants, black and
 //! white lists), [`multisig`] (accounts and their authorizations).
 
+pub mod admission;
 pub mod authority;
 pub mod multisig;
+pub mod refusal;
 pub mod state;
 pub mod supply;
 pub mod tokens;
@@ -29,8 +32,8 @@ use std::collections::{HashMap, HashSet};
 use tokensign_core::tx::{Operation, Transaction};
 use tokensign_core::{Address, Amount};
 
-use super::error::codes;
 use super::failure::StoreError;
+pub use refusal::{List, Overflow, Refusal};
 pub use state::{Account, Member, Minter, Multisig, Token};
 pub use view::{Backing, Changes, MemoryLedger, Staged};
 
@@ -84,24 +87,6 @@ pub struct Submission<'a> {
     pub sender: Address,
     /// How it was authorized.
     pub signed_by: &'a SignedBy,
-}
-
-/// Why the ledger refused a transaction: a precise code (HTTP 422) and a
-/// message that says what to do next.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Refusal {
-    /// One of the 422 codes of [`codes`].
-    pub code: &'static str,
-    /// The cause and the way out.
-    pub message: String,
-}
-
-/// A refusal with `code` and `message`.
-pub fn refuse<T>(code: &'static str, message: impl Into<String>) -> Result<T, Refusal> {
-    Err(Refusal {
-        code,
-        message: message.into(),
-    })
 }
 
 /// The BurnAndBridge details a receipt reports.
@@ -158,13 +143,10 @@ pub(crate) use check;
 pub fn apply<B: Backing + ?Sized>(backing: &B, rules: &Rules, sub: &Submission<'_>) -> Outcome {
     let tx = sub.tx;
     if tx.chain_id != rules.chain_id {
-        return Ok(refuse(
-            codes::WRONG_CHAIN_ID,
-            format!(
-                "chain_id {} is not this node's chain id {}: read GET /v1/chains/chain_id, sign again with it",
-                tx.chain_id, rules.chain_id
-            ),
-        ));
+        return Ok(Err(Refusal::WrongChainId {
+            given: tx.chain_id,
+            expected: rules.chain_id,
+        }));
     }
     let mut view = Staged::new(backing);
     // Who may sign comes before the nonce: a tampered issue recovers to a
@@ -177,13 +159,11 @@ pub fn apply<B: Backing + ?Sized>(backing: &B, rules: &Rules, sub: &Submission<'
     }
     let mut account = view.account(&sub.sender)?;
     if tx.nonce != account.nonce {
-        return Ok(refuse(
-            codes::NONCE_MISMATCH,
-            format!(
-                "nonce {} is not the next nonce of {}: expected {}; read GET /v1/accounts/nonce and sign again",
-                tx.nonce, sub.sender, account.nonce
-            ),
-        ));
+        return Ok(Err(Refusal::NonceMismatch {
+            account: sub.sender,
+            given: tx.nonce,
+            expected: account.nonce,
+        }));
     }
     account.nonce = match account.nonce.checked_add(1) {
         Some(n) => n,
@@ -222,23 +202,17 @@ pub(crate) fn existing_token<B: Backing + ?Sized>(
 ) -> Result<Result<Token, Refusal>, StoreError> {
     Ok(match view.token(address)? {
         Some(t) => Ok(t),
-        None => refuse(
-            codes::UNKNOWN_TOKEN,
-            format!("no token at {address} on this node: check the token address (GET /v1/tokens/token_metadata)"),
-        ),
+        None => Err(Refusal::UnknownToken { token: *address }),
     })
 }
 
 /// Refuses when the token is paused.
 pub(crate) fn not_paused(token: &Token) -> Result<(), Refusal> {
     if token.is_paused {
-        return refuse(
-            codes::TOKEN_PAUSED,
-            format!(
-                "token {} ({}) is paused: a pause authority must unpause it first",
-                token.address, token.symbol
-            ),
-        );
+        return Err(Refusal::TokenPaused {
+            token: token.address,
+            symbol: token.symbol.clone(),
+        });
     }
     Ok(())
 }
@@ -247,22 +221,16 @@ pub(crate) fn not_paused(token: &Token) -> Result<(), Refusal> {
 /// whitelisted on a private token.
 pub(crate) fn may_send(token: &Token, who: &Address) -> Result<(), Refusal> {
     if token.is_blacklisted(who) {
-        return refuse(
-            codes::SENDER_BLACKLISTED,
-            format!(
-                "sender {who} is blacklisted for token {}: a list authority must remove it from the blacklist",
-                token.symbol
-            ),
-        );
+        return Err(Refusal::SenderBlacklisted {
+            who: *who,
+            symbol: token.symbol.clone(),
+        });
     }
     if token.is_private && !token.is_whitelisted(who) {
-        return refuse(
-            codes::SENDER_NOT_WHITELISTED,
-            format!(
-                "token {} is private and sender {who} is not on its whitelist: a list authority must add it",
-                token.symbol
-            ),
-        );
+        return Err(Refusal::SenderNotWhitelisted {
+            who: *who,
+            symbol: token.symbol.clone(),
+        });
     }
     Ok(())
 }
@@ -270,22 +238,16 @@ pub(crate) fn may_send(token: &Token, who: &Address) -> Result<(), Refusal> {
 /// Refuses when `who` may not receive `token`.
 pub(crate) fn may_receive(token: &Token, who: &Address) -> Result<(), Refusal> {
     if token.is_blacklisted(who) {
-        return refuse(
-            codes::RECIPIENT_BLACKLISTED,
-            format!(
-                "recipient {who} is blacklisted for token {}: choose another recipient, or have a list authority remove it",
-                token.symbol
-            ),
-        );
+        return Err(Refusal::RecipientBlacklisted {
+            who: *who,
+            symbol: token.symbol.clone(),
+        });
     }
     if token.is_private && !token.is_whitelisted(who) {
-        return refuse(
-            codes::RECIPIENT_NOT_WHITELISTED,
-            format!(
-                "token {} is private and recipient {who} is not on its whitelist: a list authority must add it first",
-                token.symbol
-            ),
-        );
+        return Err(Refusal::RecipientNotWhitelisted {
+            who: *who,
+            symbol: token.symbol.clone(),
+        });
     }
     Ok(())
 }
@@ -303,13 +265,12 @@ pub(crate) fn debit<B: Backing + ?Sized>(
             view.put_balance(*owner, token.address, rest);
             Ok(Ok(()))
         }
-        None => Ok(refuse(
-            codes::INSUFFICIENT_BALANCE,
-            format!(
-                "{owner} holds {balance} base units of {} but this needs {amount}: lower the amount or fund the account first",
-                token.symbol
-            ),
-        )),
+        None => Ok(Err(Refusal::InsufficientBalance {
+            owner: *owner,
+            symbol: token.symbol.clone(),
+            balance,
+            needed: *amount,
+        })),
     }
 }
 
@@ -326,13 +287,10 @@ pub(crate) fn credit<B: Backing + ?Sized>(
             view.put_balance(*owner, token.address, sum);
             Ok(Ok(()))
         }
-        None => Ok(refuse(
-            codes::AMOUNT_OVERFLOW,
-            format!(
-                "{owner}'s balance of {} would pass 2^256-1: send less",
-                token.symbol
-            ),
-        )),
+        None => Ok(Err(Refusal::AmountOverflow(Overflow::Balance {
+            owner: *owner,
+            symbol: token.symbol.clone(),
+        }))),
     }
 }
 
@@ -342,14 +300,12 @@ pub(crate) fn holds(token: &Token, holders: &[Address], who: &Address) -> bool {
 }
 
 /// The refusal for a signer without the authority an operation needs.
-pub(crate) fn not_authorized<T>(token: &Token, who: &Address, what: &str) -> Result<T, Refusal> {
-    refuse(
-        codes::NOT_AUTHORIZED,
-        format!(
-            "{who} may not {what} token {} ({}): sign with its master authority {} or a holder of the needed authority",
-            token.symbol, token.address, token.master_authority
-        ),
-    )
+pub(crate) fn not_authorized<T>(
+    token: &Token,
+    who: &Address,
+    action: &'static str,
+) -> Result<T, Refusal> {
+    Err(Refusal::not_authorized(token, who, action))
 }
 
 #[cfg(test)]

@@ -4,8 +4,7 @@
 use tokensign_core::tx::CreateMultiSig;
 use tokensign_core::Address;
 
-use super::{refuse, Backing, Effects, Member, Multisig, Outcome, Refusal, Staged};
-use crate::node::error::codes;
+use super::{Backing, Effects, Member, Multisig, Outcome, Refusal, Staged};
 use crate::node::failure::StoreError;
 
 /// CreateMultiSig: any account creates it on its own nonce; the core has
@@ -15,12 +14,7 @@ use crate::node::failure::StoreError;
 pub fn create<B: Backing + ?Sized>(view: &mut Staged<'_, B>, op: &CreateMultiSig) -> Outcome {
     let address = op.account_address();
     if view.multisig(&address)?.is_some() {
-        return Ok(refuse(
-            codes::MULTISIG_ALREADY_EXISTS,
-            format!(
-                "multisig account {address} (these members and threshold) already exists: use it, or change the members or threshold"
-            ),
-        ));
+        return Ok(Err(Refusal::MultisigAlreadyExists { account: address }));
     }
     let members = op
         .signers
@@ -53,36 +47,26 @@ pub fn authorize<B: Backing + ?Sized>(
     keys: &[[u8; 33]],
 ) -> Result<Result<(), Refusal>, StoreError> {
     let Some(multisig) = view.multisig(account)? else {
-        return Ok(refuse(
-            codes::MULTISIG_ACCOUNT_NOT_FOUND,
-            format!(
-                "{account} is not a multisig account on this node: create it first (POST /v2/accounts/multisig)"
-            ),
-        ));
+        return Ok(Err(Refusal::MultisigAccountNotFound { account: *account }));
     };
     let mut weight: u32 = 0;
     for key in keys {
         match multisig.weight_of(key) {
             Some(w) => weight += u32::from(w),
             None => {
-                return Ok(refuse(
-                    codes::NOT_A_MULTISIG_MEMBER,
-                    format!(
-                        "key 0x{} is not a member of multisig account {account}: sign only with its members' keys",
-                        hex::encode(key)
-                    ),
-                ))
+                return Ok(Err(Refusal::NotAMultisigMember {
+                    key: *key,
+                    account: *account,
+                }))
             }
         }
     }
     if weight < u32::from(multisig.threshold) {
-        return Ok(refuse(
-            codes::MULTISIG_BELOW_THRESHOLD,
-            format!(
-                "the signing members of {account} weigh {weight}, below its threshold {}: collect more members' signatures",
-                multisig.threshold
-            ),
-        ));
+        return Ok(Err(Refusal::MultisigBelowThreshold {
+            account: *account,
+            weight,
+            threshold: multisig.threshold,
+        }));
     }
     Ok(Ok(()))
 }

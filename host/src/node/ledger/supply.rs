@@ -9,9 +9,8 @@ use tokensign_core::{Address, Amount};
 
 use super::{
     check, credit, debit, existing_token, holds, may_receive, may_send, not_authorized, not_paused,
-    refuse, Backing, BridgeInfo, Effects, Outcome, Refusal, Rules, Staged, Token,
+    Backing, BridgeInfo, Effects, Outcome, Overflow, Refusal, Rules, Staged, Token,
 };
-use crate::node::error::codes;
 
 fn add_supply(token: &mut Token, value: &Amount) -> Result<(), Refusal> {
     match token.supply.checked_add(value) {
@@ -19,13 +18,9 @@ fn add_supply(token: &mut Token, value: &Amount) -> Result<(), Refusal> {
             token.supply = s;
             Ok(())
         }
-        None => refuse(
-            codes::AMOUNT_OVERFLOW,
-            format!(
-                "the supply of {} would pass 2^256-1: mint less",
-                token.symbol
-            ),
-        ),
+        None => Err(Refusal::AmountOverflow(Overflow::Supply {
+            symbol: token.symbol.clone(),
+        })),
     }
 }
 
@@ -68,13 +63,12 @@ pub fn mint<B: Backing + ?Sized>(
         match minter.allowance.checked_sub(&op.value) {
             Some(rest) => minter.allowance = rest,
             None => {
-                return Ok(refuse(
-                    codes::ALLOWANCE_EXCEEDED,
-                    format!(
-                        "minter {from} may mint {} more base units of {} but asked for {}: mint less, or have the master authority grant a larger allowance",
-                        minter.allowance, token.symbol, op.value
-                    ),
-                ))
+                return Ok(Err(Refusal::AllowanceExceeded {
+                    minter: *from,
+                    symbol: token.symbol.clone(),
+                    remaining: minter.allowance,
+                    asked: op.value,
+                }))
             }
         }
     }
@@ -82,7 +76,8 @@ pub fn mint<B: Backing + ?Sized>(
 }
 
 /// TokenBurn: the master or a `MintBurnTokens` holder burns from its own
-/// balance (no allowance used); not while paused, not when blacklisted.
+/// balance (no allowance used); not while paused, not when frozen
+/// (blacklisted, or not whitelisted on a private token).
 pub fn burn<B: Backing + ?Sized>(
     view: &mut Staged<'_, B>,
     from: &Address,
@@ -93,15 +88,10 @@ pub fn burn<B: Backing + ?Sized>(
         return Ok(not_authorized(&token, from, "burn"));
     }
     check!(not_paused(&token));
-    if token.is_blacklisted(from) {
-        return Ok(refuse(
-            codes::SENDER_BLACKLISTED,
-            format!(
-                "{from} is blacklisted for token {} and may not burn: a list authority must remove it from the blacklist",
-                token.symbol
-            ),
-        ));
-    }
+    // A frozen holder may not burn what a clawback is meant to take:
+    // blacklisted, or off the whitelist of a private token (the same
+    // freeze clawback checks).
+    check!(may_send(&token, from));
     check!(debit(view, from, &token, &op.value)?);
     // The debit succeeded, so the supply (the sum of balances) covers it.
     token.supply = token.supply.checked_sub(&op.value).unwrap_or_default();
@@ -143,10 +133,7 @@ pub fn burn_and_bridge<B: Backing + ?Sized>(
     check!(not_paused(&token));
     check!(may_send(&token, from));
     let Some(total) = op.value.checked_add(&op.escrow_fee) else {
-        return Ok(refuse(
-            codes::AMOUNT_OVERFLOW,
-            "value plus escrow_fee passes 2^256-1: lower them",
-        ));
+        return Ok(Err(Refusal::AmountOverflow(Overflow::ValuePlusEscrowFee)));
     };
     check!(debit(view, from, &token, &total)?);
     if !op.escrow_fee.is_zero() {

@@ -10,6 +10,7 @@ use tokensign_core::tx::*;
 use tokensign_core::{Address, Amount};
 
 use super::*;
+use crate::node::error::{codes, rule_code};
 
 const CHAIN: u64 = CHAIN_ID_TESTNET;
 
@@ -75,8 +76,12 @@ impl World {
     fn refused(&mut self, from: u8, op: impl Into<Operation>, code: &str) {
         let before = self.snapshot();
         let r = self.run(from, op);
-        assert_eq!(r.as_ref().err().map(|r| r.code), Some(code), "{r:?}");
-        assert!(!r.unwrap_err().message.is_empty());
+        assert_eq!(r.as_ref().err().map(rule_code), Some(code), "{r:?}");
+        assert!(
+            codes::RULE_CODES.contains(&code),
+            "{code} is not in RULE_CODES"
+        );
+        assert!(!r.unwrap_err().to_string().is_empty());
         assert_eq!(self.snapshot(), before, "a refusal changed the ledger");
     }
 
@@ -282,17 +287,17 @@ fn chain_id_nonce_and_replay() {
     let mut w = World::new();
     let tx = Transaction::new(CHAIN + 1, 0, issue("AAA", false, true));
     let r = w.run_tx(a(OPERATOR), &SignedBy::Single, tx);
-    assert_eq!(r.unwrap_err().code, codes::WRONG_CHAIN_ID);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::WRONG_CHAIN_ID);
     let tx = Transaction::new(CHAIN, 1, issue("AAA", false, true));
     let r = w.run_tx(a(OPERATOR), &SignedBy::Single, tx.clone());
-    assert_eq!(r.unwrap_err().code, codes::NONCE_MISMATCH);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::NONCE_MISMATCH);
     // The refused nonce was not consumed: nonce 0 is still the next.
     let ok = Transaction::new(CHAIN, 0, issue("AAA", false, true));
     w.run_tx(a(OPERATOR), &SignedBy::Single, ok.clone())
         .unwrap();
     // The same transaction again (a replay) is refused by its nonce.
     let r = w.run_tx(a(OPERATOR), &SignedBy::Single, ok);
-    assert_eq!(r.unwrap_err().code, codes::NONCE_MISMATCH);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::NONCE_MISMATCH);
     // Now nonce 1 is the next.
     w.run_tx(
         a(OPERATOR),
@@ -350,6 +355,56 @@ fn master_mint_burn_authority_grants_minters_only() {
         revoke(AuthorityType::MintBurnTokens, ALICE, t),
         codes::NOT_AUTHORIZED,
     );
+}
+
+/// The adversarial run's sequence: a master mint/burn authority could
+/// grant itself MintBurnTokens with any allowance and keep it after its
+/// role was revoked. It may not grant itself; the minters it granted keep
+/// their grants after it loses the role (docs/server.md).
+#[test]
+fn master_mint_burn_authority_cannot_make_itself_a_minter() {
+    let mut w = World::new();
+    let t = w.funded("AAA", false, 0);
+    w.run(MASTER, grant(AuthorityType::MasterMintBurn, CAROL, 0, t))
+        .unwrap();
+    w.refused(CAROL, mint(CAROL, 1, t), codes::NOT_AUTHORIZED);
+    let unlimited = TokenAuthority {
+        value: Amount::MAX,
+        ..grant(AuthorityType::MintBurnTokens, CAROL, 0, t)
+    };
+    w.refused(CAROL, unlimited.clone(), codes::NOT_AUTHORIZED);
+    assert!(w.token(&t).minters.is_empty());
+    w.run(MASTER, revoke(AuthorityType::MasterMintBurn, CAROL, t))
+        .unwrap();
+    let mut huge = mint(CAROL, 0, t);
+    huge.value = Amount::parse("1000000000000000000000000000000").unwrap();
+    w.refused(CAROL, huge, codes::NOT_AUTHORIZED);
+    assert_eq!(w.token(&t).supply, Amount::ZERO);
+
+    // A minter the master made raises its own allowance no more than it
+    // mints: as master mint/burn authority it cannot re-grant itself, but
+    // it may give up its own grant.
+    w.run(MASTER, grant(AuthorityType::MintBurnTokens, CAROL, 5, t))
+        .unwrap();
+    w.run(MASTER, grant(AuthorityType::MasterMintBurn, CAROL, 0, t))
+        .unwrap();
+    w.refused(CAROL, unlimited, codes::NOT_AUTHORIZED);
+    assert_eq!(w.token(&t).minter(&a(CAROL)).unwrap().allowance, amt(5));
+    w.run(CAROL, revoke(AuthorityType::MintBurnTokens, CAROL, t))
+        .unwrap();
+    w.refused(CAROL, mint(CAROL, 1, t), codes::NOT_AUTHORIZED);
+
+    // Its grants to others outlive its role; the master can revoke them.
+    w.run(CAROL, grant(AuthorityType::MintBurnTokens, ALICE, 7, t))
+        .unwrap();
+    w.run(MASTER, revoke(AuthorityType::MasterMintBurn, CAROL, t))
+        .unwrap();
+    w.run(ALICE, mint(BOB, 7, t)).unwrap();
+    w.refused(ALICE, mint(BOB, 1, t), codes::ALLOWANCE_EXCEEDED);
+    w.run(MASTER, revoke(AuthorityType::MintBurnTokens, ALICE, t))
+        .unwrap();
+    w.refused(ALICE, mint(BOB, 1, t), codes::NOT_AUTHORIZED);
+    w.check_invariants();
 }
 
 #[test]
@@ -479,6 +534,25 @@ fn burns() {
     w.refused(ALICE, burn(71, t), codes::INSUFFICIENT_BALANCE);
     w.run(MASTER, list_b(ListAction::Add, ALICE, t)).unwrap();
     w.refused(ALICE, burn(1, t), codes::SENDER_BLACKLISTED);
+    w.check_invariants();
+}
+
+/// On a private token, off the whitelist is frozen: a minter taken off it
+/// may not burn its balance away before the clawback (the adversarial
+/// run's finding), and the clawback then gets all of it.
+#[test]
+fn a_minter_off_a_private_whitelist_cannot_burn() {
+    let mut w = World::new();
+    let t = w.funded("PRV", true, 100);
+    w.run(MASTER, grant(AuthorityType::MintBurnTokens, ALICE, 0, t))
+        .unwrap();
+    w.run(ALICE, burn(10, t)).unwrap();
+    w.run(MASTER, list_w(ListAction::Add, CAROL, t)).unwrap();
+    w.run(MASTER, list_w(ListAction::Remove, ALICE, t)).unwrap();
+    w.refused(ALICE, burn(90, t), codes::SENDER_NOT_WHITELISTED);
+    w.run(MASTER, clawback(ALICE, CAROL, 90, t)).unwrap();
+    assert_eq!((w.balance(ALICE, &t), w.balance(CAROL, &t)), (0, 90));
+    assert_eq!(w.token(&t).supply, amt(190));
     w.check_invariants();
 }
 
@@ -634,19 +708,22 @@ fn multisig_accounts_and_thresholds() {
     let tx = |nonce| Transaction::new(CHAIN, nonce, pay(BOB, 10, t));
     let below = SignedBy::Multisig(vec![keys[0]]);
     let r = w.run_tx(account, &below, tx(0));
-    assert_eq!(r.unwrap_err().code, codes::MULTISIG_BELOW_THRESHOLD);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::MULTISIG_BELOW_THRESHOLD);
     let stranger = SignedBy::Multisig(vec![keys[0], key_of(9)]);
     let r = w.run_tx(account, &stranger, tx(0));
-    assert_eq!(r.unwrap_err().code, codes::NOT_A_MULTISIG_MEMBER);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::NOT_A_MULTISIG_MEMBER);
     let r = w.run_tx(a(0x66), &SignedBy::Multisig(vec![keys[0], keys[1]]), tx(0));
-    assert_eq!(r.unwrap_err().code, codes::MULTISIG_ACCOUNT_NOT_FOUND);
+    assert_eq!(
+        rule_code(&r.unwrap_err()),
+        codes::MULTISIG_ACCOUNT_NOT_FOUND
+    );
     // 3 + 1 >= 4: accepted, on the account's own nonce.
     let ok = SignedBy::Multisig(vec![keys[0], keys[1]]);
     w.run_tx(account, &ok, tx(0)).unwrap();
     assert_eq!(w.ledger.account(&account).unwrap().nonce, 1);
     assert_eq!(w.balance(BOB, &t), 10);
     let r = w.run_tx(account, &ok, tx(0));
-    assert_eq!(r.unwrap_err().code, codes::NONCE_MISMATCH);
+    assert_eq!(rule_code(&r.unwrap_err()), codes::NONCE_MISMATCH);
 }
 
 /// One random step: (sender index, operation kind, target index, amount).

@@ -3,9 +3,8 @@
 use tokensign_core::tx::{PauseAction, TokenIssue, TokenMetadata, TokenPause};
 use tokensign_core::{Address, Amount};
 
-use super::{check, existing_token, holds, not_authorized, refuse, Backing, Effects, Outcome};
-use super::{Rules, Staged, Token};
-use crate::node::error::codes;
+use super::{check, existing_token, holds, not_authorized, Backing, Effects, Outcome};
+use super::{Refusal, Rules, Staged, Token};
 
 /// TokenIssue: only operators (when any are configured); the token
 /// address (master authority + symbol) and, on this node, the symbol are
@@ -21,23 +20,17 @@ pub fn issue<B: Backing + ?Sized>(
     check!(operator(rules, from));
     let address = op.token_address();
     if view.token(&address)?.is_some() {
-        return Ok(refuse(
-            codes::TOKEN_ALREADY_EXISTS,
-            format!(
-                "token {address} (master_authority {} and symbol {:?}) was already issued: choose another symbol",
-                op.master_authority,
-                op.symbol.as_str()
-            ),
-        ));
+        return Ok(Err(Refusal::TokenAlreadyExists {
+            token: address,
+            master: op.master_authority,
+            symbol: op.symbol.as_str().to_owned(),
+        }));
     }
     if let Some(other) = view.token_by_symbol(op.symbol.as_str())? {
-        return Ok(refuse(
-            codes::SYMBOL_ALREADY_EXISTS,
-            format!(
-                "symbol {:?} was already issued on this node as token {other}; symbols are unique here: choose another symbol",
-                op.symbol.as_str()
-            ),
-        ));
+        return Ok(Err(Refusal::SymbolAlreadyExists {
+            symbol: op.symbol.as_str().to_owned(),
+            token: other,
+        }));
     }
     let token = Token {
         address,
@@ -72,14 +65,14 @@ pub fn issue<B: Backing + ?Sized>(
 }
 
 /// Refuses a signer that is not an operator (when any are configured).
-pub fn operator(rules: &Rules, from: &Address) -> Result<(), super::Refusal> {
+pub fn operator(rules: &Rules, from: &Address) -> Result<(), Refusal> {
     if !rules.operators.is_empty() && !rules.operators.contains(from) {
-        return refuse(
-            codes::SIGNER_NOT_OPERATOR,
-            format!(
-                "signer {from} is not an operator of this node: only operators issue tokens; sign with an operator key (see --operator)"
-            ),
-        );
+        let mut operators: Vec<Address> = rules.operators.iter().copied().collect();
+        operators.sort();
+        return Err(Refusal::SignerNotOperator {
+            signer: *from,
+            operators,
+        });
     }
     Ok(())
 }
@@ -98,15 +91,12 @@ pub fn pause<B: Backing + ?Sized>(
     }
     let pause = op.action == PauseAction::Pause;
     if token.is_paused == pause {
-        let (code, state) = if pause {
-            (codes::ALREADY_PAUSED, "already paused")
+        let symbol = token.symbol.clone();
+        return Ok(Err(if pause {
+            Refusal::AlreadyPaused { symbol }
         } else {
-            (codes::NOT_PAUSED, "not paused")
-        };
-        return Ok(refuse(
-            code,
-            format!("token {} is {state}: nothing to do", token.symbol),
-        ));
+            Refusal::NotPaused { symbol }
+        }));
     }
     token.is_paused = pause;
     let effects = Effects {

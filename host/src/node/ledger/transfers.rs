@@ -6,9 +6,8 @@ use tokensign_core::Address;
 
 use super::{
     check, credit, debit, existing_token, holds, may_receive, may_send, not_authorized, not_paused,
-    refuse, Backing, Effects, Outcome, Rules, Staged,
+    Backing, Effects, Outcome, Overflow, Refusal, Rules, Staged,
 };
-use crate::node::error::codes;
 
 /// Payment: the signer pays `value` plus the token's fee (credited to the
 /// fee collector); not while paused; sender and recipient must be allowed
@@ -25,10 +24,7 @@ pub fn payment<B: Backing + ?Sized>(
     check!(may_receive(&token, &op.recipient));
     let fee = rules.fees.of(&token.address);
     let Some(total) = op.value.checked_add(&fee) else {
-        return Ok(refuse(
-            codes::AMOUNT_OVERFLOW,
-            "value plus fee passes 2^256-1: send less",
-        ));
+        return Ok(Err(Refusal::AmountOverflow(Overflow::ValuePlusFee)));
     };
     check!(debit(view, from, &token, &total)?);
     check!(credit(view, &op.recipient, &token, &op.value)?);
@@ -65,10 +61,7 @@ pub fn batch<B: Backing + ?Sized>(
     let fee = rules.fees.of(&token.address);
     let total = op.total().and_then(|t| t.checked_add(&fee));
     let Some(total) = total else {
-        return Ok(refuse(
-            codes::AMOUNT_OVERFLOW,
-            "the batch's total plus fee passes 2^256-1: split the batch",
-        ));
+        return Ok(Err(Refusal::AmountOverflow(Overflow::BatchTotalPlusFee)));
     };
     check!(debit(view, from, &token, &total)?);
     for entry in &op.operations {
@@ -102,13 +95,9 @@ pub fn clawback<B: Backing + ?Sized>(
         return Ok(not_authorized(&token, from, "claw back"));
     }
     if !token.clawback_enabled {
-        return Ok(refuse(
-            codes::CLAWBACK_DISABLED,
-            format!(
-                "token {} was issued with clawback_enabled false, which can never change: no clawback is possible",
-                token.symbol
-            ),
-        ));
+        return Ok(Err(Refusal::ClawbackDisabled {
+            symbol: token.symbol.clone(),
+        }));
     }
     let frozen = if token.is_private {
         !token.is_whitelisted(&op.from)
@@ -116,18 +105,11 @@ pub fn clawback<B: Backing + ?Sized>(
         token.is_blacklisted(&op.from)
     };
     if !frozen {
-        let how = if token.is_private {
-            "remove it from the whitelist (TokenWhitelist Remove)"
-        } else {
-            "blacklist it (TokenBlacklist Add)"
-        };
-        return Ok(refuse(
-            codes::ACCOUNT_NOT_FROZEN,
-            format!(
-                "{} is not frozen for token {}: {how} first, then claw back",
-                op.from, token.symbol
-            ),
-        ));
+        return Ok(Err(Refusal::AccountNotFrozen {
+            account: op.from,
+            symbol: token.symbol.clone(),
+            private: token.is_private,
+        }));
     }
     check!(may_receive(&token, &op.recipient));
     check!(debit(view, &op.from, &token, &op.value)?);

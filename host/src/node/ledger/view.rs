@@ -1,5 +1,6 @@
-//! The state a transaction touches: reads from a [`Backing`] (the store's
-//! write transaction, or memory in tests), writes staged in [`Staged`]
+//! The state a transaction touches: reads from a [`Backing`] (the
+//! writer's view of the committed state plus its batch so far, or memory
+//! in tests), writes staged in [`Staged`]
 //! until the rules have accepted the whole transaction. A refusal drops
 //! the staged writes, so it changes nothing.
 
@@ -35,6 +36,25 @@ pub struct Changes {
     pub balances: HashMap<(Address, Address), Amount>,
     /// Multisig accounts created.
     pub multisigs: HashMap<Address, Multisig>,
+}
+
+impl Changes {
+    /// Adds `later`'s writes on top of these (a later write of the same
+    /// key replaces the earlier one).
+    pub fn absorb(&mut self, later: Changes) {
+        self.accounts.extend(later.accounts);
+        self.tokens.extend(later.tokens);
+        self.balances.extend(later.balances);
+        self.multisigs.extend(later.multisigs);
+    }
+
+    /// Whether nothing is written.
+    pub fn is_empty(&self) -> bool {
+        self.accounts.is_empty()
+            && self.tokens.is_empty()
+            && self.balances.is_empty()
+            && self.multisigs.is_empty()
+    }
 }
 
 /// A backing store with staged, not yet committed writes on top.

@@ -1,0 +1,438 @@
+//! The redb backend: one file, `DATA_DIR/tokensign-node.redb`, its tables,
+//! reads through redb read transactions (MVCC: a consistent snapshot that
+//! never waits for the writer) and each [`Commit`] as one redb write
+//! transaction (one fsync when durable).
+
+use std::cell::OnceCell;
+use std::path::Path;
+
+use redb::{
+    Database, Durability, ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata,
+    TableDefinition,
+};
+use tokensign_core::{Address, Amount};
+
+use super::{ensure_genesis, Commit, StateRead, Storage};
+use crate::node::failure::{NodeError, StoreError};
+use crate::node::ledger::{Account, Backing, MemoryLedger, Multisig, Token};
+use crate::node::records::{CheckpointRecord, MintRecord, TxRecord};
+use crate::show::show_path;
+
+/// File name of the database inside the data directory.
+pub const DB_FILE: &str = "tokensign-node.redb";
+
+/// address (20 bytes) -> [`Account`] (16 bytes)
+const ACCOUNTS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("accounts");
+/// owner (20) ‖ token (20) -> balance (32 bytes big-endian)
+const BALANCES: TableDefinition<&[u8], &[u8]> = TableDefinition::new("balances");
+/// token address (20 bytes) -> [`Token`] JSON
+const TOKENS: TableDefinition<&[u8], &str> = TableDefinition::new("tokens_v2");
+/// symbol -> token address (20 bytes)
+const SYMBOLS: TableDefinition<&str, &[u8]> = TableDefinition::new("symbols");
+/// multisig address (20 bytes) -> [`Multisig`] JSON
+const MULTISIGS: TableDefinition<&[u8], &str> = TableDefinition::new("multisigs");
+/// transaction hash (32 bytes) -> [`TxRecord`] JSON
+const TXS: TableDefinition<&[u8], &str> = TableDefinition::new("transactions_v2");
+/// checkpoint number -> [`CheckpointRecord`] JSON
+const CHECKPOINTS: TableDefinition<u64, &str> = TableDefinition::new("checkpoints");
+/// checkpoint hash (32 bytes) -> number
+const CHECKPOINT_HASHES: TableDefinition<&[u8], u64> = TableDefinition::new("checkpoint_hashes");
+/// asset id (symbol) -> [`MintRecord`] JSON
+const MINTS: TableDefinition<&str, &str> = TableDefinition::new("mints");
+/// counters
+const META: TableDefinition<&str, u64> = TableDefinition::new("meta");
+const MINT_COUNTER: &str = "mint_counter";
+const LAST_CHECKPOINT: &str = "last_checkpoint";
+
+/// The state in one redb file.
+pub struct RedbStorage {
+    db: Database,
+    durable: bool,
+}
+
+/// Opens (creating if needed) the database in `data_dir`, with every table
+/// and the genesis checkpoint. `durable`: every commit is fsynced
+/// (`Durability::Immediate`) before it is acknowledged; otherwise
+/// `Durability::None`, for benchmarks only. Blocking.
+pub fn open(data_dir: &Path, durable: bool) -> Result<RedbStorage, NodeError> {
+    std::fs::create_dir_all(data_dir).map_err(|source| NodeError::CreateDataDir {
+        dir: show_path(data_dir),
+        source,
+    })?;
+    let path = data_dir.join(DB_FILE);
+    let failed = |source: StoreError| NodeError::OpenDatabase {
+        path: show_path(&path),
+        source: Box::new(source),
+    };
+    let db = match Database::create(&path) {
+        Ok(db) => db,
+        Err(redb::DatabaseError::DatabaseAlreadyOpen) => {
+            return Err(NodeError::DataDirInUse {
+                dir: show_path(data_dir),
+                db: show_path(&path),
+            })
+        }
+        Err(e) => return Err(failed(e.into())),
+    };
+    // Every table exists from the start, so that reads always find them.
+    let create = || -> Result<(), StoreError> {
+        let txn = db.begin_write()?;
+        txn.open_table(ACCOUNTS)?;
+        txn.open_table(BALANCES)?;
+        txn.open_table(TOKENS)?;
+        txn.open_table(SYMBOLS)?;
+        txn.open_table(MULTISIGS)?;
+        txn.open_table(TXS)?;
+        txn.open_table(CHECKPOINTS)?;
+        txn.open_table(CHECKPOINT_HASHES)?;
+        txn.open_table(MINTS)?;
+        txn.open_table(META)?;
+        txn.commit()?;
+        Ok(())
+    };
+    create().map_err(failed)?;
+    let storage = RedbStorage { db, durable };
+    ensure_genesis(&storage).map_err(failed)?;
+    Ok(storage)
+}
+
+impl Storage for RedbStorage {
+    fn read(&self) -> Result<Box<dyn StateRead + '_>, StoreError> {
+        Ok(Box::new(RedbRead {
+            txn: self.db.begin_read()?,
+            accounts: OnceCell::new(),
+            balances: OnceCell::new(),
+            tokens: OnceCell::new(),
+            symbols: OnceCell::new(),
+            multisigs: OnceCell::new(),
+            txs: OnceCell::new(),
+        }))
+    }
+
+    fn commit(&self, commit: &Commit) -> Result<(), StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(if self.durable {
+            Durability::Immediate
+        } else {
+            Durability::None
+        });
+        {
+            let changes = &commit.ledger;
+            let mut accounts = txn.open_table(ACCOUNTS)?;
+            for (address, account) in &changes.accounts {
+                accounts.insert(address.as_bytes().as_slice(), account.to_bytes().as_slice())?;
+            }
+            let mut tokens = txn.open_table(TOKENS)?;
+            let mut symbols = txn.open_table(SYMBOLS)?;
+            for (address, token) in &changes.tokens {
+                let text = serde_json::to_string(token)?;
+                tokens.insert(address.as_bytes().as_slice(), text.as_str())?;
+                symbols.insert(token.symbol.as_str(), address.as_bytes().as_slice())?;
+            }
+            let mut balances = txn.open_table(BALANCES)?;
+            for ((owner, token), balance) in &changes.balances {
+                balances.insert(
+                    balance_key(owner, token).as_slice(),
+                    balance.to_be_bytes().as_slice(),
+                )?;
+            }
+            let mut multisigs = txn.open_table(MULTISIGS)?;
+            for (address, multisig) in &changes.multisigs {
+                let text = serde_json::to_string(multisig)?;
+                multisigs.insert(address.as_bytes().as_slice(), text.as_str())?;
+            }
+            let mut txs = txn.open_table(TXS)?;
+            for (hash, record) in &commit.transactions {
+                let text = serde_json::to_string(record)?;
+                txs.insert(hash.as_slice(), text.as_str())?;
+            }
+            let mut meta = txn.open_table(META)?;
+            if let Some(checkpoint) = &commit.checkpoint {
+                let text = serde_json::to_string(checkpoint)?;
+                txn.open_table(CHECKPOINTS)?
+                    .insert(checkpoint.number, text.as_str())?;
+                txn.open_table(CHECKPOINT_HASHES)?
+                    .insert(checkpoint.hash.as_slice(), checkpoint.number)?;
+                meta.insert(LAST_CHECKPOINT, checkpoint.number)?;
+            }
+            let mut mints = txn.open_table(MINTS)?;
+            for mint in &commit.mints {
+                let text = serde_json::to_string(mint)?;
+                mints.insert(mint.asset_id.as_str(), text.as_str())?;
+            }
+            if let Some(n) = commit.mint_count {
+                meta.insert(MINT_COUNTER, n)?;
+            }
+        }
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+/// One redb read transaction; each table is opened once, when first read.
+struct RedbRead {
+    txn: ReadTransaction,
+    accounts: OnceCell<ReadOnlyTable<&'static [u8], &'static [u8]>>,
+    balances: OnceCell<ReadOnlyTable<&'static [u8], &'static [u8]>>,
+    tokens: OnceCell<ReadOnlyTable<&'static [u8], &'static str>>,
+    symbols: OnceCell<ReadOnlyTable<&'static str, &'static [u8]>>,
+    multisigs: OnceCell<ReadOnlyTable<&'static [u8], &'static str>>,
+    txs: OnceCell<ReadOnlyTable<&'static [u8], &'static str>>,
+}
+
+impl RedbRead {
+    fn table<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
+        &'a self,
+        cell: &'a OnceCell<ReadOnlyTable<K, V>>,
+        definition: TableDefinition<K, V>,
+    ) -> Result<&'a ReadOnlyTable<K, V>, StoreError> {
+        if let Some(table) = cell.get() {
+            return Ok(table);
+        }
+        let table = self.txn.open_table(definition)?;
+        Ok(cell.get_or_init(|| table))
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(text: Option<&str>) -> Result<Option<T>, StoreError> {
+        Ok(match text {
+            Some(t) => Some(serde_json::from_str(t)?),
+            None => None,
+        })
+    }
+}
+
+impl Backing for RedbRead {
+    fn account(&self, address: &Address) -> Result<Account, StoreError> {
+        match self
+            .table(&self.accounts, ACCOUNTS)?
+            .get(address.as_bytes().as_slice())?
+        {
+            Some(g) => read_account(g.value()),
+            None => Ok(Account::default()),
+        }
+    }
+    fn token(&self, address: &Address) -> Result<Option<Token>, StoreError> {
+        let table = self.table(&self.tokens, TOKENS)?;
+        let found = table.get(address.as_bytes().as_slice())?;
+        Self::json(found.as_ref().map(|g| g.value()))
+    }
+    fn token_by_symbol(&self, symbol: &str) -> Result<Option<Address>, StoreError> {
+        match self.table(&self.symbols, SYMBOLS)?.get(symbol)? {
+            Some(g) => Ok(Some(address_of(g.value())?)),
+            None => Ok(None),
+        }
+    }
+    fn balance(&self, owner: &Address, token: &Address) -> Result<Amount, StoreError> {
+        match self
+            .table(&self.balances, BALANCES)?
+            .get(balance_key(owner, token).as_slice())?
+        {
+            Some(g) => read_amount(g.value()),
+            None => Ok(Amount::default()),
+        }
+    }
+    fn multisig(&self, address: &Address) -> Result<Option<Multisig>, StoreError> {
+        let table = self.table(&self.multisigs, MULTISIGS)?;
+        let found = table.get(address.as_bytes().as_slice())?;
+        Self::json(found.as_ref().map(|g| g.value()))
+    }
+}
+
+impl StateRead for RedbRead {
+    fn transaction(&self, hash: &[u8; 32]) -> Result<Option<TxRecord>, StoreError> {
+        let table = self.table(&self.txs, TXS)?;
+        let found = table.get(hash.as_slice())?;
+        Self::json(found.as_ref().map(|g| g.value()))
+    }
+
+    fn has_transaction(&self, hash: &[u8; 32]) -> Result<bool, StoreError> {
+        Ok(self.table(&self.txs, TXS)?.get(hash.as_slice())?.is_some())
+    }
+
+    fn last_checkpoint(&self) -> Result<u64, StoreError> {
+        let table = self.txn.open_table(META)?;
+        Ok(table.get(LAST_CHECKPOINT)?.map(|g| g.value()).unwrap_or(0))
+    }
+
+    fn checkpoint(&self, number: u64) -> Result<Option<CheckpointRecord>, StoreError> {
+        let table = self.txn.open_table(CHECKPOINTS)?;
+        let found = table.get(number)?;
+        Self::json(found.as_ref().map(|g| g.value()))
+    }
+
+    fn checkpoint_number(&self, hash: &[u8; 32]) -> Result<Option<u64>, StoreError> {
+        let table = self.txn.open_table(CHECKPOINT_HASHES)?;
+        Ok(table.get(hash.as_slice())?.map(|g| g.value()))
+    }
+
+    fn mint(&self, asset_id: &str) -> Result<Option<MintRecord>, StoreError> {
+        let table = self.txn.open_table(MINTS)?;
+        let found = table.get(asset_id)?;
+        Self::json(found.as_ref().map(|g| g.value()))
+    }
+
+    fn mint_count(&self) -> Result<u64, StoreError> {
+        let table = self.txn.open_table(META)?;
+        Ok(table.get(MINT_COUNTER)?.map(|g| g.value()).unwrap_or(0))
+    }
+
+    fn ledger(&self) -> Result<MemoryLedger, StoreError> {
+        let mut out = MemoryLedger::default();
+        for item in self.table(&self.accounts, ACCOUNTS)?.iter()? {
+            let (k, v) = item?;
+            out.accounts
+                .insert(address_of(k.value())?, read_account(v.value())?);
+        }
+        for item in self.table(&self.tokens, TOKENS)?.iter()? {
+            let (k, v) = item?;
+            out.tokens
+                .insert(address_of(k.value())?, serde_json::from_str(v.value())?);
+        }
+        for item in self.table(&self.balances, BALANCES)?.iter()? {
+            let (k, v) = item?;
+            let key = k.value();
+            let owner = address_of(key.get(..20).unwrap_or_default())?;
+            let token = address_of(key.get(20..).unwrap_or_default())?;
+            out.balances.insert((owner, token), read_amount(v.value())?);
+        }
+        for item in self.table(&self.multisigs, MULTISIGS)?.iter()? {
+            let (k, v) = item?;
+            out.multisigs
+                .insert(address_of(k.value())?, serde_json::from_str(v.value())?);
+        }
+        Ok(out)
+    }
+
+    fn transactions(&self) -> Result<Vec<TxRecord>, StoreError> {
+        let table = self.table(&self.txs, TXS)?;
+        let mut out = Vec::with_capacity(usize::try_from(table.len()?).unwrap_or(0));
+        for item in table.iter()? {
+            let (_, v) = item?;
+            out.push(serde_json::from_str(v.value())?);
+        }
+        Ok(out)
+    }
+}
+
+fn balance_key(owner: &Address, token: &Address) -> [u8; 40] {
+    let mut key = [0u8; 40];
+    let (a, b) = key.split_at_mut(20);
+    a.copy_from_slice(owner.as_bytes());
+    b.copy_from_slice(token.as_bytes());
+    key
+}
+
+fn read_amount(bytes: &[u8]) -> Result<Amount, StoreError> {
+    let arr: [u8; 32] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("a balance is not 32 bytes"))?;
+    Ok(Amount::from_be_bytes(arr))
+}
+
+fn read_account(bytes: &[u8]) -> Result<Account, StoreError> {
+    Account::from_bytes(bytes).ok_or(StoreError::Corrupt("an account is not 16 bytes"))
+}
+
+fn address_of(bytes: &[u8]) -> Result<Address, StoreError> {
+    let arr: [u8; 20] = bytes
+        .try_into()
+        .map_err(|_| StoreError::Corrupt("a key is not a 20-byte address"))?;
+    Ok(Address(arr))
+}
+
+/// redb's errors, as the backend-neutral [`StoreError::Backend`].
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(
+        impl From<$t> for StoreError {
+            fn from(e: $t) -> Self {
+                StoreError::Backend(Box::new(redb::Error::from(e)))
+            }
+        }
+    )*};
+}
+impl From<redb::Error> for StoreError {
+    fn from(e: redb::Error) -> Self {
+        StoreError::Backend(Box::new(e))
+    }
+}
+from_redb!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError,
+    redb::DatabaseError
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mint_record(asset: &str, n: u64) -> MintRecord {
+        MintRecord {
+            token_id: format!("TOKEN-{n}"),
+            asset_id: asset.into(),
+            token: Address([7; 20]).to_string(),
+            amount: 5u64.into(),
+            base_units: "500".into(),
+            assigned_to: "w".into(),
+        }
+    }
+
+    #[test]
+    fn a_commit_is_read_back_whole_and_survives_a_reopen() {
+        let dir = tempfile::tempdir().unwrap();
+        let storage = open(dir.path(), true).unwrap();
+        // Genesis only.
+        let read = storage.read().unwrap();
+        assert_eq!(read.last_checkpoint().unwrap(), 0);
+        let genesis = read.checkpoint(0).unwrap().unwrap();
+        assert!(genesis.transactions.is_empty());
+        assert_eq!(read.checkpoint_number(&genesis.hash).unwrap(), Some(0));
+        drop(read);
+
+        let (owner, token) = (Address([1; 20]), Address([2; 20]));
+        let mut commit = Commit::default();
+        commit.ledger.accounts.insert(
+            owner,
+            Account {
+                nonce: 3,
+                bbnonce: 1,
+            },
+        );
+        commit
+            .ledger
+            .balances
+            .insert((owner, token), Amount::from_u64(42));
+        let checkpoint = CheckpointRecord::close(1, genesis.hash, vec![[9; 32]], &[]);
+        commit.checkpoint = Some(checkpoint.clone());
+        commit.mints.push(mint_record("GILT", 1));
+        commit.mint_count = Some(1);
+        storage.commit(&commit).unwrap();
+
+        let check = |storage: &RedbStorage| {
+            let read = storage.read().unwrap();
+            assert_eq!(read.account(&owner).unwrap().nonce, 3);
+            assert_eq!(read.balance(&owner, &token).unwrap(), Amount::from_u64(42));
+            assert_eq!(read.balance(&token, &owner).unwrap(), Amount::ZERO);
+            assert_eq!(read.last_checkpoint().unwrap(), 1);
+            assert_eq!(read.checkpoint(1).unwrap(), Some(checkpoint.clone()));
+            assert_eq!(read.checkpoint_number(&checkpoint.hash).unwrap(), Some(1));
+            assert_eq!(read.mint("GILT").unwrap(), Some(mint_record("GILT", 1)));
+            assert_eq!(read.mint("NONE").unwrap(), None);
+            assert_eq!(read.mint_count().unwrap(), 1);
+            assert!(!read.has_transaction(&[9; 32]).unwrap());
+            let ledger = read.ledger().unwrap();
+            assert_eq!(ledger.balances.len(), 1);
+            assert_eq!(ledger.accounts.len(), 1);
+        };
+        check(&storage);
+        drop(storage);
+        // The data directory is exclusive while open, and keeps the state.
+        let storage = open(dir.path(), true).unwrap();
+        assert!(matches!(
+            open(dir.path(), true),
+            Err(NodeError::DataDirInUse { .. })
+        ));
+        check(&storage);
+    }
+}
