@@ -303,6 +303,119 @@ impl Decimal {
     }
 }
 
+// ------------------------------------------------------------ whole tokens
+
+/// Most decimals a token has (the network's limit, `tx::MAX_DECIMALS`):
+/// the largest `decimals` [`Amount::to_whole_tokens`] formats.
+pub const MAX_WHOLE_TOKEN_DECIMALS: u8 = 18;
+
+/// Longest whole-token text: 78 digits and a point.
+pub const MAX_WHOLE_TOKENS_LEN: usize = MAX_AMOUNT_DIGITS + 1;
+
+/// An amount of base units written in whole tokens, exactly, in a fixed
+/// buffer: the integer part, then, if the fraction is not zero, `.` and
+/// the fraction without trailing zeros (`1500000` at 6 decimals is `1.5`,
+/// `2000000` is `2`, `1` is `0.000001`). Never rounded, no thousands
+/// separators, no exponent.
+#[derive(Clone, Copy, Debug)]
+pub struct WholeTokens {
+    text: [u8; MAX_WHOLE_TOKENS_LEN],
+    len: usize,
+}
+
+impl WholeTokens {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        ascii_str(self.text.get(..self.len).unwrap_or(&[]))
+    }
+}
+
+impl Amount {
+    /// This many base units in whole tokens of `decimals` decimals
+    /// ([`WholeTokens`]); `None` above [`MAX_WHOLE_TOKEN_DECIMALS`].
+    pub fn to_whole_tokens(&self, decimals: u8) -> Option<WholeTokens> {
+        if decimals > MAX_WHOLE_TOKEN_DECIMALS {
+            return None;
+        }
+        let decimal = self.to_decimal();
+        let digits = decimal.as_str().as_bytes();
+        let scale = usize::from(decimals);
+        let mut out = WholeTokens {
+            text: [b'0'; MAX_WHOLE_TOKENS_LEN],
+            len: 0,
+        };
+        // Digits before the point (at least one `0`), and after it (the
+        // fraction, padded with leading zeros to `scale` digits).
+        let (int, frac_digits) = digits.split_at(digits.len().saturating_sub(scale));
+        let mut push = |b: u8| {
+            if let Some(slot) = out.text.get_mut(out.len) {
+                *slot = b;
+                out.len += 1;
+            }
+        };
+        if int.is_empty() {
+            push(b'0');
+        }
+        int.iter().copied().for_each(&mut push);
+        let zeros = scale - frac_digits.len();
+        // Trailing zeros of the fraction are not written.
+        let significant =
+            frac_digits.len() - frac_digits.iter().rev().take_while(|&&d| d == b'0').count();
+        if significant > 0 {
+            push(b'.');
+            (0..zeros).for_each(|_| push(b'0'));
+            frac_digits
+                .iter()
+                .take(significant)
+                .copied()
+                .for_each(&mut push);
+        }
+        Some(out)
+    }
+}
+
+#[cfg(test)]
+mod whole_token_tests {
+    use super::*;
+
+    fn whole(units: &str, decimals: u8) -> Option<std::string::String> {
+        let a = Amount::parse(units).unwrap();
+        a.to_whole_tokens(decimals).map(|w| w.as_str().into())
+    }
+
+    #[test]
+    fn known_answers() {
+        for (units, decimals, text) in [
+            ("1500000", 6, "1.5"),
+            ("2000000", 6, "2"),
+            ("1", 6, "0.000001"),
+            ("0", 6, "0"),
+            ("0", 0, "0"),
+            ("1500000", 0, "1500000"),
+            ("10", 1, "1"),
+            ("1", 18, "0.000000000000000001"),
+            ("1000000000000000000", 18, "1"),
+            ("1000000000000000001", 18, "1.000000000000000001"),
+            ("123456789", 4, "12345.6789"),
+            ("120", 2, "1.2"),
+            (
+                "115792089237316195423570985008687907853269984665640564039457584007913129639935",
+                18,
+                "115792089237316195423570985008687907853269984665640564039457.584007913129639935",
+            ),
+        ] {
+            assert_eq!(
+                whole(units, decimals).as_deref(),
+                Some(text),
+                "{units} at {decimals}"
+            );
+        }
+        assert_eq!(whole("1", 19), None);
+        let longest = Amount::MAX.to_whole_tokens(1).unwrap();
+        assert_eq!(longest.as_str().len(), MAX_WHOLE_TOKENS_LEN);
+    }
+}
+
 // ------------------------------------------------ whole tokens to base units
 
 /// Why whole tokens (`12.5`) could not be converted to base units.

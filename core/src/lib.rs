@@ -18,6 +18,7 @@
 //! | [`rlp`], [`hex`] | canonical RLP (header, encode, decode), hex text |
 //! | [`address`], [`amount`], [`text`] | addresses (EIP-55), U256 amounts, bounded texts and their character rules |
 //! | [`backend`], [`key`], [`signature`], [`recover`], [`hd`] | secp256k1 (k256 or libsecp256k1) over a digest; the signing key; BIP-39/BIP-32 keys |
+//! | [`definition`] | signed token definitions: a token's symbol and decimals, from a trusted key |
 //! | [`field`] | field kinds and records: one declaration drives RLP, JSON and review |
 //! | [`tx`] | the fourteen operations, the memo, the transaction |
 //! | [`legacy`], [`native`], [`scheme`] | the two signing schemes |
@@ -90,6 +91,7 @@ extern crate std;
 pub mod address;
 pub mod amount;
 pub mod backend;
+pub mod definition;
 pub mod device;
 pub mod error;
 pub mod field;

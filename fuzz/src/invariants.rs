@@ -9,6 +9,7 @@
 
 use std::sync::OnceLock;
 
+use tokensign_core::definition::TokenUnit;
 use tokensign_core::legacy::{self, LegacyTx};
 use tokensign_core::native::{self, Authorization, Descriptor, MemberSignature, NativeTx, Proof};
 use tokensign_core::review::{Review, MAX_PAGE_WIDTH};
@@ -244,6 +245,16 @@ pub fn check_tx<const B: usize, const M: usize>(tx: &Transaction<B, M>, width: u
     check_review(
         &Review::new(&normal, Scheme::Native, Descriptor::Single),
         widths[3],
+    );
+    // As a host on a local node shows it, with a server's word on the
+    // token's unit (the same rendering as a definition's, without a
+    // signature to make per input): whole tokens, base units after them.
+    let unit = TokenUnit::new("USDX", (tx.nonce % 19) as u8).expect("a valid unit");
+    check_review(
+        &Review::new(&normal, Scheme::Native, Descriptor::Single)
+            .with_reported_unit(&unit)
+            .on_local_node(),
+        widths[0],
     );
 }
 

@@ -9,6 +9,7 @@
 //! and consistent, or refused with an error) and panics otherwise: a panic
 //! is what libFuzzer reports as a crash.
 
+pub mod definition;
 pub mod device;
 pub mod device_model;
 pub mod device_session;
@@ -27,6 +28,7 @@ pub mod server_seeds;
 pub mod tx_targets;
 pub mod vectors;
 
+pub use definition::definition_decode;
 pub use device::device_protocol;
 pub use device_setup::device_setup;
 pub use issue_targets::{address_parse, payload_json, request_json, rlp_decode};
@@ -53,4 +55,5 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("device_protocol", device_protocol),
     ("device_setup", device_setup),
     ("server_handler", server::server_handler),
+    ("definition_decode", definition_decode),
 ];

@@ -1,12 +1,14 @@
 //! What every review must be, whatever it reviews: the fixed items, the
-//! rendering of each value, and the pages at any width.
+//! rendering of each value, the token and its amounts, the warnings before
+//! non-ASCII texts, and the pages at any width.
 
 use tokensign_core::field::Shown;
 use tokensign_core::native::Descriptor;
 use tokensign_core::review::render::{render, unrender_text};
 use tokensign_core::review::{
-    Item, Review, LABEL_CHAIN, LABEL_MULTISIG_ACCOUNT, LABEL_NONCE, LABEL_OPERATION, LABEL_SCHEME,
-    MAX_PAGE_WIDTH, SCHEME_LEGACY, SCHEME_NATIVE,
+    Item, Review, LABEL_BASE_UNITS, LABEL_CHAIN, LABEL_MULTISIG_ACCOUNT, LABEL_NONCE,
+    LABEL_OPERATION, LABEL_SCHEME, LABEL_TOKEN, LABEL_WARNING, MAX_PAGE_WIDTH, SCHEME_LEGACY,
+    SCHEME_NATIVE,
 };
 use tokensign_core::tx::memo::{LABEL_MEMO_DATA, LABEL_MEMO_FORMAT, LABEL_MEMO_TYPE};
 use tokensign_core::Scheme;
@@ -69,6 +71,8 @@ pub fn check_review<const B: usize, const M: usize>(
     for label in [LABEL_MEMO_TYPE, LABEL_MEMO_FORMAT, LABEL_MEMO_DATA] {
         assert_eq!(count(label), usize::from(memo_shown), "{label}");
     }
+
+    check_token_items(review, &items);
 
     let mut rendered = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
@@ -135,4 +139,79 @@ pub fn check_review<const B: usize, const M: usize>(
     }
     assert!(pages.next().is_none(), "pages beyond the items");
     (shown_scheme, descriptor)
+}
+
+/// The token and its amounts, and the warnings: the operation's token is
+/// one `Token` item, marked with the review's unit or as unknown; with a
+/// unit every amount is in whole tokens with its base units as the next
+/// item (same position), without one no amount is; a warning stands
+/// before exactly the texts holding characters outside printable ASCII,
+/// and names them.
+fn check_token_items<const B: usize, const M: usize>(
+    review: &Review<'_, B, M>,
+    items: &[Item<'_>],
+) {
+    let tx = review.transaction();
+    let unit = review.unit();
+    let tokens: Vec<&Item<'_>> = items
+        .iter()
+        .filter(|i| i.label == LABEL_TOKEN && i.index.is_none())
+        .collect();
+    match tx.operation.token() {
+        Some(token) => {
+            assert_eq!(tokens.len(), 1, "one token item");
+            assert_eq!(tokens[0].value, Shown::Token(token, unit), "the token item");
+        }
+        None => assert!(
+            tokens.iter().all(|i| !matches!(i.value, Shown::Token(..))),
+            "a token marked where the operation moves none"
+        ),
+    }
+    for (i, item) in items.iter().enumerate() {
+        let next = items.get(i + 1);
+        match item.value {
+            Shown::TokenAmount(amount, u) => {
+                assert_eq!(Some(u), unit, "an amount in another unit");
+                let base = next.expect("base units after whole tokens");
+                assert_eq!(
+                    (base.label, base.index, base.value),
+                    (LABEL_BASE_UNITS, item.index, Shown::Amount(amount)),
+                    "the base units of {}",
+                    item.label
+                );
+            }
+            Shown::Amount(_) if item.label != LABEL_BASE_UNITS => {
+                assert!(
+                    unit.is_none() || tx.operation.token().is_none(),
+                    "{} in base units only, with a unit",
+                    item.label
+                );
+            }
+            Shown::Amount(_) => assert!(
+                i > 0 && matches!(items[i - 1].value, Shown::TokenAmount(..)),
+                "base units without whole tokens before them"
+            ),
+            Shown::NonAscii { label, index } => {
+                assert_eq!(item.label, LABEL_WARNING);
+                let text = next.expect("a text after its warning");
+                assert_eq!(
+                    (text.label, text.index),
+                    (label, index),
+                    "the warning names its text"
+                );
+                assert!(
+                    matches!(text.value, Shown::Text(t) if !t.bytes().all(|b| (b' '..=b'~').contains(&b))),
+                    "a warning before {label}, which is printable ASCII"
+                );
+            }
+            Shown::Text(t) if !t.bytes().all(|b| (b' '..=b'~').contains(&b)) => {
+                assert!(
+                    i > 0 && matches!(items[i - 1].value, Shown::NonAscii { .. }),
+                    "{} holds non-ASCII characters without a warning",
+                    item.label
+                );
+            }
+            _ => {}
+        }
+    }
 }

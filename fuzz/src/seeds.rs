@@ -285,6 +285,11 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                 add(name, bytes);
             }
         }
+        "definition_decode" => {
+            for (name, bytes) in crate::definition::seeds() {
+                add(&name, bytes);
+            }
+        }
         "device_setup" => {
             for (name, bytes) in crate::device_setup::seeds() {
                 add(name, bytes);

@@ -92,8 +92,9 @@
 //! - [`client`] (REST), [`signer`] (keys, keystores, mnemonics, PKCS#11
 //!   tokens and devices behind one trait), [`device`] (the device
 //!   protocol's transports), [`node`] (the local API server),
-//!   [`documents`] (signing documents, one or many): library modules, each
-//!   with its own error type.
+//!   [`documents`] (signing documents, one or many), [`definitions`]
+//!   (signed token definitions: files, choosing one, a local node's):
+//!   library modules, each with its own error type.
 //! - [`api`]: the wire types the client and the node share; [`input`]:
 //!   reading the JSON documents people give; [`show`]: showing outside
 //!   text safely (and paths, hex, I/O reasons); [`curve`]: secp256k1 in
@@ -105,6 +106,7 @@ pub mod api;
 pub mod client;
 pub mod cmd;
 pub mod curve;
+pub mod definitions;
 pub mod device;
 pub mod documents;
 pub mod input;

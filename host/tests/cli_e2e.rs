@@ -35,7 +35,7 @@ fn issue_on_the_embedded_server_then_duplicate_is_rejected() {
         // The node is `dual`: `--scheme auto` signs native v2, whose
         // review is the core's pages (a TokenIssue signs eight fields).
         "eight-field form",
-        "Chain             1Money Testnet",
+        "Chain             local node (chain id 1212101)",
         "Nonce             0",
         "Symbol            \"USDX\"",
         "Name              \"X Dollar\"",

@@ -170,6 +170,43 @@ fn a_key_made_in_the_token_signs_every_operation_in_both_schemes() {
     assert!(signed >= 28, "{signed}");
 }
 
+/// A definitions key in the token signs token definitions that check.
+#[test]
+fn a_key_in_the_token_signs_token_definitions() {
+    let Some(hsm) = Hsm::new() else { return };
+    let address = hsm.keygen("definitions");
+    let file = hsm.path.join("usdx.json");
+    let file = file.to_str().unwrap();
+    let signed = hsm.run(
+        "definitions",
+        &[
+            "definition",
+            "sign",
+            "--chain-id",
+            "1212101",
+            "--token",
+            T,
+            "--symbol",
+            "USDX",
+            "--decimals",
+            "6",
+            "--out",
+            file,
+        ],
+    );
+    assert_eq!(signed.code, 0, "{signed:?}");
+    let checked = run(&[
+        "--json",
+        "definition",
+        "verify",
+        file,
+        "--trust-definitions",
+        &address,
+    ]);
+    assert_eq!(checked.code, 0, "{checked:?}");
+    assert_eq!(json_of(&checked)["signer"], address.as_str());
+}
+
 #[test]
 fn the_module_refusals_are_said_in_words() {
     let Some(hsm) = Hsm::new() else { return };

@@ -139,8 +139,9 @@ fn handle(
         respond(&mut stream, by_hash, text);
         return;
     }
-    if target.starts_with("GET /api/status") {
-        // The issue spec's server: no status route, read as v1_only.
+    if target.starts_with("GET /api/status") || target.starts_with("GET /v1/tokens/definition") {
+        // The issue spec's server: no status route, read as v1_only; not a
+        // tokensign local node.
         respond(
             &mut stream,
             404,

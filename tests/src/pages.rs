@@ -6,6 +6,7 @@
 //! lists, the text rendering) is restated here from the core's
 //! documentation, and every value is parsed back from its text.
 
+use alloy_primitives::U256;
 use tokensign_core::field::{Bytes, KeyAsIntegers, B256};
 use tokensign_core::native::Descriptor;
 use tokensign_core::review::Page;
@@ -141,9 +142,85 @@ pub struct Rebuilt<const B: usize, const M: usize> {
     pub descriptor: Descriptor,
 }
 
+/// What a review was told besides the transaction, which its pages must
+/// show: the token's unit (from a trusted definition, or a server's
+/// word) and whether the chain is a local node's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct View {
+    /// The unit amounts must be shown in, if any.
+    pub unit: Option<ShownUnit>,
+    /// Whether the chain must read `local node (chain id N)`.
+    pub local_node: bool,
+}
+
+/// A token unit as a review must show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ShownUnit {
+    /// The symbol.
+    pub symbol: String,
+    /// The decimals.
+    pub decimals: u8,
+    /// From a trusted definition (`true`) or a server (`false`).
+    pub verified: bool,
+}
+
+/// `units` base units (canonical decimal text) in whole tokens of
+/// `decimals` decimals: the integer part, then `.` and the fraction
+/// without trailing zeros, if it is not zero. Written from the review's
+/// documentation on the digits alone, apart from the core's arithmetic.
+pub fn whole_tokens(units: &str, decimals: u8) -> String {
+    let d = usize::from(decimals);
+    let padded = format!("{units:0>width$}", width = d + 1);
+    let (int, frac) = padded.split_at(padded.len() - d);
+    let frac = frac.trim_end_matches('0');
+    if frac.is_empty() {
+        int.to_owned()
+    } else {
+        format!("{int}.{frac}")
+    }
+}
+
+/// The items without their `Warning` items, after checking that a warning
+/// stands before exactly the texts holding characters outside printable
+/// ASCII, and names them.
+fn without_warnings(items: &[ReadItem]) -> Result<Vec<ReadItem>, String> {
+    let mut out: Vec<ReadItem> = Vec::with_capacity(items.len());
+    let mut warned = false;
+    for (i, item) in items.iter().enumerate() {
+        if item.label == "Warning" {
+            let next = items.get(i + 1).ok_or("a warning is the last item")?;
+            let name = match next.index {
+                Some(n) => format!("{} {}", next.label, n + 1),
+                None => next.label.to_owned(),
+            };
+            if item.index.is_some() || item.text != format!("{name} contains non-ASCII characters")
+            {
+                return Err(format!("warning {:?} before {name:?}", item.text));
+            }
+            if warned {
+                return Err("two warnings in a row".into());
+            }
+            warned = true;
+            continue;
+        }
+        let non_ascii = item.text.starts_with('"')
+            && unrender(&item.text).is_ok_and(|t| !t.bytes().all(|b| (b' '..=b'~').contains(&b)));
+        if non_ascii != warned {
+            return Err(format!(
+                "{:?} {:?}: warned {warned}, but non-ASCII {non_ascii}",
+                item.label, item.text
+            ));
+        }
+        warned = false;
+        out.push(item.clone());
+    }
+    Ok(out)
+}
+
 struct Reader<'i> {
     items: &'i [ReadItem],
     at: usize,
+    view: &'i View,
 }
 
 impl<'i> Reader<'i> {
@@ -172,6 +249,51 @@ impl<'i> Reader<'i> {
     fn has(&self, label: &str) -> bool {
         self.peek()
             .is_some_and(|i| i.label == label && i.index.is_none())
+    }
+
+    /// An amount: base units, or, with a unit, whole tokens and then the
+    /// base units, which must agree.
+    fn amount_at(&mut self, label: &str, index: Option<u16>) -> Result<Amount, String> {
+        let shown = self.take_at(label, index)?;
+        let Some(unit) = self.view.unit.clone() else {
+            return amount(shown);
+        };
+        let base = self.take_at("Base units", index)?;
+        let value = amount(base)?;
+        let suffix = if unit.verified { "" } else { " (per server)" };
+        let want = format!(
+            "{} {}{suffix}",
+            whole_tokens(base, unit.decimals),
+            unit.symbol
+        );
+        if shown != want {
+            return Err(format!(
+                "{label}: {shown:?} for {base} base units, not {want:?}"
+            ));
+        }
+        Ok(value)
+    }
+
+    fn amount(&mut self, label: &str) -> Result<Amount, String> {
+        self.amount_at(label, None)
+    }
+
+    /// The operation's token, marked as the view says.
+    fn token(&mut self) -> Result<Address, String> {
+        let shown = self.take("Token")?;
+        let text = match &self.view.unit {
+            Some(u) if u.verified => shown
+                .strip_prefix(&format!("{} ", u.symbol))
+                .ok_or_else(|| format!("token {shown:?} without its symbol {:?}", u.symbol))?,
+            Some(u) => shown
+                .strip_prefix("Unknown token ")
+                .and_then(|t| t.strip_suffix(&format!(" (server says {})", u.symbol)))
+                .ok_or_else(|| format!("token {shown:?} not marked as the server's word"))?,
+            None => shown
+                .strip_prefix("Unknown token ")
+                .ok_or_else(|| format!("token {shown:?} not marked unknown"))?,
+        };
+        address(text)
     }
 }
 
@@ -251,8 +373,8 @@ fn operation<const B: usize, const M: usize>(
     Ok(match op {
         OpType::Payment => Payment {
             recipient: address(r.take("Recipient")?)?,
-            value: amount(r.take("Amount")?)?,
-            token: address(r.take("Token")?)?,
+            value: r.amount("Amount")?,
+            token: r.token()?,
         }
         .into(),
         OpType::TokenIssue => TokenIssue {
@@ -270,51 +392,51 @@ fn operation<const B: usize, const M: usize>(
         .into(),
         OpType::TokenMint => TokenMint {
             recipient: address(r.take("Recipient")?)?,
-            value: amount(r.take("Amount")?)?,
-            token: address(r.take("Token")?)?,
+            value: r.amount("Amount")?,
+            token: r.token()?,
         }
         .into(),
         OpType::TokenAuthority => TokenAuthority {
             action: word(r.take("Action")?, AuthorityAction::parse)?,
             authority_type: word(r.take("Authority")?, AuthorityType::parse)?,
             authority_address: address(r.take("Holder")?)?,
-            token: address(r.take("Token")?)?,
-            value: amount(r.take("Allowance")?)?,
+            token: r.token()?,
+            value: r.amount("Allowance")?,
         }
         .into(),
         OpType::TokenBlacklist => TokenBlacklist {
             action: word(r.take("Action")?, ListAction::parse)?,
             address: address(r.take("Account")?)?,
-            token: address(r.take("Token")?)?,
+            token: r.token()?,
         }
         .into(),
         OpType::TokenWhitelist => TokenWhitelist {
             action: word(r.take("Action")?, ListAction::parse)?,
             address: address(r.take("Account")?)?,
-            token: address(r.take("Token")?)?,
+            token: r.token()?,
         }
         .into(),
         OpType::TokenPause => TokenPause {
             action: word(r.take("Action")?, PauseAction::parse)?,
-            token: address(r.take("Token")?)?,
+            token: r.token()?,
         }
         .into(),
         OpType::TokenBurn => TokenBurn {
-            value: amount(r.take("Amount")?)?,
-            token: address(r.take("Token")?)?,
+            value: r.amount("Amount")?,
+            token: r.token()?,
         }
         .into(),
         OpType::TokenClawback => TokenClawback {
-            token: address(r.take("Token")?)?,
+            token: r.token()?,
             from: address(r.take("From")?)?,
             recipient: address(r.take("Recipient")?)?,
-            value: amount(r.take("Amount")?)?,
+            value: r.amount("Amount")?,
         }
         .into(),
         OpType::TokenMetadata => TokenMetadata::<M> {
             name: text(r.take("Name")?)?,
             uri: text(r.take("URI")?)?,
-            token: address(r.take("Token")?)?,
+            token: r.token()?,
             additional_metadata: list(r, "Metadata entries", |r, i| {
                 Ok(MetadataEntry {
                     key: text(r.take_at("Metadata key", Some(i))?)?,
@@ -325,8 +447,8 @@ fn operation<const B: usize, const M: usize>(
         .into(),
         OpType::TokenBridgeAndMint => TokenBridgeAndMint {
             recipient: address(r.take("Recipient")?)?,
-            value: amount(r.take("Amount")?)?,
-            token: address(r.take("Token")?)?,
+            value: r.amount("Amount")?,
+            token: r.token()?,
             source_chain_id: number(r.take("Source chain")?)?,
             source_tx_hash: text(r.take("Source tx")?)?,
             bridge_metadata: text(r.take("Bridge metadata")?)?,
@@ -334,11 +456,11 @@ fn operation<const B: usize, const M: usize>(
         .into(),
         OpType::TokenBurnAndBridge => TokenBurnAndBridge {
             sender: address(r.take("Sender")?)?,
-            value: amount(r.take("Amount")?)?,
-            token: address(r.take("Token")?)?,
+            value: r.amount("Amount")?,
+            token: r.token()?,
             destination_chain_id: number(r.take("Destination chain")?)?,
             destination_address: text(r.take("Destination")?)?,
-            escrow_fee: amount(r.take("Escrow fee")?)?,
+            escrow_fee: r.amount("Escrow fee")?,
             bridge_metadata: text(r.take("Bridge metadata")?)?,
             bridge_param: Bytes::new(&hex_bytes(r.take("Bridge param")?)?)
                 .map_err(|p| p.to_string())?,
@@ -358,11 +480,11 @@ fn operation<const B: usize, const M: usize>(
         }
         .into(),
         OpType::BatchPayment => BatchPayment::<B> {
-            token: address(r.take("Token")?)?,
+            token: r.token()?,
             operations: list(r, "Payments", |r, i| {
                 Ok(BatchEntry {
                     recipient: address(r.take_at("Recipient", Some(i))?)?,
-                    amount: amount(r.take_at("Amount", Some(i))?)?,
+                    amount: r.amount_at("Amount", Some(i))?,
                 })
             })?,
             created_at: number(r.take("Created at")?)?,
@@ -389,12 +511,24 @@ fn operation<const B: usize, const M: usize>(
 /// the fields they derive from.
 pub fn rebuild<const B: usize, const M: usize>(
     items: &[ReadItem],
+    view: &View,
 ) -> Result<Rebuilt<B, M>, String> {
-    let mut r = Reader { items, at: 0 };
+    let items = without_warnings(items)?;
+    let mut r = Reader {
+        items: &items,
+        at: 0,
+        view,
+    };
     let title = r.take("Operation")?;
     let op = OpType::from_title(title).ok_or_else(|| format!("unknown operation {title:?}"))?;
     let operation = operation::<B, M>(op, &mut r)?;
     let chain_id = match r.take("Chain")? {
+        local if view.local_node => number(
+            local
+                .strip_prefix("local node (chain id ")
+                .and_then(|n| n.strip_suffix(')'))
+                .ok_or_else(|| format!("a local chain shown as {local:?}"))?,
+        )?,
         "1Money Mainnet" => 21210,
         "1Money Testnet" => 1_212_101,
         n => {
@@ -419,6 +553,25 @@ pub fn rebuild<const B: usize, const M: usize>(
             let derived = multisig_address(&create.signers, create.threshold);
             if shown != derived {
                 return Err(format!("account address {shown} is not {derived}"));
+            }
+        }
+        Operation::BatchPayment(batch) => {
+            let sum = batch.operations.iter().try_fold(U256::ZERO, |sum, op| {
+                sum.checked_add(U256::from_be_bytes(op.amount.to_be_bytes()))
+            });
+            match sum {
+                Some(sum) => {
+                    let shown = r.amount("Total")?;
+                    if U256::from_be_bytes(shown.to_be_bytes()) != sum {
+                        return Err(format!("total {shown} is not the sum {sum}"));
+                    }
+                }
+                None => {
+                    let shown = r.take("Total")?;
+                    if shown != "more than 2^256-1" {
+                        return Err(format!("an overflowing total shown as {shown:?}"));
+                    }
+                }
             }
         }
         _ => {}

@@ -3,20 +3,27 @@
 //! the signed transaction is rebuilt from the page texts alone
 //! (`tokensign_tests::pages`, a parser independent of the core's review
 //! code) and equals what was signed; the device's one-walk paging
-//! (`Review::for_each_page`) gives the same pages. Look-alike texts (`USDС` with a
-//! Cyrillic С, U+0421) never render like their ASCII twins.
+//! (`Review::for_each_page`) gives the same pages. Each review is also
+//! made with what a host or device adds: a trusted definition of the
+//! token (every amount in whole tokens, then its base units), a server's
+//! word on the unit, a local node's chain; the pages must show exactly
+//! that, and the whole-token texts must agree with the base units
+//! (checked by a formatter written on the digits, apart from the core's).
+//! Look-alike texts (`USDС` with a Cyrillic С, U+0421) never render like
+//! their ASCII twins, and get a warning page before them.
 
 use std::ops::ControlFlow;
 
 use proptest::prelude::*;
 use proptest::sample::select;
+use tokensign_core::definition::{DefinitionError, TokenDefinition, TokenUnit, TrustedDefinition};
 use tokensign_core::native::{self, Descriptor};
 use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH, MAX_PAGE_WIDTH};
 use tokensign_core::text::Text;
 use tokensign_core::tx::{Memo, TokenIssue};
-use tokensign_core::{legacy, Address, OpType, Scheme, Transaction};
+use tokensign_core::{legacy, Address, OpType, Scheme, SigningKey, Transaction};
 use tokensign_tests::config;
-use tokensign_tests::pages::{read_items, rebuild, ReadItem, Rebuilt};
+use tokensign_tests::pages::{read_items, rebuild, ReadItem, Rebuilt, ShownUnit, View};
 use tokensign_tests::strategies::{address, transaction_for};
 
 /// Widths to page at: 0 (clamped to 1), 1 character, narrow, the
@@ -67,11 +74,64 @@ fn pages_of(review: &Review<'_, 8, 6>, width: usize) -> Result<Vec<ReadItem>, Te
     read_items(pages, effective).map_err(TestCaseError::fail)
 }
 
-fn rebuilt(review: &Review<'_, 8, 6>, width: usize) -> Result<Rebuilt<8, 6>, TestCaseError> {
+fn rebuilt(
+    review: &Review<'_, 8, 6>,
+    width: usize,
+    view: &View,
+) -> Result<Rebuilt<8, 6>, TestCaseError> {
     let items = pages_of(review, width)?;
     // The items as the review lists them, without paging.
     prop_assert_eq!(items.len(), review.len());
-    rebuild::<8, 6>(&items).map_err(TestCaseError::fail)
+    rebuild::<8, 6>(&items, view).map_err(TestCaseError::fail)
+}
+
+/// What the review is told besides the transaction.
+#[derive(Clone, Copy, Debug)]
+enum Told {
+    /// Nothing: base units, the token unknown.
+    Nothing,
+    /// A trusted definition of the transaction's token.
+    Definition,
+    /// A server's word on the unit.
+    Server,
+}
+
+/// The definitions key of these tests.
+fn definitions_key() -> SigningKey {
+    SigningKey::from_bytes(&[0x42; 32]).expect("a valid key")
+}
+
+/// A token unit: 1 to 20 ASCII letters and digits, 0 to 18 decimals.
+fn unit() -> impl Strategy<Value = TokenUnit> {
+    ("[A-Za-z0-9]{1,20}", 0u8..=18).prop_map(|(s, d)| TokenUnit::new(&s, d).expect("a valid unit"))
+}
+
+/// `review` told what `told` says: the definition, or its unit as a
+/// server's word, and the local node. A definition for an operation that
+/// moves no token is refused, and the review goes on without it.
+fn tell<'a>(
+    review: Review<'a, 8, 6>,
+    told: Told,
+    definition: &'a TrustedDefinition,
+    local_node: bool,
+    has_token: bool,
+) -> Result<Review<'a, 8, 6>, TestCaseError> {
+    let review = if local_node {
+        review.on_local_node()
+    } else {
+        review
+    };
+    Ok(match told {
+        Told::Nothing => review,
+        Told::Server => review.with_reported_unit(&definition.definition().unit),
+        Told::Definition => match review.with_definition(definition) {
+            Ok(review) => review,
+            Err(DefinitionError::WrongToken {
+                transaction: None, ..
+            }) if !has_token => review,
+            Err(e) => return Err(TestCaseError::fail(format!("refused: {e}"))),
+        },
+    })
 }
 
 /// Review, page, read back, compare.
@@ -80,6 +140,7 @@ fn round_trip(
     native_scheme: bool,
     account: Option<Address>,
     width: usize,
+    (told, unit, local_node): (Told, TokenUnit, bool),
 ) -> Result<(), TestCaseError> {
     let op = tx.op_type();
     let scheme = if native_scheme || !legacy::supports(op) {
@@ -97,8 +158,38 @@ fn round_trip(
         Scheme::Legacy => tx.clone(),
         Scheme::Native => native::normalize(tx.clone()),
     };
-    let review = Review::new(&signed, scheme, descriptor);
-    let back = rebuilt(&review, width)?;
+    // The definition of the transaction's token (or of another one, for an
+    // operation that moves none), signed and verified as a device does.
+    let key = definitions_key();
+    let definition = TokenDefinition {
+        chain_id: tx.chain_id,
+        token: tx.operation.token().unwrap_or(Address([0x77; 20])),
+        unit,
+    }
+    .sign(&key)
+    .expect("signs")
+    .verify(&[key.address()])
+    .expect("verifies");
+    let view = View {
+        unit: match (told, tx.operation.token()) {
+            (Told::Nothing, _) | (_, None) => None,
+            (told, Some(_)) => Some(ShownUnit {
+                symbol: unit.symbol().as_str().to_owned(),
+                decimals: unit.decimals(),
+                verified: matches!(told, Told::Definition),
+            }),
+        },
+        local_node,
+    };
+    let has_token = tx.operation.token().is_some();
+    let review = tell(
+        Review::new(&signed, scheme, descriptor),
+        told,
+        &definition,
+        local_node,
+        has_token,
+    )?;
+    let back = rebuilt(&review, width, &view)?;
     prop_assert_eq!(back.scheme, scheme);
     prop_assert_eq!(back.descriptor, descriptor);
     let mut shown = back.tx;
@@ -110,8 +201,14 @@ fn round_trip(
     // Reviewing the transaction before normalization shows the same: what
     // v2 will sign, including a `clawback_enabled` left to its default.
     if scheme == Scheme::Native {
-        let raw = Review::new(tx, scheme, descriptor);
-        let mut shown = rebuilt(&raw, width)?.tx;
+        let raw = tell(
+            Review::new(tx, scheme, descriptor),
+            told,
+            &definition,
+            local_node,
+            has_token,
+        )?;
+        let mut shown = rebuilt(&raw, width, &view)?.tx;
         shown.memo.get_or_insert_with(Memo::default);
         prop_assert_eq!(
             &shown,
@@ -136,8 +233,11 @@ macro_rules! per_op {
                     native_scheme in any::<bool>(),
                     account in proptest::option::of(address()),
                     width in select(WIDTHS),
+                    told in select(&[Told::Nothing, Told::Definition, Told::Server][..]),
+                    unit in unit(),
+                    local_node in any::<bool>(),
                 ) {
-                    round_trip(&tx, native_scheme, account, width)?;
+                    round_trip(&tx, native_scheme, account, width, (told, unit, local_node))?;
                 }
             }
         }
@@ -204,6 +304,20 @@ fn look_alike_symbols_render_differently() {
             );
         }
     }
+    // The look-alike is announced before it is shown; its ASCII twin is not.
+    let warning = "Warning: Symbol contains non-ASCII characters";
+    let cyrillic_pages = page_texts(&cyrillic, Scheme::Native, MAX_PAGE_WIDTH);
+    let at = cyrillic_pages
+        .iter()
+        .position(|p| p == warning)
+        .expect("a warning page");
+    assert!(cyrillic_pages[at + 1].starts_with("Symbol: "));
+    assert!(!page_texts(&ascii, Scheme::Native, MAX_PAGE_WIDTH)
+        .iter()
+        .any(|p| p.starts_with("Warning")));
+    assert!(page_texts(&name, Scheme::Legacy, MAX_PAGE_WIDTH)
+        .iter()
+        .any(|p| p == "Warning: Name contains non-ASCII characters"));
     let review = Review::new(&cyrillic, Scheme::Native, Descriptor::Single);
     let symbol: String = review
         .pages(64)

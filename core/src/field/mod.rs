@@ -39,7 +39,7 @@ pub use json_write::JsonWriter;
 pub use kinds::{Bytes, KeyAsIntegers, B256};
 pub use record::Record;
 pub use schema::{FieldSpec, ValueSchema};
-pub use show::{ShowVisitor, Shown};
+pub use show::{ShowVisitor, Shown, Unit};
 
 /// One kind of field value.
 pub trait FieldValue: Sized {

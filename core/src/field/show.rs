@@ -5,6 +5,7 @@ use core::ops::ControlFlow;
 
 use crate::address::Address;
 use crate::amount::Amount;
+use crate::definition::TokenUnit;
 
 /// A value as a device shows it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -26,6 +27,44 @@ pub enum Shown<'a> {
     Bool(bool),
     /// Binary data, as `0x` + lowercase hex.
     Hex(&'a [u8]),
+    /// The token a transaction acts on, with what the review knows of its
+    /// unit: `USDX 0x…` from a trusted definition, `Unknown token 0x…`
+    /// otherwise (with what a server says of it, when a host asked one).
+    Token(Address, Option<Unit<'a>>),
+    /// An amount of the transaction's token in whole tokens (`1.5 USDX`),
+    /// exact; the base units follow as their own item.
+    TokenAmount(Amount, Unit<'a>),
+    /// A warning before a text item holding characters outside printable
+    /// ASCII: `<label> [n] contains non-ASCII characters`.
+    NonAscii {
+        /// The text item's label.
+        label: &'static str,
+        /// The text item's list position, if it is in a list.
+        index: Option<u16>,
+    },
+    /// A chain the host says is a local node's, not a network:
+    /// `local node (chain id N)`.
+    LocalChain(u64),
+}
+
+/// What a review knows of the unit of a token's amounts, and from whom.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unit<'a> {
+    /// From a definition signed by a trusted key, checked for this chain
+    /// and this token.
+    Verified(&'a TokenUnit),
+    /// What a server reported (a host's review only): shown as the
+    /// server's word, never as verified.
+    Reported(&'a TokenUnit),
+}
+
+impl<'a> Unit<'a> {
+    /// The unit, whoever vouches for it.
+    pub fn unit(&self) -> &'a TokenUnit {
+        match self {
+            Unit::Verified(u) | Unit::Reported(u) => u,
+        }
+    }
 }
 
 /// Receives the review items of a value, in display order. Returning

@@ -9,6 +9,11 @@
 //! | amount, number | decimal digits |
 //! | yes/no | `Yes` / `No` |
 //! | bytes | `0x` + lowercase hex |
+//! | token, from a trusted definition | symbol, space, EIP-55 address: `USDX 0x…` |
+//! | token, no definition | `Unknown token 0x…`; with a server's word: `Unknown token 0x… (server says USDX)` |
+//! | token amount | whole tokens, exact ([`Amount::to_whole_tokens`](crate::amount::Amount::to_whole_tokens)), space, symbol: `1.5 USDX`; a server's unit adds ` (per server)` |
+//! | non-ASCII warning | `<label> contains non-ASCII characters` (`<label> <n>` in a list) |
+//! | local chain | `local node (chain id N)` |
 //!
 //! The text rendering is injective: `USDС` (Cyrillic last letter) is
 //! `"USD\u{421}"`, which no ASCII symbol renders to, because a literal
@@ -16,10 +21,28 @@
 
 use core::fmt::{self, Write};
 
-use crate::field::Shown;
-use crate::hex::Hex0x;
+use crate::address::ADDRESS_TEXT_LEN;
+use crate::field::{Shown, Unit};
+use crate::hex::{ascii_str, write_hex_lower};
+
+/// Before a token's address when no trusted definition names it.
+pub const UNKNOWN_TOKEN: &str = "Unknown token ";
+/// Before the symbol a server reported, after an unknown token.
+pub const SERVER_SAYS: &str = " (server says ";
+/// After an amount in a unit a server reported.
+pub const PER_SERVER: &str = " (per server)";
+/// After a label whose text holds characters outside printable ASCII.
+pub const NON_ASCII: &str = " contains non-ASCII characters";
+/// Before a local node's chain id.
+pub const LOCAL_CHAIN: &str = "local node (chain id ";
 
 /// Writes `value` as a screen shows it.
+///
+/// Through `write_str` alone, never `core::fmt`'s formatting: a device
+/// renders every page, and `write!` linked the integer, hex and padding
+/// machinery of `core::fmt` into its flash (docs/embedded.md, "Flash").
+/// Amounts go through [`Amount::to_decimal`](crate::amount::Amount::to_decimal),
+/// other numbers through a 32-bit digit loop.
 pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
     match value {
         Shown::Text(text) => {
@@ -28,18 +51,122 @@ pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
                 match c {
                     '\\' => out.write_str("\\\\")?,
                     ' '..='~' => out.write_char(c)?,
-                    _ => write!(out, "\\u{{{:X}}}", u32::from(c))?,
+                    _ => write_code_point(u32::from(c), out)?,
                 }
             }
             out.write_char('"')
         }
         Shown::Word(word) => out.write_str(word),
-        Shown::Address(address) => write!(out, "{address}"),
-        Shown::Amount(amount) => write!(out, "{amount}"),
-        Shown::Number(n) => write!(out, "{n}"),
+        Shown::Address(address) => write_address(address, out),
+        Shown::Amount(amount) => out.write_str(amount.to_decimal().as_str()),
+        Shown::Number(n) => write_number(*n, out),
         Shown::Bool(b) => out.write_str(if *b { "Yes" } else { "No" }),
-        Shown::Hex(bytes) => write!(out, "{}", Hex0x(bytes)),
+        Shown::Hex(bytes) => {
+            out.write_str("0x")?;
+            for chunk in bytes.chunks(32) {
+                let mut buf = [0u8; 64];
+                write_hex_lower(chunk, &mut buf);
+                out.write_str(ascii_str(buf.get(..chunk.len() * 2).unwrap_or(&[])))?;
+            }
+            Ok(())
+        }
+        Shown::Token(address, unit) => {
+            match unit {
+                Some(Unit::Verified(u)) => {
+                    out.write_str(u.symbol().as_str())?;
+                    out.write_char(' ')?;
+                }
+                _ => out.write_str(UNKNOWN_TOKEN)?,
+            }
+            write_address(address, out)?;
+            if let Some(Unit::Reported(u)) = unit {
+                out.write_str(SERVER_SAYS)?;
+                out.write_str(u.symbol().as_str())?;
+                out.write_char(')')?;
+            }
+            Ok(())
+        }
+        Shown::TokenAmount(amount, unit) => {
+            let u = unit.unit();
+            match amount.to_whole_tokens(u.decimals()) {
+                Some(whole) => {
+                    out.write_str(whole.as_str())?;
+                    out.write_char(' ')?;
+                    out.write_str(u.symbol().as_str())?;
+                }
+                // A unit has at most 18 decimals: not reached.
+                None => out.write_str(amount.to_decimal().as_str())?,
+            }
+            match unit {
+                Unit::Verified(_) => Ok(()),
+                Unit::Reported(_) => out.write_str(PER_SERVER),
+            }
+        }
+        Shown::NonAscii { label, index } => {
+            out.write_str(label)?;
+            if let Some(i) = index {
+                out.write_char(' ')?;
+                write_number(u64::from(*i) + 1, out)?;
+            }
+            out.write_str(NON_ASCII)
+        }
+        Shown::LocalChain(id) => {
+            out.write_str(LOCAL_CHAIN)?;
+            write_number(*id, out)?;
+            out.write_char(')')
+        }
     }
+}
+
+fn write_address(address: &crate::address::Address, out: &mut impl Write) -> fmt::Result {
+    out.write_str(ascii_str(&address.to_checksum()))
+}
+
+/// `n` in decimal. In 32-bit steps once it fits: a Cortex-M4 divides 32
+/// bits in hardware and 64 in a library call, and a review's numbers
+/// (nonce, decimals, chain ids) almost always fit.
+fn write_number(mut n: u64, out: &mut impl Write) -> fmt::Result {
+    let mut buf = [0u8; 20];
+    let mut start = buf.len();
+    let mut push = |d: u8, start: &mut usize| {
+        *start -= 1;
+        if let Some(slot) = buf.get_mut(*start) {
+            *slot = b'0' + d;
+        }
+    };
+    while n > u64::from(u32::MAX) {
+        // n % 10 < 10
+        push((n % 10) as u8, &mut start);
+        n /= 10;
+    }
+    // n <= u32::MAX here
+    let mut small = n as u32;
+    loop {
+        // small % 10 < 10
+        push((small % 10) as u8, &mut start);
+        small /= 10;
+        if small == 0 {
+            break;
+        }
+    }
+    out.write_str(ascii_str(buf.get(start..).unwrap_or(&[])))
+}
+
+/// `\u{` + the code point in uppercase hex, no leading zeros + `}`.
+fn write_code_point(cp: u32, out: &mut impl Write) -> fmt::Result {
+    const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
+    let mut buf = [0u8; 8];
+    let n = hex_digits(cp);
+    for (i, slot) in buf.iter_mut().take(n).enumerate() {
+        let shift = 4 * (n - 1 - i);
+        *slot = DIGITS
+            .get(((cp >> shift) & 0xf) as usize)
+            .copied()
+            .unwrap_or(b'0');
+    }
+    out.write_str("\\u{")?;
+    out.write_str(ascii_str(buf.get(..n).unwrap_or(&[])))?;
+    out.write_char('}')
 }
 
 /// The length of `value`'s rendering, computed without rendering it (an
@@ -60,7 +187,7 @@ pub fn rendered_len(value: &Shown<'_>) -> usize {
                 .sum::<usize>()
         }
         Shown::Word(word) => word.len(),
-        Shown::Address(_) => crate::address::ADDRESS_TEXT_LEN,
+        Shown::Address(_) => ADDRESS_TEXT_LEN,
         Shown::Amount(amount) => amount.to_decimal().as_str().len(),
         Shown::Number(n) => decimal_digits(*n),
         Shown::Bool(b) => {
@@ -71,7 +198,41 @@ pub fn rendered_len(value: &Shown<'_>) -> usize {
             }
         }
         Shown::Hex(bytes) => 2 + 2 * bytes.len(),
+        Shown::Token(_, unit) => match unit {
+            Some(Unit::Verified(u)) => u.symbol().as_str().len() + 1 + ADDRESS_TEXT_LEN,
+            None => UNKNOWN_TOKEN.len() + ADDRESS_TEXT_LEN,
+            Some(Unit::Reported(u)) => {
+                UNKNOWN_TOKEN.len()
+                    + ADDRESS_TEXT_LEN
+                    + SERVER_SAYS.len()
+                    + u.symbol().as_str().len()
+                    + 1
+            }
+        },
+        Shown::TokenAmount(amount, unit) => {
+            let u = unit.unit();
+            let number = match amount.to_whole_tokens(u.decimals()) {
+                Some(whole) => whole.as_str().len() + 1 + u.symbol().as_str().len(),
+                None => amount.to_decimal().as_str().len(),
+            };
+            match unit {
+                Unit::Verified(_) => number,
+                Unit::Reported(_) => number + PER_SERVER.len(),
+            }
+        }
+        Shown::NonAscii { label, index } => {
+            label.len()
+                + index.map_or(0, |i| 1 + decimal_digits(u64::from(i) + 1))
+                + NON_ASCII.len()
+        }
+        Shown::LocalChain(id) => LOCAL_CHAIN.len() + decimal_digits(*id) + 1,
     }
+}
+
+/// Whether a text holds a character outside printable ASCII (U+0020..=U+007E):
+/// such a text gets a [`Shown::NonAscii`] warning before it.
+pub fn has_non_ascii(text: &str) -> bool {
+    !text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
 fn hex_digits(n: u32) -> usize {
@@ -186,7 +347,32 @@ mod tests {
             values.push(Shown::Number(n));
             values.push(Shown::Amount(Amount::from_u64(n)));
         }
+        let units = [
+            crate::definition::TokenUnit::new("USDX", 6).unwrap(),
+            crate::definition::TokenUnit::new("A", 0).unwrap(),
+            crate::definition::TokenUnit::new("S2345678901234567890", 18).unwrap(),
+        ];
+        for unit in &units {
+            for u in [Unit::Verified(unit), Unit::Reported(unit)] {
+                values.push(Shown::Token(Address([7; 20]), Some(u)));
+                for a in [Amount::ZERO, Amount::from_u64(1_500_000), Amount::MAX] {
+                    values.push(Shown::TokenAmount(a, u));
+                }
+            }
+        }
         values.extend([
+            Shown::Token(Address([7; 20]), None),
+            Shown::NonAscii {
+                label: "Symbol",
+                index: None,
+            },
+            Shown::NonAscii {
+                label: "Metadata value",
+                index: Some(9),
+            },
+            Shown::LocalChain(0),
+            Shown::LocalChain(1_212_101),
+            Shown::LocalChain(u64::MAX),
             Shown::Amount(Amount::MAX),
             Shown::Word("Token issue"),
             Shown::Address(Address([0xab; 20])),
@@ -200,6 +386,94 @@ mod tests {
             render(value, &mut out).unwrap();
             assert_eq!(rendered_len(value), out.len(), "{value:?}");
         }
+    }
+
+    #[test]
+    fn numbers_and_code_points_as_std_writes_them() {
+        use std::string::ToString;
+        for n in [
+            0,
+            9,
+            10,
+            4_294_967_295,
+            4_294_967_296,
+            9_999_999_999,
+            10_000_000_000_000_000_000,
+            u64::MAX,
+        ] {
+            let mut out = String::new();
+            render(&Shown::Number(n), &mut out).unwrap();
+            assert_eq!(out, n.to_string());
+        }
+        for c in [
+            '\u{0}',
+            '\u{7f}',
+            '\u{e9}',
+            '\u{421}',
+            '\u{FFFF}',
+            '\u{10000}',
+            '\u{10FFFF}',
+        ] {
+            let mut s = [0u8; 4];
+            assert_eq!(
+                text(c.encode_utf8(&mut s)),
+                std::format!("\"\\u{{{:X}}}\"", u32::from(c))
+            );
+        }
+    }
+
+    #[test]
+    fn token_values() {
+        let unit = crate::definition::TokenUnit::new("USDX", 6).unwrap();
+        let token =
+            crate::address::Address::parse("0x5FbDB2315678afecb367f032d93F642f64180aa3").unwrap();
+        let shown = |v: Shown<'_>| {
+            let mut out = String::new();
+            render(&v, &mut out).unwrap();
+            out
+        };
+        let amount = crate::amount::Amount::from_u64(1_500_000);
+        assert_eq!(
+            shown(Shown::TokenAmount(amount, Unit::Verified(&unit))),
+            "1.5 USDX"
+        );
+        assert_eq!(
+            shown(Shown::TokenAmount(amount, Unit::Reported(&unit))),
+            "1.5 USDX (per server)"
+        );
+        assert_eq!(
+            shown(Shown::Token(token, Some(Unit::Verified(&unit)))),
+            "USDX 0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        );
+        assert_eq!(
+            shown(Shown::Token(token, None)),
+            "Unknown token 0x5FbDB2315678afecb367f032d93F642f64180aa3"
+        );
+        assert_eq!(
+            shown(Shown::Token(token, Some(Unit::Reported(&unit)))),
+            "Unknown token 0x5FbDB2315678afecb367f032d93F642f64180aa3 (server says USDX)"
+        );
+        assert_eq!(
+            shown(Shown::NonAscii {
+                label: "Symbol",
+                index: None
+            }),
+            "Symbol contains non-ASCII characters"
+        );
+        assert_eq!(
+            shown(Shown::NonAscii {
+                label: "Metadata key",
+                index: Some(2)
+            }),
+            "Metadata key 3 contains non-ASCII characters"
+        );
+        assert_eq!(
+            shown(Shown::LocalChain(1_212_101)),
+            "local node (chain id 1212101)"
+        );
+        assert!(has_non_ascii("USD\u{421}"));
+        assert!(has_non_ascii("caf\u{e9}"));
+        assert!(!has_non_ascii("a\\b ~"));
     }
 
     #[test]

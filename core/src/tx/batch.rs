@@ -1,6 +1,8 @@
 //! BatchPayment (op 14, v2 only): one token from the signer to many
 //! recipients, all or nothing.
 
+use core::ops::ControlFlow;
+
 use heapless::Vec;
 
 use super::limits::{MAX_BATCH_ID_LEN, MAX_BATCH_OPERATIONS};
@@ -9,9 +11,14 @@ use crate::address::Address;
 use crate::amount::Amount;
 use crate::error::{Error, Field, Problem};
 use crate::field::record::record;
-use crate::field::{FieldValue, B256};
+use crate::field::{FieldValue, ShowVisitor, Shown, B256};
 use crate::hash::Keccak;
 use crate::text::{FreeTextRule, Text};
+
+/// The label of a batch's total (a derived review item).
+pub const LABEL_BATCH_TOTAL: &str = "Total";
+/// How a review shows a total above 2^256-1 (a batch signing refuses).
+pub const TOTAL_OVERFLOW: &str = "more than 2^256-1";
 
 /// A batch's correlation id (may be empty, which is still present).
 pub type BatchId = Text<MAX_BATCH_ID_LEN, FreeTextRule>;
@@ -94,5 +101,15 @@ impl<const B: usize> Op for BatchPayment<B> {
             return Err(Error::invalid(Field::Operations, Problem::SumOverflow));
         }
         Ok(())
+    }
+
+    /// The sum of the payments, after them: what leaves the signer's
+    /// account.
+    fn show_derived<'a, V: ShowVisitor<'a>>(&'a self, out: &mut V) -> ControlFlow<()> {
+        let total = match self.total() {
+            Some(total) => Shown::Amount(total),
+            None => Shown::Word(TOTAL_OVERFLOW),
+        };
+        out.item(LABEL_BATCH_TOTAL, None, total)
     }
 }

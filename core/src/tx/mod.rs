@@ -24,6 +24,7 @@ use core::ops::ControlFlow;
 
 use serde::de::Deserializer;
 
+use crate::address::Address;
 use crate::error::Error;
 use crate::field::object::{read_object, Extras};
 use crate::field::{Ctx, FieldSpec, JsonWriter, Record, ShowVisitor};
@@ -328,6 +329,29 @@ operations! {
     /// BatchPayment (native v2 only).
     BatchPayment = 14, BatchPayment<B>,
         v1: None, v2: "/v2/transactions/batch_payment", title: "Batch payment";
+}
+
+impl<const B: usize, const M: usize> Operation<B, M> {
+    /// The token the operation acts on (its `token` field), whose amounts
+    /// are all of its amounts; `None` for a TokenIssue (which creates a
+    /// token and moves none) and a CreateMultiSig.
+    pub fn token(&self) -> Option<Address> {
+        match self {
+            Operation::Payment(op) => Some(op.token),
+            Operation::TokenMint(op) => Some(op.token),
+            Operation::TokenAuthority(op) => Some(op.token),
+            Operation::TokenBlacklist(op) => Some(op.token),
+            Operation::TokenWhitelist(op) => Some(op.token),
+            Operation::TokenPause(op) => Some(op.token),
+            Operation::TokenBurn(op) => Some(op.token),
+            Operation::TokenClawback(op) => Some(op.token),
+            Operation::TokenMetadata(op) => Some(op.token),
+            Operation::TokenBridgeAndMint(op) => Some(op.token),
+            Operation::TokenBurnAndBridge(op) => Some(op.token),
+            Operation::BatchPayment(op) => Some(op.token),
+            Operation::TokenIssue(_) | Operation::CreateMultiSig(_) => None,
+        }
+    }
 }
 
 impl core::fmt::Display for OpType {

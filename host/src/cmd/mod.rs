@@ -26,6 +26,7 @@ pub mod address;
 pub mod amount;
 pub mod common;
 pub mod completions;
+pub mod definition;
 pub mod device;
 pub mod exit;
 pub mod keygen;
@@ -138,8 +139,12 @@ pub enum Command {
     Tx(tx::TxArgs),
     /// Sign an unsigned document of any operation offline; print the request.
     Sign(sign::SignArgs),
-    /// Check any signed request body (v1 or v2); print its signer.
+    /// Check any signed request body (v1 or v2) or partial signature file;
+    /// print its signer and every field it signs.
     Verify(verify::VerifyArgs),
+    /// Signed token definitions: sign one with a definitions key, check one.
+    #[command(subcommand)]
+    Definition(definition::DefinitionCommand),
     /// Send a request signed elsewhere (`sign`, `--dry-run --out`,
     /// `multisig combine --dry-run`): checked, never sent twice.
     Submit(submit::SubmitArgs),
@@ -352,6 +357,7 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Tx(args) => tx::run(&args, json, io),
         Command::Sign(args) => sign::run(&args, &keys, json, io),
         Command::Verify(args) => verify::run(&args, json, io),
+        Command::Definition(command) => definition::run(&command, &keys, json, io),
         Command::Submit(args) => submit::run(&args, json, io),
         Command::Address(args) => address::run(&args, &keys, json, io),
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),

@@ -18,6 +18,7 @@ use tokensign_core::{address_of_compressed, Address, Error as CoreError, Field, 
 
 use super::common::{read_limited_input, write_out, Notes};
 use super::exit::CliError;
+use super::review::{ReviewArgs, ReviewContext};
 use super::session::{resolve_target, ServerArgs, Session};
 use super::write::{self, flags, Draft, Signed, WriteArgs};
 use super::Io;
@@ -75,6 +76,9 @@ pub struct CombineArgs {
     /// The server.
     #[command(flatten)]
     pub server: ServerArgs,
+    /// Token definitions and their trusted signers.
+    #[command(flatten)]
+    pub review: ReviewArgs,
 }
 
 /// A compressed public key from `0x` + 66 hex digits.
@@ -230,11 +234,24 @@ pub fn run(
     }
 }
 
+/// A partial file as errors name it: its path and, when the file says,
+/// its member (`"a.json" (member 0x…)`).
+pub fn partial_label(path: &std::path::Path, bytes: &[u8]) -> String {
+    let member = serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .and_then(|v| v.get("signer")?.as_str().map(sanitize));
+    match member {
+        Some(member) => format!("{} (member {member})", show_path(path)),
+        None => show_path(path),
+    }
+}
+
 fn combine(args: &CombineArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliError> {
+    let mut context = ReviewContext::from_args(&args.review)?;
     let mut files = Vec::with_capacity(args.files.len());
     for path in &args.files {
         let bytes = read_limited_input(path, io.input, 1 << 20, "a partial signature")?;
-        files.push((show_path(path), bytes));
+        files.push((partial_label(path, &bytes), bytes));
     }
     // Every partial is checked against its transaction and its key here,
     // before a server is even chosen.
@@ -247,13 +264,14 @@ fn combine(args: &CombineArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), C
         None
     } else {
         let target = resolve_target(&args.server)?;
-        Some(Session::open(
-            &target,
-            &args.server,
-            vec![signer::dev_address()],
-            &notes,
-        )?)
+        let session = Session::open(&target, &args.server, vec![signer::dev_address()], &notes)?;
+        context.learn_server(&session.client, &session.url);
+        Some(session)
     };
+    let resolved = context.resolve(
+        signed.request.transaction(),
+        session.as_ref().map(|s| &s.client),
+    )?;
     let mut extra = serde_json::Map::new();
     extra.insert("account".into(), json!(account.to_string()));
     extra.insert("members".into(), json!(files.len()));
@@ -266,5 +284,6 @@ fn combine(args: &CombineArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), C
         io.out,
         &notes,
         &extra,
+        &resolved,
     )
 }

@@ -14,7 +14,10 @@ use tokensign_core::Scheme;
 
 use super::common::{read_json_input, read_limited_input, required_signer, write_out};
 use super::exit::CliError;
-use super::review::{object_with_request, request_fields};
+use super::review::{
+    object_with_request, request_descriptor, request_fields, review_json, review_lines,
+    review_text, signed_lines, unit_json, ReviewArgs, ReviewContext,
+};
 use super::write::scheme::SchemeChoice;
 use super::Io;
 use crate::documents;
@@ -44,6 +47,11 @@ pub struct SignArgs {
     /// names its operation.
     #[arg(long, value_enum, default_value_t = SchemeChoice::Auto)]
     pub scheme: SchemeChoice,
+
+    /// Token definitions and their trusted signers (the review printed on
+    /// stderr; not with --lines).
+    #[command(flatten)]
+    pub review: ReviewArgs,
 }
 
 /// The scheme `--scheme` forces, if any.
@@ -66,22 +74,49 @@ pub fn run(
     io: &mut Io<'_>,
 ) -> Result<(), CliError> {
     if args.lines {
+        if !args.review.definitions.is_empty() {
+            return Err(CliError::bad_input(
+                "--definition shows one document's review; sign --lines prints no review: \
+                 leave --definition out, or sign the documents one by one",
+            ));
+        }
         return sign_lines(args, keys, json_mode, io);
     }
+    let context = ReviewContext::from_args(&args.review)?;
     let input = read_json_input(&args.payload, io.input, "the payload")?;
     // Parsed before the key is loaded: a bad document never asks for a
-    // password.
+    // password, and a definition that cannot be used is refused first.
     let (tx, scheme) =
         documents::parse(&input, forced(args.scheme)).map_err(CliError::bad_input)?;
+    let resolved = context.resolve(&tx, None)?;
     let signer = required_signer(keys, "sign")?;
     let (request, hashes) = SignedRequest::sign_hashed(signer.as_ref(), tx, scheme)?;
     let body = request.body()?;
+    // The review goes to stderr: stdout is the request.
+    let descriptor = request_descriptor(&request);
+    let lines = review_lines(
+        request.transaction(),
+        request.scheme(),
+        descriptor,
+        &resolved,
+    )?;
+    let mut review = review_text(
+        "signed",
+        request.transaction(),
+        request.scheme(),
+        &lines,
+        &resolved,
+    );
+    review.push_str(&signed_lines(&request, &hashes, signer.address()));
+    write_out(io.err, &review)?;
     if !json_mode {
         let mut text = String::from_utf8_lossy(&body).into_owned();
         text.push('\n');
         return write_out(io.out, &text);
     }
-    let fields = request_fields(&request, &hashes, &signer.address())?;
+    let mut fields = request_fields(&request, &hashes, &signer.address())?;
+    fields.insert("review".into(), review_json(&lines));
+    fields.insert("token_unit".into(), unit_json(&resolved));
     write_out(io.out, &object_with_request(&body, Value::Object(fields)))
 }
 

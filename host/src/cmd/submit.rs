@@ -19,6 +19,7 @@ use tokensign_core::Scheme;
 
 use super::common::{named_operation, parse_address, read_json_input, write_out, Notes};
 use super::exit::{CliError, Failure};
+use super::review::{ReviewArgs, ReviewContext};
 use super::session::{resolve_target, ServerArgs, Session};
 use super::tx::{wait_finalized, WaitArgs};
 use super::write::finish::{accepted, show, submit, Shown};
@@ -52,10 +53,14 @@ pub struct SubmitArgs {
     /// The server.
     #[command(flatten)]
     pub server: ServerArgs,
+    /// Token definitions and their trusted signers (the review).
+    #[command(flatten)]
+    pub review: ReviewArgs,
 }
 
 /// Runs `submit`.
 pub fn run(args: &SubmitArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliError> {
+    let mut context = ReviewContext::from_args(&args.review)?;
     let input = read_json_input(&args.file, io.input, "the signed request")?;
     refuse_partial(&input)?;
     let (body, claims) = request_body(&input);
@@ -85,6 +90,8 @@ pub fn run(args: &SubmitArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
     let notes = Notes::new(&mut *io.err);
     let operators = vec![signer::dev_address(), sender];
     let session = Session::open(&target, &server, operators, &notes)?;
+    context.learn_server(&session.client, &session.url);
+    let resolved = context.resolve(signed.request.transaction(), Some(&session.client))?;
     refuse_other_scheme(&session, signed.request.scheme(), signed.request.op_type())?;
 
     // 3. Shown, then sent unless the server knows it already.
@@ -93,6 +100,7 @@ pub fn run(args: &SubmitArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         server: Some(&session.label),
         dry_run: false,
         json_mode,
+        resolved: &resolved,
     };
     let mut fields = show(&signed, &shown, io.out, &notes, &serde_json::Map::new())?;
     let known = matches!(session.client.lookup(&hashes.tx)?, Lookup::Found(_));

@@ -1,7 +1,10 @@
 //! `tokensign verify`: check any signed request body, v1 or v2, of any
 //! operation, bare or inside the `{"request": …}` object that `sign
-//! --json` and the write commands print; print its signer (or multisig
-//! account), and with `--expect-signer` fail when it is someone else.
+//! --json` and the write commands print, or one member's partial
+//! signature file; print its signer (or multisig account, or member) and
+//! the core's review of what it signs, every field (with `--definition`,
+//! amounts in whole tokens); with `--expect-signer` fail when it is
+//! someone else. Offline: nothing is asked of a server.
 //!
 //! A request body does not name its operation (the path does). It is
 //! taken from `--operation`, else from the wrapper's `"operation"`, else
@@ -22,10 +25,15 @@ use tokensign_core::{Address, Error as CoreError};
 
 use super::common::{named_operation, parse_address, read_json_input, write_out};
 use super::exit::CliError;
-use super::review::field_lines;
+use super::multisig::partial_label;
+use super::review::{
+    request_descriptor, review_json, review_lines, review_text, unit_json, ReviewArgs,
+    ReviewContext,
+};
 use super::Io;
 use crate::input::{describe_core_error, request_body, Document};
 use crate::show::hex0x;
+use crate::signer::partial::{Partial, PARTIAL_FORMAT};
 use crate::signer::{read_request, scheme_label, ReadError, SignedRequest};
 
 /// `tokensign verify`.
@@ -43,6 +51,9 @@ pub struct VerifyArgs {
     /// multisig request, sent from) this address.
     #[arg(long, value_name = "ADDRESS")]
     pub expect_signer: Option<String>,
+    /// Token definitions and their trusted signers.
+    #[command(flatten)]
+    pub review: ReviewArgs,
 }
 
 /// One reading of the body: the request and who sent it (or why not).
@@ -81,9 +92,20 @@ fn readings(
     Ok(((reading.request, reading.sender), reading.also_valid_as))
 }
 
+/// Whether `input` is a partial signature file (its `format`).
+fn is_partial(input: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(input)
+        .ok()
+        .is_some_and(|v| v.get("format").and_then(Value::as_str) == Some(PARTIAL_FORMAT))
+}
+
 /// Runs `verify`.
 pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliError> {
+    let context = ReviewContext::from_args(&args.review)?;
     let input = read_json_input(&args.file, io.input, "the request")?;
+    if is_partial(&input) {
+        return verify_partial(args, &input, &context, json_mode, io);
+    }
     let (body, claims) = request_body(&input);
     let expect = args
         .expect_signer
@@ -119,6 +141,13 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
         SignedRequest::Legacy(_) => None,
     };
     let tx = request.transaction();
+    let resolved = context.resolve(tx, None)?;
+    let lines = review_lines(
+        tx,
+        request.scheme(),
+        request_descriptor(&request),
+        &resolved,
+    )?;
     if json_mode {
         let mut buf = vec![0u8; MAX_DOCUMENT_JSON_LEN];
         let document: Value = write_document(tx, &mut buf)
@@ -127,6 +156,7 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
             .unwrap_or(Value::Null);
         let mut obj = json!({
             "valid": true,
+            "kind": "request",
             "operation": request.op_type().name(),
             "scheme": scheme_label(request.scheme()),
             "path": request.path(),
@@ -137,6 +167,8 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
             "nonce": tx.nonce,
             "wrapped": claims.is_some(),
             "transaction": document,
+            "review": review_json(&lines),
+            "token_unit": unit_json(&resolved),
         });
         if let Some(token) = token {
             obj["token"] = json!(token.to_string());
@@ -178,17 +210,6 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
     let token_line = token
         .map(|t| format!("  token             {t}\n"))
         .unwrap_or_default();
-    let fields = if super::ops::issue::issue_of(tx).is_some() {
-        let clawback = super::ops::issue::issue_of(tx)
-            .and_then(|i| i.clawback_enabled)
-            .map_or("(not sent: seven-field form)".to_owned(), |c| c.to_string());
-        field_lines(tx, &clawback)
-    } else {
-        format!(
-            "  chain_id          {}\n  nonce             {}\n",
-            tx.chain_id, tx.nonce
-        )
-    };
     write_out(
         io.out,
         &format!(
@@ -196,12 +217,83 @@ pub fn run(args: &VerifyArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cl
              operation         {} ({}, POST {})\n{also_line}  \
              {who}\n  \
              signing hash      {}\n  \
-             transaction hash  {}\n{token_line}{fields}",
+             transaction hash  {}\n{token_line}{}",
             request.op_type().name(),
             scheme_label(request.scheme()),
             request.path(),
             hex0x(&signing_hash),
             hex0x(&tx_hash),
+            review_text("signed", tx, request.scheme(), &lines, &resolved),
+        ),
+    )
+}
+
+/// `verify` of one member's partial signature file: the file checked
+/// against its transaction and its member's key (errors name the file and
+/// the member), then the member, the account and the review of what the
+/// member signed.
+fn verify_partial(
+    args: &VerifyArgs,
+    input: &[u8],
+    context: &ReviewContext,
+    json_mode: bool,
+    io: &mut Io<'_>,
+) -> Result<(), CliError> {
+    let label = partial_label(&args.file, input);
+    let (tx, account, member) =
+        Partial::check(input, &label).map_err(|e| CliError::bad_input(e.to_string()))?;
+    let signer = tokensign_core::address_of_compressed(&member.signer_pubkey).ok_or_else(|| {
+        CliError::bad_input(format!("{label}: its public key is not a secp256k1 point"))
+    })?;
+    if let Some(want) = args.expect_signer.as_deref() {
+        let want = parse_address("--expect-signer", want)?;
+        if want != signer && want != account {
+            return Err(CliError::bad_input(format!(
+                "{label} is signed by member {signer} of account {account}, not by the expected \
+                 {want}: do not combine it"
+            )));
+        }
+    }
+    let descriptor = tokensign_core::native::Descriptor::Multisig(account);
+    let signing_hash = tokensign_core::native::signing_hash(&tx, descriptor);
+    let resolved = context.resolve(&tx, None)?;
+    let lines = review_lines(&tx, tokensign_core::Scheme::Native, descriptor, &resolved)?;
+    if json_mode {
+        let obj = json!({
+            "valid": true,
+            "kind": "partial",
+            "operation": tx.op_type().name(),
+            "scheme": "v2",
+            "account": account.to_string(),
+            "member": signer.to_string(),
+            "member_pubkey": hex0x(&member.signer_pubkey),
+            "signing_hash": hex0x(&signing_hash),
+            "chain_id": tx.chain_id,
+            "nonce": tx.nonce,
+            "review": review_json(&lines),
+            "token_unit": unit_json(&resolved),
+        });
+        return write_out(io.out, &format!("{obj}\n"));
+    }
+    write_out(
+        io.out,
+        &format!(
+            "Valid partial signature (one member of a multisig account; combine every \
+             member's file with `tokensign multisig combine`).\n  \
+             operation         {} (v2, POST {})\n  \
+             member            {signer}\n  \
+             account           {account}\n  \
+             signing hash      {}\n{}",
+            tx.op_type().name(),
+            tx.op_type().v2_path(),
+            hex0x(&signing_hash),
+            review_text(
+                "signed",
+                &tx,
+                tokensign_core::Scheme::Native,
+                &lines,
+                &resolved
+            ),
         ),
     )
 }

@@ -25,6 +25,7 @@
 )]
 
 mod connections;
+pub mod definition;
 pub mod dev;
 mod error;
 mod failure;
@@ -343,6 +344,7 @@ fn app(state: AppState, hosts: Option<Arc<hosts::AllowedHosts>>) -> Router {
         .route("/v1/accounts/bbnonce", get(reads::bbnonce))
         .route("/v1/accounts/token_account", get(reads::token_account))
         .route("/v1/tokens/token_metadata", get(reads::token_metadata))
+        .route("/v1/tokens/definition", get(definition::definition))
         .route("/v1/transactions/by_hash", get(reads::by_hash))
         .route("/v1/transactions/receipt/by_hash", get(reads::receipt))
         .route("/v1/transactions/finalized/by_hash", get(reads::finalized))

@@ -460,6 +460,7 @@ fn build() -> Value {
         "responses": {"410": error_response("Removed", &[codes::RAW_TRANSACTION_ENDPOINT_REMOVED])}}});
     paths["/api/health"] = json!({"get": {"tags": ["meta"], "operationId": "health",
         "responses": {"200": {"description": "UP", "content": {"text/plain": {"schema": {"type": "string", "enum": ["UP"]}}}}}}});
+    super::definition::document(&mut doc);
     doc["info"]["description"] = json!(
         "The tokensign local node: a stand-in for the 1Money Network's REST API with a real ledger \
          (every operation on its /v1 and /v2 path, the reads of the network, the write modes), and the \

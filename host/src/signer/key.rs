@@ -87,4 +87,16 @@ impl Signer for KeySigner {
     fn sign(&self, input: &SigningInput<'_>) -> Result<Signature, SignerError> {
         sign_hash(input.digest(), &self.key).map_err(SignerError::Signing)
     }
+
+    fn sign_definition(
+        &self,
+        definition: &tokensign_core::definition::TokenDefinition,
+    ) -> Option<Result<Signature, SignerError>> {
+        Some(
+            definition
+                .sign(&self.key)
+                .map(|signed| signed.signature)
+                .map_err(SignerError::Signing),
+        )
+    }
 }

@@ -129,6 +129,16 @@ pub trait Signer: Send + Sync {
     /// operation on the device). Callers use [`sign_checked`].
     fn sign(&self, input: &SigningInput<'_>) -> Result<Signature, SignerError>;
 
+    /// Signs a token definition (`docs/definitions.md`) with a key held
+    /// here; `None` for a signer that signs only transactions it can show
+    /// (a device never signs a bare hash).
+    fn sign_definition(
+        &self,
+        _definition: &tokensign_core::definition::TokenDefinition,
+    ) -> Option<Result<Signature, SignerError>> {
+        None
+    }
+
     /// For a device: the pages it displayed for its last signature, in
     /// order, as it showed them; `None` for a key held here.
     fn device_pages(&self) -> Option<Vec<String>> {

@@ -375,6 +375,23 @@ impl Signer for Pkcs11Signer {
     }
 
     fn sign(&self, input: &SigningInput<'_>) -> Result<Signature, SignerError> {
+        self.sign_digest(input.digest())
+    }
+
+    /// A definitions key may live in a token too: its signing hash is
+    /// signed as a transaction's is.
+    fn sign_definition(
+        &self,
+        definition: &tokensign_core::definition::TokenDefinition,
+    ) -> Option<Result<Signature, SignerError>> {
+        Some(self.sign_digest(&definition.signing_hash()))
+    }
+}
+
+impl Pkcs11Signer {
+    /// `CKM_ECDSA` over `digest` in the token, in the network's form (low
+    /// S, the recovery id found by recovery).
+    fn sign_digest(&self, digest: &[u8; 32]) -> Result<Signature, SignerError> {
         let failed = |why: String| SignerError::Pkcs11 {
             key: self.key.describe(),
             why,
@@ -387,9 +404,9 @@ impl Signer for Pkcs11Signer {
             .as_ref()
             .ok_or_else(|| failed("the session is closed".into()))?;
         let raw = session
-            .sign(&Mechanism::Ecdsa, self.object, input.digest())
+            .sign(&Mechanism::Ecdsa, self.object, digest)
             .map_err(|e| refusal(&self.key, "signing", e))?;
-        network_signature(&raw, input.digest(), &self.address).map_err(failed)
+        network_signature(&raw, digest, &self.address).map_err(failed)
     }
 }
 

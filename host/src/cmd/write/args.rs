@@ -10,6 +10,7 @@ use tokensign_core::Field;
 use super::flags;
 use super::scheme::SchemeChoice;
 use crate::cmd::exit::CliError;
+use crate::cmd::review::ReviewArgs;
 use crate::cmd::session::ServerArgs;
 
 /// The flags every write shares.
@@ -49,6 +50,9 @@ pub struct WriteArgs {
     /// The server.
     #[command(flatten)]
     pub server: ServerArgs,
+    /// Token definitions and their trusted signers.
+    #[command(flatten)]
+    pub review: ReviewArgs,
 }
 
 impl WriteArgs {

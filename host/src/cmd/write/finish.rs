@@ -11,7 +11,10 @@ use super::scheme::explain_scheme_refusal;
 use crate::client::{Expected, Submitted};
 use crate::cmd::common::{write_out, Notes};
 use crate::cmd::exit::CliError;
-use crate::cmd::review::{object_with_request, op_review, request_fields};
+use crate::cmd::review::{
+    object_with_request, op_review, request_descriptor, request_fields, review_json, review_lines,
+    unit_json, Resolved,
+};
 use crate::cmd::session::Session;
 use crate::show::{hex0x, show_path};
 use crate::signer::{Hashes, SignedRequest, Signer};
@@ -62,12 +65,14 @@ pub fn finish(
     out: &mut dyn std::io::Write,
     notes: &Notes<'_>,
     extra: &Map<String, Value>,
+    resolved: &Resolved,
 ) -> Result<(), CliError> {
     let shown = Shown {
         sender,
         server: session.map(|s| s.label.as_str()),
         dry_run,
         json_mode,
+        resolved,
     };
     let fields = show(signed, &shown, out, notes, extra)?;
     if dry_run {
@@ -91,6 +96,9 @@ pub struct Shown<'a> {
     pub dry_run: bool,
     /// `--json`: the review goes to stderr.
     pub json_mode: bool,
+    /// What the review shows besides the transaction (the token's unit,
+    /// a local node).
+    pub resolved: &'a Resolved,
 }
 
 /// A device's screen: the pages it displayed for the signature, printed
@@ -135,6 +143,7 @@ pub fn show(
         shown.sender,
         shown.server,
         shown.dry_run,
+        shown.resolved,
     )?;
     // A device's pages were shown apart, as its screen (`device_screen`).
     for (key, value) in extra.iter().filter(|(k, _)| *k != "device_pages") {
@@ -150,6 +159,14 @@ pub fn show(
     }
     let mut fields = request_fields(request, &signed.hashes, &shown.sender)?;
     fields.extend(extra.clone());
+    let lines = review_lines(
+        request.transaction(),
+        request.scheme(),
+        request_descriptor(request),
+        shown.resolved,
+    )?;
+    fields.insert("review".into(), review_json(&lines));
+    fields.insert("token_unit".into(), unit_json(shown.resolved));
     Ok(fields)
 }
 
@@ -180,6 +197,7 @@ pub fn print_dry_run(
 /// Shows a signed request and writes it, not sent, to a new file at
 /// `path` as the `--json` object (`"status": "dry_run"`), which `verify`
 /// and `submit` read.
+#[allow(clippy::too_many_arguments)]
 pub fn save(
     signed: &Signed,
     sender: Address,
@@ -188,12 +206,14 @@ pub fn save(
     json_mode: bool,
     out: &mut dyn std::io::Write,
     notes: &Notes<'_>,
+    resolved: &Resolved,
 ) -> Result<(), CliError> {
     let shown = Shown {
         sender,
         server: session.map(|s| s.label.as_str()),
         dry_run: true,
         json_mode,
+        resolved,
     };
     let mut fields = show(signed, &shown, out, notes, &Map::new())?;
     fields.insert("status".into(), json!("dry_run"));

@@ -33,6 +33,7 @@ pub use finish::{finish, Signed};
 use super::amount::whole_to_base;
 use super::common::{parse_address, required_signer, Notes};
 use super::exit::CliError;
+use super::review::ReviewContext;
 use super::session::{resolve_target, signer_for, Session};
 use super::Io;
 use crate::client::Client;
@@ -46,12 +47,14 @@ pub struct Checked {
     memo: Option<Memo>,
     account: Option<Address>,
     forced: Option<Scheme>,
+    context: ReviewContext,
 }
 
 /// Step 1: checks everything the flags give, the transaction's rules
 /// included (with stand-ins for the chain id and nonce not given), before
 /// a server or a key is touched.
 pub fn check(draft: Draft, w: &WriteArgs) -> Result<Checked, CliError> {
+    let context = ReviewContext::from_args(&w.review)?;
     let memo = w.memo()?;
     let account = w
         .multisig
@@ -80,6 +83,7 @@ pub fn check(draft: Draft, w: &WriteArgs) -> Result<Checked, CliError> {
         memo,
         account,
         forced,
+        context,
     })
 }
 
@@ -108,6 +112,7 @@ pub fn run_checked(
         memo,
         account,
         forced,
+        mut context,
     } = checked;
     // A dry run, or one member's partial signature, sends nothing: with
     // the chain id, nonce and scheme given it needs no server at all.
@@ -129,6 +134,7 @@ pub fn run_checked(
             operators.push(signer.address());
         }
         let session = Session::open(&target, &w.server, operators, &notes)?;
+        context.learn_server(&session.client, &session.url);
         (signer, Some(session))
     };
     let client = session.as_ref().map(|s| &s.client);
@@ -154,12 +160,15 @@ pub fn run_checked(
         None => need_client()?.nonce(&sender)?,
     };
     let tx = draft.complete(chain_id, nonce, memo, amount, sender);
+    // A definition that cannot be used is refused here, before signing.
+    let resolved = context.resolve(&tx, client)?;
 
     // 4. One member of a multisig account: a partial signature, not sent.
     if let Some(account) = account {
         let out = partial::Out {
             file: w.out.as_deref(),
             json_mode,
+            resolved: &resolved,
         };
         return partial::write(&tx, account, signer.as_ref(), &out, io.out, &notes);
     }
@@ -181,6 +190,7 @@ pub fn run_checked(
             json_mode,
             io.out,
             &notes,
+            &resolved,
         );
     }
     finish(
@@ -192,6 +202,7 @@ pub fn run_checked(
         io.out,
         &notes,
         &extra,
+        &resolved,
     )
 }
 

@@ -11,7 +11,7 @@ use tokensign_core::{Address, Scheme};
 use super::signing_refused;
 use crate::cmd::common::{write_out, Notes};
 use crate::cmd::exit::CliError;
-use crate::cmd::review::review_items;
+use crate::cmd::review::{review_items, Resolved};
 use crate::show::{hex0x, show_path};
 use crate::signer::{partial, Signer, SigningInput};
 
@@ -22,6 +22,8 @@ pub struct Out<'a> {
     pub file: Option<&'a Path>,
     /// `--json`.
     pub json_mode: bool,
+    /// What the review shows besides the transaction.
+    pub resolved: &'a Resolved,
 }
 
 /// Signs `tx` as one member of `account` and writes the partial file.
@@ -38,7 +40,7 @@ pub fn write(
     let input = SigningInput::native(&normalized, descriptor);
     let review = format!(
         "{}  member            {}\n  signing hash      {}\n",
-        review_items(&normalized, Scheme::Native, descriptor),
+        review_items(&normalized, Scheme::Native, descriptor, to.resolved)?,
         signer.address(),
         hex0x(input.digest())
     );

@@ -1,0 +1,732 @@
+//! Signed token definitions: what lets a review show amounts in whole
+//! tokens (`1.5 USDX`) instead of base units, and tell a known token from a
+//! look-alike.
+//!
+//! A definition binds a token, (chain id, token address), to its unit,
+//! (symbol, decimals). A definitions key signs it; a signer (the device,
+//! `tokensign`) uses it only if that key is on its list of trusted
+//! definition signers, and only for that chain and that token. Everything
+//! is fixed-size: a definition is [`DEFINITION_LEN`] bytes, a signed one
+//! [`SIGNED_DEFINITION_LEN`], decoded without an allocator.
+//!
+//! ## Encoding (version 1)
+//!
+//! | offset | bytes | field |
+//! |---|---|---|
+//! | 0 | 1 | version, `0x01` |
+//! | 1 | 8 | chain id, big-endian |
+//! | 9 | 20 | token address |
+//! | 29 | 1 | decimals, 0..=18 |
+//! | 30 | 1 | symbol length, 1..=20 |
+//! | 31 | 20 | symbol: ASCII letters and digits, then zero bytes |
+//!
+//! A signed definition is the encoding, then the signer's address (20
+//! bytes), then the signature: `r` (32), `s` (32), `v` (1, 0 or 1). The
+//! signature is over [`TokenDefinition::signing_hash`]:
+//! `keccak256("tokensign.token-definition" || encoding)`. The prefix is
+//! ASCII, so the hashed bytes are never an RLP list (whose first byte is at
+//! least `0xc0`): no transaction of either scheme signs the same hash.
+//!
+//! Every byte has one meaning: lengths are exact, the padding is zero and
+//! the symbol's characters are checked, so one definition has exactly one
+//! encoding. `docs/definitions.md` is the full description, with vectors in
+//! `tests/vectors/definitions/`.
+//!
+//! ```
+//! use tokensign_core::definition::{SignedDefinition, TokenDefinition, TokenUnit};
+//! use tokensign_core::native::Descriptor;
+//! use tokensign_core::review::Review;
+//! use tokensign_core::tx::{Payment, Transaction};
+//! use tokensign_core::{Address, Amount, Scheme, SigningKey};
+//!
+//! # fn main() -> Result<(), Box<dyn core::error::Error>> {
+//! // A definitions key signs (a test key here).
+//! let key = SigningKey::from_bytes(&[0x42; 32])?;
+//! let usdx = Address::parse("0x5FbDB2315678afecb367f032d93F642f64180aa3")?;
+//! let definition = TokenDefinition {
+//!     chain_id: 1_212_101,
+//!     token: usdx,
+//!     unit: TokenUnit::new("USDX", 6)?,
+//! };
+//! let bytes = definition.sign(&key)?.encode(); // 136 bytes, as they travel
+//!
+//! // A signer that trusts that key reads and checks it.
+//! let trusted = SignedDefinition::decode(&bytes)?.verify(&[key.address()])?;
+//! let tx: Transaction = Transaction::new(
+//!     1_212_101,
+//!     7,
+//!     Payment { recipient: Address([2; 20]), value: Amount::from_u64(1_500_000), token: usdx },
+//! );
+//! let review = Review::new(&tx, Scheme::Native, Descriptor::Single).with_definition(&trusted)?;
+//! let amount: Vec<String> = review.pages(64).filter(|p| p.label == "Amount").map(|p| p.to_string()).collect();
+//! assert_eq!(amount, ["Amount: 1.5 USDX"]);
+//! # Ok(())
+//! # }
+//! ```
+
+use core::fmt;
+
+use crate::address::Address;
+use crate::error::Error;
+use crate::hash::Keccak;
+use crate::key::SigningKey;
+use crate::signature::{recover_hash, Signature};
+
+/// The version this core writes and reads.
+pub const DEFINITION_VERSION: u8 = 1;
+/// Bytes of an encoded definition.
+pub const DEFINITION_LEN: usize = 51;
+/// Bytes of a signed definition: the encoding, the signer, `r`, `s`, `v`.
+pub const SIGNED_DEFINITION_LEN: usize = DEFINITION_LEN + 20 + 65;
+/// What the signing hash puts before the encoding.
+pub const DEFINITION_DOMAIN: &[u8] = b"tokensign.token-definition";
+/// Longest symbol, in bytes (the network's `symbol` limit).
+pub const MAX_DEFINITION_SYMBOL_LEN: usize = 20;
+/// Most decimals (the network's limit).
+pub const MAX_DEFINITION_DECIMALS: u8 = crate::amount::MAX_WHOLE_TOKEN_DECIMALS;
+
+const AT_CHAIN: usize = 1;
+const AT_TOKEN: usize = 9;
+const AT_DECIMALS: usize = 29;
+const AT_SYMBOL_LEN: usize = 30;
+const AT_SYMBOL: usize = 31;
+
+/// Why a definition was refused. Each names one cause.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DefinitionError {
+    /// Fewer bytes than a definition of this version has.
+    Truncated {
+        /// The bytes given.
+        len: usize,
+        /// The bytes it must have.
+        expected: usize,
+    },
+    /// More bytes than a definition of this version has.
+    TrailingBytes {
+        /// The bytes given.
+        len: usize,
+        /// The bytes it must have.
+        expected: usize,
+    },
+    /// A version this core does not read.
+    UnsupportedVersion(u8),
+    /// Decimals above 18.
+    DecimalsOutOfRange(u8),
+    /// A symbol length of 0 or above 20.
+    SymbolLength(u8),
+    /// A symbol character that is not an ASCII letter or digit.
+    SymbolCharacter,
+    /// A non-zero byte after the symbol.
+    NonZeroPadding,
+    /// The signature is malformed, does not recover, or was not made by
+    /// the signer the definition names: the definition was altered or
+    /// forged.
+    BadSignature,
+    /// Signed correctly, by a key that is not a trusted definitions signer.
+    UntrustedSigner(Address),
+    /// The definition is for another chain than the transaction's.
+    WrongChain {
+        /// The definition's chain id.
+        definition: u64,
+        /// The transaction's chain id.
+        transaction: u64,
+    },
+    /// The definition is for another token than the transaction's (or the
+    /// transaction moves no token: `None`).
+    WrongToken {
+        /// The definition's token.
+        definition: Address,
+        /// The transaction's token, if it has one.
+        transaction: Option<Address>,
+    },
+}
+
+impl fmt::Display for DefinitionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DefinitionError::Truncated { len, expected } => write!(
+                f,
+                "token definition is truncated: {len} bytes, a definition has {expected}"
+            ),
+            DefinitionError::TrailingBytes { len, expected } => write!(
+                f,
+                "token definition is too long: {len} bytes, a definition has {expected}"
+            ),
+            DefinitionError::UnsupportedVersion(v) => write!(
+                f,
+                "token definition version {v} is not supported (this signer reads version {DEFINITION_VERSION}): get a version {DEFINITION_VERSION} definition"
+            ),
+            DefinitionError::DecimalsOutOfRange(d) => write!(
+                f,
+                "token definition has {d} decimals; at most {MAX_DEFINITION_DECIMALS} are allowed"
+            ),
+            DefinitionError::SymbolLength(n) => write!(
+                f,
+                "token definition's symbol is {n} bytes; it must be 1 to {MAX_DEFINITION_SYMBOL_LEN}"
+            ),
+            DefinitionError::SymbolCharacter => f.write_str(
+                "token definition's symbol holds a character that is not an ASCII letter or digit",
+            ),
+            DefinitionError::NonZeroPadding => {
+                f.write_str("token definition has non-zero bytes after its symbol")
+            }
+            DefinitionError::BadSignature => f.write_str(
+                "token definition's signature is not valid for its signer: it was altered or forged; do not use it",
+            ),
+            DefinitionError::UntrustedSigner(a) => write!(
+                f,
+                "token definition is signed by {a}, which is not a trusted definitions signer: trust that key first if you know it"
+            ),
+            DefinitionError::WrongChain {
+                definition,
+                transaction,
+            } => write!(
+                f,
+                "token definition is for chain {definition}, the transaction is on chain {transaction}: use the definition for this chain"
+            ),
+            DefinitionError::WrongToken {
+                definition,
+                transaction: Some(token),
+            } => write!(
+                f,
+                "token definition is for token {definition}, the transaction moves token {token}: use the definition for this token"
+            ),
+            DefinitionError::WrongToken {
+                definition,
+                transaction: None,
+            } => write!(
+                f,
+                "token definition is for token {definition}, but the transaction moves no token: leave the definition out"
+            ),
+        }
+    }
+}
+
+impl core::error::Error for DefinitionError {}
+
+/// A token's symbol as a definition carries it: 1 to 20 ASCII letters and
+/// digits, so that it shows the same on every screen and no look-alike
+/// character can be in it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenSymbol {
+    bytes: [u8; MAX_DEFINITION_SYMBOL_LEN],
+    len: u8,
+}
+
+impl TokenSymbol {
+    /// Checks `symbol`.
+    ///
+    /// # Errors
+    ///
+    /// [`DefinitionError::SymbolLength`] or
+    /// [`DefinitionError::SymbolCharacter`].
+    pub fn new(symbol: &str) -> Result<Self, DefinitionError> {
+        Self::from_bytes(symbol.as_bytes())
+    }
+
+    fn from_bytes(symbol: &[u8]) -> Result<Self, DefinitionError> {
+        let len = symbol.len();
+        if len == 0 || len > MAX_DEFINITION_SYMBOL_LEN {
+            return Err(DefinitionError::SymbolLength(
+                u8::try_from(len).unwrap_or(u8::MAX),
+            ));
+        }
+        if !symbol.iter().all(u8::is_ascii_alphanumeric) {
+            return Err(DefinitionError::SymbolCharacter);
+        }
+        let mut bytes = [0u8; MAX_DEFINITION_SYMBOL_LEN];
+        if let Some(dst) = bytes.get_mut(..len) {
+            dst.copy_from_slice(symbol);
+        }
+        Ok(TokenSymbol {
+            bytes,
+            // len <= 20
+            len: len as u8,
+        })
+    }
+
+    /// The symbol.
+    pub fn as_str(&self) -> &str {
+        crate::hex::ascii_str(self.bytes.get(..usize::from(self.len)).unwrap_or(&[]))
+    }
+}
+
+impl fmt::Debug for TokenSymbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for TokenSymbol {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A token's unit: how many base units make one token, and what one token
+/// is called.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TokenUnit {
+    symbol: TokenSymbol,
+    decimals: u8,
+}
+
+impl TokenUnit {
+    /// The unit of `decimals` decimals named `symbol`.
+    ///
+    /// # Errors
+    ///
+    /// A symbol error, or [`DefinitionError::DecimalsOutOfRange`].
+    pub fn new(symbol: &str, decimals: u8) -> Result<Self, DefinitionError> {
+        if decimals > MAX_DEFINITION_DECIMALS {
+            return Err(DefinitionError::DecimalsOutOfRange(decimals));
+        }
+        Ok(TokenUnit {
+            symbol: TokenSymbol::new(symbol)?,
+            decimals,
+        })
+    }
+
+    /// The symbol.
+    pub fn symbol(&self) -> &TokenSymbol {
+        &self.symbol
+    }
+
+    /// The decimals (0..=18): one token is 10^decimals base units.
+    pub fn decimals(&self) -> u8 {
+        self.decimals
+    }
+}
+
+/// A definition: this token, on this chain, has this unit.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TokenDefinition {
+    /// The chain the token is on.
+    pub chain_id: u64,
+    /// The token's address.
+    pub token: Address,
+    /// Its unit.
+    pub unit: TokenUnit,
+}
+
+impl TokenDefinition {
+    /// The canonical encoding (version 1).
+    pub fn encode(&self) -> [u8; DEFINITION_LEN] {
+        let mut out = [0u8; DEFINITION_LEN];
+        let symbol = self.unit.symbol.as_str().as_bytes();
+        let parts: [(usize, &[u8]); 6] = [
+            (0, &[DEFINITION_VERSION]),
+            (AT_CHAIN, &self.chain_id.to_be_bytes()),
+            (AT_TOKEN, &self.token.0),
+            (AT_DECIMALS, &[self.unit.decimals]),
+            (AT_SYMBOL_LEN, &[self.unit.symbol.len]),
+            (AT_SYMBOL, symbol),
+        ];
+        for (at, bytes) in parts {
+            if let Some(dst) = out.get_mut(at..at + bytes.len()) {
+                dst.copy_from_slice(bytes);
+            }
+        }
+        out
+    }
+
+    /// Reads an encoding: exactly [`DEFINITION_LEN`] bytes of version 1,
+    /// every field checked.
+    ///
+    /// # Errors
+    ///
+    /// [`DefinitionError::Truncated`] for no bytes; then
+    /// [`DefinitionError::UnsupportedVersion`] (the version comes first,
+    /// so a definition of another version is named as such whatever its
+    /// length); then `Truncated` or [`DefinitionError::TrailingBytes`];
+    /// then the fields' errors in encoding order.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DefinitionError> {
+        match bytes.first() {
+            None => {
+                return Err(DefinitionError::Truncated {
+                    len: 0,
+                    expected: DEFINITION_LEN,
+                })
+            }
+            Some(&v) if v != DEFINITION_VERSION => {
+                return Err(DefinitionError::UnsupportedVersion(v))
+            }
+            Some(_) => {}
+        }
+        let bytes: &[u8; DEFINITION_LEN] = exact(bytes)?;
+        let mut chain = [0u8; 8];
+        chain.copy_from_slice(field(bytes, AT_CHAIN, 8));
+        let mut token = [0u8; 20];
+        token.copy_from_slice(field(bytes, AT_TOKEN, 20));
+        let decimals = byte(bytes, AT_DECIMALS);
+        if decimals > MAX_DEFINITION_DECIMALS {
+            return Err(DefinitionError::DecimalsOutOfRange(decimals));
+        }
+        let len = byte(bytes, AT_SYMBOL_LEN);
+        if len == 0 || usize::from(len) > MAX_DEFINITION_SYMBOL_LEN {
+            return Err(DefinitionError::SymbolLength(len));
+        }
+        let (symbol, padding) =
+            field(bytes, AT_SYMBOL, MAX_DEFINITION_SYMBOL_LEN).split_at(usize::from(len));
+        let symbol = TokenSymbol::from_bytes(symbol)?;
+        if padding.iter().any(|&b| b != 0) {
+            return Err(DefinitionError::NonZeroPadding);
+        }
+        Ok(TokenDefinition {
+            chain_id: u64::from_be_bytes(chain),
+            token: Address(token),
+            unit: TokenUnit { symbol, decimals },
+        })
+    }
+
+    /// What the definitions key signs:
+    /// `keccak256(DEFINITION_DOMAIN || encode())`.
+    pub fn signing_hash(&self) -> [u8; 32] {
+        let mut hasher = Keccak::new();
+        hasher.update(DEFINITION_DOMAIN);
+        hasher.update(&self.encode());
+        hasher.finalize()
+    }
+
+    /// Signs the definition with `key` (RFC 6979, low-S, as every
+    /// signature of the core).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::SigningFailed`] (recovery id 2 or 3, about 2^-127).
+    pub fn sign(&self, key: &SigningKey) -> Result<SignedDefinition, Error> {
+        Ok(SignedDefinition {
+            definition: *self,
+            signer: key.address(),
+            signature: key.sign_hash(&self.signing_hash())?,
+        })
+    }
+}
+
+/// `bytes` as an array of exactly `N` bytes.
+fn exact<const N: usize>(bytes: &[u8]) -> Result<&[u8; N], DefinitionError> {
+    let len = bytes.len();
+    if len < N {
+        return Err(DefinitionError::Truncated { len, expected: N });
+    }
+    bytes
+        .try_into()
+        .map_err(|_| DefinitionError::TrailingBytes { len, expected: N })
+}
+
+/// `len` bytes at `at` of a fixed-size encoding (in range by construction).
+fn field<const N: usize>(bytes: &[u8; N], at: usize, len: usize) -> &[u8] {
+    bytes.get(at..at + len).unwrap_or(&[])
+}
+
+fn byte<const N: usize>(bytes: &[u8; N], at: usize) -> u8 {
+    bytes.get(at).copied().unwrap_or(0)
+}
+
+/// A definition with its signer and signature, as it travels (a file, a
+/// sign request, the local node's answer). Not yet checked: see
+/// [`SignedDefinition::verify`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SignedDefinition {
+    /// The definition.
+    pub definition: TokenDefinition,
+    /// The address of the key that signed it (a claim until
+    /// [`SignedDefinition::check_signature`]).
+    pub signer: Address,
+    /// The signature over [`TokenDefinition::signing_hash`].
+    pub signature: Signature,
+}
+
+impl SignedDefinition {
+    /// The signed encoding: definition, signer, `r`, `s`, `v`.
+    pub fn encode(&self) -> [u8; SIGNED_DEFINITION_LEN] {
+        let mut out = [0u8; SIGNED_DEFINITION_LEN];
+        let definition = self.definition.encode();
+        let parts: [(usize, &[u8]); 5] = [
+            (0, &definition),
+            (DEFINITION_LEN, &self.signer.0),
+            (DEFINITION_LEN + 20, &self.signature.r),
+            (DEFINITION_LEN + 52, &self.signature.s),
+            (DEFINITION_LEN + 84, &[self.signature.v]),
+        ];
+        for (at, bytes) in parts {
+            if let Some(dst) = out.get_mut(at..at + bytes.len()) {
+                dst.copy_from_slice(bytes);
+            }
+        }
+        out
+    }
+
+    /// Reads a signed definition: exactly [`SIGNED_DEFINITION_LEN`] bytes.
+    /// The signature is not checked here (see
+    /// [`SignedDefinition::verify`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`TokenDefinition::decode`], with the signed length.
+    pub fn decode(bytes: &[u8]) -> Result<Self, DefinitionError> {
+        // The version first, as for a bare definition.
+        if let Some(&v) = bytes.first() {
+            if v != DEFINITION_VERSION {
+                return Err(DefinitionError::UnsupportedVersion(v));
+            }
+        }
+        let bytes: &[u8; SIGNED_DEFINITION_LEN] = exact(bytes)?;
+        let definition = TokenDefinition::decode(field(bytes, 0, DEFINITION_LEN))?;
+        let mut signer = [0u8; 20];
+        signer.copy_from_slice(field(bytes, DEFINITION_LEN, 20));
+        let mut r = [0u8; 32];
+        r.copy_from_slice(field(bytes, DEFINITION_LEN + 20, 32));
+        let mut s = [0u8; 32];
+        s.copy_from_slice(field(bytes, DEFINITION_LEN + 52, 32));
+        Ok(SignedDefinition {
+            definition,
+            signer: Address(signer),
+            signature: Signature {
+                r,
+                s,
+                v: byte(bytes, DEFINITION_LEN + 84),
+            },
+        })
+    }
+
+    /// Checks that the signature over the definition was made by the
+    /// signer it names.
+    ///
+    /// # Errors
+    ///
+    /// [`DefinitionError::BadSignature`].
+    pub fn check_signature(&self) -> Result<(), DefinitionError> {
+        match recover_hash(&self.definition.signing_hash(), &self.signature) {
+            Ok(signer) if signer == self.signer => Ok(()),
+            _ => Err(DefinitionError::BadSignature),
+        }
+    }
+
+    /// Checks the definition for use: its signer is one of `trusted`
+    /// (checked first: a definition from an unknown key is refused without
+    /// a recovery), and the signature is that signer's. What comes back is
+    /// the only kind of definition a review takes.
+    ///
+    /// # Errors
+    ///
+    /// [`DefinitionError::UntrustedSigner`], then
+    /// [`DefinitionError::BadSignature`].
+    pub fn verify(&self, trusted: &[Address]) -> Result<TrustedDefinition, DefinitionError> {
+        if !trusted.contains(&self.signer) {
+            return Err(DefinitionError::UntrustedSigner(self.signer));
+        }
+        self.check_signature()?;
+        Ok(TrustedDefinition {
+            definition: self.definition,
+            signer: self.signer,
+        })
+    }
+}
+
+/// A definition whose signature was checked and whose signer is trusted
+/// ([`SignedDefinition::verify`] is the only way to make one). Whether it
+/// applies to a transaction (its chain, its token) is the review's check
+/// ([`crate::review::Review::with_definition`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct TrustedDefinition {
+    definition: TokenDefinition,
+    signer: Address,
+}
+
+impl TrustedDefinition {
+    /// The definition.
+    pub fn definition(&self) -> &TokenDefinition {
+        &self.definition
+    }
+
+    /// The trusted key that signed it.
+    pub fn signer(&self) -> Address {
+        self.signer
+    }
+
+    /// Checks that the definition is for `token` on `chain_id`.
+    ///
+    /// # Errors
+    ///
+    /// [`DefinitionError::WrongChain`], then
+    /// [`DefinitionError::WrongToken`].
+    pub fn check_applies(
+        &self,
+        chain_id: u64,
+        token: Option<Address>,
+    ) -> Result<(), DefinitionError> {
+        let d = &self.definition;
+        if d.chain_id != chain_id {
+            return Err(DefinitionError::WrongChain {
+                definition: d.chain_id,
+                transaction: chain_id,
+            });
+        }
+        if token != Some(d.token) {
+            return Err(DefinitionError::WrongToken {
+                definition: d.token,
+                transaction: token,
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::string::ToString;
+
+    fn key(byte: u8) -> SigningKey {
+        SigningKey::from_bytes(&[byte; 32]).unwrap()
+    }
+
+    fn usdx() -> TokenDefinition {
+        TokenDefinition {
+            chain_id: 1_212_101,
+            token: Address([0x5f; 20]),
+            unit: TokenUnit::new("USDX", 6).unwrap(),
+        }
+    }
+
+    #[test]
+    fn round_trips_and_verifies() {
+        let def = usdx();
+        let bytes = def.encode();
+        assert_eq!(bytes[0], 1);
+        assert_eq!(&bytes[31..35], b"USDX");
+        assert!(bytes[35..].iter().all(|&b| b == 0));
+        assert_eq!(TokenDefinition::decode(&bytes), Ok(def));
+        let signed = def.sign(&key(7)).unwrap();
+        let wire = signed.encode();
+        assert_eq!(SignedDefinition::decode(&wire), Ok(signed));
+        let trusted = signed.verify(&[key(7).address()]).unwrap();
+        assert_eq!(trusted.definition(), &def);
+        assert_eq!(trusted.signer(), key(7).address());
+        assert_eq!(trusted.check_applies(1_212_101, Some(def.token)), Ok(()));
+    }
+
+    #[test]
+    fn every_refusal_by_name() {
+        let def = usdx();
+        let signed = def.sign(&key(7)).unwrap();
+        let trusted = [key(7).address()];
+        // Untrusted signer, bad signature.
+        assert_eq!(
+            signed.verify(&[key(8).address()]),
+            Err(DefinitionError::UntrustedSigner(key(7).address()))
+        );
+        let mut altered = signed;
+        altered.definition.unit = TokenUnit::new("USDX", 2).unwrap();
+        assert_eq!(altered.verify(&trusted), Err(DefinitionError::BadSignature));
+        let mut claimed = def.sign(&key(8)).unwrap();
+        claimed.signer = key(7).address();
+        assert_eq!(claimed.verify(&trusted), Err(DefinitionError::BadSignature));
+        let mut high = signed;
+        high.signature.v = 2;
+        assert_eq!(high.verify(&trusted), Err(DefinitionError::BadSignature));
+        // Wrong chain, wrong token, no token.
+        let ok = signed.verify(&trusted).unwrap();
+        assert_eq!(
+            ok.check_applies(21210, Some(def.token)),
+            Err(DefinitionError::WrongChain {
+                definition: 1_212_101,
+                transaction: 21210
+            })
+        );
+        let other = Address([1; 20]);
+        assert_eq!(
+            ok.check_applies(1_212_101, Some(other)),
+            Err(DefinitionError::WrongToken {
+                definition: def.token,
+                transaction: Some(other)
+            })
+        );
+        assert!(ok
+            .check_applies(1_212_101, None)
+            .unwrap_err()
+            .to_string()
+            .contains("moves no token"));
+        // Malformed encodings.
+        let wire = signed.encode();
+        assert_eq!(
+            SignedDefinition::decode(&wire[..100]),
+            Err(DefinitionError::Truncated {
+                len: 100,
+                expected: SIGNED_DEFINITION_LEN
+            })
+        );
+        assert_eq!(
+            SignedDefinition::decode(&[]),
+            Err(DefinitionError::Truncated {
+                len: 0,
+                expected: SIGNED_DEFINITION_LEN
+            })
+        );
+        let mut long = [0u8; SIGNED_DEFINITION_LEN + 1];
+        long[..SIGNED_DEFINITION_LEN].copy_from_slice(&wire);
+        assert_eq!(
+            SignedDefinition::decode(&long),
+            Err(DefinitionError::TrailingBytes {
+                len: SIGNED_DEFINITION_LEN + 1,
+                expected: SIGNED_DEFINITION_LEN
+            })
+        );
+        let patched = |at: usize, b: u8| {
+            let mut w = wire;
+            w[at] = b;
+            SignedDefinition::decode(&w)
+        };
+        assert_eq!(patched(0, 2), Err(DefinitionError::UnsupportedVersion(2)));
+        assert_eq!(patched(0, 0), Err(DefinitionError::UnsupportedVersion(0)));
+        assert_eq!(
+            SignedDefinition::decode(&[2]),
+            Err(DefinitionError::UnsupportedVersion(2))
+        );
+        assert_eq!(
+            patched(29, 19),
+            Err(DefinitionError::DecimalsOutOfRange(19))
+        );
+        assert_eq!(patched(30, 0), Err(DefinitionError::SymbolLength(0)));
+        assert_eq!(patched(30, 21), Err(DefinitionError::SymbolLength(21)));
+        assert_eq!(patched(32, b'-'), Err(DefinitionError::SymbolCharacter));
+        assert_eq!(patched(32, 0xd0), Err(DefinitionError::SymbolCharacter));
+        // Length 5 takes the first padding byte (zero) as a character.
+        assert_eq!(patched(30, 5), Err(DefinitionError::SymbolCharacter));
+        assert_eq!(patched(50, b'A'), Err(DefinitionError::NonZeroPadding));
+        // Every message is one line that says what is wrong.
+        for e in [
+            DefinitionError::BadSignature,
+            DefinitionError::UntrustedSigner(Address::ZERO),
+            DefinitionError::NonZeroPadding,
+        ] {
+            assert!(!e.to_string().contains('\n'));
+        }
+    }
+
+    #[test]
+    fn units_and_symbols() {
+        assert_eq!(
+            TokenUnit::new("USDX", 19),
+            Err(DefinitionError::DecimalsOutOfRange(19))
+        );
+        assert_eq!(TokenUnit::new("", 6), Err(DefinitionError::SymbolLength(0)));
+        assert_eq!(
+            TokenUnit::new(&"A".repeat(21), 6),
+            Err(DefinitionError::SymbolLength(21))
+        );
+        assert_eq!(
+            TokenUnit::new("USD\u{421}", 6),
+            Err(DefinitionError::SymbolCharacter)
+        );
+        assert_eq!(
+            TokenUnit::new("USD C", 6),
+            Err(DefinitionError::SymbolCharacter)
+        );
+        let unit = TokenUnit::new("A1b2", 0).unwrap();
+        assert_eq!(unit.symbol().as_str(), "A1b2");
+        assert_eq!(unit.decimals(), 0);
+        assert_eq!(std::format!("{:?}", unit.symbol()), "\"A1b2\"");
+    }
+}
