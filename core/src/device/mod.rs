@@ -50,6 +50,7 @@ pub mod setup;
 pub mod wallet;
 
 use crate::address::Address;
+use crate::definition::SignedDefinition;
 use crate::hd::{DerivationPath, Seed};
 use crate::review::Review;
 use crate::signature::Signature;
@@ -67,7 +68,9 @@ pub use frame::{
 pub use keys::Keys;
 pub use prompt::{Prompt, WordPages, MAX_PROMPT_LEN};
 pub use reason::{read_reason, write_reason};
-pub use request::{encode_sign_header, parse_sign_request, RequestError, SignHeader};
+pub use request::{
+    encode_sign_header, parse_sign_request, RequestError, SignHeader, MAX_SIGN_HEADER_LEN,
+};
 pub use wallet::{
     Entropy, EntropyError, NoStorage, Pin, Platform, RamStorage, Region, Storage, StorageError,
     Wallet, WalletError, WalletState, MAX_PIN_ATTEMPTS,
@@ -168,6 +171,14 @@ pub struct Device<
     /// the device holds (a transaction returned by value would sit in
     /// several stack frames at once; see docs/embedded.md, "Stack").
     tx: Transaction<B, M>,
+    /// The last token definition whose signature checked: a run of
+    /// requests for one token pays the recovery once (whether a signature
+    /// is valid depends on the signed bytes alone; trust is asked each
+    /// time).
+    checked_definition: Option<SignedDefinition>,
+    /// The definition the sign request being handled offers, between its
+    /// header's parsing and its check.
+    offered_definition: Option<SignedDefinition>,
 }
 
 impl<A, const N: usize, const B: usize, const M: usize, P> core::fmt::Debug
@@ -214,6 +225,8 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             state: State::Idle,
             buffer: [0; N],
             tx: Transaction::default(),
+            checked_definition: None,
+            offered_definition: None,
         }
     }
 

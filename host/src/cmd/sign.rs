@@ -90,6 +90,8 @@ pub fn run(
         documents::parse(&input, forced(args.scheme)).map_err(CliError::bad_input)?;
     let resolved = context.resolve(&tx, None)?;
     let signer = required_signer(keys, "sign")?;
+    // A device checks the definition again, against its own trust.
+    signer.offer_definition(resolved.signed_definition());
     let (request, hashes) = SignedRequest::sign_hashed(signer.as_ref(), tx, scheme)?;
     let body = request.body()?;
     // The review goes to stderr: stdout is the request.

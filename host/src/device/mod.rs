@@ -27,10 +27,11 @@ mod stream;
 use std::collections::HashMap;
 use std::path::Path;
 
+use tokensign_core::definition::SignedDefinition;
 use tokensign_core::device::{
     encode_command, encode_sign_header, parse_sign_response, read_reason, split_response,
-    Instruction, SignHeader, Status, MAX_COMMAND_LEN, P1_CONFIRM, P1_FIRST, P1_NEXT, P1_SILENT,
-    P2_LAST, P2_MORE,
+    Instruction, SignHeader, Status, MAX_COMMAND_LEN, MAX_SIGN_HEADER_LEN, P1_CONFIRM, P1_FIRST,
+    P1_NEXT, P1_SILENT, P2_LAST, P2_MORE,
 };
 use tokensign_core::hd::{DerivationPath, MAX_PATH_BYTES};
 use tokensign_core::native::{self, Descriptor};
@@ -121,6 +122,11 @@ pub struct SignRequest<'a> {
     pub scheme: Scheme,
     /// Single signer, or a member of a multisig account.
     pub descriptor: Descriptor,
+    /// The signed token definition for the device's review, which the
+    /// device checks against its own trusted signers (refusing the request
+    /// by name if it does not trust it, or if it is for another chain or
+    /// token).
+    pub definition: Option<SignedDefinition>,
     /// The key's path.
     pub path: DerivationPath,
 }
@@ -132,9 +138,10 @@ impl SignRequest<'_> {
             scheme: self.scheme,
             op: self.tx.op_type(),
             descriptor: self.descriptor,
+            definition: self.definition,
             path: self.path,
         };
-        let mut head = [0u8; 3 + 20 + MAX_PATH_BYTES];
+        let mut head = [0u8; MAX_SIGN_HEADER_LEN];
         let n = encode_sign_header(&header, &mut head).map_err(DeviceError::Encode)?;
         let mut out = head.get(..n).unwrap_or_default().to_vec();
         match self.scheme {

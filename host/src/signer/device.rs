@@ -3,6 +3,7 @@
 
 use std::sync::Mutex;
 
+use tokensign_core::definition::SignedDefinition;
 use tokensign_core::hd::DerivationPath;
 use tokensign_core::{Address, Signature};
 
@@ -16,6 +17,8 @@ pub struct DeviceSigner {
     client: Mutex<DeviceClient<Box<dyn Transport>>>,
     /// The pages the device displayed for the last signature.
     pages: Mutex<Vec<String>>,
+    /// The token definition sent with each sign request.
+    definition: Mutex<Option<SignedDefinition>>,
     path: DerivationPath,
     address: Address,
     public_key: PublicKey,
@@ -85,6 +88,7 @@ impl DeviceSigner {
         Ok(DeviceSigner {
             client: Mutex::new(client),
             pages: Mutex::new(Vec::new()),
+            definition: Mutex::new(None),
             path,
             address,
             public_key,
@@ -135,6 +139,7 @@ impl Signer for DeviceSigner {
             tx: input.transaction(),
             scheme: input.scheme(),
             descriptor: input.descriptor(),
+            definition: self.definition.lock().ok().and_then(|d| *d),
             path: self.path,
         };
         let signed = client.sign(&request).map_err(|e| {
@@ -152,6 +157,12 @@ impl Signer for DeviceSigner {
 
     fn device_pages(&self) -> Option<Vec<String>> {
         self.pages.lock().ok().map(|p| p.clone())
+    }
+
+    fn offer_definition(&self, definition: Option<&SignedDefinition>) {
+        if let Ok(mut offered) = self.definition.lock() {
+            *offered = definition.copied();
+        }
     }
 }
 

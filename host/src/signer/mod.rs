@@ -144,6 +144,13 @@ pub trait Signer: Send + Sync {
     fn device_pages(&self) -> Option<Vec<String>> {
         None
     }
+
+    /// The signed token definition the host's review uses for the
+    /// transactions signed next (`None`: none). A device receives it with
+    /// each sign request and checks it against its own trusted signers, so
+    /// that its own pages show whole tokens; a key held here ignores it.
+    fn offer_definition(&self, _definition: Option<&tokensign_core::definition::SignedDefinition>) {
+    }
 }
 
 /// Whether `signer` is the public development key.

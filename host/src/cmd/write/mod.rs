@@ -162,6 +162,8 @@ pub fn run_checked(
     let tx = draft.complete(chain_id, nonce, memo, amount, sender);
     // A definition that cannot be used is refused here, before signing.
     let resolved = context.resolve(&tx, client)?;
+    // A device checks the definition again, against its own trust.
+    signer.offer_definition(resolved.signed_definition());
 
     // 4. One member of a multisig account: a partial signature, not sent.
     if let Some(account) = account {
