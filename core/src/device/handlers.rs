@@ -173,11 +173,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             Ok(approved) => approved,
             Err(status) => return status,
         };
-        let trusted = match self.offered_definition() {
-            Ok(trusted) => trusted,
-            Err(e) => return invalid(RequestError::Definition(e), out),
-        };
-        if let Err(status) = self.review(&approved, len, trusted.as_ref(), out) {
+        if let Err(status) = self.approve(&approved, len, out) {
             return status;
         }
         let signing_hash = self.signing_hash(&approved, len);
@@ -231,6 +227,22 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
     fn sign_with(&mut self, path: &DerivationPath, hash: &[u8; 32]) -> Result<Signature, Status> {
         let key = self.key(path)?;
         sign_hash(hash, &key.key).map_err(|_| Status::SigningFailed)
+    }
+
+    /// The offered definition checked, then the review: the trusted
+    /// definition lives in this frame, gone before the signature's.
+    #[inline(never)]
+    fn approve(
+        &mut self,
+        approved: &Approved,
+        len: usize,
+        out: &mut Response<'_>,
+    ) -> Result<(), Status> {
+        let trusted = match self.offered_definition() {
+            Ok(trusted) => trusted,
+            Err(e) => return Err(invalid(RequestError::Definition(e), out)),
+        };
+        self.review(approved, len, trusted.as_ref(), out)
     }
 
     /// The request's definition, if it offered one, trusted: its signer is

@@ -1,5 +1,5 @@
 //! The hardware-wallet protocol: APDU commands in checksummed frames over
-//! any byte stream, and the device's state machine. Protocol version 4
+//! any byte stream, and the device's state machine. Protocol version 5
 //! ([`PROTOCOL_VERSION`]).
 //!
 //! # Frames ([`frame`])
@@ -25,11 +25,15 @@
 //! × depth`, depth at most [`crate::hd::MAX_PATH_DEPTH`]; a bad one is
 //! [`Status::InvalidPath`]. `INS` 0x10..=0x1F are the firmware's.
 //!
-//! Signing: the request (scheme, operation, descriptor, path, then the
-//! transaction's RLP: legacy's signed bytes, native's `payload_rlp`)
-//! arrives in chunks into the device's buffer of `N` bytes. On the last
-//! chunk the device decodes the transaction strictly, checks every rule,
-//! shows the [`Review`] to its [`Approver`], and if approved signs with the
+//! Signing: the request (scheme, operation, descriptor, an optional signed
+//! token definition, path, then the transaction's RLP: legacy's signed
+//! bytes, native's `payload_rlp`; [`request`]) arrives in chunks into the
+//! device's buffer of `N` bytes. On the last chunk the device checks the
+//! definition (its signer must be one the device trusts, its signature that
+//! signer's, its chain and token the transaction's; refused by name
+//! otherwise), decodes the transaction strictly, checks every rule, shows
+//! the [`Review`] (amounts in whole tokens with a trusted definition) to its
+//! [`Approver`], and if approved signs with the
 //! key of the path (derived from the seed, kept for the next request on the
 //! same path). The signing hash is computed from the transaction's bytes
 //! as sent (the strict decoder accepts only the canonical encoding of what
@@ -77,7 +81,7 @@ pub use wallet::{
 };
 
 /// Version of this protocol, the first byte of GET_VERSION's answer.
-pub const PROTOCOL_VERSION: u8 = 4;
+pub const PROTOCOL_VERSION: u8 = 5;
 
 /// Length of a signature answer: `v r s` and a hash.
 pub const SIGN_RESPONSE_LEN: usize = 1 + 32 + 32 + 32;
