@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
+use tokensign_core::definition::{DefinitionError, SignedDefinition, SIGNED_DEFINITION_LEN};
 use tokensign_core::device::{RequestError, Status, CLA};
 use tokensign_core::hd::{self, DerivationPath, Mnemonic, HARDENED};
 use tokensign_core::native::{self, Descriptor};
@@ -137,6 +138,7 @@ pub fn request_header(parts: &RequestParts) -> Vec<u8> {
             out.extend(account);
         }
     }
+    out.push(0); // no token definition
     out.extend(path_bytes(&[], Some(parts.path_index)));
     out
 }
@@ -289,9 +291,31 @@ fn request(bytes: &[u8]) -> Expect {
         },
         _ => return refused(RequestError::UnknownDescriptor),
     };
+    // A signed token definition (136 bytes) or none.
+    let Some((&definitions, rest)) = rest.split_first() else {
+        return refused(RequestError::Truncated);
+    };
+    let (definition, rest) = match definitions {
+        0 => (None, rest),
+        1 => match rest.split_first_chunk::<SIGNED_DEFINITION_LEN>() {
+            Some((bytes, rest)) => match SignedDefinition::decode(bytes) {
+                Ok(definition) => (Some(definition), rest),
+                Err(e) => return refused(RequestError::Definition(e)),
+            },
+            None => return refused(RequestError::Truncated),
+        },
+        _ => return refused(RequestError::DefinitionCount),
+    };
     let Some((path, payload)) = split_path(rest) else {
         return Expect::Status(Status::InvalidPath);
     };
+    // This device trusts no definitions signer: a definition is refused
+    // before the transaction is read.
+    if let Some(definition) = definition {
+        return refused(RequestError::Definition(DefinitionError::UntrustedSigner(
+            definition.signer,
+        )));
+    }
     let decoded = match scheme {
         Scheme::Legacy => legacy::decode_signed_value(op, payload),
         Scheme::Native => native::decode_payload_rlp(op, payload),
