@@ -170,12 +170,25 @@ fn send(device: &mut SetupDevice, ins: Instruction, p1: u8, data: &[u8]) -> (Vec
     (data.to_vec(), sw)
 }
 
-/// The model's view of the device, read through GET_STATE and
-/// GET_ADDRESS.
-fn observe(device: &mut SetupDevice) -> Model {
+/// What the host can see of a device: whether it holds a seed and is
+/// unlocked (GET_STATE), account 0 while unlocked (GET_ADDRESS), the
+/// wrong-PIN count and the trusted signers. Whether a seed is held is part
+/// of the view: a locked device and an empty one otherwise look alike, and
+/// a power cut during a wipe can leave either.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Observed {
+    provisioned: bool,
+    unlocked: bool,
+    address: Option<Address>,
+    failures: u8,
+    trusted: Vec<Address>,
+}
+
+/// The device's view, read through GET_STATE and GET_ADDRESS.
+fn observe(device: &mut SetupDevice) -> Observed {
     let (state, sw) = send(device, Instruction::GetState, 0, &[]);
     assert_eq!(sw, Status::Ok.word());
-    let failures = MAX_PIN_ATTEMPTS - state[1];
+    let provisioned = state[0] != 0;
     let count = usize::from(state[4]);
     let trusted = (0..count)
         .map(|i| Address(state[6 + 20 * i..26 + 20 * i].try_into().unwrap()))
@@ -187,31 +200,30 @@ fn observe(device: &mut SetupDevice) -> Model {
         _ => Status::Ok,
     };
     assert_eq!(sw, expected_sw.word(), "key operations follow the state");
-    Model {
-        seed: None,
+    Observed {
+        provisioned,
         unlocked: state[0] == 2,
-        failures,
-        trusted: if state[0] == 0 { Vec::new() } else { trusted },
+        address: (sw == Status::Ok.word()).then(|| Address(address.try_into().unwrap())),
+        failures: if provisioned {
+            MAX_PIN_ATTEMPTS - state[1]
+        } else {
+            0
+        },
+        trusted: if provisioned { trusted } else { Vec::new() },
     }
-    .with_address((sw == Status::Ok.word()).then(|| Address(address.try_into().unwrap())))
 }
 
 impl Model {
-    fn with_address(mut self, address: Option<Address>) -> Self {
-        // Only the address is observable; the PIN is compared apart.
-        self.seed = address.map(|a| (a, Vec::new()));
-        self
-    }
-
-    /// What `observe` can see of this model.
-    fn observable(&self) -> Model {
-        Model {
-            seed: if self.unlocked {
-                self.seed.as_ref().map(|(a, _)| (*a, Vec::new()))
+    /// What `observe` can see of this model (the PIN is compared apart).
+    fn observable(&self) -> Observed {
+        Observed {
+            provisioned: self.seed.is_some(),
+            unlocked: self.unlocked,
+            address: if self.unlocked {
+                self.seed.as_ref().map(|(a, _)| *a)
             } else {
                 None
             },
-            unlocked: self.unlocked,
             failures: if self.seed.is_some() {
                 self.failures
             } else {
@@ -249,6 +261,9 @@ pub fn device_setup(data: &[u8]) {
         let refuse = op & 0x40 != 0;
         let valid_pin = |p: &[u8]| (4..=8).contains(&p.len());
         device.wallet_mut().platform_mut().budget = cut;
+        // The command failed because the power went: what it did is judged
+        // after the reboot below.
+        let cut_failed = |sw: u16| cut.is_some() && sw == Status::StorageFailed.word();
         match op & 0x0f {
             0 => {
                 // Generate.
@@ -258,6 +273,7 @@ pub fn device_setup(data: &[u8]) {
                 } else {
                     24
                 };
+                device.approver_mut().words.clear();
                 let (_, sw) = send(&mut device, Instruction::SetupGenerate, words, &pin);
                 let expected = if !valid_pin(&pin) {
                     Status::InvalidPin
@@ -268,10 +284,13 @@ pub fn device_setup(data: &[u8]) {
                 } else {
                     Status::Ok
                 };
-                if cut.is_none() || sw != Status::StorageFailed.word() {
+                let shown = !device.approver().words.is_empty();
+                if !cut_failed(sw) {
                     assert_eq!(sw, expected.word(), "generate");
                 }
-                if sw == Status::Ok.word() {
+                // A cut write may still have landed: the words shown are
+                // the seed the device may now hold (see the reboot check).
+                if sw == Status::Ok.word() || (cut_failed(sw) && expected == Status::Ok && shown) {
                     let phrase = device.approver().words.join(" ");
                     model = Model {
                         seed: Some((account0(&phrase), pin)),
@@ -309,10 +328,10 @@ pub fn device_setup(data: &[u8]) {
                 } else {
                     Status::Ok
                 };
-                if cut.is_none() || sw != Status::StorageFailed.word() {
+                if !cut_failed(sw) {
                     assert_eq!(sw, expected.word(), "restore");
                 }
-                if sw == Status::Ok.word() {
+                if sw == Status::Ok.word() || (cut_failed(sw) && expected == Status::Ok) {
                     model = Model {
                         seed: Some((account0(phrase), pin)),
                         unlocked: true,
@@ -340,8 +359,12 @@ pub fn device_setup(data: &[u8]) {
                 } else {
                     Status::WrongPin
                 };
-                if cut.is_some() && sw == Status::StorageFailed.word() {
-                    // Cut: the PIN was not judged; see the reboot below.
+                if cut_failed(sw) {
+                    // Cut: the count may have been written, and with the
+                    // right PIN the reset too (see the reboot below).
+                    if right {
+                        model.failures = 0;
+                    }
                 } else {
                     assert_eq!(sw, expected.word(), "unlock");
                     if valid_pin(&pin) && model.seed.is_some() {
@@ -393,7 +416,7 @@ pub fn device_setup(data: &[u8]) {
                 } else {
                     Status::WrongPin
                 };
-                if !(cut.is_some() && sw == Status::StorageFailed.word()) {
+                if !cut_failed(sw) {
                     assert_eq!(sw, expected.word(), "change PIN");
                     match expected {
                         Status::Ok => {
@@ -421,16 +444,17 @@ pub fn device_setup(data: &[u8]) {
             6 => {
                 let (_, sw) = send(&mut device, Instruction::Wipe, 0, &[]);
                 let expected = if refuse { Status::Denied } else { Status::Ok };
-                if !(cut.is_some() && sw == Status::StorageFailed.word()) {
+                if !cut_failed(sw) {
                     assert_eq!(sw, expected.word(), "wipe");
-                    if !refuse {
-                        model = Model {
-                            seed: None,
-                            unlocked: false,
-                            failures: 0,
-                            trusted: Vec::new(),
-                        };
-                    }
+                }
+                // A cut wipe may have erased the seed before it failed.
+                if sw == Status::Ok.word() || (cut_failed(sw) && expected == Status::Ok) {
+                    model = Model {
+                        seed: None,
+                        unlocked: false,
+                        failures: 0,
+                        trusted: Vec::new(),
+                    };
                 }
             }
             7 => {
@@ -445,11 +469,12 @@ pub fn device_setup(data: &[u8]) {
                     _ if refuse => Status::Denied,
                     _ => Status::Ok,
                 };
-                if !(cut.is_some() && sw == Status::StorageFailed.word()) {
+                if !cut_failed(sw) {
                     assert_eq!(sw, expected.word(), "trust");
-                    if expected == Status::Ok && !known {
-                        model.trusted.push(signer);
-                    }
+                }
+                let trusted = sw == Status::Ok.word() || (cut_failed(sw) && expected == Status::Ok);
+                if trusted && !known {
+                    model.trusted.push(signer);
                 }
             }
             8 => {

@@ -61,9 +61,39 @@ pub fn parse_hex32(text: &str) -> Option<[u8; 32]> {
     Some(out)
 }
 
+/// Base units (canonical decimal text) as whole tokens of `decimals`
+/// digits: `1500000` with 6 decimals is `1.5`, `7` is `0.000007`; exact,
+/// no rounding, trailing fraction zeros dropped. Text that is not plain
+/// digits comes back as it is.
+pub fn whole_tokens(base_units: &str, decimals: u8) -> String {
+    if base_units.is_empty() || !base_units.bytes().all(|b| b.is_ascii_digit()) {
+        return base_units.to_owned();
+    }
+    let digits = base_units.trim_start_matches('0');
+    let places = usize::from(decimals);
+    let padded = format!("{digits:0>width$}", width = places + 1);
+    let (whole, fraction) = padded.split_at(padded.len() - places);
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.is_empty() {
+        whole.to_owned()
+    } else {
+        format!("{whole}.{fraction}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn whole_tokens_are_exact() {
+        assert_eq!(whole_tokens("1500000", 6), "1.5");
+        assert_eq!(whole_tokens("7", 6), "0.000007");
+        assert_eq!(whole_tokens("0", 6), "0");
+        assert_eq!(whole_tokens("1000000000000", 6), "1000000");
+        assert_eq!(whole_tokens("42", 0), "42");
+        assert_eq!(whole_tokens("12x", 2), "12x");
+    }
 
     #[test]
     fn sanitize_strips_terminal_controls() {

@@ -329,6 +329,7 @@ fn completions_name_every_command() {
         "multisig",
         "tx",
         "node",
+        "dev",
         "completions",
         "man",
     ];
@@ -380,6 +381,7 @@ fn man_pages_name_every_command_and_render() {
         "multisig",
         "tx",
         "node",
+        "dev",
         "device",
         "completions",
         "man",
@@ -422,6 +424,7 @@ fn man_pages_name_every_command_and_render() {
     assert!(named > 0);
     assert!(pages.join("tokensign-multisig-create.1").exists());
     assert!(pages.join("tokensign-abc-lab-mint.1").exists());
+    assert!(pages.join("tokensign-dev-send.1").exists());
     let issue = std::fs::read_to_string(pages.join("tokensign-issue.1")).unwrap();
     assert!(issue.contains("master\\-authority"), "{issue}");
     // Where groff is installed, the page renders without warnings.

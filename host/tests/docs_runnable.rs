@@ -121,7 +121,7 @@ fn the_readme_runnable_blocks_run() {
 
 #[test]
 fn the_cli_guide_runnable_blocks_run() {
-    run_doc("docs/cli.md", 2);
+    run_doc("docs/cli.md", 3);
 }
 
 #[test]

@@ -124,8 +124,11 @@ fn openapi_document_extends_the_spec() {
             422
         );
     }
-    // And the definition route's own DEFINITION_UNAVAILABLE.
-    assert_eq!(listed.len(), 63);
+    // With the local extensions' NODE_READ_ONLY, UPGRADE_REQUIRED,
+    // DEV_CONTROLS_DISABLED and the definition route's
+    // DEFINITION_UNAVAILABLE, and the connections' TOO_MANY_CONNECTIONS and
+    // HOST_NOT_ALLOWED.
+    assert_eq!(listed.len(), 66);
 }
 
 /// Every write route (each operation on its v1 and v2 path) and every read

@@ -12,6 +12,8 @@
 //! - [`fee`], [`checkpoint`], [`finalized`]: the local node's fee
 //!   estimates, checkpoints and finalized receipts.
 //! - [`abc_lab`]: the ABC-Lab mint API's request, answer and error bodies.
+//! - [`stream`]: the frames of the local node's live stream.
+//! - [`dev`]: the bodies of the local node's development controls.
 //!
 //! Shapes follow `onemoney-transactions.md` sections 1.2, 2.1, 6 and 7 and
 //! the ABC-Lab mint document. Addresses and hashes are strings here (as on
@@ -20,10 +22,12 @@
 pub mod abc_lab;
 pub mod answers;
 pub mod checkpoint;
+pub mod dev;
 pub mod error;
 pub mod fee;
 pub mod finalized;
 pub mod status;
+pub mod stream;
 pub mod token;
 pub mod tx;
 
@@ -36,5 +40,6 @@ pub use error::{ErrorBody, RestErrorData};
 pub use fee::{BatchFeeOperation, BatchFeeRequest, FeeEstimate};
 pub use finalized::FinalizedReceipt;
 pub use status::{ActivationSource, DomainSeparatedSupport, NativeWriteMode, NodeStatus};
+pub use stream::StreamFrame;
 pub use token::{KeyValue, MintInfo, MinterAllowance, TokenMeta};
 pub use tx::{SignatureJson, TokenCreateData, Transaction, TransactionReceipt};

@@ -103,6 +103,11 @@ pub struct TransactionReceipt {
     /// Ordered execution events (a BatchPayment's `PaymentExecuted` …).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub execution_events: Option<Vec<Value>>,
+    /// The local node only: `true` for a transaction its development
+    /// controls sent as its sender without a signature (`POST /dev/send`);
+    /// absent otherwise.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub impersonated: bool,
 }
 
 #[cfg(test)]

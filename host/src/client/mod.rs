@@ -10,8 +10,10 @@
 //!
 //! Errors are [`ClientError`]s; this module knows nothing of exit codes.
 
+mod dev;
 mod error;
 mod reads;
+pub mod stream;
 mod submit;
 mod transport;
 mod url;

@@ -27,6 +27,7 @@ pub mod amount;
 pub mod common;
 pub mod completions;
 pub mod definition;
+pub mod dev;
 pub mod device;
 pub mod exit;
 pub mod keygen;
@@ -42,6 +43,7 @@ pub mod submit;
 pub mod tx;
 pub mod verify;
 pub mod version;
+pub mod watch;
 pub mod write;
 
 use std::ffi::OsString;
@@ -157,6 +159,10 @@ pub enum Command {
     AbcLab(abc_lab::AbcLabCommand),
     /// Run the local API server in the foreground.
     Node(node::NodeArgs),
+    /// Print the local node's live stream: each transaction and checkpoint as it is committed.
+    Watch(watch::WatchArgs),
+    /// The local node's development controls: balances, nonces, sending as any address, modes, fees, checkpoints, faults.
+    Dev(dev::DevArgs),
     /// A hardware device (--device SPEC): set it up, unlock it, trust definition signers; ask it for an address, a public key or its version.
     Device(device::DeviceArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -363,6 +369,8 @@ pub fn run(cli: Cli, io: &mut Io<'_>) -> Result<(), CliError> {
         Command::Keygen(args) => keygen::run(&args, &keys, json, io),
         Command::AbcLab(abc_lab::AbcLabCommand::Mint(args)) => abc_lab::run(&args, json, io),
         Command::Node(args) => node::run(&args, io),
+        Command::Watch(args) => watch::run(&args, json, io),
+        Command::Dev(args) => dev::run(&args, json, io),
         Command::Device(args) => device::run(&args, &cli.keys, json, io),
         Command::Completions(args) => completions::run(&args, io),
         Command::Man(args) => man::run(&args, json, io),

@@ -69,6 +69,21 @@ pub struct NodeArgs {
     /// (default 0: no fees), paid to the first operator.
     #[arg(long, value_name = "UNITS", default_value = "0")]
     pub fee: String,
+    /// Start read-only, as the network's archive profile: every write is
+    /// refused (403 NODE_READ_ONLY) and GET /api/status says `read_only`.
+    /// The developer accounts are still set up.
+    #[arg(long)]
+    pub read_only: bool,
+    /// Allow the development controls (/dev/…: set balances and nonces,
+    /// send as any address, switch modes, …) although the node listens on
+    /// a non-loopback address: anyone who can reach it can then change its
+    /// state. On loopback they are on without it.
+    #[arg(long, conflicts_with = "no_dev_controls")]
+    pub dev_controls: bool,
+    /// Refuse the development controls even on loopback (for example
+    /// behind a reverse proxy that makes the node reachable).
+    #[arg(long)]
+    pub no_dev_controls: bool,
     /// A host name the node answers besides `localhost`, `127.0.0.1` and `[::1]`
     /// (repeatable, or comma-separated in $TOKENSIGN_ALLOWED_HOSTS): the
     /// node refuses other `Host` headers (403) on loopback, against DNS
@@ -216,6 +231,13 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         _ => NativeWriteMode::Dual,
     };
     config.fees.flat = fee;
+    config.read_only = args.read_only;
+    config.dev_controls = match (args.dev_controls, args.no_dev_controls) {
+        (true, _) => Some(true),
+        (_, true) => Some(false),
+        _ => None,
+    };
+    let forced = config.dev_controls;
     config.allowed_hosts = args
         .allowed_hosts
         .iter()
@@ -269,6 +291,20 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
             io.err,
             &format!("data directory {}\n", show_path(&data_dir)),
         )?;
+        if args.read_only {
+            write_out(
+                io.err,
+                "read-only: every write is refused (GET /api/status says read_only)\n",
+            )?;
+        }
+        let controls = if dev::controls_on(forced, &addr) {
+            "development controls: on (/dev/…, `tokensign dev`)\n"
+        } else if forced == Some(false) {
+            "development controls: off (--no-dev-controls)\n"
+        } else {
+            "development controls: off (not listening on loopback; --dev-controls allows them)\n"
+        };
+        write_out(io.err, controls)?;
         write_out(io.out, &format!("listening on http://{addr}\n"))?;
         // Best effort: a reader that stops after the `listening on` line
         // (closing the pipe) must not stop the node.

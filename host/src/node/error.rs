@@ -94,6 +94,15 @@ pub mod codes {
     pub const CHECKPOINT_NOT_FOUND: &str = "CHECKPOINT_NOT_FOUND";
     /// 403: a `/v2` write while the node is `v1_only`.
     pub const DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE: &str = "DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE";
+    /// 403: a write while the node is `read_only` (spec 1.2; the network
+    /// documents no code for it).
+    pub const NODE_READ_ONLY: &str = "NODE_READ_ONLY";
+    /// 403: a development control (`/dev/…`) while they are off (the node
+    /// listens on a non-loopback address without `--dev-controls`, or was
+    /// started with `--no-dev-controls`).
+    pub const DEV_CONTROLS_DISABLED: &str = "DEV_CONTROLS_DISABLED";
+    /// 426: `GET /v1/stream` without a WebSocket upgrade.
+    pub const UPGRADE_REQUIRED: &str = "UPGRADE_REQUIRED";
     /// 410: a `/v1` write while the node is `v2_only`.
     pub const LEGACY_NATIVE_WRITE_ENDPOINT_DISABLED: &str = "LEGACY_NATIVE_WRITE_ENDPOINT_DISABLED";
     /// 410: `POST /v1/transactions/raw`, retired on the network.

@@ -28,16 +28,20 @@ mod connections;
 pub mod definition;
 pub mod dev;
 mod error;
+pub mod explorer;
 mod failure;
 mod hosts;
 pub mod ledger;
+mod local_api;
 mod mint;
+mod modes;
 pub mod openapi;
 mod reads;
 mod records;
 mod routes;
 mod serve;
 mod storage;
+mod stream;
 mod writer;
 mod writes;
 
@@ -66,10 +70,11 @@ pub use mint::MAX_RECIPIENT_LEN;
 pub use records::{CheckpointRecord, MintRecord, TxRecord};
 pub use serve::{serve, serve_state, spawn_background, RunningNode};
 pub use storage::redb_store::DB_FILE;
+pub use stream::{StreamConfig, DEFAULT_LAG_LIMIT, DEFAULT_STALL_TIMEOUT};
 pub use writer::MAX_BATCH;
 pub use writes::LEGACY_SIGNATURE_HEADER;
 
-use crate::api::{ActivationSource, DomainSeparatedSupport, NativeWriteMode, NodeStatus};
+use crate::api::{NativeWriteMode, NodeStatus};
 
 /// The default listen address, the spec's "Local API server".
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:18555";
@@ -108,6 +113,15 @@ pub struct NodeConfig {
     pub write_mode: NativeWriteMode,
     /// Payment and BatchPayment fees (default zero).
     pub fees: Fees,
+    /// Start read-only (spec 1.2): every native write refused (default
+    /// false).
+    pub read_only: bool,
+    /// When the live stream drops a slow consumer.
+    pub stream: StreamConfig,
+    /// The development controls (`/dev/…`): `None` (default) on when the
+    /// node listens on a loopback address, `Some(true)` on wherever it
+    /// listens (`--dev-controls`), `Some(false)` off (`--no-dev-controls`).
+    pub dev_controls: Option<bool>,
     /// Time a request's headers have to arrive once its first byte has;
     /// later the connection is closed (slowloris).
     pub header_timeout: Duration,
@@ -139,6 +153,9 @@ impl NodeConfig {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             write_mode: NativeWriteMode::Dual,
             fees: Fees::default(),
+            read_only: false,
+            stream: StreamConfig::default(),
+            dev_controls: None,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             idle_timeout: DEFAULT_IDLE_TIMEOUT,
             max_connections: DEFAULT_MAX_CONNECTIONS,
@@ -149,10 +166,11 @@ impl NodeConfig {
 
 struct Inner {
     config: NodeConfig,
-    rules: ledger::Rules,
-    started_secs: u64,
     storage: Arc<dyn storage::Storage>,
     writer: writer::Writer,
+    modes: modes::Modes,
+    commits: stream::Commits,
+    dev: dev::DevState,
     closed: Mutex<Option<std::sync::mpsc::Receiver<()>>>,
 }
 
@@ -178,12 +196,20 @@ impl AppState {
             operators: config.operators.iter().copied().collect::<HashSet<_>>(),
             fees,
         };
+        let (commits, announce) = stream::Commits::new();
         let storage: Arc<dyn storage::Storage> = Arc::new(
             tokio::task::spawn_blocking(move || storage::redb_store::open(&dir, durable))
                 .await
                 .map_err(|_| NodeError::Aborted("the database open task failed"))??,
         );
-        let (writer, closed) = writer::start(Arc::clone(&storage), rules.clone())?;
+        let checkpoints = dev::checkpoints::Checkpoints::new(Some(&config.data_dir), durable);
+        let fees = rules.fees.clone();
+        let writer_storage = Arc::clone(&storage);
+        let (writer, closed) = tokio::task::spawn_blocking(move || {
+            writer::start(writer_storage, rules, checkpoints, announce)
+        })
+        .await
+        .map_err(|_| NodeError::Aborted("the writer start task failed"))??;
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
         }
@@ -198,14 +224,12 @@ impl AppState {
         );
         Ok(AppState {
             inner: Arc::new(Inner {
-                rules,
-                started_secs: std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_secs())
-                    .unwrap_or(0),
+                modes: modes::Modes::new(config.write_mode, config.read_only, fees, now_secs()),
+                dev: dev::DevState::new(config.dev_controls),
                 config,
                 storage,
                 writer,
+                commits,
                 closed: Mutex::new(Some(closed)),
             }),
         })
@@ -216,27 +240,14 @@ impl AppState {
         &self.inner.config
     }
 
-    /// The body of `GET /api/status` for this node's write mode: `dual`
-    /// and `v2_only` count as activated by full capability (the local node
-    /// is its only validator) at the node's start.
+    /// The body of `GET /api/status`: the write mode, and `read_only`
+    /// (see `modes::status`).
     pub fn status(&self) -> NodeStatus {
-        let mode = self.inner.config.write_mode;
-        let active = mode != NativeWriteMode::V1Only;
-        NodeStatus {
-            native_write_mode: mode,
-            read_only: false,
-            activation_source: if active {
-                ActivationSource::CapabilityFull
-            } else {
-                ActivationSource::NotActivated
-            },
-            dual_activated_at_secs: active.then_some(self.inner.started_secs),
-            native_domain_separated_transactions: DomainSeparatedSupport {
-                support_count: u64::from(active),
-                required_count: 1,
-                full_support: active,
-            },
-        }
+        modes::status(
+            self.inner.modes.write_mode(),
+            self.inner.modes.read_only(),
+            self.inner.modes.activated_secs(),
+        )
     }
 
     /// Submits a transaction the caller signed, through the same checks
@@ -283,6 +294,14 @@ impl AppState {
                     .await;
         }
     }
+}
+
+/// Unix seconds now (0 if the clock is before 1970).
+pub(crate) fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// Request ids: a process-wide counter, `x-request-id` header.
@@ -367,8 +386,20 @@ fn app(state: AppState, hosts: Option<Arc<hosts::AllowedHosts>>) -> Router {
         .route("/api/status", get(routes::status))
         .route("/api/health", get(routes::health))
         .route("/openapi.json", get(routes::openapi))
+        .route("/v1/stream", get(stream::stream))
+        .route("/explorer", get(explorer::page))
+        .route("/explorer/api/overview", get(explorer::overview))
+        .route("/explorer/api/token", get(explorer::token))
+        .route("/explorer/api/account", get(explorer::account))
+        .route("/explorer/api/transaction", get(explorer::transaction))
+        .route("/explorer/api/search", get(explorer::search))
+        .merge(dev::routes(&state))
         .fallback(routes::not_found)
         .method_not_allowed_fallback(routes::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            dev::faults::inject,
+        ))
         .with_state(state);
     if let Some(hosts) = hosts {
         app = app.layer(axum::middleware::from_fn_with_state(hosts, hosts::check));

@@ -467,5 +467,6 @@ fn build() -> Value {
          ABC-Lab mint API. Every error of the /v1 and /v2 routes is a RESTErrorData whose `error_code` is \
          one of `ErrorCode`; unknown routes answer 404 NOT_FOUND and a wrong method 405 METHOD_NOT_ALLOWED \
          with an Allow header. See docs/server.md for every rule.");
+    super::local_api::extend(&mut doc);
     doc
 }

@@ -68,7 +68,7 @@ pub(crate) async fn token_account(
     }))
 }
 
-fn no_token(token: &Address) -> ApiError {
+pub(crate) fn no_token(token: &Address) -> ApiError {
     ApiError::not_found(
         codes::TOKEN_NOT_FOUND,
         format!("no token at address {token} on this node: check the address, or issue it first"),
@@ -111,15 +111,25 @@ pub(crate) async fn receipt(
     Ok(Json(record(&state, &params)?.receipt))
 }
 
-/// `GET /v1/transactions/finalized/by_hash?hash=`: every admitted
-/// transaction is final at once (its checkpoint closed in the same
-/// commit); epoch 0, no validators.
+/// `GET /v1/transactions/finalized/by_hash?hash=`: the receipt once the
+/// transaction is in a checkpoint (at once, unless the development
+/// controls' checkpoint mode holds it pending: until then 404 as for an
+/// unknown hash, as the network answers before finality); epoch 0, no
+/// validators.
 pub(crate) async fn finalized(
     State(state): State<AppState>,
     params: Params,
 ) -> Result<Json<FinalizedReceipt>, ApiError> {
+    let receipt = record(&state, &params)?.receipt;
+    if receipt.checkpoint_number.is_none() {
+        let mut e = no_transaction(&hash_param(&params)?);
+        e.message.push_str(
+            " in a checkpoint yet: it is admitted and pending (POST /dev/checkpoint closes one)",
+        );
+        return Err(e);
+    }
     Ok(Json(FinalizedReceipt {
-        receipt: record(&state, &params)?.receipt,
+        receipt,
         epoch: 0,
         counter_signatures: Vec::new(),
     }))
@@ -159,7 +169,7 @@ fn fee_of(state: &AppState, token: &Address) -> Result<Json<FeeEstimate>, ApiErr
         return Err(no_token(token));
     }
     Ok(Json(FeeEstimate {
-        fee: state.inner.rules.fees.of(token).to_string(),
+        fee: state.inner.modes.fees().of(token).to_string(),
         plan: None,
     }))
 }
@@ -240,7 +250,7 @@ fn no_checkpoint(what: String) -> ApiError {
     )
 }
 
-fn checkpoint_wire(
+pub(crate) fn checkpoint_wire(
     r: &dyn StateRead,
     c: CheckpointRecord,
     full: bool,

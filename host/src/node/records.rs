@@ -23,6 +23,11 @@ pub fn hex0x(bytes: &[u8]) -> String {
 /// The zero address, EIP-55 (the receipt's receiver of a batch).
 const ZERO_ADDRESS: &str = "0x0000000000000000000000000000000000000000";
 
+/// The `success_info.message` of an impersonated transaction's receipt.
+pub const IMPERSONATED_MESSAGE: &str =
+    "impersonated: sent by the node's development controls (POST /dev/send) as its sender, \
+     without a signature";
+
 /// A committed transaction and its receipt, as served.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TxRecord {
@@ -56,6 +61,28 @@ pub fn transaction_type(tx: &Transaction) -> &'static str {
         Operation::CreateMultiSig(_) => "CreateMultiSig",
         Operation::BatchPayment(_) => "BatchPayment",
     }
+}
+
+/// The operation of a read-side `transaction_type` (the inverse of
+/// [`transaction_type`]).
+pub fn op_of_transaction_type(name: &str) -> Option<OpType> {
+    Some(match name {
+        "TokenTransfer" => OpType::Payment,
+        "TokenCreate" => OpType::TokenIssue,
+        "TokenMint" => OpType::TokenMint,
+        "TokenGrantAuthority" | "TokenRevokeAuthority" => OpType::TokenAuthority,
+        "TokenBlacklistAccount" => OpType::TokenBlacklist,
+        "TokenWhitelistAccount" => OpType::TokenWhitelist,
+        "TokenPause" | "TokenUnpause" => OpType::TokenPause,
+        "TokenBurn" => OpType::TokenBurn,
+        "TokenClawback" => OpType::TokenClawback,
+        "TokenUpdateMetadata" => OpType::TokenMetadata,
+        "TokenBridgeAndMint" => OpType::TokenBridgeAndMint,
+        "TokenBurnAndBridge" => OpType::TokenBurnAndBridge,
+        "CreateMultiSig" => OpType::CreateMultiSig,
+        "BatchPayment" => OpType::BatchPayment,
+        _ => return None,
+    })
 }
 
 /// The operation's fields as JSON (the core's writer, so the names and
@@ -183,7 +210,22 @@ impl TxRecord {
                 })),
                 batch_info,
                 execution_events: events,
+                impersonated: false,
             },
+        }
+    }
+
+    /// Marks the record of a transaction the development controls sent
+    /// without a signature (`POST /dev/send`): the receipt says
+    /// `impersonated: true` and its `success_info.message` says how it was
+    /// sent. (Its `signature` is all zero, which no key produces.)
+    pub(crate) fn mark_impersonated(&mut self) {
+        self.receipt.impersonated = true;
+        if let Some(Value::Object(info)) = &mut self.receipt.success_info {
+            info.insert(
+                "message".into(),
+                Value::String(IMPERSONATED_MESSAGE.to_owned()),
+            );
         }
     }
 

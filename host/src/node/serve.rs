@@ -27,12 +27,21 @@ async fn run(
             "listening beyond loopback: anyone who can reach this address may use the node"
         );
     }
+    let on = state.inner.dev.gate.listening_on(&addr);
+    tracing::info!(on, "development controls (/dev/)");
     let config = state.config();
     let hosts = AllowedHosts::for_listener(addr, &config.allowed_hosts).map(Arc::new);
     let limits = Limits {
         header_timeout: config.header_timeout,
         idle_timeout: config.idle_timeout,
         max_connections: config.max_connections.max(1),
+    };
+    // Stream connections are upgraded out of the server's reach: tell them
+    // to end when shutdown starts, or they would keep the state open.
+    let stopping = state.inner.commits.stopper();
+    let shutdown = async move {
+        shutdown.await;
+        stopping.send_replace(true);
     };
     connections::serve(listener, app(state.clone(), hosts), limits, shutdown).await;
     state.close().await;

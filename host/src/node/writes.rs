@@ -23,7 +23,7 @@ use crate::input::{describe_core_error, Document};
 /// The header the network puts on v1 writes in `dual` mode.
 pub const LEGACY_SIGNATURE_HEADER: &str = "x-1money-legacy-signature";
 
-fn signature_json(sig: &Signature) -> SignatureJson {
+pub(crate) fn signature_json(sig: &Signature) -> SignatureJson {
     SignatureJson {
         r: hex0x(&sig.r),
         s: hex0x(&sig.s),
@@ -31,13 +31,13 @@ fn signature_json(sig: &Signature) -> SignatureJson {
     }
 }
 
-fn body_error(e: CoreError) -> ApiError {
+pub(crate) fn body_error(e: CoreError) -> ApiError {
     let mut refusal = ApiError::from_core(e);
     refusal.message = describe_core_error(e, Document::Request);
     refusal
 }
 
-fn answer(op: OpType, admitted: &Admitted) -> Response {
+pub(crate) fn answer(op: OpType, admitted: &Admitted) -> Response {
     let hash = hex0x(&admitted.hash);
     match (op, admitted.token) {
         (OpType::TokenIssue, Some(token)) => Json(HashTokenAnswer {
@@ -56,7 +56,8 @@ pub(crate) async fn write_v1(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let mode = state.inner.config.write_mode;
+    state.inner.modes.check_writable(op)?;
+    let mode = state.inner.modes.write_mode();
     if mode == NativeWriteMode::V2Only {
         return Err(ApiError::new(
             StatusCode::GONE,
@@ -112,7 +113,8 @@ pub(crate) async fn write_v2(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
-    if state.inner.config.write_mode == NativeWriteMode::V1Only {
+    state.inner.modes.check_writable(op)?;
+    if state.inner.modes.write_mode() == NativeWriteMode::V1Only {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
             codes::DOMAIN_SEPARATED_SIGNATURE_NOT_ACTIVE,

@@ -4,14 +4,18 @@
 //! validation.
 #![allow(dead_code)]
 
-use std::io::{Read, Write};
+pub mod live;
+
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::path::Path;
+use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::{json, Value};
 use tokensign::node::{openapi as node_openapi, spawn_background, NodeConfig, RunningNode};
 use tokensign_core::legacy::LegacyTx;
+use tokensign_core::native::NativeTx;
 use tokensign_core::text::Text;
 use tokensign_core::tx::{TokenIssue, Transaction, CHAIN_ID_TESTNET};
 use tokensign_core::{json as cjson, Address, SigningKey};
@@ -317,4 +321,89 @@ pub fn assert_mint_error(r: &Resp, status: u16, code: &str, message: &str) {
     assert_eq!(v["error_code"], code, "{}", r.body);
     assert_eq!(v["message"], message, "{}", r.body);
     assert_schema("MintError", &v);
+}
+
+/// POSTs a v2 request, as the core writes it, to its path.
+pub fn post_native(addr: SocketAddr, signed: &NativeTx) -> Resp {
+    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+    let n = cjson::write_native(signed, &mut out).expect("write");
+    post_json(
+        addr,
+        signed.path(),
+        std::str::from_utf8(&out[..n]).expect("utf8"),
+    )
+}
+
+/// A child process, killed and reaped when dropped.
+pub struct Kill(pub Option<Child>);
+
+impl Kill {
+    /// The process, no longer killed on drop.
+    pub fn take(mut self) -> Child {
+        self.0.take().expect("a process")
+    }
+}
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.0 {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// `tokensign node --listen 127.0.0.1:0 --data-dir DIR/node` with `extra`
+/// flags: the process and its banner's lines (up to `Fees:`).
+pub fn spawn_node(dir: &Path, extra: &[&str]) -> (Kill, Vec<String>) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tokensign"))
+        .args(["node", "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .arg("--data-dir")
+        .arg(dir.join("node"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("tokensign node starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let guard = Kill(Some(child));
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = Vec::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let done = line.starts_with("Fees:");
+            lines.push(line);
+            if done {
+                break;
+            }
+        }
+        let _ = tx.send(lines);
+    });
+    let lines = rx.recv_timeout(Duration::from_secs(120)).expect("banner");
+    (guard, lines)
+}
+
+/// The address of the banner's `listening on http://…` line.
+pub fn banner_addr(lines: &[String]) -> SocketAddr {
+    lines[0]
+        .strip_prefix("listening on http://")
+        .expect("the listening line first")
+        .parse()
+        .expect("an address")
+}
+
+/// The test token of the banner's `Test token SYMBOL: ADDRESS` line.
+pub fn banner_token(lines: &[String]) -> Address {
+    let line = lines
+        .iter()
+        .find(|l| l.starts_with("Test token"))
+        .expect("a test token line");
+    Address::parse(
+        line.split_whitespace()
+            .nth(3)
+            .expect("an address")
+            .trim_end_matches(':'),
+    )
+    .expect("an address")
 }

@@ -76,6 +76,10 @@ pub enum SignedBy {
     /// Members of a multisig account (their compressed keys; every
     /// signature already verified by the core).
     Multisig(Vec<[u8; 33]>),
+    /// Nobody: the node's development controls send it as the sender
+    /// (`POST /dev/send`, anvil's impersonation). The rules apply as if
+    /// the sender had signed it alone, a multisig account included.
+    Impersonated,
 }
 
 /// A transaction whose signatures the core has verified.

@@ -14,8 +14,8 @@ use tokensign_core::tx::{token_address, TokenIssue, TokenMint, Transaction};
 use tokensign_core::{Address, Amount, SigningKey};
 use zeroize::Zeroizing;
 
-use super::error::ApiError;
-use super::AppState;
+use crate::node::error::ApiError;
+use crate::node::AppState;
 
 /// The public test mnemonic of anvil and of the network's local
 /// development network.

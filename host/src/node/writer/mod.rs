@@ -8,8 +8,20 @@
 //! nothing; a failed commit answers every job of its batch with
 //! [`Rejected::Failed`] and stored none of it.
 //!
+//! The development controls that change state or settings (`/dev/…`,
+//! [`Control`]) are jobs too, each alone between two batches (run by
+//! `controls`), so they apply in the order they were sent relative to
+//! writes. When a commit
+//! closes a checkpoint is the checkpoint mode's decision
+//! (`dev::checkpoints`): by default every commit that admits anything
+//! does; in `interval` and `manual` mode admitted transactions stay
+//! pending, committed but unplaced, until a later commit closes one over
+//! them.
+//!
 //! Reads do not come here: they read the storage directly (MVCC) and never
 //! wait for the writer.
+
+mod controls;
 
 use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
@@ -17,14 +29,17 @@ use std::sync::Arc;
 
 use tokensign_core::tx::Transaction;
 use tokensign_core::{Address, Amount};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot, watch};
 
+use super::dev::checkpoints::{Checkpoints, Close};
+use super::dev::control::{Control, ControlRefusal, Controlled};
 use super::failure::{NodeError, StoreError};
 use super::ledger::{self, Account, Backing, Changes, Multisig, Refusal, Rules, SignedBy, Token};
 use super::mint::{self, MintJob, MintRefusal};
 use super::records::{CheckpointRecord, MintRecord, TxRecord};
 use super::storage::{Commit, StateRead, Storage};
 use crate::api::SignatureJson;
+use controls::{close_pending_logged, run_control};
 
 /// Most jobs committed in one write transaction.
 pub const MAX_BATCH: usize = 1024;
@@ -73,12 +88,16 @@ type Reply<T, R> = oneshot::Sender<Result<T, Rejected<R>>>;
 enum Job {
     Tx(Box<TxJob>, Reply<Admitted, Refusal>),
     Mint(MintJob, Reply<MintRecord, MintRefusal>),
+    /// A development control: always alone in its batch.
+    Control(Control, Reply<Controlled, ControlRefusal>),
 }
 
 /// The result of one job inside a batch, sent only after the commit.
 enum Outcome {
     Tx(Result<Admitted, Refusal>),
     Mint(Result<MintRecord, MintRefusal>),
+    /// A control never runs inside a batch (the loop keeps it apart).
+    NotRun,
 }
 
 /// Handle to the writer. Cheap to clone; the writer stops once every
@@ -88,19 +107,51 @@ pub(crate) struct Writer {
     jobs: mpsc::Sender<Job>,
 }
 
-/// Starts the writer thread over `storage` with `rules`. Returns its
-/// handle and a receiver that fires once the writer has stopped and let go
-/// of the storage.
+/// What the writer owns besides the storage: the rules (the development
+/// controls change the fees), its token cache and when it closes
+/// checkpoints.
+struct WriterState {
+    rules: Rules,
+    cache: TokenCache,
+    checkpoints: Checkpoints,
+    /// Its own queue, for the interval ticker (weak: the writer still stops
+    /// once every handle is gone).
+    queue: mpsc::WeakSender<Job>,
+}
+
+/// Starts the writer thread over `storage` with `rules` and `checkpoints`;
+/// it announces the number of each checkpoint it commits on `announce`
+/// (the live stream). Returns its handle and a receiver that fires once
+/// the writer has stopped and let go of the storage. Blocking: first, on
+/// the caller's thread, it closes a checkpoint over the transactions a
+/// crash left out of every checkpoint, so the first read sees them placed.
 pub(crate) fn start(
     storage: Arc<dyn Storage>,
     rules: Rules,
+    checkpoints: Checkpoints,
+    announce: watch::Sender<u64>,
 ) -> Result<(Writer, std::sync::mpsc::Receiver<()>), NodeError> {
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (closed_tx, closed_rx) = std::sync::mpsc::channel();
+    let mut state = WriterState {
+        rules,
+        cache: TokenCache::default(),
+        checkpoints,
+        queue: jobs.downgrade(),
+    };
+    let recovered = storage
+        .read()
+        .and_then(|committed| state.checkpoints.recover(&*committed));
+    if let Err(e) = recovered {
+        tracing::error!(error = %e, "cannot read the pending checkpoint log");
+    }
+    if let Some(number) = close_pending_logged(&*storage, &mut state) {
+        announce.send_replace(number);
+    }
     std::thread::Builder::new()
         .name("tokensign-writer".into())
         .spawn(move || {
-            writer_loop(&*storage, rx, &rules);
+            writer_loop(&*storage, rx, state, &announce);
             drop(storage);
             let _ = closed_tx.send(());
         })
@@ -133,6 +184,15 @@ impl Writer {
     pub(crate) async fn mint(&self, job: MintJob) -> Result<MintRecord, Rejected<MintRefusal>> {
         self.send(|reply| Job::Mint(job, reply)).await
     }
+
+    /// Queues a development control and waits for its outcome (committed,
+    /// for the controls that change state).
+    pub(crate) async fn control(
+        &self,
+        control: Control,
+    ) -> Result<Controlled, Rejected<ControlRefusal>> {
+        self.send(|reply| Job::Control(control, reply)).await
+    }
 }
 
 /// The writer's copy of the committed tokens it has read: a payment reads
@@ -142,18 +202,44 @@ impl Writer {
 /// the copy always equals the committed state.
 type TokenCache = RefCell<HashMap<Address, Token>>;
 
-fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, rules: &Rules) {
-    let cache = TokenCache::default();
-    while let Some(first) = rx.blocking_recv() {
-        let mut jobs = Vec::with_capacity(16);
-        jobs.push(first);
-        while jobs.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => jobs.push(job),
-                Err(_) => break,
+fn writer_loop(
+    storage: &dyn Storage,
+    mut rx: mpsc::Receiver<Job>,
+    mut state: WriterState,
+    announce: &watch::Sender<u64>,
+) {
+    // A control taken from the queue while a batch was being filled: it
+    // runs alone, after that batch.
+    let mut held: Option<Job> = None;
+    loop {
+        let Some(first) = held.take().or_else(|| rx.blocking_recv()) else {
+            break;
+        };
+        let closed = match first {
+            Job::Control(control, reply) => run_control(storage, control, reply, &mut state),
+            first => {
+                let mut jobs = Vec::with_capacity(16);
+                jobs.push(first);
+                while jobs.len() < state.checkpoints.max_batch(MAX_BATCH) {
+                    match rx.try_recv() {
+                        Ok(job @ Job::Control(..)) => {
+                            held = Some(job);
+                            break;
+                        }
+                        Ok(job) => jobs.push(job),
+                        Err(_) => break,
+                    }
+                }
+                run_batch(storage, jobs, &mut state)
             }
+        };
+        if let Some(number) = closed {
+            announce.send_replace(number);
         }
-        run_batch(storage, jobs, rules, &cache);
+    }
+    // A clean stop leaves nothing out of a checkpoint.
+    if let Some(number) = close_pending_logged(storage, &mut state) {
+        announce.send_replace(number);
     }
 }
 
@@ -209,7 +295,20 @@ impl Backing for Batch<'_> {
     }
 }
 
-impl Batch<'_> {
+impl<'a> Batch<'a> {
+    /// A batch over `committed` that has admitted nothing yet.
+    fn new(committed: &'a dyn StateRead, cache: &'a TokenCache, mint_count: u64) -> Self {
+        Batch {
+            committed,
+            cache,
+            staged: Changes::default(),
+            hashes: HashSet::new(),
+            admitted: Vec::new(),
+            mints: Vec::new(),
+            mint_count,
+        }
+    }
+
     /// Checks one transaction with the ledger's rules against the state so
     /// far and stages its changes and record. `Ok(Err(_))` is a refusal
     /// (nothing staged); `Err(_)` a storage failure that aborts the batch.
@@ -230,7 +329,7 @@ impl Batch<'_> {
             Ok(effects) => effects,
             Err(refusal) => return Ok(Err(refusal)),
         };
-        let record = TxRecord::new(
+        let mut record = TxRecord::new(
             &job.tx,
             &job.sender,
             &job.hash,
@@ -238,6 +337,9 @@ impl Batch<'_> {
             &job.fields,
             &effects,
         );
+        if job.signed_by == SignedBy::Impersonated {
+            record.mark_impersonated();
+        }
         self.staged.absorb(effects.changes);
         self.hashes.insert(job.hash);
         self.admitted.push((job.hash, record));
@@ -264,19 +366,35 @@ impl Batch<'_> {
         Ok(outcome)
     }
 
-    /// The commit of everything staged: the admitted transactions placed
-    /// in one new checkpoint, in admission order.
-    fn into_commit(self) -> Result<Commit, StoreError> {
+    /// The commit of everything staged. If `close` says so, one new
+    /// checkpoint closes over the `pending` transactions (committed
+    /// earlier, not placed yet) and then the admitted ones, in admission
+    /// order; otherwise the admitted ones are stored unplaced.
+    fn into_commit(self, pending: &[[u8; 32]], close: Close) -> Result<Commit, StoreError> {
         let mut commit = Commit {
             mint_count: (!self.mints.is_empty()).then_some(self.mint_count),
             mints: self.mints,
             ledger: self.staged,
             ..Commit::default()
         };
-        if self.admitted.is_empty() {
+        let closes = match close {
+            Close::No => false,
+            Close::IfAny => !self.admitted.is_empty() || !pending.is_empty(),
+            Close::Always => true,
+        };
+        if !closes {
+            commit.transactions = self.admitted;
             return Ok(commit);
         }
-        let mut admitted = self.admitted;
+        let mut admitted = Vec::with_capacity(pending.len() + self.admitted.len());
+        for hash in pending {
+            let record = self
+                .committed
+                .transaction(hash)?
+                .ok_or(StoreError::Corrupt("a pending transaction is not stored"))?;
+            admitted.push((*hash, record));
+        }
+        admitted.extend(self.admitted);
         let last = self.committed.last_checkpoint()?;
         let parent = match self.committed.checkpoint(last)? {
             Some(c) => c.hash,
@@ -300,34 +418,43 @@ impl Batch<'_> {
     }
 }
 
-fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, rules: &Rules, cache: &TokenCache) {
+/// Runs and commits one batch of transactions and mints (no control);
+/// returns the number of the checkpoint it closed, if any.
+fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, state: &mut WriterState) -> Option<u64> {
     let size = jobs.len();
-    let result = (|| -> Result<(Vec<Outcome>, Vec<Token>), StoreError> {
+    let close = state.checkpoints.on_commit();
+    let WriterState {
+        rules,
+        cache,
+        checkpoints,
+        ..
+    } = state;
+    let result = (|| -> Result<(Vec<Outcome>, Commit), StoreError> {
         let committed = storage.read()?;
-        let mut batch = Batch {
-            mint_count: committed.mint_count()?,
-            committed: &*committed,
-            cache,
-            staged: Changes::default(),
-            hashes: HashSet::new(),
-            admitted: Vec::new(),
-            mints: Vec::new(),
-        };
+        let mut batch = Batch::new(&*committed, cache, committed.mint_count()?);
         let mut outcomes = Vec::with_capacity(jobs.len());
         for job in &jobs {
             outcomes.push(match job {
                 Job::Tx(job, _) => Outcome::Tx(batch.apply_tx(rules, job)?),
                 Job::Mint(job, _) => Outcome::Mint(batch.apply_mint(job)?),
+                Job::Control(..) => Outcome::NotRun,
             });
         }
-        let commit = batch.into_commit()?;
+        let commit = batch.into_commit(checkpoints.pending(), close)?;
+        if commit.checkpoint.is_none() {
+            let admitted: Vec<[u8; 32]> = commit.transactions.iter().map(|(h, _)| *h).collect();
+            checkpoints.log(&admitted)?;
+        }
         storage.commit(&commit)?;
-        Ok((outcomes, commit.ledger.tokens.into_values().collect()))
+        Ok((outcomes, commit))
     })();
     match result {
-        Ok((outcomes, tokens)) => {
+        Ok((outcomes, commit)) => {
+            let closed = commit.checkpoint.as_ref().map(|c| c.number);
+            let admitted: Vec<[u8; 32]> = commit.transactions.iter().map(|(h, _)| *h).collect();
+            checkpoints.committed(&admitted, closed.is_some());
             let mut cached = cache.borrow_mut();
-            for token in tokens {
+            for token in commit.ledger.tokens.into_values() {
                 cached.insert(token.address, token);
             }
             drop(cached);
@@ -340,26 +467,33 @@ fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, rules: &Rules, cache: &Token
                     (Job::Mint(_, reply), Outcome::Mint(r)) => {
                         let _ = reply.send(r.map_err(Rejected::Refused));
                     }
-                    (Job::Tx(_, reply), Outcome::Mint(_)) => {
-                        let _ = reply.send(Err(Rejected::Failed));
-                    }
-                    (Job::Mint(_, reply), Outcome::Tx(_)) => {
-                        let _ = reply.send(Err(Rejected::Failed));
-                    }
+                    (job, _) => job.fail(),
                 }
             }
+            closed
         }
         Err(e) => {
             tracing::error!(error = %e, jobs = size, "batch commit failed; nothing of it was stored");
             for job in jobs {
-                match job {
-                    Job::Tx(_, reply) => {
-                        let _ = reply.send(Err(Rejected::Failed));
-                    }
-                    Job::Mint(_, reply) => {
-                        let _ = reply.send(Err(Rejected::Failed));
-                    }
-                }
+                job.fail();
+            }
+            None
+        }
+    }
+}
+
+impl Job {
+    /// Answers the job with [`Rejected::Failed`].
+    fn fail(self) {
+        match self {
+            Job::Tx(_, reply) => {
+                let _ = reply.send(Err(Rejected::Failed));
+            }
+            Job::Mint(_, reply) => {
+                let _ = reply.send(Err(Rejected::Failed));
+            }
+            Job::Control(_, reply) => {
+                let _ = reply.send(Err(Rejected::Failed));
             }
         }
     }

@@ -1,0 +1,158 @@
+//! The development controls inside the writer: each runs alone between two
+//! batches, so it applies in the order it was sent relative to writes.
+//! State controls commit what `dev::control` stages; the checkpoint
+//! controls close a checkpoint over the pending transactions.
+
+use tokio::sync::{mpsc, oneshot};
+
+use super::{Batch, Job, Rejected, Reply, WriterState};
+use crate::api::dev::CheckpointMode;
+use crate::node::dev::checkpoints::{Checkpoints, Close};
+use crate::node::dev::control::{self, ClosedCheckpoint, Control, ControlRefusal, Controlled};
+use crate::node::failure::StoreError;
+use crate::node::storage::{Commit, Storage};
+
+/// Runs one development control; returns the number of the checkpoint it
+/// closed, if any.
+pub(super) fn run_control(
+    storage: &dyn Storage,
+    control: Control,
+    reply: Reply<Controlled, ControlRefusal>,
+    state: &mut WriterState,
+) -> Option<u64> {
+    let mut closed = None;
+    let outcome = (|| -> Result<Result<Controlled, ControlRefusal>, StoreError> {
+        Ok(Ok(match control {
+            Control::SetBalance {
+                owner,
+                token,
+                balance,
+            } => {
+                return commit_staged(storage, state, |b| {
+                    control::set_balance(b, owner, token, balance)
+                })
+            }
+            Control::SetNonce { account, nonce } => {
+                return commit_staged(storage, state, |b| control::set_nonce(b, account, nonce))
+            }
+            Control::SetFees(change) => {
+                change.apply(&mut state.rules.fees);
+                Controlled::Fees(state.rules.fees.clone())
+            }
+            Control::SetCheckpointMode { mode, interval } => {
+                let generation = state.checkpoints.set_mode(mode, interval);
+                if state.checkpoints.on_commit() == Close::IfAny {
+                    closed = close_pending(storage, state, Close::IfAny)?.map(|c| c.number);
+                }
+                if let (CheckpointMode::Interval, Some(every)) = (mode, interval) {
+                    // The mode change stopped the ticker before; this one
+                    // ticks for the new generation.
+                    let queue = state.queue.clone();
+                    state.checkpoints.spawn_ticker(every, move || {
+                        let Some(jobs) = queue.upgrade() else {
+                            return false;
+                        };
+                        // Nobody waits for a tick's answer; a full queue
+                        // skips one (the writer is busy closing anyway).
+                        let (reply, _) = oneshot::channel();
+                        !matches!(
+                            jobs.try_send(Job::Control(Control::Tick(generation), reply)),
+                            Err(mpsc::error::TrySendError::Closed(_))
+                        )
+                    });
+                }
+                checkpoint_mode(&state.checkpoints)
+            }
+            Control::ReadCheckpointMode => checkpoint_mode(&state.checkpoints),
+            Control::Checkpoint => {
+                // `Close::Always` closes one, empty or not.
+                let checkpoint = close_pending(storage, state, Close::Always)?;
+                closed = checkpoint.as_ref().map(|c| c.number);
+                Controlled::Checkpoint(checkpoint)
+            }
+            Control::Tick(generation) => {
+                if state.checkpoints.is_current(generation) {
+                    closed = close_pending(storage, state, Close::IfAny)?.map(|c| c.number);
+                }
+                Controlled::Checkpoint(None)
+            }
+        }))
+    })();
+    let _ = reply.send(match outcome {
+        Ok(r) => r.map_err(Rejected::Refused),
+        Err(e) => {
+            tracing::error!(error = %e, "a development control failed; nothing of it was stored");
+            Err(Rejected::Failed)
+        }
+    });
+    closed
+}
+
+fn checkpoint_mode(checkpoints: &Checkpoints) -> Controlled {
+    let (mode, interval) = checkpoints.mode();
+    Controlled::CheckpointMode {
+        mode,
+        interval,
+        pending: checkpoints.pending().len() as u64,
+    }
+}
+
+/// Commits what a state control stages against the committed state.
+fn commit_staged(
+    storage: &dyn Storage,
+    state: &mut WriterState,
+    stage: impl FnOnce(&Batch<'_>) -> control::Staging,
+) -> Result<Result<Controlled, ControlRefusal>, StoreError> {
+    let committed = storage.read()?;
+    let batch = Batch::new(&*committed, &state.cache, 0);
+    let (changes, done) = match stage(&batch)? {
+        Ok(staged) => staged,
+        Err(refusal) => return Ok(Err(refusal)),
+    };
+    drop(batch);
+    let commit = Commit {
+        ledger: changes,
+        ..Commit::default()
+    };
+    storage.commit(&commit)?;
+    let mut cached = state.cache.borrow_mut();
+    for token in commit.ledger.tokens.into_values() {
+        cached.insert(token.address, token);
+    }
+    Ok(Ok(done))
+}
+
+/// Closes a checkpoint over what is pending (`Close::IfAny`: only if
+/// anything is; `Close::Always`: an empty one too) and commits it; the
+/// checkpoint closed, if any.
+fn close_pending(
+    storage: &dyn Storage,
+    state: &mut WriterState,
+    close: Close,
+) -> Result<Option<ClosedCheckpoint>, StoreError> {
+    let committed = storage.read()?;
+    let batch = Batch::new(&*committed, &state.cache, 0);
+    let commit = batch.into_commit(state.checkpoints.pending(), close)?;
+    let Some(checkpoint) = &commit.checkpoint else {
+        return Ok(None);
+    };
+    storage.commit(&commit)?;
+    state.checkpoints.committed(&[], true);
+    Ok(Some(ClosedCheckpoint {
+        number: checkpoint.number,
+        hash: checkpoint.hash,
+        transactions: checkpoint.transactions.len() as u64,
+    }))
+}
+
+/// [`close_pending`] where nobody waits for the outcome: a failure is
+/// logged (the transactions stay pending).
+pub(super) fn close_pending_logged(storage: &dyn Storage, state: &mut WriterState) -> Option<u64> {
+    match close_pending(storage, state, Close::IfAny) {
+        Ok(closed) => closed.map(|c| c.number),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot close a checkpoint over the pending transactions");
+            None
+        }
+    }
+}
