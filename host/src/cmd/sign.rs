@@ -91,7 +91,7 @@ pub fn run(
     let resolved = context.resolve(&tx, None)?;
     let signer = required_signer(keys, "sign")?;
     // A device checks the definition again, against its own trust.
-    signer.offer_definition(resolved.signed_definition());
+    signer.offer_definition(resolved.definition_for_device());
     let (request, hashes) = SignedRequest::sign_hashed(signer.as_ref(), tx, scheme)?;
     let body = request.body()?;
     // The review goes to stderr: stdout is the request.

@@ -94,7 +94,24 @@ pub struct ReviewContext {
     local_node: bool,
 }
 
+/// The source of a definition the local node served.
+const NODE_SOURCE: &str = "the local node";
+
 impl Resolved {
+    /// The definition to send to a device with the transaction: one given
+    /// with `--definition`, which the device checks against its own
+    /// trusted signers (refusing it by name if it does not trust it). Not
+    /// the local node's own, whose key a device trusts only when told to
+    /// (`tokensign device trust`): its pages then show base units.
+    pub fn definition_for_device(&self) -> Option<&SignedDefinition> {
+        match &self.unit {
+            UnitSource::Definition(_, offered) if offered.source != NODE_SOURCE => {
+                Some(&offered.signed)
+            }
+            _ => None,
+        }
+    }
+
     /// The signed definition the review uses, as it was offered (for a
     /// device, which checks it against its own trusted signers).
     pub fn signed_definition(&self) -> Option<&SignedDefinition> {
@@ -200,7 +217,7 @@ impl ReviewContext {
         if self.node_signer.is_some() {
             if let Ok(Some(signed)) = definitions::fetch(client, &token) {
                 let offered = [Offered {
-                    source: "the local node".into(),
+                    source: NODE_SOURCE.into(),
                     signed,
                 }];
                 if let Ok(Some((definition, offered))) =

@@ -163,7 +163,7 @@ pub fn run_checked(
     // A definition that cannot be used is refused here, before signing.
     let resolved = context.resolve(&tx, client)?;
     // A device checks the definition again, against its own trust.
-    signer.offer_definition(resolved.signed_definition());
+    signer.offer_definition(resolved.definition_for_device());
 
     // 4. One member of a multisig account: a partial signature, not sent.
     if let Some(account) = account {
