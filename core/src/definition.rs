@@ -522,17 +522,6 @@ impl SignedDefinition {
             signer: self.signer,
         })
     }
-
-    /// This definition as trusted, without recovering its signature again:
-    /// for a signer that found `self.signer` on its trusted list and
-    /// checked this very definition's signature before (the device keeps
-    /// the last one it checked).
-    pub(crate) fn trusted_as_checked(&self) -> TrustedDefinition {
-        TrustedDefinition {
-            definition: self.definition,
-            signer: self.signer,
-        }
-    }
 }
 
 /// A definition whose signature was checked and whose signer is trusted

@@ -12,15 +12,18 @@ use tokensign_core::device::{
     SIGN_RESPONSE_LEN,
 };
 use tokensign_core::hd::{DerivationPath, Seed};
-use tokensign_core::native::Descriptor;
+use tokensign_core::native::{self, Authorization, Descriptor, Proof};
 use tokensign_core::review::Review;
-use tokensign_core::{address_of_compressed, sign_hash, Address, Scheme};
+use tokensign_core::{
+    address_of_compressed, keccak256, legacy, sign_hash, Address, Scheme, Transaction,
+};
 
 use crate::device_model::{
     device_document, key_of, seed_bytes, signing_key_of, Expect, Model, SignExpect, DEVICE_BUFFER,
 };
 use crate::device_session::{parse_session, Step};
-use crate::invariants;
+use crate::invariants::{self, encode};
+use crate::reference;
 
 /// What the user was asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -212,6 +215,33 @@ impl Session {
                     let reason = read_reason(data)
                         .unwrap_or_else(|| panic!("unreadable reason {data:?} for {text:?}"));
                     assert_eq!(reason.to_string(), *text, "reason {data:?}");
+                }
+            }
+            Expect::WalletOnFixed { get_state } => {
+                let refusals = [
+                    Status::WrongP1P2,
+                    Status::WrongLength,
+                    Status::InvalidPin,
+                    Status::InvalidWords,
+                    Status::NoStorage,
+                    Status::NotProvisioned,
+                    Status::Locked,
+                    Status::DefinitionRefused,
+                ];
+                if get_state && status == Status::Ok {
+                    assert!(!data.is_empty(), "GET_STATE answers the state");
+                } else if get_state && status == Status::ResponseTooSmall {
+                    assert!(data.is_empty());
+                } else {
+                    assert!(
+                        refusals.contains(&status),
+                        "a fixed device refuses set-up {apdu:02x?}: {status:?}"
+                    );
+                    match status {
+                        Status::DefinitionRefused => assert_eq!(data.len(), 1, "the cause"),
+                        Status::InvalidWords => {}
+                        _ => assert!(data.is_empty()),
+                    }
                 }
             }
             Expect::Sign(s) => {

@@ -8,7 +8,6 @@
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use tokensign_core::definition::{DefinitionError, SignedDefinition, SIGNED_DEFINITION_LEN};
 use tokensign_core::device::{RequestError, Status, CLA};
 use tokensign_core::hd::{self, DerivationPath, Mnemonic, HARDENED};
 use tokensign_core::native::{self, Descriptor};
@@ -138,7 +137,6 @@ pub fn request_header(parts: &RequestParts) -> Vec<u8> {
             out.extend(account);
         }
     }
-    out.push(0); // no token definition
     out.extend(path_bytes(&[], Some(parts.path_index)));
     out
 }
@@ -180,6 +178,14 @@ pub enum Expect {
     Invalid(String),
     /// A transaction to review and sign.
     Sign(Box<SignExpect>),
+    /// A wallet command on a fixed-seed device: GET_STATE answers (unless
+    /// its arguments are wrong); every other one is refused, by its
+    /// arguments, with `NoStorage`, or (a definition: it trusts no signer)
+    /// by the wallet's state or `DefinitionRefused`, and changes nothing.
+    WalletOnFixed {
+        /// GET_STATE.
+        get_state: bool,
+    },
 }
 
 /// The protocol's state: the bytes of the sign request being received.
@@ -228,6 +234,12 @@ impl Model {
                 }
             }
             0x05 => self.sign(p1, p2, data, pending),
+            // The wallet's set-up commands and PROVIDE_DEFINITION, on this
+            // target's fixed-seed device (device_setup fuzzes them on a
+            // wallet with storage).
+            0x06..=0x0E => Expect::WalletOnFixed {
+                get_state: ins == 0x06,
+            },
             _ => Expect::Status(Status::InsNotSupported),
         }
     }
@@ -291,31 +303,9 @@ fn request(bytes: &[u8]) -> Expect {
         },
         _ => return refused(RequestError::UnknownDescriptor),
     };
-    // A signed token definition (136 bytes) or none.
-    let Some((&definitions, rest)) = rest.split_first() else {
-        return refused(RequestError::Truncated);
-    };
-    let (definition, rest) = match definitions {
-        0 => (None, rest),
-        1 => match rest.split_first_chunk::<SIGNED_DEFINITION_LEN>() {
-            Some((bytes, rest)) => match SignedDefinition::decode(bytes) {
-                Ok(definition) => (Some(definition), rest),
-                Err(e) => return refused(RequestError::Definition(e)),
-            },
-            None => return refused(RequestError::Truncated),
-        },
-        _ => return refused(RequestError::DefinitionCount),
-    };
     let Some((path, payload)) = split_path(rest) else {
         return Expect::Status(Status::InvalidPath);
     };
-    // This device trusts no definitions signer: a definition is refused
-    // before the transaction is read.
-    if let Some(definition) = definition {
-        return refused(RequestError::Definition(DefinitionError::UntrustedSigner(
-            definition.signer,
-        )));
-    }
     let decoded = match scheme {
         Scheme::Legacy => legacy::decode_signed_value(op, payload),
         Scheme::Native => native::decode_payload_rlp(op, payload),

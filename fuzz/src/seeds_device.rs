@@ -327,27 +327,8 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
                     }),
                     sign(255, vec![2, 1, 1, 0xaa, 0xbb]),
                     sign(255, vec![2, 1, 2]),
-                    sign(255, vec![2, 1, 0, 0, 11]),
-                    sign(255, vec![2, 1, 0, 2, 11]),
-                    sign(255, vec![2, 1, 0, 1, 1, 0]),
-                    sign(255, vec![2, 1, 0, 0, 1, 0, 0]),
-                    // A well-formed signed definition this device does not
-                    // trust, before a path and a payment.
-                    sign(255, {
-                        let key = tokensign_core::SigningKey::from_bytes(&[0x42; 32]).unwrap();
-                        let definition = tokensign_core::definition::TokenDefinition {
-                            chain_id: 1_212_101,
-                            token: Address([1; 20]),
-                            unit: tokensign_core::definition::TokenUnit::new("USDX", 6).unwrap(),
-                        }
-                        .sign(&key)
-                        .unwrap();
-                        let mut r = vec![2, 1, 0, 1];
-                        r.extend_from_slice(&definition.encode());
-                        r.extend(path_bytes(&[], Some(0)));
-                        r.extend_from_slice(&payment.payload);
-                        r
-                    }),
+                    sign(255, vec![2, 1, 0, 11]),
+                    sign(255, vec![2, 1, 0, 1, 0, 0]),
                     sign(
                         255,
                         request(2, OpType::Payment, None, 0, &payment.payload[..10]),

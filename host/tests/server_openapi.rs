@@ -124,10 +124,9 @@ fn openapi_document_extends_the_spec() {
             422
         );
     }
-    // With the local extensions' NODE_READ_ONLY, UPGRADE_REQUIRED,
-    // DEV_CONTROLS_DISABLED and the definition route's
-    // DEFINITION_UNAVAILABLE, and the connections' TOO_MANY_CONNECTIONS and
-    // HOST_NOT_ALLOWED.
+    // With the definition route's own DEFINITION_UNAVAILABLE, the local
+    // extensions' NODE_READ_ONLY, UPGRADE_REQUIRED and DEV_CONTROLS_DISABLED,
+    // and the connections' TOO_MANY_CONNECTIONS and HOST_NOT_ALLOWED.
     assert_eq!(listed.len(), 66);
 }
 

@@ -42,7 +42,6 @@ use tokensign::device::{
     default_path, DeviceClient, DeviceError, ProcessTransport, SignRequest, WalletStatus,
     TEST_MNEMONIC,
 };
-use tokensign_core::definition::{TokenDefinition, TokenUnit};
 use tokensign_core::device::{
     encode_command, Instruction, Status, MAX_COMMAND_LEN, MAX_PIN_ATTEMPTS, P1_FIRST, P1_NEXT,
     P2_LAST, P2_MORE,
@@ -51,8 +50,7 @@ use tokensign_core::hd::{self, DerivationPath, Mnemonic};
 use tokensign_core::native::{self, Descriptor};
 use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
 use tokensign_core::rlp::encode::to_slice;
-use tokensign_core::tx::Payment;
-use tokensign_core::{legacy, Address, Amount, Scheme, SigningKey, Transaction};
+use tokensign_core::{legacy, Address, Scheme, SigningKey, Transaction};
 use tokensign_tests::strategies::ops;
 use tokensign_tests::vectors::load_named;
 
@@ -74,11 +72,9 @@ const K256_MAX_RATIO: f64 = 1.05;
 /// against the k256 build's bare sign.
 const LIBSECP_MAX_STACK: u32 = 6 * 1024;
 const LIBSECP_MAX_RATIO: f64 = 0.30;
-/// Flash of either whole firmware: 96 KiB, asserted for k256.
+/// Flash of either whole firmware (tests/firmware/memory.x enforces it
+/// too): 96 KiB.
 const MAX_FLASH: u64 = 96 * 1024;
-/// The libsecp256k1 build's ceiling while it is over budget
-/// (tests/firmware/memory.x's FLASH).
-const LIBSECP_FLASH_CEILING: u64 = 108 * 1024;
 /// Random transactions signed through the firmware (each in every scheme
 /// and descriptor it allows).
 const RANDOM_TRANSACTIONS: usize = 28;
@@ -307,7 +303,6 @@ fn sign_and_check(
         tx: &tx,
         scheme,
         descriptor,
-        definition: None,
         path: *path,
     };
     let signed = client
@@ -405,7 +400,6 @@ fn request_len(tx: &Transaction) -> usize {
         tx: &native::normalize(tx.clone()),
         scheme: Scheme::Native,
         descriptor: Descriptor::Multisig(Address([0xa0; 20])),
-        definition: None,
         path: default_path(),
     }
     .encode()
@@ -475,9 +469,6 @@ struct Session {
     issue: u64,
     /// A first derivation (GET_ADDRESS of a path not cached), in ticks.
     derivation: u64,
-    /// The sign path of a Payment with a trusted token definition and
-    /// without it, in ticks.
-    definition: DefinitionTicks,
     /// Per operation: its largest request.
     per_operation: Vec<Largest>,
 }
@@ -555,7 +546,6 @@ fn session(backend: Backend, firmware: &Path) -> Session {
             tx: &tx,
             scheme,
             descriptor,
-            definition: None,
             path: first.0,
         };
         assert_eq!(
@@ -633,7 +623,6 @@ fn session(backend: Backend, firmware: &Path) -> Session {
                 tx: &tx,
                 scheme,
                 descriptor,
-                definition: None,
                 path: who.0,
             }
             .encode()
@@ -690,7 +679,6 @@ fn session(backend: Backend, firmware: &Path) -> Session {
         tx: &vector,
         scheme: Scheme::Legacy,
         descriptor: Descriptor::Single,
-        definition: None,
         path: default_path(),
     }
     .encode()
@@ -705,7 +693,6 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     )
     .unwrap();
     let issue = bench_apdu(&mut client, &apdu[..n], "issue sign");
-    let definition = definition_flow(&mut client, backend);
     // A first derivation: GET_ADDRESS of a path not asked before.
     let mut path = [0u8; hd::MAX_PATH_BYTES];
     let p = account(9).0.write_bytes(&mut path).unwrap();
@@ -723,103 +710,8 @@ fn session(backend: Backend, firmware: &Path) -> Session {
         bare,
         issue,
         derivation,
-        definition,
         per_operation,
     }
-}
-
-/// A Payment of 1.5 USDX signed with a signed token definition: refused
-/// by name while the device does not trust its signer, then, once the
-/// person trusted it on the device, shown in whole tokens on the device's
-/// own pages (the same pages as the host core's review with that
-/// definition) and signed. Answers the sign path's ticks with the
-/// definition (first seen, then again) and without it.
-fn definition_flow(
-    client: &mut DeviceClient<ProcessTransport>,
-    backend: Backend,
-) -> DefinitionTicks {
-    let definitions_key = SigningKey::from_bytes(&[0x42; 32]).unwrap();
-    let token = Address::parse("0x5FbDB2315678afecb367f032d93F642f64180aa3").unwrap();
-    let signed_definition = TokenDefinition {
-        chain_id: 1_212_101,
-        token,
-        unit: TokenUnit::new("USDX", 6).unwrap(),
-    }
-    .sign(&definitions_key)
-    .unwrap();
-    let payment: Transaction = native::normalize(Transaction::new(
-        1_212_101,
-        11,
-        Payment {
-            recipient: Address([0x22; 20]),
-            value: Amount::from_u64(1_500_000),
-            token,
-        },
-    ));
-    let request = |definition| SignRequest {
-        tx: &payment,
-        scheme: Scheme::Native,
-        descriptor: Descriptor::Single,
-        definition,
-        path: default_path(),
-    };
-    let e = client.sign(&request(Some(signed_definition))).unwrap_err();
-    assert_eq!(sw_of(&e), Status::InvalidData.word(), "{backend:?}");
-    assert!(
-        e.to_string().contains("not a trusted definitions signer"),
-        "{backend:?}: {e}"
-    );
-    client.trust(&definitions_key.address()).expect("trust");
-    let signed = client
-        .sign(&request(Some(signed_definition)))
-        .unwrap_or_else(|e| panic!("{backend:?}: {e:#}"));
-    let trusted = signed_definition
-        .verify(&[definitions_key.address()])
-        .unwrap();
-    let expected: Vec<String> = Review::new(&payment, Scheme::Native, Descriptor::Single)
-        .with_definition(&trusted)
-        .unwrap()
-        .pages(DEFAULT_PAGE_WIDTH)
-        .map(|p| p.to_string())
-        .collect();
-    assert_eq!(signed.review, expected, "{backend:?}");
-    assert!(
-        signed.review.iter().any(|p| p == "Amount: 1.5 USDX"),
-        "{backend:?}: {:?}",
-        signed.review
-    );
-    let digest = request(None).signing_hash().unwrap();
-    assert_eq!(signed.signature, account(0).1.sign_hash(&digest).unwrap());
-    // Altered after signing: refused by name, never shown.
-    let mut altered = signed_definition;
-    altered.definition.unit = TokenUnit::new("USDC", 6).unwrap();
-    let e = client.sign(&request(Some(altered))).unwrap_err();
-    assert!(e.to_string().contains("not valid for its signer"), "{e}");
-
-    // The device keeps the last definition it checked: a definition not
-    // seen before (the same token, another symbol), then again.
-    let other = TokenDefinition {
-        unit: TokenUnit::new("USDY", 6).unwrap(),
-        ..signed_definition.definition
-    }
-    .sign(&definitions_key)
-    .unwrap();
-    let first = bench_sign(client, &request(Some(other)).encode().unwrap());
-    let again = bench_sign(client, &request(Some(other)).encode().unwrap());
-    let without = bench_sign(client, &request(None).encode().unwrap());
-    DefinitionTicks {
-        first,
-        again,
-        without,
-    }
-}
-
-/// The sign path of one Payment: with a trusted token definition the
-/// device had not checked before, with the same again, and without.
-struct DefinitionTicks {
-    first: u64,
-    again: u64,
-    without: u64,
 }
 
 /// What the set-up flows measured.
@@ -933,7 +825,6 @@ fn setup_flows(backend: Backend, firmware: &Path) -> SetupFigures {
             tx: &payment,
             scheme: Scheme::Native,
             descriptor: Descriptor::Single,
-            definition: None,
             path: default_path(),
         })
         .expect("sign after unlock");
@@ -1136,19 +1027,6 @@ fn firmware_signs_through_qemu() {
                 n / 168e3
             );
         }
-        let d = &s.definition;
-        println!(
-            "  Payment of 1.5 USDX ({}): sign path without a definition {:.0} instructions; \
-             a trusted definition checked (decoded, its signer on the list, its signature \
-             recovered) and its whole-token pages +{:.0} instructions = {:.4} x bare k256 \
-             sign; the same definition again (kept by the device) +{:.0} = {:.4} x",
-            backend.name(),
-            s.instructions(d.without),
-            s.instructions(d.first.saturating_sub(d.without)),
-            d.first.saturating_sub(d.without) as f64 / k.bare as f64,
-            s.instructions(d.again.saturating_sub(d.without)),
-            d.again.saturating_sub(d.without) as f64 / k.bare as f64
-        );
         println!(
             "  set-up ({}): peak stack {} B; the wrong-PIN counter's write cut at each of \
              its {} flash steps",
@@ -1217,24 +1095,12 @@ fn firmware_signs_through_qemu() {
         ratio <= LIBSECP_MAX_RATIO,
         "libsecp256k1: issue path / bare k256 sign = {ratio:.4}"
     );
-    assert!(
-        k_image.flash <= MAX_FLASH,
-        "k256: flash {} B > {MAX_FLASH} B",
-        k_image.flash
-    );
-    // libsecp256k1 with token definitions checked on the device is over
-    // the 96 KiB budget (its recovery code, docs/embedded.md, "Flash"):
-    // printed as such, and held under memory.x's ceiling.
-    if l_image.flash > MAX_FLASH {
-        println!(
-            "libsecp256k1: flash {} B, OVER the {MAX_FLASH} B budget by {} B",
-            l_image.flash,
-            l_image.flash - MAX_FLASH
+    for (backend, img) in builds.iter().zip([&k_image, &l_image]) {
+        assert!(
+            img.flash <= MAX_FLASH,
+            "{}: flash {} B > {MAX_FLASH} B",
+            backend.name(),
+            img.flash
         );
     }
-    assert!(
-        l_image.flash <= LIBSECP_FLASH_CEILING,
-        "libsecp256k1: flash {} B > {LIBSECP_FLASH_CEILING} B",
-        l_image.flash
-    );
 }

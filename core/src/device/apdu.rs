@@ -42,6 +42,9 @@ pub enum Instruction {
     Trust = 0x0C,
     /// Lock: forget the seed in RAM until the next unlock.
     Lock = 0x0D,
+    /// A signed token definition for the next sign request (checked
+    /// against the device's trusted signers; [`super::offer`]).
+    ProvideDefinition = 0x0E,
 }
 
 impl Instruction {
@@ -60,6 +63,7 @@ impl Instruction {
             0x0B => Some(Instruction::Wipe),
             0x0C => Some(Instruction::Trust),
             0x0D => Some(Instruction::Lock),
+            0x0E => Some(Instruction::ProvideDefinition),
             _ => None,
         }
     }
@@ -108,6 +112,11 @@ pub enum Status {
     AlreadySetUp = 0x6A89,
     /// The list of trusted definition signers is full.
     TrustListFull = 0x6A8A,
+    /// A token definition was refused (malformed, badly signed, from a
+    /// signer the device does not trust, or for another chain or token
+    /// than the transaction's); the data byte names the cause
+    /// ([`super::offer::refusal_code`]).
+    DefinitionRefused = 0x6A8B,
     /// The request does not fit the device's buffer.
     TooLarge = 0x6A84,
     /// P1 or P2 is not allowed for the command.
@@ -146,6 +155,7 @@ impl Status {
         Status::InvalidWords,
         Status::AlreadySetUp,
         Status::TrustListFull,
+        Status::DefinitionRefused,
         Status::TooLarge,
         Status::WrongP1P2,
         Status::InsNotSupported,
@@ -185,6 +195,7 @@ impl Status {
             Status::InvalidWords => "the recovery words are not valid",
             Status::AlreadySetUp => "the device already holds a seed (wipe it first)",
             Status::TrustListFull => "the device's list of trusted definition signers is full",
+            Status::DefinitionRefused => "token definition refused by the device",
             Status::TooLarge => "request too large for the device",
             Status::WrongP1P2 => "wrong P1/P2",
             Status::InsNotSupported => "instruction not supported",

@@ -7,10 +7,9 @@ use super::reason::write_reason;
 use super::request::{parse_sign_request, RequestError, SignHeader};
 use super::wallet::{Platform, WalletError};
 use super::{sign_response, Approval, Approver, Device, State, PROTOCOL_VERSION};
-use crate::definition::{DefinitionError, SignedDefinition, TrustedDefinition};
 use crate::error::Error;
 use crate::hd::DerivationPath;
-use crate::native::{self, Descriptor};
+use crate::native;
 use crate::review::Review;
 use crate::scheme::Scheme;
 use crate::signature::{sign_hash, Signature};
@@ -43,17 +42,6 @@ fn path_of(data: &[u8]) -> Result<DerivationPath, Status> {
 fn invalid(reason: impl Into<RequestError>, out: &mut Response<'_>) -> Status {
     write_reason(&reason.into(), out);
     Status::InvalidData
-}
-
-/// What a sign request asks to sign, once the person approved it: the
-/// header without its definition (not needed past the review), and where
-/// the transaction's RLP starts in the buffer.
-struct Approved {
-    scheme: Scheme,
-    op: OpType,
-    descriptor: Descriptor,
-    path: DerivationPath,
-    payload_at: usize,
 }
 
 /// Decodes a transaction's RLP as the scheme carries it into `tx`, in
@@ -163,21 +151,16 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         self.sign_request(end, out)
     }
 
-    /// The last chunk's work: header, the offered definition, review,
-    /// hash, sign, answer. Each step is its own function, not inlined, so
-    /// that only one step's frame is on the stack at a time (the
-    /// signature's, or a definition's recovery, is the deepest); this frame
-    /// holds only what signing needs.
+    /// The last chunk's work: review, hash, sign, answer. Each step is its
+    /// own function, not inlined, so that only one step's frame is on the
+    /// stack at a time (the signature's is the deepest).
     fn sign_request(&mut self, len: usize, out: &mut Response<'_>) -> Status {
-        let approved = match self.header(len, out) {
-            Ok(approved) => approved,
+        let (header, payload_at) = match self.review(len, out) {
+            Ok(reviewed) => reviewed,
             Err(status) => return status,
         };
-        if let Err(status) = self.approve(&approved, len, out) {
-            return status;
-        }
-        let signing_hash = self.signing_hash(&approved, len);
-        let signature = match self.sign_with(&approved.path, &signing_hash) {
+        let signing_hash = self.signing_hash(&header, payload_at, len);
+        let signature = match self.sign_with(&header.path, &signing_hash) {
             Ok(signature) => signature,
             Err(status) => return status,
         };
@@ -187,40 +170,12 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         }
     }
 
-    /// Parses the request's header. Its definition, if any, waits in the
-    /// device for [`Self::offered_definition`] (out of this frame and the
-    /// signing's); the rest is answered.
-    #[inline(never)]
-    fn header(&mut self, len: usize, out: &mut Response<'_>) -> Result<Approved, Status> {
-        let input = self.buffer.get(..len).unwrap_or(&[]);
-        let (header, payload_at) = match parse_sign_request(input) {
-            Ok((header, payload)) => (header, len - payload.len()),
-            Err(RequestError::Path(_)) => return Err(Status::InvalidPath),
-            Err(e) => return Err(invalid(e, out)),
-        };
-        self.offered_definition = header.definition;
-        Ok(Approved {
-            scheme: header.scheme,
-            op: header.op,
-            descriptor: header.descriptor,
-            path: header.path,
-            payload_at,
-        })
-    }
-
     /// The signing hash of the reviewed request's transaction, from its
     /// bytes in the buffer (decoded strictly: the canonical encoding of
     /// what was shown), hashed once and not encoded again.
     #[inline(never)]
-    fn signing_hash(&self, approved: &Approved, len: usize) -> [u8; 32] {
-        let header = SignHeader {
-            scheme: approved.scheme,
-            op: approved.op,
-            descriptor: approved.descriptor,
-            definition: None,
-            path: approved.path,
-        };
-        header.signing_hash(self.buffer.get(approved.payload_at..len).unwrap_or(&[]))
+    fn signing_hash(&self, header: &SignHeader, payload_at: usize, len: usize) -> [u8; 32] {
+        header.signing_hash(self.buffer.get(payload_at..len).unwrap_or(&[]))
     }
 
     #[inline(never)]
@@ -229,75 +184,42 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         sign_hash(hash, &key.key).map_err(|_| Status::SigningFailed)
     }
 
-    /// The offered definition checked, then the review: the trusted
-    /// definition lives in this frame, gone before the signature's.
-    #[inline(never)]
-    fn approve(
-        &mut self,
-        approved: &Approved,
-        len: usize,
-        out: &mut Response<'_>,
-    ) -> Result<(), Status> {
-        let trusted = match self.offered_definition() {
-            Ok(trusted) => trusted,
-            Err(e) => return Err(invalid(RequestError::Definition(e), out)),
-        };
-        self.review(approved, len, trusted.as_ref(), out)
-    }
-
-    /// The request's definition, if it offered one, trusted: its signer is
-    /// one this device trusts (in flash, or for this power-on) and its
-    /// signature is that signer's. Trust is checked first: an untrusted
-    /// signer costs no recovery; nor does the definition checked last,
-    /// offered again.
-    #[inline(never)]
-    fn offered_definition(&mut self) -> Result<Option<TrustedDefinition>, DefinitionError> {
-        let Some(offered) = self.offered_definition.take() else {
-            return Ok(None);
-        };
-        self.trusted_definition(&offered).map(Some)
-    }
-
-    fn trusted_definition(
-        &mut self,
-        offered: &SignedDefinition,
-    ) -> Result<TrustedDefinition, DefinitionError> {
-        if !self.wallet.is_trusted(&offered.signer) {
-            return Err(DefinitionError::UntrustedSigner(offered.signer));
-        }
-        if self.checked_definition.as_ref() != Some(offered) {
-            offered.check_signature()?;
-            self.checked_definition = Some(*offered);
-        }
-        // The signer is trusted and the signature is its own (above).
-        Ok(offered.trusted_as_checked())
-    }
-
-    /// Decodes the request's transaction into the device's slot and asks
-    /// the approver, with the token's unit from `trusted` when given. Not
-    /// inlined: its frame (the review's) is gone before the signature's
-    /// deep stack.
+    /// Parses the request in the buffer, decodes its transaction into the
+    /// device's slot and asks the approver. Not inlined: its frame (the
+    /// review's) is gone before the signature's deep stack.
+    /// Answers the header and where the transaction's RLP starts in the
+    /// buffer.
     #[inline(never)]
     fn review(
         &mut self,
-        header: &Approved,
         len: usize,
-        trusted: Option<&TrustedDefinition>,
         out: &mut Response<'_>,
-    ) -> Result<(), Status> {
-        let payload = self.buffer.get(header.payload_at..len).unwrap_or(&[]);
+    ) -> Result<(SignHeader, usize), Status> {
+        let input = self.buffer.get(..len).unwrap_or(&[]);
+        let (header, payload) = match parse_sign_request(input) {
+            Ok(parsed) => parsed,
+            Err(RequestError::Path(_)) => return Err(Status::InvalidPath),
+            Err(e) => return Err(invalid(e, out)),
+        };
         if let Err(e) = decode_into(header.scheme, header.op, payload, &mut self.tx) {
             return Err(invalid(e, out));
         }
-        let review = Review::new(&self.tx, header.scheme, header.descriptor);
-        let review = match trusted.map(|t| review.with_definition(t)) {
-            None => review,
-            Some(Ok(review)) => review,
-            Some(Err(e)) => return Err(invalid(RequestError::Definition(e), out)),
-        };
+        #[allow(unused_mut)] // without `device-definitions`
+        let mut review = Review::new(&self.tx, header.scheme, header.descriptor);
+        // The definition provided before this sign: used once, and only
+        // for its own chain and token (else the sign is refused).
+        #[cfg(feature = "device-definitions")]
+        let definition = self.definition.take();
+        #[cfg(feature = "device-definitions")]
+        if let Some(definition) = &definition {
+            review = match review.with_definition(definition) {
+                Ok(review) => review,
+                Err(e) => return Err(super::offer::refused(&e, out)),
+            };
+        }
         if self.approver.approve(&review) != Approval::Approve {
             return Err(Status::Denied);
         }
-        Ok(())
+        Ok((header, len - payload.len()))
     }
 }

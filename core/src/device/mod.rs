@@ -1,5 +1,5 @@
 //! The hardware-wallet protocol: APDU commands in checksummed frames over
-//! any byte stream, and the device's state machine. Protocol version 5
+//! any byte stream, and the device's state machine. Protocol version 4
 //! ([`PROTOCOL_VERSION`]).
 //!
 //! # Frames ([`frame`])
@@ -25,15 +25,11 @@
 //! × depth`, depth at most [`crate::hd::MAX_PATH_DEPTH`]; a bad one is
 //! [`Status::InvalidPath`]. `INS` 0x10..=0x1F are the firmware's.
 //!
-//! Signing: the request (scheme, operation, descriptor, an optional signed
-//! token definition, path, then the transaction's RLP: legacy's signed
-//! bytes, native's `payload_rlp`; [`request`]) arrives in chunks into the
-//! device's buffer of `N` bytes. On the last chunk the device checks the
-//! definition (its signer must be one the device trusts, its signature that
-//! signer's, its chain and token the transaction's; refused by name
-//! otherwise), decodes the transaction strictly, checks every rule, shows
-//! the [`Review`] (amounts in whole tokens with a trusted definition) to its
-//! [`Approver`], and if approved signs with the
+//! Signing: the request (scheme, operation, descriptor, path, then the
+//! transaction's RLP: legacy's signed bytes, native's `payload_rlp`)
+//! arrives in chunks into the device's buffer of `N` bytes. On the last
+//! chunk the device decodes the transaction strictly, checks every rule,
+//! shows the [`Review`] to its [`Approver`], and if approved signs with the
 //! key of the path (derived from the seed, kept for the next request on the
 //! same path). The signing hash is computed from the transaction's bytes
 //! as sent (the strict decoder accepts only the canonical encoding of what
@@ -47,6 +43,7 @@ pub mod apdu;
 pub mod frame;
 mod handlers;
 pub mod keys;
+pub mod offer;
 pub mod prompt;
 pub mod reason;
 pub mod request;
@@ -54,7 +51,6 @@ pub mod setup;
 pub mod wallet;
 
 use crate::address::Address;
-use crate::definition::SignedDefinition;
 use crate::hd::{DerivationPath, Seed};
 use crate::review::Review;
 use crate::signature::Signature;
@@ -72,16 +68,14 @@ pub use frame::{
 pub use keys::Keys;
 pub use prompt::{Prompt, WordPages, MAX_PROMPT_LEN};
 pub use reason::{read_reason, write_reason};
-pub use request::{
-    encode_sign_header, parse_sign_request, RequestError, SignHeader, MAX_SIGN_HEADER_LEN,
-};
+pub use request::{encode_sign_header, parse_sign_request, RequestError, SignHeader};
 pub use wallet::{
     Entropy, EntropyError, NoStorage, Pin, Platform, RamStorage, Region, Storage, StorageError,
     Wallet, WalletError, WalletState, MAX_PIN_ATTEMPTS,
 };
 
 /// Version of this protocol, the first byte of GET_VERSION's answer.
-pub const PROTOCOL_VERSION: u8 = 5;
+pub const PROTOCOL_VERSION: u8 = 4;
 
 /// Length of a signature answer: `v r s` and a hash.
 pub const SIGN_RESPONSE_LEN: usize = 1 + 32 + 32 + 32;
@@ -175,14 +169,10 @@ pub struct Device<
     /// the device holds (a transaction returned by value would sit in
     /// several stack frames at once; see docs/embedded.md, "Stack").
     tx: Transaction<B, M>,
-    /// The last token definition whose signature checked: a run of
-    /// requests for one token pays the recovery once (whether a signature
-    /// is valid depends on the signed bytes alone; trust is asked each
-    /// time).
-    checked_definition: Option<SignedDefinition>,
-    /// The definition the sign request being handled offers, between its
-    /// header's parsing and its check.
-    offered_definition: Option<SignedDefinition>,
+    /// The token definition provided for the next sign
+    /// ([`Instruction::ProvideDefinition`]), checked and trusted.
+    #[cfg(feature = "device-definitions")]
+    definition: Option<crate::definition::TrustedDefinition>,
 }
 
 impl<A, const N: usize, const B: usize, const M: usize, P> core::fmt::Debug
@@ -229,8 +219,8 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             state: State::Idle,
             buffer: [0; N],
             tx: Transaction::default(),
-            checked_definition: None,
-            offered_definition: None,
+            #[cfg(feature = "device-definitions")]
+            definition: None,
         }
     }
 
@@ -309,13 +299,24 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         // Every request except a continuation chunk ends a pending sign.
         let pending = core::mem::replace(&mut self.state, State::Idle);
         let status = match Command::parse(request) {
-            Ok(command) => self.dispatch(command, pending, &mut out),
+            Ok(command) => {
+                // A provided definition serves the next sign only.
+                #[cfg(feature = "device-definitions")]
+                if !offer::keeps_definition(Instruction::parse(command.ins)) {
+                    self.definition = None;
+                }
+                self.dispatch(command, pending, &mut out)
+            }
             Err(status) => status,
         };
         // Only these statuses carry data (a reason, attempts left).
         if !matches!(
             status,
-            Status::Ok | Status::InvalidData | Status::WrongPin | Status::InvalidWords
+            Status::Ok
+                | Status::InvalidData
+                | Status::WrongPin
+                | Status::InvalidWords
+                | Status::DefinitionRefused
         ) {
             out.clear();
         }
@@ -336,6 +337,10 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             Some(Instruction::Wipe) => self.wipe(command, out),
             Some(Instruction::Trust) => self.trust(command, out),
             Some(Instruction::Lock) => self.lock(command),
+            #[cfg(feature = "device-definitions")]
+            Some(Instruction::ProvideDefinition) => self.provide_definition(command, out),
+            #[cfg(not(feature = "device-definitions"))]
+            Some(Instruction::ProvideDefinition) => Status::InsNotSupported,
             None => Status::InsNotSupported,
         }
     }

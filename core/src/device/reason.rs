@@ -9,21 +9,14 @@
 //! host has the same core and the same messages.
 //!
 //! ```text
-//! reason  = 1 header-code            (RequestError: 1 truncated, 2 scheme, 3 descriptor,
-//!                                     4 definitions byte)
+//! reason  = 1 header-code            (RequestError: 1 truncated, 2 scheme, 3 descriptor)
 //!         | 2 error                  (RequestError::Core)
-//!         | 3 definition             (RequestError::Definition)
 //! error   = 0 field has-index [index (2)] problem   (Error::Invalid)
 //!         | 1                        (Error::Json: never made by a device; no detail)
 //!         | 2 rlp                    (Error::Rlp)
 //!         | 3..=14                   (the other variants, in declaration order)
 //! problem = its number (0..=21), then: TooLong/TooFew a u32, OutOfRange two
 //!           u64, Address/Amount/Rlp the inner error's number
-//! definition = its number (0..=12, DefinitionError's order), then:
-//!           Truncated/TrailingBytes two u16, UnsupportedVersion/
-//!           DecimalsOutOfRange/SymbolLength a byte, UntrustedSigner an
-//!           address (20), WrongChain two u64, WrongToken an address, then
-//!           0 or 1 and the transaction's token
 //! ```
 //!
 //! Numbers are positions in declaration order (fields: [`Field::ALL`]);
@@ -32,15 +25,13 @@
 
 use super::apdu::Response;
 use super::request::RequestError;
-use crate::address::{Address, AddressError};
+use crate::address::AddressError;
 use crate::amount::AmountError;
-use crate::definition::DefinitionError;
 use crate::error::{Error, Field, JsonError, Location, Problem};
 use crate::rlp::RlpError;
 
 const HEADER: u8 = 1;
 const CORE: u8 = 2;
-const DEFINITION: u8 = 3;
 
 const RLP: [RlpError; 15] = [
     RlpError::UnexpectedEnd,
@@ -147,10 +138,10 @@ fn field_number(field: Field) -> u8 {
 }
 
 /// Writes `reason` as bytes into `out` (as much as fits: a response buffer
-/// of [`super::MAX_RESPONSE_LEN`] always holds all of it, at most 44
+/// of [`super::MAX_RESPONSE_LEN`] always holds all of it, at most 24
 /// bytes).
 pub fn write_reason(reason: &RequestError, out: &mut Response<'_>) {
-    let mut buf = [0u8; 48];
+    let mut buf = [0u8; 32];
     let mut w = Writer {
         buf: &mut buf,
         len: 0,
@@ -159,11 +150,6 @@ pub fn write_reason(reason: &RequestError, out: &mut Response<'_>) {
         RequestError::Truncated => w.put(&[HEADER, 1]),
         RequestError::UnknownScheme => w.put(&[HEADER, 2]),
         RequestError::UnknownDescriptor => w.put(&[HEADER, 3]),
-        RequestError::DefinitionCount => w.put(&[HEADER, 4]),
-        RequestError::Definition(e) => {
-            w.put(&[DEFINITION]);
-            write_definition_error(e, &mut w);
-        }
         // A device answers a bad path with Status::InvalidPath instead,
         // without data.
         RequestError::Path(_) => {}
@@ -174,93 +160,6 @@ pub fn write_reason(reason: &RequestError, out: &mut Response<'_>) {
     }
     let len = w.len;
     let _ = out.push(buf.get(..len).unwrap_or(&[]));
-}
-
-fn u16_of(n: usize) -> [u8; 2] {
-    u16::try_from(n).unwrap_or(u16::MAX).to_be_bytes()
-}
-
-fn write_definition_error(e: &DefinitionError, w: &mut Writer<'_>) {
-    match e {
-        DefinitionError::Truncated { len, expected } => {
-            w.put(&[0]);
-            w.put(&u16_of(*len));
-            w.put(&u16_of(*expected));
-        }
-        DefinitionError::TrailingBytes { len, expected } => {
-            w.put(&[1]);
-            w.put(&u16_of(*len));
-            w.put(&u16_of(*expected));
-        }
-        DefinitionError::UnsupportedVersion(v) => w.put(&[2, *v]),
-        DefinitionError::DecimalsOutOfRange(d) => w.put(&[3, *d]),
-        DefinitionError::SymbolLength(n) => w.put(&[4, *n]),
-        DefinitionError::SymbolCharacter => w.put(&[5]),
-        DefinitionError::NonZeroPadding => w.put(&[6]),
-        DefinitionError::BadSignature => w.put(&[7]),
-        DefinitionError::UntrustedSigner(a) => {
-            w.put(&[8]);
-            w.put(a.as_bytes());
-        }
-        DefinitionError::WrongChain {
-            definition,
-            transaction,
-        } => {
-            w.put(&[9]);
-            w.put(&definition.to_be_bytes());
-            w.put(&transaction.to_be_bytes());
-        }
-        DefinitionError::WrongToken {
-            definition,
-            transaction,
-        } => {
-            w.put(&[10]);
-            w.put(definition.as_bytes());
-            match transaction {
-                None => w.put(&[0]),
-                Some(token) => {
-                    w.put(&[1]);
-                    w.put(token.as_bytes());
-                }
-            }
-        }
-    }
-}
-
-fn read_definition_error(r: &mut Reader<'_>) -> Option<DefinitionError> {
-    let u16_ = |r: &mut Reader<'_>| r.array::<2>().map(|b| usize::from(u16::from_be_bytes(b)));
-    let u64_ = |r: &mut Reader<'_>| r.array::<8>().map(u64::from_be_bytes);
-    let address = |r: &mut Reader<'_>| r.array::<20>().map(Address);
-    Some(match r.byte()? {
-        0 => DefinitionError::Truncated {
-            len: u16_(r)?,
-            expected: u16_(r)?,
-        },
-        1 => DefinitionError::TrailingBytes {
-            len: u16_(r)?,
-            expected: u16_(r)?,
-        },
-        2 => DefinitionError::UnsupportedVersion(r.byte()?),
-        3 => DefinitionError::DecimalsOutOfRange(r.byte()?),
-        4 => DefinitionError::SymbolLength(r.byte()?),
-        5 => DefinitionError::SymbolCharacter,
-        6 => DefinitionError::NonZeroPadding,
-        7 => DefinitionError::BadSignature,
-        8 => DefinitionError::UntrustedSigner(address(r)?),
-        9 => DefinitionError::WrongChain {
-            definition: u64_(r)?,
-            transaction: u64_(r)?,
-        },
-        10 => DefinitionError::WrongToken {
-            definition: address(r)?,
-            transaction: match r.byte()? {
-                0 => None,
-                1 => Some(address(r)?),
-                _ => return None,
-            },
-        },
-        _ => return None,
-    })
 }
 
 struct Writer<'a> {
@@ -376,11 +275,9 @@ pub fn read_reason(bytes: &[u8]) -> Option<RequestError> {
             1 => RequestError::Truncated,
             2 => RequestError::UnknownScheme,
             3 => RequestError::UnknownDescriptor,
-            4 => RequestError::DefinitionCount,
             _ => return None,
         },
         CORE => RequestError::Core(read_error(&mut r)?),
-        DEFINITION => RequestError::Definition(read_definition_error(&mut r)?),
         _ => return None,
     };
     r.0.is_empty().then_some(reason)
@@ -455,7 +352,7 @@ mod tests {
         write_reason(&reason, &mut out);
         let n = out.finish(super::super::Status::InvalidData);
         let bytes = buf.get(..n - 2).unwrap().to_vec();
-        assert!(bytes.len() <= 44, "{reason:?}: {} bytes", bytes.len());
+        assert!(bytes.len() <= 24, "{reason:?}: {} bytes", bytes.len());
         // Every strict prefix and every extension is refused.
         for cut in 0..bytes.len() {
             assert_eq!(read_reason(&bytes[..cut]), None, "{reason:?} cut at {cut}");
@@ -490,53 +387,8 @@ mod tests {
             RequestError::Truncated,
             RequestError::UnknownScheme,
             RequestError::UnknownDescriptor,
-            RequestError::DefinitionCount,
         ] {
             assert_eq!(round_trip(reason), Some(reason));
-            count += 1;
-        }
-        let (a, b) = (Address([0xAA; 20]), Address([0xBB; 20]));
-        for e in [
-            DefinitionError::Truncated {
-                len: 135,
-                expected: 136,
-            },
-            DefinitionError::TrailingBytes {
-                len: 70_000,
-                expected: 136,
-            },
-            DefinitionError::UnsupportedVersion(2),
-            DefinitionError::DecimalsOutOfRange(19),
-            DefinitionError::SymbolLength(21),
-            DefinitionError::SymbolCharacter,
-            DefinitionError::NonZeroPadding,
-            DefinitionError::BadSignature,
-            DefinitionError::UntrustedSigner(a),
-            DefinitionError::WrongChain {
-                definition: 1,
-                transaction: u64::MAX,
-            },
-            DefinitionError::WrongToken {
-                definition: a,
-                transaction: Some(b),
-            },
-            DefinitionError::WrongToken {
-                definition: a,
-                transaction: None,
-            },
-        ] {
-            let expected = match e {
-                // Lengths travel as u16, saturated.
-                DefinitionError::TrailingBytes { expected, .. } => DefinitionError::TrailingBytes {
-                    len: usize::from(u16::MAX),
-                    expected,
-                },
-                e => e,
-            };
-            assert_eq!(
-                round_trip(RequestError::Definition(e)),
-                Some(RequestError::Definition(expected))
-            );
             count += 1;
         }
         for e in SIMPLE.iter().copied().chain(RLP.map(Error::Rlp)) {

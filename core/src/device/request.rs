@@ -1,15 +1,12 @@
 //! The sign request's header: which scheme, which operation, who signs
-//! (single signer or a member of a multisig account), the token
-//! definition offered for the review, and the key's path, before the
-//! transaction's RLP.
+//! (single signer or a member of a multisig account), and the key's path,
+//! before the transaction's RLP.
 //!
 //! ```text
 //! scheme (1: 1 = legacy v1, 2 = native v2)
 //! op_type (1: 1..=14)
 //! descriptor (1: 0 = single signer, 1 = member of a multisig account, v2 only)
 //!   [account (20) when the descriptor is 1]
-//! definitions (1: 0 or 1)
-//!   [a signed token definition (136, crate::definition) when it is 1]
 //! path (1 + 4 * depth: depth, then each index big-endian, hardened bit set)
 //! payload: v1 the signed bytes rlp(P) or rlp([P, M]); v2 payload_rlp = rlp([P, M])
 //! ```
@@ -17,7 +14,6 @@
 use core::fmt;
 
 use crate::address::Address;
-use crate::definition::{DefinitionError, SignedDefinition, SIGNED_DEFINITION_LEN};
 use crate::error::Error;
 use crate::hd::{DerivationPath, PathError};
 use crate::native::Descriptor;
@@ -29,11 +25,6 @@ pub const SCHEME_LEGACY: u8 = 1;
 /// The scheme byte of native v2.
 pub const SCHEME_NATIVE: u8 = 2;
 
-/// The longest header: a multisig member's, with a definition and the
-/// deepest path.
-pub const MAX_SIGN_HEADER_LEN: usize =
-    3 + 20 + 1 + SIGNED_DEFINITION_LEN + crate::hd::MAX_PATH_BYTES;
-
 /// What a sign request says besides the transaction.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct SignHeader {
@@ -43,11 +34,6 @@ pub struct SignHeader {
     pub op: OpType,
     /// Single signer, or a member of this multisig account.
     pub descriptor: Descriptor,
-    /// The signed token definition offered for the review (decoded, not
-    /// yet checked: the device checks its signer against its own trusted
-    /// signers, and the review that it is for the transaction's chain and
-    /// token).
-    pub definition: Option<SignedDefinition>,
     /// The signing key's path.
     pub path: DerivationPath,
 }
@@ -78,12 +64,6 @@ pub enum RequestError {
     UnknownScheme,
     /// The descriptor byte is neither 0 nor 1, or 1 with legacy v1.
     UnknownDescriptor,
-    /// The definitions byte is neither 0 nor 1.
-    DefinitionCount,
-    /// The token definition offered was refused: malformed, badly
-    /// signed, from a signer the device does not trust, or for another
-    /// chain or token than the transaction's.
-    Definition(DefinitionError),
     /// The path is malformed or too deep.
     Path(PathError),
     /// The operation is unknown or not in the scheme.
@@ -98,10 +78,6 @@ impl fmt::Display for RequestError {
             RequestError::UnknownDescriptor => {
                 f.write_str("descriptor byte must be 0 (single) or 1 (multisig member, v2 only)")
             }
-            RequestError::DefinitionCount => {
-                f.write_str("definitions byte must be 0 or 1 (one signed token definition)")
-            }
-            RequestError::Definition(e) => write!(f, "{e}"),
             RequestError::Path(e) => write!(f, "derivation path: {e}"),
             RequestError::Core(e) => write!(f, "{e}"),
         }
@@ -139,25 +115,12 @@ pub fn parse_sign_request(bytes: &[u8]) -> Result<(SignHeader, &[u8]), RequestEr
         }
         _ => return Err(RequestError::UnknownDescriptor),
     };
-    let (&definitions, rest) = rest.split_first().ok_or(RequestError::Truncated)?;
-    let (definition, rest) = match definitions {
-        0 => (None, rest),
-        1 => {
-            let (bytes, rest) = rest
-                .split_first_chunk::<SIGNED_DEFINITION_LEN>()
-                .ok_or(RequestError::Truncated)?;
-            let definition = SignedDefinition::decode(bytes).map_err(RequestError::Definition)?;
-            (Some(definition), rest)
-        }
-        _ => return Err(RequestError::DefinitionCount),
-    };
     let (path, payload) = DerivationPath::split_from_bytes(rest).map_err(RequestError::Path)?;
     Ok((
         SignHeader {
             scheme,
             op,
             descriptor,
-            definition,
             path,
         },
         payload,
@@ -186,13 +149,6 @@ pub fn encode_sign_header(header: &SignHeader, out: &mut [u8]) -> Result<usize, 
         Descriptor::Multisig(account) => {
             put(&[1])?;
             put(account.as_bytes())?;
-        }
-    }
-    match &header.definition {
-        None => put(&[0])?,
-        Some(definition) => {
-            put(&[1])?;
-            put(&definition.encode())?;
         }
     }
     let mut path = [0u8; crate::hd::MAX_PATH_BYTES];

@@ -1,5 +1,4 @@
 use super::*;
-use crate::definition::{DefinitionError, SignedDefinition, TokenDefinition, TokenUnit};
 use crate::hd::{DerivationPath, Mnemonic, HARDENED};
 use crate::legacy;
 use crate::native::{self, Descriptor};
@@ -7,7 +6,7 @@ use crate::review::DEFAULT_PAGE_WIDTH;
 use crate::rlp::encode::to_slice;
 use crate::signature::{address_of_compressed, recover_hash};
 use crate::tx::{BatchEntry, BatchPayment, CreateMultiSig, Memo, Payment, TokenIssue, Transaction};
-use crate::{Address, Amount, Error, Scheme, SigningKey};
+use crate::{Address, Amount, Error, Scheme};
 use proptest::prelude::*;
 use std::string::{String, ToString};
 use std::vec::Vec;
@@ -105,22 +104,10 @@ fn send(d: &mut TestDevice, request: &[u8], chunk: usize) -> (Vec<u8>, u16) {
 /// The sign request for `tx` in `scheme` under `descriptor` with the key
 /// of account `index`.
 fn request(tx: &Transaction<4, 4>, scheme: Scheme, descriptor: Descriptor, index: u32) -> Vec<u8> {
-    request_with(tx, scheme, descriptor, index, None)
-}
-
-/// [`request`] offering a signed token definition.
-fn request_with(
-    tx: &Transaction<4, 4>,
-    scheme: Scheme,
-    descriptor: Descriptor,
-    index: u32,
-    definition: Option<SignedDefinition>,
-) -> Vec<u8> {
     let header = SignHeader {
         scheme,
         op: tx.op_type(),
         descriptor,
-        definition,
         path: path(index),
     };
     let mut buf = vec![0u8; 4096];
@@ -298,7 +285,7 @@ fn every_failure_has_its_status() {
     assert!(reason(&mut d, &[1, 1, 1]).starts_with("descriptor byte"));
     assert_eq!(reason(&mut d, &[2]), "sign request ends inside its header");
     assert_eq!(
-        run(&mut d, &cmd(SIGN, P1_FIRST, P2_LAST, &[2, 1, 0, 0, 11])).1,
+        run(&mut d, &cmd(SIGN, P1_FIRST, P2_LAST, &[2, 1, 0, 11])).1,
         sw(Status::InvalidPath)
     );
     // The transaction's RLP is decoded strictly and every rule checked.
@@ -480,133 +467,85 @@ proptest! {
     }
 }
 
-/// A definitions key (a test key) and its definition of `token` on the
-/// payment's chain: USDX, 6 decimals.
-fn usdx(token: Address, chain_id: u64) -> (SigningKey, SignedDefinition) {
-    let key = SigningKey::from_bytes(&[0x42; 32]).unwrap();
-    let definition = TokenDefinition {
-        chain_id,
-        token,
-        unit: TokenUnit::new("USDX", 6).unwrap(),
-    };
-    let signed = definition.sign(&key).unwrap();
-    (key, signed)
-}
-
-fn payment_of(value: u64) -> Transaction<4, 4> {
-    Transaction::new(
-        1_212_101,
-        7,
-        Payment {
-            recipient: Address([2; 20]),
-            value: Amount::from_u64(value),
-            token: Address([1; 20]),
-        },
-    )
-}
-
+/// PROVIDE_DEFINITION: a trusted definition turns the next sign's amounts
+/// into whole tokens; each refusal has its cause byte; it serves one sign
+/// only, and any other request forgets it.
 #[test]
-fn a_trusted_definition_shows_whole_tokens_on_the_device() {
-    let tx = payment_of(1_500_000);
-    let (key, signed) = usdx(Address([1; 20]), 1_212_101);
-    let mut d = device();
-    d.wallet_mut().trust_for_session(key.address()).unwrap();
-    let req = request_with(&tx, Scheme::Native, Descriptor::Single, 0, Some(signed));
-    let (data, status) = send(&mut d, &req, 100);
-    assert_eq!(status, OK);
-    assert_eq!(data.len(), SIGN_RESPONSE_LEN);
-    let pages = &d.approver().pages;
-    assert!(pages.iter().any(|p| p == "Amount: 1.5 USDX"), "{pages:?}");
-    assert!(pages.iter().any(|p| p.contains("1500000")), "{pages:?}");
-    assert!(
-        !pages.iter().any(|p| p.contains("Unknown token")),
-        "{pages:?}"
-    );
-    // Again: the device kept it checked; an altered copy is still refused.
-    assert_eq!(send(&mut d, &req, 100).1, OK);
-    let mut altered = signed;
-    altered.definition.unit = TokenUnit::new("USDX", 7).unwrap();
-    let req = request_with(&tx, Scheme::Native, Descriptor::Single, 0, Some(altered));
-    let (data, status) = send(&mut d, &req, 100);
-    assert_eq!(status, sw(Status::InvalidData));
-    assert_eq!(
-        super::read_reason(&data),
-        Some(RequestError::Definition(DefinitionError::BadSignature))
-    );
-
-    // Without the definition: base units, the token marked unknown.
-    let plain = request(&tx, Scheme::Native, Descriptor::Single, 0);
-    assert_eq!(send(&mut d, &plain, 100).1, OK);
-    let pages = &d.approver().pages;
-    assert!(!pages.iter().any(|p| p.contains("USDX")), "{pages:?}");
-    assert!(
-        pages.iter().any(|p| p.contains("Unknown token")),
-        "{pages:?}"
-    );
-}
-
-#[test]
-fn each_refused_definition_is_named_and_nothing_is_signed() {
-    let tx = payment_of(1_500_000);
-    let (key, signed) = usdx(Address([1; 20]), 1_212_101);
-    let refused = |d: &mut TestDevice, definition: SignedDefinition| {
-        let req = request_with(&tx, Scheme::Native, Descriptor::Single, 0, Some(definition));
-        let (data, status) = run(d, &cmd(SIGN, P1_FIRST, P2_LAST, &req));
-        assert_eq!(status, sw(Status::InvalidData));
-        match super::read_reason(&data) {
-            Some(RequestError::Definition(e)) => e,
-            other => panic!("{other:?}"),
+#[cfg(feature = "device-definitions")]
+fn provided_definition_serves_the_next_sign_only() {
+    use crate::definition::{TokenDefinition, TokenUnit};
+    use crate::key::SigningKey;
+    const PROVIDE: u8 = Instruction::ProvideDefinition as u8;
+    let refused = sw(Status::DefinitionRefused);
+    let definer = SigningKey::from_bytes(&[0x42; 32]).unwrap();
+    let definition = |chain_id, token| {
+        TokenDefinition {
+            chain_id,
+            token,
+            unit: TokenUnit::new("USDX", 1).unwrap(),
         }
+        .sign(&definer)
+        .unwrap()
     };
-    // Not trusted by this device (whatever the host trusts).
+    let good = definition(1_212_101, Address([1; 20]));
     let mut d = device();
-    assert_eq!(
-        refused(&mut d, signed),
-        DefinitionError::UntrustedSigner(key.address())
-    );
-    assert!(d.approver().pages.is_empty(), "nothing shown");
-    d.wallet_mut().trust_for_session(key.address()).unwrap();
-    // Altered after signing.
-    let mut altered = signed;
-    altered.definition.unit = TokenUnit::new("USDC", 6).unwrap();
-    assert_eq!(refused(&mut d, altered), DefinitionError::BadSignature);
-    // Another chain, another token.
-    let (_, other_chain) = usdx(Address([1; 20]), 1);
-    assert_eq!(
-        refused(&mut d, other_chain),
-        DefinitionError::WrongChain {
-            definition: 1,
-            transaction: 1_212_101
-        }
-    );
-    let (_, other_token) = usdx(Address([9; 20]), 1_212_101);
-    assert_eq!(
-        refused(&mut d, other_token),
-        DefinitionError::WrongToken {
-            definition: Address([9; 20]),
-            transaction: Some(Address([1; 20]))
-        }
-    );
-    assert!(d.approver().pages.is_empty(), "nothing shown");
+    let tx = payment();
+    let req = request(&tx, Scheme::Native, Descriptor::Single, 0);
+    let amount = |d: &TestDevice| {
+        d.approver()
+            .pages
+            .iter()
+            .find(|p| p.starts_with("Amount"))
+            .cloned()
+    };
 
-    // Malformed in the request: a wrong version, a definitions byte of 2,
-    // a request cut inside the definition.
-    let good = request_with(&tx, Scheme::Native, Descriptor::Single, 0, Some(signed));
-    let at = 3; // scheme, op, descriptor: the definitions byte
-    let mut version = good.clone();
-    version[at + 1] = 2;
+    // Untrusted: refused by name (9), and the sign shows base units.
     assert_eq!(
-        reason(&mut d, &version),
-        RequestError::Definition(DefinitionError::UnsupportedVersion(2)).to_string()
+        run(&mut d, &cmd(PROVIDE, 0, 0, &good.encode())),
+        (vec![9], refused)
     );
-    let mut count = good.clone();
-    count[at] = 2;
+    assert_eq!(send(&mut d, &req, 200).1, OK);
+    assert_eq!(amount(&d).as_deref(), Some("Amount: 10"));
+
+    d.wallet_mut().trust_for_session(good.signer).unwrap();
     assert_eq!(
-        reason(&mut d, &count),
-        RequestError::DefinitionCount.to_string()
+        run(&mut d, &cmd(PROVIDE, 0, 0, &good.encode())),
+        (vec![], OK)
     );
+    assert_eq!(send(&mut d, &req, 40).1, OK);
+    assert_eq!(amount(&d).as_deref(), Some("Amount: 1 USDX"));
+    assert!(d.approver().pages.contains(&"Base units: 10".to_string()));
+    // Used once: the next sign is in base units again.
+    assert_eq!(send(&mut d, &req, 200).1, OK);
+    assert_eq!(amount(&d).as_deref(), Some("Amount: 10"));
+    // Forgotten by any other request between it and the sign.
+    assert_eq!(run(&mut d, &cmd(PROVIDE, 0, 0, &good.encode())).1, OK);
+    assert_eq!(run(&mut d, &cmd(0x01, 0, 0, &[])).1, OK);
+    assert_eq!(send(&mut d, &req, 200).1, OK);
+    assert_eq!(amount(&d).as_deref(), Some("Amount: 10"));
+
+    // Another chain or token: the sign is refused, nothing signed.
+    for (other, cause) in [
+        (definition(1, Address([1; 20])), 10),
+        (definition(1_212_101, Address([9; 20])), 11),
+    ] {
+        assert_eq!(run(&mut d, &cmd(PROVIDE, 0, 0, &other.encode())).1, OK);
+        assert_eq!(send(&mut d, &req, 200), (vec![cause], refused));
+    }
+    // Malformed ones: truncated, another version, a bad signature.
+    let bytes = good.encode();
+    let mut version = bytes;
+    version[0] = 2;
+    let mut forged = bytes;
+    forged[80] ^= 1;
+    for (data, cause) in [(&bytes[..100], 1), (&version[..], 3), (&forged[..], 8)] {
+        assert_eq!(
+            run(&mut d, &cmd(PROVIDE, 0, 0, data)),
+            (vec![cause], refused)
+        );
+    }
     assert_eq!(
-        reason(&mut d, &good[..at + 100]),
-        RequestError::Truncated.to_string()
+        run(&mut d, &cmd(PROVIDE, 1, 0, &bytes)).1,
+        sw(Status::WrongP1P2)
     );
 }

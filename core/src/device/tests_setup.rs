@@ -245,7 +245,7 @@ fn power_cycle_unlock_sign() {
             token: Address([1; 20]),
         },
     );
-    let mut request = vec![2, tx.op_type().number(), 0, 0]; // no definition
+    let mut request = vec![2, tx.op_type().number(), 0];
     request.extend(path_bytes(0));
     let payload = native::payload_rlp(&tx);
     let mut buf = [0u8; 512];

@@ -12,12 +12,13 @@ use clap::Args;
 use serde_json::Value;
 use tokensign_core::Scheme;
 
-use super::common::{read_json_input, read_limited_input, required_signer, write_out};
+use super::common::{read_json_input, read_limited_input, required_signer, write_out, Notes};
 use super::exit::CliError;
 use super::review::{
     object_with_request, request_descriptor, request_fields, review_json, review_lines,
     review_text, signed_lines, unit_json, ReviewArgs, ReviewContext,
 };
+use super::write::finish::device_screen;
 use super::write::scheme::SchemeChoice;
 use super::Io;
 use crate::documents;
@@ -82,7 +83,8 @@ pub fn run(
         }
         return sign_lines(args, keys, json_mode, io);
     }
-    let context = ReviewContext::from_args(&args.review)?;
+    let mut context = ReviewContext::from_args(&args.review)?;
+    context.trust_device_signers(keys);
     let input = read_json_input(&args.payload, io.input, "the payload")?;
     // Parsed before the key is loaded: a bad document never asks for a
     // password, and a definition that cannot be used is refused first.
@@ -90,7 +92,6 @@ pub fn run(
         documents::parse(&input, forced(args.scheme)).map_err(CliError::bad_input)?;
     let resolved = context.resolve(&tx, None)?;
     let signer = required_signer(keys, "sign")?;
-    // A device checks the definition again, against its own trust.
     signer.offer_definition(resolved.definition_for_device());
     let (request, hashes) = SignedRequest::sign_hashed(signer.as_ref(), tx, scheme)?;
     let body = request.body()?;
@@ -111,6 +112,14 @@ pub fn run(
     );
     review.push_str(&signed_lines(&request, &hashes, signer.address()));
     write_out(io.err, &review)?;
+    // A device's own pages, apart from the host's review.
+    let mut device = serde_json::Map::new();
+    device_screen(
+        signer.as_ref(),
+        json_mode,
+        &mut device,
+        &Notes::new(&mut *io.err),
+    )?;
     if !json_mode {
         let mut text = String::from_utf8_lossy(&body).into_owned();
         text.push('\n');
@@ -119,6 +128,7 @@ pub fn run(
     let mut fields = request_fields(&request, &hashes, &signer.address())?;
     fields.insert("review".into(), review_json(&lines));
     fields.insert("token_unit".into(), unit_json(&resolved));
+    fields.extend(device);
     write_out(io.out, &object_with_request(&body, Value::Object(fields)))
 }
 

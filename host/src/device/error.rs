@@ -57,6 +57,10 @@ fn next_step(sw: u16) -> Option<&'static str> {
             "to replace its seed, wipe it first (`tokensign device wipe`) with your recovery words at hand"
         }
         Status::TrustListFull => "wipe and set up the device again to empty its list",
+        Status::DefinitionRefused => {
+            "give the definition of the transaction's token and chain, signed by a key the \
+             device trusts (`tokensign device trust ADDR`), or leave --definition out"
+        }
         Status::NoStorage => {
             "use a device you can set up: `--device emulated:DIR` (a practice wallet in DIR), \
              the QEMU firmware or a board"
@@ -230,6 +234,7 @@ impl DeviceError {
                         | Status::InvalidWords
                         | Status::AlreadySetUp
                         | Status::TrustListFull
+                        | Status::DefinitionRefused
                         | Status::NoStorage
                 )
             })

@@ -27,11 +27,10 @@ mod stream;
 use std::collections::HashMap;
 use std::path::Path;
 
-use tokensign_core::definition::SignedDefinition;
 use tokensign_core::device::{
     encode_command, encode_sign_header, parse_sign_response, read_reason, split_response,
-    Instruction, SignHeader, Status, MAX_COMMAND_LEN, MAX_SIGN_HEADER_LEN, P1_CONFIRM, P1_FIRST,
-    P1_NEXT, P1_SILENT, P2_LAST, P2_MORE,
+    Instruction, SignHeader, Status, MAX_COMMAND_LEN, P1_CONFIRM, P1_FIRST, P1_NEXT, P1_SILENT,
+    P2_LAST, P2_MORE,
 };
 use tokensign_core::hd::{DerivationPath, MAX_PATH_BYTES};
 use tokensign_core::native::{self, Descriptor};
@@ -122,11 +121,6 @@ pub struct SignRequest<'a> {
     pub scheme: Scheme,
     /// Single signer, or a member of a multisig account.
     pub descriptor: Descriptor,
-    /// The signed token definition for the device's review, which the
-    /// device checks against its own trusted signers (refusing the request
-    /// by name if it does not trust it, or if it is for another chain or
-    /// token).
-    pub definition: Option<SignedDefinition>,
     /// The key's path.
     pub path: DerivationPath,
 }
@@ -138,10 +132,9 @@ impl SignRequest<'_> {
             scheme: self.scheme,
             op: self.tx.op_type(),
             descriptor: self.descriptor,
-            definition: self.definition,
             path: self.path,
         };
-        let mut head = [0u8; MAX_SIGN_HEADER_LEN];
+        let mut head = [0u8; 3 + 20 + MAX_PATH_BYTES];
         let n = encode_sign_header(&header, &mut head).map_err(DeviceError::Encode)?;
         let mut out = head.get(..n).unwrap_or_default().to_vec();
         match self.scheme {
@@ -232,6 +225,11 @@ impl<T: Transport> DeviceClient<T> {
                     [3, _] => {
                         "the checksum does not match: a word is wrong or out of order".to_owned()
                     }
+                    _ => String::new(),
+                }
+            } else if sw == Status::DefinitionRefused.word() {
+                match data {
+                    [code] => tokensign_core::device::offer::refusal_text(*code).to_owned(),
                     _ => String::new(),
                 }
             } else if sw == Status::InvalidData.word() {
@@ -332,7 +330,22 @@ impl<T: Transport> DeviceClient<T> {
     /// to recover to the path's address over the core's signing hash, and
     /// the signing hash the device answered to be the core's.
     pub fn sign(&mut self, request: &SignRequest<'_>) -> Result<DeviceSignature, DeviceError> {
+        self.sign_with(request, None)
+    }
+
+    /// [`DeviceClient::sign`], with a signed token definition given to the
+    /// device just before the request (the device checks it against its
+    /// own trusted signers and shows the token's amounts in whole tokens,
+    /// or refuses).
+    pub fn sign_with(
+        &mut self,
+        request: &SignRequest<'_>,
+        definition: Option<&tokensign_core::definition::SignedDefinition>,
+    ) -> Result<DeviceSignature, DeviceError> {
         let address = self.address(&request.path, false)?;
+        if let Some(definition) = definition {
+            self.provide_definition(definition)?;
+        }
         let answer = self.sign_raw(&request.encode()?)?;
         let (signature, hash) = parse_sign_response(&answer).ok_or_else(|| {
             DeviceError::BadAnswer(format!("sign answer has {} bytes", answer.len()))

@@ -3,11 +3,11 @@
 //! side is `tokensign_core::device::setup` and its wallet).
 
 use tokensign_core::device::setup::{FLAG_FIXED_SEED, STATE_EMPTY, STATE_LOCKED, STATE_UNLOCKED};
-use tokensign_core::device::{Instruction, Pin};
+use tokensign_core::device::{Instruction, Pin, Status};
 use tokensign_core::Address;
 use zeroize::Zeroizing;
 
-use super::{DeviceClient, DeviceError, Transport};
+use super::{DeviceClient, DeviceError, DeviceStatus, Transport};
 
 /// What GET_STATE answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,6 +162,31 @@ impl<T: Transport> DeviceClient<T> {
         self.transport_mut().take_display();
         self.command(Instruction::Trust as u8, 0, 0, signer.as_bytes())
             .map(drop)
+    }
+
+    /// Gives the device a signed token definition for the next sign
+    /// request: it checks it against its own trusted signers, and that
+    /// sign's pages show the token's amounts in whole tokens.
+    pub fn provide_definition(
+        &mut self,
+        definition: &tokensign_core::definition::SignedDefinition,
+    ) -> Result<(), DeviceError> {
+        match self.command(
+            Instruction::ProvideDefinition as u8,
+            0,
+            0,
+            &definition.encode(),
+        ) {
+            Err(DeviceError::Status(s)) if s.sw == Status::InsNotSupported.word() => {
+                Err(DeviceError::Status(DeviceStatus {
+                    sw: s.sw,
+                    reason: "this device takes no token definitions (its firmware was built \
+                             without them): leave --definition out to sign in base units"
+                        .to_owned(),
+                }))
+            }
+            other => other.map(drop),
+        }
     }
 
     /// The pages the device displayed since the last call.

@@ -26,7 +26,6 @@ fn request(tx: &Transaction, scheme: Scheme) -> SignRequest<'_> {
         tx,
         scheme,
         descriptor: Descriptor::Single,
-        definition: None,
         path: default_path(),
     }
 }

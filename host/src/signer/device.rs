@@ -17,7 +17,7 @@ pub struct DeviceSigner {
     client: Mutex<DeviceClient<Box<dyn Transport>>>,
     /// The pages the device displayed for the last signature.
     pages: Mutex<Vec<String>>,
-    /// The token definition sent with each sign request.
+    /// The token definition to give the device with the next transaction.
     definition: Mutex<Option<SignedDefinition>>,
     path: DerivationPath,
     address: Address,
@@ -139,30 +139,32 @@ impl Signer for DeviceSigner {
             tx: input.transaction(),
             scheme: input.scheme(),
             descriptor: input.descriptor(),
-            definition: self.definition.lock().ok().and_then(|d| *d),
             path: self.path,
         };
-        let signed = client.sign(&request).map_err(|e| {
-            if e.is_denied() {
-                SignerError::DeviceRejected
-            } else {
-                SignerError::Device(e)
-            }
-        })?;
+        let definition = self.definition.lock().ok().and_then(|d| *d);
+        let signed = client
+            .sign_with(&request, definition.as_ref())
+            .map_err(|e| {
+                if e.is_denied() {
+                    SignerError::DeviceRejected
+                } else {
+                    SignerError::Device(e)
+                }
+            })?;
         if let Ok(mut pages) = self.pages.lock() {
             *pages = signed.review;
         }
         Ok(signed.signature)
     }
 
-    fn device_pages(&self) -> Option<Vec<String>> {
-        self.pages.lock().ok().map(|p| p.clone())
+    fn offer_definition(&self, definition: Option<&SignedDefinition>) {
+        if let Ok(mut slot) = self.definition.lock() {
+            *slot = definition.copied();
+        }
     }
 
-    fn offer_definition(&self, definition: Option<&SignedDefinition>) {
-        if let Ok(mut offered) = self.definition.lock() {
-            *offered = definition.copied();
-        }
+    fn device_pages(&self) -> Option<Vec<String>> {
+        self.pages.lock().ok().map(|p| p.clone())
     }
 }
 

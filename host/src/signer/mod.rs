@@ -139,17 +139,16 @@ pub trait Signer: Send + Sync {
         None
     }
 
+    /// For a device: the signed token definition to give it with the
+    /// next transaction (it checks the definition itself and shows whole
+    /// tokens); ignored by a key held here, whose review is the host's.
+    fn offer_definition(&self, _definition: Option<&tokensign_core::definition::SignedDefinition>) {
+    }
+
     /// For a device: the pages it displayed for its last signature, in
     /// order, as it showed them; `None` for a key held here.
     fn device_pages(&self) -> Option<Vec<String>> {
         None
-    }
-
-    /// The signed token definition the host's review uses for the
-    /// transactions signed next (`None`: none). A device receives it with
-    /// each sign request and checks it against its own trusted signers, so
-    /// that its own pages show whole tokens; a key held here ignores it.
-    fn offer_definition(&self, _definition: Option<&tokensign_core::definition::SignedDefinition>) {
     }
 }
 

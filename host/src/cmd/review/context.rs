@@ -94,24 +94,7 @@ pub struct ReviewContext {
     local_node: bool,
 }
 
-/// The source of a definition the local node served.
-const NODE_SOURCE: &str = "the local node";
-
 impl Resolved {
-    /// The definition to send to a device with the transaction: one given
-    /// with `--definition`, which the device checks against its own
-    /// trusted signers (refusing it by name if it does not trust it). Not
-    /// the local node's own, whose key a device trusts only when told to
-    /// (`tokensign device trust`): its pages then show base units.
-    pub fn definition_for_device(&self) -> Option<&SignedDefinition> {
-        match &self.unit {
-            UnitSource::Definition(_, offered) if offered.source != NODE_SOURCE => {
-                Some(&offered.signed)
-            }
-            _ => None,
-        }
-    }
-
     /// The signed definition the review uses, as it was offered (for a
     /// device, which checks it against its own trusted signers).
     pub fn signed_definition(&self) -> Option<&SignedDefinition> {
@@ -121,6 +104,24 @@ impl Resolved {
         }
     }
 }
+
+impl Resolved {
+    /// The definition to give a device: one the person gave
+    /// (`--definition`), never the local node's own (the device keeps its
+    /// own trusted signers; a node's key is a development convenience for
+    /// the host's review).
+    pub fn definition_for_device(&self) -> Option<&SignedDefinition> {
+        match &self.unit {
+            UnitSource::Definition(_, offered) if offered.source != NODE_SOURCE => {
+                Some(&offered.signed)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// How the local node's own definition is named as a source.
+const NODE_SOURCE: &str = "the local node";
 
 impl ReviewContext {
     /// Reads every `--definition` file (each decoded, not yet checked for
@@ -152,6 +153,19 @@ impl ReviewContext {
             node_signer: None,
             local_node: false,
         })
+    }
+
+    /// Trusts the definition signers a device signing this run trusts for
+    /// it (the emulated device's `--device-trust`): the person named them,
+    /// and the host's review and the device's pages then agree.
+    pub fn trust_device_signers(&mut self, keys: &crate::signer::KeyOptions) {
+        if keys.device.is_some() {
+            for signer in &keys.device_settings.session_trust {
+                if !self.trusted.contains(signer) {
+                    self.trusted.push(*signer);
+                }
+            }
+        }
     }
 
     /// A context that knows nothing: base units, chains by their id.

@@ -124,6 +124,7 @@ pub fn run_checked(
 
     // 2. Server and signer.
     let notes = Notes::new(&mut *io.err);
+    context.trust_device_signers(keys);
     let (signer, session) = if offline {
         (required_signer(keys, draft.op_type().name())?, None)
     } else {
@@ -162,7 +163,7 @@ pub fn run_checked(
     let tx = draft.complete(chain_id, nonce, memo, amount, sender);
     // A definition that cannot be used is refused here, before signing.
     let resolved = context.resolve(&tx, client)?;
-    // A device checks the definition again, against its own trust.
+    // A device is given the same definition, and checks it itself.
     signer.offer_definition(resolved.definition_for_device());
 
     // 4. One member of a multisig account: a partial signature, not sent.

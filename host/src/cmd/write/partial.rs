@@ -51,6 +51,10 @@ pub fn write(
     }
     let part = partial::sign_input(signer, &input, account).map_err(signing_refused)?;
     let text = part.to_json()?;
+    // A device's own pages on stderr; with --json and --out, also in the
+    // object printed (without --out, stdout is the file itself).
+    let mut device = serde_json::Map::new();
+    super::finish::device_screen(signer, to.json_mode, &mut device, notes)?;
     match to.file {
         Some(path) => {
             partial::write_new(path, &text)?;
@@ -63,7 +67,12 @@ pub fn write(
             );
             if to.json_mode {
                 notes.write(&summary)?;
-                write_out(out, &format!("{text}\n"))
+                let mut object: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(&text).map_err(|e| {
+                        CliError::internal(format!("cannot read back the partial file: {e}"))
+                    })?;
+                object.extend(device);
+                write_out(out, &format!("{}\n", serde_json::Value::Object(object)))
             } else {
                 write_out(out, &summary)
             }
