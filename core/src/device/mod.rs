@@ -1,5 +1,5 @@
 //! The hardware-wallet protocol: APDU commands in checksummed frames over
-//! any byte stream, and the device's state machine. Protocol version 4
+//! any byte stream, and the device's state machine. Protocol version 5
 //! ([`PROTOCOL_VERSION`]).
 //!
 //! # Frames ([`frame`])
@@ -75,7 +75,13 @@ pub use wallet::{
 };
 
 /// Version of this protocol, the first byte of GET_VERSION's answer.
-pub const PROTOCOL_VERSION: u8 = 4;
+///
+/// 5: PROVIDE_DEFINITION (`0x0E`, [`offer`]) and its refusal status
+/// `0x6A8B` with a cause byte; a firmware built without the core's
+/// `device-definitions` feature answers it "instruction not supported".
+/// 4: the signing hash is computed from the request's transaction bytes as
+/// sent, never from a re-encoding. 3: the wallet's set-up instructions.
+pub const PROTOCOL_VERSION: u8 = 5;
 
 /// Length of a signature answer: `v r s` and a hash.
 pub const SIGN_RESPONSE_LEN: usize = 1 + 32 + 32 + 32;
