@@ -3,6 +3,12 @@
 # libFuzzer's own -print_coverage=1 (no llvm-tools needed).
 #
 #   fuzz/coverage.sh <target> <corpus dir> [path filter, default: the core's src/]
+#   fuzz/coverage.sh rules [ledger_ops corpus dir...]
+#
+# `rules`: the ledger rules a `ledger_ops` corpus reaches (default: the
+# committed one): what became of every step (admitted per operation,
+# refused per operation and refusal, stopped before the ledger), then the
+# ledger's refusals no input reached (examples/rules_reached.rs).
 #
 # Runs the built target (target/<host>/release/<target>) once over every
 # input of the corpus, without fuzzing, and sums libFuzzer's COVERED_FUNC /
@@ -11,6 +17,12 @@
 # (these include every panic, overflow-check and sanitizer branch, which
 # must stay unreached, so 100% of edges is neither expected nor wanted).
 set -euo pipefail
+
+if [ "${1:-}" = rules ]; then
+    shift
+    cd "$(dirname "$0")"
+    exec cargo run --quiet --release --example rules_reached -- "$@"
+fi
 
 target=${1:?usage: coverage.sh <target> <corpus dir> [path filter]}
 corpus=${2:?usage: coverage.sh <target> <corpus dir> [path filter]}

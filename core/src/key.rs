@@ -67,6 +67,10 @@ impl SigningKey {
     ///
     /// [`Error::SigningFailed`] for a recovery id of 2 or 3.
     pub fn sign_hash(&self, hash: &[u8; 32]) -> Result<Signature, Error> {
+        #[cfg(fuzzing)]
+        if crate::fuzzing::stand_ins() {
+            return Ok(crate::fuzzing::sign(&self.address(), hash));
+        }
         self.0.sign_hash(hash)
     }
 }

@@ -95,6 +95,8 @@ pub mod definition;
 pub mod device;
 pub mod error;
 pub mod field;
+#[cfg(fuzzing)]
+pub mod fuzzing;
 pub mod hash;
 pub mod hd;
 pub mod hex;

@@ -5,4 +5,8 @@
 use libfuzzer_sys::fuzz_target;
 use tokensign_fuzz::device_protocol;
 
-fuzz_target!(|data: &[u8]| device_protocol(data));
+// Fast: with the fuzzing stand-ins (test signatures, one-round PBKDF2).
+fuzz_target!(
+    init: tokensign_fuzz::use_stand_ins(),
+    |data: &[u8]| device_protocol(data)
+);

@@ -16,6 +16,7 @@ pub mod device_session;
 pub mod device_setup;
 pub mod invariants;
 pub mod issue_targets;
+pub mod ledger_ops;
 pub mod reference;
 pub mod review_checks;
 pub mod roundtrip;
@@ -32,9 +33,21 @@ pub use definition::definition_decode;
 pub use device::device_protocol;
 pub use device_setup::device_setup;
 pub use issue_targets::{address_parse, payload_json, request_json, rlp_decode};
+pub use ledger_ops::ledger_ops;
 pub use roundtrip::{roundtrip, RoundTripInput};
 pub use server::server_handler;
 pub use tx_targets::{native_envelope, tx_json, tx_rlp};
+
+/// Turns on the core's fuzzing stand-ins (test signatures, one-round
+/// PBKDF2, the node's in-memory store: `tokensign_core::fuzzing`) for this
+/// process. Only a fuzzing build has them: elsewhere (`cargo test` here)
+/// this does nothing and the checks run with the real ones. The fast
+/// targets call it first; the slow ones (`server_handler`,
+/// `device_protocol_real`, `roundtrip`) never do.
+pub fn use_stand_ins() {
+    #[cfg(fuzzing)]
+    tokensign_core::fuzzing::use_stand_ins(true);
+}
 
 /// The check of one target: panics when the input is mishandled.
 pub type Check = fn(&[u8]);
@@ -53,7 +66,9 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("address_parse", address_parse),
     ("roundtrip", roundtrip::roundtrip_bytes),
     ("device_protocol", device_protocol),
+    ("device_protocol_real", device_protocol),
     ("device_setup", device_setup),
     ("server_handler", server::server_handler),
+    ("ledger_ops", ledger_ops),
     ("definition_decode", definition_decode),
 ];

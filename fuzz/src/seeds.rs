@@ -280,7 +280,7 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
                 add(name, input.to_bytes());
             }
         }
-        "device_protocol" => {
+        "device_protocol" | "device_protocol_real" => {
             for (name, bytes) in crate::seeds_device::sessions() {
                 add(name, bytes);
             }
@@ -292,6 +292,11 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         }
         "device_setup" => {
             for (name, bytes) in crate::device_setup::seeds() {
+                add(name, bytes);
+            }
+        }
+        "ledger_ops" => {
+            for (name, bytes) in crate::server_seeds::ops_sessions() {
                 add(name, bytes);
             }
         }

@@ -245,12 +245,24 @@ fn nonce(s: &Server, who: &Address) -> u64 {
 
 /// A valid operation of kind `op` made from the input.
 fn operation(s: &Server, op: OpType, input: &mut &[u8]) -> Operation {
-    let who = |b: u8| s.keys[usize::from(b) % s.keys.len()].address();
     let token = if byte(input).is_multiple_of(8) {
         Address([0x99; 20])
     } else {
         s.token
     };
+    operation_on(&s.keys, op, token, input)
+}
+
+/// A valid operation of kind `op` on `token`, its other fields made from
+/// the input (the keys' addresses as parties, the first two to four keys
+/// as a multisig account's members).
+pub fn operation_on(
+    keys: &[SigningKey],
+    op: OpType,
+    token: Address,
+    input: &mut &[u8],
+) -> Operation {
+    let who = |b: u8| keys[usize::from(b) % keys.len()].address();
     let value = Amount::from_u64(u64::from(byte(input)) * u64::from(byte(input) % 4 + 1) * 100);
     let (a, b) = (byte(input), byte(input));
     match op {
@@ -362,7 +374,7 @@ fn operation(s: &Server, op: OpType, input: &mut &[u8]) -> Operation {
         OpType::CreateMultiSig => {
             let mut signers: heapless::Vec<MultisigSigner, MAX_MULTISIG_SIGNERS> =
                 heapless::Vec::new();
-            for (i, k) in s.keys.iter().enumerate().take(2 + usize::from(a % 3)) {
+            for (i, k) in keys.iter().enumerate().take(2 + usize::from(a % 3)) {
                 let _ = signers.push(MultisigSigner {
                     public_key: KeyAsIntegers(k.public_key_compressed()),
                     weight: 1 + (b.wrapping_add(i as u8)) % 3,
@@ -453,7 +465,8 @@ fn built(s: &Server, kind: u8, input: &mut &[u8]) {
     }
 }
 
-fn hex_of(bytes: &[u8]) -> String {
+/// Lowercase hex without `0x`.
+pub fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

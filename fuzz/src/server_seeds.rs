@@ -4,7 +4,122 @@
 
 use tokensign_core::tx::OpType;
 
+use crate::ledger_ops::{NonceChoice, Sender, Session, Step, Write};
 use crate::server::routes;
+
+fn op_index(op: OpType) -> u8 {
+    u8::try_from(OpType::ALL.iter().position(|o| *o == op).expect("an op")).expect("14")
+}
+
+/// A v2 write of `op` by key `signer` on token `token` (the ledger's
+/// tokens by address; 0 is the start's token while it is the only one).
+fn w(op: OpType, signer: u8, token: u8, fields: [u8; 4]) -> Step {
+    Step::Write(Write {
+        op: op_index(op),
+        sender: Sender::Key(signer),
+        token,
+        v1: false,
+        nonce: NonceChoice::Current,
+        wrong_chain: false,
+        tamper: None,
+        fields,
+    })
+}
+
+/// The same write with one thing changed.
+fn with(step: Step, change: impl FnOnce(&mut Write)) -> Step {
+    let Step::Write(mut write) = step else {
+        unreachable!("a write")
+    };
+    change(&mut write);
+    Step::Write(write)
+}
+
+/// Seeds of `ledger_ops`: sessions of writes through the ledger's rules
+/// (the format of [`crate::ledger_ops::Session`], written by its
+/// `to_bytes`). Keys: 0 the operator, 1 the start token's master, 2 and 3
+/// holders.
+pub fn ops_sessions() -> Vec<(&'static str, Vec<u8>)> {
+    use OpType::*;
+    let sessions = [
+        (
+            "mint_pay_pause",
+            vec![
+                w(TokenMint, 1, 0, [5, 0, 2, 0]),
+                w(Payment, 2, 0, [3, 1, 3, 0]),
+                w(TokenPause, 1, 0, [0, 0, 0, 0]),
+                w(Payment, 2, 0, [3, 1, 3, 0]),
+                w(TokenPause, 1, 0, [0, 0, 1, 0]),
+                with(w(Payment, 3, 0, [2, 0, 2, 0]), |x| x.v1 = true),
+                w(TokenBurn, 2, 0, [1, 0, 0, 0]),
+            ],
+        ),
+        (
+            "lists_and_authority",
+            vec![
+                w(TokenBlacklist, 1, 0, [0, 0, 0, 3]),
+                w(Payment, 3, 0, [1, 0, 2, 0]),
+                w(TokenBlacklist, 1, 0, [0, 0, 1, 3]),
+                w(TokenAuthority, 1, 0, [1, 0, 6, 1]),
+                w(TokenMint, 3, 0, [1, 0, 3, 0]),
+                w(TokenClawback, 1, 0, [1, 0, 2, 1]),
+                w(TokenWhitelist, 1, 0, [0, 0, 0, 2]),
+                w(TokenMetadata, 1, 0, [0, 0, 0, 0]),
+            ],
+        ),
+        (
+            "issue_and_batch",
+            vec![
+                w(TokenIssue, 0, 0, [0, 0, 7, 1]),
+                w(BatchPayment, 2, 0, [4, 1, 3, 2]),
+                w(TokenBridgeAndMint, 1, 0, [2, 0, 1, 1]),
+                w(TokenBurnAndBridge, 2, 0, [1, 0, 2, 4]),
+                w(TokenMint, 1, 0, [9, 0, 2, 0]),
+            ],
+        ),
+        (
+            "multisig",
+            vec![
+                w(CreateMultiSig, 2, 0, [0, 0, 0, 1]),
+                Step::Write(Write {
+                    op: op_index(Payment),
+                    sender: Sender::Multisig {
+                        account: 0,
+                        members: 0b0011,
+                    },
+                    token: 0,
+                    v1: false,
+                    nonce: NonceChoice::Current,
+                    wrong_chain: false,
+                    tamper: None,
+                    fields: [0, 0, 2, 0],
+                }),
+                w(TokenMint, 1, 0, [1, 0, 2, 0]),
+            ],
+        ),
+        (
+            "bad_ones",
+            vec![
+                with(w(TokenMint, 1, 0, [5, 0, 2, 0]), |x| {
+                    x.nonce = NonceChoice::Ahead
+                }),
+                with(w(TokenMint, 1, 0, [5, 0, 2, 0]), |x| {
+                    x.nonce = NonceChoice::Behind
+                }),
+                with(w(TokenMint, 1, 0, [5, 0, 2, 0]), |x| x.wrong_chain = true),
+                with(w(TokenMint, 1, 0, [5, 0, 2, 0]), |x| x.tamper = Some(0)),
+                w(TokenMint, 1, 9, [5, 0, 2, 0]),
+                w(TokenMint, 2, 0, [5, 0, 2, 0]),
+                Step::Malformed { signer: 0 },
+                w(TokenMint, 1, 0, [5, 0, 2, 0]),
+            ],
+        ),
+    ];
+    sessions
+        .into_iter()
+        .map(|(name, steps)| (name, Session { steps }.to_bytes()))
+        .collect()
+}
 
 /// A raw request: route, method, content type, query, body.
 fn http(route: &str, method: u8, content_type: u8, query: &str, body: &[u8]) -> Vec<u8> {

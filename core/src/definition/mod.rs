@@ -64,13 +64,17 @@
 //! # }
 //! ```
 
-use core::fmt;
-
 use crate::address::Address;
 use crate::error::Error;
 use crate::hash::Keccak;
 use crate::key::SigningKey;
 use crate::signature::{recover_hash, Signature};
+
+mod error;
+mod unit;
+
+pub use error::DefinitionError;
+pub use unit::{TokenSymbol, TokenUnit};
 
 /// The version this core writes and reads.
 pub const DEFINITION_VERSION: u8 = 1;
@@ -90,213 +94,6 @@ const AT_TOKEN: usize = 9;
 const AT_DECIMALS: usize = 29;
 const AT_SYMBOL_LEN: usize = 30;
 const AT_SYMBOL: usize = 31;
-
-/// Why a definition was refused. Each names one cause.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum DefinitionError {
-    /// Fewer bytes than a definition of this version has.
-    Truncated {
-        /// The bytes given.
-        len: usize,
-        /// The bytes it must have.
-        expected: usize,
-    },
-    /// More bytes than a definition of this version has.
-    TrailingBytes {
-        /// The bytes given.
-        len: usize,
-        /// The bytes it must have.
-        expected: usize,
-    },
-    /// A version this core does not read.
-    UnsupportedVersion(u8),
-    /// Decimals above 18.
-    DecimalsOutOfRange(u8),
-    /// A symbol length of 0 or above 20.
-    SymbolLength(u8),
-    /// A symbol character that is not an ASCII letter or digit.
-    SymbolCharacter,
-    /// A non-zero byte after the symbol.
-    NonZeroPadding,
-    /// The signature is malformed, does not recover, or was not made by
-    /// the signer the definition names: the definition was altered or
-    /// forged.
-    BadSignature,
-    /// Signed correctly, by a key that is not a trusted definitions signer.
-    UntrustedSigner(Address),
-    /// The definition is for another chain than the transaction's.
-    WrongChain {
-        /// The definition's chain id.
-        definition: u64,
-        /// The transaction's chain id.
-        transaction: u64,
-    },
-    /// The definition is for another token than the transaction's (or the
-    /// transaction moves no token: `None`).
-    WrongToken {
-        /// The definition's token.
-        definition: Address,
-        /// The transaction's token, if it has one.
-        transaction: Option<Address>,
-    },
-}
-
-impl fmt::Display for DefinitionError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            DefinitionError::Truncated { len, expected } => write!(
-                f,
-                "token definition is truncated: {len} bytes, a definition has {expected}"
-            ),
-            DefinitionError::TrailingBytes { len, expected } => write!(
-                f,
-                "token definition is too long: {len} bytes, a definition has {expected}"
-            ),
-            DefinitionError::UnsupportedVersion(v) => write!(
-                f,
-                "token definition version {v} is not supported (this signer reads version {DEFINITION_VERSION}): get a version {DEFINITION_VERSION} definition"
-            ),
-            DefinitionError::DecimalsOutOfRange(d) => write!(
-                f,
-                "token definition has {d} decimals; at most {MAX_DEFINITION_DECIMALS} are allowed"
-            ),
-            DefinitionError::SymbolLength(n) => write!(
-                f,
-                "token definition's symbol is {n} bytes; it must be 1 to {MAX_DEFINITION_SYMBOL_LEN}"
-            ),
-            DefinitionError::SymbolCharacter => f.write_str(
-                "token definition's symbol holds a character that is not an ASCII letter or digit",
-            ),
-            DefinitionError::NonZeroPadding => {
-                f.write_str("token definition has non-zero bytes after its symbol")
-            }
-            DefinitionError::BadSignature => f.write_str(
-                "token definition's signature is not valid for its signer: it was altered or forged; do not use it",
-            ),
-            DefinitionError::UntrustedSigner(a) => write!(
-                f,
-                "token definition is signed by {a}, which is not a trusted definitions signer: trust that key first if you know it"
-            ),
-            DefinitionError::WrongChain {
-                definition,
-                transaction,
-            } => write!(
-                f,
-                "token definition is for chain {definition}, the transaction is on chain {transaction}: use the definition for this chain"
-            ),
-            DefinitionError::WrongToken {
-                definition,
-                transaction: Some(token),
-            } => write!(
-                f,
-                "token definition is for token {definition}, the transaction moves token {token}: use the definition for this token"
-            ),
-            DefinitionError::WrongToken {
-                definition,
-                transaction: None,
-            } => write!(
-                f,
-                "token definition is for token {definition}, but the transaction moves no token: leave the definition out"
-            ),
-        }
-    }
-}
-
-impl core::error::Error for DefinitionError {}
-
-/// A token's symbol as a definition carries it: 1 to 20 ASCII letters and
-/// digits, so that it shows the same on every screen and no look-alike
-/// character can be in it.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
-pub struct TokenSymbol {
-    bytes: [u8; MAX_DEFINITION_SYMBOL_LEN],
-    len: u8,
-}
-
-impl TokenSymbol {
-    /// Checks `symbol`.
-    ///
-    /// # Errors
-    ///
-    /// [`DefinitionError::SymbolLength`] or
-    /// [`DefinitionError::SymbolCharacter`].
-    pub fn new(symbol: &str) -> Result<Self, DefinitionError> {
-        Self::from_bytes(symbol.as_bytes())
-    }
-
-    fn from_bytes(symbol: &[u8]) -> Result<Self, DefinitionError> {
-        let len = symbol.len();
-        if len == 0 || len > MAX_DEFINITION_SYMBOL_LEN {
-            return Err(DefinitionError::SymbolLength(
-                u8::try_from(len).unwrap_or(u8::MAX),
-            ));
-        }
-        if !symbol.iter().all(u8::is_ascii_alphanumeric) {
-            return Err(DefinitionError::SymbolCharacter);
-        }
-        let mut bytes = [0u8; MAX_DEFINITION_SYMBOL_LEN];
-        if let Some(dst) = bytes.get_mut(..len) {
-            dst.copy_from_slice(symbol);
-        }
-        Ok(TokenSymbol {
-            bytes,
-            // len <= 20
-            len: len as u8,
-        })
-    }
-
-    /// The symbol.
-    pub fn as_str(&self) -> &str {
-        crate::hex::ascii_str(self.bytes.get(..usize::from(self.len)).unwrap_or(&[]))
-    }
-}
-
-impl fmt::Debug for TokenSymbol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Debug::fmt(self.as_str(), f)
-    }
-}
-
-impl fmt::Display for TokenSymbol {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// A token's unit: how many base units make one token, and what one token
-/// is called.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct TokenUnit {
-    symbol: TokenSymbol,
-    decimals: u8,
-}
-
-impl TokenUnit {
-    /// The unit of `decimals` decimals named `symbol`.
-    ///
-    /// # Errors
-    ///
-    /// A symbol error, or [`DefinitionError::DecimalsOutOfRange`].
-    pub fn new(symbol: &str, decimals: u8) -> Result<Self, DefinitionError> {
-        if decimals > MAX_DEFINITION_DECIMALS {
-            return Err(DefinitionError::DecimalsOutOfRange(decimals));
-        }
-        Ok(TokenUnit {
-            symbol: TokenSymbol::new(symbol)?,
-            decimals,
-        })
-    }
-
-    /// The symbol.
-    pub fn symbol(&self) -> &TokenSymbol {
-        &self.symbol
-    }
-
-    /// The decimals (0..=18): one token is 10^decimals base units.
-    pub fn decimals(&self) -> u8 {
-        self.decimals
-    }
-}
 
 /// A definition: this token, on this chain, has this unit.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,0 +1,92 @@
+//! Stand-ins for the expensive parts, compiled only into fuzzing builds.
+//!
+//! `cfg(fuzzing)` is set by `cargo fuzz build` and by nothing else, so in
+//! any other build this module does not exist and no code can reach it
+//! (`tests/no_fuzzing_stand_ins.rs` checks that a normal build signs and
+//! recovers with real secp256k1 and refuses a stand-in signature). Even in
+//! a fuzzing build the stand-ins are off until a fuzz target turns them on
+//! with [`use_stand_ins`], so that one slow target per surface keeps the
+//! real cryptography.
+//!
+//! What they replace (`docs/fuzzing.md` has the reasons):
+//!
+//! - signing ([`crate::SigningKey::sign_hash`]) and recovery
+//!   ([`crate::recover_hash`]): a deterministic test signature that still
+//!   binds the signer to the signed bytes: `r` holds the signer's address,
+//!   `s` is keccak256 of a tag, the address and the hash (top bits cleared:
+//!   low-S). Recovery refuses a malformed signature with the real form
+//!   errors, then any `s` that is not the one of this address and hash, so
+//!   a tampered transaction is still refused (`RecoveryFailed`);
+//! - the PBKDF2 rounds of BIP-39 seeds and of the device's PIN key
+//!   ([`kdf_rounds`]): one round instead of 2048.
+
+use core::sync::atomic::{AtomicBool, Ordering};
+
+use crate::address::Address;
+use crate::error::Error;
+use crate::hash::keccak256;
+use crate::signature::Signature;
+
+static STAND_INS: AtomicBool = AtomicBool::new(false);
+
+/// Turns the stand-ins on or off for the whole process.
+pub fn use_stand_ins(on: bool) {
+    STAND_INS.store(on, Ordering::Relaxed);
+}
+
+/// Whether the stand-ins are on.
+pub fn stand_ins() -> bool {
+    STAND_INS.load(Ordering::Relaxed)
+}
+
+/// PBKDF2 rounds to run instead of `real`: one with the stand-ins on.
+pub fn kdf_rounds(real: u32) -> u32 {
+    if stand_ins() {
+        1
+    } else {
+        real
+    }
+}
+
+const TAG: &[u8] = b"tokensign fuzzing stand-in signature";
+
+/// The stand-in signature of `signer` over `hash`.
+pub fn sign(signer: &Address, hash: &[u8; 32]) -> Signature {
+    let mut r = [0u8; 32];
+    if let Some(tail) = r.get_mut(12..) {
+        tail.copy_from_slice(signer.as_bytes());
+    }
+    let mut preimage = [0u8; TAG.len() + 20 + 32];
+    let (tag, rest) = preimage.split_at_mut(TAG.len());
+    tag.copy_from_slice(TAG);
+    let (address, digest) = rest.split_at_mut(20);
+    address.copy_from_slice(signer.as_bytes());
+    digest.copy_from_slice(hash);
+    let mut s = keccak256(&preimage);
+    // Below n / 2 (low-S) and never zero.
+    if let Some(top) = s.first_mut() {
+        *top &= 0x3f;
+    }
+    if let Some(last) = s.last_mut() {
+        *last |= 1;
+    }
+    Signature { r, s, v: 0 }
+}
+
+/// The signer of a stand-in signature over `hash`.
+///
+/// # Errors
+///
+/// The form errors of [`Signature::check_form`]; [`Error::RecoveryFailed`]
+/// for a signature that is not the stand-in of its signer over `hash`.
+pub fn recover(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
+    sig.check_form()?;
+    let (head, tail) = sig.r.split_at(12);
+    let mut address = [0u8; 20];
+    address.copy_from_slice(tail);
+    let address = Address(address);
+    if sig.v != 0 || head.iter().any(|&b| b != 0) || sign(&address, hash) != *sig {
+        return Err(Error::RecoveryFailed);
+    }
+    Ok(address)
+}
