@@ -101,6 +101,9 @@ pub mod codes {
     /// listens on a non-loopback address without `--dev-controls`, or was
     /// started with `--no-dev-controls`).
     pub const DEV_CONTROLS_DISABLED: &str = "DEV_CONTROLS_DISABLED";
+    /// 404: `POST /dev/revert` names no snapshot (never taken, or used up
+    /// by a revert to it or to an earlier one).
+    pub const SNAPSHOT_NOT_FOUND: &str = "SNAPSHOT_NOT_FOUND";
     /// 426: `GET /v1/stream` without a WebSocket upgrade.
     pub const UPGRADE_REQUIRED: &str = "UPGRADE_REQUIRED";
     /// 410: a `/v1` write while the node is `v2_only`.

@@ -94,8 +94,13 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 #[derive(Clone, Debug)]
 pub struct NodeConfig {
     /// Directory of the database (created if missing). Only one process may
-    /// use it at a time.
+    /// use it at a time. Unused when `in_memory`.
     pub data_dir: PathBuf,
+    /// `true`: the whole state lives in memory (redb's in-memory backend)
+    /// and the node writes no file at all, not even its data directory;
+    /// everything is gone when it stops, as with anvil's default. `false`
+    /// (default): durable state in `data_dir`.
+    pub in_memory: bool,
     /// Addresses allowed to sign issue requests. Empty: any valid signer is
     /// accepted (open mode; logged as a warning at start).
     pub operators: Vec<Address>,
@@ -146,6 +151,7 @@ impl NodeConfig {
     pub fn new(data_dir: PathBuf, operators: Vec<Address>) -> Self {
         NodeConfig {
             data_dir,
+            in_memory: false,
             operators,
             chain_id: CHAIN_ID_TESTNET,
             durable: true,
@@ -171,6 +177,8 @@ struct Inner {
     modes: modes::Modes,
     commits: stream::Commits,
     dev: dev::DevState,
+    /// An in-memory node's definitions key (a durable node's is a file).
+    memory_key: std::sync::OnceLock<tokensign_core::SigningKey>,
     closed: Mutex<Option<std::sync::mpsc::Receiver<()>>>,
 }
 
@@ -197,12 +205,21 @@ impl AppState {
             fees,
         };
         let (commits, announce) = stream::Commits::new();
+        let in_memory = config.in_memory;
         let storage: Arc<dyn storage::Storage> = Arc::new(
-            tokio::task::spawn_blocking(move || storage::redb_store::open(&dir, durable))
-                .await
-                .map_err(|_| NodeError::Aborted("the database open task failed"))??,
+            tokio::task::spawn_blocking(move || {
+                if in_memory {
+                    storage::redb_store::open_in_memory()
+                } else {
+                    storage::redb_store::open(&dir, durable)
+                }
+            })
+            .await
+            .map_err(|_| NodeError::Aborted("the database open task failed"))??,
         );
-        let checkpoints = dev::checkpoints::Checkpoints::new(Some(&config.data_dir), durable);
+        // An in-memory node keeps no pending log: a crash loses everything.
+        let log_dir = (!in_memory).then_some(config.data_dir.as_path());
+        let checkpoints = dev::checkpoints::Checkpoints::new(log_dir, durable && !in_memory);
         let fees = rules.fees.clone();
         let writer_storage = Arc::clone(&storage);
         let (writer, closed) = tokio::task::spawn_blocking(move || {
@@ -213,7 +230,9 @@ impl AppState {
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
         }
-        if !config.durable {
+        if config.in_memory {
+            tracing::info!("in memory: no file is written, and the state is gone at exit");
+        } else if !config.durable {
             tracing::warn!("durability is off: acknowledged transactions may be lost on a crash");
         }
         tracing::info!(
@@ -226,6 +245,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 modes: modes::Modes::new(config.write_mode, config.read_only, fees, now_secs()),
                 dev: dev::DevState::new(config.dev_controls),
+                memory_key: std::sync::OnceLock::new(),
                 config,
                 storage,
                 writer,

@@ -9,8 +9,11 @@
 //!
 //! - a server database (PostgreSQL): a read is a `REPEATABLE READ`
 //!   transaction, a commit one SQL transaction;
-//! - an in-memory mode: the maps of [`MemoryLedger`] and the records under
-//!   a lock, a commit applied under the write lock;
+//! - the in-memory mode (`NodeConfig::in_memory`) is the same redb tables
+//!   on redb's in-memory backend ([`redb_store::open_in_memory`]);
+//! - snapshots ([`Storage::snapshot`], [`Storage::revert`]): the whole
+//!   state kept under an id and restored atomically (redb: persistent
+//!   savepoints);
 //! - state dump and load: a dump is [`StateRead::ledger`],
 //!   [`StateRead::transactions`] and the checkpoints and mints read
 //!   through one [`StateRead`]; a load is one [`Commit`] that writes them
@@ -75,6 +78,14 @@ pub trait Storage: Send + Sync {
     /// all of it (and, for a durable store, so does the next start);
     /// after an `Err`, none of it.
     fn commit(&self, commit: &Commit) -> Result<(), StoreError>;
+    /// Keeps the whole committed state (ledger, transactions, receipts,
+    /// checkpoints, mints) under a new id that [`Storage::revert`] returns
+    /// to. Durable like a commit: it survives a restart. Ids only grow.
+    fn snapshot(&self) -> Result<u64, StoreError>;
+    /// Returns the whole state to snapshot `id` in one atomic step, and
+    /// forgets that snapshot and every later one (as anvil's `evm_revert`):
+    /// `Ok(false)` if there is no snapshot `id` (nothing changed).
+    fn revert(&self, id: u64) -> Result<bool, StoreError>;
 }
 
 /// Writes the genesis checkpoint (number 0, no transactions) into a store
