@@ -19,8 +19,6 @@
 //! and `s` non-zero and below the curve order, and low-S.
 
 use k256::ecdsa::VerifyingKey;
-#[cfg(not(feature = "precomputed-tables"))]
-use k256::elliptic_curve::ops::LinearCombination;
 use k256::elliptic_curve::ops::{Invert, Reduce};
 use k256::elliptic_curve::point::DecompressPoint;
 use k256::elliptic_curve::subtle::Choice;
@@ -85,11 +83,23 @@ fn combine(u1: &Scalar, big_r: &ProjectivePoint, u2: &Scalar) -> ProjectivePoint
     ProjectivePoint::mul_by_generator(u1) + *big_r * u2
 }
 
-/// `u1·G + u2·R`. Without the basepoint tables, one two-point linear
-/// combination shares its doublings between both products.
+/// `u1·G + u2·R`. Without the basepoint tables (a device): two one-point
+/// products, each in its own frame, one after the other. One two-point
+/// linear combination would share its doublings (fewer instructions), but
+/// holds four lookup tables at once (3,840 B of stack, two more than a
+/// one-point product): a token definition's check on the k256 firmware
+/// peaked 768 B over the sign path's, past its 12 KiB stack budget
+/// (docs/embedded.md, "Protocol 5: token definitions on the device").
 #[cfg(not(feature = "precomputed-tables"))]
 fn combine(u1: &Scalar, big_r: &ProjectivePoint, u2: &Scalar) -> ProjectivePoint {
-    ProjectivePoint::lincomb(&ProjectivePoint::GENERATOR, u1, big_r, u2)
+    product(&ProjectivePoint::GENERATOR, u1) + product(big_r, u2)
+}
+
+/// `k·p`, in a frame of its own (see [`combine`]).
+#[cfg(not(feature = "precomputed-tables"))]
+#[inline(never)]
+fn product(p: &ProjectivePoint, k: &Scalar) -> ProjectivePoint {
+    *p * k
 }
 
 #[cfg(test)]

@@ -305,6 +305,35 @@ fn faults() {
 }
 
 #[test]
+fn snapshot_and_revert() {
+    let live = live_with(|_| {});
+    let to = keyless(0x41);
+    let out = ok(dev(&live, true, &["snapshot"]));
+    let id = json_of(&out)["id"].as_u64().unwrap();
+    let at = json_of(&out)["checkpoint"].as_u64().unwrap();
+    assert_eq!(at, live.latest());
+    live.pay(to, 9);
+    assert_eq!(balance(&live, &to), "9");
+    let out = ok(dev(&live, false, &["revert", &id.to_string()]));
+    assert_eq!(
+        out.stdout,
+        format!("reverted to snapshot {id}: the latest checkpoint is {at} again\n")
+    );
+    assert_eq!(balance(&live, &to), "0");
+    // Used up by the revert: refused by name, exit 3.
+    let out = dev(&live, true, &["revert", &id.to_string()]);
+    assert_eq!(out.code, 3, "{out:?}");
+    assert_eq!(json_of(&out)["error"]["error_code"], "SNAPSHOT_NOT_FOUND");
+    let out = ok(dev(&live, false, &["snapshot"]));
+    assert!(
+        out.stdout.starts_with("snapshot ") && out.stdout.contains("tokensign dev revert"),
+        "{out:?}"
+    );
+    // Not a number: exit 2, nothing sent.
+    assert_eq!(dev(&live, false, &["revert", "x"]).code, 2);
+}
+
+#[test]
 fn no_node_and_controls_off() {
     // Nothing listens: exit 4, nothing was sent.
     let out = call(&["dev", "checkpoint", "--url", "http://127.0.0.1:9"], b"");

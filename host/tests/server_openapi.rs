@@ -126,10 +126,11 @@ fn openapi_document_extends_the_spec() {
         );
     }
     // With the definition route's own DEFINITION_UNAVAILABLE, the local
-    // extensions' NODE_READ_ONLY, UPGRADE_REQUIRED and DEV_CONTROLS_DISABLED,
-    // the connections' TOO_MANY_CONNECTIONS and HOST_NOT_ALLOWED, and
-    // PostgreSQL's DATABASE_UNAVAILABLE and DEV_CONTROL_UNSUPPORTED_ON_POSTGRES.
-    assert_eq!(listed.len(), 68);
+    // extensions' NODE_READ_ONLY, UPGRADE_REQUIRED, DEV_CONTROLS_DISABLED
+    // and SNAPSHOT_NOT_FOUND, the connections' TOO_MANY_CONNECTIONS and
+    // HOST_NOT_ALLOWED, and PostgreSQL's DATABASE_UNAVAILABLE and
+    // DEV_CONTROL_UNSUPPORTED_ON_POSTGRES.
+    assert_eq!(listed.len(), 69);
 }
 
 /// Every write route (each operation on its v1 and v2 path) and every read

@@ -673,8 +673,8 @@ fn the_database_password_comes_from_the_environment_a_file_or_pgpass_never_argv(
 /// lock and read at once through the other (the supply following the
 /// balance); per_write and `POST /dev/checkpoint` (an empty checkpoint,
 /// numbered by the database, seen by both) work; the checkpoint modes
-/// that leave transactions pending are refused by name (501), naming the
-/// embedded store, and change nothing.
+/// that leave transactions pending, snapshot and revert are refused by
+/// name (501), naming the embedded store, and change nothing.
 #[test]
 fn dev_controls_on_a_shared_database() {
     if !server_common::postgres::available("dev_controls_on_a_shared_database") {
@@ -729,6 +729,13 @@ fn dev_controls_on_a_shared_database() {
             (mode["mode"].as_str(), mode["pending"].as_u64()),
             (Some("auto"), Some(0))
         );
+    }
+    // Snapshots: none on a shared database (a revert would undo the other
+    // process's writes).
+    for (path, body) in [("/dev/snapshot", ""), ("/dev/revert", r#"{"id": 1}"#)] {
+        let r = post_json(a.addr, path, body);
+        r.assert_error(501, codes::DEV_CONTROL_UNSUPPORTED_ON_POSTGRES);
+        assert!(r.body.contains("embedded store"), "{path}: {}", r.body);
     }
     let r = post_json(a.addr, "/dev/checkpoint_mode", r#"{"mode": "per_write"}"#);
     assert_eq!(r.status, 200, "{}", r.body);

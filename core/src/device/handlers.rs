@@ -9,7 +9,7 @@ use super::wallet::{Platform, WalletError};
 use super::{sign_response, Approval, Approver, Device, State, PROTOCOL_VERSION};
 use crate::error::Error;
 use crate::hd::DerivationPath;
-use crate::native::{self, Authorization, Descriptor};
+use crate::native;
 use crate::review::Review;
 use crate::scheme::Scheme;
 use crate::signature::{sign_hash, Signature};
@@ -155,34 +155,27 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
     /// own function, not inlined, so that only one step's frame is on the
     /// stack at a time (the signature's is the deepest).
     fn sign_request(&mut self, len: usize, out: &mut Response<'_>) -> Status {
-        let header = match self.review(len, out) {
-            Ok(header) => header,
+        let (header, payload_at) = match self.review(len, out) {
+            Ok(reviewed) => reviewed,
             Err(status) => return status,
         };
-        let signing_hash = match self.signing_hash(&header) {
-            Ok(hash) => hash,
-            Err(e) => return invalid(e, out),
-        };
+        let signing_hash = self.signing_hash(&header, payload_at, len);
         let signature = match self.sign_with(&header.path, &signing_hash) {
             Ok(signature) => signature,
             Err(status) => return status,
         };
-        let answer = match header.descriptor {
-            Descriptor::Multisig(_) => signing_hash,
-            Descriptor::Single => match self.tx_hash(header.scheme, signature) {
-                Ok(hash) => hash,
-                Err(e) => return invalid(e, out),
-            },
-        };
-        match out.push(&sign_response(&signature, &answer)) {
+        match out.push(&sign_response(&signature, &signing_hash)) {
             Ok(()) => Status::Ok,
             Err(status) => status,
         }
     }
 
+    /// The signing hash of the reviewed request's transaction, from its
+    /// bytes in the buffer (decoded strictly: the canonical encoding of
+    /// what was shown), hashed once and not encoded again.
     #[inline(never)]
-    fn signing_hash(&self, header: &SignHeader) -> Result<[u8; 32], Error> {
-        header.scheme.signing_hash(&self.tx, header.descriptor)
+    fn signing_hash(&self, header: &SignHeader, payload_at: usize, len: usize) -> [u8; 32] {
+        header.signing_hash(self.buffer.get(payload_at..len).unwrap_or(&[]))
     }
 
     #[inline(never)]
@@ -191,21 +184,17 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         sign_hash(hash, &key.key).map_err(|_| Status::SigningFailed)
     }
 
-    /// The transaction hash of the slot's transaction signed by a single
-    /// signer.
-    #[inline(never)]
-    fn tx_hash(&self, scheme: Scheme, signature: Signature) -> Result<[u8; 32], Error> {
-        match scheme {
-            Scheme::Legacy => crate::legacy::tx_hash(&self.tx, &signature),
-            Scheme::Native => Ok(native::tx_hash(&self.tx, &Authorization::Single(signature))),
-        }
-    }
-
     /// Parses the request in the buffer, decodes its transaction into the
     /// device's slot and asks the approver. Not inlined: its frame (the
     /// review's) is gone before the signature's deep stack.
+    /// Answers the header and where the transaction's RLP starts in the
+    /// buffer.
     #[inline(never)]
-    fn review(&mut self, len: usize, out: &mut Response<'_>) -> Result<SignHeader, Status> {
+    fn review(
+        &mut self,
+        len: usize,
+        out: &mut Response<'_>,
+    ) -> Result<(SignHeader, usize), Status> {
         let input = self.buffer.get(..len).unwrap_or(&[]);
         let (header, payload) = match parse_sign_request(input) {
             Ok(parsed) => parsed,
@@ -231,6 +220,6 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
         if self.approver.approve(&review) != Approval::Approve {
             return Err(Status::Denied);
         }
-        Ok(header)
+        Ok((header, len - payload.len()))
     }
 }

@@ -1,5 +1,6 @@
 //! The hardware-wallet protocol: APDU commands in checksummed frames over
-//! any byte stream, and the device's state machine. Protocol version 2.
+//! any byte stream, and the device's state machine. Protocol version 5
+//! ([`PROTOCOL_VERSION`]).
 //!
 //! # Frames ([`frame`])
 //!
@@ -18,7 +19,7 @@
 //! | 0x01 | [`Instruction::GetVersion`] | 0 | 0 | – | protocol version (1 byte), the core's version as ASCII |
 //! | 0x02 | [`Instruction::GetAddress`] | [`P1_SILENT`] / [`P1_CONFIRM`] | 0 | path | 20-byte address (after the user confirms it, with `P1_CONFIRM`) |
 //! | 0x04 | [`Instruction::GetPublicKey`] | 0 | 0 | path | 33-byte compressed public key |
-//! | 0x05 | [`Instruction::Sign`] | [`P1_FIRST`] / [`P1_NEXT`] | [`P2_MORE`] / [`P2_LAST`] | a chunk of the sign request ([`request`]) | on the last chunk: `v` (1) `r` (32) `s` (32) hash (32) |
+//! | 0x05 | [`Instruction::Sign`] | [`P1_FIRST`] / [`P1_NEXT`] | [`P2_MORE`] / [`P2_LAST`] | a chunk of the sign request ([`request`]) | on the last chunk: `v` (1) `r` (32) `s` (32) signing hash (32) |
 //!
 //! A path is `depth (1) | index (4, big-endian, hardened bit 0x80000000)
 //! × depth`, depth at most [`crate::hd::MAX_PATH_DEPTH`]; a bad one is
@@ -30,9 +31,11 @@
 //! chunk the device decodes the transaction strictly, checks every rule,
 //! shows the [`Review`] to its [`Approver`], and if approved signs with the
 //! key of the path (derived from the seed, kept for the next request on the
-//! same path). The answered hash is the transaction hash for a single
-//! signer, and the signing hash for a member of a multisig account (the
-//! host combines the members' signatures). Every request that is not a
+//! same path). The signing hash is computed from the transaction's bytes
+//! as sent (the strict decoder accepts only the canonical encoding of what
+//! is shown) and answered with the signature; the transaction hash, which
+//! covers the signature, is the host's to compute (it has the same core).
+//! Every request that is not a
 //! `P1_NEXT` chunk of a pending sign ends that sign: state resets on each
 //! new request.
 
@@ -72,7 +75,13 @@ pub use wallet::{
 };
 
 /// Version of this protocol, the first byte of GET_VERSION's answer.
-pub const PROTOCOL_VERSION: u8 = 3;
+///
+/// 5: PROVIDE_DEFINITION (`0x0E`, [`offer`]) and its refusal status
+/// `0x6A8B` with a cause byte; a firmware built without the core's
+/// `device-definitions` feature answers it "instruction not supported".
+/// 4: the signing hash is computed from the request's transaction bytes as
+/// sent, never from a re-encoding. 3: the wallet's set-up instructions.
+pub const PROTOCOL_VERSION: u8 = 5;
 
 /// Length of a signature answer: `v r s` and a hash.
 pub const SIGN_RESPONSE_LEN: usize = 1 + 32 + 32 + 32;
@@ -343,7 +352,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
     }
 }
 
-/// `v r s hash`, the data of a successful sign.
+/// `v r s signing_hash`, the data of a successful sign.
 pub fn sign_response(sig: &Signature, hash: &[u8; 32]) -> [u8; SIGN_RESPONSE_LEN] {
     let mut data = [0u8; SIGN_RESPONSE_LEN];
     let (v, rest) = data.split_at_mut(1);

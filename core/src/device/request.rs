@@ -38,6 +38,23 @@ pub struct SignHeader {
     pub path: DerivationPath,
 }
 
+impl SignHeader {
+    /// The digest to sign for the transaction whose RLP, as the request
+    /// carries it, is `payload`: v1 keccak of the signed bytes, v2 the
+    /// domain-separated envelope around `payload_rlp`. Hashed as sent, not
+    /// encoded again: only for a payload the strict decoders accepted
+    /// (the canonical encoding of the transaction shown), for which this
+    /// is [`Scheme::signing_hash`] of that transaction.
+    pub fn signing_hash(&self, payload: &[u8]) -> [u8; 32] {
+        match self.scheme {
+            Scheme::Legacy => crate::hash::keccak256(payload),
+            Scheme::Native => {
+                crate::native::signing_hash_of_payload_rlp(self.op, self.descriptor, payload)
+            }
+        }
+    }
+}
+
 /// Why a sign request's header was refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RequestError {

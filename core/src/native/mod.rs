@@ -25,8 +25,8 @@ pub use authorization::{
 };
 pub use envelope::{
     decode_payload_rlp, decode_payload_rlp_into, decode_signed, decode_unsigned,
-    max_payload_rlp_len, max_signed_rlp_len, payload_rlp, signed, signing_hash, tx_hash, unsigned,
-    PayloadRlp,
+    max_payload_rlp_len, max_signed_rlp_len, payload_rlp, signed, signing_hash,
+    signing_hash_of_payload_rlp, tx_hash, unsigned, PayloadRlp,
 };
 pub use signed::{normalize, normalize_in_place, sign_as_member, NativeTx};
 

@@ -187,6 +187,36 @@ pub struct CheckpointClosed {
     pub transactions: u64,
 }
 
+/// The answer of `POST /dev/snapshot`: the whole state (ledger,
+/// transactions, receipts, checkpoints) is kept under `id`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotTaken {
+    /// What `POST /dev/revert` names.
+    pub id: u64,
+    /// The latest checkpoint it holds (transactions pending in `interval`
+    /// or `manual` mode are closed into one first).
+    pub checkpoint: u64,
+}
+
+/// `POST /dev/revert`: returns the whole state to snapshot `id`; that
+/// snapshot and every later one are used up (as anvil's `evm_revert`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RevertRequest {
+    /// A snapshot's id.
+    #[serde(deserialize_with = "whole")]
+    pub id: u64,
+}
+
+/// The answer of `POST /dev/revert`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Reverted {
+    /// The snapshot reverted to (now used up).
+    pub id: u64,
+    /// The latest checkpoint now.
+    pub checkpoint: u64,
+}
+
 /// `POST /dev/faults`: the next `count` writes on `path` answer `status`
 /// with `error_code` instead of running.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

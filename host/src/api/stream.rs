@@ -32,6 +32,11 @@ pub enum StreamFrame {
 pub const CLOSE_SLOW_CONSUMER: u16 = 1008;
 /// The close code when the node stops (1001, going away).
 pub const CLOSE_NODE_STOPPING: u16 = 1001;
+/// The close code when the node's history was reverted (`POST
+/// /dev/revert`) below what the stream had sent (4000, an application
+/// code): the checkpoints after the reason's `from=N` are new; resume from
+/// there.
+pub const CLOSE_REVERTED: u16 = 4000;
 /// The close code of a storage failure on the node (1011).
 pub const CLOSE_INTERNAL_ERROR: u16 = 1011;
 

@@ -2,7 +2,9 @@
 //! WebSocket; docs/server.md, "Live stream"): frames in commit order, and
 //! an automatic resume when the node drops this consumer for being slow
 //! (close 1008, `… resume with from=N`): the stream goes on from the
-//! checkpoint named, so nothing is missed or repeated.
+//! checkpoint named, so nothing is missed or repeated; and when a revert
+//! of the node's history (`POST /dev/revert`) removed checkpoints it had
+//! sent (close 4000), from the first checkpoint of the new history.
 //!
 //! Blocking (tungstenite over a std `TcpStream`; `wss://` through rustls
 //! for an `https://` base URL). Errors are [`StreamError`]s; this module
@@ -16,7 +18,7 @@ use tungstenite::stream::MaybeTlsStream;
 use tungstenite::{HandshakeError, Message, WebSocket};
 
 use super::{normalize_base_url, RestError};
-use crate::api::stream::{resume_point, CLOSE_SLOW_CONSUMER};
+use crate::api::stream::{resume_point, CLOSE_REVERTED, CLOSE_SLOW_CONSUMER};
 use crate::api::StreamFrame;
 use crate::show::sanitize;
 
@@ -25,8 +27,8 @@ use crate::show::sanitize;
 pub enum StreamEvent {
     /// A frame, in commit order.
     Frame(StreamFrame),
-    /// The node dropped this consumer for being slow; the stream was
-    /// opened again from checkpoint `from`.
+    /// The node dropped this consumer for being slow, or its history was
+    /// reverted; the stream was opened again from checkpoint `from`.
     Resumed {
         /// Where the stream goes on.
         from: u64,
@@ -139,12 +141,16 @@ impl Stream {
                         .map(|f| (u16::from(f.code), f.reason.as_str().to_owned()))
                         .unwrap_or((u16::from(CloseCode::Status), String::new()));
                     let reason = sanitize(&reason);
-                    if code != CLOSE_SLOW_CONSUMER {
-                        return Err(StreamError::Closed { code, reason });
-                    }
-                    // Resume where this client's own count says (the
-                    // node's reason names the same checkpoint).
-                    let Some(from) = self.next.or_else(|| resume_point(&reason)) else {
+                    // A slow consumer resumes where this client's own
+                    // count says (the node's reason names the same
+                    // checkpoint); after a revert of the node's history,
+                    // where the node says the new history starts.
+                    let from = match code {
+                        CLOSE_SLOW_CONSUMER => self.next.or_else(|| resume_point(&reason)),
+                        CLOSE_REVERTED => resume_point(&reason),
+                        _ => None,
+                    };
+                    let Some(from) = from else {
                         return Err(StreamError::Closed { code, reason });
                     };
                     self.socket = handshake(&self.base, Some(from), self.timeout)?;

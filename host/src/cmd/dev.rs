@@ -1,7 +1,8 @@
 //! `tokensign dev …`: the local node's development controls (`/dev/…`):
 //! set a balance or a nonce, send any operation as any address without
 //! its key, switch the write mode and `read_only`, change fees, control
-//! checkpoints, inject faults. Each prints what the node answered, as
+//! checkpoints, inject faults, take a snapshot of the whole state and
+//! revert to it. Each prints what the node answered, as
 //! lines or, with `--json`, the node's JSON.
 
 use std::path::PathBuf;
@@ -19,7 +20,8 @@ use super::Io;
 use crate::api::dev::{
     BalanceSet, CheckpointClosed, CheckpointMode, CheckpointModeAnswer, CheckpointModeRequest,
     FaultRequest, FaultsAnswer, FeesAnswer, FeesRequest, Members, ModesAnswer, ModesRequest,
-    NonceSet, SetBalanceRequest, SetNonceRequest, SEND_CLAWBACK_FROM, SEND_FROM,
+    NonceSet, RevertRequest, Reverted, SetBalanceRequest, SetNonceRequest, SnapshotTaken,
+    SEND_CLAWBACK_FROM, SEND_FROM,
 };
 use crate::api::NativeWriteMode;
 use crate::client::{Client, ClientConfig};
@@ -66,6 +68,20 @@ pub enum DevCommand {
     Faults,
     /// Disarm every fault.
     ClearFaults,
+    /// Keep the whole state (ledger, transactions, receipts, checkpoints)
+    /// under a new id; prints the id.
+    Snapshot,
+    /// Return the whole state to snapshot ID; that snapshot and every
+    /// later one are used up.
+    Revert(RevertArgs),
+}
+
+/// `dev revert`.
+#[derive(Debug, Args)]
+pub struct RevertArgs {
+    /// The id `tokensign dev snapshot` printed.
+    #[arg(value_name = "ID")]
+    pub id: u64,
 }
 
 /// `dev set-balance`.
@@ -345,6 +361,25 @@ pub fn run(args: &DevArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), CliEr
         DevCommand::ClearFaults => {
             let done: FaultsAnswer = post(&client, "/dev/clear_faults", None::<&()>)?;
             out.show(io, &done, || faults_text(&done))
+        }
+        DevCommand::Snapshot => {
+            let done: SnapshotTaken = post(&client, "/dev/snapshot", None::<&()>)?;
+            out.show(io, &done, || {
+                format!(
+                    "snapshot {} taken at checkpoint {}: `tokensign dev revert {}` returns to it\n",
+                    done.id, done.checkpoint, done.id
+                )
+            })
+        }
+        DevCommand::Revert(a) => {
+            let request = RevertRequest { id: a.id };
+            let done: Reverted = post(&client, "/dev/revert", Some(&request))?;
+            out.show(io, &done, || {
+                format!(
+                    "reverted to snapshot {}: the latest checkpoint is {} again\n",
+                    done.id, done.checkpoint
+                )
+            })
         }
     }
 }

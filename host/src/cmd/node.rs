@@ -31,6 +31,11 @@ pub struct NodeArgs {
     /// e.g. ~/.local/share/tokensign/node). One node at a time may use it.
     #[arg(long, env = "TOKENSIGN_DATA_DIR", value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
+    /// Keep the whole state in memory and write no file at all (no data
+    /// directory): everything is gone when the node stops, as with
+    /// anvil. Without it the state is durable, in the data directory.
+    #[arg(long, conflicts_with_all = ["data_dir", "database", "database_url_file"])]
+    pub in_memory: bool,
     /// Operator address allowed to sign issues (optional, repeatable, or
     /// comma-separated in $TOKENSIGN_OPERATORS). Without any, the server
     /// accepts issues signed by ANY valid key, and warns so at start.
@@ -235,6 +240,7 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
     }
     let data_dir = match &args.data_dir {
         Some(d) => d.clone(),
+        None if args.in_memory => PathBuf::new(),
         None => default_data_dir("node")?,
     };
     let colour = log_colour(
@@ -302,6 +308,7 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         }
     }
     let mut config = NodeConfig::new(data_dir.clone(), operators);
+    config.in_memory = args.in_memory;
     if let Some(chain_id) = args.chain_id {
         config.chain_id = chain_id;
     }
@@ -380,11 +387,14 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         } else {
             None
         };
-        let place = match &state.config().database {
-            Some(url) => format!("database {url}\n"),
-            None => format!("data directory {}\n", show_path(&data_dir)),
+        let where_state = if args.in_memory {
+            "state in memory: no file is written, and it is gone when the node stops\n".to_owned()
+        } else if let Some(url) = &state.config().database {
+            format!("database {url}\n")
+        } else {
+            format!("data directory {}\n", show_path(&data_dir))
         };
-        write_out(io.err, &place)?;
+        write_out(io.err, &where_state)?;
         if args.read_only {
             write_out(
                 io.err,

@@ -164,9 +164,9 @@ pub enum DeviceError {
         /// The device's reported address.
         expected: Address,
     },
-    /// The device's transaction hash is not the host's.
-    #[error("device transaction hash differs from the host's")]
-    TxHashMismatch,
+    /// The device signed another digest than the host's signing hash.
+    #[error("the device signed a different hash than the host computed: it decoded another transaction (update the device or the host so their protocols agree)")]
+    SigningHashMismatch,
     /// An emulated device's mnemonic is not valid.
     #[error("emulated device mnemonic: {0}")]
     Mnemonic(String),

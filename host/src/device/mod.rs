@@ -11,7 +11,7 @@
 //! - [`DeviceClient`]: version, address and public key of a derivation
 //!   path, and `sign`, which sends any transaction in either scheme for
 //!   review and checks that the signature recovers to the path's address
-//!   and that the device's hash is the core's.
+//!   and that the signing hash the device answered is the core's.
 //! - [`open`]: a client from a spec: `emulated`, `cmd:<shell command>` or a
 //!   serial port path.
 //!
@@ -33,7 +33,7 @@ use tokensign_core::device::{
     P2_LAST, P2_MORE,
 };
 use tokensign_core::hd::{DerivationPath, MAX_PATH_BYTES};
-use tokensign_core::native::{self, Authorization, Descriptor};
+use tokensign_core::native::{self, Descriptor};
 use tokensign_core::rlp::encode::{to_slice, Encode};
 use tokensign_core::tx::Transaction;
 use tokensign_core::{address_of_compressed, legacy, recover_hash, Address, Scheme, Signature};
@@ -104,10 +104,9 @@ pub struct DeviceVersion {
 pub struct DeviceSignature {
     /// The signature.
     pub signature: Signature,
-    /// The hash the device answered (checked against the core): the
-    /// transaction hash for a single signer, the signing hash for a member
-    /// of a multisig account.
-    pub hash: [u8; 32],
+    /// The signing hash the device answered, the digest it signed
+    /// (checked against the host core's).
+    pub signing_hash: [u8; 32],
     /// The review pages the device displayed before signing (empty if the
     /// transport does not report them).
     pub review: Vec<String>,
@@ -153,19 +152,6 @@ impl SignRequest<'_> {
         self.scheme
             .signing_hash(self.tx, self.descriptor)
             .map_err(DeviceError::Encode)
-    }
-
-    /// The hash the device must answer for `signature`.
-    pub fn answer_hash(&self, signature: &Signature) -> Result<[u8; 32], DeviceError> {
-        match (self.scheme, self.descriptor) {
-            (_, Descriptor::Multisig(_)) => self.signing_hash(),
-            (Scheme::Legacy, Descriptor::Single) => {
-                legacy::tx_hash(self.tx, signature).map_err(DeviceError::Encode)
-            }
-            (Scheme::Native, Descriptor::Single) => {
-                Ok(native::tx_hash(self.tx, &Authorization::Single(*signature)))
-            }
-        }
     }
 }
 
@@ -342,7 +328,7 @@ impl<T: Transport> DeviceClient<T> {
 
     /// Has the device review and sign `request`; the signature is checked
     /// to recover to the path's address over the core's signing hash, and
-    /// the device's hash to be the core's.
+    /// the signing hash the device answered to be the core's.
     pub fn sign(&mut self, request: &SignRequest<'_>) -> Result<DeviceSignature, DeviceError> {
         self.sign_with(request, None)
     }
@@ -364,20 +350,21 @@ impl<T: Transport> DeviceClient<T> {
         let (signature, hash) = parse_sign_response(&answer).ok_or_else(|| {
             DeviceError::BadAnswer(format!("sign answer has {} bytes", answer.len()))
         })?;
-        let signer = recover_hash(&request.signing_hash()?, &signature)
-            .map_err(DeviceError::SignatureInvalid)?;
+        let signing_hash = request.signing_hash()?;
+        if hash != signing_hash {
+            return Err(DeviceError::SigningHashMismatch);
+        }
+        let signer =
+            recover_hash(&signing_hash, &signature).map_err(DeviceError::SignatureInvalid)?;
         if signer != address {
             return Err(DeviceError::WrongSigner {
                 got: signer,
                 expected: address,
             });
         }
-        if hash != request.answer_hash(&signature)? {
-            return Err(DeviceError::TxHashMismatch);
-        }
         Ok(DeviceSignature {
             signature,
-            hash,
+            signing_hash,
             review: self.transport.take_display(),
         })
     }

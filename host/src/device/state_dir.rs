@@ -9,11 +9,12 @@
 //! - `ram.bin`, while the device is unlocked: its RAM (the seal's session
 //!   id and the seed), so that the next command (another process) finds
 //!   it unlocked, as a plugged-in device stays unlocked. `lock`, `wipe`
-//!   and a wrong PIN remove it. **The seed is in this file in clear while
-//!   unlocked**: an emulated device is for practice and tests, never for
-//!   words of value.
+//!   and a wrong PIN overwrite it with zeros, then remove it. **The seed
+//!   is in this file in clear while unlocked**: an emulated device is for
+//!   practice and tests, never for words of value.
 //!
-//! Files are created readable by their owner only.
+//! Files are created readable by their owner only (mode 0600); the RAM
+//! file is set to 0600 before the seed is written, even if it existed.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -151,7 +152,7 @@ impl RamFile {
         Some((*session, Seed::from_bytes(seed)))
     }
 
-    /// Keeps the session (unlocked), or removes it (`None`).
+    /// Keeps the session (unlocked), or erases it (`None`).
     pub fn store(&self, session: Option<([u8; 16], &Seed)>) -> std::io::Result<()> {
         match session {
             Some((id, seed)) => {
@@ -160,12 +161,48 @@ impl RamFile {
                 bytes.extend_from_slice(seed.as_bytes());
                 let mut file = private(OpenOptions::new().write(true).create(true).truncate(true))
                     .open(&self.path)?;
-                file.write_all(&bytes)
+                // A file made before (by hand, or under another umask)
+                // keeps its mode at `open`: the seed goes in only once it
+                // is the owner's alone.
+                owner_only(&file)?;
+                file.write_all(&bytes)?;
+                file.sync_all()
             }
-            None => match fs::remove_file(&self.path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            },
+            None => self.erase(),
         }
     }
+
+    /// Overwrites the file with zeros (synced) and only then removes it,
+    /// so the seed is not left in the file system's free blocks nor in
+    /// another link to the file.
+    fn erase(&self) -> std::io::Result<()> {
+        /// More than a RAM file ever holds; a larger file is not one of
+        /// ours, and its first bytes are what a seed would be in.
+        const MOST: u64 = 1 << 16;
+        let mut file = match OpenOptions::new().write(true).open(&self.path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let len = file.metadata()?.len().min(MOST);
+        file.write_all(&vec![0u8; len as usize])?;
+        file.sync_all()?;
+        drop(file);
+        match fs::remove_file(&self.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// Makes `file` readable and writable by its owner only.
+fn owner_only(file: &File) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = file;
+    Ok(())
 }

@@ -84,7 +84,7 @@ fn emulated_device_signs_in_both_schemes() {
     for (tx, scheme) in [(&legacy_tx, Scheme::Legacy), (&native_tx, Scheme::Native)] {
         let req = request(tx, scheme);
         let signed = client.sign(&req).unwrap();
-        assert_eq!(signed.hash, req.answer_hash(&signed.signature).unwrap());
+        assert_eq!(signed.signing_hash, req.signing_hash().unwrap());
         let expected: Vec<String> = Review::new(tx, scheme, Descriptor::Single)
             .pages(DEFAULT_PAGE_WIDTH)
             .map(|p| p.to_string())
@@ -346,7 +346,39 @@ fn the_emulated_wallet_keeps_its_state_in_its_directory() {
     assert!(!state.join(state_dir::RAM_FILE).exists());
     assert_eq!(client.state().unwrap().wallet, WalletStatus::Locked);
     client.unlock("1234").unwrap();
-    assert!(state.join(state_dir::RAM_FILE).exists());
+    let ram = state.join(state_dir::RAM_FILE);
+    assert!(ram.exists());
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&ram), 0o600, "the RAM file is the owner's only");
+        assert_eq!(mode(&state.join(state_dir::FLASH_FILE)), 0o600);
+        // A RAM file left readable by others is made private before the
+        // seed goes in.
+        std::fs::set_permissions(&ram, std::fs::Permissions::from_mode(0o644)).unwrap();
+        drop(client);
+        let mut client = DeviceClient::new(EmulatedDevice::in_dir(&state).unwrap());
+        client.address(&default_path(), false).unwrap();
+        assert_eq!(mode(&ram), 0o600);
+        // Locking overwrites the seed before removing the file: a second
+        // link to it sees zeros.
+        let link = dir.path().join("ram-link");
+        std::fs::hard_link(&ram, &link).unwrap();
+        assert!(std::fs::read(&link).unwrap().iter().any(|&b| b != 0));
+        client.lock().unwrap();
+        assert!(!ram.exists());
+        let left = std::fs::read(&link).unwrap();
+        assert_eq!(left.len(), 80);
+        assert!(left.iter().all(|&b| b == 0), "the seed was overwritten");
+        // So does a wipe.
+        client.unlock("1234").unwrap();
+        std::fs::remove_file(&link).unwrap();
+        std::fs::hard_link(&ram, &link).unwrap();
+        client.wipe().unwrap();
+        assert!(!ram.exists());
+        assert!(std::fs::read(&link).unwrap().iter().all(|&b| b == 0));
+    }
     // A foreign file in the directory is refused, not overwritten.
     let other = dir.path().join("other");
     std::fs::create_dir_all(&other).unwrap();

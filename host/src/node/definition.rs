@@ -14,7 +14,9 @@
 //!
 //! The key is the node's own: 32 random bytes in `definitions.key` in the
 //! data directory, made on first use (mode 0600), so it stays the same
-//! across restarts and differs between nodes.
+//! across restarts and differs between nodes. An in-memory node
+//! (`NodeConfig::in_memory`) keeps no file: its key is made at its first
+//! use and lives as long as the node.
 
 use std::fs;
 use std::io::Write as _;
@@ -82,10 +84,24 @@ pub fn definitions_key(data_dir: &Path) -> Result<SigningKey, String> {
 }
 
 fn key(state: &AppState) -> Result<SigningKey, ApiError> {
+    if state.config().in_memory {
+        return Ok(state.inner.memory_key.get_or_init(random_key).clone());
+    }
     definitions_key(&state.config().data_dir).map_err(|e| {
         tracing::error!(error = %e, "definitions key");
         ApiError::internal()
     })
+}
+
+/// A new random key (an in-memory node's).
+fn random_key() -> SigningKey {
+    loop {
+        let mut secret = Zeroizing::new([0u8; 32]);
+        rand::rngs::OsRng.fill_bytes(secret.as_mut());
+        if let Ok(key) = SigningKey::from_bytes(&secret) {
+            return key;
+        }
+    }
 }
 
 /// `GET /v1/tokens/definition[?token=]`

@@ -105,6 +105,9 @@ pub mod codes {
     /// (the `interval` and `manual` checkpoint modes: its store, shared by
     /// several processes, keeps no transaction out of a checkpoint).
     pub const DEV_CONTROL_UNSUPPORTED_ON_POSTGRES: &str = "DEV_CONTROL_UNSUPPORTED_ON_POSTGRES";
+    /// 404: `POST /dev/revert` names no snapshot (never taken, or used up
+    /// by a revert to it or to an earlier one).
+    pub const SNAPSHOT_NOT_FOUND: &str = "SNAPSHOT_NOT_FOUND";
     /// 426: `GET /v1/stream` without a WebSocket upgrade.
     pub const UPGRADE_REQUIRED: &str = "UPGRADE_REQUIRED";
     /// 410: a `/v1` write while the node is `v2_only`.

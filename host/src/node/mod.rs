@@ -100,11 +100,16 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 #[derive(Clone, Debug)]
 pub struct NodeConfig {
     /// Directory of the database (created if missing). Only one process may
-    /// use it at a time. Unused when `database` is set.
+    /// use it at a time. Unused when `database` is set or `in_memory`.
     pub data_dir: PathBuf,
     /// A PostgreSQL database to keep the state in instead of the data
     /// directory's redb file; any number of node processes may share it.
     pub database: Option<DatabaseUrl>,
+    /// `true`: the whole state lives in memory (redb's in-memory backend)
+    /// and the node writes no file at all, not even its data directory;
+    /// everything is gone when it stops, as with anvil's default. `false`
+    /// (default): durable state in `data_dir`. Refused with `database`.
+    pub in_memory: bool,
     /// Addresses allowed to sign issue requests. Empty: any valid signer is
     /// accepted (open mode; logged as a warning at start).
     pub operators: Vec<Address>,
@@ -158,6 +163,7 @@ impl NodeConfig {
         NodeConfig {
             data_dir,
             database: None,
+            in_memory: false,
             operators,
             chain_id: CHAIN_ID_TESTNET,
             durable: true,
@@ -184,6 +190,8 @@ struct Inner {
     modes: modes::Modes,
     commits: stream::Commits,
     dev: dev::DevState,
+    /// An in-memory node's definitions key (a durable node's is a file).
+    memory_key: std::sync::OnceLock<tokensign_core::SigningKey>,
     closed: Mutex<Option<std::sync::mpsc::Receiver<()>>>,
 }
 
@@ -210,12 +218,27 @@ impl AppState {
             fees,
         };
         let (commits, announce) = stream::Commits::new();
+        let in_memory = config.in_memory;
         let storage: Arc<dyn storage::Storage> = match &config.database {
             None => Arc::new(
-                tokio::task::spawn_blocking(move || storage::redb_store::open(&dir, durable))
-                    .await
-                    .map_err(|_| NodeError::Aborted("the database open task failed"))??,
+                tokio::task::spawn_blocking(move || {
+                    if in_memory {
+                        storage::redb_store::open_in_memory()
+                    } else {
+                        storage::redb_store::open(&dir, durable)
+                    }
+                })
+                .await
+                .map_err(|_| NodeError::Aborted("the database open task failed"))??,
             ),
+            Some(url) if in_memory => {
+                return Err(NodeError::DatabaseUrl {
+                    url: url.to_string(),
+                    reason: "a node keeps its state either in memory or in a database: drop \
+                             --in-memory or --database"
+                        .into(),
+                })
+            }
             Some(url) => Arc::new(storage::postgres::open(url, durable).await?),
         };
         if let Some(path) = config.state.load.clone() {
@@ -230,14 +253,13 @@ impl AppState {
                 tracing::info!("state loaded");
             }
         }
-        // The pending log lives in the data directory of an embedded store;
-        // a PostgreSQL node never leaves a transaction pending (its
-        // checkpoint modes are auto and per_write), so it keeps none.
-        let log_dir = config
-            .database
-            .is_none()
-            .then_some(config.data_dir.as_path());
-        let checkpoints = dev::checkpoints::Checkpoints::new(log_dir, durable);
+        // The pending log lives in the data directory of an embedded store
+        // on disk; an in-memory node keeps none (a crash loses everything),
+        // and a PostgreSQL node never leaves a transaction pending (its
+        // checkpoint modes are auto and per_write).
+        let log_dir =
+            (config.database.is_none() && !in_memory).then_some(config.data_dir.as_path());
+        let checkpoints = dev::checkpoints::Checkpoints::new(log_dir, durable && !in_memory);
         let fees = rules.fees.clone();
         let writer_storage = Arc::clone(&storage);
         let (writer, closed) = tokio::task::spawn_blocking(move || {
@@ -248,7 +270,9 @@ impl AppState {
         if config.operators.is_empty() {
             tracing::warn!("no operators configured: any valid signer may issue tokens");
         }
-        if !config.durable {
+        if config.in_memory {
+            tracing::info!("in memory: no file is written, and the state is gone at exit");
+        } else if !config.durable {
             tracing::warn!("durability is off: acknowledged transactions may be lost on a crash");
         }
         let place = match &config.database {
@@ -265,6 +289,7 @@ impl AppState {
             inner: Arc::new(Inner {
                 modes: modes::Modes::new(config.write_mode, config.read_only, fees, now_secs()),
                 dev: dev::DevState::new(config.dev_controls),
+                memory_key: std::sync::OnceLock::new(),
                 config,
                 storage,
                 writer,

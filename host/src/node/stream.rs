@@ -33,7 +33,9 @@ use super::error::{codes, ApiError};
 use super::failure::StoreError;
 use super::routes::{param, storage_error, Params};
 use super::AppState;
-use crate::api::stream::{CLOSE_INTERNAL_ERROR, CLOSE_NODE_STOPPING, CLOSE_SLOW_CONSUMER};
+use crate::api::stream::{
+    CLOSE_INTERNAL_ERROR, CLOSE_NODE_STOPPING, CLOSE_REVERTED, CLOSE_SLOW_CONSUMER,
+};
 use crate::api::StreamFrame;
 
 /// Default [`StreamConfig::lag_limit`], in checkpoints.
@@ -149,6 +151,9 @@ enum End {
     Slow { next: u64, behind: u64 },
     /// The node is stopping.
     Stopping,
+    /// A revert took the history below what was sent; resume from
+    /// `next`.
+    Reverted { next: u64 },
     /// A storage failure.
     Internal,
 }
@@ -169,6 +174,12 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
                 break End::Internal;
             }
         };
+        if next > latest.saturating_add(1) {
+            // Checkpoints this consumer has were reverted away.
+            break End::Reverted {
+                next: latest.saturating_add(1),
+            };
+        }
         if next <= latest {
             let behind = latest - next + 1;
             if caught_up && behind > config.lag_limit {
@@ -230,6 +241,10 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
             )
         }
         End::Stopping => (CLOSE_NODE_STOPPING, "node stopping".to_owned()),
+        End::Reverted { next } => (
+            CLOSE_REVERTED,
+            format!("the node's history was reverted; resume with from={next}"),
+        ),
         End::Internal => (CLOSE_INTERNAL_ERROR, "internal error".to_owned()),
     };
     let frame = Message::Close(Some(CloseFrame {

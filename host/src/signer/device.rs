@@ -129,7 +129,7 @@ impl Signer for DeviceSigner {
 
     /// The device reviews the operation and signs; the device client checks
     /// that the signature recovers to the device's address and that the
-    /// device's transaction hash is the core's.
+    /// signing hash the device answered is the core's.
     fn sign(&self, input: &SigningInput<'_>) -> Result<Signature, SignerError> {
         let mut client = self
             .client

@@ -11,9 +11,9 @@
 //! - **Entropy**: the host's `/dev/urandom`. **Test only**: it is the
 //!   host's randomness, which a real device must never rely on (real
 //!   boards use their RNG peripheral; see `firmware/`).
-//! - **The device's own screen** for the words of a new seed: semihosting
-//!   console output (QEMU's stderr, or its `chardev=`), apart from UART0,
-//!   the link to the host, which never carries them.
+//! - **The device's own screen**: semihosting console output (QEMU's
+//!   stderr, or its `chardev=`), apart from UART0, the link to the host,
+//!   which never carries the words of a new seed.
 //! - **Power cuts** for tests: after a set number of flash steps (an erase
 //!   or a programmed chunk) the firmware ends QEMU (`SYS_EXIT`), leaving
 //!   the flash file as a power loss would.
@@ -22,8 +22,12 @@
 //! buffers that live across the call, as the call's block describes.
 
 use cortex_m_semihosting::{nr, syscall, syscall1};
-use tokensign_core::device::wallet::{span_check, ERASED, REGION_LEN};
-use tokensign_core::device::{Entropy, EntropyError, RamStorage, Region, Storage, StorageError};
+use embedded_storage::nor_flash::{
+    ErrorType, NorFlash, NorFlashError, NorFlashErrorKind, ReadNorFlash,
+};
+use tokensign_board::approver::Screen;
+use tokensign_core::device::wallet::{ERASED, PROGRAM_CHUNK, REGION_LEN};
+use tokensign_core::device::{Entropy, EntropyError};
 
 const MODE_READ_BINARY: usize = 1;
 const MODE_READ_WRITE_BINARY: usize = 3;
@@ -90,44 +94,64 @@ fn flash_path(buf: &mut [u8; 256]) -> Option<usize> {
     Some(word_len + 1)
 }
 
+/// Bytes of the flash image: the wallet's three regions, one erase unit
+/// each.
+const IMAGE_LEN: usize = 3 * REGION_LEN;
+
 // One value, in the device's static; no heap to box the RAM variant in.
 #[allow(clippy::large_enum_variant)]
-enum Flash {
+enum Image {
     File(usize),
-    Ram(RamStorage),
+    Ram([u8; IMAGE_LEN]),
 }
 
-/// The board: flash, random source, power cuts.
-pub struct Board {
-    flash: Flash,
-    random: Option<usize>,
+/// The board's flash as NOR flash of three 256-byte erase units (the
+/// wallet's regions, in order, through `tokensign_board`'s
+/// `NorFlashStorage` as on the real boards): the flash file, or RAM.
+/// Each erase and program is one step towards a power cut.
+pub struct Flash {
+    image: Image,
     /// Flash steps left before a power cut (tests).
     pub power_budget: Option<u32>,
 }
 
-impl Board {
-    /// Opens the flash file (made erased if new) and the random source.
-    pub fn open() -> Board {
+/// Why the flash file could not be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FlashError {
+    /// The semihosting call failed.
+    Io,
+    /// Outside the image, or not 4-byte aligned.
+    OutOfBounds,
+}
+
+impl NorFlashError for FlashError {
+    fn kind(&self) -> NorFlashErrorKind {
+        match self {
+            FlashError::Io => NorFlashErrorKind::Other,
+            FlashError::OutOfBounds => NorFlashErrorKind::OutOfBounds,
+        }
+    }
+}
+
+impl Flash {
+    /// Opens the flash file (made erased if new), or RAM without one.
+    pub fn open() -> Flash {
         let mut path = [0u8; 256];
-        let flash = match flash_path(&mut path).and_then(|n| path.get(..n)) {
+        let image = match flash_path(&mut path).and_then(|n| path.get(..n)) {
             Some(path) => match open(path, MODE_READ_WRITE_BINARY) {
-                Some(handle) => Flash::File(handle),
+                Some(handle) => Image::File(handle),
                 None => match open(path, MODE_WRITE_READ_BINARY) {
                     Some(handle) => {
-                        let erased = [ERASED; REGION_LEN];
-                        for _ in Region::ALL {
-                            write(handle, &erased);
-                        }
-                        Flash::File(handle)
+                        write(handle, &[ERASED; IMAGE_LEN]);
+                        Image::File(handle)
                     }
-                    None => Flash::Ram(RamStorage::default()),
+                    None => Image::Ram([ERASED; IMAGE_LEN]),
                 },
             },
-            None => Flash::Ram(RamStorage::default()),
+            None => Image::Ram([ERASED; IMAGE_LEN]),
         };
-        Board {
-            flash,
-            random: open(b"/dev/urandom\0", MODE_READ_BINARY),
+        Flash {
+            image,
             power_budget: None,
         }
     }
@@ -141,86 +165,144 @@ impl Board {
         }
     }
 
-    fn at(region: Region, offset: usize) -> usize {
-        region.index() * REGION_LEN + offset
-    }
-}
-
-impl Storage for Board {
-    fn read(&mut self, region: Region, offset: usize, out: &mut [u8]) -> Result<(), StorageError> {
-        span_check(offset, out.len(), false)?;
-        match &mut self.flash {
-            Flash::File(handle) => {
-                if seek(*handle, Self::at(region, offset)) && read(*handle, out) {
-                    Ok(())
-                } else {
-                    Err(StorageError::Failed)
-                }
-            }
-            Flash::Ram(ram) => ram.read(region, offset, out),
+    /// Checks that `len` bytes at `offset` are in the image.
+    fn span(offset: u32, len: usize) -> Result<usize, FlashError> {
+        let at = offset as usize;
+        match at.checked_add(len) {
+            Some(end) if end <= IMAGE_LEN => Ok(at),
+            _ => Err(FlashError::OutOfBounds),
         }
     }
 
-    fn erase(&mut self, region: Region) -> Result<(), StorageError> {
-        self.step();
-        match &mut self.flash {
-            Flash::File(handle) => {
-                if seek(*handle, Self::at(region, 0)) && write(*handle, &[ERASED; REGION_LEN]) {
-                    Ok(())
-                } else {
-                    Err(StorageError::Failed)
-                }
-            }
-            Flash::Ram(ram) => ram.erase(region),
-        }
-    }
-
-    fn program(&mut self, region: Region, offset: usize, data: &[u8]) -> Result<(), StorageError> {
-        span_check(offset, data.len(), true)?;
-        self.step();
-        match &mut self.flash {
-            Flash::File(_) => {
-                let mut cell = [0u8; tokensign_core::device::wallet::PROGRAM_CHUNK];
-                let cell = cell.get_mut(..data.len()).ok_or(StorageError::OutOfRange)?;
-                self.read(region, offset, cell)?;
-                // NOR flash only clears bits.
-                for (c, d) in cell.iter_mut().zip(data) {
+    /// Writes `bytes` at `at` as they are (erase) or ANDed into what is
+    /// there (program: NOR flash only clears bits).
+    fn put(&mut self, at: usize, bytes: &[u8], and: bool) -> Result<(), FlashError> {
+        let mut cell = [0u8; PROGRAM_CHUNK];
+        let mut rest = bytes;
+        let mut at = at;
+        while !rest.is_empty() {
+            let n = rest.len().min(cell.len());
+            let (chunk, tail) = rest.split_at(n);
+            let cell = cell.get_mut(..n).ok_or(FlashError::OutOfBounds)?;
+            if and {
+                self.get(at, cell)?;
+                for (c, d) in cell.iter_mut().zip(chunk) {
                     *c &= *d;
                 }
-                let Flash::File(handle) = &self.flash else {
-                    return Err(StorageError::Failed);
-                };
-                if seek(*handle, Self::at(region, offset)) && write(*handle, cell) {
+            } else {
+                cell.copy_from_slice(chunk);
+            }
+            match &mut self.image {
+                Image::File(handle) => {
+                    if !(seek(*handle, at) && write(*handle, cell)) {
+                        return Err(FlashError::Io);
+                    }
+                }
+                Image::Ram(ram) => ram
+                    .get_mut(at..at + n)
+                    .ok_or(FlashError::OutOfBounds)?
+                    .copy_from_slice(cell),
+            }
+            at += n;
+            rest = tail;
+        }
+        Ok(())
+    }
+
+    fn get(&mut self, at: usize, out: &mut [u8]) -> Result<(), FlashError> {
+        match &mut self.image {
+            Image::File(handle) => {
+                if seek(*handle, at) && read(*handle, out) {
                     Ok(())
                 } else {
-                    Err(StorageError::Failed)
+                    Err(FlashError::Io)
                 }
             }
-            Flash::Ram(ram) => ram.program(region, offset, data),
+            Image::Ram(ram) => {
+                out.copy_from_slice(ram.get(at..at + out.len()).ok_or(FlashError::OutOfBounds)?);
+                Ok(())
+            }
         }
     }
 }
 
-impl Entropy for Board {
+impl ErrorType for Flash {
+    type Error = FlashError;
+}
+
+impl ReadNorFlash for Flash {
+    const READ_SIZE: usize = 1;
+
+    fn read(&mut self, offset: u32, bytes: &mut [u8]) -> Result<(), FlashError> {
+        let at = Self::span(offset, bytes.len())?;
+        self.get(at, bytes)
+    }
+
+    fn capacity(&self) -> usize {
+        IMAGE_LEN
+    }
+}
+
+impl NorFlash for Flash {
+    const WRITE_SIZE: usize = 4;
+    const ERASE_SIZE: usize = REGION_LEN;
+
+    fn erase(&mut self, from: u32, to: u32) -> Result<(), FlashError> {
+        let at = Self::span(from, to.saturating_sub(from) as usize)?;
+        if !from.is_multiple_of(REGION_LEN as u32) || !to.is_multiple_of(REGION_LEN as u32) {
+            return Err(FlashError::OutOfBounds);
+        }
+        let mut unit = at;
+        while unit < to as usize {
+            self.step();
+            self.put(unit, &[ERASED; REGION_LEN], false)?;
+            unit += REGION_LEN;
+        }
+        Ok(())
+    }
+
+    fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), FlashError> {
+        let at = Self::span(offset, bytes.len())?;
+        if !at.is_multiple_of(4) || !bytes.len().is_multiple_of(4) {
+            return Err(FlashError::OutOfBounds);
+        }
+        self.step();
+        self.put(at, bytes, true)
+    }
+}
+
+/// The host's random source through semihosting: **tests only**.
+pub struct HostRandom(Option<usize>);
+
+impl HostRandom {
+    /// Opens `/dev/urandom` on the host.
+    pub fn open() -> HostRandom {
+        HostRandom(open(b"/dev/urandom\0", MODE_READ_BINARY))
+    }
+}
+
+impl Entropy for HostRandom {
     fn fill(&mut self, out: &mut [u8]) -> Result<(), EntropyError> {
-        match self.random {
+        match self.0 {
             Some(handle) if read(handle, out) => Ok(()),
             _ => Err(EntropyError),
         }
     }
 }
 
-/// The device's own screen: semihosting console output.
-pub struct Screen(Option<usize>);
+/// The device's own screen: semihosting console output (QEMU's stderr, or
+/// its `chardev=`), apart from UART0, the link to the host.
+pub struct Console(Option<usize>);
 
-impl Screen {
-    /// Opens the console (`:tt` for appending: QEMU's stderr or chardev).
-    pub fn open() -> Screen {
-        Screen(open(b":tt\0", MODE_APPEND))
+impl Console {
+    /// Opens the console (`:tt` for appending).
+    pub fn open() -> Console {
+        Console(open(b":tt\0", MODE_APPEND))
     }
+}
 
-    /// Shows a line.
-    pub fn line(&mut self, parts: &[&[u8]]) {
+impl Screen for Console {
+    fn line(&mut self, parts: &[&[u8]]) {
         if let Some(handle) = self.0 {
             for part in parts {
                 write(handle, part);

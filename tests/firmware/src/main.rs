@@ -3,20 +3,16 @@
 //! Speaks the core's device protocol (`tokensign_core::device`) over
 //! UART0 (CMSDK APB UART at 0x4000_4000; QEMU `-serial stdio`): frames in,
 //! frames out. It is a wallet: empty until set up (generate or restore),
-//! its seed sealed under the PIN in flash, locked at every power-on. QEMU
-//! has no flash controller, RNG or screen: `board.rs` stands in for them
-//! through semihosting (a flash file on the host, the host's random source
-//! for tests only, the words of a new seed on the semihosting console). It
-//! approves every question automatically after sending each review page
-//! and prompt as a display frame (the emulator has no buttons; `BUTTONS`
-//! makes it refuse instead), and answers the firmware's own commands:
-//!
-//! - `INS 0x12` BUTTONS: `P1 = 0` approve from now on, `P1 = 1` refuse.
-//! - `INS 0x13` POWER_CUT: data = a big-endian `u32` n: the power goes
-//!   (QEMU exits) at the flash step after n more steps (an erase or a
-//!   programmed chunk each), for tests of torn writes.
-//! - `INS 0x11` BENCH `P1 = 6`: the command APDU in the data, handled as
-//!   usual and measured (ticks, then its status word; its data dropped).
+//! its seed sealed under the PIN in flash, locked at every power-on. It
+//! runs the real boards' shared code (`firmware/board`, the crate
+//! `tokensign-board`): the frame server, the approver that shows each page
+//! and sends it to the host as a display frame, the wallet's storage on
+//! NOR flash and the backend's set-up. QEMU has no flash controller, RNG,
+//! screen or buttons: `board.rs` stands in for them through semihosting (a
+//! flash file on the host as NOR flash of three 256-byte erase units, the
+//! host's random source for tests only, the semihosting console as the
+//! screen), and every question is approved at once (`BUTTONS` makes it
+//! refuse instead). The firmware's own commands:
 //!
 //! - `INS 0x10` GET_STACK: `P1 = 0` reads, `P1 = 1` repaints the stack
 //!   first. Answer: peak stack bytes used since the last paint, the stack
@@ -25,22 +21,16 @@
 //!   the 25 MHz CPU clock; under `-icount shift=0` one instruction takes
 //!   1 ns, so instructions = ticks * 40). `P1 = 0`: a bare sign of a
 //!   fixed hash with the build's backend (the core's `sign_hash`) and the
-//!   key of `m/44'/60'/0'/0/0`. `P1 = 1`: the sign path, that is the whole
-//!   SIGN handling of the one-chunk sign request in the data (decode, check,
-//!   review, sign, transaction hash; the key of its path already derived)
-//!   with the review pages rendered, not sent; the inner status word follows the
-//!   ticks. `P1 = 2`: calibration, a loop of exactly 2,000,000
-//!   instructions. `P1 = 3`: a first derivation, GET_ADDRESS's work for
-//!   the path in the data when it is not cached (BIP-32 from the seed,
-//!   public key, address); the inner status word follows the ticks.
-//!   `P1 = 5`: the sign path of a request of any size, sent before as
-//!   SIGN chunks all with `P2_MORE`: this handles the last, empty chunk
-//!   (as `P1 = 1` does, pages rendered and not sent); the inner status
-//!   word follows the ticks.
-//!   `P1 = 4`: mnemonic to seed (word list check, PBKDF2-HMAC-SHA512 with
-//!   2048 rounds) of the public test mnemonic, as a restore does; the
-//!   inner status word follows the ticks. The bare sign's key is the
-//!   spec's public test key, not the wallet's.
+//!   spec's public test key. `P1 = 2`: calibration, a loop of exactly
+//!   2,000,000 instructions. `P1 = 6`: the command APDU in the data,
+//!   handled as usual and measured, a transaction's review pages rendered
+//!   and not shown (ticks, then its status word; its data dropped): a
+//!   SIGN chunk, a GET_ADDRESS of a path not cached, an UNLOCK, a
+//!   SETUP_RESTORE.
+//! - `INS 0x12` BUTTONS: `P1 = 0` approve from now on, `P1 = 1` refuse.
+//! - `INS 0x13` POWER_CUT: data = a big-endian `u32` n: the power goes
+//!   (QEMU exits) at the flash step after n more steps (an erase or a
+//!   programmed chunk each), for tests of torn writes.
 //!
 //! Backend: the cargo feature `k256` (default) or `libsecp256k1` (built with
 //! `--no-default-features --features libsecp256k1`), forwarded to the core;
@@ -63,17 +53,18 @@ use cortex_m::peripheral::syst::SystClkSource;
 use cortex_m::peripheral::SYST;
 use cortex_m_rt::{entry, exception};
 
+use tokensign_board::approver::{Buttons, PageApprover};
+use tokensign_board::link::Server;
+use tokensign_board::storage::{FlashAndRng, NorFlashStorage};
+use tokensign_core::device::wallet::REGION_LEN;
 use tokensign_core::device::{
-    encode_frame, Approval, Approver, Decoded, Device, FrameDecoder, Prompt, Status, Wallet,
-    WordPages, CLA, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES, FRAME_DISPLAY,
-    FRAME_OVERHEAD, FRAME_REQUEST, FRAME_RESPONSE, MAX_COMMAND_LEN, MAX_FRAME_PAYLOAD,
-    MAX_PROMPT_LEN, MAX_RESPONSE_LEN,
+    Approval, Device, Status, Wallet, CLA, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES,
+    MAX_RESPONSE_LEN,
 };
-use tokensign_core::hd::{DerivationPath, HARDENED};
-use tokensign_core::review::{Review, DEFAULT_PAGE_WIDTH};
-use tokensign_core::{sign_hash, signing_key_from_bytes, Address, SigningKey};
+use tokensign_core::{sign_hash, signing_key_from_bytes, SigningKey};
 
-use board::{Board, Screen};
+use board::{Console, Flash, HostRandom};
+use uart::Uart;
 
 /// The bare-sign benchmark's key: the spec's public test key.
 const BENCH_SECRET: [u8; 32] = [
@@ -124,12 +115,28 @@ mod uart {
         }
     }
 
-    pub fn read() -> u8 {
+    /// The byte in the receive register, if one has arrived.
+    pub fn read() -> Option<u8> {
         // SAFETY: as in `init`.
         unsafe {
-            while STATE.read_volatile() & STATE_RX_FULL == 0 {}
+            if STATE.read_volatile() & STATE_RX_FULL == 0 {
+                return None;
+            }
             // The data register holds one byte in its low 8 bits.
-            (DATA.read_volatile() & 0xff) as u8
+            Some((DATA.read_volatile() & 0xff) as u8)
+        }
+    }
+
+    /// UART0 as the board's link to the host.
+    #[derive(Clone, Copy)]
+    pub struct Uart;
+
+    impl tokensign_board::link::Link for Uart {
+        fn read(&self) -> Option<u8> {
+            read()
+        }
+        fn write(&self, bytes: &[u8]) {
+            write(bytes)
         }
     }
 }
@@ -212,25 +219,14 @@ fn ticks() -> u64 {
     }
 }
 
-fn send(kind: u8, payload: &[u8]) {
-    let mut frame = [0u8; MAX_FRAME_PAYLOAD + FRAME_OVERHEAD];
-    if let Ok(n) = encode_frame(kind, payload, &mut frame) {
-        uart::write(frame.get(..n).unwrap_or(&[]));
-    }
-}
-
-/// Approves (or, after BUTTONS 1, refuses) every question, after rendering
-/// each page and sending it as a display frame (unless quiet, for the
-/// benchmark: rendered, not sent); shows a new seed's words on the
-/// device's own screen only.
-struct AutoApprover {
-    quiet: bool,
+/// QEMU has no buttons: every question is approved, or after BUTTONS 1
+/// refused, at once (after the pages were shown and sent, as on a board).
+struct AutoButtons {
     refuse: bool,
-    screen: Screen,
 }
 
-impl AutoApprover {
-    fn decision(&self) -> Approval {
+impl Buttons for AutoButtons {
+    fn decide(&mut self) -> Approval {
         if self.refuse {
             Approval::Reject
         } else {
@@ -239,83 +235,18 @@ impl AutoApprover {
     }
 }
 
-impl Approver for AutoApprover {
-    fn approve<const B: usize, const M: usize>(&mut self, review: &Review<'_, B, M>) -> Approval {
-        // Every page is rendered (what a screen would show), and sent
-        // unless quiet.
-        let mut text = [0u8; 48 + DEFAULT_PAGE_WIDTH];
-        let quiet = self.quiet;
-        let _ = review.for_each_page(DEFAULT_PAGE_WIDTH, |page| {
-            if let Ok(n) = page.write_to(&mut text) {
-                if !quiet {
-                    send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
-                }
-            }
-            core::ops::ControlFlow::Continue(())
-        });
-        self.decision()
-    }
+/// The approver: `tokensign_board`'s, as on the real boards, with the
+/// semihosting console as the screen.
+type QemuApprover = PageApprover<Uart, Console, AutoButtons>;
 
-    fn confirm(&mut self, prompt: &Prompt) -> Approval {
-        let mut text = [0u8; MAX_PROMPT_LEN];
-        let n = prompt.write_to(&mut text);
-        send(FRAME_DISPLAY, text.get(..n).unwrap_or(&[]));
-        self.decision()
-    }
-
-    fn show_words(&mut self, words: &WordPages<'_>) -> Approval {
-        let screen = &mut self.screen;
-        screen.line(&[b"device screen (never sent to the host): write these words down, in order"]);
-        words.for_each_page(|page| {
-            screen.line(&[b"  ", page.as_bytes()]);
-            true
-        });
-        self.decision()
-    }
-
-    fn confirm_address(&mut self, path: &DerivationPath, address: &Address) -> Approval {
-        // Written by hand, not with `core::fmt` (flash; docs/embedded.md).
-        let mut text = [0u8; 16 + 12 * 6];
-        let mut len = 0;
-        let mut put = |bytes: &[u8]| {
-            for &b in bytes {
-                if let Some(slot) = text.get_mut(len) {
-                    *slot = b;
-                    len += 1;
-                }
-            }
-        };
-        put(b"Path: m");
-        for &index in path.indices() {
-            put(b"/");
-            let value = index & !HARDENED;
-            let mut digits = [0u8; 10];
-            let mut at = digits.len();
-            let mut rest = value;
-            loop {
-                at -= 1;
-                digits[at] = b'0' + (rest % 10) as u8;
-                rest /= 10;
-                if rest == 0 {
-                    break;
-                }
-            }
-            put(&digits[at..]);
-            if index & HARDENED != 0 {
-                put(b"'");
-            }
-        }
-        send(FRAME_DISPLAY, text.get(..len).unwrap_or(&[]));
-        let mut line = [0u8; 9 + 42];
-        line[..9].copy_from_slice(b"Address: ");
-        line[9..].copy_from_slice(&address.to_checksum());
-        send(FRAME_DISPLAY, &line);
-        self.decision()
-    }
-}
-
-type Dev =
-    Device<AutoApprover, REQUEST_BUFFER, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES, Board>;
+type Platform = FlashAndRng<NorFlashStorage<Flash>, HostRandom>;
+type Dev = Device<
+    QemuApprover,
+    REQUEST_BUFFER,
+    DEVICE_BATCH_OPERATIONS,
+    DEVICE_METADATA_ENTRIES,
+    Platform,
+>;
 
 /// Writes `data` then `sw` into `out`; returns the length.
 fn answer(out: &mut [u8], data: &[u8], sw: u16) -> usize {
@@ -418,12 +349,13 @@ fn firmware_command(
             answer(out, &body, ok)
         }
         (INS_BUTTONS, 0 | 1) => {
-            dev.approver_mut().refuse = p1 == 1;
+            dev.approver_mut().buttons.refuse = p1 == 1;
             answer(out, &[], ok)
         }
         (INS_POWER_CUT, 0) => match <[u8; 4]>::try_from(data) {
             Ok(steps) => {
-                dev.wallet_mut().platform_mut().power_budget = Some(u32::from_be_bytes(steps));
+                let flash = dev.wallet_mut().platform_mut().storage.flash_mut();
+                flash.power_budget = Some(u32::from_be_bytes(steps));
                 answer(out, &[], ok)
             }
             Err(_) => answer(out, &[], wrong_length),
@@ -454,39 +386,30 @@ fn calibration_loop(n: u32) {
     }
 }
 
-fn serve(dev: &mut Dev, bench_key: &SigningKey, request: &[u8]) {
-    let mut response = [0u8; MAX_RESPONSE_LEN];
-    let n = match request {
+/// Answers one request: the firmware's own commands here, the rest by the
+/// core's device.
+fn handle(dev: &mut Dev, bench_key: &SigningKey, request: &[u8], response: &mut [u8]) -> usize {
+    match request {
         [CLA, ins, ..] if (0x10..=0x1F).contains(ins) => {
-            firmware_command(dev, bench_key, request, &mut response)
+            firmware_command(dev, bench_key, request, response)
         }
-        _ => dev.handle(request, &mut response),
-    };
-    send(FRAME_RESPONSE, response.get(..n).unwrap_or(&[]));
+        _ => dev.handle(request, response),
+    }
 }
 
 /// Installs libsecp256k1's context in static memory (the libsecp256k1
 /// build; nothing to do with k256), its blinding seeded from the board's
 /// random source.
-fn install_backend(board: &mut Board) -> bool {
-    #[cfg(feature = "libsecp256k1")]
-    {
-        use tokensign_core::backend::libsecp256k1::{install, Context};
-        use tokensign_core::device::Entropy;
-        let Some(context) = cortex_m::singleton!(: Context = Context::new()) else {
-            return false;
-        };
-        let mut seed = [0u8; 32];
-        let seeded = board.fill(&mut seed).is_ok();
-        let installed = install(context, seeded.then_some(&seed)).is_ok();
-        seed.fill(0);
-        installed
-    }
-    #[cfg(not(feature = "libsecp256k1"))]
-    {
-        let _ = board;
-        true
-    }
+#[cfg(feature = "libsecp256k1")]
+fn install_backend(random: &mut HostRandom) -> bool {
+    use tokensign_core::backend::libsecp256k1::Context;
+    cortex_m::singleton!(: Context = Context::new())
+        .is_some_and(|context| tokensign_board::backend::install(context, random))
+}
+
+#[cfg(not(feature = "libsecp256k1"))]
+fn install_backend(random: &mut HostRandom) -> bool {
+    tokensign_board::backend::install(random)
 }
 
 fn halt() -> ! {
@@ -498,7 +421,7 @@ fn halt() -> ! {
 /// What the main loop serves with, all in statics.
 struct Firmware {
     dev: &'static mut Dev,
-    decoder: &'static mut FrameDecoder<MAX_COMMAND_LEN>,
+    server: &'static mut Server,
     bench_key: SigningKey,
 }
 
@@ -517,22 +440,30 @@ fn boot() -> Option<Firmware> {
     core.SYST.enable_interrupt();
     core.SYST.enable_counter();
 
-    let mut board = Board::open();
-    if !install_backend(&mut board) {
+    let mut random = HostRandom::open();
+    if !install_backend(&mut random) {
         return None;
     }
     let bench_key = signing_key_from_bytes(&BENCH_SECRET).ok()?;
-    let wallet = Wallet::boot(board).ok()?;
-    let approver = AutoApprover {
+    // The regions at 0, 256 and 512: the flat image of docs/embedded.md.
+    let units = [0, REGION_LEN as u32, 2 * REGION_LEN as u32];
+    let storage = NorFlashStorage::new(Flash::open(), units).ok()?;
+    let wallet = Wallet::boot(FlashAndRng {
+        storage,
+        entropy: random,
+    })
+    .ok()?;
+    let approver = PageApprover {
+        link: Uart,
+        screen: Console::open(),
+        buttons: AutoButtons { refuse: false },
         quiet: false,
-        refuse: false,
-        screen: Screen::open(),
     };
     let dev = cortex_m::singleton!(: Dev = Device::with_wallet(wallet, approver))?;
-    let decoder = cortex_m::singleton!(: FrameDecoder<MAX_COMMAND_LEN> = FrameDecoder::new())?;
+    let server = cortex_m::singleton!(: Server = Server::new())?;
     Some(Firmware {
         dev,
-        decoder,
+        server,
         bench_key,
     })
 }
@@ -542,18 +473,16 @@ fn main() -> ! {
     stack::paint();
     let Some(Firmware {
         dev,
-        decoder,
+        server,
         bench_key,
     }) = boot()
     else {
         halt()
     };
     loop {
-        match decoder.push(uart::read()) {
-            Decoded::Frame(FRAME_REQUEST) => serve(dev, &bench_key, decoder.payload()),
-            Decoded::Frame(_) | Decoded::Pending => {}
-            Decoded::Dropped => send(FRAME_RESPONSE, &Status::BadFrame.word().to_be_bytes()),
-        }
+        server.poll(&Uart, |request, response| {
+            handle(dev, &bench_key, request, response)
+        });
     }
 }
 

@@ -52,6 +52,12 @@ pub(crate) enum Control {
     /// The interval ticker of a generation: closes one if anything is
     /// pending.
     Tick(u64),
+    /// Keeps the whole state under a new snapshot id (a checkpoint closes
+    /// first over what is pending, so that a snapshot is a checkpoint).
+    Snapshot,
+    /// Returns the whole state to snapshot `id`, and forgets it and every
+    /// later snapshot.
+    Revert(u64),
 }
 
 /// What a control did.
@@ -84,6 +90,20 @@ pub(crate) enum Controlled {
     },
     /// A checkpoint closed (or, for a tick with nothing pending, none).
     Checkpoint(Option<ClosedCheckpoint>),
+    /// A snapshot taken.
+    Snapshot {
+        /// Its id.
+        id: u64,
+        /// The latest checkpoint it holds.
+        checkpoint: u64,
+    },
+    /// The state is snapshot `id`'s again.
+    Reverted {
+        /// The snapshot.
+        id: u64,
+        /// The latest checkpoint now.
+        checkpoint: u64,
+    },
 }
 
 /// A checkpoint a control closed.
@@ -159,6 +179,20 @@ pub(crate) enum ControlRefusal {
         .0
     )]
     PendingUnsupported(&'static str),
+    /// No snapshot with this id: never taken, or reverted past.
+    #[error(
+        "no snapshot {0} on this node: it was never taken, or a revert to it or to an earlier \
+         snapshot already used it up; take one with POST /dev/snapshot (`tokensign dev \
+         snapshot`)"
+    )]
+    UnknownSnapshot(u64),
+    /// Snapshots on a store that keeps none (PostgreSQL).
+    #[error(
+        "a node on PostgreSQL takes no snapshots (several nodes share its database, and a \
+         revert would undo their writes too): run the node on its embedded store (without \
+         --database, or with --in-memory) for snapshot and revert"
+    )]
+    SnapshotsUnsupported,
 }
 
 /// What a state control stages, or its refusal; `Err` is a storage

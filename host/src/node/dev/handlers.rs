@@ -1,6 +1,6 @@
 //! The HTTP handlers of the development controls that set state and
 //! settings: balances, nonces, the write mode and `read_only`, fees, and
-//! checkpoints. Each parses its body ([`crate::api::dev`]), then either
+//! checkpoints, snapshots. Each parses its body ([`crate::api::dev`]), then either
 //! switches a setting the HTTP edge reads (`modes`) or hands a control to
 //! the single writer, which runs it in order with the writes.
 
@@ -18,8 +18,8 @@ use super::control::{ClosedCheckpoint, Control, ControlRefusal, Controlled, Fees
 use super::parse;
 use crate::api::dev::{
     BalanceSet, CheckpointClosed, CheckpointMode, CheckpointModeAnswer, CheckpointModeRequest,
-    FeesAnswer, FeesRequest, ModesAnswer, ModesRequest, NonceSet, SetBalanceRequest,
-    SetNonceRequest,
+    FeesAnswer, FeesRequest, ModesAnswer, ModesRequest, NonceSet, RevertRequest, Reverted,
+    SetBalanceRequest, SetNonceRequest, SnapshotTaken,
 };
 use crate::node::error::{codes, ApiError};
 use crate::node::ledger::Fees;
@@ -55,10 +55,16 @@ async fn run(state: &AppState, control: Control) -> Result<Controlled, ApiError>
             Rejected::Refused(refusal @ ControlRefusal::UnknownToken(_)) => {
                 ApiError::not_found(codes::TOKEN_NOT_FOUND, refusal.to_string())
             }
+            Rejected::Refused(refusal @ ControlRefusal::UnknownSnapshot(_)) => {
+                ApiError::not_found(codes::SNAPSHOT_NOT_FOUND, refusal.to_string())
+            }
             Rejected::Refused(refusal @ ControlRefusal::SupplyOverflow { .. }) => {
                 ApiError::unprocessable(codes::AMOUNT_OVERFLOW, refusal.to_string())
             }
-            Rejected::Refused(refusal @ ControlRefusal::PendingUnsupported(_)) => ApiError::new(
+            Rejected::Refused(
+                refusal @ (ControlRefusal::PendingUnsupported(_)
+                | ControlRefusal::SnapshotsUnsupported),
+            ) => ApiError::new(
                 StatusCode::NOT_IMPLEMENTED,
                 codes::DEV_CONTROL_UNSUPPORTED_ON_POSTGRES,
                 refusal.to_string(),
@@ -335,5 +341,35 @@ pub(crate) async fn checkpoint(
             transactions,
         })),
         _ => Err(unexpected("no checkpoint")),
+    }
+}
+
+/// `POST /dev/snapshot`: keeps the whole state under a new id.
+pub(crate) async fn snapshot(
+    State(state): State<AppState>,
+) -> Result<Json<SnapshotTaken>, ApiError> {
+    match run(&state, Control::Snapshot).await? {
+        Controlled::Snapshot { id, checkpoint } => {
+            tracing::info!(id, checkpoint, "snapshot taken");
+            Ok(Json(SnapshotTaken { id, checkpoint }))
+        }
+        _ => Err(unexpected("another answer than a snapshot")),
+    }
+}
+
+/// `POST /dev/revert`: returns the whole state to a snapshot.
+pub(crate) async fn revert(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Body,
+) -> Result<Json<Reverted>, ApiError> {
+    let bytes = read_body(&state, &headers, body).await?;
+    let request: RevertRequest = parse(&bytes, r#"{"id": N}"#)?;
+    match run(&state, Control::Revert(request.id)).await? {
+        Controlled::Reverted { id, checkpoint } => {
+            tracing::info!(id, checkpoint, "reverted to a snapshot");
+            Ok(Json(Reverted { id, checkpoint }))
+        }
+        _ => Err(unexpected("another answer than a revert")),
     }
 }

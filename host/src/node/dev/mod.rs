@@ -3,7 +3,7 @@
 //! development controls under `/dev/` (`routes`): set a balance or a
 //! nonce, send any operation as any address without its key, switch the
 //! write mode and `read_only`, change fees, control checkpoints, inject
-//! faults.
+//! faults, take snapshots of the whole state and revert to them.
 //!
 //! The controls are on when the node listens on a loopback address, and
 //! refused otherwise (403 `DEV_CONTROLS_DISABLED`) unless
@@ -60,6 +60,8 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/dev/faults", get(faults::list).post(faults::arm))
         .route("/dev/clear_faults", post(faults::clear))
         .route("/dev/dump_state", post(super::dev_state::dump_state))
+        .route("/dev/snapshot", post(handlers::snapshot))
+        .route("/dev/revert", post(handlers::revert))
         .route_layer(middleware::from_fn_with_state(state.clone(), gate))
 }
 

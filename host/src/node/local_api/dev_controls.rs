@@ -64,6 +64,15 @@ fn dev_op(
     op
 }
 
+/// The 501 of snapshot and revert on a node on PostgreSQL.
+fn no_snapshots() -> Value {
+    error(
+        "A node whose state is in PostgreSQL takes no snapshots (run the node on its embedded \
+         store for snapshot and revert)",
+        &[codes::DEV_CONTROL_UNSUPPORTED_ON_POSTGRES],
+    )
+}
+
 /// An object schema: `required` members, then optional ones, nothing else.
 fn object(required: &[(&str, Value)], optional: &[(&str, Value)]) -> Value {
     let mut properties = serde_json::Map::new();
@@ -222,6 +231,10 @@ pub(super) fn extend(doc: &mut Value) {
         ],
         &[],
     );
+    let snapshot = [("id", uint(u64::MAX)), ("checkpoint", uint(u64::MAX))];
+    s["DevSnapshot"] = object(&snapshot, &[]);
+    s["DevRevertRequest"] = object(&[("id", uint(u64::MAX))], &[]);
+    s["DevReverted"] = object(&snapshot, &[]);
     s["DevFaultRequest"] = object(
         &[
             ("path", json!({"type": "string", "enum": write_paths})),
@@ -294,4 +307,14 @@ pub(super) fn extend(doc: &mut Value) {
             Some(r("DevFaultRequest")), r("DevFaults"), &[])});
     paths["/dev/clear_faults"] = json!({"post": dev_op("dev_clear_faults", "Disarms every fault",
         "", None, r("DevFaults"), &[])});
+    paths["/dev/snapshot"] = json!({"post": dev_op("dev_snapshot",
+        "Keeps the whole state under a new snapshot id",
+        "The ledger, the transactions with their receipts, the checkpoints and the ABC-Lab mints, as anvil's evm_snapshot. Transactions pending in `interval` or `manual` mode are closed into a checkpoint first. Snapshots are durable: they survive a restart of a durable node.",
+        None, r("DevSnapshot"), &[("501", no_snapshots())])});
+    paths["/dev/revert"] = json!({"post": dev_op("dev_revert",
+        "Returns the whole state to a snapshot",
+        "As anvil's evm_revert: the state is the snapshot's again (durably), and that snapshot and every later one are used up. Settings (modes, fees, checkpoint mode, faults) are not state and stay.",
+        Some(r("DevRevertRequest")), r("DevReverted"),
+        &[("404", error("No snapshot with this id (never taken, or used up by a revert)",
+            &[codes::SNAPSHOT_NOT_FOUND])), ("501", no_snapshots())])});
 }

@@ -9,10 +9,16 @@
 //! The backends:
 //!
 //! - [`redb_store`]: one file that one process owns (the default, zero
-//!   set-up);
+//!   set-up), or the same tables on redb's in-memory backend
+//!   ([`redb_store::open_in_memory`], `NodeConfig::in_memory`);
 //! - [`postgres`]: a PostgreSQL database that any number of node processes
 //!   share; the database's row lock on the checkpoint head orders their
 //!   writes.
+//!
+//! Snapshots ([`Storage::snapshot`], [`Storage::revert`]) keep the whole
+//! state under an id and restore it atomically (redb: persistent
+//! savepoints); the PostgreSQL store has none
+//! ([`Storage::keeps_snapshots`]).
 //!
 //! [`state`] is the state document (dump and load) over [`Contents`], so
 //! it works on both.
@@ -237,6 +243,18 @@ pub trait Storage: Send + Sync {
     /// by the caller first: see [`state`]). Blocking, like
     /// [`Storage::write`].
     fn replace(&self, contents: &Contents) -> Result<(), StoreError>;
+    /// Whether [`Storage::snapshot`] and [`Storage::revert`] work here
+    /// (the embedded store; not PostgreSQL, whose state several processes
+    /// share).
+    fn keeps_snapshots(&self) -> bool;
+    /// Keeps the whole committed state (ledger, transactions, receipts,
+    /// checkpoints, mints) under a new id that [`Storage::revert`] returns
+    /// to. Durable like a commit: it survives a restart. Ids only grow.
+    fn snapshot(&self) -> Result<u64, StoreError>;
+    /// Returns the whole state to snapshot `id` in one atomic step, and
+    /// forgets that snapshot and every later one (as anvil's `evm_revert`):
+    /// `Ok(false)` if there is no snapshot `id` (nothing changed).
+    fn revert(&self, id: u64) -> Result<bool, StoreError>;
 }
 
 #[cfg(test)]

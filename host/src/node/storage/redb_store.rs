@@ -4,7 +4,14 @@
 //! transaction (one fsync when durable). One process owns the file, so its
 //! single writer is the only one that changes it: a write reads a snapshot
 //! (nobody else can commit in between), and the tokens it has read stay
-//! cached across writes.
+//! cached across writes. The same tables can live in memory
+//! ([`open_in_memory`]: no file at all).
+//!
+//! Snapshots are redb persistent savepoints: taking one costs one commit
+//! whatever the state's size (the savepoint keeps the pages of that
+//! state alive, so the file grows with what changes after it); a revert
+//! restores the savepoint in one write transaction, which also drops the
+//! savepoints taken after it, and then deletes it.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
@@ -85,6 +92,27 @@ pub fn open(data_dir: &Path, durable: bool) -> Result<RedbStorage, NodeError> {
         }
         Err(e) => return Err(failed(e.into())),
     };
+    with_tables(db, durable).map_err(failed)
+}
+
+/// Opens an empty database in memory, with every table and the genesis
+/// checkpoint: nothing is written to any file, and everything is gone
+/// when it is dropped. Its commits skip redb's two-phase sync
+/// (`Durability::None`: there is no disk to sync to).
+pub fn open_in_memory() -> Result<RedbStorage, NodeError> {
+    let failed = |source: StoreError| NodeError::OpenDatabase {
+        path: "(in memory)".to_owned(),
+        source: Box::new(source),
+    };
+    let db = Database::builder()
+        .create_with_backend(redb::backends::InMemoryBackend::new())
+        .map_err(|e| failed(e.into()))?;
+    with_tables(db, false).map_err(failed)
+}
+
+/// The storage over `db` once every table and the genesis checkpoint
+/// exist.
+fn with_tables(db: Database, durable: bool) -> Result<RedbStorage, StoreError> {
     // Every table exists from the start, so that reads always find them.
     let create = || -> Result<(), StoreError> {
         let txn = db.begin_write()?;
@@ -92,19 +120,15 @@ pub fn open(data_dir: &Path, durable: bool) -> Result<RedbStorage, NodeError> {
         txn.commit()?;
         Ok(())
     };
-    create().map_err(failed)?;
+    create()?;
     let storage = RedbStorage {
         db,
         durable,
         tokens: Mutex::default(),
     };
-    let genesis = || -> Result<(), StoreError> {
-        if storage.read()?.checkpoint(0)?.is_none() {
-            storage.commit(&Commit::genesis())?;
-        }
-        Ok(())
-    };
-    genesis().map_err(failed)?;
+    if storage.read()?.checkpoint(0)?.is_none() {
+        storage.commit(&Commit::genesis())?;
+    }
     Ok(storage)
 }
 
@@ -150,6 +174,43 @@ impl Storage for RedbStorage {
 
     fn holds_unplaced(&self) -> bool {
         true
+    }
+
+    fn keeps_snapshots(&self) -> bool {
+        true
+    }
+
+    fn snapshot(&self) -> Result<u64, StoreError> {
+        let mut txn = self.db.begin_write()?;
+        // redb keeps a persistent savepoint only from a durable commit.
+        txn.set_durability(Durability::Immediate);
+        let id = txn.persistent_savepoint()?;
+        txn.commit()?;
+        Ok(id)
+    }
+
+    fn revert(&self, id: u64) -> Result<bool, StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::Immediate);
+        let savepoint = match txn.get_persistent_savepoint(id) {
+            Ok(savepoint) => savepoint,
+            Err(redb::SavepointError::InvalidSavepoint) => {
+                txn.abort()?;
+                return Ok(false);
+            }
+            Err(e) => return Err(e.into()),
+        };
+        // Restoring drops every savepoint taken after this one.
+        txn.restore_savepoint(&savepoint)?;
+        drop(savepoint);
+        txn.delete_persistent_savepoint(id)?;
+        txn.commit()?;
+        // The token cache follows the reverted state.
+        self.tokens
+            .lock()
+            .map_err(|_| StoreError::Corrupt("the token cache lock is poisoned"))?
+            .clear();
+        Ok(true)
     }
 
     fn replace(&self, contents: &Contents) -> Result<(), StoreError> {
@@ -577,7 +638,8 @@ from_redb!(
     redb::TableError,
     redb::StorageError,
     redb::CommitError,
-    redb::DatabaseError
+    redb::DatabaseError,
+    redb::SavepointError
 );
 
 #[cfg(test)]
@@ -651,5 +713,47 @@ mod tests {
             Err(NodeError::DataDirInUse { .. })
         ));
         check(&storage);
+    }
+
+    #[test]
+    fn a_revert_restores_the_snapshot_and_uses_it_up_with_later_ones() {
+        let dir = tempfile::tempdir().unwrap();
+        // A durable file, a non-durable file and memory (whose commits
+        // skip the sync, as a non-durable file's do).
+        let stores = [
+            open(&dir.path().join("durable"), true).unwrap(),
+            open(&dir.path().join("fast"), false).unwrap(),
+            open_in_memory().unwrap(),
+        ];
+        for storage in &stores {
+            let owner = Address([1; 20]);
+            let set = |nonce: u64| {
+                let mut commit = Commit::default();
+                commit
+                    .ledger
+                    .accounts
+                    .insert(owner, Account { nonce, bbnonce: 0 });
+                storage.commit(&commit).unwrap();
+            };
+            let nonce = || storage.read().unwrap().account(&owner).unwrap().nonce;
+            set(1);
+            let first = storage.snapshot().unwrap();
+            set(2);
+            let second = storage.snapshot().unwrap();
+            set(3);
+            let third = storage.snapshot().unwrap();
+            set(4);
+            assert!(storage.revert(second).unwrap());
+            assert_eq!(nonce(), 2);
+            // The snapshot and the later one are used up; the earlier stays.
+            assert!(!storage.revert(second).unwrap());
+            assert!(!storage.revert(third).unwrap());
+            assert!(!storage.revert(999).unwrap());
+            assert_eq!(nonce(), 2);
+            set(5);
+            assert!(storage.revert(first).unwrap());
+            assert_eq!(nonce(), 1);
+            assert_eq!(storage.read().unwrap().last_checkpoint().unwrap(), 0);
+        }
     }
 }

@@ -79,6 +79,30 @@ pub(super) fn run_control(
                 closed = checkpoint.as_ref().map(|c| c.number);
                 Controlled::Checkpoint(checkpoint)
             }
+            Control::Snapshot | Control::Revert(_) if !storage.keeps_snapshots() => {
+                return Ok(Err(ControlRefusal::SnapshotsUnsupported));
+            }
+            Control::Snapshot => {
+                // A snapshot is a checkpoint: nothing pending is left out
+                // of one, so a revert leaves nothing pending either.
+                closed = close_pending(storage, state, Close::IfAny)?.map(|c| c.number);
+                let id = storage.snapshot()?;
+                let checkpoint = storage.read()?.last_checkpoint()?;
+                Controlled::Snapshot { id, checkpoint }
+            }
+            Control::Revert(id) => {
+                if !storage.revert(id)? {
+                    return Ok(Err(ControlRefusal::UnknownSnapshot(id)));
+                }
+                // Every layer above the storage follows it (the store's
+                // token cache is its own): the transactions pending now were committed after the
+                // snapshot (which had none pending) and are gone, and
+                // the live stream learns the latest checkpoint again.
+                state.checkpoints.committed(&[], true);
+                let checkpoint = storage.read()?.last_checkpoint()?;
+                closed = Some(checkpoint);
+                Controlled::Reverted { id, checkpoint }
+            }
             Control::Tick(generation) => {
                 if state.checkpoints.is_current(generation) {
                     closed = close_pending(storage, state, Close::IfAny)?.map(|c| c.number);

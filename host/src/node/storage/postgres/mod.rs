@@ -280,6 +280,10 @@ impl Drop for PgStorage {
     }
 }
 
+/// Why the PostgreSQL store takes no snapshot (the writer refuses first).
+const NO_SNAPSHOTS: &str = "the PostgreSQL store keeps no snapshots (several processes share its \
+                            state): snapshots and revert need the embedded store";
+
 impl Storage for PgStorage {
     fn read(&self) -> Result<Box<dyn StateRead + '_>, StoreError> {
         Ok(Box::new(read::PgRead::new(self)))
@@ -291,6 +295,18 @@ impl Storage for PgStorage {
 
     fn holds_unplaced(&self) -> bool {
         false
+    }
+
+    fn keeps_snapshots(&self) -> bool {
+        false
+    }
+
+    fn snapshot(&self) -> Result<u64, StoreError> {
+        Err(StoreError::Backend(NO_SNAPSHOTS.into()))
+    }
+
+    fn revert(&self, _id: u64) -> Result<bool, StoreError> {
+        Err(StoreError::Backend(NO_SNAPSHOTS.into()))
     }
 
     fn replace(&self, contents: &Contents) -> Result<(), StoreError> {

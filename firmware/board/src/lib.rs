@@ -1,0 +1,33 @@
+//! What the tokensign firmwares share, around the core's device
+//! (`tokensign_core::device`): everything a board needs besides its own
+//! peripherals' set-up.
+//!
+//! - [`link`]: the protocol over a byte stream: frames in, the device's
+//!   answer out ([`link::Server`]), display frames for the pages shown.
+//! - [`approver`]: the [`Approver`](tokensign_core::device::Approver) of a
+//!   board: every page on the board's [`approver::Screen`] and to the host
+//!   as a display frame, the decision from its [`approver::Buttons`].
+//! - [`storage`]: the wallet's three regions on three erase units of any
+//!   `embedded-storage` NOR flash.
+//! - [`entropy`]: the wallet's random bytes from an RNG peripheral
+//!   (`rand_core`), whitened with SHA-256.
+//! - [`usb`] (feature `usb`): USB CDC-ACM as a [`link::Link`], serviced
+//!   from the USB interrupt.
+//!
+//! The QEMU firmware (`tests/firmware`) runs the same link, approver and
+//! storage code as the boards, over its UART and a semihosted flash file;
+//! the boards (`firmware/nrf52840`, `firmware/stm32f4`) add their USB,
+//! flash, RNG and buttons. `docs/embedded.md` says how to build and flash
+//! each.
+//!
+//! No heap, no `unsafe`.
+#![no_std]
+#![forbid(unsafe_code)]
+
+pub mod approver;
+pub mod backend;
+pub mod entropy;
+pub mod link;
+pub mod storage;
+#[cfg(feature = "usb")]
+pub mod usb;
