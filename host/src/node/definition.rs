@@ -172,7 +172,11 @@ pub(crate) fn document(doc: &mut Value) {
             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/RESTErrorData"}}},
         })
     };
+    // The query takes the network's address forms; the answers write
+    // addresses EIP-55 checksummed (mixed case), as `tokensign definition
+    // sign` does.
     let address = json!({"type": "string", "pattern": super::openapi::ADDRESS_PATTERN});
+    let written_address = json!({"type": "string", "pattern": "^0x[0-9a-fA-F]{40}$"});
     let hex = json!({"type": "string", "pattern": "^0x([0-9a-f]{2})+$"});
     paths["/v1/tokens/definition"] = json!({"get": {
         "tags": ["tokens"],
@@ -191,13 +195,13 @@ pub(crate) fn document(doc: &mut Value) {
                      "properties": {
                         "format": {"type": "string", "enum": [crate::definitions::FILE_FORMAT]},
                         "chain_id": {"type": "integer", "minimum": 0},
-                        "token": address, "symbol": {"type": "string", "pattern": "^[A-Za-z0-9]{1,20}$"},
+                        "token": written_address, "symbol": {"type": "string", "pattern": "^[A-Za-z0-9]{1,20}$"},
                         "decimals": {"type": "integer", "minimum": 0, "maximum": 18},
-                        "signer": address, "encoding": hex, "signature": hex, "signed": hex}},
+                        "signer": written_address, "encoding": hex, "signature": hex, "signed": hex}},
                     {"type": "object", "additionalProperties": false,
                      "required": ["node", "chain_id", "signer"],
                      "properties": {"node": {"type": "string", "enum": [LOCAL_NODE]},
-                        "chain_id": {"type": "integer", "minimum": 0}, "signer": address}}]}}}},
+                        "chain_id": {"type": "integer", "minimum": 0}, "signer": written_address}}]}}}},
             "400": error(
                 "The query",
                 &[codes::INVALID_QUERY, codes::INVALID_ADDRESS, codes::MISSING_PARAMETER],
