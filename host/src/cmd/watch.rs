@@ -39,9 +39,6 @@ pub struct WatchArgs {
     pub timeout: u64,
 }
 
-/// The local node's default base URL.
-const LOCAL_NODE: &str = "http://127.0.0.1:18555";
-
 /// Token symbols and decimals, read once per token.
 struct Tokens {
     client: Option<Client<'static>>,
@@ -67,7 +64,7 @@ pub fn run(args: &WatchArgs, json_mode: bool, io: &mut Io<'_>) -> Result<(), Cli
     let base = match (&args.url, args.network) {
         (Some(url), _) => url.trim().to_owned(),
         (None, Some(network)) => network.url().to_owned(),
-        (None, None) => LOCAL_NODE.to_owned(),
+        (None, None) => Network::Local.url(),
     };
     let timeout = Duration::from_secs(args.timeout);
     let url = stream_url(&base, args.from).map_err(stream_error)?;
