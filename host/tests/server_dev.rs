@@ -848,6 +848,7 @@ fn the_document_lists_every_control_as_a_local_extension() {
         ("/dev/checkpoint", vec!["post"]),
         ("/dev/faults", vec!["get", "post"]),
         ("/dev/clear_faults", vec!["post"]),
+        ("/dev/dump_state", vec!["post"]),
         ("/dev/snapshot", vec!["post"]),
         ("/dev/revert", vec!["post"]),
     ];

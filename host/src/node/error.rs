@@ -101,6 +101,10 @@ pub mod codes {
     /// listens on a non-loopback address without `--dev-controls`, or was
     /// started with `--no-dev-controls`).
     pub const DEV_CONTROLS_DISABLED: &str = "DEV_CONTROLS_DISABLED";
+    /// 501: a development control a node on PostgreSQL does not offer
+    /// (the `interval` and `manual` checkpoint modes: its store, shared by
+    /// several processes, keeps no transaction out of a checkpoint).
+    pub const DEV_CONTROL_UNSUPPORTED_ON_POSTGRES: &str = "DEV_CONTROL_UNSUPPORTED_ON_POSTGRES";
     /// 404: `POST /dev/revert` names no snapshot (never taken, or used up
     /// by a revert to it or to an earlier one).
     pub const SNAPSHOT_NOT_FOUND: &str = "SNAPSHOT_NOT_FOUND";
@@ -204,6 +208,10 @@ pub mod codes {
     pub const REQUEST_TIMEOUT: &str = "REQUEST_TIMEOUT";
     /// 500: storage failure or another unexpected error.
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+    /// 503: the node's database (PostgreSQL) cannot be reached or did not
+    /// confirm a commit; retry later (a write whose commit was not
+    /// confirmed may be stored: read it by hash before sending it again).
+    pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
     /// 403: the `Host` header names neither a loopback name or address nor
     /// an allowed host, on a node that checks it (on loopback).
     pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
@@ -249,6 +257,16 @@ impl ApiError {
             StatusCode::INTERNAL_SERVER_ERROR,
             codes::INTERNAL_ERROR,
             "internal server error",
+        )
+    }
+
+    /// 503 `DATABASE_UNAVAILABLE`. The detail is logged by the caller.
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            codes::DATABASE_UNAVAILABLE,
+            "the node's database cannot be reached or did not confirm the commit: retry in a \
+             moment (a write may have been stored: read it by hash before sending it again)",
         )
     }
 
@@ -373,6 +391,9 @@ pub mod mint_codes {
     pub const DUPLICATE_MINT: &str = "DUPLICATE_MINT";
     /// 500: storage failure or another unexpected error.
     pub const INTERNAL_ERROR: &str = "INTERNAL_ERROR";
+    /// 503: the node's database cannot be reached (this node's addition:
+    /// the document has no code for it).
+    pub const DATABASE_UNAVAILABLE: &str = "DATABASE_UNAVAILABLE";
     /// 403: the `Host` header names neither a loopback name or address nor
     /// an allowed host, on a node that checks it (on loopback).
     pub const HOST_NOT_ALLOWED: &str = "HOST_NOT_ALLOWED";
@@ -426,12 +447,23 @@ impl MintError {
             detail: "internal server error".into(),
         }
     }
+    /// 503 `DATABASE_UNAVAILABLE`.
+    pub fn unavailable() -> Self {
+        MintError {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            code: mint_codes::DATABASE_UNAVAILABLE,
+            detail: "the node's database cannot be reached or did not confirm the commit; \
+                     retry in a moment"
+                .into(),
+        }
+    }
     /// The document's message for this error's code.
     pub fn message(&self) -> &'static str {
         match self.code {
             mint_codes::INVALID_INPUT => "One or more required fields are missing",
             mint_codes::ASSET_NOT_FOUND => "Asset ID does not exist",
             mint_codes::DUPLICATE_MINT => "Token for this asset already exists",
+            mint_codes::DATABASE_UNAVAILABLE => "Database unavailable",
             _ => "Unexpected server error",
         }
     }
@@ -442,6 +474,7 @@ impl From<Rejected<Refusal>> for ApiError {
         match e {
             Rejected::Refused(refusal) => ApiError::refused(&refusal),
             Rejected::Failed => ApiError::internal(),
+            Rejected::Unavailable => ApiError::unavailable(),
         }
     }
 }
@@ -462,6 +495,7 @@ impl From<Rejected<MintRefusal>> for MintError {
         match e {
             Rejected::Refused(refusal) => refusal.into(),
             Rejected::Failed => MintError::internal(),
+            Rejected::Unavailable => MintError::unavailable(),
         }
     }
 }
