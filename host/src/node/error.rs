@@ -246,6 +246,13 @@ impl ApiError {
         Self::unprocessable(rule_code(refusal), refusal.to_string())
     }
 
+    /// [`ApiError::refused`] for a transaction sent without a signature
+    /// (`POST /dev/send`): the same code, the advice of
+    /// [`Refusal::unsigned_message`].
+    pub fn refused_unsigned(refusal: &Refusal) -> Self {
+        Self::unprocessable(rule_code(refusal), refusal.unsigned_message())
+    }
+
     /// 404 with `code`.
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, code, message)
