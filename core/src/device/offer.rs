@@ -19,7 +19,7 @@ use super::apdu::{Command, Instruction, Response, Status};
 use super::{wallet::Platform, Approver, Device};
 use crate::definition::DefinitionError;
 #[cfg(feature = "device-definitions")]
-use crate::definition::{SignedDefinition, TrustedDefinition, SIGNED_DEFINITION_LEN};
+use crate::definition::{SignedDefinition, TrustedDefinition};
 
 /// The cause byte of a [`Status::DefinitionRefused`] answer: 1 truncated,
 /// 2 trailing bytes, 3 unsupported version, 4 decimals, 5 symbol length,
@@ -130,7 +130,7 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
 #[cfg(feature = "device-definitions")]
 #[derive(Clone, Copy, Debug)]
 pub(super) struct LastChecked {
-    bytes: [u8; SIGNED_DEFINITION_LEN],
+    bytes: [u8; crate::definition::SIGNED_DEFINITION_LEN],
     definition: TrustedDefinition,
 }
 
