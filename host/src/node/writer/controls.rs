@@ -97,10 +97,11 @@ pub(super) fn run_control(
                 // Every layer above the storage follows it (the store's
                 // token cache is its own): the transactions pending now were committed after the
                 // snapshot (which had none pending) and are gone, and
-                // the live stream learns the latest checkpoint again.
+                // the live stream learns of the revert (before any
+                // checkpoint committed after it) and the latest checkpoint.
                 state.checkpoints.committed(&[], true);
                 let checkpoint = storage.read()?.last_checkpoint()?;
-                closed = Some(checkpoint);
+                state.announcer.reverted(checkpoint);
                 Controlled::Reverted { id, checkpoint }
             }
             Control::Tick(generation) => {

@@ -34,7 +34,7 @@ use std::sync::Arc;
 
 use tokensign_core::tx::Transaction;
 use tokensign_core::{Address, Amount};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 
 use super::dev::checkpoints::{Checkpoints, Close};
 use super::dev::control::{Control, ControlRefusal, Controlled};
@@ -43,6 +43,7 @@ use super::ledger::{self, Account, Backing, Changes, Multisig, Refusal, Rules, S
 use super::mint::{self, MintJob, MintRefusal};
 use super::records::{MintRecord, TxRecord};
 use super::storage::{Pending, Storage, WriteRead};
+use super::stream::Announcer;
 use crate::api::SignatureJson;
 use controls::{close_pending_logged, run_control};
 
@@ -134,11 +135,13 @@ struct WriterState {
     /// Its own queue, for the interval ticker (weak: the writer still stops
     /// once every handle is gone).
     queue: mpsc::WeakSender<Job>,
+    /// What the live stream learns: each committed checkpoint, each revert.
+    announcer: Announcer,
 }
 
 /// Starts the writer thread over `storage` with `rules` and `checkpoints`;
-/// it announces the number of each checkpoint it commits on `announce`
-/// (the live stream). Returns its handle and a receiver that fires once
+/// it tells the live stream of each checkpoint it commits and of each
+/// revert on `announcer`. Returns its handle and a receiver that fires once
 /// the writer has stopped and let go of the storage. Blocking: first, on
 /// the caller's thread, it closes a checkpoint over the transactions a
 /// crash left out of every checkpoint, so the first read sees them placed.
@@ -146,7 +149,7 @@ pub(crate) fn start(
     storage: Arc<dyn Storage>,
     rules: Rules,
     checkpoints: Checkpoints,
-    announce: watch::Sender<u64>,
+    announcer: Announcer,
 ) -> Result<(Writer, std::sync::mpsc::Receiver<()>), NodeError> {
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (closed_tx, closed_rx) = std::sync::mpsc::channel();
@@ -154,6 +157,7 @@ pub(crate) fn start(
         rules,
         checkpoints,
         queue: jobs.downgrade(),
+        announcer,
     };
     let recovered = storage
         .read()
@@ -162,12 +166,12 @@ pub(crate) fn start(
         tracing::error!(error = %e, "cannot read the pending checkpoint log");
     }
     if let Some(number) = close_pending_logged(&*storage, &mut state) {
-        announce.send_replace(number);
+        state.announcer.committed(number);
     }
     std::thread::Builder::new()
         .name("tokensign-writer".into())
         .spawn(move || {
-            writer_loop(&*storage, rx, state, &announce);
+            writer_loop(&*storage, rx, state);
             drop(storage);
             let _ = closed_tx.send(());
         })
@@ -211,12 +215,7 @@ impl Writer {
     }
 }
 
-fn writer_loop(
-    storage: &dyn Storage,
-    mut rx: mpsc::Receiver<Job>,
-    mut state: WriterState,
-    announce: &watch::Sender<u64>,
-) {
+fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, mut state: WriterState) {
     // A control taken from the queue while a batch was being filled: it
     // runs alone, after that batch.
     let mut held: Option<Job> = None;
@@ -243,12 +242,12 @@ fn writer_loop(
             }
         };
         if let Some(number) = closed {
-            announce.send_replace(number);
+            state.announcer.committed(number);
         }
     }
     // A clean stop leaves nothing out of a checkpoint.
     if let Some(number) = close_pending_logged(storage, &mut state) {
-        announce.send_replace(number);
+        state.announcer.committed(number);
     }
 }
 
