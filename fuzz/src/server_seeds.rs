@@ -98,6 +98,23 @@ pub fn ops_sessions() -> Vec<(&'static str, Vec<u8>)> {
             ],
         ),
         (
+            "refused_by_the_rules",
+            vec![
+                // Pause twice: AlreadyPaused.
+                w(TokenPause, 1, 0, [0, 0, 0, 0]),
+                w(TokenPause, 1, 0, [0, 0, 0, 0]),
+                w(TokenPause, 1, 0, [0, 0, 1, 0]),
+                // Pause to key 3 twice: AuthorityAlreadyGranted.
+                w(TokenAuthority, 1, 0, [1, 0, 6, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 6, 2]),
+                // A public token without clawback (master key 1), then a
+                // clawback on each token: ClawbackDisabled on the new one.
+                w(TokenIssue, 0, 0, [0, 0, 1, 1]),
+                w(TokenClawback, 1, 0, [1, 0, 2, 1]),
+                w(TokenClawback, 1, 1, [1, 0, 2, 1]),
+            ],
+        ),
+        (
             "bad_ones",
             vec![
                 with(w(TokenMint, 1, 0, [5, 0, 2, 0]), |x| {
