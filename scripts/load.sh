@@ -5,6 +5,8 @@
 #
 # Usage: scripts/load.sh [loadgen options]
 #   defaults: --signers 64 --per-signer 150 --rounds 3 --max-seconds 60
+#   --database ADMIN_URL: the node on PostgreSQL (a fresh database per phase;
+#   scripts/pg-cluster.sh start DIR prints a URL); --nodes N: N nodes on it
 #   (64 funded accounts, one keep-alive connection each, payments in nonce
 #    order; every phase bounded in count and time; only 127.0.0.1)
 # Environment: LOAD_TIMEOUT (seconds, default 900) bounds the whole run.

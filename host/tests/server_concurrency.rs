@@ -11,7 +11,6 @@ use tokensign::node::codes;
 use tokensign_core::tx::{token_address, CHAIN_ID_TESTNET};
 use tokensign_core::Address;
 
-#[test]
 fn sixteen_threads_race_the_same_nonce_exactly_one_wins() {
     let dir = tempfile::tempdir().unwrap();
     let op = operator();
@@ -52,7 +51,6 @@ fn sixteen_threads_race_the_same_nonce_exactly_one_wins() {
     }
 }
 
-#[test]
 fn distinct_signers_in_parallel_all_succeed() {
     let dir = tempfile::tempdir().unwrap();
     let keys: Vec<_> = (0..8u8).map(|i| key(0x40 + i)).collect();
@@ -97,7 +95,6 @@ fn distinct_signers_in_parallel_all_succeed() {
     }
 }
 
-#[test]
 fn racing_the_same_symbol_issues_it_once() {
     let dir = tempfile::tempdir().unwrap();
     let keys: Vec<_> = (0..16u8).map(|i| key(0x60 + i)).collect();
@@ -153,7 +150,6 @@ fn racing_the_same_symbol_issues_it_once() {
     assert_eq!(losers_at_zero, 15);
 }
 
-#[test]
 fn parallel_mints_of_one_asset_mint_once() {
     let dir = tempfile::tempdir().unwrap();
     let op = operator();
@@ -180,3 +176,10 @@ fn parallel_mints_of_one_asset_mint_once() {
     assert_eq!(results.iter().filter(|r| r.status == 200).count(), 1);
     assert_eq!(results.iter().filter(|r| r.status == 409).count(), 11);
 }
+
+on_both_backends!(
+    sixteen_threads_race_the_same_nonce_exactly_one_wins,
+    distinct_signers_in_parallel_all_succeed,
+    racing_the_same_symbol_issues_it_once,
+    parallel_mints_of_one_asset_mint_once,
+);

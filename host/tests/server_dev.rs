@@ -158,8 +158,19 @@ fn send_moves_tokens_as_an_account_whose_key_is_never_given() {
             .extend(extra.as_object().unwrap().clone());
         b
     };
-    dev(a, "/dev/send", body(json!({"nonce": 7}))).assert_error(422, "NONCE_MISMATCH");
-    dev(a, "/dev/send", body(json!({"chain_id": 1}))).assert_error(422, "WRONG_CHAIN_ID");
+    // Their advice is about the body, not a key: nothing here is signed.
+    for (extra, code, advice) in [
+        (
+            json!({"nonce": 7}),
+            "NONCE_MISMATCH",
+            "send nonce 1, or leave it out",
+        ),
+        (json!({"chain_id": 1}), "WRONG_CHAIN_ID", "or leave it out"),
+    ] {
+        let r = dev(a, "/dev/send", body(extra));
+        r.assert_error(422, code);
+        assert_unsigned_advice(&r, advice);
+    }
     hash_of(dev(
         a,
         "/dev/send",
@@ -205,14 +216,27 @@ fn send_acts_as_operators_masters_and_multisig_accounts() {
     assert_eq!(r.status, 200, "{}", r.body);
     let token = Address::parse(r.json()["token"].as_str().unwrap()).unwrap();
     // A stranger may not issue: the operator rule still holds.
-    dev(
+    let r = dev(
         a,
         "/dev/send",
         json!({"from": keyless(0xb0).to_string(), "operation": "TokenIssue", "symbol": "NOPE",
                "name": "No", "decimals": 2, "master_authority": master.to_string(),
                "is_private": false}),
-    )
-    .assert_error(422, "SIGNER_NOT_OPERATOR");
+    );
+    r.assert_error(422, "SIGNER_NOT_OPERATOR");
+    assert_unsigned_advice(&r, &format!("\"from\" set to an operator's address ({op})"));
+    // Nor may a stranger mint: the advice names the master to send as.
+    let r = dev(
+        a,
+        "/dev/send",
+        json!({"from": keyless(0xb0).to_string(), "operation": "TokenMint",
+               "recipient": keyless(0xb0).to_string(), "value": "1", "token": token.to_string()}),
+    );
+    r.assert_error(422, "NOT_AUTHORIZED");
+    assert_unsigned_advice(
+        &r,
+        &format!("\"from\" set to its master authority {master}"),
+    );
     // Mint as the master, blacklist and claw back (the holder is
     // `clawback_from`: `from` is the sender).
     let holder = keyless(0xb1);
@@ -257,6 +281,14 @@ fn send_acts_as_operators_masters_and_multisig_accounts() {
     hash_of_pay(a, &account, &keyless(0xb3), 20, &token);
     assert_eq!(balance(a, &account, &token), 30);
     assert_eq!(nonce(a, &account), 1);
+}
+
+/// A refusal of `/dev/send` gives `advice`, and never tells the person to
+/// sign: the transaction has no signature.
+fn assert_unsigned_advice(r: &Resp, advice: &str) {
+    let message = r.json()["message"].as_str().unwrap_or_default().to_owned();
+    assert!(message.contains(advice), "{message:?} lacks {advice:?}");
+    assert!(!message.contains("sign "), "{message:?} tells to sign");
 }
 
 /// Two members of weight 1, as CreateMultiSig's `signers`.
@@ -848,6 +880,7 @@ fn the_document_lists_every_control_as_a_local_extension() {
         ("/dev/checkpoint", vec!["post"]),
         ("/dev/faults", vec!["get", "post"]),
         ("/dev/clear_faults", vec!["post"]),
+        ("/dev/dump_state", vec!["post"]),
         ("/dev/snapshot", vec!["post"]),
         ("/dev/revert", vec!["post"]),
     ];

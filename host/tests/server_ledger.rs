@@ -220,7 +220,6 @@ fn signed_body(
 
 /// Every operation, on v1 and on v2, is accepted and does what the rules
 /// say; the reads show it.
-#[test]
 fn every_operation_on_both_schemes() {
     let n = node_with(NativeWriteMode::Dual);
     let (m, al, b) = (master_key(), alice(), bob());
@@ -477,7 +476,6 @@ fn multisig_flow(n: &Node, t: Address) {
 
 /// Each refusal the rules produce, by status, code and an unchanged
 /// ledger.
-#[test]
 fn refusals_change_nothing() {
     let n = node_with(NativeWriteMode::Dual);
     let (m, al, b) = (master_key(), alice(), bob());
@@ -676,7 +674,6 @@ fn refusals_change_nothing() {
 }
 
 /// The modes of spec section 1.3.
-#[test]
 fn write_modes() {
     let t = |n: &Node| {
         let mint = TokenMint {
@@ -747,7 +744,6 @@ fn write_modes() {
 }
 
 /// The reads of spec section 6 with the network's field names.
-#[test]
 fn reads() {
     let n = node_with(NativeWriteMode::Dual);
     let t = issued(&n, "READ", false, Scheme::V2);
@@ -846,7 +842,6 @@ fn reads() {
 }
 
 /// A configured fee is what the estimate says and what a payment costs.
-#[test]
 fn fees_when_configured() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = NodeConfig::new(dir.path().to_path_buf(), vec![addr(&operator())]);
@@ -894,7 +889,6 @@ fn fees_when_configured() {
 /// MintBurnTokens with allowance 2^256-1 to itself is refused (it may not
 /// make itself a minter); the master revokes its role; its mint of 10^30
 /// is refused. Nothing of the refused steps is stored.
-#[test]
 fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
     let n = node_with(NativeWriteMode::Dual);
     let (m, holder) = (master_key(), alice());
@@ -954,7 +948,6 @@ fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
 /// `0x`-hex (the TS SDK may send `"007"` as given). The node reads the
 /// value: the client's hash (over the integer) is the node's, on v1 and
 /// v2, for payments and batch amounts; the fee estimates read them too.
-#[test]
 fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
     let n = node_with(NativeWriteMode::Dual);
     let al = alice();
@@ -1020,7 +1013,6 @@ fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
 /// TokenBridgeAndMint and TokenClawback, with the same answer (400
 /// `INVALID_VALUE`, "must not be the zero address") on v1 and v2; nothing
 /// is stored and no nonce is used.
-#[test]
 fn the_zero_address_is_no_recipient_anywhere() {
     let n = node_with(NativeWriteMode::Dual);
     let (m, al) = (master_key(), alice());
@@ -1114,3 +1106,14 @@ fn the_zero_address_is_no_recipient_anywhere() {
     assert_eq!(n.balance(&zero, &t), 0);
     assert_eq!(n.token(&t)["supply"], "100");
 }
+
+on_both_backends!(
+    every_operation_on_both_schemes,
+    refusals_change_nothing,
+    write_modes,
+    reads,
+    fees_when_configured,
+    a_master_mint_burn_holder_cannot_mint_through_a_self_grant,
+    u256_strings_with_leading_zeros_or_hex_are_read_by_value,
+    the_zero_address_is_no_recipient_anywhere,
+);

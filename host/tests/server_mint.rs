@@ -6,7 +6,6 @@ mod server_common;
 
 use server_common::*;
 
-#[test]
 fn mint_api_document_example_and_every_error() {
     let dir = tempfile::tempdir().unwrap();
     let op = operator();
@@ -98,7 +97,6 @@ fn mint_api_document_example_and_every_error() {
 /// Amounts are JSON numbers read exactly (never through a float): above
 /// 2^53 and 2^64 they come back as given, and what does not fit or is
 /// too precise is refused with 400, never rounded.
-#[test]
 fn mint_amounts_are_exact() {
     let dir = tempfile::tempdir().unwrap();
     let op = operator();
@@ -159,3 +157,8 @@ fn mint_amounts_are_exact() {
         assert_mint_error(&r, 400, "INVALID_INPUT", invalid);
     }
 }
+
+on_both_backends!(
+    mint_api_document_example_and_every_error,
+    mint_amounts_are_exact,
+);

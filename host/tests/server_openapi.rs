@@ -108,6 +108,7 @@ fn openapi_document_extends_the_spec() {
         codes::TOKEN_NOT_FOUND,
         codes::REQUEST_TIMEOUT,
         codes::INTERNAL_ERROR,
+        codes::DATABASE_UNAVAILABLE,
         codes::HOST_NOT_ALLOWED,
         codes::TOO_MANY_CONNECTIONS,
     ] {
@@ -126,9 +127,10 @@ fn openapi_document_extends_the_spec() {
     }
     // With the definition route's own DEFINITION_UNAVAILABLE, the local
     // extensions' NODE_READ_ONLY, UPGRADE_REQUIRED, DEV_CONTROLS_DISABLED
-    // and SNAPSHOT_NOT_FOUND, and the connections' TOO_MANY_CONNECTIONS and
-    // HOST_NOT_ALLOWED.
-    assert_eq!(listed.len(), 67);
+    // and SNAPSHOT_NOT_FOUND, the connections' TOO_MANY_CONNECTIONS and
+    // HOST_NOT_ALLOWED, and PostgreSQL's DATABASE_UNAVAILABLE and
+    // DEV_CONTROL_UNSUPPORTED_ON_POSTGRES.
+    assert_eq!(listed.len(), 69);
 }
 
 /// Every write route (each operation on its v1 and v2 path) and every read

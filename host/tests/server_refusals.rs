@@ -10,7 +10,6 @@ use tokensign_core::tx::{OpType, CHAIN_ID_MAINNET, CHAIN_ID_TESTNET};
 use tokensign_core::Address;
 
 /// Every refusal of `POST /v1/tokens/issue`, each with status and code.
-#[test]
 fn bad_inputs_table() {
     let dir = tempfile::tempdir().unwrap();
     let op = operator();
@@ -393,6 +392,7 @@ fn bad_inputs_table() {
         .is_some());
 }
 
+on_both_backends!(bad_inputs_table,);
 /// docs/server.md, the codes and the messages agree: the documented body
 /// limit is the node's; a number outside its field's range is
 /// `INVALID_NUMBER` wherever it is (a JSON integer beyond its type, zero
@@ -410,7 +410,7 @@ fn docs_codes_and_messages_agree() {
         let digits = limit.to_string();
         let mut out = String::new();
         for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i) % 3 == 0 {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
                 out.push(',');
             }
             out.push(c);

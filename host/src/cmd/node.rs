@@ -1,7 +1,7 @@
 //! `tokensign node`: the local API server in the foreground.
 
 use std::ffi::OsStr;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Read};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -15,7 +15,7 @@ use super::session::default_data_dir;
 use super::Io;
 use crate::api::NativeWriteMode;
 use crate::node::dev::{self, DevAccount};
-use crate::node::{AppState, NodeConfig, NodeError};
+use crate::node::{AppState, DatabaseUrl, NodeConfig, NodeError, StateFiles};
 use crate::show::show_path;
 use crate::signer::dev_address;
 
@@ -34,7 +34,7 @@ pub struct NodeArgs {
     /// Keep the whole state in memory and write no file at all (no data
     /// directory): everything is gone when the node stops, as with
     /// anvil. Without it the state is durable, in the data directory.
-    #[arg(long, conflicts_with = "data_dir")]
+    #[arg(long, conflicts_with_all = ["data_dir", "database", "database_url_file"])]
     pub in_memory: bool,
     /// Operator address allowed to sign issues (optional, repeatable, or
     /// comma-separated in $TOKENSIGN_OPERATORS). Without any, the server
@@ -70,6 +70,29 @@ pub struct NodeArgs {
     /// Base units of the test token minted to each developer account.
     #[arg(long, value_name = "UNITS", default_value = "1000000000000")]
     pub test_token_amount: String,
+    /// Keep the state in this PostgreSQL database instead of the data
+    /// directory (`postgres://USER@HOST[:PORT]/DBNAME`); any number of nodes
+    /// may share it. Never with a password: a command line is visible to
+    /// every user of the machine. The password comes from
+    /// $TOKENSIGN_DATABASE_URL (the whole URL, password included), from
+    /// --database-url-file, or, for a URL without one, from $PGPASSWORD or
+    /// the password file (~/.pgpass or $PGPASSFILE) as psql finds it.
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
+    /// Read the PostgreSQL URL (password included) from FILE, `-` for
+    /// standard input; instead of --database.
+    #[arg(long, value_name = "FILE", conflicts_with = "database")]
+    pub database_url_file: Option<PathBuf>,
+    /// Load the state from FILE at start if it exists, and write it there
+    /// at a clean exit (Ctrl-C, SIGTERM).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["load_state", "dump_state"])]
+    pub state: Option<PathBuf>,
+    /// Write the state to FILE at a clean exit.
+    #[arg(long, value_name = "FILE")]
+    pub dump_state: Option<PathBuf>,
+    /// Load the state from FILE at start, replacing the node's.
+    #[arg(long, value_name = "FILE")]
+    pub load_state: Option<PathBuf>,
     /// Flat fee of every Payment and BatchPayment, in the token's base units
     /// (default 0: no fees), paid to the first operator.
     #[arg(long, value_name = "UNITS", default_value = "0")]
@@ -108,6 +131,63 @@ pub struct NodeArgs {
 
 /// The environment variable holding the developer accounts' mnemonic.
 pub const ENV_NODE_MNEMONIC: &str = "TOKENSIGN_NODE_MNEMONIC";
+
+/// The environment variable holding the database URL (password included).
+pub const ENV_DATABASE_URL: &str = "TOKENSIGN_DATABASE_URL";
+
+/// The database: `--database` (refused when it holds a password),
+/// `--database-url-file`, else `$TOKENSIGN_DATABASE_URL`, else none (redb
+/// in the data directory).
+fn database_url(args: &NodeArgs, input: &mut dyn Read) -> Result<Option<DatabaseUrl>, CliError> {
+    if let Some(text) = &args.database {
+        if DatabaseUrl::holds_password(text) {
+            return Err(CliError::bad_input(format!(
+                "--database must not hold the password: a command line is visible to every \
+                 user of the machine (ps, /proc). Put the URL in ${ENV_DATABASE_URL} or in a \
+                 file given with --database-url-file FILE, or leave the password out and set \
+                 $PGPASSWORD or a line in ~/.pgpass (mode 600) for {}",
+                shown_without_password(text)
+            )));
+        }
+        return Ok(Some(DatabaseUrl::parse(text)?));
+    }
+    if let Some(path) = &args.database_url_file {
+        let bytes = Zeroizing::new(read_limited_input(path, input, 4096, "the database URL")?);
+        let text = std::str::from_utf8(&bytes)
+            .ok()
+            .map(str::trim)
+            .filter(|t| !t.is_empty() && bytes.len() <= 4096)
+            .ok_or_else(|| {
+                CliError::bad_input(format!(
+                    "{} does not hold a database URL (one line of UTF-8, at most 4096 bytes): \
+                     write postgres://USER:PASSWORD@HOST[:PORT]/DBNAME in it",
+                    show_path(path)
+                ))
+            })?;
+        return Ok(Some(DatabaseUrl::parse(text)?));
+    }
+    match std::env::var(ENV_DATABASE_URL) {
+        Ok(text) => {
+            let text = Zeroizing::new(text);
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            Ok(Some(DatabaseUrl::parse(text.trim())?))
+        }
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(CliError::bad_input(format!(
+            "${ENV_DATABASE_URL} is not UTF-8: set it to postgres://USER:PASSWORD@HOST[:PORT]/DBNAME"
+        ))),
+    }
+}
+
+/// A URL for a message: what [`DatabaseUrl`] shows, or nothing of it
+/// when it does not parse.
+fn shown_without_password(text: &str) -> String {
+    DatabaseUrl::parse(text)
+        .map(|u| u.to_string())
+        .unwrap_or_else(|_| "that URL".to_owned())
+}
 
 /// The developer accounts' mnemonic: `--accounts-mnemonic-file`, else
 /// `$TOKENSIGN_NODE_MNEMONIC`, else none (the public test mnemonic).
@@ -238,6 +318,19 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         _ => NativeWriteMode::Dual,
     };
     config.fees.flat = fee;
+    config.database = database_url(args, io.input)?;
+    config.state = match &args.state {
+        Some(file) => StateFiles {
+            load: Some(file.clone()),
+            load_if_exists: true,
+            dump: Some(file.clone()),
+        },
+        None => StateFiles {
+            load: args.load_state.clone(),
+            load_if_exists: false,
+            dump: args.dump_state.clone(),
+        },
+    };
     config.read_only = args.read_only;
     config.dev_controls = match (args.dev_controls, args.no_dev_controls) {
         (true, _) => Some(true),
@@ -296,6 +389,8 @@ pub fn run(args: &NodeArgs, io: &mut Io<'_>) -> Result<(), CliError> {
         };
         let where_state = if args.in_memory {
             "state in memory: no file is written, and it is gone when the node stops\n".to_owned()
+        } else if let Some(url) = &state.config().database {
+            format!("database {url}\n")
         } else {
             format!("data directory {}\n", show_path(&data_dir))
         };

@@ -23,6 +23,19 @@ pub enum StoreError {
     /// A counter reached its end.
     #[error("{0} overflow")]
     Overflow(&'static str),
+    /// The database cannot be reached (down, refusing connections, not
+    /// answering in time), or it did not confirm a commit. The client gets
+    /// a 503 `DATABASE_UNAVAILABLE`; the node recovers by itself when the
+    /// database is back.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+}
+
+impl StoreError {
+    /// Whether the database could not be reached (a 503, not a 500).
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable(_))
+    }
 }
 
 /// Why the node could not start or stopped with an error.
@@ -55,6 +68,51 @@ pub enum NodeError {
         /// Why.
         source: Box<StoreError>,
     },
+    /// The `--database` URL does not parse.
+    #[error(
+        "invalid database URL {url}: {reason}; give postgres://USER[:PASSWORD]@HOST[:PORT]/DBNAME"
+    )]
+    DatabaseUrl {
+        /// The URL, without its password.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The database cannot be reached (down, refusing, too slow).
+    #[error(
+        "cannot reach the database {url}: {reason}; check that PostgreSQL is running and the \
+         URL, user and password are right"
+    )]
+    DatabaseUnavailable {
+        /// The URL, without its password.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// The database was migrated by a newer tokensign.
+    #[error(
+        "the database {url} has schema version {found}, newer than this tokensign's {supported}: \
+         upgrade tokensign, or use another database"
+    )]
+    DatabaseTooNew {
+        /// The URL, without its password.
+        url: String,
+        /// The database's schema version.
+        found: i64,
+        /// The newest version this build knows.
+        supported: u32,
+    },
+    /// The database's schema could not be set up or migrated.
+    #[error("cannot set up the database {url}: {reason}")]
+    DatabaseSetup {
+        /// The URL, without its password.
+        url: String,
+        /// Why.
+        reason: String,
+    },
+    /// A state file could not be loaded or written.
+    #[error("{0}")]
+    State(#[from] crate::node::storage::state::StateError),
     /// The listen address cannot be bound.
     #[error("cannot listen on {addr}: {source}")]
     Bind {
@@ -88,6 +146,10 @@ impl NodeError {
             NodeError::DataDirInUse { .. }
                 | NodeError::CreateDataDir { .. }
                 | NodeError::Bind { .. }
+                | NodeError::DatabaseUrl { .. }
+                | NodeError::DatabaseUnavailable { .. }
+                | NodeError::DatabaseTooNew { .. }
+                | NodeError::State(_)
         )
     }
 }

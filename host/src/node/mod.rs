@@ -27,6 +27,7 @@
 mod connections;
 pub mod definition;
 pub mod dev;
+mod dev_state;
 mod error;
 pub mod explorer;
 mod failure;
@@ -69,7 +70,12 @@ pub use ledger::Fees;
 pub use mint::MAX_RECIPIENT_LEN;
 pub use records::{CheckpointRecord, MintRecord, TxRecord};
 pub use serve::{serve, serve_state, spawn_background, RunningNode};
+pub use storage::postgres::schema::{latest_version as database_schema_version, migrate_to};
+pub use storage::postgres::DatabaseUrl;
 pub use storage::redb_store::DB_FILE;
+pub use storage::state::{
+    StateDocument, StateError, StateFiles, FORMAT as STATE_FORMAT, VERSION as STATE_VERSION,
+};
 pub use stream::{StreamConfig, DEFAULT_LAG_LIMIT, DEFAULT_STALL_TIMEOUT};
 pub use writer::MAX_BATCH;
 pub use writes::LEGACY_SIGNATURE_HEADER;
@@ -94,12 +100,15 @@ pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 #[derive(Clone, Debug)]
 pub struct NodeConfig {
     /// Directory of the database (created if missing). Only one process may
-    /// use it at a time. Unused when `in_memory`.
+    /// use it at a time. Unused when `database` is set or `in_memory`.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database to keep the state in instead of the data
+    /// directory's redb file; any number of node processes may share it.
+    pub database: Option<DatabaseUrl>,
     /// `true`: the whole state lives in memory (redb's in-memory backend)
     /// and the node writes no file at all, not even its data directory;
     /// everything is gone when it stops, as with anvil's default. `false`
-    /// (default): durable state in `data_dir`.
+    /// (default): durable state in `data_dir`. Refused with `database`.
     pub in_memory: bool,
     /// Addresses allowed to sign issue requests. Empty: any valid signer is
     /// accepted (open mode; logged as a warning at start).
@@ -118,6 +127,8 @@ pub struct NodeConfig {
     pub write_mode: NativeWriteMode,
     /// Payment and BatchPayment fees (default zero).
     pub fees: Fees,
+    /// A state file to load at start and one to write at a clean exit.
+    pub state: StateFiles,
     /// Start read-only (spec 1.2): every native write refused (default
     /// false).
     pub read_only: bool,
@@ -151,6 +162,7 @@ impl NodeConfig {
     pub fn new(data_dir: PathBuf, operators: Vec<Address>) -> Self {
         NodeConfig {
             data_dir,
+            database: None,
             in_memory: false,
             operators,
             chain_id: CHAIN_ID_TESTNET,
@@ -159,6 +171,7 @@ impl NodeConfig {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             write_mode: NativeWriteMode::Dual,
             fees: Fees::default(),
+            state: StateFiles::default(),
             read_only: false,
             stream: StreamConfig::default(),
             dev_controls: None,
@@ -206,19 +219,46 @@ impl AppState {
         };
         let (commits, announce) = stream::Commits::new();
         let in_memory = config.in_memory;
-        let storage: Arc<dyn storage::Storage> = Arc::new(
-            tokio::task::spawn_blocking(move || {
-                if in_memory {
-                    storage::redb_store::open_in_memory()
-                } else {
-                    storage::redb_store::open(&dir, durable)
-                }
-            })
-            .await
-            .map_err(|_| NodeError::Aborted("the database open task failed"))??,
-        );
-        // An in-memory node keeps no pending log: a crash loses everything.
-        let log_dir = (!in_memory).then_some(config.data_dir.as_path());
+        let storage: Arc<dyn storage::Storage> = match &config.database {
+            None => Arc::new(
+                tokio::task::spawn_blocking(move || {
+                    if in_memory {
+                        storage::redb_store::open_in_memory()
+                    } else {
+                        storage::redb_store::open(&dir, durable)
+                    }
+                })
+                .await
+                .map_err(|_| NodeError::Aborted("the database open task failed"))??,
+            ),
+            Some(url) if in_memory => {
+                return Err(NodeError::DatabaseUrl {
+                    url: url.to_string(),
+                    reason: "a node keeps its state either in memory or in a database: drop \
+                             --in-memory or --database"
+                        .into(),
+                })
+            }
+            Some(url) => Arc::new(storage::postgres::open(url, durable).await?),
+        };
+        if let Some(path) = config.state.load.clone() {
+            if !config.state.load_if_exists || path.exists() {
+                let target = Arc::clone(&storage);
+                let chain_id = config.chain_id;
+                tokio::task::spawn_blocking(move || {
+                    storage::state::load_file(&*target, chain_id, &path)
+                })
+                .await
+                .map_err(|_| NodeError::Aborted("the state load task failed"))??;
+                tracing::info!("state loaded");
+            }
+        }
+        // The pending log lives in the data directory of an embedded store
+        // on disk; an in-memory node keeps none (a crash loses everything),
+        // and a PostgreSQL node never leaves a transaction pending (its
+        // checkpoint modes are auto and per_write).
+        let log_dir =
+            (config.database.is_none() && !in_memory).then_some(config.data_dir.as_path());
         let checkpoints = dev::checkpoints::Checkpoints::new(log_dir, durable && !in_memory);
         let fees = rules.fees.clone();
         let writer_storage = Arc::clone(&storage);
@@ -235,8 +275,12 @@ impl AppState {
         } else if !config.durable {
             tracing::warn!("durability is off: acknowledged transactions may be lost on a crash");
         }
+        let place = match &config.database {
+            Some(url) => url.to_string(),
+            None => config.data_dir.display().to_string(),
+        };
         tracing::info!(
-            data_dir = %config.data_dir.display(),
+            state = %place,
             chain_id = config.chain_id,
             operators = config.operators.len(),
             "node state opened"
@@ -289,6 +333,17 @@ impl AppState {
     /// Every stored transaction (for invariant checks).
     pub fn transactions(&self) -> Result<Vec<TxRecord>, StoreError> {
         self.read()?.transactions()
+    }
+
+    /// The whole state as a state document, from one consistent snapshot.
+    /// Blocking.
+    pub fn dump_state(&self) -> Result<StateDocument, StateError> {
+        storage::state::dump(&*self.inner.storage, self.inner.config.chain_id)
+    }
+
+    /// Writes the whole state to `path` atomically. Blocking.
+    pub fn dump_state_to(&self, path: &std::path::Path) -> Result<(), StateError> {
+        storage::state::dump_to_file(&*self.inner.storage, self.inner.config.chain_id, path)
     }
 
     /// A consistent read of the committed state.

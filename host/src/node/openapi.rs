@@ -218,6 +218,7 @@ fn write_path(op: OpType, v2: bool) -> Value {
         "408": error_response("The body did not arrive in time", &[codes::REQUEST_TIMEOUT]),
         "422": error_response("Refused by a ledger rule; nothing was stored, the nonce is not consumed", codes::RULE_CODES),
         "500": error_response("Internal error", &[codes::INTERNAL_ERROR]),
+        "503": error_response(UNAVAILABLE, &[codes::DATABASE_UNAVAILABLE]),
     });
     if v2 {
         responses["403"] = error_response(
@@ -251,6 +252,7 @@ fn read_path(tag: &str, id: &str, params: Vec<Value>, answer: Value, not_found: 
         "400": error_response("A query parameter is missing or malformed",
             &[codes::INVALID_QUERY, codes::MISSING_PARAMETER, codes::INVALID_ADDRESS, codes::INVALID_HASH, codes::INVALID_NUMBER, codes::INVALID_VALUE]),
         "500": error_response("Internal error", &[codes::INTERNAL_ERROR]),
+        "503": error_response(UNAVAILABLE, &[codes::DATABASE_UNAVAILABLE]),
     });
     if !not_found.is_empty() {
         responses["404"] = error_response("Not found", not_found);
@@ -258,8 +260,17 @@ fn read_path(tag: &str, id: &str, params: Vec<Value>, answer: Value, not_found: 
     json!({"get": {"tags": [tag], "operationId": id, "parameters": params, "responses": responses}})
 }
 
+/// The 503 of a node on PostgreSQL whose database is unreachable.
+const UNAVAILABLE: &str =
+    "The node's database (PostgreSQL) cannot be reached, or did not confirm the commit";
+
 fn build() -> Value {
     let mut doc: Value = serde_json::from_str(BASE).unwrap_or_else(|_| json!({}));
+    let error_code = &mut doc["components"]["schemas"]["ErrorCode"];
+    if let Some(list) = error_code["enum"].as_array_mut() {
+        list.push(json!(codes::DATABASE_UNAVAILABLE));
+    }
+    error_code["x-status"][codes::DATABASE_UNAVAILABLE] = json!(503);
     let schemas = &mut doc["components"]["schemas"];
     // The spec calls an address a plain string; say what the node accepts
     // (keys are only added, so the spec's document stays contained).
@@ -458,6 +469,7 @@ fn build() -> Value {
     paths["/v1/transactions/raw"] = json!({"post": {"tags": ["transactions"], "operationId": "raw_removed",
         "description": "Retired on the network: always 410.",
         "responses": {"410": error_response("Removed", &[codes::RAW_TRANSACTION_ENDPOINT_REMOVED])}}});
+    paths["/dev/dump_state"] = super::dev_state::openapi_path();
     paths["/api/health"] = json!({"get": {"tags": ["meta"], "operationId": "health",
         "responses": {"200": {"description": "UP", "content": {"text/plain": {"schema": {"type": "string", "enum": ["UP"]}}}}}}});
     super::definition::document(&mut doc);

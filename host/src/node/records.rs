@@ -279,6 +279,29 @@ impl CheckpointRecord {
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_secs())
             .unwrap_or(0);
+        Self::at(number, parent_hash, timestamp, transactions, receipts)
+    }
+
+    /// `checkpoint` with its roots and hash computed again from its
+    /// number, parent, timestamp, transactions and `receipts` (what a
+    /// state load checks).
+    pub fn recompute(checkpoint: &CheckpointRecord, receipts: &[String]) -> CheckpointRecord {
+        Self::at(
+            checkpoint.number,
+            checkpoint.parent_hash,
+            checkpoint.timestamp,
+            checkpoint.transactions.clone(),
+            receipts,
+        )
+    }
+
+    fn at(
+        number: u64,
+        parent_hash: [u8; 32],
+        timestamp: u64,
+        transactions: Vec<[u8; 32]>,
+        receipts: &[String],
+    ) -> CheckpointRecord {
         let transactions_root = keccak_all(transactions.iter().map(|h| h.as_slice()));
         let receipts_root = keccak_all(receipts.iter().map(|r| r.as_bytes()));
         let hash = keccak_all([

@@ -132,7 +132,11 @@ pub(crate) fn address_param(params: &Params, name: &str) -> Result<Address, ApiE
 
 pub(crate) fn storage_error(e: StoreError) -> ApiError {
     tracing::error!(error = %e, "storage read failed");
-    ApiError::internal()
+    if e.is_unavailable() {
+        ApiError::unavailable()
+    } else {
+        ApiError::internal()
+    }
 }
 
 pub(crate) fn json_text(text: String) -> Response {

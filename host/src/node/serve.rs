@@ -44,9 +44,25 @@ async fn run(
         stopping.send_replace(true);
     };
     connections::serve(listener, app(state.clone(), hosts), limits, shutdown).await;
+    // A clean exit writes the state file, after the last request.
+    let mut result = Ok(());
+    if let Some(path) = state.config().state.dump.clone() {
+        let dumping = state.clone();
+        let dumped = tokio::task::spawn_blocking(move || dumping.dump_state_to(&path))
+            .await
+            .map_err(|_| NodeError::Aborted("the state dump task failed"))
+            .and_then(|r| r.map_err(NodeError::from));
+        match dumped {
+            Ok(()) => tracing::info!("state written"),
+            Err(e) => {
+                tracing::error!(error = %e, "state not written");
+                result = Err(e);
+            }
+        }
+    }
     state.close().await;
     tracing::info!("node stopped");
-    Ok(())
+    result
 }
 
 async fn shutdown_signal() {

@@ -18,6 +18,16 @@
 //! close frame: the consumer stopped reading). A consumer catching up from
 //! an old checkpoint is not dropped for lagging: it reads history at its
 //! own pace.
+//!
+//! A revert (`POST /dev/revert`) replaces checkpoints: numbers above its
+//! target are committed again with other contents. The writer announces
+//! each revert's target before any checkpoint committed after it, so a
+//! connection that has sent a checkpoint above the target closes
+//! ([`CLOSE_REVERTED`], `resume with from=N`) even when new
+//! checkpoints have refilled the numbers before it woke. A connection that
+//! missed more than [`REVERTS_KEPT`] reverts cannot tell which it crossed
+//! and asks its consumer to resume from checkpoint 1 (genesis, 0, is
+//! never reverted).
 
 use std::time::Duration;
 
@@ -27,7 +37,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use futures_util::{SinkExt, StreamExt};
-use tokio::sync::watch;
+use tokio::sync::{broadcast, watch};
 
 use super::error::{codes, ApiError};
 use super::failure::StoreError;
@@ -47,6 +57,9 @@ pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_INCOMING_MESSAGE: usize = 4096;
 /// How long the node tries to deliver a close frame before it just closes.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+/// Reverts a connection can miss (not yet looked at) and still tell which
+/// checkpoints they replaced.
+pub const REVERTS_KEPT: usize = 64;
 
 /// When the stream drops a consumer.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -69,19 +82,54 @@ impl Default for StreamConfig {
 }
 
 /// What the writer and the server tell the stream's connections: the
-/// number of the last committed checkpoint, and that the node is stopping.
+/// number of the last committed checkpoint, the target of each revert,
+/// and that the node is stopping.
 pub(crate) struct Commits {
     last: watch::Receiver<u64>,
+    reverts: broadcast::Sender<u64>,
     stopping: watch::Sender<bool>,
 }
 
+/// The writer's side of [`Commits`].
+pub(crate) struct Announcer {
+    last: watch::Sender<u64>,
+    reverts: broadcast::Sender<u64>,
+}
+
+impl Announcer {
+    /// Checkpoint `number` is committed.
+    pub(crate) fn committed(&self, number: u64) {
+        self.last.send_replace(number);
+    }
+
+    /// The history was reverted to checkpoint `target` (the last one kept,
+    /// now the latest). Told before any later commit is announced, so no
+    /// connection can see the replaced numbers without the revert.
+    pub(crate) fn reverted(&self, target: u64) {
+        // No connection listening is not an error.
+        let _ = self.reverts.send(target);
+        self.last.send_replace(target);
+    }
+}
+
 impl Commits {
-    /// The connections' side, and the sender the writer announces each
-    /// committed checkpoint's number on.
-    pub(crate) fn new() -> (Commits, watch::Sender<u64>) {
-        let (announce, last) = watch::channel(0);
+    /// The connections' side, and the writer's.
+    pub(crate) fn new() -> (Commits, Announcer) {
+        let (last_tx, last) = watch::channel(0);
+        let (reverts, _) = broadcast::channel(REVERTS_KEPT);
         let (stopping, _) = watch::channel(false);
-        (Commits { last, stopping }, announce)
+        let announcer = Announcer {
+            last: last_tx,
+            reverts: reverts.clone(),
+        };
+        (
+            Commits {
+                last,
+                reverts,
+                stopping,
+            },
+            announcer,
+        )
     }
 
     /// A handle whose `send_replace(true)` tells every connection that the
@@ -162,6 +210,9 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
     let config = state.inner.config.stream.clone();
     let (mut sink, mut incoming) = socket.split();
     let mut last = state.inner.commits.last.clone();
+    // Subscribed before the first read of the latest checkpoint: every
+    // revert after it is seen.
+    let mut reverts = state.inner.commits.reverts.subscribe();
     let mut stopping = state.inner.commits.stopping.subscribe();
     let end = 'serve: loop {
         if *stopping.borrow_and_update() {
@@ -174,11 +225,10 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
                 break End::Internal;
             }
         };
-        if next > latest.saturating_add(1) {
-            // Checkpoints this consumer has were reverted away.
-            break End::Reverted {
-                next: latest.saturating_add(1),
-            };
+        // After reading `latest`: a revert that came before the checkpoints
+        // it counts is in the channel by now.
+        if let Some(resume) = reverted_below(next, latest, &mut reverts) {
+            break End::Reverted { next: resume };
         }
         if next <= latest {
             let behind = latest - next + 1;
@@ -254,6 +304,32 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
     let _ = tokio::time::timeout(CLOSE_TIMEOUT, sink.send(frame)).await;
 }
 
+/// Where a connection that would send checkpoint `next` must tell its
+/// consumer to resume, if checkpoints it has sent (those below `next`)
+/// were reverted away: by a revert it has not looked at yet (drained from
+/// `reverts`), or because the history now ends below them.
+fn reverted_below(next: u64, latest: u64, reverts: &mut broadcast::Receiver<u64>) -> Option<u64> {
+    let mut resume: Option<u64> = None;
+    let mut lower = |to: u64| resume = Some(resume.map_or(to, |r| r.min(to)));
+    loop {
+        match reverts.try_recv() {
+            // Checkpoints up to `target` were kept: a consumer that has
+            // only those lost nothing.
+            Ok(target) if next > target.saturating_add(1) => lower(target.saturating_add(1)),
+            Ok(_) => {}
+            // Reverts were missed: which checkpoints they replaced is
+            // unknown, so start again after genesis (never reverted).
+            Err(broadcast::error::TryRecvError::Lagged(_)) if next > 1 => lower(1),
+            Err(broadcast::error::TryRecvError::Lagged(_)) => {}
+            Err(_) => break,
+        }
+    }
+    if next > latest.saturating_add(1) {
+        lower(latest.saturating_add(1));
+    }
+    resume
+}
+
 /// The frames of checkpoint `number`: its transactions in order, then the
 /// checkpoint.
 fn frames(state: &AppState, number: u64) -> Result<Vec<String>, StoreError> {
@@ -277,4 +353,71 @@ fn frames(state: &AppState, number: u64) -> Result<Vec<String>, StoreError> {
         checkpoint,
     })?);
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn channel() -> (broadcast::Sender<u64>, broadcast::Receiver<u64>) {
+        broadcast::channel(REVERTS_KEPT)
+    }
+
+    #[test]
+    fn no_revert_and_history_ahead_resumes_nothing() {
+        let (_tx, mut rx) = channel();
+        assert_eq!(reverted_below(6, 5, &mut rx), None);
+        assert_eq!(reverted_below(3, 5, &mut rx), None);
+    }
+
+    #[test]
+    fn history_ending_below_what_was_sent_resumes_after_its_end() {
+        let (_tx, mut rx) = channel();
+        assert_eq!(reverted_below(6, 2, &mut rx), Some(3));
+    }
+
+    /// The race: sent up to 5, reverted to 2, and checkpoints 3..=7
+    /// committed again before the connection looked. The latest alone
+    /// (7) says nothing is wrong; the revert says resume from 3.
+    #[test]
+    fn a_revert_refilled_before_the_connection_woke_is_still_seen() {
+        let (tx, mut rx) = channel();
+        tx.send(2).unwrap();
+        assert_eq!(reverted_below(6, 7, &mut rx), Some(3));
+        // Seen once: the next look finds nothing new.
+        assert_eq!(reverted_below(3, 7, &mut rx), None);
+    }
+
+    #[test]
+    fn a_revert_above_what_was_sent_changes_nothing() {
+        let (tx, mut rx) = channel();
+        tx.send(5).unwrap();
+        assert_eq!(reverted_below(6, 7, &mut rx), None);
+        tx.send(4).unwrap();
+        assert_eq!(reverted_below(6, 7, &mut rx), Some(5));
+    }
+
+    #[test]
+    fn the_lowest_of_several_reverts_wins() {
+        let (tx, mut rx) = channel();
+        for target in [4, 1, 3] {
+            tx.send(target).unwrap();
+        }
+        assert_eq!(reverted_below(6, 9, &mut rx), Some(2));
+    }
+
+    #[test]
+    fn missed_reverts_resume_after_genesis() {
+        let (tx, mut rx) = channel();
+        for _ in 0..=REVERTS_KEPT {
+            tx.send(5).unwrap();
+        }
+        assert_eq!(reverted_below(9, 9, &mut rx), Some(1));
+        let (tx, mut rx) = channel();
+        for _ in 0..=REVERTS_KEPT {
+            tx.send(5).unwrap();
+        }
+        // A connection that has sent nothing above genesis lost nothing.
+        assert_eq!(reverted_below(1, 9, &mut rx), None);
+    }
 }

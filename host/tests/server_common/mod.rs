@@ -5,11 +5,15 @@
 #![allow(dead_code)]
 
 pub mod live;
+pub mod postgres;
 
+use std::cell::Cell;
+use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde_json::{json, Value};
@@ -101,8 +105,250 @@ pub fn start(dir: &Path, operators: Vec<Address>) -> RunningNode {
     start_with(NodeConfig::new(dir.to_path_buf(), operators))
 }
 
-pub fn start_with(config: NodeConfig) -> RunningNode {
+pub fn start_with(mut config: NodeConfig) -> RunningNode {
+    on_backend(&mut config);
     spawn_background(config, "127.0.0.1:0".parse().expect("addr")).expect("node starts")
+}
+
+/// Where a test's nodes keep their state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The data directory's redb file (the default).
+    Redb,
+    /// A fresh database in the test process's PostgreSQL cluster
+    /// ([`postgres::Cluster::shared`]), one per data directory.
+    Postgres,
+}
+
+thread_local! {
+    static BACKEND: Cell<Backend> = const { Cell::new(Backend::Redb) };
+}
+
+/// Runs `test` with its nodes on `backend` (PostgreSQL: skipped loudly
+/// where it is not installed, unless required).
+pub fn with_backend(backend: Backend, name: &str, test: fn()) {
+    if backend == Backend::Postgres && !postgres::available(name) {
+        return;
+    }
+    BACKEND.with(|b| b.set(backend));
+    test();
+}
+
+/// The backend of the running test.
+pub fn backend() -> Backend {
+    BACKEND.with(Cell::get)
+}
+
+/// Puts `config` on the running test's backend: on PostgreSQL, the
+/// database of its data directory (a fresh one the first time, the same
+/// one when a node is started again on the directory).
+pub fn on_backend(config: &mut NodeConfig) {
+    if backend() != Backend::Postgres || config.database.is_some() {
+        return;
+    }
+    static DATABASES: Mutex<Option<HashMap<PathBuf, tokensign::node::DatabaseUrl>>> =
+        Mutex::new(None);
+    let mut map = DATABASES.lock().unwrap_or_else(|e| e.into_inner());
+    let url = map
+        .get_or_insert_with(HashMap::new)
+        .entry(config.data_dir.clone())
+        .or_insert_with(|| postgres::Cluster::shared().fresh_database())
+        .clone();
+    config.database = Some(url);
+}
+
+/// Declares each listed test function (a plain `fn()`, no `#[test]`) as
+/// two tests, `redb::NAME` and `postgres::NAME`: the same test with its
+/// nodes on each backend. A function left out of the list is never called,
+/// which the compiler reports (dead code).
+#[allow(unused_macros)]
+macro_rules! on_both_backends {
+    ($($test:ident),* $(,)?) => {
+        mod redb {
+            $(
+                #[test]
+                fn $test() {
+                    $crate::server_common::with_backend(
+                        $crate::server_common::Backend::Redb, stringify!($test), super::$test);
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[test]
+                fn $test() {
+                    $crate::server_common::with_backend(
+                        $crate::server_common::Backend::Postgres, stringify!($test), super::$test);
+                }
+            )*
+        }
+    };
+}
+#[allow(unused_imports)]
+pub(crate) use on_both_backends;
+
+/// A `tokensign node` process (the real binary), killed on drop.
+pub struct CliNode {
+    pub child: std::process::Child,
+    pub addr: SocketAddr,
+    /// Everything it has written to stderr so far.
+    pub stderr: std::sync::Arc<std::sync::Mutex<Vec<u8>>>,
+}
+
+impl CliNode {
+    /// Starts `tokensign node --listen 127.0.0.1:0 ARGS` and waits for its
+    /// `listening on` line.
+    pub fn start(args: &[&str]) -> CliNode {
+        Self::try_start(args).unwrap_or_else(|e| panic!("tokensign node {args:?}: {e}"))
+    }
+
+    /// As [`CliNode::start`]; `Err` with its stderr if it exits first.
+    pub fn try_start(args: &[&str]) -> Result<CliNode, String> {
+        Self::try_start_with(args, &[])
+    }
+
+    /// As [`CliNode::try_start`], with these environment variables set
+    /// (`RUST_LOG=warn` unless given).
+    pub fn try_start_with(args: &[&str], envs: &[(&str, &str)]) -> Result<CliNode, String> {
+        use std::io::BufRead;
+        use std::process::{Command, Stdio};
+        let mut child = Command::new(env!("CARGO_BIN_EXE_tokensign"))
+            .args(["node", "--listen", "127.0.0.1:0"])
+            .args(args)
+            .env("RUST_LOG", "warn")
+            .envs(envs.iter().copied())
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn tokensign node");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let addr = loop {
+            match lines.next() {
+                Some(Ok(line)) => {
+                    if let Some(url) = line.strip_prefix("listening on http://") {
+                        break url.trim().parse().expect("address");
+                    }
+                }
+                _ => {
+                    let _ = child.wait();
+                    let mut err = String::new();
+                    if let Some(mut e) = child.stderr.take() {
+                        let _ = e.read_to_string(&mut err);
+                    }
+                    return Err(err);
+                }
+            }
+        };
+        // Keep draining both pipes so the node never blocks on them.
+        std::thread::spawn(move || for _ in lines {});
+        let captured = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        if let Some(mut stderr) = child.stderr.take() {
+            let captured = captured.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n @ 1..) = stderr.read(&mut buf) {
+                    captured.lock().unwrap().extend_from_slice(&buf[..n]);
+                }
+            });
+        }
+        Ok(CliNode {
+            child,
+            addr,
+            stderr: captured,
+        })
+    }
+
+    /// Its stderr so far, as text.
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr.lock().unwrap()).into_owned()
+    }
+
+    /// SIGKILL.
+    pub fn kill9(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    /// SIGTERM (a clean exit), then waits for the exit; its status.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        self.child.wait().expect("wait")
+    }
+}
+
+impl Drop for CliNode {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Signs `op` as `key` at `nonce` (v2) and posts it to `addr`.
+pub fn post_signed(
+    addr: SocketAddr,
+    key: &SigningKey,
+    nonce: u64,
+    op: impl Into<tokensign_core::tx::Operation>,
+) -> Resp {
+    let tx = Transaction::new(CHAIN_ID_TESTNET, nonce, op);
+    let signed = tokensign_core::native::NativeTx::sign(tx, key).expect("sign");
+    let mut out = vec![0u8; cjson::MAX_NATIVE_JSON_LEN];
+    let n = cjson::write_native(&signed, &mut out).expect("write");
+    post_json(
+        addr,
+        signed.path(),
+        std::str::from_utf8(&out[..n]).expect("utf8"),
+    )
+}
+
+/// The next nonce of `who` on the node at `addr`.
+pub fn nonce_at(addr: SocketAddr, who: &Address) -> u64 {
+    let r = get(addr, &format!("/v1/accounts/nonce?address={who}"));
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()["nonce"].as_u64().expect("nonce")
+}
+
+/// The whole state of the node at `addr` (`POST /dev/dump_state`).
+pub fn dump_at(addr: SocketAddr) -> tokensign::node::StateDocument {
+    let r = post_json(addr, "/dev/dump_state", "");
+    assert_eq!(r.status, 200, "{}", r.body);
+    serde_json::from_str(&r.body).expect("a state document")
+}
+
+/// Asserts the invariants every state holds: each token's supply is the
+/// sum of its balances; checkpoints numbered 0, 1, … once each; every
+/// transaction in exactly one checkpoint; no (sender, nonce) twice.
+pub fn assert_invariants(state: &tokensign::node::StateDocument) {
+    use std::collections::HashSet;
+    for t in &state.tokens {
+        let mut sum = tokensign_core::Amount::ZERO;
+        for b in state.balances.iter().filter(|b| b.token == t.address) {
+            sum = sum.checked_add(&b.amount).expect("sum");
+        }
+        assert_eq!(sum, t.supply, "supply of {}", t.symbol);
+    }
+    for (i, c) in state.checkpoints.iter().enumerate() {
+        assert_eq!(c.number, i as u64, "checkpoint numbering");
+    }
+    let listed: usize = state.checkpoints.iter().map(|c| c.transactions.len()).sum();
+    assert_eq!(
+        listed,
+        state.transactions.len(),
+        "transactions in checkpoints"
+    );
+    let mut nonces = HashSet::new();
+    for r in &state.transactions {
+        assert!(
+            nonces.insert((r.transaction.from.clone(), r.transaction.nonce)),
+            "nonce {} of {} used twice",
+            r.transaction.nonce,
+            r.transaction.from
+        );
+    }
 }
 
 /// An HTTP response.

@@ -48,17 +48,23 @@ use tokensign_core::{json, Address, Amount, Error, Field, SigningKey};
 mod alloc;
 mod client;
 mod options;
+mod postgres;
 mod requests;
 
 use alloc::{ALLOCS, ALLOC_BYTES, CLIENT};
 use client::*;
 use options::*;
+use postgres::*;
 use requests::*;
 
 // ------------------------------------------------------------ one phase
 
 struct Phase {
     durable: bool,
+    /// CPU of the PostgreSQL client's threads per payment, µs.
+    pg_client_us: f64,
+    /// CPU of the database server's processes per payment, µs.
+    database_us: f64,
     requests: usize,
     errors: usize,
     first_error: Option<String>,
@@ -112,16 +118,31 @@ fn run_phase(o: &Options, work: &Workload, durable: bool) -> Result<Phase> {
         .prefix("tokensign-load-")
         .tempdir()
         .context("temporary data directory")?;
-    let mut config = NodeConfig::new(dir.path().to_path_buf(), vec![work.operator]);
-    config.durable = durable;
-    let node = spawn_background(config, SocketAddr::from(([127, 0, 0, 1], 0)))?;
-    let addr = node.addr;
-    if !addr.ip().is_loopback() {
-        bail!("refusing to load a non-loopback address {addr}");
+    let database = match &o.database {
+        Some(admin) => Some(tokensign::node::DatabaseUrl::parse(&fresh_database(
+            admin,
+        )?)?),
+        None => None,
+    };
+    let mut nodes = Vec::with_capacity(o.nodes);
+    for _ in 0..o.nodes {
+        let mut config = NodeConfig::new(dir.path().to_path_buf(), vec![work.operator]);
+        config.durable = durable;
+        config.database = database.clone();
+        nodes.push(spawn_background(
+            config,
+            SocketAddr::from(([127, 0, 0, 1], 0)),
+        )?);
     }
-    set_up(addr, &work.setup)?;
+    let addrs: Vec<SocketAddr> = nodes.iter().map(|n| n.addr).collect();
+    if addrs.iter().any(|a| !a.ip().is_loopback()) {
+        bail!("refusing to load a non-loopback address");
+    }
+    set_up(addrs[0], &work.setup)?;
     let rt0 = threads_cpu_ns(RUNTIME_THREADS);
     let writer0 = threads_cpu_ns(WRITER_THREAD);
+    let pg0 = threads_cpu_ns(PG_THREADS);
+    let db0 = postgres_cpu_ns();
     let stop = Arc::new(AtomicBool::new(false));
     let deadline = Instant::now() + Duration::from_secs(o.max_seconds);
 
@@ -132,8 +153,10 @@ fn run_phase(o: &Options, work: &Workload, durable: bool) -> Result<Phase> {
     let results: Vec<ClientResult> = std::thread::scope(|s| {
         let handles: Vec<_> = signers
             .iter()
-            .map(|signer| {
+            .enumerate()
+            .map(|(i, signer)| {
                 let stop = &stop;
+                let addr = addrs[i % addrs.len()];
                 std::thread::Builder::new()
                     .stack_size(256 * 1024)
                     .spawn_scoped(s, move || drive(addr, signer, deadline, stop))
@@ -151,9 +174,13 @@ fn run_phase(o: &Options, work: &Workload, durable: bool) -> Result<Phase> {
     let cpu = process_cpu_ns().saturating_sub(cpu0);
     let rt_cpu = threads_cpu_ns(RUNTIME_THREADS).saturating_sub(rt0);
     let writer_cpu = threads_cpu_ns(WRITER_THREAD).saturating_sub(writer0);
+    let pg_cpu = threads_cpu_ns(PG_THREADS).saturating_sub(pg0);
+    let db_cpu = postgres_cpu_ns().saturating_sub(db0);
     let allocs = ALLOCS.load(Ordering::Relaxed) - allocs0;
     let bytes = ALLOC_BYTES.load(Ordering::Relaxed) - bytes0;
-    node.shutdown()?;
+    for node in nodes {
+        node.shutdown()?;
+    }
     drop(dir);
 
     let requests: usize = results.iter().map(|r| r.ok).sum();
@@ -179,6 +206,8 @@ fn run_phase(o: &Options, work: &Workload, durable: bool) -> Result<Phase> {
         process_cpu_share: cpu as f64 / cores,
         runtime_us: rt_cpu as f64 / 1e3 / requests.max(1) as f64,
         writer_us: writer_cpu as f64 / 1e3 / requests.max(1) as f64,
+        pg_client_us: pg_cpu as f64 / 1e3 / requests.max(1) as f64,
+        database_us: db_cpu as f64 / 1e3 / requests.max(1) as f64,
     })
 }
 
@@ -322,6 +351,17 @@ fn main() -> Result<()> {
                 p.client_cpu_share * 100.0,
                 p.process_cpu_share * 100.0,
             );
+            if o.database.is_some() {
+                println!(
+                    "  PostgreSQL ({} node(s)): client threads {:.1} us, database server {:.1} us CPU/payment; \
+                     node total {:.1} us, node + database {:.1} us",
+                    o.nodes,
+                    p.pg_client_us,
+                    p.database_us,
+                    p.runtime_us + p.writer_us + p.pg_client_us,
+                    p.runtime_us + p.writer_us + p.pg_client_us + p.database_us,
+                );
+            }
             if let Some(e) = &p.first_error {
                 println!("  first error: {e}");
             }

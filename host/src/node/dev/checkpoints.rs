@@ -19,7 +19,10 @@
 //!   pending, as anvil's `evm_mine`).
 //!
 //! Switching back to `auto` or `per_write` closes one over what is
-//! pending. The mode is not stored: a node starts in `auto`. Pending
+//! pending. A node on PostgreSQL has `auto` and `per_write` only: its
+//! store, shared by several processes, keeps no transaction out of a
+//! checkpoint ([`Storage::holds_unplaced`](crate::node::storage::Storage::holds_unplaced)), so `interval` and `manual` are refused
+//! there (501 `DEV_CONTROL_UNSUPPORTED_ON_POSTGRES`). The mode is not stored: a node starts in `auto`. Pending
 //! hashes are also appended to a small log in the data directory (fsynced
 //! before the commit that admits them, on a durable node) and the log is
 //! emptied when they are placed; a node that restarts after a crash with a
@@ -34,6 +37,7 @@ use std::time::Duration;
 
 use crate::api::dev::CheckpointMode;
 use crate::node::failure::StoreError;
+pub(crate) use crate::node::storage::Close;
 use crate::node::storage::StateRead;
 
 /// File name of the pending log inside the data directory.
@@ -42,17 +46,6 @@ pub const PENDING_LOG: &str = "tokensign-node.pending";
 pub const MIN_INTERVAL: Duration = Duration::from_millis(10);
 /// Longest `interval` (one day).
 pub const MAX_INTERVAL: Duration = Duration::from_secs(86_400);
-
-/// Whether a commit closes a checkpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Close {
-    /// No: what it admits stays pending.
-    No,
-    /// If it admits anything or something is pending.
-    IfAny,
-    /// Always, even an empty one.
-    Always,
-}
 
 /// The writer's checkpoint state.
 pub(crate) struct Checkpoints {

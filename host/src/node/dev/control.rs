@@ -169,6 +169,16 @@ pub(crate) enum ControlRefusal {
         /// What the other holders have together.
         others: Amount,
     },
+    /// A checkpoint mode that leaves transactions pending, on a store that
+    /// keeps none out of a checkpoint (PostgreSQL).
+    #[error(
+        "checkpoint mode {} leaves transactions out of any checkpoint, which a node on \
+         PostgreSQL does not do (several nodes share its database): use auto or per_write \
+         here, or run the node on its embedded store (without --database) for interval and \
+         manual",
+        .0
+    )]
+    PendingUnsupported(&'static str),
     /// No snapshot with this id: never taken, or reverted past.
     #[error(
         "no snapshot {0} on this node: it was never taken, or a revert to it or to an earlier \
@@ -176,6 +186,13 @@ pub(crate) enum ControlRefusal {
          snapshot`)"
     )]
     UnknownSnapshot(u64),
+    /// Snapshots on a store that keeps none (PostgreSQL).
+    #[error(
+        "a node on PostgreSQL takes no snapshots (several nodes share its database, and a \
+         revert would undo their writes too): run the node on its embedded store (without \
+         --database, or with --in-memory) for snapshot and revert"
+    )]
+    SnapshotsUnsupported,
 }
 
 /// What a state control stages, or its refusal; `Err` is a storage

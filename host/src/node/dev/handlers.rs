@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use tokensign_core::tx::MAX_NONCE;
 use tokensign_core::{Address, Amount};
@@ -61,7 +61,16 @@ async fn run(state: &AppState, control: Control) -> Result<Controlled, ApiError>
             Rejected::Refused(refusal @ ControlRefusal::SupplyOverflow { .. }) => {
                 ApiError::unprocessable(codes::AMOUNT_OVERFLOW, refusal.to_string())
             }
+            Rejected::Refused(
+                refusal @ (ControlRefusal::PendingUnsupported(_)
+                | ControlRefusal::SnapshotsUnsupported),
+            ) => ApiError::new(
+                StatusCode::NOT_IMPLEMENTED,
+                codes::DEV_CONTROL_UNSUPPORTED_ON_POSTGRES,
+                refusal.to_string(),
+            ),
             Rejected::Failed => ApiError::internal(),
+            Rejected::Unavailable => ApiError::unavailable(),
         })
 }
 

@@ -59,6 +59,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/dev/checkpoint", post(handlers::checkpoint))
         .route("/dev/faults", get(faults::list).post(faults::arm))
         .route("/dev/clear_faults", post(faults::clear))
+        .route("/dev/dump_state", post(super::dev_state::dump_state))
         .route("/dev/snapshot", post(handlers::snapshot))
         .route("/dev/revert", post(handlers::revert))
         .route_layer(middleware::from_fn_with_state(state.clone(), gate))

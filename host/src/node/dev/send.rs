@@ -35,7 +35,7 @@ use crate::api::dev::{Members, SEND_CLAWBACK_FROM, SEND_FROM};
 use crate::node::error::{codes, ApiError};
 use crate::node::ledger::{self, SignedBy};
 use crate::node::routes::{read_body, storage_error};
-use crate::node::writer::TxJob;
+use crate::node::writer::{Rejected, TxJob};
 use crate::node::writes::{answer, body_error, signature_json};
 use crate::node::AppState;
 
@@ -112,7 +112,10 @@ pub(crate) async fn send(
         fields,
     };
     let admitted = state.inner.writer.submit(job).await.map_err(|e| {
-        let e = ApiError::from(e);
+        let e = match e {
+            Rejected::Refused(refusal) => ApiError::refused_unsigned(&refusal),
+            other => ApiError::from(other),
+        };
         tracing::info!(code = e.code, message = %e.message, "impersonated send refused");
         e
     })?;

@@ -365,6 +365,48 @@ impl Refusal {
             master: token.master_authority,
         }
     }
+
+    /// The message for a transaction sent without a signature (`POST
+    /// /dev/send`): what to change is the body's `from` or a field, not a
+    /// key or a signature. The refusals whose advice is about signing say
+    /// so; the others' messages are the same as for a signed transaction.
+    pub fn unsigned_message(&self) -> String {
+        match self {
+            Refusal::WrongChainId { given, expected } => format!(
+                "chain_id {given} is not this node's chain id {expected}: send chain_id \
+                 {expected}, or leave it out (the node's is the default)"
+            ),
+            Refusal::NonceMismatch {
+                account,
+                given,
+                expected,
+            } => format!(
+                "nonce {given} is not the next nonce of {account}: expected {expected}; send \
+                 nonce {expected}, or leave it out (the sender's next is the default)"
+            ),
+            Refusal::SignerNotOperator { signer, operators } => format!(
+                "from {signer} is not an operator of this node: only operators issue tokens; \
+                 send the issue with \"from\" set to an operator's address ({})",
+                operator_list(operators)
+            ),
+            Refusal::DuplicateTransaction { hash } => format!(
+                "transaction 0x{} was already admitted: read its receipt by hash; to send again, \
+                 leave the nonce out (the sender's next is the default)",
+                hex::encode(hash)
+            ),
+            Refusal::NotAuthorized {
+                who,
+                action,
+                symbol,
+                token,
+                master,
+            } => format!(
+                "{who} may not {action} token {symbol} ({token}): send it with \"from\" set to \
+                 its master authority {master} or a holder of the needed authority"
+            ),
+            other => other.to_string(),
+        }
+    }
 }
 
 /// The first operators, for a message.

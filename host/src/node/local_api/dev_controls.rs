@@ -46,6 +46,8 @@ fn dev_op(
             address without --dev-controls, or was started with --no-dev-controls)",
             &[codes::DEV_CONTROLS_DISABLED]),
         "500": error("Internal error", &[codes::INTERNAL_ERROR]),
+        "503": error("The node's database (PostgreSQL) cannot be reached, or did not confirm \
+            the commit", &[codes::DATABASE_UNAVAILABLE]),
     });
     let mut op = json!({"tags": [TAG], "x-local-extension": true, "operationId": id,
         "summary": summary, "description": description});
@@ -60,6 +62,15 @@ fn dev_op(
     }
     op["responses"] = responses;
     op
+}
+
+/// The 501 of snapshot and revert on a node on PostgreSQL.
+fn no_snapshots() -> Value {
+    error(
+        "A node whose state is in PostgreSQL takes no snapshots (run the node on its embedded \
+         store for snapshot and revert)",
+        &[codes::DEV_CONTROL_UNSUPPORTED_ON_POSTGRES],
+    )
 }
 
 /// An object schema: `required` members, then optional ones, nothing else.
@@ -282,7 +293,10 @@ pub(super) fn extend(doc: &mut Value) {
         "get": dev_op("dev_checkpoint_mode", "When checkpoints close, and how many transactions are pending", "", None, r("DevCheckpointMode"), &[]),
         "post": dev_op("dev_set_checkpoint_mode", "Switches when checkpoints close",
             "auto (default): each commit closes one over what it admitted; per_write: one per transaction; interval: one every interval_ms over what is pending; manual: only POST /dev/checkpoint. Leaving interval or manual for auto or per_write closes one over what is pending.",
-            Some(r("DevCheckpointModeRequest")), r("DevCheckpointMode"), &[])});
+            Some(r("DevCheckpointModeRequest")), r("DevCheckpointMode"),
+            &[("501", error("interval or manual on a node whose state is in PostgreSQL: its \
+                store keeps no transaction out of a checkpoint (run the node on its embedded \
+                store for these modes)", &[codes::DEV_CONTROL_UNSUPPORTED_ON_POSTGRES]))])});
     paths["/dev/checkpoint"] = json!({"post": dev_op("dev_checkpoint",
         "Closes a checkpoint now over every pending transaction (an empty one if none)",
         "", None, r("DevCheckpointClosed"), &[])});
@@ -296,11 +310,11 @@ pub(super) fn extend(doc: &mut Value) {
     paths["/dev/snapshot"] = json!({"post": dev_op("dev_snapshot",
         "Keeps the whole state under a new snapshot id",
         "The ledger, the transactions with their receipts, the checkpoints and the ABC-Lab mints, as anvil's evm_snapshot. Transactions pending in `interval` or `manual` mode are closed into a checkpoint first. Snapshots are durable: they survive a restart of a durable node.",
-        None, r("DevSnapshot"), &[])});
+        None, r("DevSnapshot"), &[("501", no_snapshots())])});
     paths["/dev/revert"] = json!({"post": dev_op("dev_revert",
         "Returns the whole state to a snapshot",
         "As anvil's evm_revert: the state is the snapshot's again (durably), and that snapshot and every later one are used up. Settings (modes, fees, checkpoint mode, faults) are not state and stay.",
         Some(r("DevRevertRequest")), r("DevReverted"),
         &[("404", error("No snapshot with this id (never taken, or used up by a revert)",
-            &[codes::SNAPSHOT_NOT_FOUND]))])});
+            &[codes::SNAPSHOT_NOT_FOUND])), ("501", no_snapshots())])});
 }

@@ -136,6 +136,7 @@ fn error_codes(doc: &mut Value) {
         (codes::NODE_READ_ONLY, 403),
         (codes::UPGRADE_REQUIRED, 426),
         (codes::DEV_CONTROLS_DISABLED, 403),
+        (codes::DEV_CONTROL_UNSUPPORTED_ON_POSTGRES, 501),
         (codes::SNAPSHOT_NOT_FOUND, 404),
     ] {
         if let Some(list) = code["enum"].as_array_mut() {

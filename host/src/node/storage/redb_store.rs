@@ -1,8 +1,11 @@
 //! The redb backend: one file, `DATA_DIR/tokensign-node.redb`, its tables,
 //! reads through redb read transactions (MVCC: a consistent snapshot that
 //! never waits for the writer) and each [`Commit`] as one redb write
-//! transaction (one fsync when durable). The same tables can live in
-//! memory ([`open_in_memory`]: no file at all).
+//! transaction (one fsync when durable). One process owns the file, so its
+//! single writer is the only one that changes it: a write reads a snapshot
+//! (nobody else can commit in between), and the tokens it has read stay
+//! cached across writes. The same tables can live in memory
+//! ([`open_in_memory`]: no file at all).
 //!
 //! Snapshots are redb persistent savepoints: taking one costs one commit
 //! whatever the state's size (the savepoint keeps the pages of that
@@ -11,17 +14,19 @@
 //! savepoints taken after it, and then deletes it.
 
 use std::cell::OnceCell;
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use redb::{
     Database, Durability, ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata,
-    TableDefinition,
+    TableDefinition, WriteTransaction,
 };
 use tokensign_core::{Address, Amount};
 
-use super::{ensure_genesis, Commit, StateRead, Storage};
+use super::{Build, Commit, Contents, Head, StateRead, Storage, WriteRead};
 use crate::node::failure::{NodeError, StoreError};
-use crate::node::ledger::{Account, Backing, MemoryLedger, Multisig, Token};
+use crate::node::ledger::{Account, Backing, Changes, MemoryLedger, Multisig, Token};
 use crate::node::records::{CheckpointRecord, MintRecord, TxRecord};
 use crate::show::show_path;
 
@@ -55,6 +60,12 @@ const LAST_CHECKPOINT: &str = "last_checkpoint";
 pub struct RedbStorage {
     db: Database,
     durable: bool,
+    /// The committed tokens the writes have read: a payment reads its
+    /// token, and parsing the token's stored JSON for each one would be
+    /// the writer's largest serial cost. Only writes change tokens, and
+    /// each updates this copy after its commit, so the copy always equals
+    /// the committed state.
+    tokens: Mutex<HashMap<Address, Token>>,
 }
 
 /// Opens (creating if needed) the database in `data_dir`, with every table
@@ -105,22 +116,19 @@ fn with_tables(db: Database, durable: bool) -> Result<RedbStorage, StoreError> {
     // Every table exists from the start, so that reads always find them.
     let create = || -> Result<(), StoreError> {
         let txn = db.begin_write()?;
-        txn.open_table(ACCOUNTS)?;
-        txn.open_table(BALANCES)?;
-        txn.open_table(TOKENS)?;
-        txn.open_table(SYMBOLS)?;
-        txn.open_table(MULTISIGS)?;
-        txn.open_table(TXS)?;
-        txn.open_table(CHECKPOINTS)?;
-        txn.open_table(CHECKPOINT_HASHES)?;
-        txn.open_table(MINTS)?;
-        txn.open_table(META)?;
+        create_tables(&txn)?;
         txn.commit()?;
         Ok(())
     };
     create()?;
-    let storage = RedbStorage { db, durable };
-    ensure_genesis(&storage)?;
+    let storage = RedbStorage {
+        db,
+        durable,
+        tokens: Mutex::default(),
+    };
+    if storage.read()?.checkpoint(0)?.is_none() {
+        storage.commit(&Commit::genesis())?;
+    }
     Ok(storage)
 }
 
@@ -137,63 +145,39 @@ impl Storage for RedbStorage {
         }))
     }
 
-    fn commit(&self, commit: &Commit) -> Result<(), StoreError> {
-        let mut txn = self.db.begin_write()?;
-        txn.set_durability(if self.durable {
-            Durability::Immediate
-        } else {
-            Durability::None
-        });
-        {
-            let changes = &commit.ledger;
-            let mut accounts = txn.open_table(ACCOUNTS)?;
-            for (address, account) in &changes.accounts {
-                accounts.insert(address.as_bytes().as_slice(), account.to_bytes().as_slice())?;
-            }
-            let mut tokens = txn.open_table(TOKENS)?;
-            let mut symbols = txn.open_table(SYMBOLS)?;
-            for (address, token) in &changes.tokens {
-                let text = serde_json::to_string(token)?;
-                tokens.insert(address.as_bytes().as_slice(), text.as_str())?;
-                symbols.insert(token.symbol.as_str(), address.as_bytes().as_slice())?;
-            }
-            let mut balances = txn.open_table(BALANCES)?;
-            for ((owner, token), balance) in &changes.balances {
-                balances.insert(
-                    balance_key(owner, token).as_slice(),
-                    balance.to_be_bytes().as_slice(),
-                )?;
-            }
-            let mut multisigs = txn.open_table(MULTISIGS)?;
-            for (address, multisig) in &changes.multisigs {
-                let text = serde_json::to_string(multisig)?;
-                multisigs.insert(address.as_bytes().as_slice(), text.as_str())?;
-            }
-            let mut txs = txn.open_table(TXS)?;
-            for (hash, record) in &commit.transactions {
-                let text = serde_json::to_string(record)?;
-                txs.insert(hash.as_slice(), text.as_str())?;
-            }
-            let mut meta = txn.open_table(META)?;
-            if let Some(checkpoint) = &commit.checkpoint {
-                let text = serde_json::to_string(checkpoint)?;
-                txn.open_table(CHECKPOINTS)?
-                    .insert(checkpoint.number, text.as_str())?;
-                txn.open_table(CHECKPOINT_HASHES)?
-                    .insert(checkpoint.hash.as_slice(), checkpoint.number)?;
-                meta.insert(LAST_CHECKPOINT, checkpoint.number)?;
-            }
-            let mut mints = txn.open_table(MINTS)?;
-            for mint in &commit.mints {
-                let text = serde_json::to_string(mint)?;
-                mints.insert(mint.asset_id.as_str(), text.as_str())?;
-            }
-            if let Some(n) = commit.mint_count {
-                meta.insert(MINT_COUNTER, n)?;
-            }
+    fn write(&self, build: &mut Build<'_>) -> Result<Option<u64>, StoreError> {
+        let read = self.read()?;
+        let pending = build(&CachedTokens {
+            read: &*read,
+            tokens: &self.tokens,
+        })?;
+        let number = read.last_checkpoint()?;
+        let hash = read
+            .checkpoint(number)?
+            .ok_or(StoreError::Corrupt("the latest checkpoint is missing"))?
+            .hash;
+        let commit = pending.seal(Head { number, hash }, |hash| {
+            read.transaction(hash)?
+                .ok_or(StoreError::Corrupt("an unplaced transaction is not stored"))
+        })?;
+        drop(read);
+        self.commit(&commit)?;
+        let mut cached = self
+            .tokens
+            .lock()
+            .map_err(|_| StoreError::Corrupt("the token cache lock is poisoned"))?;
+        for token in commit.ledger.tokens.values() {
+            cached.insert(token.address, token.clone());
         }
-        txn.commit()?;
-        Ok(())
+        Ok(commit.checkpoint.map(|c| c.number))
+    }
+
+    fn holds_unplaced(&self) -> bool {
+        true
+    }
+
+    fn keeps_snapshots(&self) -> bool {
+        true
     }
 
     fn snapshot(&self) -> Result<u64, StoreError> {
@@ -221,7 +205,207 @@ impl Storage for RedbStorage {
         drop(savepoint);
         txn.delete_persistent_savepoint(id)?;
         txn.commit()?;
+        // The token cache follows the reverted state.
+        self.tokens
+            .lock()
+            .map_err(|_| StoreError::Corrupt("the token cache lock is poisoned"))?
+            .clear();
         Ok(true)
+    }
+
+    fn replace(&self, contents: &Contents) -> Result<(), StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(self.durability());
+        // Empty every table (dropped and created again), then write it all.
+        txn.delete_table(ACCOUNTS)?;
+        txn.delete_table(BALANCES)?;
+        txn.delete_table(TOKENS)?;
+        txn.delete_table(SYMBOLS)?;
+        txn.delete_table(MULTISIGS)?;
+        txn.delete_table(TXS)?;
+        txn.delete_table(CHECKPOINTS)?;
+        txn.delete_table(CHECKPOINT_HASHES)?;
+        txn.delete_table(MINTS)?;
+        txn.delete_table(META)?;
+        create_tables(&txn)?;
+        let ledger = &contents.ledger;
+        let changes = Changes {
+            accounts: ledger.accounts.clone(),
+            tokens: ledger.tokens.clone(),
+            balances: ledger.balances.clone(),
+            multisigs: ledger.multisigs.clone(),
+        };
+        let mut transactions = Vec::with_capacity(contents.transactions.len());
+        for record in &contents.transactions {
+            let hash = crate::show::parse_hex32(&record.transaction.hash)
+                .ok_or(StoreError::Corrupt("a transaction hash is not 32 bytes"))?;
+            transactions.push((hash, record.clone()));
+        }
+        write_commit(
+            &txn,
+            &Commit {
+                ledger: changes,
+                transactions,
+                checkpoint: None,
+                mints: contents.mints.clone(),
+                mint_count: Some(contents.mint_count),
+            },
+        )?;
+        for checkpoint in &contents.checkpoints {
+            write_checkpoint(&txn, checkpoint)?;
+        }
+        txn.commit()?;
+        self.tokens
+            .lock()
+            .map_err(|_| StoreError::Corrupt("the token cache lock is poisoned"))?
+            .clear();
+        Ok(())
+    }
+}
+
+impl RedbStorage {
+    fn durability(&self) -> Durability {
+        if self.durable {
+            Durability::Immediate
+        } else {
+            Durability::None
+        }
+    }
+
+    /// Applies `commit` in one write transaction.
+    fn commit(&self, commit: &Commit) -> Result<(), StoreError> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(self.durability());
+        write_commit(&txn, commit)?;
+        if let Some(checkpoint) = &commit.checkpoint {
+            write_checkpoint(&txn, checkpoint)?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+}
+
+/// Creates every table that does not exist.
+fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
+    txn.open_table(ACCOUNTS)?;
+    txn.open_table(BALANCES)?;
+    txn.open_table(TOKENS)?;
+    txn.open_table(SYMBOLS)?;
+    txn.open_table(MULTISIGS)?;
+    txn.open_table(TXS)?;
+    txn.open_table(CHECKPOINTS)?;
+    txn.open_table(CHECKPOINT_HASHES)?;
+    txn.open_table(MINTS)?;
+    txn.open_table(META)?;
+    Ok(())
+}
+
+/// Writes the ledger changes, records and mints of `commit` (not its
+/// checkpoint).
+fn write_commit(txn: &WriteTransaction, commit: &Commit) -> Result<(), StoreError> {
+    let changes = &commit.ledger;
+    let mut accounts = txn.open_table(ACCOUNTS)?;
+    for (address, account) in &changes.accounts {
+        accounts.insert(address.as_bytes().as_slice(), account.to_bytes().as_slice())?;
+    }
+    let mut tokens = txn.open_table(TOKENS)?;
+    let mut symbols = txn.open_table(SYMBOLS)?;
+    for (address, token) in &changes.tokens {
+        let text = serde_json::to_string(token)?;
+        tokens.insert(address.as_bytes().as_slice(), text.as_str())?;
+        symbols.insert(token.symbol.as_str(), address.as_bytes().as_slice())?;
+    }
+    let mut balances = txn.open_table(BALANCES)?;
+    for ((owner, token), balance) in &changes.balances {
+        balances.insert(
+            balance_key(owner, token).as_slice(),
+            balance.to_be_bytes().as_slice(),
+        )?;
+    }
+    let mut multisigs = txn.open_table(MULTISIGS)?;
+    for (address, multisig) in &changes.multisigs {
+        let text = serde_json::to_string(multisig)?;
+        multisigs.insert(address.as_bytes().as_slice(), text.as_str())?;
+    }
+    let mut txs = txn.open_table(TXS)?;
+    for (hash, record) in &commit.transactions {
+        let text = serde_json::to_string(record)?;
+        txs.insert(hash.as_slice(), text.as_str())?;
+    }
+    let mut mints = txn.open_table(MINTS)?;
+    for mint in &commit.mints {
+        let text = serde_json::to_string(mint)?;
+        mints.insert(mint.asset_id.as_str(), text.as_str())?;
+    }
+    if let Some(n) = commit.mint_count {
+        txn.open_table(META)?.insert(MINT_COUNTER, n)?;
+    }
+    Ok(())
+}
+
+/// Writes `checkpoint`; the highest number written is the latest.
+fn write_checkpoint(
+    txn: &WriteTransaction,
+    checkpoint: &CheckpointRecord,
+) -> Result<(), StoreError> {
+    let text = serde_json::to_string(checkpoint)?;
+    txn.open_table(CHECKPOINTS)?
+        .insert(checkpoint.number, text.as_str())?;
+    txn.open_table(CHECKPOINT_HASHES)?
+        .insert(checkpoint.hash.as_slice(), checkpoint.number)?;
+    let mut meta = txn.open_table(META)?;
+    let last = meta.get(LAST_CHECKPOINT)?.map(|g| g.value()).unwrap_or(0);
+    if checkpoint.number >= last {
+        meta.insert(LAST_CHECKPOINT, checkpoint.number)?;
+    }
+    Ok(())
+}
+
+/// The committed state with the writes' token cache in front of it.
+struct CachedTokens<'a> {
+    read: &'a dyn StateRead,
+    tokens: &'a Mutex<HashMap<Address, Token>>,
+}
+
+impl Backing for CachedTokens<'_> {
+    fn account(&self, address: &Address) -> Result<Account, StoreError> {
+        self.read.account(address)
+    }
+    fn token(&self, address: &Address) -> Result<Option<Token>, StoreError> {
+        let lock = || {
+            self.tokens
+                .lock()
+                .map_err(|_| StoreError::Corrupt("the token cache lock is poisoned"))
+        };
+        if let Some(t) = lock()?.get(address) {
+            return Ok(Some(t.clone()));
+        }
+        let token = self.read.token(address)?;
+        if let Some(t) = &token {
+            lock()?.insert(*address, t.clone());
+        }
+        Ok(token)
+    }
+    fn token_by_symbol(&self, symbol: &str) -> Result<Option<Address>, StoreError> {
+        self.read.token_by_symbol(symbol)
+    }
+    fn balance(&self, owner: &Address, token: &Address) -> Result<Amount, StoreError> {
+        self.read.balance(owner, token)
+    }
+    fn multisig(&self, address: &Address) -> Result<Option<Multisig>, StoreError> {
+        self.read.multisig(address)
+    }
+}
+
+impl WriteRead for CachedTokens<'_> {
+    fn has_transaction(&self, hash: &[u8; 32]) -> Result<bool, StoreError> {
+        self.read.has_transaction(hash)
+    }
+    fn mint(&self, asset_id: &str) -> Result<Option<MintRecord>, StoreError> {
+        self.read.mint(asset_id)
+    }
+    fn mint_count(&self) -> Result<u64, StoreError> {
+        self.read.mint_count()
     }
 }
 
@@ -294,15 +478,28 @@ impl Backing for RedbRead {
     }
 }
 
+impl WriteRead for RedbRead {
+    fn has_transaction(&self, hash: &[u8; 32]) -> Result<bool, StoreError> {
+        Ok(self.table(&self.txs, TXS)?.get(hash.as_slice())?.is_some())
+    }
+
+    fn mint(&self, asset_id: &str) -> Result<Option<MintRecord>, StoreError> {
+        let table = self.txn.open_table(MINTS)?;
+        let found = table.get(asset_id)?;
+        Self::json(found.as_ref().map(|g| g.value()))
+    }
+
+    fn mint_count(&self) -> Result<u64, StoreError> {
+        let table = self.txn.open_table(META)?;
+        Ok(table.get(MINT_COUNTER)?.map(|g| g.value()).unwrap_or(0))
+    }
+}
+
 impl StateRead for RedbRead {
     fn transaction(&self, hash: &[u8; 32]) -> Result<Option<TxRecord>, StoreError> {
         let table = self.table(&self.txs, TXS)?;
         let found = table.get(hash.as_slice())?;
         Self::json(found.as_ref().map(|g| g.value()))
-    }
-
-    fn has_transaction(&self, hash: &[u8; 32]) -> Result<bool, StoreError> {
-        Ok(self.table(&self.txs, TXS)?.get(hash.as_slice())?.is_some())
     }
 
     fn last_checkpoint(&self) -> Result<u64, StoreError> {
@@ -319,17 +516,6 @@ impl StateRead for RedbRead {
     fn checkpoint_number(&self, hash: &[u8; 32]) -> Result<Option<u64>, StoreError> {
         let table = self.txn.open_table(CHECKPOINT_HASHES)?;
         Ok(table.get(hash.as_slice())?.map(|g| g.value()))
-    }
-
-    fn mint(&self, asset_id: &str) -> Result<Option<MintRecord>, StoreError> {
-        let table = self.txn.open_table(MINTS)?;
-        let found = table.get(asset_id)?;
-        Self::json(found.as_ref().map(|g| g.value()))
-    }
-
-    fn mint_count(&self) -> Result<u64, StoreError> {
-        let table = self.txn.open_table(META)?;
-        Ok(table.get(MINT_COUNTER)?.map(|g| g.value()).unwrap_or(0))
     }
 
     fn ledger(&self) -> Result<MemoryLedger, StoreError> {
@@ -364,10 +550,46 @@ impl StateRead for RedbRead {
         let mut out = Vec::with_capacity(usize::try_from(table.len()?).unwrap_or(0));
         for item in table.iter()? {
             let (_, v) = item?;
+            out.push(serde_json::from_str::<TxRecord>(v.value())?);
+        }
+        // Stored by hash; in checkpoint order for the caller.
+        out.sort_by_key(|r| {
+            (
+                r.transaction.checkpoint_number,
+                r.transaction.transaction_index,
+            )
+        });
+        Ok(out)
+    }
+
+    fn checkpoints(&self) -> Result<Vec<CheckpointRecord>, StoreError> {
+        let table = self.txn.open_table(CHECKPOINTS)?;
+        let mut out = Vec::new();
+        for item in table.iter()? {
+            let (_, v) = item?;
             out.push(serde_json::from_str(v.value())?);
         }
         Ok(out)
     }
+
+    fn mints(&self) -> Result<Vec<MintRecord>, StoreError> {
+        let table = self.txn.open_table(MINTS)?;
+        let mut out = Vec::new();
+        for item in table.iter()? {
+            let (_, v) = item?;
+            out.push(serde_json::from_str::<MintRecord>(v.value())?);
+        }
+        out.sort_by_key(|m| mint_number(&m.token_id));
+        Ok(out)
+    }
+}
+
+/// The `n` of a `TOKEN-<n>` mint id (0 for another form).
+pub(crate) fn mint_number(token_id: &str) -> u64 {
+    token_id
+        .strip_prefix("TOKEN-")
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
 }
 
 fn balance_key(owner: &Address, token: &Address) -> [u8; 40] {

@@ -1,6 +1,8 @@
 //! The development controls inside the writer: each runs alone between two
 //! batches, so it applies in the order it was sent relative to writes.
-//! State controls commit what `dev::control` stages; the checkpoint
+//! State controls commit what `dev::control` stages, through
+//! [`Storage::write`] like any batch (so on a shared PostgreSQL database
+//! they are checked and committed under its write lock); the checkpoint
 //! controls close a checkpoint over the pending transactions.
 
 use tokio::sync::{mpsc, oneshot};
@@ -10,7 +12,7 @@ use crate::api::dev::CheckpointMode;
 use crate::node::dev::checkpoints::{Checkpoints, Close};
 use crate::node::dev::control::{self, ClosedCheckpoint, Control, ControlRefusal, Controlled};
 use crate::node::failure::StoreError;
-use crate::node::storage::{Commit, Storage};
+use crate::node::storage::{Pending, Storage, WriteRead};
 
 /// Runs one development control; returns the number of the checkpoint it
 /// closed, if any.
@@ -27,19 +29,26 @@ pub(super) fn run_control(
                 owner,
                 token,
                 balance,
-            } => {
-                return commit_staged(storage, state, |b| {
-                    control::set_balance(b, owner, token, balance)
-                })
-            }
+            } => return commit_staged(storage, |b| control::set_balance(b, owner, token, balance)),
             Control::SetNonce { account, nonce } => {
-                return commit_staged(storage, state, |b| control::set_nonce(b, account, nonce))
+                return commit_staged(storage, |b| control::set_nonce(b, account, nonce))
             }
             Control::SetFees(change) => {
                 change.apply(&mut state.rules.fees);
                 Controlled::Fees(state.rules.fees.clone())
             }
             Control::SetCheckpointMode { mode, interval } => {
+                if !storage.holds_unplaced() {
+                    match mode {
+                        CheckpointMode::Interval => {
+                            return Ok(Err(ControlRefusal::PendingUnsupported("interval")))
+                        }
+                        CheckpointMode::Manual => {
+                            return Ok(Err(ControlRefusal::PendingUnsupported("manual")))
+                        }
+                        CheckpointMode::Auto | CheckpointMode::PerWrite => {}
+                    }
+                }
                 let generation = state.checkpoints.set_mode(mode, interval);
                 if state.checkpoints.on_commit() == Close::IfAny {
                     closed = close_pending(storage, state, Close::IfAny)?.map(|c| c.number);
@@ -70,6 +79,9 @@ pub(super) fn run_control(
                 closed = checkpoint.as_ref().map(|c| c.number);
                 Controlled::Checkpoint(checkpoint)
             }
+            Control::Snapshot | Control::Revert(_) if !storage.keeps_snapshots() => {
+                return Ok(Err(ControlRefusal::SnapshotsUnsupported));
+            }
             Control::Snapshot => {
                 // A snapshot is a checkpoint: nothing pending is left out
                 // of one, so a revert leaves nothing pending either.
@@ -82,15 +94,14 @@ pub(super) fn run_control(
                 if !storage.revert(id)? {
                     return Ok(Err(ControlRefusal::UnknownSnapshot(id)));
                 }
-                // Every layer above the storage follows it: the token
-                // cache is refilled from the reverted state, the
-                // transactions pending now were committed after the
+                // Every layer above the storage follows it (the store's
+                // token cache is its own): the transactions pending now were committed after the
                 // snapshot (which had none pending) and are gone, and
-                // the live stream learns the latest checkpoint again.
-                state.cache.borrow_mut().clear();
+                // the live stream learns of the revert (before any
+                // checkpoint committed after it) and the latest checkpoint.
                 state.checkpoints.committed(&[], true);
                 let checkpoint = storage.read()?.last_checkpoint()?;
-                closed = Some(checkpoint);
+                state.announcer.reverted(checkpoint);
                 Controlled::Reverted { id, checkpoint }
             }
             Control::Tick(generation) => {
@@ -105,7 +116,7 @@ pub(super) fn run_control(
         Ok(r) => r.map_err(Rejected::Refused),
         Err(e) => {
             tracing::error!(error = %e, "a development control failed; nothing of it was stored");
-            Err(Rejected::Failed)
+            Err(Rejected::failure(e.is_unavailable()))
         }
     });
     closed
@@ -120,29 +131,37 @@ fn checkpoint_mode(checkpoints: &Checkpoints) -> Controlled {
     }
 }
 
-/// Commits what a state control stages against the committed state.
+/// Commits what a state control stages against the committed state (read
+/// under the store's write lock).
 fn commit_staged(
     storage: &dyn Storage,
-    state: &mut WriterState,
-    stage: impl FnOnce(&Batch<'_>) -> control::Staging,
+    stage: impl Fn(&Batch<'_>) -> control::Staging,
 ) -> Result<Result<Controlled, ControlRefusal>, StoreError> {
-    let committed = storage.read()?;
-    let batch = Batch::new(&*committed, &state.cache, 0);
-    let (changes, done) = match stage(&batch)? {
-        Ok(staged) => staged,
-        Err(refusal) => return Ok(Err(refusal)),
-    };
-    drop(batch);
-    let commit = Commit {
-        ledger: changes,
-        ..Commit::default()
-    };
-    storage.commit(&commit)?;
-    let mut cached = state.cache.borrow_mut();
-    for token in commit.ledger.tokens.into_values() {
-        cached.insert(token.address, token);
-    }
-    Ok(Ok(done))
+    let mut outcome = None;
+    storage.write(&mut |committed: &dyn WriteRead| {
+        let batch = Batch::new(committed, 0);
+        let staged = stage(&batch)?;
+        drop(batch);
+        Ok(match staged {
+            Ok((changes, done)) => {
+                outcome = Some(Ok(done));
+                Pending {
+                    ledger: changes,
+                    close: Close::No,
+                    ..Pending::default()
+                }
+            }
+            Err(refusal) => {
+                // Nothing to store: an empty write.
+                outcome = Some(Err(refusal));
+                Pending {
+                    close: Close::No,
+                    ..Pending::default()
+                }
+            }
+        })
+    })?;
+    outcome.ok_or(StoreError::Corrupt("the store did not run the control"))
 }
 
 /// Closes a checkpoint over what is pending (`Close::IfAny`: only if
@@ -153,14 +172,25 @@ fn close_pending(
     state: &mut WriterState,
     close: Close,
 ) -> Result<Option<ClosedCheckpoint>, StoreError> {
-    let committed = storage.read()?;
-    let batch = Batch::new(&*committed, &state.cache, 0);
-    let commit = batch.into_commit(state.checkpoints.pending(), close)?;
-    let Some(checkpoint) = &commit.checkpoint else {
+    let unplaced = state.checkpoints.pending().to_vec();
+    if close == Close::IfAny && unplaced.is_empty() {
+        return Ok(None);
+    }
+    let closed = storage.write(&mut |_: &dyn WriteRead| {
+        Ok(Pending {
+            close,
+            unplaced: unplaced.clone(),
+            ..Pending::default()
+        })
+    })?;
+    let Some(number) = closed else {
         return Ok(None);
     };
-    storage.commit(&commit)?;
     state.checkpoints.committed(&[], true);
+    let checkpoint = storage
+        .read()?
+        .checkpoint(number)?
+        .ok_or(StoreError::Corrupt("the checkpoint just closed is missing"))?;
     Ok(Some(ClosedCheckpoint {
         number: checkpoint.number,
         hash: checkpoint.hash,

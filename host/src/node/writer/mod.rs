@@ -1,17 +1,23 @@
 //! The single writer: every state change goes through one thread fed by a
 //! tokio `mpsc` channel. It takes all pending jobs (up to [`MAX_BATCH`]),
-//! checks each with the ledger's rules against the committed state plus
-//! the batch so far, closes one checkpoint over the batch's admitted
-//! transactions, hands the whole batch to the storage as one [`Commit`]
-//! (group commit: one fsync), and only then answers each waiter. A job is
-//! acknowledged only after the commit that holds it; a refused job wrote
-//! nothing; a failed commit answers every job of its batch with
-//! [`Rejected::Failed`] and stored none of it.
+//! and hands them to the storage as one write ([`Storage::write`]): under
+//! the store's write lock it checks each with the ledger's rules against
+//! the committed state plus the batch so far, and the storage seals the
+//! batch's admitted transactions into one checkpoint (when the checkpoint
+//! mode says so) and commits it all at once (group commit: one fsync).
+//! Only then is each waiter answered. A job is acknowledged only after the
+//! commit that holds it; a refused job wrote nothing; a failed commit
+//! answers every job of its batch with [`Rejected::Failed`] (or
+//! [`Rejected::Unavailable`] when the database cannot be reached) and
+//! stored none of it. The writer announces the number of each checkpoint
+//! its writes close (the live stream).
 //!
 //! The development controls that change state or settings (`/dev/…`,
 //! [`Control`]) are jobs too, each alone between two batches (run by
 //! `controls`), so they apply in the order they were sent relative to
-//! writes. When a commit
+//! writes of this process. Fees, faults, `read_only` and the checkpoint
+//! mode are settings of the process: nodes sharing one PostgreSQL
+//! database each have their own. When a commit
 //! closes a checkpoint is the checkpoint mode's decision
 //! (`dev::checkpoints`): by default every commit that admits anything
 //! does; in `interval` and `manual` mode admitted transactions stay
@@ -23,21 +29,21 @@
 
 mod controls;
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tokensign_core::tx::Transaction;
 use tokensign_core::{Address, Amount};
-use tokio::sync::{mpsc, oneshot, watch};
+use tokio::sync::{mpsc, oneshot};
 
 use super::dev::checkpoints::{Checkpoints, Close};
 use super::dev::control::{Control, ControlRefusal, Controlled};
 use super::failure::{NodeError, StoreError};
 use super::ledger::{self, Account, Backing, Changes, Multisig, Refusal, Rules, SignedBy, Token};
 use super::mint::{self, MintJob, MintRefusal};
-use super::records::{CheckpointRecord, MintRecord, TxRecord};
-use super::storage::{Commit, StateRead, Storage};
+use super::records::{MintRecord, TxRecord};
+use super::storage::{Pending, Storage, WriteRead};
+use super::stream::Announcer;
 use crate::api::SignatureJson;
 use controls::{close_pending_logged, run_control};
 
@@ -81,6 +87,20 @@ pub(crate) enum Rejected<R> {
     /// The writer or the storage failed (logged); nothing of its batch
     /// was stored.
     Failed,
+    /// The database could not be reached, or did not confirm the commit
+    /// (logged): the job was not acknowledged, and may or may not be
+    /// stored if the confirmation was lost.
+    Unavailable,
+}
+
+impl<R> Rejected<R> {
+    fn failure(unavailable: bool) -> Self {
+        if unavailable {
+            Rejected::Unavailable
+        } else {
+            Rejected::Failed
+        }
+    }
 }
 
 type Reply<T, R> = oneshot::Sender<Result<T, Rejected<R>>>;
@@ -108,20 +128,20 @@ pub(crate) struct Writer {
 }
 
 /// What the writer owns besides the storage: the rules (the development
-/// controls change the fees), its token cache and when it closes
-/// checkpoints.
+/// controls change the fees) and when it closes checkpoints.
 struct WriterState {
     rules: Rules,
-    cache: TokenCache,
     checkpoints: Checkpoints,
     /// Its own queue, for the interval ticker (weak: the writer still stops
     /// once every handle is gone).
     queue: mpsc::WeakSender<Job>,
+    /// What the live stream learns: each committed checkpoint, each revert.
+    announcer: Announcer,
 }
 
 /// Starts the writer thread over `storage` with `rules` and `checkpoints`;
-/// it announces the number of each checkpoint it commits on `announce`
-/// (the live stream). Returns its handle and a receiver that fires once
+/// it tells the live stream of each checkpoint it commits and of each
+/// revert on `announcer`. Returns its handle and a receiver that fires once
 /// the writer has stopped and let go of the storage. Blocking: first, on
 /// the caller's thread, it closes a checkpoint over the transactions a
 /// crash left out of every checkpoint, so the first read sees them placed.
@@ -129,15 +149,15 @@ pub(crate) fn start(
     storage: Arc<dyn Storage>,
     rules: Rules,
     checkpoints: Checkpoints,
-    announce: watch::Sender<u64>,
+    announcer: Announcer,
 ) -> Result<(Writer, std::sync::mpsc::Receiver<()>), NodeError> {
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (closed_tx, closed_rx) = std::sync::mpsc::channel();
     let mut state = WriterState {
         rules,
-        cache: TokenCache::default(),
         checkpoints,
         queue: jobs.downgrade(),
+        announcer,
     };
     let recovered = storage
         .read()
@@ -146,12 +166,12 @@ pub(crate) fn start(
         tracing::error!(error = %e, "cannot read the pending checkpoint log");
     }
     if let Some(number) = close_pending_logged(&*storage, &mut state) {
-        announce.send_replace(number);
+        state.announcer.committed(number);
     }
     std::thread::Builder::new()
         .name("tokensign-writer".into())
         .spawn(move || {
-            writer_loop(&*storage, rx, state, &announce);
+            writer_loop(&*storage, rx, state);
             drop(storage);
             let _ = closed_tx.send(());
         })
@@ -195,19 +215,7 @@ impl Writer {
     }
 }
 
-/// The writer's copy of the committed tokens it has read: a payment reads
-/// its token, and parsing the token's stored JSON for each one would be
-/// the writer's largest serial cost. The writer is the only one that
-/// changes tokens; it updates this copy after each successful commit, so
-/// the copy always equals the committed state.
-type TokenCache = RefCell<HashMap<Address, Token>>;
-
-fn writer_loop(
-    storage: &dyn Storage,
-    mut rx: mpsc::Receiver<Job>,
-    mut state: WriterState,
-    announce: &watch::Sender<u64>,
-) {
+fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, mut state: WriterState) {
     // A control taken from the queue while a batch was being filled: it
     // runs alone, after that batch.
     let mut held: Option<Job> = None;
@@ -234,20 +242,19 @@ fn writer_loop(
             }
         };
         if let Some(number) = closed {
-            announce.send_replace(number);
+            state.announcer.committed(number);
         }
     }
     // A clean stop leaves nothing out of a checkpoint.
     if let Some(number) = close_pending_logged(storage, &mut state) {
-        announce.send_replace(number);
+        state.announcer.committed(number);
     }
 }
 
-/// The state one batch sees: the committed state, the token cache, and
-/// what the batch has admitted so far.
+/// The state one batch sees: the committed state (under the store's
+/// write lock) and what the batch has admitted so far.
 struct Batch<'a> {
-    committed: &'a dyn StateRead,
-    cache: &'a TokenCache,
+    committed: &'a dyn WriteRead,
     staged: Changes,
     hashes: HashSet<[u8; 32]>,
     admitted: Vec<([u8; 32], TxRecord)>,
@@ -263,17 +270,10 @@ impl Backing for Batch<'_> {
         }
     }
     fn token(&self, address: &Address) -> Result<Option<Token>, StoreError> {
-        if let Some(t) = self.staged.tokens.get(address) {
-            return Ok(Some(t.clone()));
+        match self.staged.tokens.get(address) {
+            Some(t) => Ok(Some(t.clone())),
+            None => self.committed.token(address),
         }
-        if let Some(t) = self.cache.borrow().get(address) {
-            return Ok(Some(t.clone()));
-        }
-        let token = self.committed.token(address)?;
-        if let Some(t) = &token {
-            self.cache.borrow_mut().insert(*address, t.clone());
-        }
-        Ok(token)
     }
     fn token_by_symbol(&self, symbol: &str) -> Result<Option<Address>, StoreError> {
         if let Some(t) = self.staged.tokens.values().find(|t| t.symbol == symbol) {
@@ -297,10 +297,9 @@ impl Backing for Batch<'_> {
 
 impl<'a> Batch<'a> {
     /// A batch over `committed` that has admitted nothing yet.
-    fn new(committed: &'a dyn StateRead, cache: &'a TokenCache, mint_count: u64) -> Self {
+    fn new(committed: &'a dyn WriteRead, mint_count: u64) -> Self {
         Batch {
             committed,
-            cache,
             staged: Changes::default(),
             hashes: HashSet::new(),
             admitted: Vec::new(),
@@ -366,55 +365,18 @@ impl<'a> Batch<'a> {
         Ok(outcome)
     }
 
-    /// The commit of everything staged. If `close` says so, one new
-    /// checkpoint closes over the `pending` transactions (committed
-    /// earlier, not placed yet) and then the admitted ones, in admission
-    /// order; otherwise the admitted ones are stored unplaced.
-    fn into_commit(self, pending: &[[u8; 32]], close: Close) -> Result<Commit, StoreError> {
-        let mut commit = Commit {
+    /// Everything staged, for the storage to seal: a checkpoint closes
+    /// over `unplaced` (committed earlier, not placed yet) and then the
+    /// admitted transactions if `close` says so.
+    fn into_pending(self, unplaced: Vec<[u8; 32]>, close: Close) -> Pending {
+        Pending {
             mint_count: (!self.mints.is_empty()).then_some(self.mint_count),
             mints: self.mints,
             ledger: self.staged,
-            ..Commit::default()
-        };
-        let closes = match close {
-            Close::No => false,
-            Close::IfAny => !self.admitted.is_empty() || !pending.is_empty(),
-            Close::Always => true,
-        };
-        if !closes {
-            commit.transactions = self.admitted;
-            return Ok(commit);
+            transactions: self.admitted,
+            close,
+            unplaced,
         }
-        let mut admitted = Vec::with_capacity(pending.len() + self.admitted.len());
-        for hash in pending {
-            let record = self
-                .committed
-                .transaction(hash)?
-                .ok_or(StoreError::Corrupt("a pending transaction is not stored"))?;
-            admitted.push((*hash, record));
-        }
-        admitted.extend(self.admitted);
-        let last = self.committed.last_checkpoint()?;
-        let parent = match self.committed.checkpoint(last)? {
-            Some(c) => c.hash,
-            None => [0u8; 32],
-        };
-        let number = last
-            .checked_add(1)
-            .ok_or(StoreError::Overflow("checkpoint number"))?;
-        let hashes = admitted.iter().map(|(h, _)| *h).collect();
-        let receipts: Vec<String> = admitted
-            .iter()
-            .map(|(_, r)| serde_json::to_string(&r.receipt))
-            .collect::<Result<_, _>>()?;
-        let checkpoint = CheckpointRecord::close(number, parent, hashes, &receipts);
-        for (index, (_, record)) in (0u64..).zip(admitted.iter_mut()) {
-            record.place(number, &checkpoint.hash, index);
-        }
-        commit.transactions = admitted;
-        commit.checkpoint = Some(checkpoint);
-        Ok(commit)
     }
 }
 
@@ -424,15 +386,19 @@ fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, state: &mut WriterState) -> 
     let size = jobs.len();
     let close = state.checkpoints.on_commit();
     let WriterState {
-        rules,
-        cache,
-        checkpoints,
-        ..
+        rules, checkpoints, ..
     } = state;
-    let result = (|| -> Result<(Vec<Outcome>, Commit), StoreError> {
-        let committed = storage.read()?;
-        let mut batch = Batch::new(&*committed, cache, committed.mint_count()?);
-        let mut outcomes = Vec::with_capacity(jobs.len());
+    let unplaced = match close {
+        Close::No => Vec::new(),
+        _ => checkpoints.pending().to_vec(),
+    };
+    let mut outcomes = Vec::with_capacity(jobs.len());
+    let mut admitted: Vec<[u8; 32]> = Vec::new();
+    // The storage may run this more than once (see `storage::Build`); the
+    // outcomes of the last run are the committed ones.
+    let result = storage.write(&mut |committed: &dyn WriteRead| {
+        outcomes.clear();
+        let mut batch = Batch::new(committed, committed.mint_count()?);
         for job in &jobs {
             outcomes.push(match job {
                 Job::Tx(job, _) => Outcome::Tx(batch.apply_tx(rules, job)?),
@@ -440,24 +406,19 @@ fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, state: &mut WriterState) -> 
                 Job::Control(..) => Outcome::NotRun,
             });
         }
-        let commit = batch.into_commit(checkpoints.pending(), close)?;
-        if commit.checkpoint.is_none() {
-            let admitted: Vec<[u8; 32]> = commit.transactions.iter().map(|(h, _)| *h).collect();
+        let pending = batch.into_pending(unplaced.clone(), close);
+        admitted = pending.transactions.iter().map(|(h, _)| *h).collect();
+        if close == Close::No {
+            // Logged before the commit, so that a crash after it leaves
+            // them findable (a hash logged by a run that did not commit is
+            // skipped at recovery: it is not stored).
             checkpoints.log(&admitted)?;
         }
-        storage.commit(&commit)?;
-        Ok((outcomes, commit))
-    })();
+        Ok(pending)
+    });
     match result {
-        Ok((outcomes, commit)) => {
-            let closed = commit.checkpoint.as_ref().map(|c| c.number);
-            let admitted: Vec<[u8; 32]> = commit.transactions.iter().map(|(h, _)| *h).collect();
+        Ok(closed) => {
             checkpoints.committed(&admitted, closed.is_some());
-            let mut cached = cache.borrow_mut();
-            for token in commit.ledger.tokens.into_values() {
-                cached.insert(token.address, token);
-            }
-            drop(cached);
             tracing::debug!(jobs = size, "batch committed");
             for (job, outcome) in jobs.into_iter().zip(outcomes) {
                 match (job, outcome) {
@@ -467,15 +428,16 @@ fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, state: &mut WriterState) -> 
                     (Job::Mint(_, reply), Outcome::Mint(r)) => {
                         let _ = reply.send(r.map_err(Rejected::Refused));
                     }
-                    (job, _) => job.fail(),
+                    (job, _) => job.fail(false),
                 }
             }
             closed
         }
         Err(e) => {
-            tracing::error!(error = %e, jobs = size, "batch commit failed; nothing of it was stored");
+            tracing::error!(error = %e, jobs = size, "batch commit failed; nothing of it was acknowledged");
+            let unavailable = e.is_unavailable();
             for job in jobs {
-                job.fail();
+                job.fail(unavailable);
             }
             None
         }
@@ -483,17 +445,18 @@ fn run_batch(storage: &dyn Storage, jobs: Vec<Job>, state: &mut WriterState) -> 
 }
 
 impl Job {
-    /// Answers the job with [`Rejected::Failed`].
-    fn fail(self) {
+    /// Answers the job with [`Rejected::Failed`], or
+    /// [`Rejected::Unavailable`] if the database could not be reached.
+    fn fail(self, unavailable: bool) {
         match self {
             Job::Tx(_, reply) => {
-                let _ = reply.send(Err(Rejected::Failed));
+                let _ = reply.send(Err(Rejected::failure(unavailable)));
             }
             Job::Mint(_, reply) => {
-                let _ = reply.send(Err(Rejected::Failed));
+                let _ = reply.send(Err(Rejected::failure(unavailable)));
             }
             Job::Control(_, reply) => {
-                let _ = reply.send(Err(Rejected::Failed));
+                let _ = reply.send(Err(Rejected::failure(unavailable)));
             }
         }
     }
