@@ -18,13 +18,28 @@
 //!   errors, then any `s` that is not the one of this address and hash, so
 //!   a tampered transaction is still refused (`RecoveryFailed`);
 //! - the PBKDF2 rounds of BIP-39 seeds and of the device's PIN key
-//!   ([`kdf_rounds`]): one round instead of 2048.
+//!   ([`kdf_rounds`]): one round instead of 2048;
+//! - repeated BIP-32 derivation ([`memoised_key`]): the key of a seed and
+//!   path is derived for real the first time and remembered for the rest
+//!   of the process, so a fuzz session's fresh device does not pay three
+//!   elliptic-curve multiplications (milliseconds under libFuzzer's
+//!   instrumentation) per path. The keys are exactly the real ones; only
+//!   the work is not repeated.
+//!
+//! A fuzzing build always runs on a host, so this module uses `std` (a
+//! mutex and a map) although the rest of the core is `no_std`.
+
+extern crate std;
 
 use core::sync::atomic::{AtomicBool, Ordering};
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
 
 use crate::address::Address;
 use crate::error::Error;
 use crate::hash::keccak256;
+use crate::hd::DerivationPath;
+use crate::key::SigningKey;
 use crate::signature::Signature;
 
 static STAND_INS: AtomicBool = AtomicBool::new(false);
@@ -46,6 +61,52 @@ pub fn kdf_rounds(real: u32) -> u32 {
     } else {
         real
     }
+}
+
+/// Most keys [`memoised_key`] remembers; it forgets them all when full,
+/// so that a long campaign over many paths stays within libFuzzer's
+/// memory limit.
+const MAX_MEMOISED_KEYS: usize = 4096;
+
+/// Keys by the keccak256 of their seed (the seed itself is not kept) and
+/// their path.
+type KeyMemo = HashMap<([u8; 32], DerivationPath), SigningKey>;
+
+static KEYS: Mutex<Option<KeyMemo>> = Mutex::new(None);
+
+/// The key of `seed` at `path`: with the stand-ins on, `derive`'s answer
+/// remembered from an earlier call with the same seed and path, or
+/// `derive` called now (and its key remembered). Errors are not
+/// remembered. With the stand-ins off, `derive` every time.
+///
+/// # Errors
+///
+/// `derive`'s.
+pub fn memoised_key<E>(
+    seed: &[u8],
+    path: &DerivationPath,
+    derive: impl FnOnce() -> Result<SigningKey, E>,
+) -> Result<SigningKey, E> {
+    if !stand_ins() {
+        return derive();
+    }
+    let id = (keccak256(seed), *path);
+    let known = KEYS
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .and_then(|keys| keys.get(&id).cloned());
+    if let Some(key) = known {
+        return Ok(key);
+    }
+    let key = derive()?;
+    let mut keys = KEYS.lock().unwrap_or_else(PoisonError::into_inner);
+    let keys = keys.get_or_insert_with(HashMap::new);
+    if keys.len() >= MAX_MEMOISED_KEYS {
+        keys.clear();
+    }
+    keys.insert(id, key.clone());
+    Ok(key)
 }
 
 const TAG: &[u8] = b"tokensign fuzzing stand-in signature";

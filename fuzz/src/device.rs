@@ -12,18 +12,15 @@ use tokensign_core::device::{
     SIGN_RESPONSE_LEN,
 };
 use tokensign_core::hd::{DerivationPath, Seed};
-use tokensign_core::native::{self, Authorization, Descriptor, Proof};
+use tokensign_core::native::Descriptor;
 use tokensign_core::review::Review;
-use tokensign_core::{
-    address_of_compressed, keccak256, legacy, sign_hash, Address, Scheme, Transaction,
-};
+use tokensign_core::{address_of_compressed, sign_hash, Address, Scheme};
 
 use crate::device_model::{
     device_document, key_of, seed_bytes, signing_key_of, Expect, Model, SignExpect, DEVICE_BUFFER,
 };
 use crate::device_session::{parse_session, Step};
-use crate::invariants::{self, encode};
-use crate::reference;
+use crate::invariants;
 
 /// What the user was asked.
 #[derive(Clone, Debug, PartialEq, Eq)]

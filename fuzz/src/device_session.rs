@@ -11,8 +11,14 @@ use tokensign_core::Transaction;
 use crate::device_model::{request_header, RequestParts};
 use crate::roundtrip::RoundTripInput;
 
-/// Most steps in one input (each may derive a key or sign, which is slow).
-pub const MAX_STEPS: usize = 48;
+/// Most steps in one input. Each step may sign, and every signature's
+/// review is checked at the user's width, so a session's time grows with
+/// its steps: 16 keep the target above 1,000 sessions a second (48 gave
+/// about 450; docs/fuzzing.md), while the device's state between commands
+/// (a request being received, the key of the last path, the user's
+/// decisions and width) needs only a few steps to reach each of its
+/// states.
+pub const MAX_STEPS: usize = 16;
 
 /// One step of a device session.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -10,7 +10,7 @@ use tokensign_core::tx::{BatchEntry, BatchPayment};
 use tokensign_core::{Address, Amount, OpType, Transaction};
 
 use crate::device_model::{path_bytes, request_header, RequestParts};
-use crate::device_session::{encode_session, issue_request, Session, Step};
+use crate::device_session::{encode_session, issue_request, Session, Step, MAX_STEPS};
 use crate::invariants::encode;
 use crate::roundtrip::RoundTripInput;
 use crate::seeds::{max_issue, memo_issue, SPEC_KEY};
@@ -188,13 +188,6 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
             },
         ),
         (
-            "every-operation",
-            Session {
-                no_seed: false,
-                steps: every_operation,
-            },
-        ),
-        (
             "reject-and-widths",
             Session {
                 no_seed: false,
@@ -352,8 +345,41 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
             },
         ),
     ];
-    sessions
-        .into_iter()
-        .map(|(name, session)| (name, encode_session(&session)))
-        .collect()
+    // A session holds at most MAX_STEPS steps: a longer one goes into as
+    // many sessions as it takes, `<name>-1`, `<name>-2`, ...
+    const PARTS: [&str; 6] = [
+        "every-operation-1",
+        "every-operation-2",
+        "every-operation-3",
+        "refusals-1",
+        "refusals-2",
+        "refusals-3",
+    ];
+    let sessions = sessions.into_iter().chain([(
+        "every-operation",
+        Session {
+            no_seed: false,
+            steps: every_operation,
+        },
+    )]);
+    let mut out = Vec::new();
+    for (name, session) in sessions {
+        if session.steps.len() <= MAX_STEPS {
+            out.push((name, encode_session(&session)));
+            continue;
+        }
+        for (i, steps) in session.steps.chunks(MAX_STEPS).enumerate() {
+            let part = format!("{name}-{}", i + 1);
+            let part = PARTS
+                .iter()
+                .find(|p| **p == part)
+                .unwrap_or_else(|| panic!("name the seed session {part} in PARTS"));
+            let session = Session {
+                no_seed: session.no_seed,
+                steps: steps.to_vec(),
+            };
+            out.push((*part, encode_session(&session)));
+        }
+    }
+    out
 }

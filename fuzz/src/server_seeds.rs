@@ -98,6 +98,44 @@ pub fn ops_sessions() -> Vec<(&'static str, Vec<u8>)> {
             ],
         ),
         (
+            "refused_by_the_rules",
+            vec![
+                // Pause twice: AlreadyPaused.
+                w(TokenPause, 1, 0, [0, 0, 0, 0]),
+                w(TokenPause, 1, 0, [0, 0, 0, 0]),
+                w(TokenPause, 1, 0, [0, 0, 1, 0]),
+                // Pause to key 3 twice: AuthorityAlreadyGranted.
+                w(TokenAuthority, 1, 0, [1, 0, 6, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 6, 2]),
+                // The master makes key 2 the master mint/burn authority,
+                // which grants itself MintBurnTokens: SelfGrant.
+                w(TokenAuthority, 1, 0, [1, 0, 4, 0]),
+                w(TokenAuthority, 2, 0, [1, 0, 4, 1]),
+                // A public token without clawback (master key 1), then a
+                // clawback on each token: ClawbackDisabled on the new one.
+                w(TokenIssue, 0, 0, [0, 0, 1, 1]),
+                w(TokenClawback, 1, 0, [1, 0, 2, 1]),
+                w(TokenClawback, 1, 1, [1, 0, 2, 1]),
+                // A 2-of account of keys 0 (weight 1) and 1 (weight 2),
+                // then a payment signed by key 0 alone:
+                // MultisigBelowThreshold.
+                w(CreateMultiSig, 2, 0, [0, 0, 0, 3]),
+                Step::Write(Write {
+                    op: op_index(Payment),
+                    sender: Sender::Multisig {
+                        account: 0,
+                        members: 0b0001,
+                    },
+                    token: 0,
+                    v1: false,
+                    nonce: NonceChoice::Current,
+                    wrong_chain: false,
+                    tamper: None,
+                    fields: [0, 0, 2, 0],
+                }),
+            ],
+        ),
+        (
             "bad_ones",
             vec![
                 with(w(TokenMint, 1, 0, [5, 0, 2, 0]), |x| {

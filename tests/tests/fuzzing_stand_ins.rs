@@ -1,5 +1,5 @@
 //! The fuzzing stand-ins (the core's `fuzzing` module: a test signature,
-//! one-round PBKDF2) exist only in builds with `cfg(fuzzing)`, which
+//! one-round PBKDF2, BIP-32 keys remembered per seed and path) exist only in builds with `cfg(fuzzing)`, which
 //! cargo-fuzz alone sets. This proves that a
 //! normal build cannot reach them: it signs and recovers with real
 //! secp256k1 and refuses a stand-in signature, and in the sources every
@@ -55,6 +55,44 @@ fn signing_and_recovery_are_real_secp256k1() {
     }
 }
 
+#[test]
+fn bip32_derivation_is_real_and_not_remembered() {
+    use tokensign_core::hd::{derive_signing_key, DerivationPath, Mnemonic};
+    // The public test mnemonic's accounts 0 and 1 (anvil's first two
+    // accounts, published with the mnemonic).
+    let seed = Mnemonic::parse("test test test test test test test test test test test junk")
+        .expect("the test mnemonic")
+        .to_seed("")
+        .expect("a seed");
+    let account = |i| {
+        derive_signing_key(
+            seed.as_bytes(),
+            &DerivationPath::ethereum(i).expect("a path"),
+        )
+        .expect("derives")
+        .address()
+        .to_string()
+    };
+    assert_eq!(account(0), "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266");
+    assert_eq!(account(1), "0x70997970C51812dc3A010C7d01b50e0d17dc79C8");
+    // A second seed at the same path gives its own key (the BIP-39
+    // vector's well-known account 0), not one remembered for the first.
+    let other = Mnemonic::parse(
+        "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about",
+    )
+    .expect("a BIP-39 vector")
+    .to_seed("")
+    .expect("a seed");
+    let path = DerivationPath::ethereum(0).expect("a path");
+    let address = derive_signing_key(other.as_bytes(), &path)
+        .expect("derives")
+        .address();
+    assert_eq!(
+        address.to_string(),
+        "0x9858EfFD232B4033E47d90003D41EC34EcaEda94"
+    );
+}
+
 fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).expect("a source directory") {
         let path = entry.expect("an entry").path();
@@ -98,5 +136,5 @@ fn every_use_of_the_stand_ins_is_under_cfg_fuzzing() {
             );
         }
     }
-    assert!(uses >= 5, "the scan found the known hooks ({uses})");
+    assert!(uses >= 6, "the scan found the known hooks ({uses})");
 }

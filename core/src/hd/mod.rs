@@ -91,8 +91,16 @@ pub fn derive_signing_key(
     seed: &[u8],
     path: &DerivationPath,
 ) -> Result<crate::key::SigningKey, HdError> {
-    let key = ExtendedPrivateKey::master(seed)?.derive_path(path)?;
-    Ok(key.signing_key()?)
+    let derive = || -> Result<crate::key::SigningKey, HdError> {
+        let key = ExtendedPrivateKey::master(seed)?.derive_path(path)?;
+        Ok(key.signing_key()?)
+    };
+    // Derived once per seed and path in a fuzzing build with the stand-ins
+    // on (crate::fuzzing).
+    #[cfg(fuzzing)]
+    return crate::fuzzing::memoised_key(seed, path, derive);
+    #[cfg(not(fuzzing))]
+    derive()
 }
 
 #[cfg(test)]

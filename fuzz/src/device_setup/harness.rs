@@ -2,6 +2,9 @@
 //! person who approves or refuses, the model of the wallet and what the
 //! host can observe of a device.
 
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
+
 use tokensign_core::device::wallet::RamStorage;
 use tokensign_core::device::{
     encode_command, split_response, Approval, Approver, Device, Entropy, EntropyError, Instruction,
@@ -119,11 +122,26 @@ pub(super) struct Model {
     pub(super) trusted: Vec<Address>,
 }
 
+/// The address of account 0 (m/44'/60'/0'/0/0) of a recovery phrase,
+/// worked out once per phrase and process: the model's own parse of the
+/// words was a third of the target's time, and the phrases are few (the
+/// three restore phrases and the ones generate shows from its
+/// deterministic entropy).
 pub(super) fn account0(phrase: &str) -> Address {
+    static KNOWN: OnceLock<Mutex<HashMap<String, Address>>> = OnceLock::new();
+    let known = KNOWN.get_or_init(Default::default);
+    if let Some(address) = known.lock().expect("account cache").get(phrase) {
+        return *address;
+    }
     let seed = Mnemonic::parse(phrase).unwrap().to_seed("").unwrap();
-    hd::derive_signing_key(seed.as_bytes(), &DerivationPath::ethereum(0).unwrap())
+    let address = hd::derive_signing_key(seed.as_bytes(), &DerivationPath::ethereum(0).unwrap())
         .unwrap()
-        .address()
+        .address();
+    known
+        .lock()
+        .expect("account cache")
+        .insert(phrase.to_owned(), address);
+    address
 }
 
 pub(super) fn path0() -> Vec<u8> {
