@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use server_common::postgres::Cluster;
 use server_common::*;
+use tokensign::api::StreamFrame;
 use tokensign::node::{codes, DatabaseUrl, NodeConfig, NodeError};
 use tokensign_core::text::Text;
 use tokensign_core::tx::{Payment, TokenIssue, TokenMint};
@@ -380,6 +381,116 @@ fn a_database_restart_mid_load_loses_nothing_and_the_node_recovers() {
         "no payment was acknowledged after the restart ({before} before)"
     );
     check_after_load(a.addr, token, &keys, &acked);
+}
+
+/// A consumer of one process's live stream.
+type Stream = tungstenite::WebSocket<tungstenite::stream::MaybeTlsStream<std::net::TcpStream>>;
+
+/// Opens `GET /v1/stream` on `at` (from the next checkpoint); a read
+/// waits at most `wait`.
+fn stream_of(at: SocketAddr, wait: Duration) -> Stream {
+    let (socket, _) =
+        tungstenite::connect(format!("ws://{at}/v1/stream")).expect("the stream opens");
+    if let tungstenite::stream::MaybeTlsStream::Plain(s) = socket.get_ref() {
+        s.set_read_timeout(Some(wait)).unwrap();
+    }
+    socket
+}
+
+/// Reads `socket` until the checkpoint frame after the transaction frame
+/// of `hash`; panics if a read waits too long or the stream closes.
+fn frames_until_checkpoint_of(socket: &mut Stream, hash: &str, what: &str) -> u64 {
+    let mut seen = false;
+    loop {
+        let message = socket
+            .read()
+            .unwrap_or_else(|e| panic!("{what}: no frame in time ({e})"));
+        let text = match message {
+            tungstenite::Message::Text(t) => t,
+            tungstenite::Message::Close(c) => panic!("{what}: the stream closed: {c:?}"),
+            _ => continue,
+        };
+        match serde_json::from_str(text.as_str()).expect("a frame") {
+            StreamFrame::Transaction { transaction, .. } => {
+                seen |= transaction.hash == hash;
+            }
+            StreamFrame::Checkpoint { checkpoint } if seen => {
+                let listed: Vec<&str> = checkpoint
+                    .transactions
+                    .iter()
+                    .filter_map(|v| v.as_str())
+                    .collect();
+                assert!(listed.contains(&hash), "{what}: {listed:?}");
+                return checkpoint.number;
+            }
+            StreamFrame::Checkpoint { .. } => {}
+        }
+    }
+}
+
+/// The live stream of a process that writes nothing shows what another
+/// process commits, at once (LISTEN/NOTIFY), and again once the database
+/// has restarted (the listener reconnects and catches up).
+#[test]
+fn a_stream_shows_the_checkpoints_of_another_process_also_after_a_database_restart() {
+    if !server_common::postgres::available("a_stream_shows_the_checkpoints_of_another_process") {
+        return;
+    }
+    let cluster = Cluster::private();
+    let url = cluster.fresh_database();
+    let a = node_on(&url);
+    let b = node_on(&url);
+    let keys = senders(1);
+    let token = funded_token(a.addr, "NOTIFY", &keys);
+    let pay = |value: u64| {
+        let payment = Payment {
+            recipient: key(0x98).address(),
+            value: Amount::from_u64(value),
+            token,
+        };
+        let r = post_signed(
+            a.addr,
+            &keys[0],
+            nonce_at(a.addr, &keys[0].address()),
+            payment,
+        );
+        assert_eq!(r.status, 200, "{}", r.body);
+        r.json()["hash"].as_str().unwrap().to_owned()
+    };
+    // Only a notification can wake B's stream in time: B commits nothing.
+    let mut socket = stream_of(b.addr, Duration::from_secs(10));
+    let hash = pay(1);
+    let number = frames_until_checkpoint_of(&mut socket, &hash, "before the restart");
+    let latest = get(a.addr, "/v1/checkpoints/number").json()["number"].as_u64();
+    assert_eq!(latest, Some(number));
+
+    cluster.restart();
+    // A's pool reconnects at its first request; B's listener on its own
+    // (with a backoff of at most 5 s), then looks for what it missed.
+    let started = Instant::now();
+    let hash = loop {
+        let payment = Payment {
+            recipient: key(0x98).address(),
+            value: Amount::from_u64(2),
+            token,
+        };
+        let Ok(nonce) = std::panic::catch_unwind(|| nonce_at(a.addr, &keys[0].address())) else {
+            std::thread::sleep(Duration::from_millis(100));
+            continue;
+        };
+        let r = post_signed(a.addr, &keys[0], nonce, payment);
+        if r.status == 200 {
+            break r.json()["hash"].as_str().unwrap().to_owned();
+        }
+        r.assert_error(503, codes::DATABASE_UNAVAILABLE);
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "A did not recover"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    let after = frames_until_checkpoint_of(&mut socket, &hash, "after the restart");
+    assert!(after > number, "{after} after {number}");
 }
 
 /// An unreachable database: reads and writes answer 503

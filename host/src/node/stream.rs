@@ -110,6 +110,43 @@ impl Announcer {
         let _ = self.reverts.send(target);
         self.last.send_replace(target);
     }
+
+    /// A handle that wakes the connections from outside the writer.
+    pub(crate) fn waker(&self) -> Waker {
+        Waker {
+            last: self.last.clone(),
+        }
+    }
+}
+
+/// Wakes the stream's connections for checkpoints this process's writer
+/// did not commit: those another process committed to a shared database.
+/// Only a wake-up: a connection reads the latest checkpoint from the
+/// store. It keeps the channel open, as the writer does; connections end
+/// when the node stops ([`Commits::stopper`]).
+#[derive(Clone)]
+pub(crate) struct Waker {
+    last: watch::Sender<u64>,
+}
+
+impl Waker {
+    /// Checkpoint `number` was committed elsewhere: the connections wake,
+    /// unless this process has announced it (or a later one) already.
+    pub(crate) fn committed_elsewhere(&self, number: u64) {
+        self.last.send_if_modified(|last| {
+            let news = number > *last;
+            if news {
+                *last = number;
+            }
+            news
+        });
+    }
+
+    /// Checkpoints may have been committed elsewhere unheard (while
+    /// notifications were lost): the connections wake and look.
+    pub(crate) fn look(&self) {
+        self.last.send_modify(|_| {});
+    }
 }
 
 impl Commits {
