@@ -401,6 +401,27 @@ mod tests {
     }
 
     #[test]
+    fn a_waker_wakes_for_news_and_whenever_asked_to_look() {
+        let (commits, announcer) = Commits::new();
+        let mut last = commits.last.clone();
+        let waker = announcer.waker();
+        announcer.committed(5);
+        assert!(last.has_changed().unwrap());
+        last.borrow_and_update();
+        // This process announced 5 already: hearing of it wakes no one.
+        waker.committed_elsewhere(5);
+        waker.committed_elsewhere(4);
+        assert!(!last.has_changed().unwrap());
+        waker.committed_elsewhere(6);
+        assert_eq!(*last.borrow_and_update(), 6);
+        waker.look();
+        assert!(last.has_changed().unwrap());
+        // The channel stays open while a waker lives.
+        drop(announcer);
+        assert!(last.has_changed().is_ok());
+    }
+
+    #[test]
     fn no_revert_and_history_ahead_resumes_nothing() {
         let (_tx, mut rx) = channel();
         assert_eq!(reverted_below(6, 5, &mut rx), None);
