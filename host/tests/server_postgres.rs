@@ -2,7 +2,8 @@
 //! ledger. Concurrent payments from the same accounts through two
 //! processes; the same nonce raced through both; a kill -9 of one process
 //! and a database restart, both mid-load; an unreachable database; the
-//! schema's migrations. Each test skips loudly where PostgreSQL is not
+//! schema's migrations; the live stream of one process showing what the
+//! other commits. Each test skips loudly where PostgreSQL is not
 //! installed (and fails instead under `TOKENSIGN_REQUIRE_POSTGRES=1`).
 
 mod server_common;

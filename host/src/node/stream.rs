@@ -7,7 +7,10 @@
 //! committed (a `watch` channel: no allocation on its serial path, nothing
 //! queued per consumer); each connection reads the checkpoints it has not
 //! sent yet from the store, in order. So history and live updates are one
-//! path: no gap and no duplicate where a resumed stream catches up.
+//! path: no gap and no duplicate where a resumed stream catches up. On a
+//! database that several processes share, a [`Waker`] also wakes the
+//! connections for the checkpoints other processes commit (the
+//! PostgreSQL backend's listener, `storage/postgres/notify.rs`).
 //!
 //! The rule that drops a slow consumer (docs/server.md, "Live stream"):
 //! once a consumer has caught up with the latest checkpoint, it is dropped
