@@ -502,6 +502,43 @@ fn a_stream_shows_the_checkpoints_of_another_process_also_after_a_database_resta
     assert!(said.contains("checkpoint notifications lost"), "{said}");
 }
 
+/// A node's listener is one connection of its own, and it ends when the
+/// node stops: nothing is left behind.
+#[test]
+fn the_listener_connection_ends_with_the_node() {
+    if !server_common::postgres::available("the_listener_connection_ends_with_the_node") {
+        return;
+    }
+    let cluster = Cluster::shared();
+    let url = cluster.fresh_database();
+    let shown = url.to_string();
+    let (_, database) = shown.rsplit_once('/').expect("a database name");
+    let listeners = || {
+        let rows = cluster.sql(
+            "postgres",
+            &format!(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = '{database}' \
+                 AND application_name = 'tokensign-node-listener'"
+            ),
+        );
+        rows[0][0].clone().expect("a count")
+    };
+    let until = |want: &str, what: &str| {
+        let started = Instant::now();
+        while listeners() != want {
+            assert!(started.elapsed() < Duration::from_secs(30), "{what}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    };
+    let mut config = NodeConfig::new(std::env::temp_dir(), vec![]);
+    config.database = Some(url);
+    let node = tokensign::node::spawn_background(config, "127.0.0.1:0".parse().unwrap())
+        .expect("the node starts");
+    until("1", "the node never listened");
+    node.shutdown().expect("the node stops");
+    until("0", "the listener outlived the node");
+}
+
 /// An unreachable database: reads and writes answer 503
 /// DATABASE_UNAVAILABLE promptly (never a hang); back to 200 once it is up.
 #[test]
