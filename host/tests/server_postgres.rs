@@ -443,20 +443,32 @@ fn a_stream_shows_the_checkpoints_of_another_process_also_after_a_database_resta
     let b = node_on(&url);
     let keys = senders(1);
     let token = funded_token(a.addr, "NOTIFY", &keys);
+    // Pays `value` through A; retried while A's database is away (A's
+    // pool reconnects at its next request).
     let pay = |value: u64| {
-        let payment = Payment {
-            recipient: key(0x98).address(),
-            value: Amount::from_u64(value),
-            token,
-        };
-        let r = post_signed(
-            a.addr,
-            &keys[0],
-            nonce_at(a.addr, &keys[0].address()),
-            payment,
-        );
-        assert_eq!(r.status, 200, "{}", r.body);
-        r.json()["hash"].as_str().unwrap().to_owned()
+        let started = Instant::now();
+        loop {
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "A did not recover"
+            );
+            let payment = Payment {
+                recipient: key(0x98).address(),
+                value: Amount::from_u64(value),
+                token,
+            };
+            let Ok(nonce) = std::panic::catch_unwind(|| nonce_at(a.addr, &keys[0].address()))
+            else {
+                std::thread::sleep(Duration::from_millis(100));
+                continue;
+            };
+            let r = post_signed(a.addr, &keys[0], nonce, payment);
+            if r.status == 200 {
+                return r.json()["hash"].as_str().unwrap().to_owned();
+            }
+            r.assert_error(503, codes::DATABASE_UNAVAILABLE);
+            std::thread::sleep(Duration::from_millis(100));
+        }
     };
     // Only a notification can wake B's stream in time: B commits nothing.
     // The first payment may race the connection's first look at the
@@ -470,30 +482,9 @@ fn a_stream_shows_the_checkpoints_of_another_process_also_after_a_database_resta
     assert_eq!(latest, Some(number));
 
     cluster.restart();
-    // A's pool reconnects at its first request; B's listener on its own
-    // (with a backoff of at most 5 s), then looks for what it missed.
-    let started = Instant::now();
-    let hash = loop {
-        let payment = Payment {
-            recipient: key(0x98).address(),
-            value: Amount::from_u64(2),
-            token,
-        };
-        let Ok(nonce) = std::panic::catch_unwind(|| nonce_at(a.addr, &keys[0].address())) else {
-            std::thread::sleep(Duration::from_millis(100));
-            continue;
-        };
-        let r = post_signed(a.addr, &keys[0], nonce, payment);
-        if r.status == 200 {
-            break r.json()["hash"].as_str().unwrap().to_owned();
-        }
-        r.assert_error(503, codes::DATABASE_UNAVAILABLE);
-        assert!(
-            started.elapsed() < Duration::from_secs(60),
-            "A did not recover"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    };
+    // B's listener reconnects on its own (with a backoff of at most 5 s),
+    // then looks for what it missed.
+    let hash = pay(2);
     let after = frames_until_checkpoint_of(&mut socket, &hash, "after the restart");
     assert!(after > number, "{after} after {number}");
     // B said that it lost its listener (the restart dropped every
