@@ -22,6 +22,11 @@
 //! an old checkpoint is not dropped for lagging: it reads history at its
 //! own pace.
 //!
+//! A store that is unavailable (a PostgreSQL database restarting) does
+//! not end a connection: it looks again every [`STORE_RETRY`] (and when
+//! woken) until the store answers, then goes on where it was. Any other
+//! storage failure closes it ([`CLOSE_INTERNAL_ERROR`]).
+//!
 //! A revert (`POST /dev/revert`) replaces checkpoints: numbers above its
 //! target are committed again with other contents. The writer announces
 //! each revert's target before any checkpoint committed after it, so a
@@ -60,6 +65,9 @@ pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_INCOMING_MESSAGE: usize = 4096;
 /// How long the node tries to deliver a close frame before it just closes.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a connection waits before it looks again at a store that was
+/// unavailable (a database restarting).
+const STORE_RETRY: Duration = Duration::from_millis(500);
 /// Reverts a connection can miss (not yet looked at) and still tell which
 /// checkpoints they replaced.
 pub const REVERTS_KEPT: usize = 64;
@@ -254,48 +262,69 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
     // revert after it is seen.
     let mut reverts = state.inner.commits.reverts.subscribe();
     let mut stopping = state.inner.commits.stopping.subscribe();
+    // Whether the last look found the store unavailable (a database
+    // restarting): the connection waits and looks again, not closes.
+    let mut store_down = false;
     let end = 'serve: loop {
         if *stopping.borrow_and_update() {
             break End::Stopping;
         }
-        let latest = match last_checkpoint(&state) {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::error!(error = %e, "stream: cannot read the latest checkpoint");
-                break End::Internal;
+        let down = 'look: {
+            let latest = match last_checkpoint(&state) {
+                Ok(n) => n,
+                Err(StoreError::Unavailable(reason)) => break 'look Some(reason),
+                Err(e) => {
+                    tracing::error!(error = %e, "stream: cannot read the latest checkpoint");
+                    break 'serve End::Internal;
+                }
+            };
+            // After reading `latest`: a revert that came before the
+            // checkpoints it counts is in the channel by now.
+            if let Some(resume) = reverted_below(next, latest, &mut reverts) {
+                break 'serve End::Reverted { next: resume };
+            }
+            if next <= latest {
+                let behind = latest - next + 1;
+                if caught_up && behind > config.lag_limit {
+                    break 'serve End::Slow { next, behind };
+                }
+                let frames = match frames(&state, next) {
+                    Ok(frames) => frames,
+                    Err(StoreError::Unavailable(reason)) => break 'look Some(reason),
+                    Err(e) => {
+                        tracing::error!(error = %e, checkpoint = next, "stream: cannot read a checkpoint");
+                        break 'serve End::Internal;
+                    }
+                };
+                let send = async {
+                    for frame in frames {
+                        sink.feed(Message::Text(frame.into())).await?;
+                    }
+                    sink.flush().await
+                };
+                match tokio::time::timeout(config.stall_timeout, send).await {
+                    Ok(Ok(())) => next += 1,
+                    Ok(Err(_)) => break 'serve End::Gone,
+                    Err(_) => break 'serve End::Stalled,
+                }
+                store_down = false;
+                continue 'serve;
+            }
+            caught_up = true;
+            None
+        };
+        if let Some(reason) = &down {
+            if !store_down {
+                tracing::warn!(%reason, checkpoint = next, "stream: the database is unavailable; the connection waits for it");
+            }
+        }
+        store_down = down.is_some();
+        let retry = async {
+            match down {
+                Some(_) => tokio::time::sleep(STORE_RETRY).await,
+                None => std::future::pending().await,
             }
         };
-        // After reading `latest`: a revert that came before the checkpoints
-        // it counts is in the channel by now.
-        if let Some(resume) = reverted_below(next, latest, &mut reverts) {
-            break End::Reverted { next: resume };
-        }
-        if next <= latest {
-            let behind = latest - next + 1;
-            if caught_up && behind > config.lag_limit {
-                break End::Slow { next, behind };
-            }
-            let frames = match frames(&state, next) {
-                Ok(frames) => frames,
-                Err(e) => {
-                    tracing::error!(error = %e, checkpoint = next, "stream: cannot read a checkpoint");
-                    break End::Internal;
-                }
-            };
-            let send = async {
-                for frame in frames {
-                    sink.feed(Message::Text(frame.into())).await?;
-                }
-                sink.flush().await
-            };
-            match tokio::time::timeout(config.stall_timeout, send).await {
-                Ok(Ok(())) => next += 1,
-                Ok(Err(_)) => break End::Gone,
-                Err(_) => break End::Stalled,
-            }
-            continue;
-        }
-        caught_up = true;
         tokio::select! {
             changed = last.changed() => {
                 if changed.is_err() {
@@ -304,6 +333,7 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
                 }
             }
             _ = stopping.changed() => {}
+            () = retry => {}
             message = incoming.next() => match message {
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break 'serve End::Gone,
                 // Pings are answered by the library as they are read;

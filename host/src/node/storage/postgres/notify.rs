@@ -38,10 +38,14 @@ const LISTEN: &str = concat!("LISTEN ", channel!());
 pub const RETRY_FIRST: Duration = Duration::from_millis(100);
 /// The longest wait between two connection attempts.
 pub const RETRY_MAX: Duration = Duration::from_secs(5);
-/// TCP keepalive: idle time before the first probe, so that a database
-/// host that vanished without closing the connection is noticed (the
-/// listener otherwise only waits).
+/// TCP keepalive: idle time before the first probe, the time between
+/// probes and the probes unanswered before the connection counts as
+/// lost, so that a database host that vanished without closing the
+/// connection is noticed within about half a minute (the listener
+/// otherwise only waits, and the system's defaults take hours).
 const KEEPALIVE_IDLE: Duration = Duration::from_secs(15);
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(5);
+const KEEPALIVE_RETRIES: u32 = 3;
 
 /// What the listener reports.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -106,7 +110,11 @@ async fn session(url: &DatabaseUrl, heard: &(impl Fn(Heard) + Send + Sync)) -> L
         Ok(config) => config,
         Err(e) => return lost(e.to_string()),
     };
-    config.keepalives_idle(KEEPALIVE_IDLE);
+    config
+        .keepalives(true)
+        .keepalives_idle(KEEPALIVE_IDLE)
+        .keepalives_interval(KEEPALIVE_INTERVAL)
+        .keepalives_retries(KEEPALIVE_RETRIES);
     let (client, mut connection) =
         match tokio::time::timeout(CONNECT_TIMEOUT, config.connect(NoTls)).await {
             Ok(Ok(pair)) => pair,
