@@ -471,11 +471,8 @@ struct Session {
     issue: u64,
     /// A first derivation (GET_ADDRESS of a path not cached), in ticks.
     derivation: u64,
-    /// PROVIDE_DEFINITION of a trusted signer's definition (decode, the
-    /// signer on the list, its signature recovered), in ticks, and the
-    /// peak stack of it and the sign after it; `None` on a firmware built
-    /// without definitions.
-    definition: Option<(u64, u32)>,
+    /// Token definitions; `None` on a firmware built without them.
+    definition: Option<DefinitionFigures>,
     /// Per operation: its largest request.
     per_operation: Vec<Largest>,
 }
@@ -723,19 +720,30 @@ fn session(backend: Backend, firmware: &Path) -> Session {
     }
 }
 
+/// What the definition flow measured.
+struct DefinitionFigures {
+    /// PROVIDE_DEFINITION of a trusted signer's definition not seen before
+    /// (decode, the signer on the list, its signature recovered), in ticks.
+    check: u64,
+    /// The same definition provided again (its recovery skipped), in ticks.
+    repeat: u64,
+    /// Peak stack of a definition and the sign after it.
+    stack: u32,
+}
+
 /// A Payment of 1.5 USDX signed with a signed token definition. The k256
 /// firmware (built with the core's `device-definitions`): refused by name
 /// while the device does not trust the definition's signer; once the
 /// person trusted it on the device, the device's own pages show whole
 /// tokens (the host core's review with that definition, page for page)
-/// and it signs; an altered definition is refused by name. Answers the
-/// definition check's ticks and the peak stack of it and the sign. The
+/// and it signs; an altered definition is refused by name; a definition
+/// provided twice is checked in full once. Answers the figures. The
 /// libsecp256k1 firmware (without it): refused as a device that takes no
 /// definitions, and `None`.
 fn definition_flow(
     client: &mut DeviceClient<ProcessTransport>,
     backend: Backend,
-) -> Option<(u64, u32)> {
+) -> Option<DefinitionFigures> {
     let definitions_key = SigningKey::from_bytes(&[0x42; 32]).unwrap();
     let token = Address::parse("0x5FbDB2315678afecb367f032d93F642f64180aa3").unwrap();
     let signed_definition = TokenDefinition {
@@ -803,17 +811,35 @@ fn definition_flow(
     assert_eq!(sw_of(&e), Status::DefinitionRefused.word(), "{e}");
     assert!(e.to_string().contains("signature is bad"), "{e}");
 
+    // Another token's definition (the device last checked the USDX one):
+    // checked in full, then, provided again, without its recovery.
+    let other = TokenDefinition {
+        chain_id: 1_212_101,
+        token: Address([0x33; 20]),
+        unit: TokenUnit::new("USDY", 18).unwrap(),
+    }
+    .sign(&definitions_key)
+    .unwrap();
     let mut apdu = [0u8; MAX_COMMAND_LEN];
     let n = encode_command(
         Instruction::ProvideDefinition as u8,
         0,
         0,
-        &signed_definition.encode(),
+        &other.encode(),
         &mut apdu,
     )
     .unwrap();
     let check = bench_apdu(client, &apdu[..n], "definition check");
-    Some((check, stack))
+    let repeat = bench_apdu(client, &apdu[..n], "repeated definition");
+    assert!(
+        repeat * 20 < check,
+        "a repeated definition must skip its recovery: {repeat} ticks against {check}"
+    );
+    Some(DefinitionFigures {
+        check,
+        repeat,
+        stack,
+    })
 }
 
 /// What the set-up flows measured.
@@ -1136,15 +1162,16 @@ fn firmware_signs_through_qemu() {
             setup.peak_stack,
             setup.counter_steps
         );
-        if let Some((check, stack)) = s.definition {
+        if let Some(d) = &s.definition {
             println!(
                 "  token definition ({}): PROVIDE_DEFINITION of a trusted signer's definition \
-                 {:.0} instructions = {:.4} x bare k256 sign; peak stack of it and the \
-                 Payment's sign showing 1.5 USDX {} B",
+                 {:.0} instructions = {:.4} x bare k256 sign, the same again {:.0} \
+                 instructions; peak stack of it and the Payment's sign showing 1.5 USDX {} B",
                 backend.name(),
-                s.instructions(check),
-                check as f64 / k.bare as f64,
-                stack
+                s.instructions(d.check),
+                d.check as f64 / k.bare as f64,
+                s.instructions(d.repeat),
+                d.stack
             );
         }
         for l in &s.per_operation {
@@ -1182,7 +1209,11 @@ fn firmware_signs_through_qemu() {
             setup.peak_stack
         );
     }
-    let (_, definition_stack) = k.definition.expect("the k256 firmware takes definitions");
+    let definition_stack = k
+        .definition
+        .as_ref()
+        .expect("the k256 firmware takes definitions")
+        .stack;
     assert!(
         definition_stack <= K256_MAX_STACK,
         "k256: peak stack of a definition and its sign {definition_stack} B > {K256_MAX_STACK} B"

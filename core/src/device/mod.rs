@@ -179,6 +179,10 @@ pub struct Device<
     /// ([`Instruction::ProvideDefinition`]), checked and trusted.
     #[cfg(feature = "device-definitions")]
     definition: Option<crate::definition::TrustedDefinition>,
+    /// The last definition whose signature passed, so that providing it
+    /// again skips the recovery.
+    #[cfg(feature = "device-definitions")]
+    last_checked: Option<offer::LastChecked>,
 }
 
 impl<A, const N: usize, const B: usize, const M: usize, P> core::fmt::Debug
@@ -227,6 +231,8 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
             tx: Transaction::default(),
             #[cfg(feature = "device-definitions")]
             definition: None,
+            #[cfg(feature = "device-definitions")]
+            last_checked: None,
         }
     }
 

@@ -548,4 +548,21 @@ fn provided_definition_serves_the_next_sign_only() {
         run(&mut d, &cmd(PROVIDE, 1, 0, &bytes)).1,
         sw(Status::WrongP1P2)
     );
+
+    // The last definition checked, provided again (its recovery skipped:
+    // the QEMU test counts it), serves the next sign as the first time;
+    // only its exact bytes are remembered, so a forged copy right after
+    // is still refused, and the remembered one still served.
+    for data in [&bytes[..], &bytes[..]] {
+        assert_eq!(run(&mut d, &cmd(PROVIDE, 0, 0, data)), (vec![], OK));
+        assert_eq!(send(&mut d, &req, 40).1, OK);
+        assert_eq!(amount(&d).as_deref(), Some("Amount: 1 USDX"));
+    }
+    assert_eq!(
+        run(&mut d, &cmd(PROVIDE, 0, 0, &forged)),
+        (vec![8], refused)
+    );
+    assert_eq!(run(&mut d, &cmd(PROVIDE, 0, 0, &bytes)), (vec![], OK));
+    assert_eq!(send(&mut d, &req, 40).1, OK);
+    assert_eq!(amount(&d).as_deref(), Some("Amount: 1 USDX"));
 }

@@ -22,6 +22,7 @@
 use core::fmt::{self, Write};
 
 use crate::address::ADDRESS_TEXT_LEN;
+use crate::amount::Amount;
 use crate::field::{Shown, Unit};
 use crate::hex::{ascii_str, write_hex_lower};
 
@@ -122,34 +123,11 @@ fn write_address(address: &crate::address::Address, out: &mut impl Write) -> fmt
     out.write_str(ascii_str(&address.to_checksum()))
 }
 
-/// `n` in decimal. In 32-bit steps once it fits: a Cortex-M4 divides 32
-/// bits in hardware and 64 in a library call, and a review's numbers
-/// (nonce, decimals, chain ids) almost always fit.
-fn write_number(mut n: u64, out: &mut impl Write) -> fmt::Result {
-    let mut buf = [0u8; 20];
-    let mut start = buf.len();
-    let mut push = |d: u8, start: &mut usize| {
-        *start -= 1;
-        if let Some(slot) = buf.get_mut(*start) {
-            *slot = b'0' + d;
-        }
-    };
-    while n > u64::from(u32::MAX) {
-        // n % 10 < 10
-        push((n % 10) as u8, &mut start);
-        n /= 10;
-    }
-    // n <= u32::MAX here
-    let mut small = n as u32;
-    loop {
-        // small % 10 < 10
-        push((small % 10) as u8, &mut start);
-        small /= 10;
-        if small == 0 {
-            break;
-        }
-    }
-    out.write_str(ascii_str(buf.get(start..).unwrap_or(&[])))
+/// `n` in decimal, by the amounts' own digits: their division works in
+/// 16-bit pieces, so a Cortex-M4 divides in hardware and links no 64-bit
+/// division (docs/embedded.md, "Flash").
+fn write_number(n: u64, out: &mut impl Write) -> fmt::Result {
+    out.write_str(Amount::from_u64(n).to_decimal().as_str())
 }
 
 /// `\u{` + the code point in uppercase hex, no leading zeros + `}`.

@@ -43,6 +43,19 @@ pub struct PageApprover<L, S, B> {
     pub quiet: bool,
 }
 
+impl<L, S, B> PageApprover<L, S, B> {
+    /// An approver that shows every page on `screen` and sends it over
+    /// `link`, and asks `buttons`.
+    pub const fn new(link: L, screen: S, buttons: B) -> Self {
+        PageApprover {
+            link,
+            screen,
+            buttons,
+            quiet: false,
+        }
+    }
+}
+
 impl<L: Link, S: Screen, B: Buttons> PageApprover<L, S, B> {
     /// Shows one page: on the screen and to the host.
     fn page(&mut self, text: &[u8]) {

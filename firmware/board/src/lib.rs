@@ -12,7 +12,12 @@
 //! - [`entropy`]: the wallet's random bytes from an RNG peripheral
 //!   (`rand_core`), whitened with SHA-256.
 //! - [`usb`] (feature `usb`): USB CDC-ACM as a [`link::Link`], serviced
-//!   from the USB interrupt.
+//!   from the USB interrupt, and the approver of a board on USB.
+//! - [`rtt`] (feature `rtt`): the debug probe's RTT console as the screen
+//!   of a board without a display.
+//! - [`backend`]: the signing backend's set-up at boot
+//!   ([`install_backend!`]).
+//! - [`BoardDevice`]: the core's device as every firmware runs it.
 //!
 //! The QEMU firmware (`tests/firmware`) runs the same link, approver and
 //! storage code as the boards, over its UART and a semihosted flash file;
@@ -28,6 +33,27 @@ pub mod approver;
 pub mod backend;
 pub mod entropy;
 pub mod link;
+#[cfg(feature = "rtt")]
+pub mod rtt;
 pub mod storage;
 #[cfg(feature = "usb")]
 pub mod usb;
+
+use tokensign_core::device::{Device, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES};
+
+/// The sign request buffer of every firmware: the largest request of any
+/// operation (a TokenMetadata of 1,431 bytes) with room to spare.
+pub const REQUEST_BUFFER: usize = 2048;
+
+/// The core's device as every firmware runs it: a [`PageApprover`] of the
+/// board's link, screen and buttons `L`, `S`, `K`, a [`REQUEST_BUFFER`],
+/// and the wallet on the board's platform `P`.
+///
+/// [`PageApprover`]: approver::PageApprover
+pub type BoardDevice<L, S, K, P> = Device<
+    approver::PageApprover<L, S, K>,
+    REQUEST_BUFFER,
+    DEVICE_BATCH_OPERATIONS,
+    DEVICE_METADATA_ENTRIES,
+    P,
+>;

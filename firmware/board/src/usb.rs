@@ -18,6 +18,7 @@ use usb_device::device::{
 };
 use usbd_serial::SerialPort;
 
+use crate::approver::{Buttons, PageApprover, Screen};
 use crate::link::Link;
 
 /// Bytes from the host held until the main loop reads them: two full
@@ -151,4 +152,16 @@ impl<B: UsbBus> Link for SharedUsb<'_, B> {
             rest = rest.get(taken..).unwrap_or(&[]);
         }
     }
+}
+
+/// The approver of a board on USB: every page on `screen` and to the host
+/// over `link`, decisions from `buttons`. Says on the screen that the
+/// board is ready: call it last at boot.
+pub fn ready_approver<B: UsbBus, S: Screen, K: Buttons>(
+    link: &'static SharedUsb<'static, B>,
+    mut screen: S,
+    buttons: K,
+) -> PageApprover<&'static SharedUsb<'static, B>, S, K> {
+    screen.line(&[b"tokensign: ready (USB CDC-ACM)"]);
+    PageApprover::new(link, screen, buttons)
 }

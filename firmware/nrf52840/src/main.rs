@@ -34,19 +34,17 @@ use nrf52840_hal::nvmc::Nvmc;
 use nrf52840_hal::pac::{self, interrupt, Interrupt, NVMC};
 use nrf52840_hal::usbd::{UsbPeripheral, Usbd};
 use nrf52840_hal::Rng;
-use rtt_target::{rtt_init, UpChannel};
-use tokensign_board::approver::{two_buttons, Buttons, PageApprover, Screen, TICK_MS};
+use rtt_target::rtt_init;
+use tokensign_board::approver::{two_buttons, Buttons, Screen, TICK_MS};
 use tokensign_board::entropy::HardwareEntropy;
 use tokensign_board::link::Server;
+use tokensign_board::rtt::RttScreen;
 use tokensign_board::storage::{FlashAndRng, NorFlashStorage};
-use tokensign_board::usb::{SharedUsb, UsbSerial};
-use tokensign_core::device::{
-    Approval, Device, Wallet, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES,
-};
+use tokensign_board::usb::{ready_approver, SharedUsb, UsbSerial};
+use tokensign_board::BoardDevice;
+use tokensign_core::device::{Approval, Device, Wallet};
 use usb_device::bus::UsbBusAllocator;
 
-/// The sign request buffer, as on the QEMU firmware.
-const REQUEST_BUFFER: usize = 2048;
 /// The CPU clock: 64 MHz.
 const CYCLES_PER_MS: u32 = 64_000;
 /// NVMC erase unit.
@@ -58,9 +56,7 @@ const WALLET_FLASH: usize = 0x000F_D000;
 type Bus = Usbd<UsbPeripheral<'static>>;
 type Link = &'static SharedUsb<'static, Bus>;
 type Platform = FlashAndRng<NorFlashStorage<Nvmc<NVMC>>, HardwareEntropy<Rng>>;
-type Approver = PageApprover<Link, Rtt, DkButtons>;
-type Dev =
-    Device<Approver, REQUEST_BUFFER, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES, Platform>;
+type Dev = BoardDevice<Link, RttScreen, DkButtons, Platform>;
 
 /// The USB device, shared with its interrupt.
 static USB: SharedUsb<'static, Bus> = SharedUsb::new();
@@ -68,18 +64,6 @@ static USB: SharedUsb<'static, Bus> = SharedUsb::new();
 #[interrupt]
 fn USBD() {
     USB.on_interrupt();
-}
-
-/// The RTT console as the board's screen.
-struct Rtt(UpChannel);
-
-impl Screen for Rtt {
-    fn line(&mut self, parts: &[&[u8]]) {
-        for part in parts {
-            self.0.write(part);
-        }
-        self.0.write(b"\n");
-    }
 }
 
 /// The DK's Button 1 (approve), Button 2 (refuse), LED 1 (waiting); all
@@ -124,7 +108,7 @@ fn boot() -> Option<&'static mut Dev> {
             }
         }
     };
-    let mut screen = Rtt(channels.up.0);
+    let mut screen = RttScreen(channels.up.0);
 
     // USB needs the external 32 MHz crystal.
     let clocks = Clocks::new(p.CLOCK).enable_ext_hfosc();
@@ -150,7 +134,7 @@ fn boot() -> Option<&'static mut Dev> {
     )
     .ok()?;
     let mut entropy = HardwareEntropy::new(Rng::new(p.RNG));
-    if !install_backend(&mut entropy) {
+    if !tokensign_board::install_backend!(&mut entropy) {
         screen.line(&[b"halted: the signing backend could not be set up"]);
         return None;
     }
@@ -162,29 +146,11 @@ fn boot() -> Option<&'static mut Dev> {
         refuse: pins.p0_12.into_pullup_input().degrade(),
         waiting: pins.p0_13.into_push_pull_output(Level::High).degrade(),
     };
-    screen.line(&[b"tokensign: ready (USB CDC-ACM)"]);
-    let approver = PageApprover {
-        link: &USB,
-        screen,
-        buttons,
-        quiet: false,
-    };
+    let approver = ready_approver(&USB, screen, buttons);
     let dev = cortex_m::singleton!(: Dev = Device::with_wallet(wallet, approver))?;
     // SAFETY: the USB device is installed; its handler only locks it.
     unsafe { cortex_m::peripheral::NVIC::unmask(Interrupt::USBD) };
     Some(dev)
-}
-
-#[cfg(feature = "libsecp256k1")]
-fn install_backend(entropy: &mut HardwareEntropy<Rng>) -> bool {
-    use tokensign_core::backend::libsecp256k1::Context;
-    cortex_m::singleton!(: Context = Context::new())
-        .is_some_and(|context| tokensign_board::backend::install(context, entropy))
-}
-
-#[cfg(not(feature = "libsecp256k1"))]
-fn install_backend(entropy: &mut HardwareEntropy<Rng>) -> bool {
-    tokensign_board::backend::install(entropy)
 }
 
 #[entry]

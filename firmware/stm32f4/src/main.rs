@@ -33,25 +33,23 @@ use core::panic::PanicInfo;
 
 use cortex_m_rt::entry;
 use embedded_storage::nor_flash::{ErrorType, NorFlash, ReadNorFlash};
-use rtt_target::{rtt_init, UpChannel};
+use rtt_target::rtt_init;
 use stm32f4xx_hal::flash::{FlashExt, LockedFlash};
 use stm32f4xx_hal::gpio::{Input, Output, PushPull, PA0, PD12, PD14};
 use stm32f4xx_hal::otg_fs::{UsbBus, UsbBusType, USB};
 use stm32f4xx_hal::pac::{self, interrupt, Interrupt};
 use stm32f4xx_hal::prelude::*;
 use stm32f4xx_hal::rng::Rng;
-use tokensign_board::approver::{one_button, Buttons, PageApprover, Screen, TICK_MS};
+use tokensign_board::approver::{one_button, Buttons, Screen, TICK_MS};
 use tokensign_board::entropy::HardwareEntropy;
 use tokensign_board::link::Server;
+use tokensign_board::rtt::RttScreen;
 use tokensign_board::storage::{FlashAndRng, NorFlashStorage};
-use tokensign_board::usb::{SharedUsb, UsbSerial};
-use tokensign_core::device::{
-    Approval, Device, Wallet, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES,
-};
+use tokensign_board::usb::{ready_approver, SharedUsb, UsbSerial};
+use tokensign_board::BoardDevice;
+use tokensign_core::device::{Approval, Device, Wallet};
 use usb_device::bus::UsbBusAllocator;
 
-/// The sign request buffer, as on the QEMU firmware.
-const REQUEST_BUFFER: usize = 2048;
 /// The CPU clock: 168 MHz.
 const CYCLES_PER_MS: u32 = 168_000;
 /// The wallet's sectors (9, 10, 11), as offsets from the start of flash.
@@ -59,9 +57,7 @@ const WALLET_SECTORS: [u32; 3] = [0x000A_0000, 0x000C_0000, 0x000E_0000];
 
 type Link = &'static SharedUsb<'static, UsbBusType>;
 type Platform = FlashAndRng<NorFlashStorage<Flash>, HardwareEntropy<Rng>>;
-type Approver = PageApprover<Link, Rtt, UserButton>;
-type Dev =
-    Device<Approver, REQUEST_BUFFER, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES, Platform>;
+type Dev = BoardDevice<Link, RttScreen, UserButton, Platform>;
 
 /// The USB device, shared with its interrupt.
 static USB_LINK: SharedUsb<'static, UsbBusType> = SharedUsb::new();
@@ -97,18 +93,6 @@ impl NorFlash for Flash {
     }
     fn write(&mut self, offset: u32, bytes: &[u8]) -> Result<(), Self::Error> {
         NorFlash::write(&mut self.0.unlocked(), offset, bytes)
-    }
-}
-
-/// The RTT console as the board's screen.
-struct Rtt(UpChannel);
-
-impl Screen for Rtt {
-    fn line(&mut self, parts: &[&[u8]]) {
-        for part in parts {
-            self.0.write(part);
-        }
-        self.0.write(b"\n");
     }
 }
 
@@ -155,7 +139,7 @@ fn boot() -> Option<&'static mut Dev> {
             }
         }
     };
-    let mut screen = Rtt(channels.up.0);
+    let mut screen = RttScreen(channels.up.0);
 
     // The Discovery's 8 MHz crystal; 48 MHz for USB and the RNG.
     let rcc = dp.RCC.constrain();
@@ -184,7 +168,7 @@ fn boot() -> Option<&'static mut Dev> {
 
     let storage = NorFlashStorage::new(Flash(LockedFlash::new(dp.FLASH)), WALLET_SECTORS).ok()?;
     let mut entropy = HardwareEntropy::new(dp.RNG.constrain(&clocks));
-    if !install_backend(&mut entropy) {
+    if !tokensign_board::install_backend!(&mut entropy) {
         screen.line(&[b"halted: the signing backend could not be set up"]);
         return None;
     }
@@ -195,29 +179,11 @@ fn boot() -> Option<&'static mut Dev> {
         waiting: gpiod.pd12.into_push_pull_output(),
         refusing: gpiod.pd14.into_push_pull_output(),
     };
-    screen.line(&[b"tokensign: ready (USB CDC-ACM)"]);
-    let approver = PageApprover {
-        link: &USB_LINK,
-        screen,
-        buttons,
-        quiet: false,
-    };
+    let approver = ready_approver(&USB_LINK, screen, buttons);
     let dev = cortex_m::singleton!(: Dev = Device::with_wallet(wallet, approver))?;
     // SAFETY: the USB device is installed; its handler only locks it.
     unsafe { cortex_m::peripheral::NVIC::unmask(Interrupt::OTG_FS) };
     Some(dev)
-}
-
-#[cfg(feature = "libsecp256k1")]
-fn install_backend(entropy: &mut HardwareEntropy<Rng>) -> bool {
-    use tokensign_core::backend::libsecp256k1::Context;
-    cortex_m::singleton!(: Context = Context::new())
-        .is_some_and(|context| tokensign_board::backend::install(context, entropy))
-}
-
-#[cfg(not(feature = "libsecp256k1"))]
-fn install_backend(entropy: &mut HardwareEntropy<Rng>) -> bool {
-    tokensign_board::backend::install(entropy)
 }
 
 #[entry]

@@ -99,29 +99,23 @@ impl Cluster {
                     owned: false,
                 };
             }
-            let dir = new_dir();
-            let pid = std::process::id().to_string();
-            let d = dir.to_str().expect("utf-8 path");
-            let admin = run_script(&["start", d, "--fast", "--owner-pid", &pid]);
-            Cluster {
-                dir,
-                admin,
-                owned: false,
-            }
+            Cluster::start(false)
         })
     }
 
     /// A cluster of the caller's own, stopped (and removed) on drop.
     pub fn private() -> Cluster {
+        Cluster::start(true)
+    }
+
+    /// A new cluster in a fresh directory, stopped when this process ends
+    /// (`--owner-pid`), and on drop if `owned`.
+    fn start(owned: bool) -> Cluster {
         let dir = new_dir();
         let pid = std::process::id().to_string();
         let d = dir.to_str().expect("utf-8 path");
         let admin = run_script(&["start", d, "--fast", "--owner-pid", &pid]);
-        Cluster {
-            dir,
-            admin,
-            owned: true,
-        }
+        Cluster { dir, admin, owned }
     }
 
     /// The superuser URL of the `postgres` database.

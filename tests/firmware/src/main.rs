@@ -56,11 +56,9 @@ use cortex_m_rt::{entry, exception};
 use tokensign_board::approver::{Buttons, PageApprover};
 use tokensign_board::link::Server;
 use tokensign_board::storage::{FlashAndRng, NorFlashStorage};
+use tokensign_board::BoardDevice;
 use tokensign_core::device::wallet::REGION_LEN;
-use tokensign_core::device::{
-    Approval, Device, Status, Wallet, CLA, DEVICE_BATCH_OPERATIONS, DEVICE_METADATA_ENTRIES,
-    MAX_RESPONSE_LEN,
-};
+use tokensign_core::device::{Approval, Device, Status, Wallet, CLA, MAX_RESPONSE_LEN};
 use tokensign_core::{sign_hash, signing_key_from_bytes, SigningKey};
 
 use board::{Console, Flash, HostRandom};
@@ -77,9 +75,6 @@ const BENCH_HASH: [u8; 32] = [
     0x01, 0x88, 0x2e, 0xb8, 0xbe, 0xe7, 0xe2, 0xd0, 0xd5, 0x53, 0xa0, 0xde, 0xbc, 0x95, 0xf5, 0xd6,
     0x66, 0xd5, 0x5e, 0x48, 0x1b, 0x64, 0xee, 0x9c, 0x61, 0x59, 0xb4, 0xc5, 0x08, 0x31, 0xb9, 0xf0,
 ];
-
-/// The request buffer: a sign request larger than this is refused.
-const REQUEST_BUFFER: usize = 2048;
 
 const INS_GET_STACK: u8 = 0x10;
 const INS_BENCH: u8 = 0x11;
@@ -235,18 +230,10 @@ impl Buttons for AutoButtons {
     }
 }
 
-/// The approver: `tokensign_board`'s, as on the real boards, with the
+/// The device: `tokensign_board`'s, as on the real boards, with the
 /// semihosting console as the screen.
-type QemuApprover = PageApprover<Uart, Console, AutoButtons>;
-
 type Platform = FlashAndRng<NorFlashStorage<Flash>, HostRandom>;
-type Dev = Device<
-    QemuApprover,
-    REQUEST_BUFFER,
-    DEVICE_BATCH_OPERATIONS,
-    DEVICE_METADATA_ENTRIES,
-    Platform,
->;
+type Dev = BoardDevice<Uart, Console, AutoButtons, Platform>;
 
 /// Writes `data` then `sw` into `out`; returns the length.
 fn answer(out: &mut [u8], data: &[u8], sw: u16) -> usize {
@@ -397,21 +384,6 @@ fn handle(dev: &mut Dev, bench_key: &SigningKey, request: &[u8], response: &mut 
     }
 }
 
-/// Installs libsecp256k1's context in static memory (the libsecp256k1
-/// build; nothing to do with k256), its blinding seeded from the board's
-/// random source.
-#[cfg(feature = "libsecp256k1")]
-fn install_backend(random: &mut HostRandom) -> bool {
-    use tokensign_core::backend::libsecp256k1::Context;
-    cortex_m::singleton!(: Context = Context::new())
-        .is_some_and(|context| tokensign_board::backend::install(context, random))
-}
-
-#[cfg(not(feature = "libsecp256k1"))]
-fn install_backend(random: &mut HostRandom) -> bool {
-    tokensign_board::backend::install(random)
-}
-
 fn halt() -> ! {
     loop {
         cortex_m::asm::wfi();
@@ -441,7 +413,7 @@ fn boot() -> Option<Firmware> {
     core.SYST.enable_counter();
 
     let mut random = HostRandom::open();
-    if !install_backend(&mut random) {
+    if !tokensign_board::install_backend!(&mut random) {
         return None;
     }
     let bench_key = signing_key_from_bytes(&BENCH_SECRET).ok()?;
@@ -453,12 +425,7 @@ fn boot() -> Option<Firmware> {
         entropy: random,
     })
     .ok()?;
-    let approver = PageApprover {
-        link: Uart,
-        screen: Console::open(),
-        buttons: AutoButtons { refuse: false },
-        quiet: false,
-    };
+    let approver = PageApprover::new(Uart, Console::open(), AutoButtons { refuse: false });
     let dev = cortex_m::singleton!(: Dev = Device::with_wallet(wallet, approver))?;
     let server = cortex_m::singleton!(: Server = Server::new())?;
     Some(Firmware {

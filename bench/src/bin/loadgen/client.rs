@@ -67,21 +67,26 @@ pub(super) fn thread_cpu_ns() -> u64 {
 /// CPU time of the whole process (server and client, including threads
 /// that have ended), in nanoseconds: utime + stime of /proc/self/stat.
 pub(super) fn process_cpu_ns() -> u64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
-        return 0;
-    };
-    // Fields after the command name (which is in parentheses).
-    let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else {
-        return 0;
-    };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|stat| stat_cpu_ns(&stat).map(|(_, ns)| ns))
+        .unwrap_or(0)
+}
+
+/// The command name and the CPU time (utime + stime), in nanoseconds, of
+/// one Linux `/proc/…/stat` line (of a process or a thread).
+pub(super) fn stat_cpu_ns(stat: &str) -> Option<(&str, u64)> {
+    // The command name is in parentheses and may hold anything, so the
+    // fields are counted after its last ')'.
+    let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+    let fields: Vec<&str> = stat.get(close + 1..)?.split_whitespace().collect();
     // utime and stime are fields 14 and 15 of the whole line, 12 and 13
     // after the name; in clock ticks (100 per second on Linux).
     let ticks: u64 = [11, 12]
         .iter()
         .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
         .sum();
-    ticks * 10_000_000
+    Some((stat.get(open + 1..close)?, ticks * 10_000_000))
 }
 
 /// The node's runtime threads (`tokensign-node-rt`) as Linux names them
@@ -102,18 +107,10 @@ pub(super) fn threads_cpu_ns(name: &str) -> u64 {
         let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else {
             continue;
         };
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
-            continue;
-        };
-        if &stat[open + 1..close] != name {
-            continue;
+        match stat_cpu_ns(&stat) {
+            Some((command, ns)) if command == name => total += ns,
+            _ => {}
         }
-        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-        total += [11, 12]
-            .iter()
-            .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
-            .sum::<u64>()
-            * 10_000_000;
     }
     total
 }

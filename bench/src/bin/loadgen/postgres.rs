@@ -18,18 +18,10 @@ pub(super) fn postgres_cpu_ns() -> u64 {
         let Ok(stat) = std::fs::read_to_string(p.path().join("stat")) else {
             continue;
         };
-        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
-            continue;
-        };
-        if &stat[open + 1..close] != "postgres" {
-            continue;
+        match stat_cpu_ns(&stat) {
+            Some(("postgres", ns)) => total += ns,
+            _ => {}
         }
-        let fields: Vec<&str> = stat[close + 1..].split_whitespace().collect();
-        total += [11, 12]
-            .iter()
-            .filter_map(|i| fields.get(*i)?.parse::<u64>().ok())
-            .sum::<u64>()
-            * 10_000_000;
     }
     total
 }
