@@ -20,6 +20,9 @@
 //!   database is [`StoreError::Unavailable`] (503 `DATABASE_UNAVAILABLE`),
 //!   and the pool replaces broken connections, so the node recovers when
 //!   the database is back.
+//! - **Notifications** ([`notify`]): a write that closes a checkpoint
+//!   `NOTIFY`s it in its transaction; each process listens on a connection
+//!   of its own (reconnected whenever lost) and wakes its live stream.
 //!
 //! The client is tokio-postgres with a deadpool pool, on a small runtime
 //! of its own (two threads, `tokensign-pg`): the [`Storage`] trait is
@@ -124,9 +127,7 @@ impl DatabaseUrl {
         }
         Ok(config)
     }
-}
 
-impl DatabaseUrl {
     /// What a node's client connects with: [`DatabaseUrl::config`], a
     /// bounded connection attempt, and `application` as the name the
     /// database shows for the connection.
@@ -282,9 +283,7 @@ impl PgStorage {
             }
         }
     }
-}
 
-impl PgStorage {
     /// Starts listening for the checkpoints every process commits to the
     /// database ([`notify`]): `heard` is called for each. The listener
     /// runs on the backend's runtime, so it ends when the store is
