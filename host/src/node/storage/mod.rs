@@ -23,6 +23,7 @@
 //! [`state`] is the state document (dump and load) over [`Contents`], so
 //! it works on both.
 
+mod memory_backend;
 pub mod postgres;
 pub mod redb_store;
 pub mod state;

@@ -105,7 +105,7 @@ pub fn open_in_memory() -> Result<RedbStorage, NodeError> {
         source: Box::new(source),
     };
     let db = Database::builder()
-        .create_with_backend(redb::backends::InMemoryBackend::new())
+        .create_with_backend(super::memory_backend::MemoryBackend::default())
         .map_err(|e| failed(e.into()))?;
     with_tables(db, false).map_err(failed)
 }
