@@ -239,7 +239,16 @@ impl AppState {
                         .into(),
                 })
             }
-            Some(url) => Arc::new(storage::postgres::open(url, durable).await?),
+            Some(url) => {
+                let store = storage::postgres::open(url, durable).await?;
+                // Other processes' checkpoints wake this one's stream.
+                let waker = announce.waker();
+                store.listen(move |heard| match heard {
+                    storage::postgres::notify::Heard::Committed(n) => waker.committed_elsewhere(n),
+                    storage::postgres::notify::Heard::Unheard => waker.look(),
+                });
+                Arc::new(store)
+            }
         };
         if let Some(path) = config.state.load.clone() {
             if !config.state.load_if_exists || path.exists() {

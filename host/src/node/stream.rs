@@ -7,7 +7,10 @@
 //! committed (a `watch` channel: no allocation on its serial path, nothing
 //! queued per consumer); each connection reads the checkpoints it has not
 //! sent yet from the store, in order. So history and live updates are one
-//! path: no gap and no duplicate where a resumed stream catches up.
+//! path: no gap and no duplicate where a resumed stream catches up. On a
+//! database that several processes share, a [`Waker`] also wakes the
+//! connections for the checkpoints other processes commit (the
+//! PostgreSQL backend's listener, `storage/postgres/notify.rs`).
 //!
 //! The rule that drops a slow consumer (docs/server.md, "Live stream"):
 //! once a consumer has caught up with the latest checkpoint, it is dropped
@@ -18,6 +21,11 @@
 //! close frame: the consumer stopped reading). A consumer catching up from
 //! an old checkpoint is not dropped for lagging: it reads history at its
 //! own pace.
+//!
+//! A store that is unavailable (a PostgreSQL database restarting) does
+//! not end a connection: it looks again every [`STORE_RETRY`] (and when
+//! woken) until the store answers, then goes on where it was. Any other
+//! storage failure closes it ([`CLOSE_INTERNAL_ERROR`]).
 //!
 //! A revert (`POST /dev/revert`) replaces checkpoints: numbers above its
 //! target are committed again with other contents. The writer announces
@@ -57,6 +65,9 @@ pub const DEFAULT_STALL_TIMEOUT: Duration = Duration::from_secs(30);
 const MAX_INCOMING_MESSAGE: usize = 4096;
 /// How long the node tries to deliver a close frame before it just closes.
 const CLOSE_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long a connection waits before it looks again at a store that was
+/// unavailable (a database restarting).
+const STORE_RETRY: Duration = Duration::from_millis(500);
 /// Reverts a connection can miss (not yet looked at) and still tell which
 /// checkpoints they replaced.
 pub const REVERTS_KEPT: usize = 64;
@@ -109,6 +120,43 @@ impl Announcer {
         // No connection listening is not an error.
         let _ = self.reverts.send(target);
         self.last.send_replace(target);
+    }
+
+    /// A handle that wakes the connections from outside the writer.
+    pub(crate) fn waker(&self) -> Waker {
+        Waker {
+            last: self.last.clone(),
+        }
+    }
+}
+
+/// Wakes the stream's connections for checkpoints this process's writer
+/// did not commit: those another process committed to a shared database.
+/// Only a wake-up: a connection reads the latest checkpoint from the
+/// store. It keeps the channel open, as the writer does; connections end
+/// when the node stops ([`Commits::stopper`]).
+#[derive(Clone)]
+pub(crate) struct Waker {
+    last: watch::Sender<u64>,
+}
+
+impl Waker {
+    /// Checkpoint `number` was committed elsewhere: the connections wake,
+    /// unless this process has announced it (or a later one) already.
+    pub(crate) fn committed_elsewhere(&self, number: u64) {
+        self.last.send_if_modified(|last| {
+            let news = number > *last;
+            if news {
+                *last = number;
+            }
+            news
+        });
+    }
+
+    /// Checkpoints may have been committed elsewhere unheard (while
+    /// notifications were lost): the connections wake and look.
+    pub(crate) fn look(&self) {
+        self.last.send_modify(|_| {});
     }
 }
 
@@ -214,48 +262,69 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
     // revert after it is seen.
     let mut reverts = state.inner.commits.reverts.subscribe();
     let mut stopping = state.inner.commits.stopping.subscribe();
+    // Whether the last look found the store unavailable (a database
+    // restarting): the connection waits and looks again, not closes.
+    let mut store_down = false;
     let end = 'serve: loop {
         if *stopping.borrow_and_update() {
             break End::Stopping;
         }
-        let latest = match last_checkpoint(&state) {
-            Ok(n) => n,
-            Err(e) => {
-                tracing::error!(error = %e, "stream: cannot read the latest checkpoint");
-                break End::Internal;
+        let down = 'look: {
+            let latest = match last_checkpoint(&state) {
+                Ok(n) => n,
+                Err(StoreError::Unavailable(reason)) => break 'look Some(reason),
+                Err(e) => {
+                    tracing::error!(error = %e, "stream: cannot read the latest checkpoint");
+                    break 'serve End::Internal;
+                }
+            };
+            // After reading `latest`: a revert that came before the
+            // checkpoints it counts is in the channel by now.
+            if let Some(resume) = reverted_below(next, latest, &mut reverts) {
+                break 'serve End::Reverted { next: resume };
+            }
+            if next <= latest {
+                let behind = latest - next + 1;
+                if caught_up && behind > config.lag_limit {
+                    break 'serve End::Slow { next, behind };
+                }
+                let frames = match frames(&state, next) {
+                    Ok(frames) => frames,
+                    Err(StoreError::Unavailable(reason)) => break 'look Some(reason),
+                    Err(e) => {
+                        tracing::error!(error = %e, checkpoint = next, "stream: cannot read a checkpoint");
+                        break 'serve End::Internal;
+                    }
+                };
+                let send = async {
+                    for frame in frames {
+                        sink.feed(Message::Text(frame.into())).await?;
+                    }
+                    sink.flush().await
+                };
+                match tokio::time::timeout(config.stall_timeout, send).await {
+                    Ok(Ok(())) => next += 1,
+                    Ok(Err(_)) => break 'serve End::Gone,
+                    Err(_) => break 'serve End::Stalled,
+                }
+                store_down = false;
+                continue 'serve;
+            }
+            caught_up = true;
+            None
+        };
+        if let Some(reason) = &down {
+            if !store_down {
+                tracing::warn!(%reason, checkpoint = next, "stream: the database is unavailable; the connection waits for it");
+            }
+        }
+        store_down = down.is_some();
+        let retry = async {
+            match down {
+                Some(_) => tokio::time::sleep(STORE_RETRY).await,
+                None => std::future::pending().await,
             }
         };
-        // After reading `latest`: a revert that came before the checkpoints
-        // it counts is in the channel by now.
-        if let Some(resume) = reverted_below(next, latest, &mut reverts) {
-            break End::Reverted { next: resume };
-        }
-        if next <= latest {
-            let behind = latest - next + 1;
-            if caught_up && behind > config.lag_limit {
-                break End::Slow { next, behind };
-            }
-            let frames = match frames(&state, next) {
-                Ok(frames) => frames,
-                Err(e) => {
-                    tracing::error!(error = %e, checkpoint = next, "stream: cannot read a checkpoint");
-                    break End::Internal;
-                }
-            };
-            let send = async {
-                for frame in frames {
-                    sink.feed(Message::Text(frame.into())).await?;
-                }
-                sink.flush().await
-            };
-            match tokio::time::timeout(config.stall_timeout, send).await {
-                Ok(Ok(())) => next += 1,
-                Ok(Err(_)) => break End::Gone,
-                Err(_) => break End::Stalled,
-            }
-            continue;
-        }
-        caught_up = true;
         tokio::select! {
             changed = last.changed() => {
                 if changed.is_err() {
@@ -264,6 +333,7 @@ async fn serve(socket: WebSocket, state: AppState, mut next: u64, mut caught_up:
                 }
             }
             _ = stopping.changed() => {}
+            () = retry => {}
             message = incoming.next() => match message {
                 None | Some(Err(_)) | Some(Ok(Message::Close(_))) => break 'serve End::Gone,
                 // Pings are answered by the library as they are read;
@@ -361,6 +431,27 @@ mod tests {
 
     fn channel() -> (broadcast::Sender<u64>, broadcast::Receiver<u64>) {
         broadcast::channel(REVERTS_KEPT)
+    }
+
+    #[test]
+    fn a_waker_wakes_for_news_and_whenever_asked_to_look() {
+        let (commits, announcer) = Commits::new();
+        let mut last = commits.last.clone();
+        let waker = announcer.waker();
+        announcer.committed(5);
+        assert!(last.has_changed().unwrap());
+        last.borrow_and_update();
+        // This process announced 5 already: hearing of it wakes no one.
+        waker.committed_elsewhere(5);
+        waker.committed_elsewhere(4);
+        assert!(!last.has_changed().unwrap());
+        waker.committed_elsewhere(6);
+        assert_eq!(*last.borrow_and_update(), 6);
+        waker.look();
+        assert!(last.has_changed().unwrap());
+        // The channel stays open while a waker lives.
+        drop(announcer);
+        assert!(last.has_changed().is_ok());
     }
 
     #[test]

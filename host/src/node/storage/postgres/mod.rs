@@ -20,12 +20,16 @@
 //!   database is [`StoreError::Unavailable`] (503 `DATABASE_UNAVAILABLE`),
 //!   and the pool replaces broken connections, so the node recovers when
 //!   the database is back.
+//! - **Notifications** ([`notify`]): a write that closes a checkpoint
+//!   `NOTIFY`s it in its transaction; each process listens on a connection
+//!   of its own (reconnected whenever lost) and wakes its live stream.
 //!
 //! The client is tokio-postgres with a deadpool pool, on a small runtime
 //! of its own (two threads, `tokensign-pg`): the [`Storage`] trait is
 //! synchronous, and a runtime that belongs to the backend can serve it
 //! from any caller (the writer thread, an async handler, a test).
 
+pub mod notify;
 pub mod password;
 pub mod read;
 pub mod schema;
@@ -123,6 +127,18 @@ impl DatabaseUrl {
         }
         Ok(config)
     }
+
+    /// What a node's client connects with: [`DatabaseUrl::config`], a
+    /// bounded connection attempt, and `application` as the name the
+    /// database shows for the connection.
+    fn client_config(&self, application: &str) -> Result<tokio_postgres::Config, NodeError> {
+        let mut config = self.config()?;
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        config.application_name(application);
+        Ok(config)
+    }
 }
 
 impl fmt::Display for DatabaseUrl {
@@ -157,6 +173,7 @@ impl fmt::Debug for DatabaseUrl {
 /// The node's state in a PostgreSQL database.
 pub struct PgStorage {
     pool: Pool,
+    url: DatabaseUrl,
     runtime: Option<tokio::runtime::Runtime>,
 }
 
@@ -167,11 +184,7 @@ pub struct PgStorage {
 /// acknowledged commits). Bounded in time: an unreachable database is
 /// [`NodeError::DatabaseUnavailable`].
 pub async fn open(url: &DatabaseUrl, durable: bool) -> Result<PgStorage, NodeError> {
-    let mut config = url.config()?;
-    if config.get_connect_timeout().is_none() {
-        config.connect_timeout(CONNECT_TIMEOUT);
-    }
-    config.application_name("tokensign-node");
+    let mut config = url.client_config("tokensign-node")?;
     if !durable {
         config.options("-c synchronous_commit=off");
     }
@@ -226,6 +239,7 @@ pub async fn open(url: &DatabaseUrl, durable: bool) -> Result<PgStorage, NodeErr
     };
     Ok(PgStorage {
         pool,
+        url: url.clone(),
         runtime: Some(storage_runtime),
     })
 }
@@ -267,6 +281,16 @@ impl PgStorage {
                     _ => wait(),
                 }
             }
+        }
+    }
+
+    /// Starts listening for the checkpoints every process commits to the
+    /// database ([`notify`]): `heard` is called for each. The listener
+    /// runs on the backend's runtime, so it ends when the store is
+    /// dropped (the node stops). Never fails: a lost database is retried.
+    pub fn listen(&self, heard: impl Fn(notify::Heard) + Send + Sync + 'static) {
+        if let Ok(handle) = self.handle() {
+            handle.spawn(notify::listen(self.url.clone(), heard));
         }
     }
 }

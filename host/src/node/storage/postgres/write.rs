@@ -27,6 +27,7 @@ use std::time::Duration;
 use deadpool_postgres::Transaction;
 use tokensign_core::{Address, Amount};
 
+use super::notify::NOTIFY;
 use super::read::{account_row, address, balance_row, decode, json_row};
 use super::{
     bounded, from_db, to_db, DbFailure, PgStorage, STATE_TIMEOUT, STEP_TIMEOUT, WRITE_ATTEMPTS,
@@ -143,7 +144,20 @@ async fn write_once(
     let number = commit.checkpoint.as_ref().map(|c| to_db(c.number));
     let hash = commit.checkpoint.as_ref().map(|c| c.hash.to_vec());
     let mints = commit.mint_count.map(to_db);
-    txn.execute(&statement, &[&number, &hash, &mints]).await?;
+    let params: [&(dyn tokio_postgres::types::ToSql + Sync); 3] = [&number, &hash, &mints];
+    let update = txn.execute(&statement, &params);
+    match &commit.checkpoint {
+        // Every process's listener hears of it when (if) this commits;
+        // pipelined with the head's update, no extra round trip.
+        Some(c) => {
+            let notify = txn.prepare_cached(NOTIFY).await?;
+            let payload = c.number.to_string();
+            futures_util::future::try_join(update, txn.execute(&notify, &[&payload])).await?;
+        }
+        None => {
+            update.await?;
+        }
+    }
     commit_sent.set(true);
     txn.commit().await?;
     Ok(commit.checkpoint.map(|c| c.number))
@@ -212,6 +226,7 @@ pub(super) fn replace(storage: &PgStorage, contents: &Contents) -> Result<(), St
                 ],
             )
             .await?;
+            txn.execute(NOTIFY, &[&last.number.to_string()]).await?;
             txn.commit().await?;
             Ok(())
         })
