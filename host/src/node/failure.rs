@@ -7,7 +7,7 @@ use std::net::SocketAddr;
 /// counter reached its end. Logged; the client gets a 500
 /// `INTERNAL_ERROR`. Backend-neutral, so that the ledger and the writer
 /// do not depend on one database (the redb backend converts its errors in
-/// `storage/redb_store.rs`).
+/// `storage/redb_store/`).
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The storage backend failed (boxed: redb's error is large, and this
