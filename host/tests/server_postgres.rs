@@ -42,6 +42,23 @@ fn url_text(url: &DatabaseUrl) -> String {
     url.to_string()
 }
 
+/// Two node processes on the database at `url`, and `n` senders funded
+/// with a token `symbol` issued through `a`.
+struct TwoNodes {
+    a: CliNode,
+    b: CliNode,
+    keys: Vec<SigningKey>,
+    token: Address,
+}
+
+fn two_nodes(url: &DatabaseUrl, n: u8, symbol: &str) -> TwoNodes {
+    let a = node_on(url);
+    let b = node_on(url);
+    let keys = senders(n);
+    let token = funded_token(a.addr, symbol, &keys);
+    TwoNodes { a, b, keys, token }
+}
+
 fn senders(n: u8) -> Vec<SigningKey> {
     (0..n).map(|i| key(0x70 + i)).collect()
 }
@@ -199,10 +216,7 @@ fn two_processes_one_ledger_concurrent_payments_from_the_same_accounts() {
         return;
     }
     let url = Cluster::shared().fresh_database();
-    let a = node_on(&url);
-    let b = node_on(&url);
-    let keys = senders(4);
-    let token = funded_token(a.addr, "SHARE", &keys);
+    let TwoNodes { a, b, keys, token } = two_nodes(&url, 4, "SHARE");
     // Acknowledged by A, readable from B at once.
     let r = get(b.addr, &format!("/v1/tokens/token_metadata?token={token}"));
     assert_eq!(r.status, 200, "{}", r.body);
@@ -261,10 +275,7 @@ fn the_same_nonce_through_two_processes_admits_exactly_one() {
         return;
     }
     let url = Cluster::shared().fresh_database();
-    let a = node_on(&url);
-    let b = node_on(&url);
-    let keys = senders(1);
-    let token = funded_token(a.addr, "RACE", &keys);
+    let TwoNodes { a, b, keys, token } = two_nodes(&url, 1, "RACE");
     for round in 0..20u64 {
         let barrier = Arc::new(Barrier::new(2));
         let answers: Vec<Resp> = [(a.addr, 1u64), (b.addr, 2u64)]
@@ -303,10 +314,12 @@ fn kill_9_of_one_process_mid_load_loses_nothing() {
         return;
     }
     let url = Cluster::shared().fresh_database();
-    let mut a = node_on(&url);
-    let b = node_on(&url);
-    let keys = senders(4);
-    let token = funded_token(b.addr, "KILL", &keys);
+    let TwoNodes {
+        mut a,
+        b,
+        keys,
+        token,
+    } = two_nodes(&url, 4, "KILL");
     let acked = Arc::new(Mutex::new(Vec::new()));
     let to: Vec<Address> = keys.iter().map(|k| k.address()).collect();
     let mut threads = Vec::new();
@@ -439,10 +452,7 @@ fn a_stream_shows_the_checkpoints_of_another_process_also_after_a_database_resta
     }
     let cluster = Cluster::private();
     let url = cluster.fresh_database();
-    let a = node_on(&url);
-    let b = node_on(&url);
-    let keys = senders(1);
-    let token = funded_token(a.addr, "NOTIFY", &keys);
+    let TwoNodes { a, b, keys, token } = two_nodes(&url, 1, "NOTIFY");
     // Pays `value` through A; retried while A's database is away (A's
     // pool reconnects at its next request).
     let pay = |value: u64| {
@@ -832,10 +842,7 @@ fn dev_controls_on_a_shared_database() {
         return;
     }
     let url = Cluster::shared().fresh_database();
-    let a = node_on(&url);
-    let b = node_on(&url);
-    let keys = senders(1);
-    let token = funded_token(a.addr, "DEVC", &keys);
+    let TwoNodes { a, b, keys, token } = two_nodes(&url, 1, "DEVC");
     let holder = keys[0].address();
     let balance_at = |at: SocketAddr| {
         get(
