@@ -52,11 +52,18 @@ struct TwoNodes {
 }
 
 fn two_nodes(url: &DatabaseUrl, n: u8, symbol: &str) -> TwoNodes {
-    let a = node_on(url);
+    let (a, keys, token) = one_node(url, n, symbol);
     let b = node_on(url);
+    TwoNodes { a, b, keys, token }
+}
+
+/// A node process on the database at `url`, and `n` senders funded with a
+/// token `symbol` issued through it.
+fn one_node(url: &DatabaseUrl, n: u8, symbol: &str) -> (CliNode, Vec<SigningKey>, Address) {
+    let a = node_on(url);
     let keys = senders(n);
     let token = funded_token(a.addr, symbol, &keys);
-    TwoNodes { a, b, keys, token }
+    (a, keys, token)
 }
 
 fn senders(n: u8) -> Vec<SigningKey> {
@@ -367,9 +374,7 @@ fn a_database_restart_mid_load_loses_nothing_and_the_node_recovers() {
     }
     let cluster = Cluster::private();
     let url = cluster.fresh_database();
-    let a = node_on(&url);
-    let keys = senders(3);
-    let token = funded_token(a.addr, "RESTART", &keys);
+    let (a, keys, token) = one_node(&url, 3, "RESTART");
     let acked = Arc::new(Mutex::new(Vec::new()));
     let to: Vec<Address> = keys.iter().map(|k| k.address()).collect();
     let at = a.addr;
@@ -552,9 +557,7 @@ fn an_unreachable_database_gives_503_and_the_node_recovers() {
     }
     let cluster = Cluster::private();
     let url = cluster.fresh_database();
-    let a = node_on(&url);
-    let keys = senders(1);
-    let token = funded_token(a.addr, "DOWN", &keys);
+    let (a, keys, token) = one_node(&url, 1, "DOWN");
     cluster.halt();
     let started = Instant::now();
     let r = get(
@@ -594,9 +597,7 @@ fn migrations_from_empty_and_from_the_previous_version() {
     // Empty → latest: a node starts and serves.
     let empty = cluster.fresh_database();
     let name = |url: &DatabaseUrl| url.to_string().rsplit('/').next().unwrap().to_owned();
-    let a = node_on(&empty);
-    let keys = senders(2);
-    let token = funded_token(a.addr, "MIGR", &keys);
+    let (a, keys, token) = one_node(&empty, 2, "MIGR");
     let pay = Payment {
         recipient: keys[1].address(),
         value: Amount::from_u64(7),
