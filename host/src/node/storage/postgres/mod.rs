@@ -29,6 +29,8 @@
 //! synchronous, and a runtime that belongs to the backend can serve it
 //! from any caller (the writer thread, an async handler, a test).
 
+mod bulk;
+mod fetch;
 pub mod notify;
 pub mod password;
 pub mod read;
