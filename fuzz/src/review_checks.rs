@@ -2,7 +2,9 @@
 //! rendering of each value, the token and its amounts, the warnings before
 //! non-ASCII texts, and the pages at any width.
 
-use tokensign_core::field::Shown;
+use core::ops::ControlFlow;
+
+use tokensign_core::field::{ShowVisitor, Shown};
 use tokensign_core::native::Descriptor;
 use tokensign_core::review::render::{render, unrender_text};
 use tokensign_core::review::{
@@ -17,11 +19,83 @@ fn is_printable(text: &str) -> bool {
     text.bytes().all(|b| (b' '..=b'~').contains(&b))
 }
 
+/// Pages of the `Review::pages` iterator compared with the review's pages
+/// as a device shows them (`Review::for_each_page`): the iterator walks the
+/// items again and renders the item again for every page, so comparing all
+/// of them would make the check quadratic in the review's length (and in an
+/// item's length at narrow widths). Both are compared in full by
+/// tests/tests/prop_review.rs.
+const ITERATOR_PAGES_CHECKED: usize = 32;
+
+/// The review's items in order, from one walk.
+fn walked_items<'a, const B: usize, const M: usize>(review: &Review<'a, B, M>) -> Vec<Item<'a>> {
+    struct Collect<'a>(Vec<Item<'a>>);
+    impl<'a> ShowVisitor<'a> for Collect<'a> {
+        fn item(
+            &mut self,
+            label: &'static str,
+            index: Option<u16>,
+            value: Shown<'a>,
+        ) -> ControlFlow<()> {
+            self.0.push(Item {
+                label,
+                index,
+                value,
+            });
+            ControlFlow::Continue(())
+        }
+    }
+    let mut items = Collect(Vec::new());
+    assert!(
+        review.walk(&mut items).is_continue(),
+        "a walk stopped early"
+    );
+    items.0
+}
+
+/// The first item with `label` outside lists, as `Review::find` gives it.
+fn find<'i, 'a>(items: &'i [Item<'a>], label: &str) -> Option<&'i Item<'a>> {
+    items
+        .iter()
+        .find(|item| item.label == label && item.index.is_none())
+}
+
+/// The review's indexed access (`item`, `items`, `find`, `len`) agrees
+/// with one walk of it, at a few positions: every indexed access walks the
+/// review from its first item, so checking every position would make the
+/// check quadratic in the review's length.
+fn check_indexed_access<const B: usize, const M: usize>(
+    review: &Review<'_, B, M>,
+    items: &[Item<'_>],
+) {
+    let len = items.len();
+    assert_eq!(review.len(), len, "len");
+    assert!(!review.is_empty());
+    assert_eq!(review.item(len), None, "an item past the end");
+    let mut sample = [0, len / 2, len - 1];
+    sample.sort_unstable();
+    for i in sample {
+        assert_eq!(review.item(i).as_ref(), Some(&items[i]), "item {i}");
+    }
+    assert!(
+        review.items().take(2).eq(items.iter().take(2).copied()),
+        "items() starts with the walk's first items"
+    );
+    assert_eq!(
+        review.find(LABEL_NONCE).as_ref(),
+        find(items, LABEL_NONCE),
+        "find"
+    );
+}
+
 /// A review's invariants: the fixed items are there (operation first,
 /// chain, nonce, scheme last, the multisig account when there is one, the
 /// memo when it is shown), every value renders as printable ASCII that
 /// reads back to its text, and the pages at `width` are printable, no
 /// wider than the width, numbered, and join back to each rendered value.
+/// Linear in the review's length: the items come from one walk, the pages
+/// from one more (see [`check_indexed_access`] and
+/// [`ITERATOR_PAGES_CHECKED`] for the indexed access and the iterator).
 /// Returns the scheme and signer it shows (the caller knows which they
 /// must be).
 pub fn check_review<const B: usize, const M: usize>(
@@ -29,10 +103,9 @@ pub fn check_review<const B: usize, const M: usize>(
     width: usize,
 ) -> (Scheme, Descriptor) {
     let tx = review.transaction();
-    let items: Vec<Item<'_>> = review.items().collect();
-    assert_eq!(items.len(), review.len(), "len");
-    assert!(!review.is_empty());
-    assert_eq!(review.item(items.len()), None, "an item past the end");
+    let items = walked_items(review);
+    assert!(!items.is_empty(), "a review without items");
+    check_indexed_access(review, &items);
     assert_eq!(
         items.first().map(|i| (i.label, i.value)),
         Some((LABEL_OPERATION, Shown::Word(tx.op_type().title()))),
@@ -55,11 +128,11 @@ pub fn check_review<const B: usize, const M: usize>(
     assert_eq!(count(LABEL_NONCE), 1, "one nonce");
     assert_eq!(count(LABEL_SCHEME), 1, "one scheme");
     assert_eq!(
-        review.find(LABEL_NONCE).map(|i| i.value),
+        find(&items, LABEL_NONCE).map(|i| i.value),
         Some(Shown::Number(tx.nonce))
     );
     assert!(count(LABEL_MULTISIG_ACCOUNT) <= 1, "one multisig account");
-    let descriptor = match review.find(LABEL_MULTISIG_ACCOUNT).map(|i| i.value) {
+    let descriptor = match find(&items, LABEL_MULTISIG_ACCOUNT).map(|i| i.value) {
         None => Descriptor::Single,
         Some(Shown::Address(account)) => Descriptor::Multisig(account),
         Some(other) => panic!("multisig account shown as {other:?}"),
@@ -75,8 +148,7 @@ pub fn check_review<const B: usize, const M: usize>(
     check_token_items(review, &items);
 
     let mut rendered = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
-        assert_eq!(review.item(i).as_ref(), Some(item), "item {i}");
+    for item in &items {
         let mut text = String::new();
         render(&item.value, &mut text).expect("rendering into a String");
         assert!(is_printable(&text), "{}: rendered {text:?}", item.label);
@@ -93,7 +165,20 @@ pub fn check_review<const B: usize, const M: usize>(
     }
 
     let width = width.clamp(1, MAX_PAGE_WIDTH);
-    let mut pages = review.pages(width);
+    let mut all_pages = Vec::new();
+    let flow = review.for_each_page(width, |page| {
+        all_pages.push(*page);
+        ControlFlow::Continue(())
+    });
+    assert!(flow.is_continue(), "for_each_page stopped by itself");
+    assert!(
+        review
+            .pages(width)
+            .take(ITERATOR_PAGES_CHECKED)
+            .eq(all_pages.iter().take(ITERATOR_PAGES_CHECKED).copied()),
+        "the pages iterator differs from for_each_page"
+    );
+    let mut pages = all_pages.iter();
     for (item, text) in items.iter().zip(&rendered) {
         let mut joined = String::new();
         let mut parts = None;
