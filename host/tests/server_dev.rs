@@ -265,7 +265,7 @@ fn send_acts_as_operators_masters_and_multisig_accounts() {
         a,
         "/dev/send",
         json!({"from": keyless(0xb2).to_string(), "operation": "CreateMultiSig",
-               "signers": signers(), "threshold": 2}),
+               "signers": two_signers(), "threshold": 2}),
     );
     let hash = hash_of(r);
     let created = get(a, &format!("/v1/transactions/by_hash?hash={hash}")).json();
@@ -289,16 +289,6 @@ fn assert_unsigned_advice(r: &Resp, advice: &str) {
     let message = r.json()["message"].as_str().unwrap_or_default().to_owned();
     assert!(message.contains(advice), "{message:?} lacks {advice:?}");
     assert!(!message.contains("sign "), "{message:?} tells to sign");
-}
-
-/// Two members of weight 1, as CreateMultiSig's `signers`.
-fn signers() -> Value {
-    let mut keys: Vec<[u8; 33]> = [key(0x61), key(0x62)]
-        .iter()
-        .map(|k| k.public_key_compressed())
-        .collect();
-    keys.sort();
-    json!([{"public_key": keys[0].to_vec(), "weight": 1}, {"public_key": keys[1].to_vec(), "weight": 1}])
 }
 
 fn hash_of_pay(a: SocketAddr, from: &Address, to: &Address, value: u64, token: &Address) {
@@ -703,7 +693,7 @@ fn pending_transactions_are_placed_after_a_crash_and_at_a_clean_stop() {
         a,
         "/dev/send",
         json!({"from": keyless(0x93).to_string(), "operation": "CreateMultiSig",
-               "signers": signers(), "threshold": 1}),
+               "signers": two_signers(), "threshold": 1}),
     ));
     assert!(receipt(a, &hash).get("checkpoint_number").is_none());
     node.shutdown().unwrap();

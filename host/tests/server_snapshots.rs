@@ -150,7 +150,7 @@ fn step(live: &Live, i: usize, multisig: &mut Option<Address>) -> Vec<String> {
             let hash = send(
                 a,
                 json!({"from": keyless(0xc3).to_string(), "operation": "CreateMultiSig",
-                       "signers": signers(), "threshold": 2}),
+                       "signers": two_signers(), "threshold": 2}),
             );
             let created = get(a, &format!("/v1/transactions/by_hash?hash={hash}")).json();
             *multisig = Some(
@@ -193,17 +193,6 @@ fn step(live: &Live, i: usize, multisig: &mut Option<Address>) -> Vec<String> {
 }
 
 const STEPS: usize = 9;
-
-/// Two members of weight 1, as CreateMultiSig's `signers`.
-fn signers() -> Value {
-    let mut keys: Vec<[u8; 33]> = [key(0x61), key(0x62)]
-        .iter()
-        .map(|k| k.public_key_compressed())
-        .collect();
-    keys.sort();
-    json!([{"public_key": keys[0].to_vec(), "weight": 1},
-           {"public_key": keys[1].to_vec(), "weight": 1}])
-}
 
 fn gilt_token() -> Address {
     tokensign_core::tx::TokenIssue {

@@ -29,6 +29,18 @@ pub fn key(byte: u8) -> SigningKey {
     tokensign_fixtures::repeated_byte_key(byte)
 }
 
+/// Two members of weight 1 (keys 0x61 and 0x62), as a CreateMultiSig
+/// body's `signers`.
+pub fn two_signers() -> Value {
+    let mut keys: Vec<[u8; 33]> = [key(0x61), key(0x62)]
+        .iter()
+        .map(|k| k.public_key_compressed())
+        .collect();
+    keys.sort();
+    json!([{"public_key": keys[0].to_vec(), "weight": 1},
+           {"public_key": keys[1].to_vec(), "weight": 1}])
+}
+
 /// The address of a key.
 pub fn addr(key: &SigningKey) -> Address {
     key.address()
