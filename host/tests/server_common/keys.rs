@@ -40,3 +40,8 @@ pub fn outsider() -> SigningKey {
 pub fn master() -> Address {
     tokensign_fixtures::spec_address()
 }
+
+/// An address nobody has the key of (20 copies of `byte`).
+pub fn keyless(byte: u8) -> Address {
+    Address([byte; 20])
+}

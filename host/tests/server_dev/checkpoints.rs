@@ -13,18 +13,23 @@ fn checkpoints_close_per_write_every_interval_or_on_request() {
     let live = live_with(|_| {});
     let a = live.a();
     let from = payer().address();
-    let mode = |body: Value| ok(dev(a, "/dev/checkpoint_mode", body), "DevCheckpointMode");
+    let mode = |body: Value| {
+        ok(
+            post_dev(a, "/dev/checkpoint_mode", body),
+            "DevCheckpointMode",
+        )
+    };
     assert_eq!(
         ok(get(a, "/dev/checkpoint_mode"), "DevCheckpointMode"),
         json!({"mode": "auto", "pending": 0})
     );
     // manual: admitted at once (balances move), placed on request.
     mode(json!({"mode": "manual"}));
-    let at = latest(a);
-    let first = hash_of(send_payment(a, &from, &keyless(0x71), 5, &live.token));
+    let at = latest_checkpoint(a);
+    let first = hash_of_accepted(&send_payment(a, &from, &keyless(0x71), 5, &live.token));
     let second = live.pay(keyless(0x71), 5);
-    assert_eq!(balance(a, &keyless(0x71), &live.token), 10);
-    assert_eq!(latest(a), at, "no checkpoint closed");
+    assert_eq!(balance_at(a, &keyless(0x71), &live.token), 10);
+    assert_eq!(latest_checkpoint(a), at, "no checkpoint closed");
     let r = receipt(a, &first);
     assert!(r.get("checkpoint_number").is_none(), "{r}");
     assert_schema("TransactionReceipt", &r);
@@ -76,36 +81,38 @@ fn checkpoints_close_per_write_every_interval_or_on_request() {
     for s in &senders {
         let body =
             json!({"address": s.to_string(), "token": live.token.to_string(), "balance": "5"});
-        ok(dev(a, "/dev/set_balance", body), "DevBalanceSet");
+        ok(post_dev(a, "/dev/set_balance", body), "DevBalanceSet");
     }
     mode(json!({"mode": "per_write"}));
-    let at = latest(a);
+    let at = latest_checkpoint(a);
     std::thread::scope(|scope| {
         for s in &senders {
             let token = live.token;
-            scope.spawn(move || hash_of(send_payment(a, s, &keyless(0x79), 1, &token)));
+            scope.spawn(move || hash_of_accepted(&send_payment(a, s, &keyless(0x79), 1, &token)));
         }
     });
-    assert_eq!(latest(a), at + 8);
+    assert_eq!(latest_checkpoint(a), at + 8);
     for n in at + 1..=at + 8 {
         let c = get(a, &format!("/v1/checkpoints/by_number?number={n}")).json();
         assert_eq!(c["transactions"].as_array().unwrap().len(), 1, "{c}");
     }
     // Refusals.
-    dev(a, "/dev/checkpoint_mode", json!({"mode": "interval"})).assert_error(400, "MISSING_FIELD");
-    dev(
+    post_dev(a, "/dev/checkpoint_mode", json!({"mode": "interval"}))
+        .assert_error(400, "MISSING_FIELD");
+    post_dev(
         a,
         "/dev/checkpoint_mode",
         json!({"mode": "interval", "interval_ms": 1}),
     )
     .assert_error(400, "INVALID_NUMBER");
-    dev(
+    post_dev(
         a,
         "/dev/checkpoint_mode",
         json!({"mode": "auto", "interval_ms": 100}),
     )
     .assert_error(400, "INVALID_VALUE");
-    dev(a, "/dev/checkpoint_mode", json!({"mode": "hourly"})).assert_error(400, "INVALID_VALUE");
+    post_dev(a, "/dev/checkpoint_mode", json!({"mode": "hourly"}))
+        .assert_error(400, "INVALID_VALUE");
 }
 
 #[test]
@@ -117,25 +124,29 @@ fn pending_transactions_are_placed_after_a_crash_and_at_a_clean_stop() {
     let token = banner_token(&lines);
     let dev0 = Address::parse("0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266").unwrap();
     ok(
-        dev(a, "/dev/checkpoint_mode", json!({"mode": "manual"})),
+        post_dev(a, "/dev/checkpoint_mode", json!({"mode": "manual"})),
         "DevCheckpointMode",
     );
-    let at = latest(a);
-    let first = hash_of(send_payment(a, &dev0, &keyless(0x91), 1, &token));
-    let second = hash_of(send_payment(a, &dev0, &keyless(0x92), 2, &token));
+    let at = latest_checkpoint(a);
+    let first = hash_of_accepted(&send_payment(a, &dev0, &keyless(0x91), 1, &token));
+    let second = hash_of_accepted(&send_payment(a, &dev0, &keyless(0x92), 2, &token));
     let mut child = node.take();
     child.kill().unwrap();
     child.wait().unwrap();
     let (node, lines) = spawn_node(dir.path(), &[]);
     let a = banner_addr(&lines);
-    assert_eq!(latest(a), at + 1, "one checkpoint over what was pending");
+    assert_eq!(
+        latest_checkpoint(a),
+        at + 1,
+        "one checkpoint over what was pending"
+    );
     let checkpoint = get(a, &format!("/v1/checkpoints/by_number?number={}", at + 1)).json();
     assert_eq!(
         checkpoint["transactions"],
         json!([first, second]),
         "in admission order"
     );
-    assert_eq!(balance(a, &keyless(0x92), &token), 2);
+    assert_eq!(balance_at(a, &keyless(0x92), &token), 2);
     assert!(!dir.path().join("node/tokensign-node.pending").exists());
     drop(node);
 
@@ -145,10 +156,10 @@ fn pending_transactions_are_placed_after_a_crash_and_at_a_clean_stop() {
     let node = start_with(config());
     let a = node.addr;
     ok(
-        dev(a, "/dev/checkpoint_mode", json!({"mode": "manual"})),
+        post_dev(a, "/dev/checkpoint_mode", json!({"mode": "manual"})),
         "DevCheckpointMode",
     );
-    let hash = hash_of(dev(
+    let hash = hash_of_accepted(&post_dev(
         a,
         "/dev/send",
         json!({"from": keyless(0x93).to_string(), "operation": "CreateMultiSig",

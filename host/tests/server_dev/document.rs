@@ -1,6 +1,5 @@
 //! The OpenAPI document's entries for the controls.
 
-use super::support::*;
 use crate::server_common::*;
 use serde_json::json;
 use tokensign_core::tx::OpType;

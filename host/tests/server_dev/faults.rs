@@ -20,7 +20,7 @@ fn faults_answer_the_next_writes_on_a_path_then_disarm() {
     let live = live_with(|_| {});
     let a = live.a();
     let v = ok(
-        dev(
+        post_dev(
             a,
             "/dev/faults",
             json!({"path": "/v2/transactions/payment",
@@ -35,18 +35,18 @@ fn faults_answer_the_next_writes_on_a_path_then_disarm() {
         let r = post_native(a, &signed);
         assert_injected(&r, 503, "SERVICE_UNAVAILABLE");
         assert!(r.body.contains(&format!("{left} more")), "{}", r.body);
-        assert_eq!(nonce(a, &who), 0, "nothing was stored");
+        assert_eq!(nonce_at(a, &who), 0, "nothing was stored");
     }
     assert_eq!(
         ok(get(a, "/dev/faults"), "DevFaults"),
         json!({"faults": []})
     );
     live.pay(keyless(0x31), 1);
-    assert_eq!(balance(a, &keyless(0x31), &live.token), 1);
+    assert_eq!(balance_at(a, &keyless(0x31), &live.token), 1);
     // Other paths and the v1 path of the same operation are not armed; a
     // node's own code gets its own status by default.
     ok(
-        dev(
+        post_dev(
             a,
             "/dev/faults",
             json!({"path": "/v1/transactions/payment", "error_code": "INSUFFICIENT_BALANCE"}),
@@ -54,7 +54,7 @@ fn faults_answer_the_next_writes_on_a_path_then_disarm() {
         "DevFaults",
     );
     ok(
-        dev(
+        post_dev(
             a,
             "/dev/faults",
             json!({"path": "/v2/tokens/mint", "error_code": "ODD", "count": 5}),
@@ -70,7 +70,7 @@ fn faults_answer_the_next_writes_on_a_path_then_disarm() {
         json!({"path": "/v2/tokens/mint", "status": 500, "error_code": "ODD", "remaining": 5})
     );
     ok(
-        dev(
+        post_dev(
             a,
             "/dev/faults",
             json!({"path": "/v2/tokens/mint", "error_code": "ODD", "count": 0}),
@@ -78,7 +78,7 @@ fn faults_answer_the_next_writes_on_a_path_then_disarm() {
         "DevFaults",
     );
     ok(
-        dev(
+        post_dev(
             a,
             "/dev/faults",
             json!({"path": "/v2/tokens/burn", "error_code": "X"}),
@@ -90,19 +90,19 @@ fn faults_answer_the_next_writes_on_a_path_then_disarm() {
         json!({"faults": []})
     );
     // Refusals.
-    dev(
+    post_dev(
         a,
         "/dev/faults",
         json!({"path": "/v1/accounts/nonce", "error_code": "X"}),
     )
     .assert_error(400, "INVALID_VALUE");
-    dev(
+    post_dev(
         a,
         "/dev/faults",
         json!({"path": "/v2/tokens/burn", "error_code": "no spaces"}),
     )
     .assert_error(400, "INVALID_VALUE");
-    dev(
+    post_dev(
         a,
         "/dev/faults",
         json!({"path": "/v2/tokens/burn", "error_code": "X", "status": 302}),

@@ -22,7 +22,7 @@ fn the_controls_are_refused_off_loopback_unless_forced() {
     for r in [
         get(a, "/dev/modes"),
         post_json(a, "/dev/checkpoint", ""),
-        dev(
+        post_dev(
             a,
             "/dev/set_nonce",
             json!({"address": keyless(1).to_string(), "nonce": 1}),
@@ -31,7 +31,7 @@ fn the_controls_are_refused_off_loopback_unless_forced() {
         r.assert_error(403, "DEV_CONTROLS_DISABLED");
         assert!(r.body.contains("--dev-controls"), "{}", r.body);
     }
-    assert_eq!(nonce(a, &keyless(1)), 0);
+    assert_eq!(nonce_at(a, &keyless(1)), 0);
     // The network's API is unaffected.
     assert_eq!(get(a, "/api/status").status, 200);
     let (_node, a, _dir) = open(Some(true), "0.0.0.0:0");

@@ -16,10 +16,14 @@ fn send_moves_tokens_as_an_account_whose_key_is_never_given() {
     let (holder, to) = (keyless(0xa1), keyless(0xa2));
     // The holder gets tokens from a signed payment; its key never exists.
     live.pay(holder, 1_000);
-    let hash = hash_of(send_payment(a, &holder, &to, 400, &live.token));
-    assert_eq!(balance(a, &holder, &live.token), 600);
-    assert_eq!(balance(a, &to, &live.token), 400);
-    assert_eq!(nonce(a, &holder), 1, "the nonce rose as for a signed write");
+    let hash = hash_of_accepted(&send_payment(a, &holder, &to, 400, &live.token));
+    assert_eq!(balance_at(a, &holder, &live.token), 600);
+    assert_eq!(balance_at(a, &to, &live.token), 400);
+    assert_eq!(
+        nonce_at(a, &holder),
+        1,
+        "the nonce rose as for a signed write"
+    );
     // The reads say how it was sent.
     let tx = get(a, &format!("/v1/transactions/by_hash?hash={hash}")).json();
     assert_schema("Transaction", &tx);
@@ -46,7 +50,7 @@ fn send_moves_tokens_as_an_account_whose_key_is_never_given() {
     let r = send_payment(a, &holder, &to, 601, &live.token);
     r.assert_error(422, "INSUFFICIENT_BALANCE");
     assert_eq!(
-        (nonce(a, &holder), balance(a, &holder, &live.token)),
+        (nonce_at(a, &holder), balance_at(a, &holder, &live.token)),
         (1, 600)
     );
     // An explicit nonce must be the next one; the chain id the node's.
@@ -67,22 +71,23 @@ fn send_moves_tokens_as_an_account_whose_key_is_never_given() {
         ),
         (json!({"chain_id": 1}), "WRONG_CHAIN_ID", "or leave it out"),
     ] {
-        let r = dev(a, "/dev/send", body(extra));
+        let r = post_dev(a, "/dev/send", body(extra));
         r.assert_error(422, code);
         assert_unsigned_advice(&r, advice);
     }
-    hash_of(dev(
+    hash_of_accepted(&post_dev(
         a,
         "/dev/send",
         body(json!({"nonce": 1, "chain_id": CHAIN_ID_TESTNET,
             "memo": {"type": "text", "format": "utf8", "data": "hi"}})),
     ));
     // The core reads the document as it reads a signed one.
-    dev(a, "/dev/send", json!({"operation": "Payment"})).assert_error(400, "MISSING_FIELD");
-    dev(a, "/dev/send", json!({"from": holder.to_string()})).assert_error(400, "MISSING_FIELD");
-    dev(a, "/dev/send", body(json!({"bogus": 1}))).assert_error(400, "UNKNOWN_FIELD");
-    dev(a, "/dev/send", body(json!({"value": "-1"}))).assert_error(400, "INVALID_NUMBER");
-    dev(a, "/dev/send", body(json!({"from": "0x12"}))).assert_error(400, "INVALID_ADDRESS");
+    post_dev(a, "/dev/send", json!({"operation": "Payment"})).assert_error(400, "MISSING_FIELD");
+    post_dev(a, "/dev/send", json!({"from": holder.to_string()}))
+        .assert_error(400, "MISSING_FIELD");
+    post_dev(a, "/dev/send", body(json!({"bogus": 1}))).assert_error(400, "UNKNOWN_FIELD");
+    post_dev(a, "/dev/send", body(json!({"value": "-1"}))).assert_error(400, "INVALID_NUMBER");
+    post_dev(a, "/dev/send", body(json!({"from": "0x12"}))).assert_error(400, "INVALID_ADDRESS");
     post_json(
         a,
         "/dev/send",
@@ -91,7 +96,7 @@ fn send_moves_tokens_as_an_account_whose_key_is_never_given() {
     .assert_error(400, "DUPLICATE_FIELD");
     post_json(a, "/dev/send", "[1]").assert_error(400, "INVALID_TYPE");
     post_json(a, "/dev/send", "{").assert_error(400, "MALFORMED_JSON");
-    dev(
+    post_dev(
         a,
         "/dev/send",
         body(json!({"recipient": Address::default().to_string()})),
@@ -106,7 +111,7 @@ fn send_acts_as_operators_masters_and_multisig_accounts() {
     let op = operator().address();
     let master = master_key().address();
     // An issue as the operator (its key is not used).
-    let r = dev(
+    let r = post_dev(
         a,
         "/dev/send",
         json!({"from": op.to_string(), "operation": "TokenIssue", "symbol": "IMP",
@@ -116,7 +121,7 @@ fn send_acts_as_operators_masters_and_multisig_accounts() {
     assert_eq!(r.status, 200, "{}", r.body);
     let token = Address::parse(r.json()["token"].as_str().unwrap()).unwrap();
     // A stranger may not issue: the operator rule still holds.
-    let r = dev(
+    let r = post_dev(
         a,
         "/dev/send",
         json!({"from": keyless(0xb0).to_string(), "operation": "TokenIssue", "symbol": "NOPE",
@@ -126,7 +131,7 @@ fn send_acts_as_operators_masters_and_multisig_accounts() {
     r.assert_error(422, "SIGNER_NOT_OPERATOR");
     assert_unsigned_advice(&r, &format!("\"from\" set to an operator's address ({op})"));
     // Nor may a stranger mint: the advice names the master to send as.
-    let r = dev(
+    let r = post_dev(
         a,
         "/dev/send",
         json!({"from": keyless(0xb0).to_string(), "operation": "TokenMint",
@@ -142,36 +147,36 @@ fn send_acts_as_operators_masters_and_multisig_accounts() {
     let holder = keyless(0xb1);
     let mint = json!({"from": master.to_string(), "operation": "TokenMint",
         "recipient": holder.to_string(), "value": "500", "token": token.to_string()});
-    hash_of(dev(a, "/dev/send", mint));
-    hash_of(dev(
+    hash_of_accepted(&post_dev(a, "/dev/send", mint));
+    hash_of_accepted(&post_dev(
         a,
         "/dev/send",
         json!({"from": master.to_string(), "operation": "TokenBlacklist", "action": "Add",
                "address": holder.to_string(), "token": token.to_string()}),
     ));
-    hash_of(dev(
+    hash_of_accepted(&post_dev(
         a,
         "/dev/send",
         json!({"from": master.to_string(), "operation": "TokenClawback",
                "clawback_from": holder.to_string(), "recipient": master.to_string(),
                "value": "200", "token": token.to_string()}),
     ));
-    assert_eq!(balance(a, &holder, &token), 300);
-    assert_eq!(balance(a, &master, &token), 200);
+    assert_eq!(balance_at(a, &holder, &token), 300);
+    assert_eq!(balance_at(a, &master, &token), 200);
     assert_eq!(supply(a, &token), 500);
     // A multisig account: created by a keyless creator, then sending as
     // the account itself, without any member's signature.
-    let r = dev(
+    let r = post_dev(
         a,
         "/dev/send",
         json!({"from": keyless(0xb2).to_string(), "operation": "CreateMultiSig",
                "signers": two_signers(), "threshold": 2}),
     );
-    let hash = hash_of(r);
+    let hash = hash_of_accepted(&r);
     let created = get(a, &format!("/v1/transactions/by_hash?hash={hash}")).json();
     let account = Address::parse(created["data"]["multisig_address"].as_str().unwrap()).unwrap();
     ok(
-        dev(
+        post_dev(
             a,
             "/dev/set_balance",
             json!({"address": account.to_string(), "token": token.to_string(), "balance": "50"}),
@@ -179,8 +184,8 @@ fn send_acts_as_operators_masters_and_multisig_accounts() {
         "DevBalanceSet",
     );
     hash_of_pay(a, &account, &keyless(0xb3), 20, &token);
-    assert_eq!(balance(a, &account, &token), 30);
-    assert_eq!(nonce(a, &account), 1);
+    assert_eq!(balance_at(a, &account, &token), 30);
+    assert_eq!(nonce_at(a, &account), 1);
 }
 
 /// A refusal of `/dev/send` gives `advice`, and never tells the person to

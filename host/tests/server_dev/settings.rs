@@ -13,26 +13,29 @@ fn modes_switch_read_only_and_the_write_mode_while_the_node_runs() {
         ok(get(a, "/dev/modes"), "DevModes"),
         json!({"write_mode": "dual", "read_only": false})
     );
-    let v = ok(dev(a, "/dev/modes", json!({"read_only": true})), "DevModes");
+    let v = ok(
+        post_dev(a, "/dev/modes", json!({"read_only": true})),
+        "DevModes",
+    );
     assert_eq!(v, json!({"write_mode": "dual", "read_only": true}));
     let status = get(a, "/api/status").json();
     assert_eq!(status["read_only"], true);
     let signed = signed_v2(&live, keyless(0xe1));
     post_native(a, &signed).assert_error(403, "NODE_READ_ONLY");
     // The controls are the node's own: they still work while read-only.
-    hash_of(send_payment(
+    hash_of_accepted(&send_payment(
         a,
         &payer().address(),
         &keyless(0xe2),
         1,
         &live.token,
     ));
-    dev(a, "/dev/modes", json!({"read_only": false}));
+    post_dev(a, "/dev/modes", json!({"read_only": false}));
     let signed = signed_v2(&live, keyless(0xe1));
     assert_eq!(post_native(a, &signed).status, 200);
     // v2_only: legacy writes are gone; v1_only: v2 writes are not open.
     ok(
-        dev(a, "/dev/modes", json!({"write_mode": "v2_only"})),
+        post_dev(a, "/dev/modes", json!({"write_mode": "v2_only"})),
         "DevModes",
     );
     assert_eq!(get(a, "/api/status").json()["native_write_mode"], "v2_only");
@@ -40,7 +43,7 @@ fn modes_switch_read_only_and_the_write_mode_while_the_node_runs() {
     post_json(a, "/v1/transactions/payment", &body_of(&legacy))
         .assert_error(410, "LEGACY_NATIVE_WRITE_ENDPOINT_DISABLED");
     ok(
-        dev(a, "/dev/modes", json!({"write_mode": "v1_only"})),
+        post_dev(a, "/dev/modes", json!({"write_mode": "v1_only"})),
         "DevModes",
     );
     let status = get(a, "/api/status").json();
@@ -53,14 +56,14 @@ fn modes_switch_read_only_and_the_write_mode_while_the_node_runs() {
     assert_eq!(r.status, 200, "{}", r.body);
     // Leaving v1_only activates dual now.
     ok(
-        dev(a, "/dev/modes", json!({"write_mode": "dual"})),
+        post_dev(a, "/dev/modes", json!({"write_mode": "dual"})),
         "DevModes",
     );
     let status = get(a, "/api/status").json();
     assert!(status["dual_activated_at_secs"].is_u64(), "{status}");
-    dev(a, "/dev/modes", json!({"write_mode": "v3"})).assert_error(400, "INVALID_VALUE");
-    dev(a, "/dev/modes", json!({"read_only": null})).assert_error(400, "INVALID_TYPE");
-    dev(a, "/dev/modes", json!({"other": 1})).assert_error(400, "UNKNOWN_FIELD");
+    post_dev(a, "/dev/modes", json!({"write_mode": "v3"})).assert_error(400, "INVALID_VALUE");
+    post_dev(a, "/dev/modes", json!({"read_only": null})).assert_error(400, "INVALID_TYPE");
+    post_dev(a, "/dev/modes", json!({"other": 1})).assert_error(400, "UNKNOWN_FIELD");
 }
 
 #[test]
@@ -84,7 +87,7 @@ fn fees_change_what_a_payment_costs_and_what_the_estimates_say() {
     assert_eq!(estimate(), "0");
     let collector = keyless(0xf1);
     let v = ok(
-        dev(
+        post_dev(
             a,
             "/dev/fees",
             json!({"flat": "7", "collector": collector.to_string()}),
@@ -93,27 +96,28 @@ fn fees_change_what_a_payment_costs_and_what_the_estimates_say() {
     );
     assert_eq!(v["flat"], "7");
     assert_eq!(estimate(), "7");
-    let before = balance(a, &payer().address(), &live.token);
+    let before = balance_at(a, &payer().address(), &live.token);
     live.pay(keyless(0xf2), 100);
-    assert_eq!(balance(a, &payer().address(), &live.token), before - 107);
-    assert_eq!(balance(a, &collector, &live.token), 7);
+    assert_eq!(balance_at(a, &payer().address(), &live.token), before - 107);
+    assert_eq!(balance_at(a, &collector, &live.token), 7);
     // A token's own fee wins over the flat one; null removes it.
     let token = live.token.to_string();
     let v = ok(
-        dev(a, "/dev/fees", json!({"per_token": {&token: "3"}})),
+        post_dev(a, "/dev/fees", json!({"per_token": {&token: "3"}})),
         "DevFees",
     );
     assert_eq!(v["per_token"][&token], "3");
     assert_eq!(estimate(), "3");
     ok(
-        dev(a, "/dev/fees", json!({"per_token": {&token: null}})),
+        post_dev(a, "/dev/fees", json!({"per_token": {&token: null}})),
         "DevFees",
     );
     assert_eq!(estimate(), "7");
     assert_eq!(ok(get(a, "/dev/fees"), "DevFees")["flat"], "7");
-    dev(a, "/dev/fees", json!({"flat": "x"})).assert_error(400, "INVALID_NUMBER");
-    dev(a, "/dev/fees", json!({"per_token": {"0x12": "1"}})).assert_error(400, "INVALID_ADDRESS");
-    dev(a, "/dev/fees", json!({"flat": null})).assert_error(400, "INVALID_TYPE");
+    post_dev(a, "/dev/fees", json!({"flat": "x"})).assert_error(400, "INVALID_NUMBER");
+    post_dev(a, "/dev/fees", json!({"per_token": {"0x12": "1"}}))
+        .assert_error(400, "INVALID_ADDRESS");
+    post_dev(a, "/dev/fees", json!({"flat": null})).assert_error(400, "INVALID_TYPE");
     post_json(a, "/dev/fees", "[null, null]").assert_error(400, "INVALID_TYPE");
     assert_eq!(estimate(), "7", "refusals changed nothing");
 }

@@ -13,10 +13,10 @@ fn set_balance_moves_the_supply_with_it() {
     let live = live_with(|_| {});
     let a = live.a();
     let before = supply(a, &live.token);
-    let payer_balance = balance(a, &payer().address(), &live.token);
+    let payer_balance = balance_at(a, &payer().address(), &live.token);
     let holder = keyless(0xc1);
     let v = ok(
-        dev(
+        post_dev(
             a,
             "/dev/set_balance",
             json!({"address": holder.to_string(), "token": live.token.to_string(), "balance": "0x3e8"}),
@@ -27,13 +27,13 @@ fn set_balance_moves_the_supply_with_it() {
         (v["balance"].as_str(), v["previous"].as_str()),
         (Some("1000"), Some("0"))
     );
-    assert_eq!(balance(a, &holder, &live.token), 1000);
+    assert_eq!(balance_at(a, &holder, &live.token), 1000);
     assert_eq!(supply(a, &live.token), before + 1000);
     // Lowering a balance lowers the supply; no transaction, no checkpoint,
     // no nonce.
-    let checkpoint = latest(a);
+    let checkpoint = latest_checkpoint(a);
     let v = ok(
-        dev(
+        post_dev(
             a,
             "/dev/set_balance",
             json!({"address": payer().address().to_string(), "token": live.token.to_string(), "balance": "1"}),
@@ -42,18 +42,18 @@ fn set_balance_moves_the_supply_with_it() {
     );
     assert_eq!(v["previous"].as_str().unwrap(), payer_balance.to_string());
     assert_eq!(supply(a, &live.token), before + 1000 - payer_balance + 1);
-    assert_eq!(latest(a), checkpoint);
-    assert_eq!(nonce(a, &payer().address()), 0);
+    assert_eq!(latest_checkpoint(a), checkpoint);
+    assert_eq!(nonce_at(a, &payer().address()), 0);
     // The ledger's invariant: the supply is the sum of the balances.
     let sum: u128 = [holder, payer().address()]
         .iter()
-        .map(|w| balance(a, w, &live.token))
+        .map(|w| balance_at(a, w, &live.token))
         .sum();
     assert_eq!(supply(a, &live.token), sum);
     // Refusals.
     let max = "115792089237316195423570985008687907853269984665640564039457584007913129639935";
     let set = |who: &Address, token: &Address, balance: &str| {
-        dev(
+        post_dev(
             a,
             "/dev/set_balance",
             json!({"address": who.to_string(), "token": token.to_string(), "balance": balance}),
@@ -61,7 +61,7 @@ fn set_balance_moves_the_supply_with_it() {
     };
     set(&holder, &keyless(0xee), "1").assert_error(404, "TOKEN_NOT_FOUND");
     set(&keyless(0xc2), &live.token, max).assert_error(422, "AMOUNT_OVERFLOW");
-    assert_eq!(balance(a, &keyless(0xc2), &live.token), 0);
+    assert_eq!(balance_at(a, &keyless(0xc2), &live.token), 0);
     set(&holder, &live.token, "1.5").assert_error(400, "INVALID_NUMBER");
     post_json(
         a,
@@ -86,7 +86,7 @@ fn set_nonce_decides_the_next_transaction() {
     let a = live.a();
     let who = payer().address();
     let v = ok(
-        dev(
+        post_dev(
             a,
             "/dev/set_nonce",
             json!({"address": who.to_string(), "nonce": 5}),
@@ -97,7 +97,7 @@ fn set_nonce_decides_the_next_transaction() {
         (v["nonce"].as_u64(), v["previous"].as_u64()),
         (Some(5), Some(0))
     );
-    assert_eq!(nonce(a, &who), 5);
+    assert_eq!(nonce_at(a, &who), 5);
     // A transaction signed at the old nonce is refused; at 5 it goes.
     let stale = NativeTx::sign(
         Transaction::new(CHAIN_ID_TESTNET, 0, live.payment(keyless(0xd1), 1)),
@@ -106,19 +106,19 @@ fn set_nonce_decides_the_next_transaction() {
     .unwrap();
     post_native(a, &stale).assert_error(422, "NONCE_MISMATCH");
     live.pay(keyless(0xd1), 1);
-    assert_eq!(nonce(a, &who), 6);
+    assert_eq!(nonce_at(a, &who), 6);
     // Down again (a replay of the same bytes is still a duplicate).
     ok(
-        dev(
+        post_dev(
             a,
             "/dev/set_nonce",
             json!({"address": who.to_string(), "nonce": 0}),
         ),
         "DevNonceSet",
     );
-    assert_eq!(nonce(a, &who), 0);
+    assert_eq!(nonce_at(a, &who), 0);
     // No transaction can carry a nonce above 2^63-1.
-    dev(
+    post_dev(
         a,
         "/dev/set_nonce",
         json!({"address": who.to_string(), "nonce": 9_223_372_036_854_775_808u64}),
@@ -145,5 +145,5 @@ fn set_nonce_decides_the_next_transaction() {
         ),
         "DevNonceSet",
     );
-    assert_eq!(nonce(a, &who), 3);
+    assert_eq!(nonce_at(a, &who), 3);
 }

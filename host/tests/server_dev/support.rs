@@ -10,15 +10,6 @@ use tokensign_core::legacy::LegacyTx;
 use tokensign_core::native::NativeTx;
 use tokensign_core::Address;
 
-/// An address nobody has the key of.
-pub fn keyless(byte: u8) -> Address {
-    Address([byte; 20])
-}
-
-pub fn dev(a: SocketAddr, path: &str, body: Value) -> Resp {
-    post_json(a, path, &body.to_string())
-}
-
 /// A control that must succeed; its answer, checked against `schema`.
 pub fn ok(r: Resp, schema: &str) -> Value {
     assert_eq!(r.status, 200, "{}", r.body);
@@ -27,35 +18,11 @@ pub fn ok(r: Resp, schema: &str) -> Value {
     v
 }
 
-pub fn balance(a: SocketAddr, who: &Address, token: &Address) -> u128 {
-    get(
-        a,
-        &format!("/v1/accounts/token_account?address={who}&token={token}"),
-    )
-    .json()["balance"]
-        .as_str()
-        .unwrap()
-        .parse()
-        .unwrap()
-}
-
 pub fn supply(a: SocketAddr, token: &Address) -> u128 {
     get(a, &format!("/v1/tokens/token_metadata?token={token}")).json()["supply"]
         .as_str()
         .unwrap()
         .parse()
-        .unwrap()
-}
-
-pub fn nonce(a: SocketAddr, who: &Address) -> u64 {
-    get(a, &format!("/v1/accounts/nonce?address={who}")).json()["nonce"]
-        .as_u64()
-        .unwrap()
-}
-
-pub fn latest(a: SocketAddr) -> u64 {
-    get(a, "/v1/checkpoints/number").json()["number"]
-        .as_u64()
         .unwrap()
 }
 
@@ -67,17 +34,12 @@ pub fn send_payment(
     value: u64,
     token: &Address,
 ) -> Resp {
-    dev(
+    post_dev(
         a,
         "/dev/send",
         json!({"from": from.to_string(), "operation": "Payment", "recipient": to.to_string(),
                "value": value.to_string(), "token": token.to_string()}),
     )
-}
-
-pub fn hash_of(r: Resp) -> String {
-    assert_eq!(r.status, 200, "{}", r.body);
-    r.json()["hash"].as_str().unwrap().to_owned()
 }
 
 pub fn receipt(a: SocketAddr, hash: &str) -> Value {

@@ -15,7 +15,7 @@ fn fees_when_configured() {
         _dir: dir,
     };
     let t = issued(&n, "FEES", false, Scheme::V2);
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &master_key(),
         TokenMint {
             recipient: alice().address(),
@@ -34,7 +34,7 @@ fn fees_when_configured() {
     )
     .json();
     assert_eq!(fee["fee"], "3");
-    let h = ok(&n.send(
+    let h = hash_of_accepted(&n.send(
         &alice(),
         Payment {
             recipient: bob().address(),

@@ -24,12 +24,12 @@ fn every_operation_on_both_schemes() {
             value: amt(1000),
             token: t,
         };
-        let h = ok(&n.send(&m, mint, scheme));
+        let h = hash_of_accepted(&n.send(&m, mint, scheme));
         let receipt = n.receipt(&h);
         assert_schema("TransactionReceipt", &receipt);
         assert_eq!(receipt["recipient"], al.address().to_string());
         assert_eq!(n.balance(&al.address(), &t), 1000);
-        ok(&n.send(
+        hash_of_accepted(&n.send(
             &al,
             Payment {
                 recipient: b.address(),
@@ -49,12 +49,12 @@ fn every_operation_on_both_schemes() {
             token: t,
             value: amt(v),
         };
-        ok(&n.send(
+        hash_of_accepted(&n.send(
             &m,
             grant(AuthorityType::MintBurnTokens, b.address(), 0),
             scheme,
         ));
-        ok(&n.send(
+        hash_of_accepted(&n.send(
             &b,
             TokenBurn {
                 value: amt(10),
@@ -63,7 +63,7 @@ fn every_operation_on_both_schemes() {
             scheme,
         ));
         assert_eq!(n.token(&t)["supply"], "990");
-        ok(&n.send(
+        hash_of_accepted(&n.send(
             &m,
             TokenPause {
                 action: PauseAction::Pause,
@@ -72,7 +72,7 @@ fn every_operation_on_both_schemes() {
             scheme,
         ));
         assert_eq!(n.token(&t)["is_paused"], true);
-        ok(&n.send(
+        hash_of_accepted(&n.send(
             &m,
             TokenPause {
                 action: PauseAction::Unpause,
@@ -80,7 +80,7 @@ fn every_operation_on_both_schemes() {
             },
             scheme,
         ));
-        ok(&n.send(
+        hash_of_accepted(&n.send(
             &m,
             TokenBlacklist {
                 action: ListAction::Add,
@@ -90,7 +90,7 @@ fn every_operation_on_both_schemes() {
             scheme,
         ));
         assert_eq!(n.token(&t)["black_list"], json!([b.address().to_string()]));
-        ok(&n.send(
+        hash_of_accepted(&n.send(
             &m,
             TokenClawback {
                 token: t,
@@ -108,7 +108,7 @@ fn every_operation_on_both_schemes() {
                 value: Text::new("x").unwrap(),
             })
             .unwrap();
-        ok(&n.send(
+        hash_of_accepted(&n.send(
             &m,
             TokenMetadata {
                 name: Text::new("Renamed").unwrap(),
@@ -119,8 +119,8 @@ fn every_operation_on_both_schemes() {
             scheme,
         ));
         assert_eq!(n.token(&t)["meta"]["name"], "Renamed");
-        ok(&n.send(&m, grant(AuthorityType::Bridge, m.address(), 0), scheme));
-        ok(&n.send(
+        hash_of_accepted(&n.send(&m, grant(AuthorityType::Bridge, m.address(), 0), scheme));
+        hash_of_accepted(&n.send(
             &m,
             TokenBridgeAndMint {
                 recipient: al.address(),
@@ -132,7 +132,7 @@ fn every_operation_on_both_schemes() {
             },
             scheme,
         ));
-        let h = ok(&n.send(
+        let h = hash_of_accepted(&n.send(
             &al,
             TokenBurnAndBridge {
                 sender: al.address(),
@@ -158,7 +158,7 @@ fn every_operation_on_both_schemes() {
                 + n.balance(&m.address(), &t)
         );
         let p = issued(&n, &format!("{sym}P"), true, scheme);
-        ok(&n.send(
+        hash_of_accepted(&n.send(
             &m,
             TokenWhitelist {
                 action: ListAction::Add,
@@ -187,7 +187,7 @@ fn every_operation_on_both_schemes() {
         },
         Scheme::V2,
     );
-    let h = ok(&n.send(&al, batch, Scheme::V2));
+    let h = hash_of_accepted(&n.send(&al, batch, Scheme::V2));
     let receipt = n.receipt(&h);
     assert_eq!(receipt["batch_info"]["total_amount"], "7");
     assert_eq!(
@@ -213,13 +213,13 @@ fn multisig_flow(n: &Node, t: Address) {
         threshold: 3,
     };
     let account = create.account_address();
-    let h = ok(&n.send(&alice(), create.clone(), Scheme::V2));
+    let h = hash_of_accepted(&n.send(&alice(), create.clone(), Scheme::V2));
     let tx = get(n.a(), &format!("/v1/transactions/by_hash?hash={h}")).json();
     assert_eq!(tx["transaction_type"], "CreateMultiSig");
     assert_eq!(tx["data"]["multisig_address"], account.to_string());
     n.send(&alice(), create, Scheme::V2)
         .assert_error(422, codes::MULTISIG_ALREADY_EXISTS);
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &alice(),
         Payment {
             recipient: account,
@@ -255,7 +255,7 @@ fn multisig_flow(n: &Node, t: Address) {
     n.post_native(&combine(&[&members[0], &key(0x79)]))
         .assert_error(422, codes::NOT_A_MULTISIG_MEMBER);
     // 2 + 1 >= 3: accepted, on the account's nonce.
-    let h = ok(&n.post_native(&combine(&[&members[0], &members[2]])));
+    let h = hash_of_accepted(&n.post_native(&combine(&[&members[0], &members[2]])));
     assert_eq!(n.receipt(&h)["from"], account.to_string());
     assert_eq!(n.nonce(&account), 1);
     assert_eq!(n.balance(&account, &t), before - 5);

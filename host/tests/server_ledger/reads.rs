@@ -12,7 +12,7 @@ use tokensign_core::Address;
 fn reads() {
     let n = node_with(NativeWriteMode::Dual);
     let t = issued(&n, "READ", false, Scheme::V2);
-    let h = ok(&n.send(
+    let h = hash_of_accepted(&n.send(
         &master_key(),
         TokenMint {
             recipient: alice().address(),

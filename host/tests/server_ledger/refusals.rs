@@ -17,7 +17,7 @@ fn refusals_change_nothing() {
     let (m, al, b) = (master_key(), alice(), bob());
     let s = Scheme::V2;
     let t = issued(&n, "REFA", false, s);
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenMint {
             recipient: al.address(),
@@ -52,7 +52,7 @@ fn refusals_change_nothing() {
     // Balance short.
     n.refused(&al, pay(101), s, &t, &who, codes::INSUFFICIENT_BALANCE);
     // Allowance exceeded.
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenAuthority {
             action: AuthorityAction::Grant,
@@ -90,7 +90,7 @@ fn refusals_change_nothing() {
         codes::ACCOUNT_NOT_FROZEN,
     );
     // Blacklisted sender.
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenBlacklist {
             action: ListAction::Add,
@@ -100,7 +100,7 @@ fn refusals_change_nothing() {
         s,
     ));
     n.refused(&al, pay(1), Scheme::V1, &t, &who, codes::SENDER_BLACKLISTED);
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenBlacklist {
             action: ListAction::Remove,
@@ -110,7 +110,7 @@ fn refusals_change_nothing() {
         s,
     ));
     // Paused.
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenPause {
             action: PauseAction::Pause,
@@ -119,7 +119,7 @@ fn refusals_change_nothing() {
         s,
     ));
     n.refused(&al, pay(1), s, &t, &who, codes::TOKEN_PAUSED);
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenPause {
             action: PauseAction::Unpause,
@@ -130,7 +130,7 @@ fn refusals_change_nothing() {
     // Clawback disabled.
     let r = n.send(&operator(), issue_op("REFN", false, false), s);
     let nc = Address::parse(r.json()["token"].as_str().unwrap()).unwrap();
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenMint {
             recipient: al.address(),
@@ -139,7 +139,7 @@ fn refusals_change_nothing() {
         },
         s,
     ));
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenBlacklist {
             action: ListAction::Add,
@@ -163,7 +163,7 @@ fn refusals_change_nothing() {
     );
     // Private token to a non-whitelisted account.
     let p = issued(&n, "REFP", true, s);
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenWhitelist {
             action: ListAction::Add,
@@ -172,7 +172,7 @@ fn refusals_change_nothing() {
         },
         s,
     ));
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenMint {
             recipient: al.address(),
@@ -196,7 +196,7 @@ fn refusals_change_nothing() {
     // Replay: the very same request again.
     let tx = Transaction::new(CHAIN_ID_TESTNET, n.nonce(&al.address()), pay(1));
     let signed = NativeTx::sign(tx, &al).unwrap();
-    ok(&n.post_native(&signed));
+    hash_of_accepted(&n.post_native(&signed));
     let nonce = n.nonce(&al.address());
     n.post_native(&signed)
         .assert_error(422, codes::DUPLICATE_TRANSACTION);
@@ -225,7 +225,7 @@ fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
         token: t,
         value: amt(0),
     };
-    ok(&n.send(&m, role(AuthorityAction::Grant), Scheme::V2));
+    hash_of_accepted(&n.send(&m, role(AuthorityAction::Grant), Scheme::V2));
     assert_eq!(
         n.token(&t)["master_mint_burn_authority"],
         holder.address().to_string()
@@ -263,7 +263,7 @@ fn a_master_mint_burn_holder_cannot_mint_through_a_self_grant() {
         );
     }
     assert_eq!(n.token(&t)["mint_burn_authorities"], json!([]));
-    ok(&n.send(&m, role(AuthorityAction::Revoke), Scheme::V2));
+    hash_of_accepted(&n.send(&m, role(AuthorityAction::Revoke), Scheme::V2));
     n.refused(&holder, mint, Scheme::V2, &t, &who, codes::NOT_AUTHORIZED);
     assert_eq!(n.token(&t)["supply"], "0");
     assert_eq!(n.balance(&holder.address(), &t), 0);
@@ -294,7 +294,7 @@ fn the_zero_address_is_no_recipient_anywhere() {
     let body = body.replace(&bob().address().to_string(), &zero.to_string());
     refused(post_json(n.a(), path, &body), "batch");
     // The single-recipient operations, signed as they are.
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenAuthority {
             action: AuthorityAction::Grant,
@@ -305,7 +305,7 @@ fn the_zero_address_is_no_recipient_anywhere() {
         },
         Scheme::V2,
     ));
-    ok(&n.send(
+    hash_of_accepted(&n.send(
         &m,
         TokenBlacklist {
             action: ListAction::Add,

@@ -45,12 +45,7 @@ impl Node {
     }
 
     pub fn balance(&self, who: &Address, token: &Address) -> u128 {
-        let r = get(
-            self.a(),
-            &format!("/v1/accounts/token_account?address={who}&token={token}"),
-        );
-        assert_eq!(r.status, 200, "{}", r.body);
-        r.json()["balance"].as_str().unwrap().parse().unwrap()
+        balance_at(self.a(), who, token)
     }
 
     pub fn token(&self, token: &Address) -> Value {
@@ -122,11 +117,6 @@ impl Node {
     }
 }
 
-pub fn ok(r: &Resp) -> String {
-    assert_eq!(r.status, 200, "{}", r.body);
-    r.json()["hash"].as_str().unwrap().to_owned()
-}
-
 pub fn amt(v: u64) -> Amount {
     Amount::from_u64(v)
 }
@@ -166,7 +156,7 @@ pub fn funded(n: &Node, symbol: &str, to: &Address, value: u64) -> Address {
         value: amt(value),
         token: t,
     };
-    ok(&n.send(&master_key(), mint, Scheme::V2));
+    hash_of_accepted(&n.send(&master_key(), mint, Scheme::V2));
     t
 }
 
