@@ -10,7 +10,9 @@ use tokensign_core::native::NativeTx;
 use tokensign_core::tx::{Operation, Transaction, CHAIN_ID_TESTNET};
 use tokensign_core::{json as cjson, Address, SigningKey};
 
-use super::*;
+use super::http::{get, post_json, Resp};
+use super::requests::body_of;
+use super::schema::assert_schema;
 
 /// POSTs a v2 request, as the core writes it, to its path.
 pub fn post_native(addr: SocketAddr, signed: &NativeTx) -> Resp {

@@ -9,7 +9,7 @@ use std::sync::Mutex;
 use tokensign::node::{spawn_background, NodeConfig, RunningNode};
 use tokensign_core::Address;
 
-use super::*;
+use super::postgres;
 
 /// Starts a node on an ephemeral 127.0.0.1 port.
 pub fn start(dir: &Path, operators: Vec<Address>) -> RunningNode {

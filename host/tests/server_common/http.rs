@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::*;
+use super::schema::assert_schema;
 
 /// An HTTP response.
 #[derive(Debug)]

@@ -10,7 +10,11 @@ use tokensign_core::text::Text;
 use tokensign_core::tx::*;
 use tokensign_core::{Address, Amount, SigningKey};
 
-use super::*;
+use super::api::{hash_of_accepted, latest_checkpoint, nonce_at, post_native};
+use super::backend::start_with;
+use super::http::post_json;
+use super::keys::{addr, key, operator};
+use super::requests::body_of;
 
 pub fn master_key() -> SigningKey {
     key(0x44)

@@ -5,7 +5,7 @@ use tokensign_core::text::Text;
 use tokensign_core::tx::{TokenIssue, Transaction, CHAIN_ID_TESTNET};
 use tokensign_core::{json as cjson, Address, SigningKey};
 
-use super::*;
+use super::keys::master;
 
 /// A testnet payload.
 pub fn payload(nonce: u64, symbol: &str, clawback: Option<bool>) -> Transaction {
