@@ -8,7 +8,6 @@ use super::support::*;
 #[test]
 fn bad_commands_are_refused() {
     let fx = Fixtures::new();
-    let Fixtures { data, .. } = &fx;
     let cases = vec![
         Case {
             name: "the old ABC-Lab form of mint names the new command",
@@ -39,7 +38,7 @@ fn bad_commands_are_refused() {
                 "--recipient",
                 "0xA1",
                 "--data-dir",
-                data,
+                &fx.data,
             ]),
             env: vec![],
             stdin: None,
@@ -58,7 +57,7 @@ fn bad_commands_are_refused() {
                 "--recipient",
                 "0xA1",
                 "--data-dir",
-                data,
+                &fx.data,
             ]),
             env: vec![],
             stdin: None,
@@ -67,7 +66,7 @@ fn bad_commands_are_refused() {
         },
         Case {
             name: "node with a bad operator",
-            args: s(&["node", "--operator", "0xnope", "--data-dir", data]),
+            args: s(&["node", "--operator", "0xnope", "--data-dir", &fx.data]),
             env: vec![],
             stdin: None,
             code: 2,

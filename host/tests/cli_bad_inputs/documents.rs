@@ -10,17 +10,10 @@ use crate::cli_support::*;
 fn bad_documents_are_refused() {
     let fx = Fixtures::new();
     let key_env = key_env();
-    let Fixtures {
-        missing,
-        malformed,
-        unknown_field,
-        too_big,
-        ..
-    } = &fx;
     let cases = vec![
         Case {
             name: "malformed payload file",
-            args: s(&["sign", "--payload", malformed]),
+            args: s(&["sign", "--payload", &fx.malformed]),
             env: key_env.clone(),
             stdin: None,
             code: 2,
@@ -28,7 +21,7 @@ fn bad_documents_are_refused() {
         },
         Case {
             name: "payload with an unknown field",
-            args: s(&["sign", "--payload", unknown_field]),
+            args: s(&["sign", "--payload", &fx.unknown_field]),
             env: key_env.clone(),
             stdin: None,
             code: 2,
@@ -36,7 +29,7 @@ fn bad_documents_are_refused() {
         },
         Case {
             name: "payload too large",
-            args: s(&["sign", "--payload", too_big]),
+            args: s(&["sign", "--payload", &fx.too_big]),
             env: key_env.clone(),
             stdin: None,
             code: 2,
@@ -44,7 +37,7 @@ fn bad_documents_are_refused() {
         },
         Case {
             name: "missing payload file",
-            args: s(&["sign", "--payload", missing]),
+            args: s(&["sign", "--payload", &fx.missing]),
             env: key_env.clone(),
             stdin: None,
             code: 2,

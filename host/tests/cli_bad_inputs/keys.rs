@@ -11,24 +11,10 @@ fn bad_keys_and_keystores_are_refused() {
     let fx = Fixtures::new();
     let issue = |extra: &[&str]| fx.issue(extra);
     let d = fx.dir.path();
-    let Fixtures {
-        key_file,
-        bad_key_file,
-        short_key_file,
-        zero_key_file,
-        missing,
-        pw_file,
-        wrong_pw,
-        keystore,
-        not_keystore,
-        data,
-        url,
-        ..
-    } = &fx;
     let cases = vec![
         Case {
             name: "unreadable key file",
-            args: issue(&["--url", url, "--private-key-file", missing]),
+            args: issue(&["--url", &fx.url, "--private-key-file", &fx.missing]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -36,7 +22,7 @@ fn bad_keys_and_keystores_are_refused() {
         },
         Case {
             name: "key file with a non-hex character",
-            args: issue(&["--url", url, "--private-key-file", bad_key_file]),
+            args: issue(&["--url", &fx.url, "--private-key-file", &fx.bad_key_file]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -44,7 +30,7 @@ fn bad_keys_and_keystores_are_refused() {
         },
         Case {
             name: "key file too short",
-            args: s(&["address", "--private-key-file", short_key_file]),
+            args: s(&["address", "--private-key-file", &fx.short_key_file]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -52,7 +38,7 @@ fn bad_keys_and_keystores_are_refused() {
         },
         Case {
             name: "zero key",
-            args: s(&["address", "--private-key-file", zero_key_file]),
+            args: s(&["address", "--private-key-file", &fx.zero_key_file]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -68,7 +54,7 @@ fn bad_keys_and_keystores_are_refused() {
         },
         Case {
             name: "two key sources",
-            args: s(&["address", "--private-key-file", key_file, "--dev-key"]),
+            args: s(&["address", "--private-key-file", &fx.key_file, "--dev-key"]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -78,11 +64,11 @@ fn bad_keys_and_keystores_are_refused() {
             name: "wrong keystore password",
             args: issue(&[
                 "--url",
-                url,
+                &fx.url,
                 "--keystore",
-                keystore,
+                &fx.keystore,
                 "--password-file",
-                wrong_pw,
+                &fx.wrong_pw,
             ]),
             env: vec![],
             stdin: None,
@@ -91,7 +77,7 @@ fn bad_keys_and_keystores_are_refused() {
         },
         Case {
             name: "wrong keystore password from the environment",
-            args: s(&["address", "--keystore", keystore]),
+            args: s(&["address", "--keystore", &fx.keystore]),
             env: vec![("TOKENSIGN_PASSWORD", "nope".to_owned())],
             stdin: None,
             code: 2,
@@ -99,7 +85,7 @@ fn bad_keys_and_keystores_are_refused() {
         },
         Case {
             name: "keystore password with no terminal",
-            args: s(&["address", "--keystore", keystore]),
+            args: s(&["address", "--keystore", &fx.keystore]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -110,9 +96,9 @@ fn bad_keys_and_keystores_are_refused() {
             args: s(&[
                 "address",
                 "--keystore",
-                not_keystore,
+                &fx.not_keystore,
                 "--password-file",
-                pw_file,
+                &fx.pw_file,
             ]),
             env: vec![],
             stdin: None,
@@ -121,7 +107,13 @@ fn bad_keys_and_keystores_are_refused() {
         },
         Case {
             name: "missing keystore",
-            args: s(&["address", "--keystore", missing, "--password-file", pw_file]),
+            args: s(&[
+                "address",
+                "--keystore",
+                &fx.missing,
+                "--password-file",
+                &fx.pw_file,
+            ]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -129,7 +121,13 @@ fn bad_keys_and_keystores_are_refused() {
         },
         Case {
             name: "keygen over an existing file",
-            args: s(&["keygen", "--out", keystore, "--password-file", pw_file]),
+            args: s(&[
+                "keygen",
+                "--out",
+                &fx.keystore,
+                "--password-file",
+                &fx.pw_file,
+            ]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -140,7 +138,7 @@ fn bad_keys_and_keystores_are_refused() {
             args: s(&[
                 "keygen",
                 "--out",
-                &format!("{data}-new.json"),
+                &format!("{}-new.json", fx.data),
                 "--password-file",
                 &write_file(d, "empty", "\n"),
             ]),

@@ -11,16 +11,10 @@ fn where_to_send_is_refused_when_unsafe_or_unclear() {
     let fx = Fixtures::new();
     let issue = |extra: &[&str]| fx.issue(extra);
     let key_env = key_env();
-    let Fixtures {
-        key_file,
-        dev_key_file,
-        url,
-        ..
-    } = &fx;
     let cases = vec![
         Case {
             name: "dev key flag against --url",
-            args: issue(&["--url", url, "--dev-key"]),
+            args: issue(&["--url", &fx.url, "--dev-key"]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -28,7 +22,7 @@ fn where_to_send_is_refused_when_unsafe_or_unclear() {
         },
         Case {
             name: "dev key from a key file against --url",
-            args: issue(&["--url", url, "--private-key-file", dev_key_file]),
+            args: issue(&["--url", &fx.url, "--private-key-file", &fx.dev_key_file]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -44,7 +38,7 @@ fn where_to_send_is_refused_when_unsafe_or_unclear() {
         },
         Case {
             name: "no key against --url",
-            args: issue(&["--url", url]),
+            args: issue(&["--url", &fx.url]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -79,7 +73,7 @@ fn where_to_send_is_refused_when_unsafe_or_unclear() {
         },
         Case {
             name: "--url and --network together",
-            args: issue(&["--url", url, "--network", "local"]),
+            args: issue(&["--url", &fx.url, "--network", "local"]),
             env: vec![],
             stdin: None,
             code: 2,
@@ -95,7 +89,12 @@ fn where_to_send_is_refused_when_unsafe_or_unclear() {
         },
         Case {
             name: "bad URL",
-            args: issue(&["--url", "ftp://example.com", "--private-key-file", key_file]),
+            args: issue(&[
+                "--url",
+                "ftp://example.com",
+                "--private-key-file",
+                &fx.key_file,
+            ]),
             env: vec![],
             stdin: None,
             code: 2,
