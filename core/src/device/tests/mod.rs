@@ -1,8 +1,10 @@
 //! The device through `Device::handle`, a module per concern: the
 //! instructions' answers and signatures (`instructions`), every refusal
 //! with its status and any input without a panic (`failures`), the serial
-//! frames (`frames`) and provided token definitions (`definitions`). This
-//! file holds their device, its approver and the requests they send.
+//! frames (`frames`), provided token definitions (`definitions`) and the
+//! set-up instructions of a device holding its own seed
+//! (`setup_instructions`). This file holds their device, its approver, the
+//! test mnemonic and the requests they send.
 
 use super::*;
 use crate::hd::{DerivationPath, Mnemonic, HARDENED};
@@ -22,6 +24,7 @@ mod definitions;
 mod failures;
 mod frames;
 mod instructions;
+mod setup_instructions;
 
 const MNEMONIC: &str = "test test test test test test test test test test test junk";
 /// anvil's accounts 0 and 1 (m/44'/60'/0'/0/0 and /1 of the test mnemonic).
