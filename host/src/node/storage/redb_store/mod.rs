@@ -504,6 +504,16 @@ mod tests {
         check(&storage);
     }
 
+    /// Commits `owner`'s account with `nonce`.
+    fn set_nonce(storage: &RedbStorage, owner: Address, nonce: u64) {
+        let mut commit = Commit::default();
+        commit
+            .ledger
+            .accounts
+            .insert(owner, Account { nonce, bbnonce: 0 });
+        storage.commit(&commit).unwrap();
+    }
+
     /// The in-memory database reuses the pages its commits free: the
     /// same account rewritten by thousands of commits keeps it at the
     /// same size. (With `Durability::None` redb frees a commit's old pages
@@ -515,12 +525,7 @@ mod tests {
         let owner = Address([1; 20]);
         let commits = |from: u64, to: u64| {
             for nonce in from..to {
-                let mut commit = Commit::default();
-                commit
-                    .ledger
-                    .accounts
-                    .insert(owner, Account { nonce, bbnonce: 0 });
-                storage.commit(&commit).unwrap();
+                set_nonce(&storage, owner, nonce);
             }
         };
         let pages = || {
@@ -555,14 +560,7 @@ mod tests {
         ];
         for storage in &stores {
             let owner = Address([1; 20]);
-            let set = |nonce: u64| {
-                let mut commit = Commit::default();
-                commit
-                    .ledger
-                    .accounts
-                    .insert(owner, Account { nonce, bbnonce: 0 });
-                storage.commit(&commit).unwrap();
-            };
+            let set = |nonce: u64| set_nonce(storage, owner, nonce);
             let nonce = || storage.read().unwrap().account(&owner).unwrap().nonce;
             set(1);
             let first = storage.snapshot().unwrap();
