@@ -1,25 +1,10 @@
-//! Every operation's payload `P`, the memo `M`, `[P, M]`, the legacy
-//! transaction-hash list and the v2 envelope, as alloy-rlp derive structs
-//! with the field order of the spec's table 2.2 and section 4: an encoder
-//! written independently of the core, from the spec alone.
+//! Each operation's payload `P`, in the field order of the spec's table
+//! 2.2, and the operations hash of a batch (3.3).
 
+use super::{a, s, u};
 use alloy_primitives::{keccak256, Address as A, Bytes, FixedBytes, U256};
 use alloy_rlp::{Encodable, RlpEncodable};
-use tokensign_core::native::{Authorization, Descriptor, DOMAIN};
-use tokensign_core::tx::Memo;
-use tokensign_core::{Address, Amount, Operation, Signature, Transaction};
-
-fn a(x: &Address) -> A {
-    A::from(x.0)
-}
-
-fn u(x: &Amount) -> U256 {
-    U256::from_be_bytes(x.to_be_bytes())
-}
-
-fn s(x: &str) -> String {
-    x.to_owned()
-}
+use tokensign_core::{Operation, Transaction};
 
 #[derive(RlpEncodable)]
 struct Payment {
@@ -179,71 +164,6 @@ struct Batch {
     operations_hash: Option<FixedBytes<32>>,
     batch_id: Option<String>,
 }
-
-#[derive(RlpEncodable)]
-struct MemoRlp {
-    kind: String,
-    format: String,
-    data: String,
-}
-
-#[derive(RlpEncodable)]
-struct WithMemo {
-    payload: Box<dyn Encodable>,
-    memo: MemoRlp,
-}
-
-#[derive(RlpEncodable)]
-struct LegacyTxHash {
-    value: Box<dyn Encodable>,
-    v: u8,
-    r: U256,
-    s: U256,
-}
-
-#[derive(RlpEncodable)]
-struct Single {
-    kind: u8,
-}
-
-#[derive(RlpEncodable)]
-struct Multi {
-    kind: u8,
-    account: A,
-}
-
-#[derive(RlpEncodable)]
-struct Unsigned {
-    domain: Bytes,
-    op_type: u64,
-    descriptor: Box<dyn Encodable>,
-    payload_rlp: Bytes,
-}
-
-#[derive(RlpEncodable)]
-struct Signed {
-    domain: Bytes,
-    op_type: u64,
-    descriptor: Box<dyn Encodable>,
-    payload_rlp: Bytes,
-    proof: Box<dyn Encodable>,
-}
-
-#[derive(RlpEncodable)]
-struct SingleProof {
-    r: U256,
-    s: U256,
-    v: u8,
-}
-
-#[derive(RlpEncodable)]
-struct MemberProof {
-    pubkey: FixedBytes<33>,
-    r: U256,
-    s: U256,
-    v: u8,
-}
-
 /// `P` of a transaction, as derive structs.
 pub fn payload(tx: &Transaction) -> Box<dyn Encodable> {
     let (chain_id, nonce) = (tx.chain_id, tx.nonce);
@@ -398,125 +318,4 @@ pub fn operations_hash(tx: &Transaction) -> Option<[u8; 32]> {
         })
         .collect();
     Some(keccak256(alloy_rlp::encode(&list)).into())
-}
-
-fn memo(m: &Memo) -> MemoRlp {
-    MemoRlp {
-        kind: s(&m.kind),
-        format: s(&m.format),
-        data: s(&m.data),
-    }
-}
-
-/// What the derive structs say about one transaction.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Answers {
-    /// rlp(P).
-    pub payload: Vec<u8>,
-    /// The legacy signed bytes: rlp(P), or rlp([P, M]) with a memo.
-    pub legacy_signed: Vec<u8>,
-    /// keccak256 of those.
-    pub legacy_signing_hash: [u8; 32],
-    /// keccak256(rlp([signed value, v, r, s])), r and s integers.
-    pub legacy_tx_hash: [u8; 32],
-    /// v2 payload_rlp = rlp([P, M]) of the normalized transaction.
-    pub payload_rlp: Vec<u8>,
-    /// v2 unsigned transaction.
-    pub unsigned: Vec<u8>,
-    /// keccak256(unsigned).
-    pub signing_hash: [u8; 32],
-    /// v2 signed transaction.
-    pub signed: Vec<u8>,
-    /// keccak256(signed).
-    pub tx_hash: [u8; 32],
-}
-
-fn legacy_value(tx: &Transaction) -> Box<dyn Encodable> {
-    match &tx.memo {
-        None => payload(tx),
-        Some(m) => Box::new(WithMemo {
-            payload: payload(tx),
-            memo: memo(m),
-        }),
-    }
-}
-
-fn proof(auth: &Authorization) -> Box<dyn Encodable> {
-    match auth {
-        Authorization::Single(sig) => Box::new(SingleProof {
-            r: U256::from_be_bytes(sig.r),
-            s: U256::from_be_bytes(sig.s),
-            v: sig.v,
-        }),
-        Authorization::Multisig { signatures, .. } => Box::new(
-            signatures
-                .iter()
-                .map(|m| MemberProof {
-                    pubkey: FixedBytes(m.signer_pubkey),
-                    r: U256::from_be_bytes(m.signature.r),
-                    s: U256::from_be_bytes(m.signature.s),
-                    v: m.signature.v,
-                })
-                .collect::<Vec<_>>(),
-        ),
-    }
-}
-
-fn descriptor(d: Descriptor) -> Box<dyn Encodable> {
-    match d {
-        Descriptor::Single => Box::new(Single { kind: 0 }),
-        Descriptor::Multisig(account) => Box::new(Multi {
-            kind: 1,
-            account: a(&account),
-        }),
-    }
-}
-
-/// Every encoding and hash of `tx` (a legacy signature `sig` for the v1
-/// transaction hash; `auth` for v2). `v2` is the transaction as v2 signs
-/// it (`native::normalize`), given by the caller.
-pub fn answers(
-    tx: &Transaction,
-    v2: &Transaction,
-    sig: &Signature,
-    auth: &Authorization,
-) -> Answers {
-    let p = alloy_rlp::encode(payload(tx));
-    let legacy_signed = alloy_rlp::encode(legacy_value(tx));
-    let legacy_tx = LegacyTxHash {
-        value: legacy_value(tx),
-        v: sig.v,
-        r: U256::from_be_bytes(sig.r),
-        s: U256::from_be_bytes(sig.s),
-    };
-    let v2_memo = v2.memo.clone().unwrap_or_default();
-    let payload_rlp = alloy_rlp::encode(WithMemo {
-        payload: payload(v2),
-        memo: memo(&v2_memo),
-    });
-    let op_type = u64::from(v2.op_type().number());
-    let unsigned = alloy_rlp::encode(Unsigned {
-        domain: Bytes::from_static(DOMAIN),
-        op_type,
-        descriptor: descriptor(auth.descriptor()),
-        payload_rlp: Bytes::copy_from_slice(&payload_rlp),
-    });
-    let signed = alloy_rlp::encode(Signed {
-        domain: Bytes::from_static(DOMAIN),
-        op_type,
-        descriptor: descriptor(auth.descriptor()),
-        payload_rlp: Bytes::copy_from_slice(&payload_rlp),
-        proof: proof(auth),
-    });
-    Answers {
-        legacy_signing_hash: keccak256(&legacy_signed).into(),
-        legacy_tx_hash: keccak256(alloy_rlp::encode(legacy_tx)).into(),
-        payload: p,
-        legacy_signed,
-        signing_hash: keccak256(&unsigned).into(),
-        tx_hash: keccak256(&signed).into(),
-        payload_rlp,
-        unsigned,
-        signed,
-    }
 }

@@ -1,16 +1,13 @@
 //! The set-up instructions through `Device::handle`: generate, restore,
 //! unlock, change PIN, lock, wipe, trust, and what each state refuses.
 
-use super::wallet::tests::TestPlatform;
 use super::*;
+use crate::device::wallet::tests::TestPlatform;
 use crate::hd::{DerivationPath, Mnemonic};
 use crate::native;
 use crate::signature::recover_hash;
 use std::string::{String, ToString};
 use std::vec::Vec;
-
-const MNEMONIC: &str = "test test test test test test test test test test test junk";
-const ACCOUNT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 
 /// Records every page and prompt, approves unless told to refuse.
 #[derive(Default)]
@@ -107,8 +104,6 @@ fn state(d: &mut WalletDevice) -> Vec<u8> {
     assert_eq!(sw, 0x9000);
     data
 }
-
-const OK: u16 = 0x9000;
 
 #[test]
 fn an_empty_device_refuses_key_operations_until_restored() {
