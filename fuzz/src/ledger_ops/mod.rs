@@ -41,7 +41,8 @@ use tokensign_core::tx::{
 };
 use tokensign_core::{signing_key_from_bytes, Address, Amount, SigningKey};
 
-use crate::server::operation_on;
+use crate::arbitrary_bytes::Writer;
+use crate::operations::operation_on;
 
 mod invariants;
 mod refusals;
@@ -53,7 +54,7 @@ pub use refusals::REFUSALS;
 pub const MAX_STEPS: usize = 32;
 
 /// The nonce a write uses.
-#[derive(Arbitrary, Clone, Copy, Debug)]
+#[derive(Arbitrary, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum NonceChoice {
     /// The sender's next nonce.
     Current,
@@ -112,56 +113,27 @@ pub struct Session {
     pub steps: Vec<Step>,
 }
 
-/// The bytes `arbitrary` reads back as a value: the seeds' writer
-/// (integers little-endian, `bool` one byte, an enum's variant `i` of `n`
-/// as a `u32` in `[i·2³², (i+1)·2³²) / n`, `Option` a `bool` then the
-/// value, a `Vec` each element after a `true` byte, then a `false` one).
-#[derive(Default)]
-pub struct Bytes(pub Vec<u8>);
-
-impl Bytes {
-    fn variant(&mut self, i: u64, n: u64) -> &mut Self {
-        let x = u32::try_from((i << 32) / n + 1).expect("a u32");
-        self.0.extend(x.to_le_bytes());
-        self
-    }
-    fn u8(&mut self, v: u8) -> &mut Self {
-        self.0.push(v);
-        self
-    }
-    fn bool(&mut self, v: bool) -> &mut Self {
-        self.u8(u8::from(v))
-    }
-    fn nonce(&mut self, n: NonceChoice) -> &mut Self {
-        let i = match n {
-            NonceChoice::Current => 0,
-            NonceChoice::Ahead => 1,
-            NonceChoice::Behind => 2,
-        };
-        self.variant(i, 3)
-    }
-    fn step(&mut self, step: &Step) -> &mut Self {
-        match step {
-            Step::Write(w) => {
-                self.variant(0, 2).u8(w.op);
-                match w.sender {
-                    Sender::Key(k) => self.variant(0, 2).u8(k),
+impl Step {
+    fn write(&self, w: &mut Writer) {
+        match self {
+            Step::Write(x) => {
+                w.variant(0, 2).u8(x.op);
+                match x.sender {
+                    Sender::Key(k) => w.variant(0, 2).u8(k),
                     Sender::Multisig { account, members } => {
-                        self.variant(1, 2).u8(account).u8(members)
+                        w.variant(1, 2).u8(account).u8(members)
                     }
                 };
-                self.u8(w.token)
-                    .bool(w.v1)
-                    .nonce(w.nonce)
-                    .bool(w.wrong_chain);
-                self.bool(w.tamper.is_some());
-                if let Some(at) = w.tamper {
-                    self.0.extend(at.to_le_bytes());
+                w.u8(x.token).bool(x.v1).variant(x.nonce as u64, 3);
+                w.bool(x.wrong_chain).bool(x.tamper.is_some());
+                if let Some(by) = x.tamper {
+                    w.u16(by);
                 }
-                self.0.extend(w.fields);
-                self
+                w.array(&x.fields);
             }
-            Step::Malformed { signer } => self.variant(1, 2).u8(*signer),
+            Step::Malformed { signer } => {
+                w.variant(1, 2).u8(*signer);
+            }
         }
     }
 }
@@ -169,11 +141,12 @@ impl Bytes {
 impl Session {
     /// The input that `arbitrary` reads as this session.
     pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Bytes::default();
+        let mut w = Writer::default();
         for step in &self.steps {
-            out.bool(true).step(step);
+            w.bool(true);
+            step.write(&mut w);
         }
-        out.0
+        w.0
     }
 }
 

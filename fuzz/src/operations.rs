@@ -1,0 +1,173 @@
+//! The operations the node's fuzz targets sign (`ledger_ops`,
+//! `server_handler`): a valid operation of each of the 14 kinds, its
+//! fields made from a few input bytes.
+
+use tokensign_core::field::{Bytes, KeyAsIntegers};
+use tokensign_core::text::Text;
+use tokensign_core::tx::*;
+use tokensign_core::{Address, Amount, SigningKey};
+
+/// Reads one byte (zero past the end).
+fn byte(input: &mut &[u8]) -> u8 {
+    match input.split_first() {
+        Some((b, rest)) => {
+            *input = rest;
+            *b
+        }
+        None => 0,
+    }
+}
+
+/// A valid operation of kind `op` on `token`, its other fields made from
+/// the input (the keys' addresses as parties, the first two to four keys
+/// as a multisig account's members).
+pub fn operation_on(
+    keys: &[SigningKey],
+    op: OpType,
+    token: Address,
+    input: &mut &[u8],
+) -> Operation {
+    let who = |b: u8| keys[usize::from(b) % keys.len()].address();
+    let value = Amount::from_u64(u64::from(byte(input)) * u64::from(byte(input) % 4 + 1) * 100);
+    let (a, b) = (byte(input), byte(input));
+    match op {
+        OpType::Payment => Payment {
+            recipient: who(a),
+            value,
+            token,
+        }
+        .into(),
+        OpType::TokenIssue => TokenIssue {
+            symbol: Text::new(&format!("S{a}")).expect("symbol"),
+            name: Text::new("Fuzz Issue").expect("name"),
+            decimals: b % 19,
+            master_authority: who(b),
+            is_private: a % 2 == 0,
+            clawback_enabled: (b % 3 != 0).then_some(b % 2 == 0),
+        }
+        .into(),
+        OpType::TokenMint => TokenMint {
+            recipient: who(a),
+            value,
+            token,
+        }
+        .into(),
+        OpType::TokenAuthority => TokenAuthority {
+            action: if a % 2 == 0 {
+                AuthorityAction::Grant
+            } else {
+                AuthorityAction::Revoke
+            },
+            authority_type: [
+                AuthorityType::MasterMintBurn,
+                AuthorityType::MintBurnTokens,
+                AuthorityType::Pause,
+                AuthorityType::ManageList,
+                AuthorityType::UpdateMetadata,
+                AuthorityType::Bridge,
+                AuthorityType::Clawback,
+            ][usize::from(b) % 7],
+            authority_address: who(a / 2),
+            token,
+            value,
+        }
+        .into(),
+        OpType::TokenBlacklist => TokenBlacklist {
+            action: if a % 2 == 0 {
+                ListAction::Add
+            } else {
+                ListAction::Remove
+            },
+            address: who(b),
+            token,
+        }
+        .into(),
+        OpType::TokenWhitelist => TokenWhitelist {
+            action: if a % 2 == 0 {
+                ListAction::Add
+            } else {
+                ListAction::Remove
+            },
+            address: who(b),
+            token,
+        }
+        .into(),
+        OpType::TokenPause => TokenPause {
+            action: if a % 2 == 0 {
+                PauseAction::Pause
+            } else {
+                PauseAction::Unpause
+            },
+            token,
+        }
+        .into(),
+        OpType::TokenBurn => TokenBurn { value, token }.into(),
+        OpType::TokenClawback => TokenClawback {
+            token,
+            from: who(a),
+            recipient: who(b),
+            value,
+        }
+        .into(),
+        OpType::TokenMetadata => TokenMetadata {
+            name: Text::new("Renamed").expect("name"),
+            uri: Text::new("https://fuzz.example").expect("uri"),
+            token,
+            additional_metadata: Default::default(),
+        }
+        .into(),
+        OpType::TokenBridgeAndMint => TokenBridgeAndMint {
+            recipient: who(a),
+            value,
+            token,
+            source_chain_id: u64::from(b) + 1,
+            source_tx_hash: Text::new("0xfeed").expect("text"),
+            bridge_metadata: Text::new("").expect("text"),
+        }
+        .into(),
+        OpType::TokenBurnAndBridge => TokenBurnAndBridge {
+            sender: who(a),
+            value,
+            token,
+            destination_chain_id: u64::from(b) + 1,
+            destination_address: Text::new("0xdead").expect("text"),
+            escrow_fee: Amount::from_u64(u64::from(b % 3)),
+            bridge_metadata: Text::new("").expect("text"),
+            bridge_param: Bytes(Default::default()),
+        }
+        .into(),
+        OpType::CreateMultiSig => {
+            let mut signers: heapless::Vec<MultisigSigner, MAX_MULTISIG_SIGNERS> =
+                heapless::Vec::new();
+            for (i, k) in keys.iter().enumerate().take(2 + usize::from(a % 3)) {
+                let _ = signers.push(MultisigSigner {
+                    public_key: KeyAsIntegers(k.public_key_compressed()),
+                    weight: 1 + (b.wrapping_add(i as u8)) % 3,
+                });
+            }
+            CreateMultiSig {
+                signers,
+                threshold: 1 + u16::from(b % 2),
+            }
+            .into()
+        }
+        OpType::BatchPayment => {
+            let mut operations: heapless::Vec<BatchEntry, MAX_BATCH_OPERATIONS> =
+                heapless::Vec::new();
+            for i in 0..1 + usize::from(a % 4) {
+                let _ = operations.push(BatchEntry {
+                    recipient: who(b.wrapping_add(i as u8)),
+                    amount: Amount::from_u64(1 + u64::from(b) * (i as u64 + 1)),
+                });
+            }
+            BatchPayment {
+                token,
+                operations,
+                created_at: u64::from(a),
+                operations_hash: None,
+                batch_id: None,
+            }
+            .into()
+        }
+    }
+}
