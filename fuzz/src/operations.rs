@@ -18,17 +18,47 @@ fn byte(input: &mut &[u8]) -> u8 {
     }
 }
 
+/// Parties without keys: holders, recipients and listed addresses need not
+/// sign, and with them a session names more distinct holders than the
+/// ledger allows per authority (`MAX_AUTHORITY_HOLDERS`, 5).
+const KEYLESS: [Address; 4] = [
+    Address([0xa1; 20]),
+    Address([0xa2; 20]),
+    Address([0xa3; 20]),
+    Address([0xa4; 20]),
+];
+
+/// A value from two bytes `v` and `scale`: `v × (scale mod 4 + 1) × 100`
+/// base units, or, for `scale` from 240 up, `U256::MAX − v` (values near
+/// the top, which overflow a supply or a balance).
+fn value_of(v: u8, scale: u8) -> Amount {
+    if scale >= 240 {
+        Amount::MAX
+            .checked_sub(&Amount::from_u64(u64::from(v)))
+            .expect("MAX - a byte")
+    } else {
+        Amount::from_u64(u64::from(v) * u64::from(scale % 4 + 1) * 100)
+    }
+}
+
 /// A valid operation of kind `op` on `token`, its other fields made from
-/// the input (the keys' addresses as parties, the first two to four keys
-/// as a multisig account's members).
+/// the input: a value (`value_of`), then two bytes for parties and
+/// actions. A party byte `b` picks `b mod 8` of the keys' addresses then
+/// [`KEYLESS`]; the first two to four keys are a multisig account's
+/// members.
 pub fn operation_on(
     keys: &[SigningKey],
     op: OpType,
     token: Address,
     input: &mut &[u8],
 ) -> Operation {
-    let who = |b: u8| keys[usize::from(b) % keys.len()].address();
-    let value = Amount::from_u64(u64::from(byte(input)) * u64::from(byte(input) % 4 + 1) * 100);
+    let who = |b: u8| {
+        let i = usize::from(b) % (keys.len() + KEYLESS.len());
+        keys.get(i)
+            .map_or_else(|| KEYLESS[i - keys.len()], |k| k.address())
+    };
+    let (v, scale) = (byte(input), byte(input));
+    let value = value_of(v, scale);
     let (a, b) = (byte(input), byte(input));
     match op {
         OpType::Payment => Payment {

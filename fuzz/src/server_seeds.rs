@@ -5,7 +5,7 @@
 use tokensign_core::tx::OpType;
 
 use crate::arbitrary_bytes::{Long, Short};
-use crate::ledger_ops::{NonceChoice, Sender, Session, Step, Write};
+use crate::ledger_ops::{NonceChoice, Sender, Session, Step, Write, KEEP_NON_MEMBERS, NO_ACCOUNT};
 use crate::server::input::{BuiltWrite, ContentType, HttpMethod, RawRequest, Request, Requests};
 use crate::server::routes;
 
@@ -20,6 +20,21 @@ fn w(op: OpType, signer: u8, token: u8, fields: [u8; 4]) -> Step {
         op: op_index(op),
         sender: Sender::Key(signer),
         token,
+        v1: false,
+        nonce: NonceChoice::Current,
+        wrong_chain: false,
+        tamper: None,
+        fields,
+    })
+}
+
+/// A v2 `Payment` by a multisig account (by index)
+/// and the keys in `members`.
+fn multisig(account: u8, members: u8, fields: [u8; 4]) -> Step {
+    Step::Write(Write {
+        op: op_index(OpType::Payment),
+        sender: Sender::Multisig { account, members },
+        token: 0,
         v1: false,
         nonce: NonceChoice::Current,
         wrong_chain: false,
@@ -135,6 +150,30 @@ pub fn ops_sessions() -> Vec<(&'static str, Vec<u8>)> {
                     tamper: None,
                     fields: [0, 0, 2, 0],
                 }),
+            ],
+        ),
+        (
+            "limits_and_strangers",
+            vec![
+                // A mint of U256::MAX − 0 on top of the supply:
+                // AmountOverflow.
+                w(TokenMint, 1, 0, [0, 240, 2, 0]),
+                // Pause granted to six distinct holders (four keys, two
+                // addresses without keys), one more than the ledger allows:
+                // AuthorityLimitReached.
+                w(TokenAuthority, 1, 0, [1, 0, 0, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 2, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 4, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 6, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 8, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 10, 2]),
+                // Signed for an address that is no multisig account:
+                // MultisigAccountNotFound.
+                multisig(NO_ACCOUNT, 0b0001, [1, 0, 2, 0]),
+                // A 1-of account of keys 0 and 1, then a payment signed by
+                // keys 0 and 2, the non-member kept: NotAMultisigMember.
+                w(CreateMultiSig, 2, 0, [0, 0, 0, 1]),
+                multisig(0, KEEP_NON_MEMBERS | 0b0101, [1, 0, 2, 0]),
             ],
         ),
         (

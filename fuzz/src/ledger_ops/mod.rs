@@ -69,10 +69,19 @@ pub enum NonceChoice {
 pub enum Sender {
     /// One of the four keys (operator, master, two holders).
     Key(u8),
-    /// A multisig account the ledger holds (by index), signed by the
-    /// members in the mask (v2 only).
+    /// A multisig account the ledger holds (by index; [`NO_ACCOUNT`]: an
+    /// address that is no account), signed by the keys in the mask's low
+    /// four bits (v2 only): only the account's members among them, or,
+    /// with bit 7 ([`KEEP_NON_MEMBERS`]), every one.
     Multisig { account: u8, members: u8 },
 }
+
+/// `Sender::Multisig`'s account index that names an address the ledger
+/// holds no multisig account for.
+pub const NO_ACCOUNT: u8 = u8::MAX;
+
+/// `Sender::Multisig`'s mask bit that keeps keys that are not members.
+pub const KEEP_NON_MEMBERS: u8 = 0x80;
 
 /// A signed write of any operation.
 #[derive(Arbitrary, Clone, Debug)]
@@ -217,9 +226,13 @@ fn fresh() -> &'static MemoryLedger {
     })
 }
 
-/// A multisig account (by index) and the members among the keys in the
-/// mask.
+/// A multisig account (by index) and the keys in the mask that sign for
+/// it (see [`Sender::Multisig`]); `None` when the ledger holds no account.
 fn members(ledger: &MemoryLedger, index: u8, mask: u8) -> Option<(Address, Vec<usize>)> {
+    let in_mask = (0..keys().len()).filter(|i| mask & (1 << i) != 0);
+    if index == NO_ACCOUNT {
+        return Some((Address([0x77; 20]), in_mask.collect()));
+    }
     let mut accounts: Vec<&Address> = ledger.multisigs.keys().collect();
     if accounts.is_empty() {
         return None;
@@ -227,12 +240,12 @@ fn members(ledger: &MemoryLedger, index: u8, mask: u8) -> Option<(Address, Vec<u
     accounts.sort();
     let account = *accounts[usize::from(index) % accounts.len()];
     let multisig = &ledger.multisigs[&account];
-    let keys = (0..keys().len())
-        .filter(|i| mask & (1 << i) != 0)
+    let keys = in_mask
         .filter(|i| {
-            multisig
-                .weight_of(&keys()[*i].public_key_compressed())
-                .is_some()
+            mask & KEEP_NON_MEMBERS != 0
+                || multisig
+                    .weight_of(&keys()[*i].public_key_compressed())
+                    .is_some()
         })
         .collect();
     Some((account, keys))
@@ -480,6 +493,7 @@ pub fn ledger_ops(data: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arbitrary_bytes::read;
 
     /// [`REFUSALS`] names every variant of the ledger's `Refusal` but the
     /// writer's `DuplicateTransaction`.
@@ -501,6 +515,28 @@ mod tests {
             .filter(|v| *v != "DuplicateTransaction")
             .collect();
         assert_eq!(variants, REFUSALS);
+    }
+
+    /// The committed corpus reaches every refusal of the ledger
+    /// (docs/fuzzing.md, "Ledger rules reached").
+    #[test]
+    fn committed_corpus_reaches_every_refusal() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/ledger_ops");
+        let mut reached = HashSet::new();
+        for entry in std::fs::read_dir(dir).expect("the committed corpus") {
+            let data = std::fs::read(entry.expect("an entry").path()).expect("an input");
+            run_observed(&read(&data).expect("a session"), &mut |o| {
+                if let Outcome::Refused(_, why) = o {
+                    reached.insert(why.clone());
+                }
+            });
+        }
+        let unreached: Vec<&str> = REFUSALS
+            .iter()
+            .copied()
+            .filter(|r| !reached.contains(*r))
+            .collect();
+        assert!(unreached.is_empty(), "unreached: {unreached:?}");
     }
 
     /// The seeds' writer writes what `arbitrary` reads.
