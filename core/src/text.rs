@@ -126,7 +126,7 @@ impl TextRule for UriRule {
     const MAY_BE_EMPTY: bool = false;
     fn check(text: &str) -> Result<(), Problem> {
         ShownRule::check(text)?;
-        if text.chars().any(char::is_whitespace) {
+        if text.chars().any(is_white_space) {
             return Err(Problem::NotAUrl);
         }
         let Some((scheme, _)) = text.split_once(':') else {
@@ -141,6 +141,18 @@ impl TextRule for UriRule {
             Err(Problem::NotAUrl)
         }
     }
+}
+
+/// `char::is_whitespace` written out: Unicode's White_Space property, 25
+/// code points (stable since Unicode 4.1). The same answer for every
+/// character (a test compares all of them); `char::is_whitespace` looks
+/// non-ASCII characters up in a 256-byte table that, with its code, is
+/// 264 bytes of a firmware's flash (docs/embedded.md, "Protocol 5").
+const fn is_white_space(c: char) -> bool {
+    matches!(c,
+        '\u{9}'..='\u{d}' | ' ' | '\u{85}' | '\u{a0}' | '\u{1680}'
+        | '\u{2000}'..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}'
+        | '\u{3000}')
 }
 
 fn no_control(text: &str) -> Result<(), Problem> {
@@ -217,6 +229,30 @@ impl TextRule for MemoTokenRule {
     }
 }
 
+/// The checks of [`Text::new`] in one non-generic function, the rule
+/// passed by address: each text kind's decoder is then a thin wrapper
+/// around it instead of a copy of it (less firmware flash:
+/// docs/embedded.md, "Protocol 5").
+#[inline(never)]
+fn check_text(
+    text: &str,
+    max: usize,
+    may_be_empty: bool,
+    rule: fn(&str) -> Result<(), Problem>,
+) -> Result<(), Problem> {
+    if text.is_empty() {
+        if may_be_empty {
+            Ok(())
+        } else {
+            Err(Problem::Empty)
+        }
+    } else if text.len() > max {
+        Err(Problem::TooLong { max })
+    } else {
+        rule(text)
+    }
+}
+
 /// A text of at most `N` UTF-8 bytes that satisfies rule `R`.
 pub struct Text<const N: usize, R> {
     text: String<N>,
@@ -230,22 +266,31 @@ impl<const N: usize, R: TextRule> Text<N, R> {
     /// Checks `text` and keeps it: empty (unless the rule allows it), longer
     /// than `N` bytes, or a character the rule refuses, is an error.
     pub fn new(text: &str) -> Result<Self, Problem> {
-        if text.is_empty() {
-            if !R::MAY_BE_EMPTY {
-                return Err(Problem::Empty);
-            }
-        } else {
-            if text.len() > N {
-                return Err(Problem::TooLong { max: N });
-            }
-            R::check(text)?;
-        }
-        let mut s = String::new();
-        s.push_str(text).map_err(|()| Problem::TooLong { max: N })?;
-        Ok(Text {
-            text: s,
-            rule: PhantomData,
-        })
+        let mut t = Self::default();
+        t.set(text)?;
+        Ok(t)
+    }
+
+    /// Checks `text` as [`Text::new`] does and keeps it in place of the
+    /// current text (left empty on an error).
+    pub fn set(&mut self, text: &str) -> Result<(), Problem> {
+        self.text.clear();
+        Self::check(text)?;
+        self.keep_checked(text)
+    }
+
+    /// Checks `text` as [`Text::new`] does, without keeping it.
+    pub fn check(text: &str) -> Result<(), Problem> {
+        check_text(text, N, R::MAY_BE_EMPTY, R::check)
+    }
+
+    /// Keeps `text`, which [`Text::check`] passed (a decoder checks a text
+    /// in a function of its own that is not generic).
+    pub(crate) fn keep_checked(&mut self, text: &str) -> Result<(), Problem> {
+        self.text.clear();
+        self.text
+            .push_str(text)
+            .map_err(|()| Problem::TooLong { max: N })
     }
 
     /// The text.
@@ -301,6 +346,18 @@ impl<const N: usize, R> core::ops::Deref for Text<N, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn white_space_is_char_is_whitespace() {
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            assert_eq!(
+                is_white_space(c),
+                c.is_whitespace(),
+                "U+{:04X}",
+                u32::from(c)
+            );
+        }
+    }
 
     #[test]
     fn rules() {

@@ -10,10 +10,6 @@ use server_common::live::*;
 use server_common::*;
 use tokensign_core::Address;
 
-fn keyless(byte: u8) -> Address {
-    Address([byte; 20])
-}
-
 /// `tokensign [--json] dev <args> --url <node>`.
 fn dev(live: &Live, json_mode: bool, args: &[&str]) -> Run {
     let url = format!("http://{}", live.a());

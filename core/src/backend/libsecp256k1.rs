@@ -294,10 +294,16 @@ pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> 
     s.copy_from_slice(&sig.s);
     let rsig = RecoverableSignature::from_compact(&compact, recid)
         .map_err(|_| Error::SignatureScalarOutOfRange)?;
-    let public = with_context(|secp| secp.recover_ecdsa(Message::from_digest(*hash), &rsig))
-        .ok_or(Error::RecoveryFailed)?
-        .map_err(|_| Error::RecoveryFailed)?;
+    let public = recover_public(hash, &rsig).ok_or(Error::RecoveryFailed)?;
     Ok(address_of_uncompressed(&public.serialize_uncompressed()))
+}
+
+/// libsecp256k1's recovery, in a frame of its own: its C frames (3.3 KB
+/// of Strauss tables) are the deepest a device's stack goes, so what
+/// the callers hold then is kept small (docs/embedded.md, "Protocol 5").
+#[inline(never)]
+fn recover_public(hash: &[u8; 32], rsig: &RecoverableSignature) -> Option<PublicKey> {
+    with_context(|secp| secp.recover_ecdsa(Message::from_digest(*hash), rsig))?.ok()
 }
 
 #[cfg(test)]

@@ -179,10 +179,7 @@ impl TokenDefinition {
     /// What the definitions key signs:
     /// `keccak256(DEFINITION_DOMAIN || encode())`.
     pub fn signing_hash(&self) -> [u8; 32] {
-        let mut hasher = Keccak::new();
-        hasher.update(DEFINITION_DOMAIN);
-        hasher.update(&self.encode());
-        hasher.finalize()
+        signing_hash_of(&self.encode())
     }
 
     /// Signs the definition with `key` (RFC 6979, low-S, as every
@@ -198,6 +195,17 @@ impl TokenDefinition {
             signature: key.sign_hash(&self.signing_hash())?,
         })
     }
+}
+
+/// `keccak256(DEFINITION_DOMAIN || encoded)`: the signing hash of the
+/// definition whose encoding is `encoded`. Not inlined: the hasher's
+/// state is not part of the frame that recovers the signature.
+#[inline(never)]
+fn signing_hash_of(encoded: &[u8]) -> [u8; 32] {
+    let mut hasher = Keccak::new();
+    hasher.update(DEFINITION_DOMAIN);
+    hasher.update(encoded);
+    hasher.finalize()
 }
 
 /// `bytes` as an array of exactly `N` bytes.
@@ -261,6 +269,7 @@ impl SignedDefinition {
     /// # Errors
     ///
     /// As [`TokenDefinition::decode`], with the signed length.
+    #[inline(never)]
     pub fn decode(bytes: &[u8]) -> Result<Self, DefinitionError> {
         // The version first, as for a bare definition.
         if let Some(&v) = bytes.first() {
@@ -294,7 +303,12 @@ impl SignedDefinition {
     ///
     /// [`DefinitionError::BadSignature`].
     pub fn check_signature(&self) -> Result<(), DefinitionError> {
-        match recover_hash(&self.definition.signing_hash(), &self.signature) {
+        self.check_signature_over(&self.definition.signing_hash())
+    }
+
+    /// [`SignedDefinition::check_signature`] with the signing hash given.
+    fn check_signature_over(&self, hash: &[u8; 32]) -> Result<(), DefinitionError> {
+        match recover_hash(hash, &self.signature) {
             Ok(signer) if signer == self.signer => Ok(()),
             _ => Err(DefinitionError::BadSignature),
         }
@@ -310,10 +324,47 @@ impl SignedDefinition {
     /// [`DefinitionError::UntrustedSigner`], then
     /// [`DefinitionError::BadSignature`].
     pub fn verify(&self, trusted: &[Address]) -> Result<TrustedDefinition, DefinitionError> {
-        if !trusted.contains(&self.signer) {
+        self.verify_with(
+            |signer| trusted.contains(signer),
+            || self.definition.signing_hash(),
+        )
+    }
+
+    /// Reads a signed definition and checks it as
+    /// [`SignedDefinition::verify`] does, the signer's trust asked of
+    /// `is_trusted`, with the signing hash taken over the definition's
+    /// bytes as they came: decoding is exact (a definition has one
+    /// encoding), so they are what [`TokenDefinition::encode`] would give,
+    /// and a device that only checks definitions links no encoder
+    /// (docs/embedded.md, "Protocol 5"). Not inlined, and the hash in a
+    /// frame of its own: a device's stack holds little beside the
+    /// signature's recovery.
+    ///
+    /// # Errors
+    ///
+    /// As [`SignedDefinition::decode`], then as
+    /// [`SignedDefinition::verify`].
+    #[inline(never)]
+    pub fn decode_verified(
+        bytes: &[u8],
+        is_trusted: impl Fn(&Address) -> bool,
+    ) -> Result<TrustedDefinition, DefinitionError> {
+        let signed = Self::decode(bytes)?;
+        signed.verify_with(is_trusted, || {
+            signing_hash_of(bytes.get(..DEFINITION_LEN).unwrap_or(&[]))
+        })
+    }
+
+    /// The trust check, then the signature over the hash `hash` gives.
+    fn verify_with(
+        &self,
+        is_trusted: impl Fn(&Address) -> bool,
+        hash: impl FnOnce() -> [u8; 32],
+    ) -> Result<TrustedDefinition, DefinitionError> {
+        if !is_trusted(&self.signer) {
             return Err(DefinitionError::UntrustedSigner(self.signer));
         }
-        self.check_signature()?;
+        self.check_signature_over(&hash())?;
         Ok(TrustedDefinition {
             definition: self.definition,
             signer: self.signer,
@@ -402,6 +453,41 @@ mod tests {
         assert_eq!(trusted.definition(), &def);
         assert_eq!(trusted.signer(), key(7).address());
         assert_eq!(trusted.check_applies(1_212_101, Some(def.token)), Ok(()));
+    }
+
+    /// `decode_verified` hashes the bytes it received: the same answers as
+    /// `decode` then `verify`, for a good definition and for every kind of
+    /// refusal, in the same order (decoding, trust, signature).
+    #[test]
+    fn decode_verified_is_decode_then_verify() {
+        let signed = usdx().sign(&key(7)).unwrap();
+        let wire = signed.encode();
+        let signer = key(7).address();
+        let trusted = |a: &Address| *a == signer;
+        assert_eq!(
+            SignedDefinition::decode_verified(&wire, trusted),
+            signed.verify(&[signer])
+        );
+        assert!(SignedDefinition::decode_verified(&wire, trusted).is_ok());
+        // Any byte of the definition changed (decimals here) breaks the
+        // signature the hash of the received bytes is checked against.
+        let mut altered = wire;
+        altered[AT_DECIMALS] = 2;
+        let decoded = SignedDefinition::decode(&altered).unwrap();
+        assert_eq!(decoded.definition.unit.decimals(), 2);
+        assert_eq!(
+            SignedDefinition::decode_verified(&altered, trusted),
+            Err(DefinitionError::BadSignature)
+        );
+        assert_eq!(
+            SignedDefinition::decode_verified(&wire, |_| false),
+            Err(DefinitionError::UntrustedSigner(signer))
+        );
+        // A decoding error comes before the trust check.
+        assert_eq!(
+            SignedDefinition::decode_verified(&wire[1..], |_| false),
+            Err(SignedDefinition::decode(&wire[1..]).unwrap_err())
+        );
     }
 
     #[test]

@@ -390,5 +390,3 @@ pub fn parse_sign_response(data: &[u8]) -> Option<(Signature, [u8; 32])> {
 
 #[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_setup;

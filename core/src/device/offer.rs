@@ -104,24 +104,33 @@ impl<A: Approver, const N: usize, const B: usize, const M: usize, P: Platform>
     /// of one token sends the same definition before each. Its signer's
     /// trust is checked every time.
     fn check_definition(&mut self, data: &[u8]) -> Result<TrustedDefinition, DefinitionError> {
-        let signed = SignedDefinition::decode(data)?;
-        if !self.wallet.is_trusted(&signed.signer) {
-            return Err(DefinitionError::UntrustedSigner(signed.signer));
-        }
         if let Some(last) = &self.last_checked {
             if last.bytes[..] == *data {
-                return Ok(last.definition);
+                let signer = last.definition.signer();
+                return if self.wallet.is_trusted(&signer) {
+                    Ok(last.definition)
+                } else {
+                    Err(DefinitionError::UntrustedSigner(signer))
+                };
             }
         }
-        let trusted = signed.verify(core::slice::from_ref(&signed.signer))?;
+        let trusted =
+            SignedDefinition::decode_verified(data, |signer| self.wallet.is_trusted(signer))?;
+        self.remember(data, &trusted);
+        Ok(trusted)
+    }
+
+    /// Keeps `data` as the last definition checked. Not inlined: the
+    /// record is not part of the frame that recovers a signature.
+    #[inline(never)]
+    fn remember(&mut self, data: &[u8], trusted: &TrustedDefinition) {
         // `decode` takes exactly SIGNED_DEFINITION_LEN bytes.
         if let Ok(bytes) = data.try_into() {
             self.last_checked = Some(LastChecked {
                 bytes,
-                definition: trusted,
+                definition: *trusted,
             });
         }
-        Ok(trusted)
     }
 }
 

@@ -105,52 +105,36 @@ impl<'r, 'a> FieldReader<'r, 'a> {
         FieldReader { list }
     }
 
-    /// Reads the next field.
-    pub fn field<T: FieldValue>(&mut self, at: Location) -> Result<T, Error> {
-        match self.next(at)? {
-            Next::Absent(absent) => Ok(absent),
-            Next::Item(item) => T::decode_rlp(item, at),
-        }
-    }
-
     /// Reads the next field into `slot`, in place.
     ///
-    /// Not inlined: one copy per field kind rather than one per field of
-    /// every operation (inlined, the device's decoder of the fourteen
-    /// operations was one function of 10 KB of Cortex-M4 flash; 1 KB less
-    /// this way: docs/embedded.md, "Flash").
-    #[inline(never)]
+    /// The optional-field rule exists once, in a function that is not
+    /// generic and reaches the kind through a vtable: each kind adds its
+    /// decoder and no copy of the rule (an instance of the whole read per
+    /// field kind was 27 copies and 10.1 KB of the device's flash, 2.7 KB
+    /// more than this way; docs/embedded.md, "Protocol 5").
+    #[inline(always)]
     pub fn field_into<T: FieldValue>(&mut self, slot: &mut T, at: Location) -> Result<(), Error> {
-        match self.next(at)? {
-            Next::Absent(absent) => {
-                *slot = absent;
-                Ok(())
-            }
-            Next::Item(item) => slot.decode_rlp_into(item, at),
-        }
+        self.slot_into(slot, at)
     }
 
-    /// The next field's item, or its absent value (the optional-field
-    /// rule).
-    fn next<T: FieldValue>(&mut self, at: Location) -> Result<Next<'a, T>, Error> {
+    #[inline(never)]
+    fn slot_into(&mut self, slot: &mut dyn Slot, at: Location) -> Result<(), Error> {
         let rlp = |e| Error::Invalid {
             at,
             problem: Problem::Rlp(e),
         };
         match self.list.next().map_err(rlp)? {
-            None => T::absent()
-                .map(Next::Absent)
-                .ok_or(rlp(RlpError::TooFewItems)),
-            Some(item) => match T::absent() {
-                Some(absent) if !T::EMPTY_IS_VALUE && item.is_empty_string() => {
-                    if self.list.is_empty() {
-                        Err(rlp(RlpError::DanglingPlaceholder))
-                    } else {
-                        Ok(Next::Absent(absent))
-                    }
+            None if slot.set_absent() => Ok(()),
+            None => Err(rlp(RlpError::TooFewItems)),
+            Some(item) if slot.placeholder_is_absent() && item.is_empty_string() => {
+                if self.list.is_empty() {
+                    Err(rlp(RlpError::DanglingPlaceholder))
+                } else {
+                    slot.set_absent();
+                    Ok(())
                 }
-                _ => Ok(Next::Item(item)),
-            },
+            }
+            Some(item) => slot.decode_into(item, at),
         }
     }
 
@@ -160,10 +144,34 @@ impl<'r, 'a> FieldReader<'r, 'a> {
     }
 }
 
-/// A field's next item, or the value an absent optional field stands for.
-enum Next<'a, T> {
-    Absent(T),
-    Item(Item<'a>),
+/// A field's value as `FieldReader::slot_into` sees it: the
+/// optional-field rule's questions and the kind's decoder.
+trait Slot {
+    /// Sets the absent value and says so, if the kind is optional.
+    fn set_absent(&mut self) -> bool;
+    /// Whether the empty string stands for an absent value (an optional
+    /// kind whose values are never the empty string).
+    fn placeholder_is_absent(&self) -> bool;
+    /// [`FieldValue::decode_rlp_into`].
+    fn decode_into(&mut self, item: Item<'_>, at: Location) -> Result<(), Error>;
+}
+
+impl<T: FieldValue> Slot for T {
+    fn set_absent(&mut self) -> bool {
+        match T::absent() {
+            Some(absent) => {
+                *self = absent;
+                true
+            }
+            None => false,
+        }
+    }
+    fn placeholder_is_absent(&self) -> bool {
+        T::OPTIONAL && !T::EMPTY_IS_VALUE
+    }
+    fn decode_into(&mut self, item: Item<'_>, at: Location) -> Result<(), Error> {
+        self.decode_rlp_into(item, at)
+    }
 }
 
 /// Declares a record: the struct with public fields, and its [`Record`]

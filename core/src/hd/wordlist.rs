@@ -3,14 +3,19 @@
 //! `bip39-english.txt` is the published list as data (2048 lines, SHA-256
 //! `2f5eed53…dbda`, checked by a test). Its words are sorted, 3 to 8
 //! lowercase ASCII letters, and neighbours share prefixes, so the list is
-//! front-coded into a bit stream: per word, the length of the prefix shared
-//! with the previous word (3 bits), the number of new letters minus one
-//! (3 bits), then each new letter (5 bits). That is 5.4 KiB of flash,
-//! where 5 bytes per word would be 10 KiB and a `[&str; 2048]` table (as
-//! the `bip39` crate has: pointer and length per word plus the letters)
-//! about 27 KiB on a 32-bit target; measured in docs/hd-keys.md. The first word of every block of
-//! [`BLOCK`] words is stored whole and its bit offset kept, so a look-up
-//! decodes at most 16 block heads and one block.
+//! front-coded into a bit stream: per word, one header symbol (the length
+//! of the prefix shared with the previous word, 0 to 7, and the number of
+//! new letters minus one, 0 to 7), then each new letter. Headers and
+//! letters are written in two canonical Huffman codes built at compile
+//! time from the list's own counts (a common header such as "3 shared, 4
+//! new" takes 3 bits, a rare one 12; `e` 3 bits, `q` 10). That is 4.5 KiB
+//! of flash with the two decoding tables, where fixed-width fields (3 + 3
+//! bits a header, 5 a letter) took 5.4 KiB, 5 bytes per word would be 10
+//! KiB and a `[&str; 2048]` table (as the `bip39` crate has: pointer and
+//! length per word plus the letters) about 27 KiB on a 32-bit target;
+//! measured in docs/hd-keys.md and docs/embedded.md. The first word of
+//! every block of [`BLOCK`] words is stored whole and its bit offset kept,
+//! so a look-up decodes at most 16 block heads and one block.
 
 use zeroize::Zeroize;
 
@@ -24,31 +29,181 @@ pub const MAX_WORD_LEN: usize = 8;
 const BLOCK: usize = 128;
 const BLOCKS: usize = WORD_COUNT / BLOCK;
 
+/// Header symbols: `shared * 8 + new - 1`, both 0..8.
+const HEADERS: usize = 64;
+/// Letter symbols: `letter - b'a'`.
+const LETTERS: usize = 26;
+/// The longest code either Huffman code may have (the build fails past it).
+const MAX_BITS: usize = 16;
+
 const TEXT: &[u8] = include_bytes!("bip39-english.txt");
 
-const STREAM_BITS: usize = {
+/// How often each header and letter symbol occurs in the front-coded list.
+const COUNTS: ([u32; HEADERS], [u32; LETTERS]) = {
+    let mut counts = ([0u32; HEADERS], [0u32; LETTERS]);
     let mut none: [u8; 0] = [];
     let mut starts = [0u16; BLOCKS];
-    encode(TEXT, &mut none, &mut starts)
+    encode(TEXT, &mut none, &mut starts, None, &mut counts);
+    counts
+};
+
+const HEADER_CODE: Code<HEADERS> = Code::new(&COUNTS.0);
+const LETTER_CODE: Code<LETTERS> = Code::new(&COUNTS.1);
+
+const STREAM_BITS: usize = {
+    let mut counts = ([0u32; HEADERS], [0u32; LETTERS]);
+    let mut none: [u8; 0] = [];
+    let mut starts = [0u16; BLOCKS];
+    encode(
+        TEXT,
+        &mut none,
+        &mut starts,
+        Some((&HEADER_CODE, &LETTER_CODE)),
+        &mut counts,
+    )
 };
 const STREAM_LEN: usize = STREAM_BITS.div_ceil(8);
 
 const PACKED: ([u8; STREAM_LEN], [u16; BLOCKS]) = {
+    let mut counts = ([0u32; HEADERS], [0u32; LETTERS]);
     let mut stream = [0u8; STREAM_LEN];
     let mut starts = [0u16; BLOCKS];
-    encode(TEXT, &mut stream, &mut starts);
+    encode(
+        TEXT,
+        &mut stream,
+        &mut starts,
+        Some((&HEADER_CODE, &LETTER_CODE)),
+        &mut counts,
+    );
     (stream, starts)
 };
 
 static STREAM: [u8; STREAM_LEN] = PACKED.0;
 static BLOCK_STARTS: [u16; BLOCKS] = PACKED.1;
+// Only the decoding tables are in flash (the codes are compile-time only).
+static HEADER_TABLE: Table<HEADERS> = HEADER_CODE.table;
+static LETTER_TABLE: Table<LETTERS> = LETTER_CODE.table;
+
+/// A canonical Huffman code's decoding table: how many codes each length
+/// has, and the symbols in code order (by length, then by symbol).
+struct Table<const S: usize> {
+    counts: [u8; MAX_BITS + 1],
+    symbols: [u8; S],
+}
+
+/// A canonical Huffman code over `S` symbols (compile time only).
+struct Code<const S: usize> {
+    lengths: [u8; S],
+    codes: [u16; S],
+    table: Table<S>,
+}
+
+impl<const S: usize> Code<S> {
+    /// The optimal prefix code for these counts (Huffman's merging of the
+    /// two lightest groups, each merge one bit deeper for their symbols),
+    /// in canonical form (as DEFLATE assigns it). Symbols that never occur
+    /// get no code.
+    #[allow(clippy::indexing_slicing)] // const evaluation only, as `encode`
+    const fn new(counts: &[u32; S]) -> Self {
+        let mut weight = [0u64; S];
+        let mut group = [0usize; S];
+        let mut lengths = [0u8; S];
+        let mut i = 0;
+        while i < S {
+            weight[i] = counts[i] as u64;
+            group[i] = i;
+            i += 1;
+        }
+        loop {
+            // The two lightest live groups (a group lives at its first
+            // symbol's index while its weight is not zero).
+            let (mut a, mut b) = (S, S);
+            let mut g = 0;
+            while g < S {
+                if weight[g] != 0 {
+                    if a == S || weight[g] < weight[a] {
+                        b = a;
+                        a = g;
+                    } else if b == S || weight[g] < weight[b] {
+                        b = g;
+                    }
+                }
+                g += 1;
+            }
+            if b == S {
+                break;
+            }
+            weight[a] += weight[b];
+            weight[b] = 0;
+            let mut k = 0;
+            while k < S {
+                if group[k] == a || group[k] == b {
+                    group[k] = a;
+                    lengths[k] += 1;
+                }
+                k += 1;
+            }
+        }
+        let mut table = Table {
+            counts: [0; MAX_BITS + 1],
+            symbols: [0; S],
+        };
+        let mut k = 0;
+        while k < S {
+            assert!(
+                (lengths[k] as usize) <= MAX_BITS,
+                "word list: code too long"
+            );
+            table.counts[lengths[k] as usize] += 1;
+            k += 1;
+        }
+        table.counts[0] = 0;
+        // The first code of each length, then each symbol's code.
+        let mut next = [0u32; MAX_BITS + 1];
+        let mut code = 0u32;
+        let mut len = 1;
+        while len <= MAX_BITS {
+            code = (code + table.counts[len - 1] as u32) << 1;
+            next[len] = code;
+            len += 1;
+        }
+        let mut codes = [0u16; S];
+        let mut at = 0;
+        let mut len = 1;
+        while len <= MAX_BITS {
+            let mut k = 0;
+            while k < S {
+                if lengths[k] as usize == len {
+                    codes[k] = next[len] as u16;
+                    next[len] += 1;
+                    table.symbols[at] = k as u8;
+                    at += 1;
+                }
+                k += 1;
+            }
+            len += 1;
+        }
+        Code {
+            lengths,
+            codes,
+            table,
+        }
+    }
+}
 
 /// Front-codes the newline-terminated list into `stream` (when it is not
-/// empty) and the blocks' bit offsets into `starts`; returns the bits used.
-/// Runs at compile time only: a list that is not 2048 sorted words of
-/// 3..=8 lowercase letters fails the build.
+/// empty) with `codes` (none: every symbol 0 bits) and the blocks' bit
+/// offsets into `starts`, adding each symbol's occurrences to `counts`;
+/// returns the bits used. Runs at compile time only: a list that is not
+/// 2048 sorted words of 3..=8 lowercase letters fails the build.
 #[allow(clippy::indexing_slicing)] // const evaluation: out of bounds is a build error, never a runtime panic
-const fn encode(text: &[u8], stream: &mut [u8], starts: &mut [u16; BLOCKS]) -> usize {
+const fn encode(
+    text: &[u8],
+    stream: &mut [u8],
+    starts: &mut [u16; BLOCKS],
+    codes: Option<(&Code<HEADERS>, &Code<LETTERS>)>,
+    counts: &mut ([u32; HEADERS], [u32; LETTERS]),
+) -> usize {
     let mut bits = 0;
     let mut at = 0;
     let mut previous = 0; // start of the previous word in `text`
@@ -88,11 +243,18 @@ const fn encode(text: &[u8], stream: &mut [u8], starts: &mut [u16; BLOCKS]) -> u
             starts[word / BLOCK] = bits as u16;
             shared = 0;
         }
-        bits = put(stream, bits, shared as u8, 3);
-        bits = put(stream, bits, (len - shared - 1) as u8, 3);
+        let header = shared * 8 + (len - shared - 1);
+        counts.0[header] += 1;
+        if let Some((code, _)) = codes {
+            bits = put(stream, bits, code.codes[header], code.lengths[header]);
+        }
         let mut i = shared;
         while i < len {
-            bits = put(stream, bits, text[start + i] - b'a', 5);
+            let letter = (text[start + i] - b'a') as usize;
+            counts.1[letter] += 1;
+            if let Some((_, code)) = codes {
+                bits = put(stream, bits, code.codes[letter], code.lengths[letter]);
+            }
             i += 1;
         }
         previous = start;
@@ -106,7 +268,9 @@ const fn encode(text: &[u8], stream: &mut [u8], starts: &mut [u16; BLOCKS]) -> u
 /// Writes the low `width` bits of `value` at bit `at` (most significant
 /// first) unless `stream` is empty; returns the next bit.
 #[allow(clippy::indexing_slicing)] // const evaluation only, as `encode`
-const fn put(stream: &mut [u8], at: usize, value: u8, width: usize) -> usize {
+const fn put(stream: &mut [u8], at: usize, value: u16, width: u8) -> usize {
+    let width = width as usize;
+    assert!(width > 0, "word list: a symbol without a code");
     if !stream.is_empty() {
         let mut k = 0;
         while k < width {
@@ -138,21 +302,32 @@ impl Cursor {
         }
     }
 
-    /// The next `width` (at most 8) bits.
-    fn take(&mut self, width: usize) -> u8 {
-        let byte = |i: usize| u16::from(STREAM.get(i).copied().unwrap_or(0));
-        let window = (byte(self.bit / 8) << 8) | byte(self.bit / 8 + 1);
-        let value = (window >> (16 - self.bit % 8 - width)) & ((1 << width) - 1);
-        self.bit += width;
-        value as u8
+    /// The next symbol of a canonical code: a code of `len` bits is the
+    /// `code - first`-th symbol of that length, `first` being that length's
+    /// first code.
+    fn symbol<const S: usize>(&mut self, table: &Table<S>) -> u8 {
+        let (mut code, mut first, mut index) = (0usize, 0usize, 0usize);
+        for &count in table.counts.iter().skip(1) {
+            let byte = STREAM.get(self.bit / 8).copied().unwrap_or(0);
+            code |= usize::from((byte >> (7 - self.bit % 8)) & 1);
+            self.bit += 1;
+            let count = usize::from(count);
+            if let Some(offset) = code.checked_sub(first).filter(|&o| o < count) {
+                return table.symbols.get(index + offset).copied().unwrap_or(0);
+            }
+            index += count;
+            first = (first + count) << 1;
+            code <<= 1;
+        }
+        0
     }
 
-    /// Decodes the next word over the previous one.
     fn next_word(&mut self) -> &[u8] {
-        let shared = usize::from(self.take(3));
-        let len = (shared + usize::from(self.take(3)) + 1).min(MAX_WORD_LEN);
+        let header = usize::from(self.symbol(&HEADER_TABLE));
+        let shared = header / 8;
+        let len = (shared + header % 8 + 1).min(MAX_WORD_LEN);
         for i in shared..len {
-            let letter = b'a' + self.take(5);
+            let letter = b'a' + self.symbol(&LETTER_TABLE);
             if let Some(slot) = self.letters.get_mut(i) {
                 *slot = letter;
             }
@@ -163,7 +338,6 @@ impl Cursor {
 }
 
 impl Drop for Cursor {
-    /// The letters decoded last may be a word of someone's mnemonic.
     fn drop(&mut self) {
         self.letters.zeroize();
     }
@@ -205,6 +379,8 @@ pub fn word_at(index: u16) -> ([u8; MAX_WORD_LEN], usize) {
 mod tests {
     use super::*;
     use sha2::{Digest, Sha256};
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
     use std::string::String;
     use std::vec::Vec;
 
@@ -242,12 +418,12 @@ mod tests {
     }
 
     #[test]
-    fn the_stream_is_front_coded() {
-        // Recount the bits independently: 6 header bits per word, 5 per
-        // letter not shared with the previous word (all letters at a
-        // block's start).
+    fn the_stream_is_huffman_coded() {
+        // Recount the symbols independently: per word its header (shared
+        // prefix, 0 at a block's start; new letters) and its new letters.
         let words: Vec<&[u8]> = TEXT.split(|&b| b == b'\n').take(WORD_COUNT).collect();
-        let mut bits = 0;
+        let mut headers = [0u64; HEADERS];
+        let mut letters = [0u64; LETTERS];
         for (i, word) in words.iter().enumerate() {
             let shared = if i % BLOCK == 0 {
                 0
@@ -258,11 +434,46 @@ mod tests {
                     .take_while(|(a, b)| a == b)
                     .count()
             };
-            bits += 6 + 5 * (word.len() - shared);
+            headers[shared * 8 + word.len() - shared - 1] += 1;
+            for &l in &word[shared..] {
+                letters[usize::from(l - b'a')] += 1;
+            }
         }
-        assert_eq!(STREAM_BITS, bits);
-        // Well under the 10 KiB of 5 bytes per word.
-        assert_eq!(STREAM_LEN, 5_461);
+        // The optimal prefix code's cost, by a heap (Huffman): the sum of
+        // every merge's weight. The stream is exactly that long.
+        fn optimal(counts: &[u64]) -> u64 {
+            let mut heap: BinaryHeap<Reverse<u64>> = counts
+                .iter()
+                .filter(|&&c| c > 0)
+                .map(|&c| Reverse(c))
+                .collect();
+            let mut cost = 0;
+            while heap.len() > 1 {
+                let (Reverse(a), Reverse(b)) = (heap.pop().unwrap(), heap.pop().unwrap());
+                cost += a + b;
+                heap.push(Reverse(a + b));
+            }
+            cost
+        }
+        assert_eq!(STREAM_BITS as u64, optimal(&headers) + optimal(&letters));
+        // Both codes are complete prefix codes (Kraft's sum exactly 1), and
+        // every symbol that occurs has a code.
+        for (lengths, counts) in [
+            (&HEADER_CODE.lengths[..], &headers[..]),
+            (&LETTER_CODE.lengths[..], &letters[..]),
+        ] {
+            let kraft: u64 = lengths
+                .iter()
+                .filter(|&&l| l > 0)
+                .map(|&l| 1u64 << (MAX_BITS - usize::from(l)))
+                .sum();
+            assert_eq!(kraft, 1 << MAX_BITS);
+            for (&l, &c) in lengths.iter().zip(counts) {
+                assert_eq!(l > 0, c > 0);
+            }
+        }
+        // Well under the 5,461 bytes of fixed-width fields.
+        assert_eq!(STREAM_LEN, 4_287);
         assert_eq!(BLOCK_STARTS[0], 0);
     }
 

@@ -107,8 +107,9 @@ impl<const B: usize, const M: usize> Transaction<B, M> {
     ) -> Result<(u64, u64, Operation<B, M>), Error> {
         let mut list = item.list().map_err(Error::Rlp)?;
         let mut reader = FieldReader::new(&mut list);
-        let chain_id = reader.field::<u64>(Location::field(Field::ChainId))?;
-        let nonce = reader.field::<u64>(Location::field(Field::Nonce))?;
+        let (mut chain_id, mut nonce) = (0, 0);
+        reader.field_into(&mut chain_id, Location::field(Field::ChainId))?;
+        reader.field_into(&mut nonce, Location::field(Field::Nonce))?;
         let operation = Operation::decode_fields(op, &mut list)?;
         Ok((chain_id, nonce, operation))
     }

@@ -142,7 +142,7 @@ fn field_schema(spec: &FieldSpec) -> Value {
 
 /// What the operations' own rules (`Op::check`) add to a field's kind, as
 /// far as a schema can state it. Only the bounds live here, not the fields:
-/// tests/server_openapi.rs checks each one against the core.
+/// tests/server_openapi/ checks each one against the core.
 fn narrow(field: Field, schema: &mut Value) {
     match field {
         Field::Decimals => schema["maximum"] = json!(limits::MAX_DECIMALS),

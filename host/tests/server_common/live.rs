@@ -10,7 +10,11 @@ use tokensign_core::text::Text;
 use tokensign_core::tx::*;
 use tokensign_core::{Address, Amount, SigningKey};
 
-use super::*;
+use super::api::{hash_of_accepted, latest_checkpoint, nonce_at, post_native};
+use super::backend::start_with;
+use super::http::post_json;
+use super::keys::{addr, key, operator};
+use super::requests::body_of;
 
 pub fn master_key() -> SigningKey {
     key(0x44)
@@ -63,9 +67,7 @@ impl Live {
     }
 
     pub fn nonce(&self, who: &Address) -> u64 {
-        get(self.a(), &format!("/v1/accounts/nonce?address={who}")).json()["nonce"]
-            .as_u64()
-            .unwrap()
+        nonce_at(self.a(), who)
     }
 
     pub fn tx(&self, key: &SigningKey, op: impl Into<Operation>) -> Transaction {
@@ -80,8 +82,7 @@ impl Live {
 
     pub fn post_native(&self, signed: &NativeTx) -> String {
         let r = post_native(self.a(), signed);
-        assert_eq!(r.status, 200, "{}", r.body);
-        r.json()["hash"].as_str().unwrap().to_owned()
+        hash_of_accepted(&r)
     }
 
     /// A v1 payment; returns the hash.
@@ -89,8 +90,7 @@ impl Live {
         let tx = self.tx(key, self.payment(to, value));
         let signed = LegacyTx::sign(tx, key).unwrap();
         let r = post_json(self.a(), "/v1/transactions/payment", &body_of(&signed));
-        assert_eq!(r.status, 200, "{}", r.body);
-        r.json()["hash"].as_str().unwrap().to_owned()
+        hash_of_accepted(&r)
     }
 
     pub fn payment(&self, to: Address, value: u64) -> Payment {
@@ -106,8 +106,6 @@ impl Live {
     }
 
     pub fn latest(&self) -> u64 {
-        get(self.a(), "/v1/checkpoints/number").json()["number"]
-            .as_u64()
-            .unwrap()
+        latest_checkpoint(self.a())
     }
 }
