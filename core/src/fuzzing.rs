@@ -24,7 +24,12 @@
 //!   of the process, so a fuzz session's fresh device does not pay three
 //!   elliptic-curve multiplications (milliseconds under libFuzzer's
 //!   instrumentation) per path. The keys are exactly the real ones; only
-//!   the work is not repeated.
+//!   the work is not repeated;
+//! - the BIP-39 word list's look-ups ([`word_index`], [`word_letters`]):
+//!   the packed list is decoded once for the process, by the real
+//!   decoder, and looked up in that table afterwards. The packed list is
+//!   decoded bit by bit, which libFuzzer's comparison tracing makes costly
+//!   for every word a restore reads; the answers are exactly the real ones.
 //!
 //! A fuzzing build always runs on a host, so this module uses `std` (a
 //! mutex and a map) although the rest of the core is `no_std`.
@@ -33,11 +38,13 @@ extern crate std;
 
 use core::sync::atomic::{AtomicBool, Ordering};
 use std::collections::HashMap;
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::vec::Vec;
 
 use crate::address::Address;
 use crate::error::Error;
 use crate::hash::keccak256;
+use crate::hd::wordlist::{self, MAX_WORD_LEN, WORD_COUNT};
 use crate::hd::DerivationPath;
 use crate::key::SigningKey;
 use crate::signature::Signature;
@@ -107,6 +114,45 @@ pub fn memoised_key<E>(
     }
     keys.insert(id, key.clone());
     Ok(key)
+}
+
+/// Every word of the list, decoded once by the real decoder.
+fn words() -> &'static [([u8; MAX_WORD_LEN], usize)] {
+    static WORDS: OnceLock<Vec<([u8; MAX_WORD_LEN], usize)>> = OnceLock::new();
+    WORDS.get_or_init(|| {
+        (0..WORD_COUNT)
+            .filter_map(|i| u16::try_from(i).ok())
+            .map(wordlist::decode_word_at)
+            .collect()
+    })
+}
+
+/// The list's letters of a decoded entry.
+fn letters((letters, len): &([u8; MAX_WORD_LEN], usize)) -> &[u8] {
+    letters.get(..*len).unwrap_or(&[])
+}
+
+/// With the stand-ins on, the index of `word` from the decoded table
+/// (`Some(answer)`, the same answer as the packed list's); `None` with
+/// them off (the caller decodes the packed list).
+pub fn word_index(word: &[u8]) -> Option<Option<u16>> {
+    if !stand_ins() {
+        return None;
+    }
+    let found = words()
+        .binary_search_by(|entry| letters(entry).cmp(word))
+        .ok()
+        .and_then(|i| u16::try_from(i).ok());
+    Some(found)
+}
+
+/// With the stand-ins on, the word at `index` (modulo 2048) from the
+/// decoded table; `None` with them off.
+pub fn word_letters(index: u16) -> Option<([u8; MAX_WORD_LEN], usize)> {
+    if !stand_ins() {
+        return None;
+    }
+    words().get(usize::from(index) % WORD_COUNT).copied()
 }
 
 const TAG: &[u8] = b"tokensign fuzzing stand-in signature";

@@ -30,7 +30,7 @@ use core::fmt;
 pub mod bip32;
 pub mod bip39;
 pub mod path;
-mod wordlist;
+pub(crate) mod wordlist;
 
 pub use bip32::{DeriveError, ExtendedPrivateKey};
 pub use bip39::{Mnemonic, MnemonicError, Phrase, Seed};

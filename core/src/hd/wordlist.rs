@@ -345,6 +345,12 @@ impl Drop for Cursor {
 
 /// The index (0..2048) of `word` in the list.
 pub fn index_of(word: &[u8]) -> Option<u16> {
+    // From a table decoded once, in a fuzzing build with the stand-ins on
+    // (crate::fuzzing).
+    #[cfg(fuzzing)]
+    if let Some(found) = crate::fuzzing::word_index(word) {
+        return found;
+    }
     if word.len() > MAX_WORD_LEN || !word.iter().all(u8::is_ascii_lowercase) {
         return None;
     }
@@ -367,6 +373,17 @@ pub fn index_of(word: &[u8]) -> Option<u16> {
 
 /// The word at `index` (taken modulo 2048) as letters and their count.
 pub fn word_at(index: u16) -> ([u8; MAX_WORD_LEN], usize) {
+    // From a table decoded once, in a fuzzing build with the stand-ins on
+    // (crate::fuzzing).
+    #[cfg(fuzzing)]
+    if let Some(word) = crate::fuzzing::word_letters(index) {
+        return word;
+    }
+    decode_word_at(index)
+}
+
+/// [`word_at`] from the packed list.
+pub(crate) fn decode_word_at(index: u16) -> ([u8; MAX_WORD_LEN], usize) {
     let index = usize::from(index) % WORD_COUNT;
     let mut cursor = Cursor::at_block(index / BLOCK);
     for _ in 0..=index % BLOCK {
