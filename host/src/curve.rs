@@ -2,11 +2,11 @@
 //! core's backend, with that backend's context installed once (the core's
 //! `recover.rs` is the recovery itself; this is how the host runs it).
 //!
-//! This is the core's recovery through the core's backend: k256 (its lean
-//! recovery) by default, libsecp256k1 with the host feature
-//! `libsecp256k1`, which turns on the core's feature of that name (for
-//! signing too), about 2.5 times faster per recovery on the benchmark
-//! machine (BENCHMARKS.md). Both refuse the same inputs with the same
+//! This is the core's recovery through the core's backend: libsecp256k1
+//! with the host feature `libsecp256k1` (on by default; it turns on the
+//! core's feature of that name, for signing too), about 2.5 times faster
+//! per recovery than k256 on the benchmark machine (BENCHMARKS.md); the
+//! core's k256 (its lean recovery) in a `--no-default-features` build. Both refuse the same inputs with the same
 //! errors; the core's `tests/backends.rs` compares them on 100,000
 //! signatures. With libsecp256k1 the first recovery installs the
 //! process's context ([`install_context`]).

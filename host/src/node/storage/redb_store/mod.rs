@@ -98,8 +98,13 @@ pub fn open(data_dir: &Path, durable: bool) -> Result<RedbStorage, NodeError> {
 
 /// Opens an empty database in memory, with every table and the genesis
 /// checkpoint: nothing is written to any file, and everything is gone
-/// when it is dropped. Its commits skip redb's two-phase sync
-/// (`Durability::None`: there is no disk to sync to).
+/// when it is dropped. Its commits are redb's durable ones
+/// (`Durability::Immediate`), whose syncs cost nothing here (the backend's
+/// `sync_data` does nothing): redb reuses the pages a commit frees only
+/// after a durable commit, so with `Durability::None` the database grew by
+/// every commit's pages for as long as the node ran (and the backend's
+/// buffer with it: reallocating and zeroing it was half the writer's CPU,
+/// BENCHMARKS.md).
 pub fn open_in_memory() -> Result<RedbStorage, NodeError> {
     let failed = |source: StoreError| NodeError::OpenDatabase {
         path: "(in memory)".to_owned(),
@@ -108,7 +113,7 @@ pub fn open_in_memory() -> Result<RedbStorage, NodeError> {
     let db = Database::builder()
         .create_with_backend(super::memory_backend::MemoryBackend::default())
         .map_err(|e| failed(e.into()))?;
-    with_tables(db, false).map_err(failed)
+    with_tables(db, true).map_err(failed)
 }
 
 /// The storage over `db` once every table and the genesis checkpoint
@@ -499,11 +504,55 @@ mod tests {
         check(&storage);
     }
 
+    /// Commits `owner`'s account with `nonce`.
+    fn set_nonce(storage: &RedbStorage, owner: Address, nonce: u64) {
+        let mut commit = Commit::default();
+        commit
+            .ledger
+            .accounts
+            .insert(owner, Account { nonce, bbnonce: 0 });
+        storage.commit(&commit).unwrap();
+    }
+
+    /// The in-memory database reuses the pages its commits free: the
+    /// same account rewritten by thousands of commits keeps it at the
+    /// same size. (With `Durability::None` redb frees a commit's old pages
+    /// only after a durable commit, which never came: it grew by several
+    /// pages per commit.)
+    #[test]
+    fn the_in_memory_database_reuses_freed_pages() {
+        let storage = open_in_memory().unwrap();
+        let owner = Address([1; 20]);
+        let commits = |from: u64, to: u64| {
+            for nonce in from..to {
+                set_nonce(&storage, owner, nonce);
+            }
+        };
+        let pages = || {
+            let txn = storage.db.begin_write().unwrap();
+            let pages = txn.stats().unwrap().allocated_pages();
+            txn.abort().unwrap();
+            pages
+        };
+        commits(0, 100);
+        let after_100 = pages();
+        commits(100, 3_000);
+        let after_3000 = pages();
+        assert!(
+            after_3000 <= after_100 + 8,
+            "{after_100} pages after 100 commits, {after_3000} after 3,000"
+        );
+        assert_eq!(
+            storage.read().unwrap().account(&owner).unwrap().nonce,
+            2_999
+        );
+    }
+
     #[test]
     fn a_revert_restores_the_snapshot_and_uses_it_up_with_later_ones() {
         let dir = tempfile::tempdir().unwrap();
         // A durable file, a non-durable file and memory (whose commits
-        // skip the sync, as a non-durable file's do).
+        // are durable ones with syncs that do nothing).
         let stores = [
             open(&dir.path().join("durable"), true).unwrap(),
             open(&dir.path().join("fast"), false).unwrap(),
@@ -511,14 +560,7 @@ mod tests {
         ];
         for storage in &stores {
             let owner = Address([1; 20]);
-            let set = |nonce: u64| {
-                let mut commit = Commit::default();
-                commit
-                    .ledger
-                    .accounts
-                    .insert(owner, Account { nonce, bbnonce: 0 });
-                storage.commit(&commit).unwrap();
-            };
+            let set = |nonce: u64| set_nonce(storage, owner, nonce);
             let nonce = || storage.read().unwrap().account(&owner).unwrap().nonce;
             set(1);
             let first = storage.snapshot().unwrap();
