@@ -19,8 +19,9 @@
 //! displayed review page against the host's core, and every signature of
 //! the libsecp256k1 build against the k256 build's. Signs the largest
 //! request of every operation (in every scheme and descriptor) and takes
-//! the peak stack over everything signed. Checks each firmware's peak
-//! stack, the instructions of the issue signature path against a bare k256
+//! the peak stack over everything signed; signs with a token definition
+//! on both (`definition_flow`). Checks each firmware's peak stack (a
+//! definition's check included), the instructions of the issue signature path against a bare k256
 //! sign, and the flash (ELF sections) against the budgets of
 //! docs/embedded.md, and prints the measurements (with a first
 //! derivation's and a mnemonic-to-seed's cost, and every operation's
@@ -471,8 +472,8 @@ struct Session {
     issue: u64,
     /// A first derivation (GET_ADDRESS of a path not cached), in ticks.
     derivation: u64,
-    /// Token definitions; `None` on a firmware built without them.
-    definition: Option<DefinitionFigures>,
+    /// A token definition's check and the sign after it.
+    definition: DefinitionFigures,
     /// Per operation: its largest request.
     per_operation: Vec<Largest>,
 }
@@ -731,19 +732,17 @@ struct DefinitionFigures {
     stack: u32,
 }
 
-/// A Payment of 1.5 USDX signed with a signed token definition. The k256
-/// firmware (built with the core's `device-definitions`): refused by name
-/// while the device does not trust the definition's signer; once the
-/// person trusted it on the device, the device's own pages show whole
+/// A Payment of 1.5 USDX signed with a signed token definition, on either
+/// firmware (both are built with the core's `device-definitions`): refused
+/// by name while the device does not trust the definition's signer; once
+/// the person trusted it on the device, the device's own pages show whole
 /// tokens (the host core's review with that definition, page for page)
 /// and it signs; an altered definition is refused by name; a definition
-/// provided twice is checked in full once. Answers the figures. The
-/// libsecp256k1 firmware (without it): refused as a device that takes no
-/// definitions, and `None`.
+/// provided twice is checked in full once. Answers the figures.
 fn definition_flow(
     client: &mut DeviceClient<ProcessTransport>,
     backend: Backend,
-) -> Option<DefinitionFigures> {
+) -> DefinitionFigures {
     let definitions_key = SigningKey::from_bytes(&[0x42; 32]).unwrap();
     let token = Address::parse("0x5FbDB2315678afecb367f032d93F642f64180aa3").unwrap();
     let signed_definition = TokenDefinition {
@@ -768,14 +767,6 @@ fn definition_flow(
         descriptor: Descriptor::Single,
         path: default_path(),
     };
-    if backend == Backend::Libsecp256k1 {
-        let e = client
-            .sign_with(&request, Some(&signed_definition))
-            .unwrap_err();
-        assert_eq!(sw_of(&e), Status::InsNotSupported.word(), "{e}");
-        assert!(e.to_string().contains("takes no token definitions"), "{e}");
-        return None;
-    }
     let e = client
         .sign_with(&request, Some(&signed_definition))
         .unwrap_err();
@@ -835,11 +826,11 @@ fn definition_flow(
         repeat * 20 < check,
         "a repeated definition must skip its recovery: {repeat} ticks against {check}"
     );
-    Some(DefinitionFigures {
+    DefinitionFigures {
         check,
         repeat,
         stack,
-    })
+    }
 }
 
 /// What the set-up flows measured.
@@ -1162,18 +1153,17 @@ fn firmware_signs_through_qemu() {
             setup.peak_stack,
             setup.counter_steps
         );
-        if let Some(d) = &s.definition {
-            println!(
-                "  token definition ({}): PROVIDE_DEFINITION of a trusted signer's definition \
-                 {:.0} instructions = {:.4} x bare k256 sign, the same again {:.0} \
-                 instructions; peak stack of it and the Payment's sign showing 1.5 USDX {} B",
-                backend.name(),
-                s.instructions(d.check),
-                d.check as f64 / k.bare as f64,
-                s.instructions(d.repeat),
-                d.stack
-            );
-        }
+        let d = &s.definition;
+        println!(
+            "  token definition ({}): PROVIDE_DEFINITION of a trusted signer's definition \
+             {:.0} instructions = {:.4} x bare k256 sign, the same again {:.0} \
+             instructions; peak stack of it and the Payment's sign showing 1.5 USDX {} B",
+            backend.name(),
+            s.instructions(d.check),
+            d.check as f64 / k.bare as f64,
+            s.instructions(d.repeat),
+            d.stack
+        );
         for l in &s.per_operation {
             println!(
                 "  largest {} ({}): request {} B, peak stack {} B, sign path {:.0} instructions \
@@ -1209,15 +1199,18 @@ fn firmware_signs_through_qemu() {
             setup.peak_stack
         );
     }
-    let definition_stack = k
-        .definition
-        .as_ref()
-        .expect("the k256 firmware takes definitions")
-        .stack;
-    assert!(
-        definition_stack <= K256_MAX_STACK,
-        "k256: peak stack of a definition and its sign {definition_stack} B > {K256_MAX_STACK} B"
-    );
+    // A token definition's check (a recovery) and the sign after it.
+    for (s, (backend, max)) in [&k, &l]
+        .into_iter()
+        .zip(builds.iter().zip([K256_MAX_STACK, LIBSECP_MAX_STACK]))
+    {
+        assert!(
+            s.definition.stack <= max,
+            "{}: peak stack of a definition and its sign {} B > {max} B",
+            backend.name(),
+            s.definition.stack
+        );
+    }
     assert!(
         k.peak_stack <= K256_MAX_STACK,
         "k256: peak stack {} B > {K256_MAX_STACK} B",

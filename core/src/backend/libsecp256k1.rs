@@ -2,11 +2,13 @@
 //! allocator): the backend of the `libsecp256k1` feature.
 //!
 //! Signing is `secp256k1_ecdsa_sign_recoverable` with its RFC 6979 nonce
-//! (libsecp256k1 always returns low-S); recovery is
-//! `secp256k1_ecdsa_recover` after the core's own form checks
-//! ([`Signature::check_form`]), so high-S and the other malformed
-//! signatures that libsecp256k1 itself would accept are refused with the
-//! same errors as under k256.
+//! (libsecp256k1 always returns low-S); recovery comes after the core's own
+//! form checks ([`Signature::check_form`]), so high-S and the other
+//! malformed signatures that libsecp256k1 itself would accept are refused
+//! with the same errors as under k256. On a host (the
+//! `precomputed-tables` feature) recovery is `secp256k1_ecdsa_recover`, the
+//! fastest; on a device (without it) it is composed of libsecp256k1's
+//! constant-time one-point products (`lean`), in far less stack.
 //!
 //! ## The context
 //!
@@ -49,14 +51,13 @@
 use core::fmt;
 
 use once_cell::race::OnceRef;
-use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
 use secp256k1::ffi::types::AlignedType;
 use secp256k1::{AllPreallocated, Message, PublicKey, Secp256k1, SecretKey};
 use zeroize::Zeroize;
 
 use crate::address::Address;
 use crate::error::Error;
-use crate::signature::{address_of_uncompressed, Signature};
+use crate::signature::Signature;
 
 /// The backend's name, as [`crate::BACKEND`] reports it.
 pub const NAME: &str = "libsecp256k1";
@@ -279,14 +280,40 @@ impl fmt::Debug for Key {
     }
 }
 
-/// Recovers the signer's address from a prehash and a signature.
+#[cfg(any(test, not(feature = "precomputed-tables")))]
+mod lean;
+
+/// Recovers the signer's address from a prehash and a signature: on a
+/// device (no `precomputed-tables`), from libsecp256k1's one-point products
+/// in little stack (the `lean` module: the math and why).
+///
+/// # Errors
+///
+/// As [`crate::recover_hash`]: the core's form checks first, then
+/// [`Error::RecoveryFailed`] if no key has this signature.
+#[cfg(not(feature = "precomputed-tables"))]
+pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
+    lean::recover_hash(hash, sig)
+}
+
+/// Recovers the signer's address from a prehash and a signature, on a host
+/// (`precomputed-tables`): `secp256k1_ecdsa_recover`, the fastest.
 ///
 /// # Errors
 ///
 /// As [`crate::recover_hash`]: the core's form checks first, then
 /// [`Error::RecoveryFailed`] if libsecp256k1 finds no key.
+#[cfg(feature = "precomputed-tables")]
 pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
+    recover_hash_strauss(hash, sig)
+}
+
+/// `secp256k1_ecdsa_recover` after the core's form checks: one Strauss
+/// linear combination (fast, but about 5.2 KB of stack on a Cortex-M4).
+#[cfg(any(test, feature = "precomputed-tables"))]
+fn recover_hash_strauss(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> {
     sig.check_form()?;
+    use secp256k1::ecdsa::{RecoverableSignature, RecoveryId};
     let recid = RecoveryId::try_from(i32::from(sig.v)).map_err(|_| Error::InvalidRecoveryId)?;
     let mut compact = [0u8; 64];
     let (r, s) = compact.split_at_mut(32);
@@ -295,14 +322,19 @@ pub fn recover_hash(hash: &[u8; 32], sig: &Signature) -> Result<Address, Error> 
     let rsig = RecoverableSignature::from_compact(&compact, recid)
         .map_err(|_| Error::SignatureScalarOutOfRange)?;
     let public = recover_public(hash, &rsig).ok_or(Error::RecoveryFailed)?;
-    Ok(address_of_uncompressed(&public.serialize_uncompressed()))
+    Ok(crate::signature::address_of_uncompressed(
+        &public.serialize_uncompressed(),
+    ))
 }
 
-/// libsecp256k1's recovery, in a frame of its own: its C frames (3.3 KB
-/// of Strauss tables) are the deepest a device's stack goes, so what
-/// the callers hold then is kept small (docs/embedded.md, "Protocol 5").
+/// libsecp256k1's recovery, in a frame of its own (its C frames hold the
+/// Strauss tables).
+#[cfg(any(test, feature = "precomputed-tables"))]
 #[inline(never)]
-fn recover_public(hash: &[u8; 32], rsig: &RecoverableSignature) -> Option<PublicKey> {
+fn recover_public(
+    hash: &[u8; 32],
+    rsig: &secp256k1::ecdsa::RecoverableSignature,
+) -> Option<PublicKey> {
     with_context(|secp| secp.recover_ecdsa(Message::from_digest(*hash), rsig))?.ok()
 }
 
