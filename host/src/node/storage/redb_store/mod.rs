@@ -595,6 +595,32 @@ mod tests {
         storage.commit(&commit).unwrap();
     }
 
+    /// The allocated pages of `storage`'s database.
+    fn pages(storage: &RedbStorage) -> u64 {
+        let txn = storage.db.begin_write().unwrap();
+        let pages = txn.stats().unwrap().allocated_pages();
+        txn.abort().unwrap();
+        pages
+    }
+
+    /// Rewrites `owner`'s account with the nonces `0..first`, then
+    /// `first..total`, a commit each: the allocated pages after each run.
+    fn pages_after_rewrites(
+        storage: &RedbStorage,
+        owner: Address,
+        first: u64,
+        total: u64,
+    ) -> (u64, u64) {
+        for nonce in 0..first {
+            set_nonce(storage, owner, nonce);
+        }
+        let after_first = pages(storage);
+        for nonce in first..total {
+            set_nonce(storage, owner, nonce);
+        }
+        (after_first, pages(storage))
+    }
+
     /// The in-memory database reuses the pages its commits free: the
     /// same account rewritten by thousands of commits keeps it at the
     /// same size. (With `Durability::None` redb frees a commit's old pages
@@ -604,15 +630,7 @@ mod tests {
     fn the_in_memory_database_reuses_freed_pages() {
         let storage = open_in_memory().unwrap();
         let owner = Address([1; 20]);
-        let commits = |from: u64, to: u64| {
-            for nonce in from..to {
-                set_nonce(&storage, owner, nonce);
-            }
-        };
-        commits(0, 100);
-        let after_100 = pages(&storage);
-        commits(100, 3_000);
-        let after_3000 = pages(&storage);
+        let (after_100, after_3000) = pages_after_rewrites(&storage, owner, 100, 3_000);
         assert!(
             after_3000 <= after_100 + 8,
             "{after_100} pages after 100 commits, {after_3000} after 3,000"
@@ -621,14 +639,6 @@ mod tests {
             storage.read().unwrap().account(&owner).unwrap().nonce,
             2_999
         );
-    }
-
-    /// The allocated pages of `storage`'s database.
-    fn pages(storage: &RedbStorage) -> u64 {
-        let txn = storage.db.begin_write().unwrap();
-        let pages = txn.stats().unwrap().allocated_pages();
-        txn.abort().unwrap();
-        pages
     }
 
     /// A non-durable file reuses the pages its commits free too: one
@@ -641,15 +651,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let storage = open(dir.path(), false).unwrap();
         let owner = Address([1; 20]);
-        let commits = |from: u64, to: u64| {
-            for nonce in from..to {
-                set_nonce(&storage, owner, nonce);
-            }
-        };
-        commits(0, 200);
-        let after_200 = pages(&storage);
-        commits(200, 3_000);
-        let after_3000 = pages(&storage);
+        let (after_200, after_3000) = pages_after_rewrites(&storage, owner, 200, 3_000);
         // A few pages a commit, over at most `SYNC_EVERY` (64) commits.
         assert!(
             after_3000 <= after_200 + 600,
