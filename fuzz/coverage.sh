@@ -4,11 +4,19 @@
 #
 #   fuzz/coverage.sh <target> <corpus dir> [path filter, default: the core's src/]
 #   fuzz/coverage.sh rules [ledger_ops corpus dir...]
+#   fuzz/coverage.sh states [device_setup corpus dir...]
 #
 # `rules`: the ledger rules a `ledger_ops` corpus reaches (default: the
 # committed one): what became of every step (admitted per operation,
 # refused per operation and refusal, stopped before the ledger), then the
 # ledger's refusals no input reached (examples/rules_reached.rs).
+#
+# `states`: the device states a `device_setup` corpus reaches (default: the
+# committed one): how often each state was reached (empty / locked /
+# unlocked, each wrong-PIN count, the wipe after the last wrong PIN, each
+# number of trusted signers and a full list, a power cut at each flash
+# step of each set-up command, and what the reboot found), then the states
+# no input reached (examples/states_reached.rs).
 #
 # Runs the built target (target/<host>/release/<target>) once over every
 # input of the corpus, without fuzzing, and sums libFuzzer's COVERED_FUNC /
@@ -22,6 +30,11 @@ if [ "${1:-}" = rules ]; then
     shift
     cd "$(dirname "$0")"
     exec cargo run --quiet --release --example rules_reached -- "$@"
+fi
+if [ "${1:-}" = states ]; then
+    shift
+    cd "$(dirname "$0")"
+    exec cargo run --quiet --release --example states_reached -- "$@"
 fi
 
 target=${1:?usage: coverage.sh <target> <corpus dir> [path filter]}

@@ -1,6 +1,7 @@
 //! The device protocol's state machine (`tokensign_core::device`,
 //! protocol 2), driven by sessions of commands, sign requests of any
-//! operation in either scheme and raw frame streams (`device_session.rs`),
+//! operation in either scheme and raw frame streams (`device_session.rs`,
+//! derived with `arbitrary`),
 //! and checked after every command against a model of the protocol
 //! (`device_model.rs`): the status word, the data, the device's state,
 //! whether and what the user was asked, and each signature.
@@ -19,7 +20,7 @@ use tokensign_core::{address_of_compressed, sign_hash, Address, Scheme};
 use crate::device_model::{
     device_document, key_of, seed_bytes, signing_key_of, Expect, Model, SignExpect, DEVICE_BUFFER,
 };
-use crate::device_session::{parse_session, Step};
+use crate::device_session::{Action, Session as Input, Step, MAX_STEPS};
 use crate::invariants;
 
 /// What the user was asked.
@@ -259,35 +260,20 @@ impl Session {
 
     /// Runs one step.
     pub fn run(&mut self, step: &Step) {
-        match step {
-            Step::Raw { response, apdu } => {
-                self.exchange(apdu, *response);
+        match step.action() {
+            Action::Apdu { response, apdu } => {
+                self.exchange(&apdu, response);
             }
-            Step::Command {
-                response,
-                cla_ok,
-                ins,
-                p1,
-                p2,
-                data,
-            } => {
-                let mut apdu = [0u8; 5 + 255];
-                let n = encode_command(*ins, *p1, *p2, data, &mut apdu).expect("fits");
-                if !cla_ok {
-                    apdu[0] = !apdu[0];
-                }
-                self.exchange(&apdu[..n], *response);
-            }
-            Step::Sign {
+            Action::Sign {
                 response,
                 chunk,
                 request,
-            } => self.sign(request, (*chunk).clamp(1, 255), *response),
-            Step::Stream { bytes } => self.stream(bytes),
-            Step::User { approve, width } => {
+            } => self.sign(&request, chunk.clamp(1, 255), response),
+            Action::Stream(bytes) => self.stream(&bytes),
+            Action::User { approve, width } => {
                 let approver = self.device.approver_mut();
-                approver.approve = *approve;
-                approver.width = *width;
+                approver.approve = approve;
+                approver.width = width;
             }
         }
     }
@@ -363,9 +349,11 @@ fn check_signature(s: &SignExpect, data: &[u8]) {
 
 /// The target: a fresh device, then the session the bytes describe.
 pub fn device_protocol(data: &[u8]) {
-    let session = parse_session(data);
-    let mut device = Session::new(session.no_seed);
-    for step in &session.steps {
+    let Some(input) = Input::from_bytes(data) else {
+        return;
+    };
+    let mut device = Session::new(input.no_seed);
+    for step in input.steps.iter().take(MAX_STEPS) {
         device.run(step);
     }
 }

@@ -1,17 +1,19 @@
-//! The input format of the `device_protocol` target: a device session as
-//! bytes, read into steps ([`parse_session`]) and written back from steps
-//! ([`encode_session`], for the seeds).
+//! The input of the `device_protocol` targets: a device session derived
+//! with `arbitrary` ([`Session`]), and the writer of its bytes
+//! ([`Session::to_bytes`], for the seeds).
 
-use tokensign_core::device::MAX_RESPONSE_LEN;
+use arbitrary::Arbitrary;
+use tokensign_core::device::{encode_command, MAX_RESPONSE_LEN};
 use tokensign_core::legacy;
 use tokensign_core::native;
 use tokensign_core::rlp::encode::to_slice;
 use tokensign_core::Transaction;
 
-use crate::device_model::{request_header, RequestParts};
+use crate::arbitrary_bytes::{self, Long, Short, Writer};
+use crate::device_model::{path_bytes, request_header, RequestParts};
 use crate::roundtrip::RoundTripInput;
 
-/// Most steps in one input. Each step may sign, and every signature's
+/// Most steps run in one input. Each step may sign, and every signature's
 /// review is checked at the user's width, so a session's time grows with
 /// its steps: 16 keep the target above 1,000 sessions a second (48 gave
 /// about 450; docs/fuzzing.md), while the device's state between commands
@@ -20,35 +22,96 @@ use crate::roundtrip::RoundTripInput;
 /// states.
 pub const MAX_STEPS: usize = 16;
 
+/// The size of a command's response buffer: 0 is `MAX_RESPONSE_LEN`,
+/// anything else that many bytes.
+#[derive(Arbitrary, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ResponseSize(pub u8);
+
+impl ResponseSize {
+    /// A buffer of `MAX_RESPONSE_LEN` bytes.
+    pub const FULL: Self = ResponseSize(0);
+
+    /// The buffer's length in bytes.
+    pub fn bytes(self) -> usize {
+        match self.0 {
+            0 => MAX_RESPONSE_LEN,
+            n => usize::from(n),
+        }
+    }
+}
+
+/// The path of a key request.
+#[derive(Arbitrary, Clone, Debug, PartialEq, Eq)]
+pub enum KeyPath {
+    /// m/44'/60'/0'/0/i, in binary.
+    Index(u8),
+    /// Any bytes as the path.
+    Raw(Short),
+}
+
 /// One step of a device session.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Arbitrary, Clone, Debug, PartialEq, Eq)]
 pub enum Step {
     /// Any bytes as a command APDU.
-    Raw { response: usize, apdu: Vec<u8> },
-    /// A command with a correct `Lc` (and, unless `cla_ok` is false, the
-    /// right CLA) around any data.
+    Raw { response: ResponseSize, apdu: Short },
+    /// A command with a correct `Lc` around any data (and, unless
+    /// `wrong_cla`, the right CLA).
     Command {
-        response: usize,
-        cla_ok: bool,
+        response: ResponseSize,
+        wrong_cla: bool,
         ins: u8,
         p1: u8,
         p2: u8,
-        data: Vec<u8>,
+        data: Short,
     },
-    /// A sign request sent as the protocol intends, in chunks of `chunk`.
+    /// GET_PUBLIC_KEY (or GET_ADDRESS) of a path, silent or confirmed on
+    /// the device (P1 = 1).
+    Key {
+        response: ResponseSize,
+        public_key: bool,
+        confirm: bool,
+        path: KeyPath,
+    },
+    /// A sign request made of its parts: scheme, operation, multisig
+    /// account, path index, then any bytes as the transaction's RLP.
+    SignParts {
+        response: ResponseSize,
+        chunk: u8,
+        scheme: u8,
+        op: u8,
+        account: Option<[u8; 20]>,
+        path_index: u8,
+        rlp: Long,
+    },
+    /// Any bytes as a sign request, sent as the protocol intends, in
+    /// chunks of `chunk` bytes (at least 1).
     Sign {
-        response: usize,
-        chunk: usize,
-        request: Vec<u8>,
+        response: ResponseSize,
+        chunk: u8,
+        request: Long,
+    },
+    /// The sign request of a TokenIssue built from round-trip fields (the
+    /// fields' bytes as [`RoundTripInput`] reads them), v1 or v2, for the
+    /// key of account 0; fields that are no valid issue are sent as the
+    /// request's bytes.
+    SignIssue {
+        response: ResponseSize,
+        chunk: u8,
+        native: bool,
+        fields: Long,
     },
     /// Bytes through a frame decoder; each request frame is handled.
-    Stream { bytes: Vec<u8> },
+    Stream { bytes: Long },
     /// The user's next decisions and the screen width.
-    User { approve: bool, width: usize },
+    User { approve: bool, width: u8 },
 }
 
-/// A session: whether the device holds a seed, and its steps.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The number of [`Step`] variants (the writer's enum index).
+const STEPS: u64 = 8;
+
+/// A session: whether the device holds a seed, and its steps (the first
+/// [`MAX_STEPS`] are run).
+#[derive(Arbitrary, Clone, Debug, PartialEq, Eq)]
 pub struct Session {
     /// A device without a seed (every key request is `NotProvisioned`).
     pub no_seed: bool,
@@ -56,42 +119,206 @@ pub struct Session {
     pub steps: Vec<Step>,
 }
 
-/// A byte reader that reads zeros past the end.
-struct Reader<'a>(&'a [u8]);
+/// A command's bytes for the device: the APDU and its response size, or
+/// a sign request sent in chunks, or a frame stream.
+pub enum Action {
+    /// One APDU.
+    Apdu { response: usize, apdu: Vec<u8> },
+    /// A sign request sent in chunks of `chunk` bytes (1 to 255).
+    Sign {
+        response: usize,
+        chunk: usize,
+        request: Vec<u8>,
+    },
+    /// Bytes through a frame decoder.
+    Stream(Vec<u8>),
+    /// The user's next decisions and the screen width.
+    User { approve: bool, width: usize },
+}
 
-impl Reader<'_> {
-    fn u8(&mut self) -> u8 {
-        match self.0.split_first() {
-            Some((b, rest)) => {
-                self.0 = rest;
-                *b
+impl Step {
+    /// What the step sends to the device.
+    pub fn action(&self) -> Action {
+        let chunk = |c: &u8| usize::from(*c).max(1);
+        match self {
+            Step::Raw { response, apdu } => Action::Apdu {
+                response: response.bytes(),
+                apdu: apdu.0.clone(),
+            },
+            Step::Command {
+                response,
+                wrong_cla,
+                ins,
+                p1,
+                p2,
+                data,
+            } => {
+                let mut apdu = vec![0u8; 5 + data.0.len()];
+                encode_command(*ins, *p1, *p2, &data.0, &mut apdu).expect("a short string fits");
+                if *wrong_cla {
+                    apdu[0] = !apdu[0];
+                }
+                Action::Apdu {
+                    response: response.bytes(),
+                    apdu,
+                }
             }
-            None => 0,
+            Step::Key {
+                response,
+                public_key,
+                confirm,
+                path,
+            } => {
+                let data = match path {
+                    KeyPath::Index(i) => path_bytes(&[], Some(*i)),
+                    KeyPath::Raw(bytes) => bytes.0.clone(),
+                };
+                Step::Command {
+                    response: *response,
+                    wrong_cla: false,
+                    ins: if *public_key { 0x04 } else { 0x02 },
+                    p1: u8::from(*confirm),
+                    p2: 0,
+                    data: Short(data),
+                }
+                .action()
+            }
+            Step::SignParts {
+                response,
+                chunk: c,
+                scheme,
+                op,
+                account,
+                path_index,
+                rlp,
+            } => {
+                let mut request = request_header(&RequestParts {
+                    scheme: *scheme,
+                    op: *op,
+                    account: account.map(|a| a.to_vec()),
+                    path_index: *path_index,
+                });
+                request.extend_from_slice(&rlp.0);
+                Action::Sign {
+                    response: response.bytes(),
+                    chunk: chunk(c),
+                    request,
+                }
+            }
+            Step::Sign {
+                response,
+                chunk: c,
+                request,
+            } => Action::Sign {
+                response: response.bytes(),
+                chunk: chunk(c),
+                request: request.0.clone(),
+            },
+            Step::SignIssue {
+                response,
+                chunk: c,
+                native,
+                fields,
+            } => Action::Sign {
+                response: response.bytes(),
+                chunk: chunk(c),
+                request: issue_request(&fields.0, *native).unwrap_or_else(|| fields.0.clone()),
+            },
+            Step::Stream { bytes } => Action::Stream(bytes.0.clone()),
+            Step::User { approve, width } => Action::User {
+                approve: *approve,
+                width: usize::from(*width),
+            },
         }
     }
-    fn u16(&mut self) -> u16 {
-        u16::from_le_bytes([self.u8(), self.u8()])
-    }
-    fn bytes(&mut self, n: usize) -> Vec<u8> {
-        let (head, rest) = self.0.split_at(n.min(self.0.len()));
-        self.0 = rest;
-        head.to_vec()
+
+    fn write(&self, w: &mut Writer) {
+        match self {
+            Step::Raw { response, apdu } => {
+                w.variant(0, STEPS).u8(response.0).short(apdu);
+            }
+            Step::Command {
+                response,
+                wrong_cla,
+                ins,
+                p1,
+                p2,
+                data,
+            } => {
+                w.variant(1, STEPS).u8(response.0).bool(*wrong_cla);
+                w.u8(*ins).u8(*p1).u8(*p2).short(data);
+            }
+            Step::Key {
+                response,
+                public_key,
+                confirm,
+                path,
+            } => {
+                w.variant(2, STEPS).u8(response.0);
+                w.bool(*public_key).bool(*confirm);
+                match path {
+                    KeyPath::Index(i) => w.variant(0, 2).u8(*i),
+                    KeyPath::Raw(bytes) => w.variant(1, 2).short(bytes),
+                };
+            }
+            Step::SignParts {
+                response,
+                chunk,
+                scheme,
+                op,
+                account,
+                path_index,
+                rlp,
+            } => {
+                w.variant(3, STEPS).u8(response.0).u8(*chunk);
+                w.u8(*scheme).u8(*op).bool(account.is_some());
+                if let Some(account) = account {
+                    w.array(account);
+                }
+                w.u8(*path_index).long(rlp);
+            }
+            Step::Sign {
+                response,
+                chunk,
+                request,
+            } => {
+                w.variant(4, STEPS).u8(response.0).u8(*chunk).long(request);
+            }
+            Step::SignIssue {
+                response,
+                chunk,
+                native,
+                fields,
+            } => {
+                w.variant(5, STEPS).u8(response.0).u8(*chunk);
+                w.bool(*native).long(fields);
+            }
+            Step::Stream { bytes } => {
+                w.variant(6, STEPS).long(bytes);
+            }
+            Step::User { approve, width } => {
+                w.variant(7, STEPS).bool(*approve).u8(*width);
+            }
+        }
     }
 }
 
-fn response_len(code: u8) -> usize {
-    if code == 0 {
-        MAX_RESPONSE_LEN
-    } else {
-        usize::from(code)
+impl Session {
+    /// Reads a session from fuzz bytes (`arbitrary`); `None` for bytes
+    /// `arbitrary` refuses.
+    pub fn from_bytes(data: &[u8]) -> Option<Self> {
+        arbitrary_bytes::read(data)
     }
-}
 
-fn response_code(len: usize) -> u8 {
-    if len == MAX_RESPONSE_LEN {
-        0
-    } else {
-        u8::try_from(len).expect("response length 1..=255 or MAX_RESPONSE_LEN")
+    /// The bytes that `arbitrary` reads back as this session.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut w = Writer::default();
+        w.bool(self.no_seed);
+        for step in &self.steps {
+            w.bool(true);
+            step.write(&mut w);
+        }
+        w.0
     }
 }
 
@@ -116,177 +343,4 @@ pub fn issue_request(fields: &[u8], native: bool) -> Option<Vec<u8>> {
     let mut request = request_header(&parts);
     request.extend_from_slice(&payload);
     Some(request)
-}
-
-/// Reads a session from fuzz bytes. The first byte's bit 0 says the device
-/// holds no seed; then each step is an opcode byte (taken modulo 8) and its
-/// operands. A response size byte of 0 means `MAX_RESPONSE_LEN`, else that
-/// many bytes; a path index `i` is m/44'/60'/0'/0/i:
-///
-/// | op | step | operands |
-/// | --- | --- | --- |
-/// | 0 | Raw | size, n, n bytes |
-/// | 1 | Command | size, cla_ok (bit 0 clear), ins, p1, p2, n, n bytes |
-/// | 2 | Command: GET_ADDRESS (flags bit 0 clear) or GET_PUBLIC_KEY, P1 = flags bit 1, the path of index `i` (flags bit 2 clear) or n raw path bytes | size, flags, i or n and n bytes |
-/// | 3 | Sign: a request made of its parts | size, chunk, scheme, op, multisig (bit 0) [+ 20-byte account], path index, n (u16 LE), n bytes of RLP |
-/// | 4 | Sign: any request bytes | size, chunk, n (u16 LE), n bytes |
-/// | 5 | Stream | n (u16 LE), n bytes |
-/// | 6 | User | approve (bit 0), width |
-/// | 7 | Sign: a TokenIssue from round-trip fields, v2 if bit 0 | size, chunk, v2, n (u16 LE), n bytes of fields |
-pub fn parse_session(data: &[u8]) -> Session {
-    let mut r = Reader(data);
-    let no_seed = r.u8() & 1 == 1;
-    let mut steps = Vec::new();
-    while !r.0.is_empty() && steps.len() < MAX_STEPS {
-        let step = match r.u8() % 8 {
-            0 => {
-                let response = response_len(r.u8());
-                let n = usize::from(r.u8());
-                Step::Raw {
-                    response,
-                    apdu: r.bytes(n),
-                }
-            }
-            1 => {
-                let response = response_len(r.u8());
-                let cla_ok = r.u8() & 1 == 0;
-                let (ins, p1, p2) = (r.u8(), r.u8(), r.u8());
-                let n = usize::from(r.u8());
-                Step::Command {
-                    response,
-                    cla_ok,
-                    ins,
-                    p1,
-                    p2,
-                    data: r.bytes(n),
-                }
-            }
-            2 => {
-                let response = response_len(r.u8());
-                let flags = r.u8();
-                let ins = if flags & 1 == 0 { 0x02 } else { 0x04 };
-                let data = if flags & 4 == 0 {
-                    crate::device_model::path_bytes(&[], Some(r.u8()))
-                } else {
-                    let n = usize::from(r.u8());
-                    r.bytes(n)
-                };
-                Step::Command {
-                    response,
-                    cla_ok: true,
-                    ins,
-                    p1: (flags >> 1) & 1,
-                    p2: 0,
-                    data,
-                }
-            }
-            3 => {
-                let response = response_len(r.u8());
-                let chunk = usize::from(r.u8());
-                let (scheme, op) = (r.u8(), r.u8());
-                let account = (r.u8() & 1 == 1).then(|| r.bytes(20));
-                let path_index = r.u8();
-                let n = usize::from(r.u16());
-                let parts = RequestParts {
-                    scheme,
-                    op,
-                    account,
-                    path_index,
-                };
-                let mut request = request_header(&parts);
-                request.extend(r.bytes(n));
-                Step::Sign {
-                    response,
-                    chunk,
-                    request,
-                }
-            }
-            4 => {
-                let response = response_len(r.u8());
-                let chunk = usize::from(r.u8());
-                let n = usize::from(r.u16());
-                Step::Sign {
-                    response,
-                    chunk,
-                    request: r.bytes(n),
-                }
-            }
-            5 => {
-                let n = usize::from(r.u16());
-                Step::Stream { bytes: r.bytes(n) }
-            }
-            6 => Step::User {
-                approve: r.u8() & 1 == 1,
-                width: usize::from(r.u8()),
-            },
-            _ => {
-                let response = response_len(r.u8());
-                let chunk = usize::from(r.u8());
-                let native = r.u8() & 1 == 1;
-                let n = usize::from(r.u16());
-                let fields = r.bytes(n);
-                Step::Sign {
-                    response,
-                    chunk,
-                    // Not a valid issue: its fields' bytes as the request.
-                    request: issue_request(&fields, native).unwrap_or(fields),
-                }
-            }
-        };
-        steps.push(step);
-    }
-    Session { no_seed, steps }
-}
-
-/// Bytes that [`parse_session`] reads back as this session. Sign steps
-/// are written as request bytes (opcode 4); chunk sizes and widths must
-/// fit a byte, a response size must be 1..=255 or `MAX_RESPONSE_LEN`.
-pub fn encode_session(session: &Session) -> Vec<u8> {
-    let mut out = vec![u8::from(session.no_seed)];
-    let byte = |v: usize| u8::try_from(v).expect("fits a byte");
-    for step in &session.steps {
-        match step {
-            Step::Raw { response, apdu } => {
-                out.extend([0, response_code(*response), byte(apdu.len())]);
-                out.extend(apdu);
-            }
-            Step::Command {
-                response,
-                cla_ok,
-                ins,
-                p1,
-                p2,
-                data,
-            } => {
-                out.extend([
-                    1,
-                    response_code(*response),
-                    u8::from(!cla_ok),
-                    *ins,
-                    *p1,
-                    *p2,
-                ]);
-                out.push(byte(data.len()));
-                out.extend(data);
-            }
-            Step::Sign {
-                response,
-                chunk,
-                request,
-            } => {
-                out.extend([4, response_code(*response), byte(*chunk)]);
-                out.extend(u16::try_from(request.len()).expect("u16").to_le_bytes());
-                out.extend(request);
-            }
-            Step::Stream { bytes } => {
-                out.push(5);
-                out.extend(u16::try_from(bytes.len()).expect("u16").to_le_bytes());
-                out.extend(bytes);
-            }
-            Step::User { approve, width } => {
-                out.extend([6, u8::from(*approve), byte(*width)]);
-            }
-        }
-    }
-    out
 }

@@ -9,6 +9,7 @@
 //! and consistent, or refused with an error) and panics otherwise: a panic
 //! is what libFuzzer reports as a crash.
 
+pub mod arbitrary_bytes;
 pub mod definition;
 pub mod device;
 pub mod device_model;
@@ -17,6 +18,7 @@ pub mod device_setup;
 pub mod invariants;
 pub mod issue_targets;
 pub mod ledger_ops;
+pub mod operations;
 pub mod reference;
 pub mod review_checks;
 pub mod roundtrip;

@@ -292,7 +292,7 @@ pub fn seeds(target: &str) -> Vec<(String, Vec<u8>)> {
         }
         "device_setup" => {
             for (name, bytes) in crate::device_setup::seeds() {
-                add(name, bytes);
+                add(&name, bytes);
             }
         }
         "ledger_ops" => {

@@ -3,37 +3,78 @@
 //! members), of frame streams, small response buffers, and of each of its
 //! refusals.
 
-use tokensign_core::device::{encode_frame, MAX_FRAME_PAYLOAD, MAX_RESPONSE_LEN};
+use tokensign_core::device::{encode_frame, MAX_FRAME_PAYLOAD};
 use tokensign_core::legacy;
 use tokensign_core::native::Authorization;
 use tokensign_core::tx::{BatchEntry, BatchPayment};
 use tokensign_core::{Address, Amount, OpType, Transaction};
 
+use crate::arbitrary_bytes::{Long, Short};
 use crate::device_model::{path_bytes, request_header, RequestParts};
-use crate::device_session::{encode_session, issue_request, Session, Step, MAX_STEPS};
+use crate::device_session::{KeyPath, ResponseSize, Session, Step, MAX_STEPS};
 use crate::invariants::encode;
 use crate::roundtrip::RoundTripInput;
 use crate::seeds::{max_issue, memo_issue, SPEC_KEY};
 use crate::vectors::native_vectors;
 
-const FULL: usize = MAX_RESPONSE_LEN;
+const FULL: ResponseSize = ResponseSize::FULL;
 
 fn command(ins: u8, p1: u8, p2: u8, data: &[u8]) -> Step {
     Step::Command {
         response: FULL,
-        cla_ok: true,
+        wrong_cla: false,
         ins,
         p1,
         p2,
-        data: data.to_vec(),
+        data: Short(data.to_vec()),
     }
 }
 
-fn sign(chunk: usize, request: Vec<u8>) -> Step {
+/// GET_ADDRESS (or GET_PUBLIC_KEY) of account `index`, silent or confirmed.
+fn key(public_key: bool, confirm: bool, index: u8) -> Step {
+    Step::Key {
+        response: FULL,
+        public_key,
+        confirm,
+        path: KeyPath::Index(index),
+    }
+}
+
+fn sign(chunk: u8, request: Vec<u8>) -> Step {
     Step::Sign {
         response: FULL,
         chunk,
-        request,
+        request: Long(request),
+    }
+}
+
+/// A sign request made of its parts.
+fn sign_parts(
+    chunk: u8,
+    scheme: u8,
+    op: OpType,
+    account: Option<Address>,
+    path_index: u8,
+    payload: &[u8],
+) -> Step {
+    Step::SignParts {
+        response: FULL,
+        chunk,
+        scheme,
+        op: op.number(),
+        account: account.map(|a| a.0),
+        path_index,
+        rlp: Long(payload.to_vec()),
+    }
+}
+
+/// A TokenIssue's sign request from its round-trip fields.
+fn sign_issue(chunk: u8, native: bool, tx: &Transaction) -> Step {
+    Step::SignIssue {
+        response: FULL,
+        chunk,
+        native,
+        fields: Long(issue_fields(tx)),
     }
 }
 
@@ -105,14 +146,14 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
     // is derived once (derivation is the slowest step under the fuzzer).
     let mut every_operation = Vec::new();
     for v in vectors.iter().filter(|v| v.name.ends_with("_single")) {
-        every_operation.push(sign(200, request(2, v.op, None, 0, &v.payload)));
+        every_operation.push(sign_parts(200, 2, v.op, None, 0, &v.payload));
         if legacy::supports(v.op) {
-            every_operation.push(sign(97, request(1, v.op, None, 0, &legacy_payload(&v.tx))));
+            every_operation.push(sign_parts(97, 1, v.op, None, 0, &legacy_payload(&v.tx)));
         }
     }
     for v in vectors.iter().filter(|v| v.name.ends_with("_multi")) {
         if let Authorization::Multisig { account, .. } = v.authorization {
-            every_operation.push(sign(255, request(2, v.op, Some(account), 1, &v.payload)));
+            every_operation.push(sign_parts(255, 2, v.op, Some(account), 1, &v.payload));
         }
     }
 
@@ -164,26 +205,28 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
                 no_seed: false,
                 steps: vec![
                     command(0x01, 0, 0, &[]),
-                    command(0x02, 0, 0, &path0),
-                    command(0x04, 0, 0, &path1),
-                    command(0x02, 1, 0, &path1),
-                    sign(
+                    key(false, false, 0),
+                    key(true, false, 1),
+                    key(false, true, 1),
+                    sign_parts(
                         255,
-                        request(1, OpType::Payment, None, 0, &legacy_payload(&payment.tx)),
-                    ),
-                    sign(64, request(2, OpType::Payment, None, 0, &payment.payload)),
-                    sign(
-                        255,
-                        request(2, OpType::BatchPayment, Some(account), 3, &batch.payload),
-                    ),
-                    sign(
-                        100,
-                        issue_request(&issue_fields(&memo_issue()), true).expect("valid"),
-                    ),
-                    sign(
                         1,
-                        issue_request(&issue_fields(&max_issue()), false).expect("valid"),
+                        OpType::Payment,
+                        None,
+                        0,
+                        &legacy_payload(&payment.tx),
                     ),
+                    sign_parts(64, 2, OpType::Payment, None, 0, &payment.payload),
+                    sign_parts(
+                        255,
+                        2,
+                        OpType::BatchPayment,
+                        Some(account),
+                        3,
+                        &batch.payload,
+                    ),
+                    sign_issue(100, true, &memo_issue()),
+                    sign_issue(1, false, &max_issue()),
                 ],
             },
         ),
@@ -196,23 +239,31 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
                         approve: false,
                         width: 1,
                     },
-                    sign(13, request(2, OpType::Payment, None, 0, &payment.payload)),
-                    command(0x02, 1, 0, &path0),
+                    sign_parts(13, 2, OpType::Payment, None, 0, &payment.payload),
+                    key(false, true, 0),
                     Step::User {
                         approve: true,
                         width: 64,
                     },
-                    sign(
+                    sign_parts(
                         255,
-                        request(2, OpType::BatchPayment, Some(account), 0, &batch.payload),
+                        2,
+                        OpType::BatchPayment,
+                        Some(account),
+                        0,
+                        &batch.payload,
                     ),
                     Step::User {
                         approve: true,
                         width: 0,
                     },
-                    sign(
+                    sign_parts(
                         255,
-                        request(1, OpType::Payment, None, 9, &legacy_payload(&payment.tx)),
+                        1,
+                        OpType::Payment,
+                        None,
+                        9,
+                        &legacy_payload(&payment.tx),
                     ),
                 ],
             },
@@ -221,7 +272,9 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
             "stream",
             Session {
                 no_seed: false,
-                steps: vec![Step::Stream { bytes: stream }],
+                steps: vec![Step::Stream {
+                    bytes: Long(stream),
+                }],
             },
         ),
         (
@@ -229,43 +282,43 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
             Session {
                 no_seed: false,
                 steps: vec![
-                    Step::Command {
-                        response: 10,
-                        cla_ok: true,
-                        ins: 0x02,
-                        p1: 0,
-                        p2: 0,
-                        data: path0.clone(),
+                    Step::Key {
+                        response: ResponseSize(10),
+                        public_key: false,
+                        confirm: false,
+                        path: KeyPath::Index(0),
+                    },
+                    Step::Key {
+                        response: ResponseSize(30),
+                        public_key: true,
+                        confirm: false,
+                        path: KeyPath::Raw(Short(path0.clone())),
                     },
                     Step::Command {
-                        response: 30,
-                        cla_ok: true,
-                        ins: 0x04,
-                        p1: 0,
-                        p2: 0,
-                        data: path0.clone(),
-                    },
-                    Step::Command {
-                        response: 3,
-                        cla_ok: true,
+                        response: ResponseSize(3),
+                        wrong_cla: false,
                         ins: 0x01,
                         p1: 0,
                         p2: 0,
-                        data: Vec::new(),
+                        data: Short::default(),
                     },
                     Step::Sign {
-                        response: 50,
+                        response: ResponseSize(50),
                         chunk: 100,
-                        request: payment_request.clone(),
+                        request: Long(payment_request.clone()),
                     },
-                    Step::Sign {
-                        response: 20,
+                    Step::SignParts {
+                        response: ResponseSize(20),
                         chunk: 100,
-                        request: request(2, OpType::BatchPayment, None, 0, &zero_batch),
+                        scheme: 2,
+                        op: OpType::BatchPayment.number(),
+                        account: None,
+                        path_index: 0,
+                        rlp: Long(zero_batch.clone()),
                     },
                     Step::Raw {
-                        response: 1,
-                        apdu: apdu(0x02, 0, 0, &path0),
+                        response: ResponseSize(1),
+                        apdu: Short(apdu(0x02, 0, 0, &path0)),
                     },
                 ],
             },
@@ -277,23 +330,28 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
                 steps: vec![
                     Step::Raw {
                         response: FULL,
-                        apdu: vec![tokensign_core::device::CLA, 1, 0],
+                        apdu: Short(vec![tokensign_core::device::CLA, 1, 0]),
                     },
                     Step::Command {
                         response: FULL,
-                        cla_ok: false,
+                        wrong_cla: true,
                         ins: 0x01,
                         p1: 0,
                         p2: 0,
-                        data: Vec::new(),
+                        data: Short::default(),
                     },
                     Step::Raw {
                         response: FULL,
-                        apdu: vec![tokensign_core::device::CLA, 0x02, 0, 0, 3, 1],
+                        apdu: Short(vec![tokensign_core::device::CLA, 0x02, 0, 0, 3, 1]),
+                    },
+                    Step::Key {
+                        response: FULL,
+                        public_key: false,
+                        confirm: false,
+                        path: KeyPath::Raw(Short(vec![11; 45])),
                     },
                     command(0x02, 2, 0, &path0),
                     command(0x04, 1, 0, &path0),
-                    command(0x02, 0, 0, &[11; 45]),
                     command(0x04, 0, 0, &[1, 0, 0]),
                     command(0x02, 0, 0, &[]),
                     command(0x01, 0, 0, &[1]),
@@ -312,7 +370,7 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
                     sign(255, vec![2]),
                     sign(255, vec![2, 15]),
                     sign(255, vec![2, 0, 0]),
-                    sign(255, request(1, OpType::CreateMultiSig, None, 0, &[])),
+                    sign_parts(255, 1, OpType::CreateMultiSig, None, 0, &[]),
                     sign(255, {
                         let mut r = request(1, OpType::Payment, None, 0, &[]);
                         r[2] = 1;
@@ -322,12 +380,9 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
                     sign(255, vec![2, 1, 2]),
                     sign(255, vec![2, 1, 0, 11]),
                     sign(255, vec![2, 1, 0, 1, 0, 0]),
-                    sign(
-                        255,
-                        request(2, OpType::Payment, None, 0, &payment.payload[..10]),
-                    ),
-                    sign(255, request(2, OpType::BatchPayment, None, 0, &zero_batch)),
-                    sign(255, request(2, OpType::BatchPayment, None, 0, &too_many)),
+                    sign_parts(255, 2, OpType::Payment, None, 0, &payment.payload[..10]),
+                    sign_parts(255, 2, OpType::BatchPayment, None, 0, &zero_batch),
+                    sign_parts(255, 2, OpType::BatchPayment, None, 0, &too_many),
                 ],
             },
         ),
@@ -336,9 +391,9 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
             Session {
                 no_seed: true,
                 steps: vec![
-                    command(0x02, 0, 0, &path0),
-                    command(0x02, 1, 0, &path0),
-                    command(0x04, 0, 0, &path0),
+                    key(false, false, 0),
+                    key(false, true, 0),
+                    key(true, false, 0),
                     sign(255, payment_request.clone()),
                     command(0x01, 0, 0, &[]),
                 ],
@@ -365,7 +420,7 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
     let mut out = Vec::new();
     for (name, session) in sessions {
         if session.steps.len() <= MAX_STEPS {
-            out.push((name, encode_session(&session)));
+            out.push((name, session.to_bytes()));
             continue;
         }
         for (i, steps) in session.steps.chunks(MAX_STEPS).enumerate() {
@@ -378,7 +433,7 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
                 no_seed: session.no_seed,
                 steps: steps.to_vec(),
             };
-            out.push((*part, encode_session(&session)));
+            out.push((*part, session.to_bytes()));
         }
     }
     out

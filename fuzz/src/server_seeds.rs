@@ -4,7 +4,9 @@
 
 use tokensign_core::tx::OpType;
 
-use crate::ledger_ops::{NonceChoice, Sender, Session, Step, Write};
+use crate::arbitrary_bytes::{Long, Short};
+use crate::ledger_ops::{NonceChoice, Sender, Session, Step, Write, KEEP_NON_MEMBERS, NO_ACCOUNT};
+use crate::server::input::{BuiltWrite, ContentType, HttpMethod, RawRequest, Request, Requests};
 use crate::server::routes;
 
 fn op_index(op: OpType) -> u8 {
@@ -18,6 +20,21 @@ fn w(op: OpType, signer: u8, token: u8, fields: [u8; 4]) -> Step {
         op: op_index(op),
         sender: Sender::Key(signer),
         token,
+        v1: false,
+        nonce: NonceChoice::Current,
+        wrong_chain: false,
+        tamper: None,
+        fields,
+    })
+}
+
+/// A v2 `Payment` by a multisig account (by index)
+/// and the keys in `members`.
+fn multisig(account: u8, members: u8, fields: [u8; 4]) -> Step {
+    Step::Write(Write {
+        op: op_index(OpType::Payment),
+        sender: Sender::Multisig { account, members },
+        token: 0,
         v1: false,
         nonce: NonceChoice::Current,
         wrong_chain: false,
@@ -136,6 +153,30 @@ pub fn ops_sessions() -> Vec<(&'static str, Vec<u8>)> {
             ],
         ),
         (
+            "limits_and_strangers",
+            vec![
+                // A mint of U256::MAX − 0 on top of the supply:
+                // AmountOverflow.
+                w(TokenMint, 1, 0, [0, 240, 2, 0]),
+                // Pause granted to six distinct holders (four keys, two
+                // addresses without keys), one more than the ledger allows:
+                // AuthorityLimitReached.
+                w(TokenAuthority, 1, 0, [1, 0, 0, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 2, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 4, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 6, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 8, 2]),
+                w(TokenAuthority, 1, 0, [1, 0, 10, 2]),
+                // Signed for an address that is no multisig account:
+                // MultisigAccountNotFound.
+                multisig(NO_ACCOUNT, 0b0001, [1, 0, 2, 0]),
+                // A 1-of account of keys 0 and 1, then a payment signed by
+                // keys 0 and 2, the non-member kept: NotAMultisigMember.
+                w(CreateMultiSig, 2, 0, [0, 0, 0, 1]),
+                multisig(0, KEEP_NON_MEMBERS | 0b0101, [1, 0, 2, 0]),
+            ],
+        ),
+        (
             "bad_ones",
             vec![
                 with(w(TokenMint, 1, 0, [5, 0, 2, 0]), |x| {
@@ -160,106 +201,112 @@ pub fn ops_sessions() -> Vec<(&'static str, Vec<u8>)> {
 }
 
 /// A raw request: route, method, content type, query, body.
-fn http(route: &str, method: u8, content_type: u8, query: &str, body: &[u8]) -> Vec<u8> {
+fn http(
+    route: &str,
+    method: HttpMethod,
+    content_type: ContentType,
+    query: &str,
+    body: &[u8],
+) -> Request {
     let index = routes()
         .iter()
         .position(|r| *r == route)
         .expect("a route of the list");
-    let mut out = vec![u8::try_from(index).expect("fewer than 128 routes")];
-    out.extend([method, content_type]);
-    out.push(u8::try_from(query.len()).expect("short query"));
-    out.extend(query.as_bytes());
-    out.extend(u16::try_from(body.len()).expect("u16").to_le_bytes());
-    out.extend(body);
-    out
+    Request::Raw(RawRequest {
+        route: u8::try_from(index).expect("fewer than 256 routes"),
+        method,
+        content_type,
+        query: Short(query.as_bytes().to_vec()),
+        body: Long(body.to_vec()),
+    })
 }
 
-/// A built write of `op`: signer index, flags, then field bytes.
-fn built(op: OpType, signer: u8, flags: u8, fields: [u8; 4]) -> Vec<u8> {
-    let index = OpType::ALL.iter().position(|o| *o == op).expect("an op");
-    let mut out = vec![0x80 | u8::try_from(index).expect("14 ops"), signer, flags];
-    out.extend(fields);
-    out
+/// A built write of `op` by key `signer`, v1 or v2, with a nonce choice.
+fn built(op: OpType, signer: u8, v1: bool, nonce: NonceChoice, fields: [u8; 4]) -> Request {
+    Request::Write(BuiltWrite {
+        op: op_index(op),
+        signer,
+        v1,
+        nonce,
+        wrong_chain: false,
+        unknown_token: false,
+        fields,
+    })
 }
 
 /// The seed sessions, by name.
 pub fn server_sessions() -> Vec<(&'static str, Vec<u8>)> {
-    const GET: u8 = 0;
-    const POST: u8 = 1;
-    const DELETE: u8 = 3;
+    use ContentType::{Absent, Json, TextPlain};
+    use HttpMethod::{Delete as DELETE, Get as GET, Post as POST};
     let addr = "address=0x0101010101010101010101010101010101010101";
     let mut out = vec![
         (
             "status_health_doc",
-            [
-                http("/api/status", GET, 3, "", b""),
-                http("/api/health", GET, 3, "", b""),
-                http("/openapi.json", GET, 3, "", b""),
-            ]
-            .concat(),
+            vec![
+                http("/api/status", GET, Absent, "", b""),
+                http("/api/health", GET, Absent, "", b""),
+                http("/openapi.json", GET, Absent, "", b""),
+            ],
         ),
         (
             "reads",
-            [
-                http("/v1/accounts/nonce", GET, 3, addr, b""),
-                http("/v1/accounts/bbnonce", GET, 3, addr, b""),
-                http("/v1/chains/chain_id", GET, 3, "", b""),
-                http("/v1/checkpoints/number", GET, 3, "", b""),
+            vec![
+                http("/v1/accounts/nonce", GET, Absent, addr, b""),
+                http("/v1/accounts/bbnonce", GET, Absent, addr, b""),
+                http("/v1/chains/chain_id", GET, Absent, "", b""),
+                http("/v1/checkpoints/number", GET, Absent, "", b""),
                 http(
                     "/v1/checkpoints/by_number",
                     GET,
-                    3,
+                    Absent,
                     "number=1&full=true",
                     b"",
                 ),
                 http(
                     "/v1/checkpoints/receipts/by_number",
                     GET,
-                    3,
+                    Absent,
                     "number=1",
                     b"",
                 ),
-                http("/v1/transactions/by_hash", GET, 3, "hash=0xabab", b""),
-            ]
-            .concat(),
+                http("/v1/transactions/by_hash", GET, Absent, "hash=0xabab", b""),
+            ],
         ),
         (
             "wrong_method_and_unknown",
-            [
-                http("/v1/transactions/payment", GET, 3, "", b""),
-                http("/api/status", DELETE, 3, "", b""),
-                http("/nope", POST, 0, "", b"{}"),
-                http("/v1/transactions/raw", POST, 0, "", b"{}"),
-            ]
-            .concat(),
+            vec![
+                http("/v1/transactions/payment", GET, Absent, "", b""),
+                http("/api/status", DELETE, Absent, "", b""),
+                http("/nope", POST, Json, "", b"{}"),
+                http("/v1/transactions/raw", POST, Json, "", b"{}"),
+            ],
         ),
         (
             "bad_bodies",
-            [
+            vec![
                 http(
                     "/v2/transactions/payment",
                     POST,
-                    0,
+                    Json,
                     "",
                     b"{\"chain_id\":1212101",
                 ),
-                http("/v1/tokens/mint", POST, 2, "", b"{}"),
+                http("/v1/tokens/mint", POST, TextPlain, "", b"{}"),
                 http(
                     "/v1/transactions/batch_payment/estimate_fee",
                     POST,
-                    0,
+                    Json,
                     "",
                     b"{\"from\":1}",
                 ),
                 http(
                     "/api/tokens/mint",
                     POST,
-                    0,
+                    Json,
                     "",
                     br#"{"asset_id":"FUZ","amount":1,"recipient_wallet_address":"w"}"#,
                 ),
-            ]
-            .concat(),
+            ],
         ),
     ];
     let names: [(&str, &str); 14] = [
@@ -282,13 +329,14 @@ pub fn server_sessions() -> Vec<(&'static str, Vec<u8>)> {
         // By the master (signer 1): v1, then v2, then a stale nonce.
         out.push((
             name,
-            [
-                built(*op, 1, 1, [1, 3, 2, 5]),
-                built(*op, 1, 0, [1, 4, 3, 6]),
-                built(*op, 2, 4, [2, 1, 1, 1]),
-            ]
-            .concat(),
+            vec![
+                built(*op, 1, true, NonceChoice::Current, [3, 2, 5, 0]),
+                built(*op, 1, false, NonceChoice::Current, [4, 3, 6, 0]),
+                built(*op, 2, false, NonceChoice::Behind, [1, 1, 1, 0]),
+            ],
         ));
     }
-    out
+    out.into_iter()
+        .map(|(name, requests)| (name, Requests { requests }.to_bytes()))
+        .collect()
 }

@@ -7,7 +7,7 @@ use tokensign_core::device::{
 use tokensign_core::OpType;
 use tokensign_fuzz::device::Session;
 use tokensign_fuzz::device_model::{path_bytes, request_header, RequestParts, DEVICE_BUFFER};
-use tokensign_fuzz::device_session::{encode_session, parse_session, Step};
+use tokensign_fuzz::device_session::{Session as Input, Step};
 use tokensign_fuzz::reference::{assert_json_equivalent, Normalized};
 use tokensign_fuzz::tx_targets::Selector;
 use tokensign_fuzz::vectors::native_vectors;
@@ -92,8 +92,8 @@ fn the_device_buffer_overflows_as_the_model_expects() {
 #[test]
 fn device_seeds_read_back_as_their_sessions() {
     for (name, bytes) in tokensign_fuzz::seeds::seeds("device_protocol") {
-        let session = parse_session(&bytes);
-        assert_eq!(encode_session(&session), bytes, "{name}");
+        let session = Input::from_bytes(&bytes).expect(&name);
+        assert_eq!(session.to_bytes(), bytes, "{name}");
         assert!(!session.steps.is_empty(), "{name}");
     }
 }

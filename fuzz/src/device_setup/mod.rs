@@ -11,6 +11,7 @@
 //! PBKDF2).
 
 mod harness;
+pub mod states;
 
 use harness::{account0, boot, observe, pin_from, send, FuzzPlatform, Model, Person};
 use tokensign_core::device::wallet::MAX_TRUSTED;
@@ -32,6 +33,18 @@ pub const PHRASES: [&str; 3] = [
 
 /// Runs one fuzz input (see the module's notes).
 pub fn device_setup(data: &[u8]) {
+    run(data, &mut states::Reporter(None));
+}
+
+/// [`device_setup`], telling `report` the states each step reached
+/// ([`states::STATES`]'s labels: the wallet's state, the wrong-PIN count,
+/// the trusted signers, a power cut at a flash step and what the reboot
+/// found).
+pub fn run_observed(data: &[u8], report: &mut dyn FnMut(String)) {
+    run(data, &mut states::Reporter(Some(report)));
+}
+
+fn run(data: &[u8], report: &mut states::Reporter<'_>) {
     let mut input = data.iter().copied();
     let mut device = boot(FuzzPlatform::default(), Person::default());
     let mut model = Model {
@@ -52,6 +65,9 @@ pub fn device_setup(data: &[u8]) {
         // The command failed because the power went: what it did is judged
         // after the reboot below.
         let cut_failed = |sw: u16| cut.is_some() && sw == Status::StorageFailed.word();
+        // A refusal that is itself a state worth reaching (the wipe after
+        // the last wrong PIN, a full trust list).
+        let mut reached: Option<Status> = None;
         match op & 0x0f {
             0 => {
                 // Generate.
@@ -155,6 +171,7 @@ pub fn device_setup(data: &[u8]) {
                     }
                 } else {
                     assert_eq!(sw, expected.word(), "unlock");
+                    reached = Some(expected);
                     if valid_pin(&pin) && model.seed.is_some() {
                         if right {
                             model.failures = 0;
@@ -213,6 +230,7 @@ pub fn device_setup(data: &[u8]) {
                     }
                 } else {
                     assert_eq!(sw, expected.word(), "change PIN");
+                    reached = Some(expected);
                     match expected {
                         Status::Ok => {
                             let address = model.seed.as_ref().map(|(a, _)| *a).unwrap();
@@ -266,6 +284,7 @@ pub fn device_setup(data: &[u8]) {
                 };
                 if !cut_failed(sw) {
                     assert_eq!(sw, expected.word(), "trust");
+                    reached = Some(expected);
                 }
                 let trusted = sw == Status::Ok.word() || (cut_failed(sw) && expected == Status::Ok);
                 if trusted && !known {
@@ -293,6 +312,11 @@ pub fn device_setup(data: &[u8]) {
                 assert!(len >= 2);
             }
         }
+        // The power went during the command when its flash budget ran out.
+        let struck = cut.is_some() && device.wallet().platform().budget == Some(0);
+        if let (Some(k), true, Some(command)) = (cut, struck, states::command(op)) {
+            report.say(|| format!("cut {command} at flash step {k}"));
+        }
         if cut.is_some() {
             // The power went (or not) during the command: after a reboot
             // the device is in the state before it or after it; a PIN
@@ -315,12 +339,12 @@ pub fn device_setup(data: &[u8]) {
                 };
             }
             let pin_check = matches!(op & 0x0f, 2 | 3 | 5) && was.seed.is_some();
-            model = if seen == after.observable() {
-                after
+            let (next, outcome) = if seen == after.observable() {
+                (after, "after")
             } else if seen == was.observable() {
-                was
+                (was, "before")
             } else if pin_check && seen == counted.observable() {
-                counted
+                (counted, "counted")
             } else {
                 panic!(
                     "after a cut: {seen:?}, neither {:?} nor {:?}",
@@ -328,6 +352,11 @@ pub fn device_setup(data: &[u8]) {
                     after.observable()
                 )
             };
+            model = next;
+            if struck {
+                report.say(|| format!("rebooted after a cut: {outcome}"));
+            }
+            states::observe_model(&model, reached, report);
             if op & 0x0f == 5 {
                 // Which PIN holds after a cut PIN change is not observable
                 // without spending an attempt: the session ends here.
@@ -339,12 +368,25 @@ pub fn device_setup(data: &[u8]) {
                 model.observable(),
                 "after op {op:#04x}"
             );
+            states::observe_model(&model, reached, report);
         }
     }
 }
 
+/// The seed corpus: hand-made sessions, then one power cut at each flash
+/// step of each set-up command (`cut-<command>-<step>`,
+/// [`states::cut_sessions`]).
+pub fn seeds() -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = hand_made()
+        .into_iter()
+        .map(|(name, bytes)| (name.to_owned(), bytes))
+        .collect();
+    out.extend(states::cut_sessions());
+    out
+}
+
 /// Hand-made sessions for the seed corpus.
-pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
+fn hand_made() -> Vec<(&'static str, Vec<u8>)> {
     // restore under PIN "1201" of the test mnemonic
     let restore: &[u8] = &[0x01, 1, 1, 2, 0, 1, 0, 0];
     let wrong_pin: &[u8] = &[0x03, 1, 0, 0, 0, 0];
@@ -395,6 +437,10 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
             join(&[restore, &[0x04, 0x83, 3, 1, 0, 0, 0, 0, 0x82, 12]]),
         ),
         ("cut-wipe", join(&[restore, &[0x86, 7, 0x02]])),
+        (
+            "trust-to-full",
+            join(&[restore, &[0x07, 0, 0x07, 1, 0x07, 2, 0x07, 3, 0x07, 4]]),
+        ),
         (
             "bad-input",
             join(&[&[0x01, 1, 1, 2, 0, 1, 0, 3], &[0x09, 5, 3, 1, 2, 3, 1]]),

@@ -41,141 +41,18 @@ use tokensign_core::tx::{
 };
 use tokensign_core::{signing_key_from_bytes, Address, Amount, SigningKey};
 
-use crate::server::operation_on;
+use crate::operations::operation_on;
 
+mod input;
 mod invariants;
 mod refusals;
 
+pub use input::{
+    NonceChoice, Sender, Session, Step, Write, KEEP_NON_MEMBERS, MAX_STEPS, NO_ACCOUNT,
+};
+
 use invariants::{check_step, fingerprint, nonce_of, Fingerprint};
 pub use refusals::REFUSALS;
-
-/// Most steps in one input.
-pub const MAX_STEPS: usize = 32;
-
-/// The nonce a write uses.
-#[derive(Arbitrary, Clone, Copy, Debug)]
-pub enum NonceChoice {
-    /// The sender's next nonce.
-    Current,
-    /// One ahead (refused).
-    Ahead,
-    /// One behind: a replayed nonce (refused).
-    Behind,
-}
-
-/// Who signs a write.
-#[derive(Arbitrary, Clone, Copy, Debug)]
-pub enum Sender {
-    /// One of the four keys (operator, master, two holders).
-    Key(u8),
-    /// A multisig account the ledger holds (by index), signed by the
-    /// members in the mask (v2 only).
-    Multisig { account: u8, members: u8 },
-}
-
-/// A signed write of any operation.
-#[derive(Arbitrary, Clone, Debug)]
-pub struct Write {
-    /// The operation (index into `OpType::ALL`).
-    pub op: u8,
-    /// Who signs.
-    pub sender: Sender,
-    /// The token (index into the ledger's tokens; one past the end: an
-    /// unknown token).
-    pub token: u8,
-    /// v1 (legacy) when the operation has it, else v2.
-    pub v1: bool,
-    /// The nonce.
-    pub nonce: NonceChoice,
-    /// Signed for mainnet instead of the node's testnet.
-    pub wrong_chain: bool,
-    /// Changed after signing: the nonce raised by this much (when set).
-    pub tamper: Option<u16>,
-    /// The operation's fields (values, parties, actions).
-    pub fields: [u8; 4],
-}
-
-/// One step of a session.
-#[derive(Arbitrary, Clone, Debug)]
-pub enum Step {
-    /// A signed write.
-    Write(Write),
-    /// A write the node refuses before the ledger (a payment to the zero
-    /// address, by the key).
-    Malformed { signer: u8 },
-}
-
-/// A session: the steps, in order.
-#[derive(Arbitrary, Clone, Debug)]
-pub struct Session {
-    /// At most [`MAX_STEPS`] are run.
-    pub steps: Vec<Step>,
-}
-
-/// The bytes `arbitrary` reads back as a value: the seeds' writer
-/// (integers little-endian, `bool` one byte, an enum's variant `i` of `n`
-/// as a `u32` in `[i·2³², (i+1)·2³²) / n`, `Option` a `bool` then the
-/// value, a `Vec` each element after a `true` byte, then a `false` one).
-#[derive(Default)]
-pub struct Bytes(pub Vec<u8>);
-
-impl Bytes {
-    fn variant(&mut self, i: u64, n: u64) -> &mut Self {
-        let x = u32::try_from((i << 32) / n + 1).expect("a u32");
-        self.0.extend(x.to_le_bytes());
-        self
-    }
-    fn u8(&mut self, v: u8) -> &mut Self {
-        self.0.push(v);
-        self
-    }
-    fn bool(&mut self, v: bool) -> &mut Self {
-        self.u8(u8::from(v))
-    }
-    fn nonce(&mut self, n: NonceChoice) -> &mut Self {
-        let i = match n {
-            NonceChoice::Current => 0,
-            NonceChoice::Ahead => 1,
-            NonceChoice::Behind => 2,
-        };
-        self.variant(i, 3)
-    }
-    fn step(&mut self, step: &Step) -> &mut Self {
-        match step {
-            Step::Write(w) => {
-                self.variant(0, 2).u8(w.op);
-                match w.sender {
-                    Sender::Key(k) => self.variant(0, 2).u8(k),
-                    Sender::Multisig { account, members } => {
-                        self.variant(1, 2).u8(account).u8(members)
-                    }
-                };
-                self.u8(w.token)
-                    .bool(w.v1)
-                    .nonce(w.nonce)
-                    .bool(w.wrong_chain);
-                self.bool(w.tamper.is_some());
-                if let Some(at) = w.tamper {
-                    self.0.extend(at.to_le_bytes());
-                }
-                self.0.extend(w.fields);
-                self
-            }
-            Step::Malformed { signer } => self.variant(1, 2).u8(*signer),
-        }
-    }
-}
-
-impl Session {
-    /// The input that `arbitrary` reads as this session.
-    pub fn to_bytes(&self) -> Vec<u8> {
-        let mut out = Bytes::default();
-        for step in &self.steps {
-            out.bool(true).step(step);
-        }
-        out.0
-    }
-}
 
 /// The four keys: operator, master, two holders.
 fn keys() -> &'static [SigningKey] {
@@ -244,9 +121,13 @@ fn fresh() -> &'static MemoryLedger {
     })
 }
 
-/// A multisig account (by index) and the members among the keys in the
-/// mask.
+/// A multisig account (by index) and the keys in the mask that sign for
+/// it (see [`Sender::Multisig`]); `None` when the ledger holds no account.
 fn members(ledger: &MemoryLedger, index: u8, mask: u8) -> Option<(Address, Vec<usize>)> {
+    let in_mask = (0..keys().len()).filter(|i| mask & (1 << i) != 0);
+    if index == NO_ACCOUNT {
+        return Some((Address([0x77; 20]), in_mask.collect()));
+    }
     let mut accounts: Vec<&Address> = ledger.multisigs.keys().collect();
     if accounts.is_empty() {
         return None;
@@ -254,12 +135,12 @@ fn members(ledger: &MemoryLedger, index: u8, mask: u8) -> Option<(Address, Vec<u
     accounts.sort();
     let account = *accounts[usize::from(index) % accounts.len()];
     let multisig = &ledger.multisigs[&account];
-    let keys = (0..keys().len())
-        .filter(|i| mask & (1 << i) != 0)
+    let keys = in_mask
         .filter(|i| {
-            multisig
-                .weight_of(&keys()[*i].public_key_compressed())
-                .is_some()
+            mask & KEEP_NON_MEMBERS != 0
+                || multisig
+                    .weight_of(&keys()[*i].public_key_compressed())
+                    .is_some()
         })
         .collect();
     Some((account, keys))
@@ -507,6 +388,7 @@ pub fn ledger_ops(data: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::arbitrary_bytes::read;
 
     /// [`REFUSALS`] names every variant of the ledger's `Refusal` but the
     /// writer's `DuplicateTransaction`.
@@ -528,6 +410,28 @@ mod tests {
             .filter(|v| *v != "DuplicateTransaction")
             .collect();
         assert_eq!(variants, REFUSALS);
+    }
+
+    /// The committed corpus reaches every refusal of the ledger
+    /// (docs/fuzzing.md, "Ledger rules reached").
+    #[test]
+    fn committed_corpus_reaches_every_refusal() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/ledger_ops");
+        let mut reached = HashSet::new();
+        for entry in std::fs::read_dir(dir).expect("the committed corpus") {
+            let data = std::fs::read(entry.expect("an entry").path()).expect("an input");
+            run_observed(&read(&data).expect("a session"), &mut |o| {
+                if let Outcome::Refused(_, why) = o {
+                    reached.insert(why.clone());
+                }
+            });
+        }
+        let unreached: Vec<&str> = REFUSALS
+            .iter()
+            .copied()
+            .filter(|r| !reached.contains(*r))
+            .collect();
+        assert!(unreached.is_empty(), "unreached: {unreached:?}");
     }
 
     /// The seeds' writer writes what `arbitrary` reads.

@@ -23,7 +23,6 @@ use axum::http::{header, Method, Request};
 use http_body_util::BodyExt as _;
 use serde_json::Value;
 use tokensign::node::{router, AppState, NodeConfig};
-use tokensign_core::field::{Bytes, KeyAsIntegers};
 use tokensign_core::legacy::LegacyTx;
 use tokensign_core::native::NativeTx;
 use tokensign_core::text::Text;
@@ -31,8 +30,12 @@ use tokensign_core::tx::*;
 use tokensign_core::{json, signing_key_from_bytes, Address, Amount, SigningKey};
 use tower::ServiceExt as _;
 
-/// Most requests in one input.
-pub const MAX_REQUESTS: usize = 8;
+use crate::ledger_ops::NonceChoice;
+use crate::operations::operation_on;
+
+pub mod input;
+
+use input::{BuiltWrite, RawRequest, Requests, MAX_REQUESTS};
 
 /// The routes a raw request picks from (by `route % len`).
 pub fn routes() -> Vec<&'static str> {
@@ -67,14 +70,6 @@ pub fn routes() -> Vec<&'static str> {
     ]);
     out
 }
-
-const METHODS: [Method; 5] = [
-    Method::GET,
-    Method::POST,
-    Method::PUT,
-    Method::DELETE,
-    Method::HEAD,
-];
 
 struct Server {
     runtime: tokio::runtime::Runtime,
@@ -142,18 +137,6 @@ fn server() -> &'static Server {
     })
 }
 
-/// Reads `n` bytes (fewer at the end).
-fn take<'a>(input: &mut &'a [u8], n: usize) -> &'a [u8] {
-    let n = n.min(input.len());
-    let (head, rest) = input.split_at(n);
-    *input = rest;
-    head
-}
-
-fn byte(input: &mut &[u8]) -> u8 {
-    take(input, 1).first().copied().unwrap_or(0)
-}
-
 struct Answer {
     status: u16,
     allow: Option<String>,
@@ -183,36 +166,22 @@ fn send(s: &Server, request: Request<Body>) -> Answer {
     })
 }
 
-/// A raw request: `route, method, content type, query length, query, body
-/// length (u16 LE), body`.
-fn raw(s: &Server, route: u8, input: &mut &[u8]) {
+/// A raw request on one of the routes.
+fn raw(s: &Server, r: &RawRequest) {
     let routes = routes();
-    let path = routes[usize::from(route) % routes.len()];
-    let method = METHODS[usize::from(byte(input)) % METHODS.len()].clone();
-    let content_type = match byte(input) % 4 {
-        0 => Some("application/json"),
-        1 => Some("application/json; charset=utf-8"),
-        2 => Some("text/plain"),
-        _ => None,
-    };
-    let qlen = usize::from(byte(input));
-    let query = String::from_utf8_lossy(take(input, qlen)).into_owned();
-    let blen = take(input, 2);
-    let blen = usize::from(u16::from_le_bytes([
-        blen.first().copied().unwrap_or(0),
-        blen.get(1).copied().unwrap_or(0),
-    ]));
-    let body = take(input, blen).to_vec();
+    let path = routes[usize::from(r.route) % routes.len()];
+    let method = r.method.method();
+    let query = String::from_utf8_lossy(&r.query.0).into_owned();
     let uri = if query.is_empty() {
         path.to_owned()
     } else {
         format!("{path}?{}", query.replace([' ', '#', '\n', '\r'], "%20"))
     };
     let mut builder = Request::builder().method(method.clone()).uri(&uri);
-    if let Some(ct) = content_type {
+    if let Some(ct) = r.content_type.header() {
         builder = builder.header(header::CONTENT_TYPE, ct);
     }
-    let Ok(request) = builder.body(Body::from(body)) else {
+    let Ok(request) = builder.body(Body::from(r.body.0.clone())) else {
         return; // not a URI axum would ever see
     };
     let a = send(s, request);
@@ -243,190 +212,31 @@ fn nonce(s: &Server, who: &Address) -> u64 {
     v["nonce"].as_u64().expect("a nonce")
 }
 
-/// A valid operation of kind `op` made from the input.
-fn operation(s: &Server, op: OpType, input: &mut &[u8]) -> Operation {
-    let token = if byte(input).is_multiple_of(8) {
-        Address([0x99; 20])
-    } else {
-        s.token
-    };
-    operation_on(&s.keys, op, token, input)
-}
-
-/// A valid operation of kind `op` on `token`, its other fields made from
-/// the input (the keys' addresses as parties, the first two to four keys
-/// as a multisig account's members).
-pub fn operation_on(
-    keys: &[SigningKey],
-    op: OpType,
-    token: Address,
-    input: &mut &[u8],
-) -> Operation {
-    let who = |b: u8| keys[usize::from(b) % keys.len()].address();
-    let value = Amount::from_u64(u64::from(byte(input)) * u64::from(byte(input) % 4 + 1) * 100);
-    let (a, b) = (byte(input), byte(input));
-    match op {
-        OpType::Payment => Payment {
-            recipient: who(a),
-            value,
-            token,
-        }
-        .into(),
-        OpType::TokenIssue => TokenIssue {
-            symbol: Text::new(&format!("S{a}")).expect("symbol"),
-            name: Text::new("Fuzz Issue").expect("name"),
-            decimals: b % 19,
-            master_authority: who(b),
-            is_private: a % 2 == 0,
-            clawback_enabled: (b % 3 != 0).then_some(b % 2 == 0),
-        }
-        .into(),
-        OpType::TokenMint => TokenMint {
-            recipient: who(a),
-            value,
-            token,
-        }
-        .into(),
-        OpType::TokenAuthority => TokenAuthority {
-            action: if a % 2 == 0 {
-                AuthorityAction::Grant
-            } else {
-                AuthorityAction::Revoke
-            },
-            authority_type: [
-                AuthorityType::MasterMintBurn,
-                AuthorityType::MintBurnTokens,
-                AuthorityType::Pause,
-                AuthorityType::ManageList,
-                AuthorityType::UpdateMetadata,
-                AuthorityType::Bridge,
-                AuthorityType::Clawback,
-            ][usize::from(b) % 7],
-            authority_address: who(a / 2),
-            token,
-            value,
-        }
-        .into(),
-        OpType::TokenBlacklist => TokenBlacklist {
-            action: if a % 2 == 0 {
-                ListAction::Add
-            } else {
-                ListAction::Remove
-            },
-            address: who(b),
-            token,
-        }
-        .into(),
-        OpType::TokenWhitelist => TokenWhitelist {
-            action: if a % 2 == 0 {
-                ListAction::Add
-            } else {
-                ListAction::Remove
-            },
-            address: who(b),
-            token,
-        }
-        .into(),
-        OpType::TokenPause => TokenPause {
-            action: if a % 2 == 0 {
-                PauseAction::Pause
-            } else {
-                PauseAction::Unpause
-            },
-            token,
-        }
-        .into(),
-        OpType::TokenBurn => TokenBurn { value, token }.into(),
-        OpType::TokenClawback => TokenClawback {
-            token,
-            from: who(a),
-            recipient: who(b),
-            value,
-        }
-        .into(),
-        OpType::TokenMetadata => TokenMetadata {
-            name: Text::new("Renamed").expect("name"),
-            uri: Text::new("https://fuzz.example").expect("uri"),
-            token,
-            additional_metadata: Default::default(),
-        }
-        .into(),
-        OpType::TokenBridgeAndMint => TokenBridgeAndMint {
-            recipient: who(a),
-            value,
-            token,
-            source_chain_id: u64::from(b) + 1,
-            source_tx_hash: Text::new("0xfeed").expect("text"),
-            bridge_metadata: Text::new("").expect("text"),
-        }
-        .into(),
-        OpType::TokenBurnAndBridge => TokenBurnAndBridge {
-            sender: who(a),
-            value,
-            token,
-            destination_chain_id: u64::from(b) + 1,
-            destination_address: Text::new("0xdead").expect("text"),
-            escrow_fee: Amount::from_u64(u64::from(b % 3)),
-            bridge_metadata: Text::new("").expect("text"),
-            bridge_param: Bytes(Default::default()),
-        }
-        .into(),
-        OpType::CreateMultiSig => {
-            let mut signers: heapless::Vec<MultisigSigner, MAX_MULTISIG_SIGNERS> =
-                heapless::Vec::new();
-            for (i, k) in keys.iter().enumerate().take(2 + usize::from(a % 3)) {
-                let _ = signers.push(MultisigSigner {
-                    public_key: KeyAsIntegers(k.public_key_compressed()),
-                    weight: 1 + (b.wrapping_add(i as u8)) % 3,
-                });
-            }
-            CreateMultiSig {
-                signers,
-                threshold: 1 + u16::from(b % 2),
-            }
-            .into()
-        }
-        OpType::BatchPayment => {
-            let mut operations: heapless::Vec<BatchEntry, MAX_BATCH_OPERATIONS> =
-                heapless::Vec::new();
-            for i in 0..1 + usize::from(a % 4) {
-                let _ = operations.push(BatchEntry {
-                    recipient: who(b.wrapping_add(i as u8)),
-                    amount: Amount::from_u64(1 + u64::from(b) * (i as u64 + 1)),
-                });
-            }
-            BatchPayment {
-                token,
-                operations,
-                created_at: u64::from(a),
-                operations_hash: None,
-                batch_id: None,
-            }
-            .into()
-        }
-    }
-}
-
-/// A built write: `kind (0x80 | op), signer, flags, fields…`. Flags: bit 0
-/// v1 (when the operation has a v1 path), bits 1-2 nonce offset (0, +1,
-/// −1), bit 3 wrong chain id.
-fn built(s: &Server, kind: u8, input: &mut &[u8]) {
-    let op = OpType::ALL[usize::from(kind & 0x7f) % OpType::ALL.len()];
-    let signer = &s.keys[usize::from(byte(input)) % s.keys.len()];
-    let flags = byte(input);
+/// A built write: a valid signed transaction of the operation, sent to
+/// its v1 or v2 route.
+fn built(s: &Server, w: &BuiltWrite) {
+    let op = OpType::ALL[usize::from(w.op) % OpType::ALL.len()];
+    let signer = &s.keys[usize::from(w.signer) % s.keys.len()];
     let current = nonce(s, &signer.address());
-    let nonce = match (flags >> 1) & 3 {
-        1 => current + 1,
-        2 => current.wrapping_sub(1) & (i64::MAX as u64),
-        _ => current,
+    let nonce = match w.nonce {
+        NonceChoice::Current => current,
+        NonceChoice::Ahead => current + 1,
+        // Below zero: far ahead instead (still refused).
+        NonceChoice::Behind => current.wrapping_sub(1) & (i64::MAX as u64),
     };
-    let chain = if flags & 8 != 0 {
+    let chain = if w.wrong_chain {
         CHAIN_ID_MAINNET
     } else {
         CHAIN_ID_TESTNET
     };
-    let tx: Transaction = Transaction::new(chain, nonce, operation(s, op, input));
-    let v1 = flags & 1 == 1 && op.v1_path().is_some();
+    let token = if w.unknown_token {
+        Address([0x99; 20])
+    } else {
+        s.token
+    };
+    let operation = operation_on(&s.keys, op, token, &mut &w.fields[..]);
+    let tx: Transaction = Transaction::new(chain, nonce, operation);
+    let v1 = w.v1 && op.v1_path().is_some();
     let (path, body, hash) = if v1 {
         let Ok(signed) = LegacyTx::sign(tx, signer) else {
             return;
@@ -470,19 +280,16 @@ pub fn hex_of(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// The check of one input.
+/// The check of one input: [`Requests`] from the bytes (`arbitrary`).
 pub fn server_handler(data: &[u8]) {
     let s = server();
-    let mut input = data;
-    for _ in 0..MAX_REQUESTS {
-        let Some((&kind, rest)) = input.split_first() else {
-            break;
-        };
-        input = rest;
-        if kind & 0x80 == 0 {
-            raw(s, kind, &mut input);
-        } else {
-            built(s, kind, &mut input);
+    let Some(input) = Requests::from_bytes(data) else {
+        return;
+    };
+    for request in input.requests.iter().take(MAX_REQUESTS) {
+        match request {
+            input::Request::Raw(r) => raw(s, r),
+            input::Request::Write(w) => built(s, w),
         }
     }
     let ledger = s.state.snapshot().expect("snapshot");
@@ -504,6 +311,16 @@ pub fn server_handler(data: &[u8]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The seeds' writer writes what `arbitrary` reads.
+    #[test]
+    fn seed_bytes_read_back() {
+        for (name, bytes) in crate::server_seeds::server_sessions() {
+            let read = Requests::from_bytes(&bytes).expect(name);
+            assert_eq!(read.to_bytes(), bytes, "{name}");
+            assert!(!read.requests.is_empty(), "{name}");
+        }
+    }
 
     /// The seeds' built writes reach the ledger: the master's nonce rises
     /// (so they are admitted, not all refused), and the invariant holds.
