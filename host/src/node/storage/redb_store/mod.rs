@@ -68,7 +68,7 @@ const LAST_CHECKPOINT: &str = "last_checkpoint";
 /// 2,000), and one fsync is spread over this many commits. Measured by
 /// the ignored test `measure_sync` on this project's shared build machine,
 /// whose fsync took 0.14-3.7 ms: a commit took 1.0-1.7 times as long as
-/// one only `Durability::None`, still 4-19 times faster than a durable
+/// one only `Durability::None`, still 4-20 times faster than a durable
 /// commit; 16 cost 1.9 times, 256 let the file float 2,644 pages.
 ///
 /// What a crash (not a clean stop: dropping the database commits durably)
