@@ -116,8 +116,11 @@ pub struct NodeConfig {
     /// The chain id requests must carry.
     pub chain_id: u64,
     /// `true` (default): every commit is fsynced before it is acknowledged.
-    /// `false`: redb `Durability::None`, for benchmarks only; a crash loses
-    /// recent acknowledged transactions.
+    /// `false`: for benchmarks only, redb commits with `Durability::None`
+    /// but for one durable commit in 64 (or the first 100 ms after the
+    /// oldest unsynced one), which keeps the file from growing with every
+    /// commit; a crash loses the acknowledged commits since the last
+    /// durable one (PostgreSQL: `synchronous_commit = off`).
     pub durable: bool,
     /// Largest accepted request body, in bytes.
     pub body_limit: usize,
