@@ -60,6 +60,12 @@ pub fn operation_on(
     let (v, scale) = (byte(input), byte(input));
     let value = value_of(v, scale);
     let (a, b) = (byte(input), byte(input));
+    // Both lists' add or remove, from the same byte.
+    let list_action = if a % 2 == 0 {
+        ListAction::Add
+    } else {
+        ListAction::Remove
+    };
     match op {
         OpType::Payment => Payment {
             recipient: who(a),
@@ -103,21 +109,13 @@ pub fn operation_on(
         }
         .into(),
         OpType::TokenBlacklist => TokenBlacklist {
-            action: if a % 2 == 0 {
-                ListAction::Add
-            } else {
-                ListAction::Remove
-            },
+            action: list_action,
             address: who(b),
             token,
         }
         .into(),
         OpType::TokenWhitelist => TokenWhitelist {
-            action: if a % 2 == 0 {
-                ListAction::Add
-            } else {
-                ListAction::Remove
-            },
+            action: list_action,
             address: who(b),
             token,
         }
