@@ -107,7 +107,7 @@ impl TextRule for ShownRule {
     const KIND: TextKind = TextKind::Shown;
     const MAY_BE_EMPTY: bool = false;
     fn check(text: &str) -> Result<(), Problem> {
-        if text.chars().any(is_screen_unsafe) {
+        if any_char(text, is_screen_unsafe) {
             Err(Problem::UnsafeCharacter)
         } else {
             Ok(())
@@ -155,8 +155,32 @@ const fn is_white_space(c: char) -> bool {
         | '\u{3000}')
 }
 
+/// Whether `refused` refuses a character of `text`, for a `refused` that
+/// refuses exactly the ASCII control characters among ASCII (U+0000..=
+/// U+001F and U+007F; [`is_screen_unsafe`] and `char::is_control` do):
+/// ASCII bytes are checked as bytes, only the others are decoded. A
+/// device checks every text of a request, and decoding each character was
+/// a visible share of a sign request (docs/embedded.md, "How instructions
+/// per function add up").
+fn any_char(text: &str, refused: fn(char) -> bool) -> bool {
+    let mut rest = text;
+    loop {
+        let ascii = rest.bytes().take_while(u8::is_ascii).count();
+        let (plain, other) = rest.split_at_checked(ascii).unwrap_or(("", rest));
+        if plain.bytes().any(|b| b < 0x20 || b == 0x7f) {
+            return true;
+        }
+        let mut chars = other.chars();
+        match chars.next() {
+            None => return false,
+            Some(c) if refused(c) => return true,
+            Some(_) => rest = chars.as_str(),
+        }
+    }
+}
+
 fn no_control(text: &str) -> Result<(), Problem> {
-    if text.chars().any(char::is_control) {
+    if any_char(text, char::is_control) {
         Err(Problem::ControlCharacter)
     } else {
         Ok(())
@@ -346,6 +370,24 @@ impl<const N: usize, R> core::ops::Deref for Text<N, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_ascii_fast_path_refuses_what_the_rules_refuse() {
+        for c in (0..=0x7f_u8).map(char::from) {
+            assert_eq!(c.is_control(), c < ' ' || c == '\u{7f}', "{c:?}");
+            assert_eq!(is_screen_unsafe(c), c.is_control(), "{c:?}");
+        }
+        let mut buf = [0u8; 4];
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            for text in ["a", "a\u{e9}"] {
+                let mut s = std::string::String::from(text);
+                s.push_str(c.encode_utf8(&mut buf));
+                s.push('b');
+                assert_eq!(any_char(&s, char::is_control), s.chars().any(char::is_control));
+                assert_eq!(any_char(&s, is_screen_unsafe), s.chars().any(is_screen_unsafe));
+            }
+        }
+    }
 
     #[test]
     fn white_space_is_char_is_whitespace() {

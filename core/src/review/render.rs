@@ -48,13 +48,11 @@ pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
     match value {
         Shown::Text(text) => {
             out.write_char('"')?;
-            for c in text.chars() {
-                match c {
-                    '\\' => out.write_str("\\\\")?,
-                    ' '..='~' => out.write_char(c)?,
-                    _ => write_code_point(u32::from(c), out)?,
-                }
-            }
+            for_each_piece(text, |piece| match piece {
+                Piece::Plain(run) => out.write_str(run),
+                Piece::Backslash => out.write_str("\\\\"),
+                Piece::CodePoint(cp) => write_code_point(cp, out),
+            })?;
             out.write_char('"')
         }
         Shown::Word(word) => out.write_str(word),
@@ -119,6 +117,53 @@ pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
     }
 }
 
+/// A piece of a text's rendering.
+#[derive(Clone, Copy)]
+enum Piece<'t> {
+    /// A run of printable ASCII other than `\`, written as it is.
+    Plain(&'t str),
+    /// A backslash, written `\\`.
+    Backslash,
+    /// Any other character, written as its code point.
+    CodePoint(u32),
+}
+
+/// Hands `text` to `f` in [`Piece`]s, whole runs of plain ASCII at once:
+/// a device renders every text it shows, and a character at a time
+/// (decoded from UTF-8, written one by one) was a large part of a sign
+/// request's instructions (docs/embedded.md, "How instructions per
+/// function add up").
+fn for_each_piece<'t>(
+    text: &'t str,
+    mut f: impl FnMut(Piece<'t>) -> fmt::Result,
+) -> fmt::Result {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest
+            .bytes()
+            // Printable ASCII but `\` (0x5C, between `[` and `]`).
+            .take_while(|&b| matches!(b, b' '..=b'[' | b']'..=b'~'))
+            .count();
+        if run > 0 {
+            let (plain, after) = rest.split_at_checked(run).unwrap_or((rest, ""));
+            f(Piece::Plain(plain))?;
+            rest = after;
+            continue;
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else {
+            break;
+        };
+        f(if c == '\\' {
+            Piece::Backslash
+        } else {
+            Piece::CodePoint(u32::from(c))
+        })?;
+        rest = chars.as_str();
+    }
+    Ok(())
+}
+
 fn write_address(address: &crate::address::Address, out: &mut impl Write) -> fmt::Result {
     out.write_str(ascii_str(&address.to_checksum()))
 }
@@ -154,15 +199,17 @@ fn write_code_point(cp: u32, out: &mut impl Write) -> fmt::Result {
 pub fn rendered_len(value: &Shown<'_>) -> usize {
     match value {
         Shown::Text(text) => {
-            2 + text
-                .chars()
-                .map(|c| match c {
-                    '\\' => 2,
-                    ' '..='~' => 1,
+            let mut len = 2;
+            let _ = for_each_piece(text, |piece| {
+                len += match piece {
+                    Piece::Plain(run) => run.len(),
+                    Piece::Backslash => 2,
                     // `\u{` + hex digits + `}`
-                    _ => 4 + hex_digits(u32::from(c)),
-                })
-                .sum::<usize>()
+                    Piece::CodePoint(cp) => 4 + hex_digits(cp),
+                };
+                Ok(())
+            });
+            len
         }
         Shown::Word(word) => word.len(),
         Shown::Address(_) => ADDRESS_TEXT_LEN,
