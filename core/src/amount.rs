@@ -238,11 +238,7 @@ impl Amount {
                 *piece = t / CHUNK;
                 rem = t % CHUNK;
             }
-            first += pieces
-                .iter()
-                .skip(first)
-                .take_while(|&&p| p == 0)
-                .count();
+            first += pieces.iter().skip(first).take_while(|&&p| p == 0).count();
             // All four digits, but no leading zeros of the last chunk.
             for _ in 0..CHUNK_DIGITS {
                 if first == PIECES && rem == 0 {
@@ -308,7 +304,12 @@ pub struct Decimal {
 impl Decimal {
     /// The digits as text.
     pub fn as_str(&self) -> &str {
-        ascii_str(self.digits.get(self.start..).unwrap_or(&[]))
+        ascii_str(self.as_bytes())
+    }
+
+    /// The digits as ASCII bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.digits.get(self.start..).unwrap_or(&[])
     }
 }
 
@@ -335,7 +336,12 @@ pub struct WholeTokens {
 impl WholeTokens {
     /// The text.
     pub fn as_str(&self) -> &str {
-        ascii_str(self.text.get(..self.len).unwrap_or(&[]))
+        ascii_str(self.as_bytes())
+    }
+
+    /// The text as ASCII bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.text.get(..self.len).unwrap_or(&[])
     }
 }
 

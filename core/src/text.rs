@@ -383,8 +383,14 @@ mod tests {
                 let mut s = std::string::String::from(text);
                 s.push_str(c.encode_utf8(&mut buf));
                 s.push('b');
-                assert_eq!(any_char(&s, char::is_control), s.chars().any(char::is_control));
-                assert_eq!(any_char(&s, is_screen_unsafe), s.chars().any(is_screen_unsafe));
+                assert_eq!(
+                    any_char(&s, char::is_control),
+                    s.chars().any(char::is_control)
+                );
+                assert_eq!(
+                    any_char(&s, is_screen_unsafe),
+                    s.chars().any(is_screen_unsafe)
+                );
             }
         }
     }

@@ -274,11 +274,16 @@ def main():
     print(f"request {len(request)} B: BENCH sign path {sign_ticks} instructions, "
           f"traced {sum(sign.values())} (with the UART's polling and the frame)")
     print(f"bare sign: BENCH {bare_ticks}, traced {sum(bare.values())}")
-    for view, pick in (("innermost (inlined) function", 0), ("linked function", 1)):
+    views = (
+        ("innermost (inlined) function", lambda f: f[0]),
+        ("linked function", lambda f: f[1]),
+        ("innermost function in linked function", lambda f: f"{short(f[0])}  in  {short(f[1])}"),
+    )
+    for view, pick in views:
         per = collections.Counter()
         for counts, sign_of in ((sign, 1), (bare, -1)):
             for addr, n in counts.items():
-                per[names.get(addr, ("??", "??"))[pick]] += sign_of * n
+                per[pick(names.get(addr, ("??", "??")))] += sign_of * n
         print(f"\nsign path minus bare sign, by {view}: {sum(per.values())} instructions")
         for name, n in sorted(per.items(), key=lambda kv: -abs(kv[1]))[: args.top]:
             if n:

@@ -3,7 +3,7 @@
 use core::fmt::{self, Write};
 use core::ops::ControlFlow;
 
-use super::render::{render, rendered_len};
+use super::render::{render, render_ascii, rendered_len, text_len, AsciiSink};
 use super::Review;
 use crate::error::Error;
 use crate::field::{ShowVisitor, Shown};
@@ -45,7 +45,13 @@ pub struct Page {
 impl PartialEq for Page {
     fn eq(&self, other: &Self) -> bool {
         (self.label, self.index, self.part, self.parts, self.line())
-            == (other.label, other.index, other.part, other.parts, other.line())
+            == (
+                other.label,
+                other.index,
+                other.part,
+                other.parts,
+                other.line(),
+            )
     }
 }
 
@@ -76,14 +82,25 @@ impl Page {
             text_at: 0,
             len: 0,
         };
-        page.put(label.as_bytes());
-        if let Some(i) = index {
-            page.put_byte(b' ');
-            page.put_number(u32::from(i) + 1);
-        }
-        page.head = page.len;
-        page.start_part();
+        page.start_item(label, index, parts);
         page
+    }
+
+    /// Makes this page the first of an item, its text empty (the buffer
+    /// is written over, not cleared).
+    fn start_item(&mut self, label: &'static str, index: Option<u16>, parts: usize) {
+        self.label = label;
+        self.index = index;
+        self.part = 1;
+        self.parts = parts;
+        self.len = 0;
+        self.put(label.as_bytes());
+        if let Some(i) = index {
+            self.put_byte(b' ');
+            self.put_number(u32::from(i) + 1);
+        }
+        self.head = self.len;
+        self.start_part();
     }
 
     /// Writes the counter of `part` after the label: the line's text
@@ -113,7 +130,14 @@ impl Page {
             self.line.get_mut(self.len..end),
             bytes.get(..end - self.len),
         ) {
-            dst.copy_from_slice(src);
+            if src.len() <= 8 {
+                // A `memcpy` call costs more than a few bytes.
+                for (d, &b) in dst.iter_mut().zip(src) {
+                    *d = b;
+                }
+            } else {
+                dst.copy_from_slice(src);
+            }
         }
         self.len = end;
     }
@@ -136,7 +160,13 @@ impl Page {
         }
         let end = (self.len + digits).min(self.line.len());
         let mut rest = n;
-        for slot in self.line.get_mut(self.len..end).unwrap_or(&mut []).iter_mut().rev() {
+        for slot in self
+            .line
+            .get_mut(self.len..end)
+            .unwrap_or(&mut [])
+            .iter_mut()
+            .rev()
+        {
             // rest % 10 < 10
             *slot = b'0' + (rest % 10) as u8;
             rest /= 10;
@@ -206,17 +236,20 @@ impl Write for Window<'_> {
     }
 }
 
-
 /// Cuts each item of one walk into pages as it is rendered, handing each
 /// page to `f` (see [`Review::for_each_page`]).
 struct Pager<F> {
     width: usize,
     f: F,
+    /// The page being written, reused for every item (not cleared).
+    page: Page,
+    /// An item's rendering, when it is rendered before it is cut.
+    short: Short,
 }
 
 /// Renders an item's pages one after another into one page buffer.
 struct PageWriter<'p, F> {
-    page: Page,
+    page: &'p mut Page,
     width: usize,
     f: &'p mut F,
     stopped: bool,
@@ -250,9 +283,37 @@ impl<F: FnMut(&Page) -> ControlFlow<()>> PageWriter<'_, F> {
     }
 }
 
-impl<F: FnMut(&Page) -> ControlFlow<()>> Write for PageWriter<'_, F> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        self.write_bytes(s.as_bytes())
+impl<F: FnMut(&Page) -> ControlFlow<()>> AsciiSink for PageWriter<'_, F> {
+    fn ascii(&mut self, bytes: &[u8]) -> fmt::Result {
+        self.write_bytes(bytes)
+    }
+}
+
+/// Counts a rendering's bytes.
+struct Count(usize);
+
+impl AsciiSink for Count {
+    fn ascii(&mut self, bytes: &[u8]) -> fmt::Result {
+        self.0 += bytes.len();
+        Ok(())
+    }
+}
+
+/// A rendering kept whole, when it fits (see [`SHORT_RENDERING`]).
+struct Short {
+    bytes: [u8; SHORT_RENDERING],
+    len: usize,
+}
+
+impl AsciiSink for Short {
+    fn ascii(&mut self, bytes: &[u8]) -> fmt::Result {
+        let end = self.len + bytes.len();
+        self.bytes
+            .get_mut(self.len..end)
+            .ok_or(fmt::Error)?
+            .copy_from_slice(bytes);
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -273,29 +334,36 @@ impl<'a, F: FnMut(&Page) -> ControlFlow<()>> ShowVisitor<'a> for Pager<F> {
         // A page needs its item's page count first. A text or bytes
         // value's length is counted without rendering it; any other value
         // is rendered once here (an address's checksum is a keccak, an
-        // amount's digits are divisions), then cut.
-        let mut short = [0u8; SHORT_RENDERING];
-        let mut rendered = SliceWriter::new(&mut short);
-        let once = match value {
-            Shown::Text(_) | Shown::Hex(_) => false,
-            _ => render(&value, &mut rendered).is_ok(),
+        // amount's digits are divisions), then cut. (Every such value
+        // fits [`SHORT_RENDERING`]; one that did not would be counted by
+        // a rendering, then rendered again.)
+        self.short.len = 0;
+        let mut once = false;
+        let len = match value {
+            Shown::Text(text) => text_len(text),
+            Shown::Hex(bytes) => 2 + 2 * bytes.len(),
+            _ if render_ascii(&value, &mut self.short).is_ok() => {
+                once = true;
+                self.short.len
+            }
+            _ => {
+                let mut count = Count(0);
+                let _ = render_ascii(&value, &mut count);
+                count.0
+            }
         };
-        let len = if once {
-            rendered.len()
-        } else {
-            rendered_len(&value)
-        };
-        let parts = len.div_ceil(self.width).max(1);
+        self.page
+            .start_item(label, index, len.div_ceil(self.width).max(1));
         let mut w = PageWriter {
-            page: Page::first(label, index, parts),
+            page: &mut self.page,
             width: self.width,
             f: &mut self.f,
             stopped: false,
         };
         let _ = if once {
-            w.write_bytes(short.get(..len).unwrap_or(&[]))
+            w.write_bytes(self.short.bytes.get(..len).unwrap_or(&[]))
         } else {
-            render(&value, &mut w)
+            render_ascii(&value, &mut w)
         };
         if w.stopped {
             return ControlFlow::Break(());
@@ -326,6 +394,11 @@ impl<'a, const B: usize, const M: usize> Review<'a, B, M> {
         let mut pager = Pager {
             width: width.clamp(1, MAX_PAGE_WIDTH),
             f,
+            page: Page::first("", None, 1),
+            short: Short {
+                bytes: [0u8; SHORT_RENDERING],
+                len: 0,
+            },
         };
         self.walk(&mut pager)
     }
