@@ -152,6 +152,10 @@ impl Page {
 
     /// Appends `n` in decimal (as [`Page::put`]).
     fn put_number(&mut self, n: u32) {
+        if n < 10 {
+            // Most counters and positions.
+            return self.put_byte(b'0' + n as u8);
+        }
         let mut digits = 1;
         let mut bound = 10u32;
         while digits < 10 && n >= bound {
