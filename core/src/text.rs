@@ -163,20 +163,39 @@ const fn is_white_space(c: char) -> bool {
 /// a visible share of a sign request (docs/embedded.md, "How instructions
 /// per function add up").
 fn any_char(text: &str, refused: fn(char) -> bool) -> bool {
-    let mut rest = text;
-    loop {
-        let ascii = rest.bytes().take_while(u8::is_ascii).count();
-        let (plain, other) = rest.split_at_checked(ascii).unwrap_or(("", rest));
-        if plain.bytes().any(|b| b < 0x20 || b == 0x7f) {
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while let Some(&b) = bytes.get(at) {
+        // Four bytes at a time while they are ASCII and none is below
+        // 0x20 or 0x7F (the bit tricks of "Bit Twiddling Hacks": a byte
+        // below n, a zero byte).
+        if let Some(Ok(word)) = bytes.get(at..at + 4).map(<[u8; 4]>::try_from) {
+            let w = u32::from_le_bytes(word);
+            let del = w ^ 0x7f7f_7f7f;
+            if (w | w.wrapping_sub(0x2020_2020) | (del.wrapping_sub(0x0101_0101) & !del))
+                & 0x8080_8080
+                == 0
+            {
+                at += 4;
+                continue;
+            }
+        }
+        if b.is_ascii() {
+            if b < 0x20 || b == 0x7f {
+                return true;
+            }
+            at += 1;
+            continue;
+        }
+        let Some(c) = text.get(at..).and_then(|rest| rest.chars().next()) else {
+            return false;
+        };
+        if refused(c) {
             return true;
         }
-        let mut chars = other.chars();
-        match chars.next() {
-            None => return false,
-            Some(c) if refused(c) => return true,
-            Some(_) => rest = chars.as_str(),
-        }
+        at += c.len_utf8();
     }
+    false
 }
 
 fn no_control(text: &str) -> Result<(), Problem> {
@@ -390,6 +409,31 @@ mod tests {
                 assert_eq!(
                     any_char(&s, is_screen_unsafe),
                     s.chars().any(is_screen_unsafe)
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_word_at_a_time_path_finds_every_control_character() {
+        // Every position in a text long enough for several words, every
+        // ASCII byte and a few others around the limits.
+        for c in (0..=0x7f_u8)
+            .map(char::from)
+            .chain(['\u{80}', '\u{9f}', '\u{a0}', '\u{e9}', '\u{202e}'])
+        {
+            for at in 0..13 {
+                let mut s = std::string::String::from("abcdefghijkl");
+                s.insert(at, c);
+                assert_eq!(
+                    any_char(&s, char::is_control),
+                    c.is_control(),
+                    "{c:?} at {at}"
+                );
+                assert_eq!(
+                    any_char(&s, is_screen_unsafe),
+                    is_screen_unsafe(c),
+                    "{c:?} at {at}"
                 );
             }
         }

@@ -130,7 +130,7 @@ impl Page {
             self.line.get_mut(self.len..end),
             bytes.get(..end - self.len),
         ) {
-            if src.len() <= 8 {
+            if src.len() <= 32 {
                 // A `memcpy` call costs more than a few bytes.
                 for (d, &b) in dst.iter_mut().zip(src) {
                     *d = b;
