@@ -222,7 +222,7 @@ fn write_code_point(cp: u32, out: &mut dyn AsciiSink) -> fmt::Result {
 /// The length of `value`'s rendering, computed without rendering it (an
 /// address's EIP-55 checksum is a keccak, a number's digits are
 /// divisions): a page needs its item's length first, and this halved a
-/// device's review cost (docs/embedded.md, "Instructions").
+/// device's review cost (docs/embedded.md, "What each change bought").
 pub fn rendered_len(value: &Shown<'_>) -> usize {
     match value {
         Shown::Text(text) => text_len(text),
