@@ -261,7 +261,7 @@ struct PageWriter<'p, F> {
 
 impl<F: FnMut(&Page) -> ControlFlow<()>> PageWriter<'_, F> {
     fn emit(&mut self) -> fmt::Result {
-        if (self.f)(&self.page).is_break() {
+        if (self.f)(self.page).is_break() {
             self.stopped = true;
             return Err(fmt::Error);
         }
