@@ -76,12 +76,16 @@ class Device:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
         )
-        for _ in range(100):
-            if os.path.exists(self.monitor_path):
+        # The socket's file can appear before QEMU listens on it.
+        for attempt in range(100):
+            try:
+                self.monitor = socket.socket(socket.AF_UNIX)
+                self.monitor.connect(self.monitor_path)
                 break
-            time.sleep(0.1)
-        self.monitor = socket.socket(socket.AF_UNIX)
-        self.monitor.connect(self.monitor_path)
+            except (FileNotFoundError, ConnectionRefusedError):
+                if attempt == 99:
+                    raise
+                time.sleep(0.1)
         self._prompt()
 
     def _prompt(self):
