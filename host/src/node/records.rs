@@ -240,6 +240,23 @@ impl TxRecord {
         self.receipt.checkpoint_hash = Some(hash);
         self.receipt.transaction_index = Some(index);
     }
+
+    /// Takes out what [`TxRecord::place`] put in, leaving the record as it
+    /// was admitted (the form whose receipt's JSON its checkpoint's
+    /// receipts root hashes), and returns the checkpoint number and index
+    /// it had, if any.
+    pub(crate) fn unplace(&mut self) -> Option<(u64, u64)> {
+        let tx = &mut self.transaction;
+        let place = tx.checkpoint_number.zip(tx.transaction_index);
+        tx.checkpoint_number = None;
+        tx.checkpoint_hash = None;
+        tx.transaction_index = None;
+        let receipt = &mut self.receipt;
+        receipt.checkpoint_number = None;
+        receipt.checkpoint_hash = None;
+        receipt.transaction_index = None;
+        place
+    }
 }
 
 /// A checkpoint: the transactions one group commit admitted, in order.
