@@ -14,9 +14,9 @@ use crate::node::records::{CheckpointRecord, MintRecord, TxRecord};
 use crate::node::storage::{StateRead, WriteRead};
 
 use super::tables::{
-    address_of, balance_key, checkpoint_hash, decode_checkpoint, decode_record, read_account,
-    read_amount, CHECKPOINTS, CHECKPOINT_HASHES, LEDGER, META, MINTS, MINT_COUNTER, MULTISIGS,
-    SYMBOLS, TOKENS, TXS,
+    address_of, balance_key, checkpoint_hash, decode_checkpoint, decode_record, hash_key,
+    hash_number, key_number, number_key, read_account, read_amount, CHECKPOINTS, LEDGER, META,
+    MINTS, MINT_COUNTER, MULTISIGS, SYMBOLS, TOKENS, TXS,
 };
 
 /// One redb read transaction; each table is opened once, when first read.
@@ -27,7 +27,7 @@ pub(super) struct RedbRead {
     symbols: OnceCell<ReadOnlyTable<&'static str, &'static [u8]>>,
     multisigs: OnceCell<ReadOnlyTable<&'static [u8], &'static str>>,
     txs: OnceCell<ReadOnlyTable<&'static [u8], &'static [u8]>>,
-    checkpoints: OnceCell<ReadOnlyTable<u64, &'static [u8]>>,
+    checkpoints: OnceCell<ReadOnlyTable<&'static [u8], &'static [u8]>>,
 }
 
 impl RedbRead {
@@ -47,9 +47,8 @@ impl RedbRead {
     /// The latest checkpoint's number and hash (the highest numbered).
     pub(super) fn head(&self) -> Result<(u64, [u8; 32]), StoreError> {
         let last = self.table(&self.checkpoints, CHECKPOINTS)?.last()?;
-        let (number, value) =
-            last.ok_or(StoreError::Corrupt("the genesis checkpoint is missing"))?;
-        Ok((number.value(), checkpoint_hash(value.value())?))
+        let (key, value) = last.ok_or(StoreError::Corrupt("the genesis checkpoint is missing"))?;
+        Ok((key_number(key.value())?, checkpoint_hash(value.value())?))
     }
 
     /// The record stored as `bytes`, placed in its checkpoint (whose hash
@@ -61,18 +60,19 @@ impl RedbRead {
     ) -> Result<TxRecord, StoreError> {
         let (mut record, place) = decode_record(bytes)?;
         if let Some((number, index)) = place {
-            let hash = match hashes.get(&number) {
-                Some(hash) => *hash,
-                None => {
-                    let table = self.table(&self.checkpoints, CHECKPOINTS)?;
-                    let found = table.get(number)?.ok_or(StoreError::Corrupt(
-                        "a transaction's checkpoint is not stored",
-                    ))?;
-                    let hash = checkpoint_hash(found.value())?;
-                    hashes.insert(number, hash);
-                    hash
-                }
-            };
+            let hash =
+                match hashes.get(&number) {
+                    Some(hash) => *hash,
+                    None => {
+                        let table = self.table(&self.checkpoints, CHECKPOINTS)?;
+                        let found = table.get(number_key(number).as_slice())?.ok_or(
+                            StoreError::Corrupt("a transaction's checkpoint is not stored"),
+                        )?;
+                        let hash = checkpoint_hash(found.value())?;
+                        hashes.insert(number, hash);
+                        hash
+                    }
+                };
             record.place(number, &hash, index);
         }
         Ok(record)
@@ -167,15 +167,18 @@ impl StateRead for RedbRead {
 
     fn checkpoint(&self, number: u64) -> Result<Option<CheckpointRecord>, StoreError> {
         let table = self.table(&self.checkpoints, CHECKPOINTS)?;
-        match table.get(number)? {
+        match table.get(number_key(number).as_slice())? {
             Some(found) => Ok(Some(decode_checkpoint(number, found.value())?)),
             None => Ok(None),
         }
     }
 
     fn checkpoint_number(&self, hash: &[u8; 32]) -> Result<Option<u64>, StoreError> {
-        let table = self.txn.open_table(CHECKPOINT_HASHES)?;
-        Ok(table.get(hash.as_slice())?.map(|g| g.value()))
+        let table = self.table(&self.checkpoints, CHECKPOINTS)?;
+        match table.get(hash_key(hash).as_slice())? {
+            Some(found) => Ok(Some(hash_number(found.value())?)),
+            None => Ok(None),
+        }
     }
 
     fn ledger(&self) -> Result<MemoryLedger, StoreError> {
@@ -237,9 +240,10 @@ impl StateRead for RedbRead {
     fn checkpoints(&self) -> Result<Vec<CheckpointRecord>, StoreError> {
         let table = self.table(&self.checkpoints, CHECKPOINTS)?;
         let mut out = Vec::new();
-        for item in table.iter()? {
+        // The keys by number, after every key by hash.
+        for item in table.range(number_key(0).as_slice()..)? {
             let (k, v) = item?;
-            out.push(decode_checkpoint(k.value(), v.value())?);
+            out.push(decode_checkpoint(key_number(k.value())?, v.value())?);
         }
         Ok(out)
     }

@@ -21,7 +21,7 @@ use crate::node::records::{CheckpointRecord, TxRecord};
 /// [`FORMAT_KEY`] in [`META`]. A data directory written in another format
 /// is refused by name ([`crate::node::failure::NodeError::StoreFormat`]).
 /// Format 3: binary records and checkpoints, accounts and balances in one
-/// table, the latest checkpoint is the highest numbered. (The formats before it kept JSON and carried no
+/// table, checkpoints by number and by hash in one table. (The formats before it kept JSON and carried no
 /// number: their tables were `tokens_v2`, `transactions_v2`.)
 pub(crate) const FORMAT: u64 = 3;
 /// The [`META`] key of the storage format.
@@ -40,12 +40,17 @@ pub(super) const SYMBOLS: TableDefinition<&str, &[u8]> = TableDefinition::new("s
 pub(super) const MULTISIGS: TableDefinition<&[u8], &str> = TableDefinition::new("multisigs");
 /// transaction hash (32 bytes) -> [`TxRecord`] ([`encode_record`])
 pub(super) const TXS: TableDefinition<&[u8], &[u8]> = TableDefinition::new("transactions_v3");
-/// checkpoint number -> [`CheckpointRecord`] ([`encode_checkpoint`]); the
-/// highest number is the latest checkpoint
-pub(super) const CHECKPOINTS: TableDefinition<u64, &[u8]> = TableDefinition::new("checkpoints_v3");
-/// checkpoint hash (32 bytes) -> number
-pub(super) const CHECKPOINT_HASHES: TableDefinition<&[u8], u64> =
-    TableDefinition::new("checkpoint_hashes");
+/// Checkpoints by number and by hash, which always change together (one
+/// table for a commit to rewrite): [`number_key`] -> [`CheckpointRecord`]
+/// ([`encode_checkpoint`]); [`hash_key`] -> number (8 bytes big-endian).
+/// Every number key sorts after every hash key, so the last entry is the
+/// latest checkpoint.
+pub(super) const CHECKPOINTS: TableDefinition<&[u8], &[u8]> =
+    TableDefinition::new("checkpoints_v3");
+/// The first byte of a [`CHECKPOINTS`] key by hash.
+const BY_HASH: u8 = b'h';
+/// The first byte of a [`CHECKPOINTS`] key by number (after [`BY_HASH`]).
+const BY_NUMBER: u8 = b'n';
 /// asset id (symbol) -> [`crate::node::records::MintRecord`] JSON
 pub(super) const MINTS: TableDefinition<&str, &str> = TableDefinition::new("mints");
 /// counters and the storage format
@@ -62,7 +67,6 @@ pub(super) fn create_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(MULTISIGS)?;
     txn.open_table(TXS)?;
     txn.open_table(CHECKPOINTS)?;
-    txn.open_table(CHECKPOINT_HASHES)?;
     txn.open_table(MINTS)?;
     txn.open_table(META)?.insert(FORMAT_KEY, FORMAT)?;
     Ok(())
@@ -76,7 +80,6 @@ pub(super) fn delete_tables(txn: &WriteTransaction) -> Result<(), StoreError> {
     txn.delete_table(MULTISIGS)?;
     txn.delete_table(TXS)?;
     txn.delete_table(CHECKPOINTS)?;
-    txn.delete_table(CHECKPOINT_HASHES)?;
     txn.delete_table(MINTS)?;
     txn.delete_table(META)?;
     Ok(())
@@ -199,6 +202,36 @@ pub(super) fn decode_record(bytes: &[u8]) -> Result<(TxRecord, Option<(u64, u64)
         }
     };
     Ok((record, place))
+}
+
+/// The [`CHECKPOINTS`] key of checkpoint `number`.
+pub(super) fn number_key(number: u64) -> [u8; 9] {
+    let mut key = [BY_NUMBER; 9];
+    key[1..].copy_from_slice(&number.to_be_bytes());
+    key
+}
+
+/// The [`CHECKPOINTS`] key of the checkpoint with `hash`.
+pub(super) fn hash_key(hash: &[u8; 32]) -> [u8; 33] {
+    let mut key = [BY_HASH; 33];
+    key[1..].copy_from_slice(hash);
+    key
+}
+
+/// The number of a [`number_key`] (a key by hash is not one).
+pub(super) fn key_number(key: &[u8]) -> Result<u64, StoreError> {
+    match key {
+        [BY_NUMBER, number @ ..] => hash_number(number),
+        _ => Err(StoreError::Corrupt("a checkpoint key is not a number key")),
+    }
+}
+
+/// The number a [`hash_key`] leads to, stored as `value`.
+pub(super) fn hash_number(value: &[u8]) -> Result<u64, StoreError> {
+    value
+        .try_into()
+        .map(u64::from_be_bytes)
+        .map_err(|_| StoreError::Corrupt("a checkpoint number is not 8 bytes"))
 }
 
 /// A stored checkpoint's fixed fields: hash, parent hash, timestamp (8),

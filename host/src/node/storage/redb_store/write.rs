@@ -4,7 +4,7 @@
 use redb::WriteTransaction;
 
 use super::tables::{
-    balance_key, encode_checkpoint, encode_record, CHECKPOINTS, CHECKPOINT_HASHES, LEDGER, META,
+    balance_key, encode_checkpoint, encode_record, hash_key, number_key, CHECKPOINTS, LEDGER, META,
     MINTS, MINT_COUNTER, MULTISIGS, SYMBOLS, TOKENS, TXS,
 };
 use crate::node::failure::StoreError;
@@ -15,7 +15,7 @@ use crate::node::storage::Commit;
 /// plus their place ([`super::tables::encode_record`]), so it takes the
 /// place out of each of them. Only the tables it changes are opened: a
 /// payment's commit touches the ledger (accounts and balances),
-/// transactions, checkpoints and their hashes.
+/// transactions and checkpoints.
 pub(super) fn write_commit(txn: &WriteTransaction, commit: &mut Commit) -> Result<(), StoreError> {
     let changes = &commit.ledger;
     if !changes.accounts.is_empty() || !changes.balances.is_empty() {
@@ -83,9 +83,11 @@ pub(super) fn write_checkpoint(
     value: &mut Vec<u8>,
 ) -> Result<(), StoreError> {
     encode_checkpoint(value, checkpoint);
-    txn.open_table(CHECKPOINTS)?
-        .insert(checkpoint.number, value.as_slice())?;
-    txn.open_table(CHECKPOINT_HASHES)?
-        .insert(checkpoint.hash.as_slice(), checkpoint.number)?;
+    let mut checkpoints = txn.open_table(CHECKPOINTS)?;
+    checkpoints.insert(number_key(checkpoint.number).as_slice(), value.as_slice())?;
+    checkpoints.insert(
+        hash_key(&checkpoint.hash).as_slice(),
+        checkpoint.number.to_be_bytes().as_slice(),
+    )?;
     Ok(())
 }
