@@ -164,7 +164,9 @@ pub(super) fn encode_record(
     serde_json::to_writer(&mut *out, &record.transaction)?;
     let len = u32::try_from(out.len() - RECORD_HEADER)
         .map_err(|_| StoreError::Corrupt("a transaction's JSON passes 4 GiB"))?;
-    out[17..RECORD_HEADER].copy_from_slice(&len.to_be_bytes());
+    if let Some(slot) = out.get_mut(17..RECORD_HEADER) {
+        slot.copy_from_slice(&len.to_be_bytes());
+    }
     match receipt {
         Some(text) => out.extend_from_slice(text.as_bytes()),
         None => serde_json::to_writer(&mut *out, &record.receipt)?,
@@ -176,25 +178,19 @@ pub(super) fn encode_record(
 /// admitted and its place (checkpoint number, index), if it has one.
 pub(super) fn decode_record(bytes: &[u8]) -> Result<(TxRecord, Option<(u64, u64)>), StoreError> {
     const SHORT: StoreError = StoreError::Corrupt("a stored transaction record is cut short");
-    let header = bytes.get(..RECORD_HEADER).ok_or(SHORT)?;
-    let u64_at = |at: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&header[at..at + 8]);
-        u64::from_be_bytes(b)
-    };
-    let mut len = [0u8; 4];
-    len.copy_from_slice(&header[17..RECORD_HEADER]);
-    let len = usize::try_from(u32::from_be_bytes(len)).map_err(|_| SHORT)?;
-    let rest = &bytes[RECORD_HEADER..];
-    let transaction = rest.get(..len).ok_or(SHORT)?;
-    let receipt = &rest[len..];
+    let (&[placed], rest) = bytes.split_first_chunk::<1>().ok_or(SHORT)?;
+    let (number, rest) = rest.split_first_chunk::<8>().ok_or(SHORT)?;
+    let (index, rest) = rest.split_first_chunk::<8>().ok_or(SHORT)?;
+    let (len, rest) = rest.split_first_chunk::<4>().ok_or(SHORT)?;
+    let len = usize::try_from(u32::from_be_bytes(*len)).map_err(|_| SHORT)?;
+    let (transaction, receipt) = rest.split_at_checked(len).ok_or(SHORT)?;
     let record = TxRecord {
         transaction: serde_json::from_slice(transaction)?,
         receipt: serde_json::from_slice(receipt)?,
     };
-    let place = match header[0] {
+    let place = match placed {
         0 => None,
-        1 => Some((u64_at(1), u64_at(9))),
+        1 => Some((u64::from_be_bytes(*number), u64::from_be_bytes(*index))),
         _ => {
             return Err(StoreError::Corrupt(
                 "a stored record's placed flag is not 0 or 1",
@@ -202,36 +198,6 @@ pub(super) fn decode_record(bytes: &[u8]) -> Result<(TxRecord, Option<(u64, u64)
         }
     };
     Ok((record, place))
-}
-
-/// The [`CHECKPOINTS`] key of checkpoint `number`.
-pub(super) fn number_key(number: u64) -> [u8; 9] {
-    let mut key = [BY_NUMBER; 9];
-    key[1..].copy_from_slice(&number.to_be_bytes());
-    key
-}
-
-/// The [`CHECKPOINTS`] key of the checkpoint with `hash`.
-pub(super) fn hash_key(hash: &[u8; 32]) -> [u8; 33] {
-    let mut key = [BY_HASH; 33];
-    key[1..].copy_from_slice(hash);
-    key
-}
-
-/// The number of a [`number_key`] (a key by hash is not one).
-pub(super) fn key_number(key: &[u8]) -> Result<u64, StoreError> {
-    match key {
-        [BY_NUMBER, number @ ..] => hash_number(number),
-        _ => Err(StoreError::Corrupt("a checkpoint key is not a number key")),
-    }
-}
-
-/// The number a [`hash_key`] leads to, stored as `value`.
-pub(super) fn hash_number(value: &[u8]) -> Result<u64, StoreError> {
-    value
-        .try_into()
-        .map(u64::from_be_bytes)
-        .map_err(|_| StoreError::Corrupt("a checkpoint number is not 8 bytes"))
 }
 
 /// A stored checkpoint's fixed fields: hash, parent hash, timestamp (8),
@@ -257,32 +223,22 @@ pub(super) fn encode_checkpoint(out: &mut Vec<u8>, checkpoint: &CheckpointRecord
 pub(super) fn decode_checkpoint(number: u64, bytes: &[u8]) -> Result<CheckpointRecord, StoreError> {
     const BAD: StoreError =
         StoreError::Corrupt("a stored checkpoint is not its fields and 32-byte hashes");
-    if bytes.len() < CHECKPOINT_FIXED || (bytes.len() - CHECKPOINT_FIXED) % 32 != 0 {
+    let (hash, rest) = bytes.split_first_chunk::<32>().ok_or(BAD)?;
+    let (parent_hash, rest) = rest.split_first_chunk::<32>().ok_or(BAD)?;
+    let (timestamp, rest) = rest.split_first_chunk::<8>().ok_or(BAD)?;
+    let (transactions_root, rest) = rest.split_first_chunk::<32>().ok_or(BAD)?;
+    let (receipts_root, hashes) = rest.split_first_chunk::<32>().ok_or(BAD)?;
+    let (transactions, []) = hashes.as_chunks::<32>() else {
         return Err(BAD);
-    }
-    let (fixed, hashes) = bytes.split_at(CHECKPOINT_FIXED);
-    let hash32 = |at: usize| {
-        let mut h = [0u8; 32];
-        h.copy_from_slice(&fixed[at..at + 32]);
-        h
     };
-    let mut timestamp = [0u8; 8];
-    timestamp.copy_from_slice(&fixed[64..72]);
     Ok(CheckpointRecord {
         number,
-        hash: hash32(0),
-        parent_hash: hash32(32),
-        timestamp: u64::from_be_bytes(timestamp),
-        transactions_root: hash32(72),
-        receipts_root: hash32(104),
-        transactions: hashes
-            .chunks_exact(32)
-            .map(|c| {
-                let mut h = [0u8; 32];
-                h.copy_from_slice(c);
-                h
-            })
-            .collect(),
+        hash: *hash,
+        parent_hash: *parent_hash,
+        timestamp: u64::from_be_bytes(*timestamp),
+        transactions_root: *transactions_root,
+        receipts_root: *receipts_root,
+        transactions: transactions.to_vec(),
     })
 }
 
@@ -292,4 +248,38 @@ pub(super) fn checkpoint_hash(bytes: &[u8]) -> Result<[u8; 32], StoreError> {
         .get(..32)
         .and_then(|h| h.try_into().ok())
         .ok_or(StoreError::Corrupt("a stored checkpoint is cut short"))
+}
+
+/// The [`CHECKPOINTS`] key of checkpoint `number`.
+pub(super) fn number_key(number: u64) -> [u8; 9] {
+    let mut key = [BY_NUMBER; 9];
+    if let Some((_, rest)) = key.split_first_mut() {
+        rest.copy_from_slice(&number.to_be_bytes());
+    }
+    key
+}
+
+/// The [`CHECKPOINTS`] key of the checkpoint with `hash`.
+pub(super) fn hash_key(hash: &[u8; 32]) -> [u8; 33] {
+    let mut key = [BY_HASH; 33];
+    if let Some((_, rest)) = key.split_first_mut() {
+        rest.copy_from_slice(hash);
+    }
+    key
+}
+
+/// The number of a [`number_key`] (a key by hash is not one).
+pub(super) fn key_number(key: &[u8]) -> Result<u64, StoreError> {
+    match key {
+        [BY_NUMBER, number @ ..] => hash_number(number),
+        _ => Err(StoreError::Corrupt("a checkpoint key is not a number key")),
+    }
+}
+
+/// The number a [`hash_key`] leads to, stored as `value`.
+pub(super) fn hash_number(value: &[u8]) -> Result<u64, StoreError> {
+    value
+        .try_into()
+        .map(u64::from_be_bytes)
+        .map_err(|_| StoreError::Corrupt("a checkpoint number is not 8 bytes"))
 }

@@ -429,3 +429,26 @@ fn a_replaced_state_is_read_back_unchanged() {
     assert_eq!(read.checkpoints().unwrap(), vec![genesis, checkpoint]);
     assert_eq!(read.last_checkpoint().unwrap(), 1);
 }
+
+/// Stored values that are cut short or malformed are errors, never
+/// panics, and a key by hash is never read as a checkpoint number.
+#[test]
+fn malformed_stored_values_are_errors() {
+    for n in 0..40 {
+        assert!(tables::decode_record(&vec![1; n]).is_err(), "{n} bytes");
+    }
+    let mut value = Vec::new();
+    tables::encode_record(&mut value, &mut full_record([1; 32]), None).unwrap();
+    assert!(tables::decode_record(&value).is_ok());
+    value[0] = 2;
+    assert!(tables::decode_record(&value).is_err());
+    assert!(tables::decode_checkpoint(1, &[0; 136]).is_ok());
+    for n in [0, 135, 137, 136 + 31] {
+        assert!(
+            tables::decode_checkpoint(1, &vec![0; n]).is_err(),
+            "{n} bytes"
+        );
+    }
+    assert_eq!(tables::key_number(&tables::number_key(7)).unwrap(), 7);
+    assert!(tables::key_number(&tables::hash_key(&[0xff; 32])).is_err());
+}
