@@ -58,7 +58,7 @@ pub enum NodeError {
         "the database {db} is in {}, and this tokensign reads only format {expected}: start \
          the node with a fresh --data-dir (or move this file away); to keep its state, dump \
          it with the tokensign that wrote it (tokensign node --dump-state FILE) and start \
-         this one with --load-state FILE",
+         this one on a fresh --data-dir with --load-state FILE",
         match found {
             Some(n) => format!("storage format {n}"),
             None => "an older storage format".to_owned(),
