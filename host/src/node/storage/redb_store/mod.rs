@@ -34,7 +34,7 @@ mod write;
 
 pub(crate) use read::mint_number;
 use read::RedbRead;
-pub(crate) use tables::FORMAT;
+use tables::FORMAT;
 use tables::{create_tables, delete_tables, found_format, Found};
 use unsynced::Unsynced;
 use write::{write_checkpoint, write_commit};
