@@ -55,11 +55,6 @@ impl Fill {
         }
     }
 
-    /// Whether the store syncs (batches are filled).
-    pub(super) fn is_on(&self) -> bool {
-        self.on
-    }
-
     /// Whether a batch that was found with `queued` jobs waiting (when
     /// the writer came back from its last commit) and holds `held` now
     /// (at `now`, at most `max` allowed) should wait for more, and until

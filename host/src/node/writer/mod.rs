@@ -236,17 +236,8 @@ fn writer_loop(
     mut fill: Fill,
 ) {
     // Waiting for a batch to fill needs a receive with a deadline: a
-    // timer of the writer's own, only where the store syncs.
-    let timer = fill.is_on().then(|| {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .map_err(
-                |e| tracing::warn!(error = %e, "no timer for the writer: batches are not filled"),
-            )
-            .ok()
-    });
-    let timer = timer.flatten();
+    // timer of the writer's own, made the first time a batch waits.
+    let mut timer: Option<tokio::runtime::Runtime> = None;
     // A control taken from the queue while a batch was being filled: it
     // runs alone, after that batch.
     let mut held: Option<Job> = None;
@@ -267,10 +258,12 @@ fn writer_loop(
                 let mut jobs = Vec::with_capacity(16);
                 jobs.push(first);
                 take_queued(&mut rx, &mut jobs, &mut held, max);
-                if let (Some(timer), None) = (&timer, &held) {
-                    if let Some(wait) = fill.plan(queued, jobs.len(), max, Instant::now()) {
-                        wait_for(timer, &mut rx, &mut jobs, &mut held, max, wait);
-                    }
+                let wait = held
+                    .is_none()
+                    .then(|| fill.plan(queued, jobs.len(), max, Instant::now()))
+                    .flatten();
+                if let (Some(wait), Some(timer)) = (wait, timer_for(&mut timer)) {
+                    wait_for(timer, &mut rx, &mut jobs, &mut held, max, wait);
                 }
                 let size = jobs.len();
                 started = Instant::now();
@@ -286,6 +279,23 @@ fn writer_loop(
     if let Some(number) = close_pending_logged(storage, &mut state) {
         state.announcer.committed(number);
     }
+}
+
+/// The writer's timer, made on first use (`None`, logged, if it cannot be:
+/// batches are then committed without waiting).
+fn timer_for(timer: &mut Option<tokio::runtime::Runtime>) -> Option<&tokio::runtime::Runtime> {
+    if timer.is_none() {
+        match tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+        {
+            Ok(runtime) => *timer = Some(runtime),
+            Err(e) => {
+                tracing::warn!(error = %e, "no timer for the writer: batches are not filled");
+            }
+        }
+    }
+    timer.as_ref()
 }
 
 /// Moves what is queued into `jobs` (at most `max` in all); a control
