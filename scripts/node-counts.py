@@ -16,7 +16,7 @@ the start-up (subtract a run with a different N).
 Usage: scripts/node-counts.py [--in-memory] [--fsyncs | --valgrind] [-c M] [-n N] TOKENSIGN_BIN
 Build the node first: cargo build --release -p tokensign --bin tokensign
 """
-import argparse, http.client, json, os, re, signal, subprocess, sys, tempfile, threading, time
+import argparse, http.client, json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time
 
 SIDE_BY_SIDE = os.environ.get("SIDE_BY_SIDE", "/work/shared/bench/anvil/side_by_side.py")
 sys.path.insert(0, os.path.dirname(SIDE_BY_SIDE))
@@ -123,7 +123,10 @@ def main():
     if a.valgrind:
         text = open(f"{tmp}/cg.out").read()
         m = re.search(r"^summary:\s+(\d+)", text, re.M) or re.search(r"^totals:\s+(\d+)", text, re.M)
-        print(f"  instructions (callgrind, whole run): {m.group(1) if m else '?'}")
+        print(f"  instructions (callgrind, whole run): {m.group(1) if m else '?'}; "
+              f"callgrind_annotate {tmp}/cg.out for the parts")
+    else:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
