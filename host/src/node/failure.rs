@@ -52,6 +52,26 @@ pub enum NodeError {
         /// The database file, shown.
         db: String,
     },
+    /// The data directory's database was written in another storage
+    /// format than this build's (an older tokensign, most likely).
+    #[error(
+        "the database {db} is in {}, and this tokensign reads only format {expected}: start \
+         the node with a fresh --data-dir (or move this file away); to keep its state, dump \
+         it with the tokensign that wrote it (tokensign node --dump-state FILE) and start \
+         this one on a fresh --data-dir with --load-state FILE",
+        match found {
+            Some(n) => format!("storage format {n}"),
+            None => "an older storage format".to_owned(),
+        }
+    )]
+    StoreFormat {
+        /// The database file, shown.
+        db: String,
+        /// Its format number (none: a format from before the numbers).
+        found: Option<u64>,
+        /// This build's format.
+        expected: u64,
+    },
     /// The data directory cannot be created.
     #[error("cannot create the data directory {dir}: {source}")]
     CreateDataDir {
@@ -144,6 +164,7 @@ impl NodeError {
         matches!(
             self,
             NodeError::DataDirInUse { .. }
+                | NodeError::StoreFormat { .. }
                 | NodeError::CreateDataDir { .. }
                 | NodeError::Bind { .. }
                 | NodeError::DatabaseUrl { .. }

@@ -35,6 +35,9 @@ fn broken_or_truncated_states_are_refused_by_name_changing_nothing() {
     gap.checkpoints.remove(1);
     let mut forged = state.clone();
     forged.transactions[0].receipt.fee_used = "1".into();
+    // The receipt names another checkpoint than its transaction does.
+    let mut misplaced = state.clone();
+    misplaced.transactions[0].receipt.checkpoint_hash = Some(format!("0x{}", "ab".repeat(32)));
     let mut nonce_twice = state.clone();
     nonce_twice.accounts.push(nonce_twice.accounts[0].clone());
     let version = good.replacen("\"version\": 1", "\"version\": 2", 1);
@@ -66,6 +69,11 @@ fn broken_or_truncated_states_are_refused_by_name_changing_nothing() {
             "forged receipt",
             serde_json::to_string(&forged).unwrap(),
             |e| matches!(e, StateError::Invariant { what, .. } if what.contains("receipts root")),
+        ),
+        (
+            "misplaced receipt",
+            serde_json::to_string(&misplaced).unwrap(),
+            |e| matches!(e, StateError::Invariant { what, .. } if what.contains("does not place it")),
         ),
         (
             "duplicate",

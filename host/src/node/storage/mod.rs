@@ -144,6 +144,11 @@ pub struct Commit {
     pub ledger: Changes,
     /// New transaction records, by hash, placed in `checkpoint`.
     pub transactions: Vec<([u8; 32], TxRecord)>,
+    /// When `checkpoint` places them all: each record's receipt JSON as
+    /// admitted (before its place was known), in order, the text its
+    /// receipts root hashes, so that a backend storing that form does not
+    /// serialize it again. Otherwise empty.
+    pub receipts: Vec<String>,
     /// A new checkpoint (it becomes the latest).
     pub checkpoint: Option<CheckpointRecord>,
     /// New ABC-Lab mints.
@@ -198,6 +203,7 @@ impl Pending {
             record.place(number, &checkpoint.hash, index);
         }
         commit.transactions = placed;
+        commit.receipts = receipts;
         commit.checkpoint = Some(checkpoint);
         Ok(commit)
     }
@@ -324,7 +330,19 @@ mod tests {
         for (i, (_, r)) in commit.transactions.iter().enumerate() {
             assert_eq!(r.receipt.checkpoint_number, Some(1));
             assert_eq!(r.transaction.transaction_index, Some(i as u64));
+            // The receipts' JSON it hashed, as admitted, kept in order.
+            let mut admitted = r.clone();
+            assert_eq!(admitted.unplace(), Some((1, i as u64)));
+            assert_eq!(
+                commit.receipts[i],
+                serde_json::to_string(&admitted.receipt).unwrap()
+            );
         }
+        assert_eq!(commit.receipts.len(), 2);
+        assert_eq!(
+            CheckpointRecord::recompute(&checkpoint, &commit.receipts),
+            checkpoint
+        );
         let last = Head {
             number: u64::MAX,
             hash: [0; 32],

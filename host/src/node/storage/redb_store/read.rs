@@ -3,6 +3,7 @@
 //! are laid out in the tables.
 
 use std::cell::OnceCell;
+use std::collections::HashMap;
 
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 use tokensign_core::{Address, Amount};
@@ -12,20 +13,21 @@ use crate::node::ledger::{Account, Backing, MemoryLedger, Multisig, Token};
 use crate::node::records::{CheckpointRecord, MintRecord, TxRecord};
 use crate::node::storage::{StateRead, WriteRead};
 
-use super::{
-    ACCOUNTS, BALANCES, CHECKPOINTS, CHECKPOINT_HASHES, LAST_CHECKPOINT, META, MINTS, MINT_COUNTER,
-    MULTISIGS, SYMBOLS, TOKENS, TXS,
+use super::tables::{
+    address_of, balance_key, checkpoint_hash, decode_checkpoint, decode_record, hash_key,
+    hash_number, key_number, number_key, read_account, read_amount, CHECKPOINTS, LEDGER, META,
+    MINTS, MINT_COUNTER, MULTISIGS, SYMBOLS, TOKENS, TXS,
 };
 
 /// One redb read transaction; each table is opened once, when first read.
 pub(super) struct RedbRead {
     txn: ReadTransaction,
-    accounts: OnceCell<ReadOnlyTable<&'static [u8], &'static [u8]>>,
-    balances: OnceCell<ReadOnlyTable<&'static [u8], &'static [u8]>>,
+    ledger: OnceCell<ReadOnlyTable<&'static [u8], &'static [u8]>>,
     tokens: OnceCell<ReadOnlyTable<&'static [u8], &'static str>>,
     symbols: OnceCell<ReadOnlyTable<&'static str, &'static [u8]>>,
     multisigs: OnceCell<ReadOnlyTable<&'static [u8], &'static str>>,
-    txs: OnceCell<ReadOnlyTable<&'static [u8], &'static str>>,
+    txs: OnceCell<ReadOnlyTable<&'static [u8], &'static [u8]>>,
+    checkpoints: OnceCell<ReadOnlyTable<&'static [u8], &'static [u8]>>,
 }
 
 impl RedbRead {
@@ -33,13 +35,47 @@ impl RedbRead {
     pub(super) fn new(txn: ReadTransaction) -> Self {
         RedbRead {
             txn,
-            accounts: OnceCell::new(),
-            balances: OnceCell::new(),
+            ledger: OnceCell::new(),
             tokens: OnceCell::new(),
             symbols: OnceCell::new(),
             multisigs: OnceCell::new(),
             txs: OnceCell::new(),
+            checkpoints: OnceCell::new(),
         }
+    }
+
+    /// The latest checkpoint's number and hash (the highest numbered).
+    pub(super) fn head(&self) -> Result<(u64, [u8; 32]), StoreError> {
+        let last = self.table(&self.checkpoints, CHECKPOINTS)?.last()?;
+        let (key, value) = last.ok_or(StoreError::Corrupt("the genesis checkpoint is missing"))?;
+        Ok((key_number(key.value())?, checkpoint_hash(value.value())?))
+    }
+
+    /// The record stored as `bytes`, placed in its checkpoint (whose hash
+    /// `hashes` caches by number).
+    fn record(
+        &self,
+        bytes: &[u8],
+        hashes: &mut HashMap<u64, [u8; 32]>,
+    ) -> Result<TxRecord, StoreError> {
+        let (mut record, place) = decode_record(bytes)?;
+        if let Some((number, index)) = place {
+            let hash =
+                match hashes.get(&number) {
+                    Some(hash) => *hash,
+                    None => {
+                        let table = self.table(&self.checkpoints, CHECKPOINTS)?;
+                        let found = table.get(number_key(number).as_slice())?.ok_or(
+                            StoreError::Corrupt("a transaction's checkpoint is not stored"),
+                        )?;
+                        let hash = checkpoint_hash(found.value())?;
+                        hashes.insert(number, hash);
+                        hash
+                    }
+                };
+            record.place(number, &hash, index);
+        }
+        Ok(record)
     }
 
     fn table<'a, K: redb::Key + 'static, V: redb::Value + 'static>(
@@ -65,7 +101,7 @@ impl RedbRead {
 impl Backing for RedbRead {
     fn account(&self, address: &Address) -> Result<Account, StoreError> {
         match self
-            .table(&self.accounts, ACCOUNTS)?
+            .table(&self.ledger, LEDGER)?
             .get(address.as_bytes().as_slice())?
         {
             Some(g) => read_account(g.value()),
@@ -85,7 +121,7 @@ impl Backing for RedbRead {
     }
     fn balance(&self, owner: &Address, token: &Address) -> Result<Amount, StoreError> {
         match self
-            .table(&self.balances, BALANCES)?
+            .table(&self.ledger, LEDGER)?
             .get(balance_key(owner, token).as_slice())?
         {
             Some(g) => read_amount(g.value()),
@@ -119,44 +155,61 @@ impl WriteRead for RedbRead {
 impl StateRead for RedbRead {
     fn transaction(&self, hash: &[u8; 32]) -> Result<Option<TxRecord>, StoreError> {
         let table = self.table(&self.txs, TXS)?;
-        let found = table.get(hash.as_slice())?;
-        Self::json(found.as_ref().map(|g| g.value()))
+        match table.get(hash.as_slice())? {
+            Some(found) => Ok(Some(self.record(found.value(), &mut HashMap::new())?)),
+            None => Ok(None),
+        }
     }
 
     fn last_checkpoint(&self) -> Result<u64, StoreError> {
-        let table = self.txn.open_table(META)?;
-        Ok(table.get(LAST_CHECKPOINT)?.map(|g| g.value()).unwrap_or(0))
+        Ok(self.head()?.0)
     }
 
     fn checkpoint(&self, number: u64) -> Result<Option<CheckpointRecord>, StoreError> {
-        let table = self.txn.open_table(CHECKPOINTS)?;
-        let found = table.get(number)?;
-        Self::json(found.as_ref().map(|g| g.value()))
+        let table = self.table(&self.checkpoints, CHECKPOINTS)?;
+        match table.get(number_key(number).as_slice())? {
+            Some(found) => Ok(Some(decode_checkpoint(number, found.value())?)),
+            None => Ok(None),
+        }
     }
 
     fn checkpoint_number(&self, hash: &[u8; 32]) -> Result<Option<u64>, StoreError> {
-        let table = self.txn.open_table(CHECKPOINT_HASHES)?;
-        Ok(table.get(hash.as_slice())?.map(|g| g.value()))
+        let table = self.table(&self.checkpoints, CHECKPOINTS)?;
+        match table.get(hash_key(hash).as_slice())? {
+            Some(found) => Ok(Some(hash_number(found.value())?)),
+            None => Ok(None),
+        }
     }
 
     fn ledger(&self) -> Result<MemoryLedger, StoreError> {
         let mut out = MemoryLedger::default();
-        for item in self.table(&self.accounts, ACCOUNTS)?.iter()? {
+        // An account's key is its address; a balance's, owner and token.
+        for item in self.table(&self.ledger, LEDGER)?.iter()? {
             let (k, v) = item?;
-            out.accounts
-                .insert(address_of(k.value())?, read_account(v.value())?);
+            let key = k.value();
+            match key.len() {
+                20 => {
+                    out.accounts
+                        .insert(address_of(key)?, read_account(v.value())?);
+                }
+                40 => {
+                    let (owner, token) = key.split_at(20);
+                    out.balances.insert(
+                        (address_of(owner)?, address_of(token)?),
+                        read_amount(v.value())?,
+                    );
+                }
+                _ => {
+                    return Err(StoreError::Corrupt(
+                        "a ledger key is neither 20 nor 40 bytes",
+                    ))
+                }
+            }
         }
         for item in self.table(&self.tokens, TOKENS)?.iter()? {
             let (k, v) = item?;
             out.tokens
                 .insert(address_of(k.value())?, serde_json::from_str(v.value())?);
-        }
-        for item in self.table(&self.balances, BALANCES)?.iter()? {
-            let (k, v) = item?;
-            let key = k.value();
-            let owner = address_of(key.get(..20).unwrap_or_default())?;
-            let token = address_of(key.get(20..).unwrap_or_default())?;
-            out.balances.insert((owner, token), read_amount(v.value())?);
         }
         for item in self.table(&self.multisigs, MULTISIGS)?.iter()? {
             let (k, v) = item?;
@@ -169,9 +222,10 @@ impl StateRead for RedbRead {
     fn transactions(&self) -> Result<Vec<TxRecord>, StoreError> {
         let table = self.table(&self.txs, TXS)?;
         let mut out = Vec::with_capacity(usize::try_from(table.len()?).unwrap_or(0));
+        let mut hashes = HashMap::new();
         for item in table.iter()? {
             let (_, v) = item?;
-            out.push(serde_json::from_str::<TxRecord>(v.value())?);
+            out.push(self.record(v.value(), &mut hashes)?);
         }
         // Stored by hash; in checkpoint order for the caller.
         out.sort_by_key(|r| {
@@ -184,11 +238,12 @@ impl StateRead for RedbRead {
     }
 
     fn checkpoints(&self) -> Result<Vec<CheckpointRecord>, StoreError> {
-        let table = self.txn.open_table(CHECKPOINTS)?;
+        let table = self.table(&self.checkpoints, CHECKPOINTS)?;
         let mut out = Vec::new();
-        for item in table.iter()? {
-            let (_, v) = item?;
-            out.push(serde_json::from_str(v.value())?);
+        // The keys by number, after every key by hash.
+        for item in table.range(number_key(0).as_slice()..)? {
+            let (k, v) = item?;
+            out.push(decode_checkpoint(key_number(k.value())?, v.value())?);
         }
         Ok(out)
     }
@@ -211,30 +266,4 @@ pub(crate) fn mint_number(token_id: &str) -> u64 {
         .strip_prefix("TOKEN-")
         .and_then(|n| n.parse().ok())
         .unwrap_or(0)
-}
-
-pub(super) fn balance_key(owner: &Address, token: &Address) -> [u8; 40] {
-    let mut key = [0u8; 40];
-    let (a, b) = key.split_at_mut(20);
-    a.copy_from_slice(owner.as_bytes());
-    b.copy_from_slice(token.as_bytes());
-    key
-}
-
-fn read_amount(bytes: &[u8]) -> Result<Amount, StoreError> {
-    let arr: [u8; 32] = bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt("a balance is not 32 bytes"))?;
-    Ok(Amount::from_be_bytes(arr))
-}
-
-fn read_account(bytes: &[u8]) -> Result<Account, StoreError> {
-    Account::from_bytes(bytes).ok_or(StoreError::Corrupt("an account is not 16 bytes"))
-}
-
-fn address_of(bytes: &[u8]) -> Result<Address, StoreError> {
-    let arr: [u8; 20] = bytes
-        .try_into()
-        .map_err(|_| StoreError::Corrupt("a key is not a 20-byte address"))?;
-    Ok(Address(arr))
 }

@@ -240,9 +240,11 @@ fn history(doc: &StateDocument, chain_id: u64) -> Result<(), String> {
                 .get(text.as_str())
                 .ok_or_else(|| format!("{name} lists transaction {text}, which has no record"))?;
             let tx = &record.transaction;
+            let checkpoint_hash = hex0x(&c.hash);
             if tx.checkpoint_number != Some(c.number)
                 || tx.transaction_index != Some(index)
-                || tx.checkpoint_hash.as_deref() != Some(hex0x(&c.hash).as_str())
+                || tx.checkpoint_hash.as_deref() != Some(checkpoint_hash.as_str())
+                || record.receipt.checkpoint_hash.as_deref() != Some(checkpoint_hash.as_str())
                 || record.receipt.checkpoint_number != Some(c.number)
                 || record.receipt.transaction_index != Some(index)
                 || record.receipt.transaction_hash != text
