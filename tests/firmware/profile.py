@@ -84,6 +84,7 @@ class Device:
                 break
             except (FileNotFoundError, ConnectionRefusedError):
                 if attempt == 99:
+                    self.qemu.kill()
                     raise
                 time.sleep(0.1)
         self._prompt()
