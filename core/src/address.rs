@@ -98,12 +98,17 @@ impl Address {
         let (_, digits) = out.split_at_mut(2);
         write_hex_lower(&self.0, digits);
         let hash = keccak256(digits);
-        for (i, c) in digits.iter_mut().enumerate() {
-            let nibble = hash
-                .get(i / 2)
-                .map_or(0, |h| if i % 2 == 0 { h >> 4 } else { h & 0x0f });
-            if c.is_ascii_alphabetic() && nibble >= 8 {
-                c.make_ascii_uppercase();
+        // Two digits per hash byte: a letter (`a`..=`f`, bit 0x40 set)
+        // whose hash nibble is 8 or more is upper case. A pair at a time,
+        // with no division: a device checksums every address it shows.
+        for (pair, h) in digits.chunks_exact_mut(2).zip(hash) {
+            if let [hi, lo] = pair {
+                if *hi & 0x40 != 0 && h & 0x80 != 0 {
+                    *hi &= !0x20;
+                }
+                if *lo & 0x40 != 0 && h & 0x08 != 0 {
+                    *lo &= !0x20;
+                }
             }
         }
         out

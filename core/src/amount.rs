@@ -180,28 +180,6 @@ impl Amount {
         (carry == 0).then_some(Amount(out))
     }
 
-    /// `self / d` and the remainder, for a non-zero `d`. In 16-bit pieces
-    /// with 32-bit arithmetic: a Cortex-M4 divides 32 bits in one
-    /// instruction, while a `u64` division is a library call (0.9 KB of
-    /// flash) and a `u128` one a slower call still (docs/embedded.md,
-    /// "Flash").
-    fn div_rem_u16(&self, d: u16) -> (Self, u32) {
-        let d = u32::from(d.max(1));
-        let mut out = [0u64; 4];
-        let mut rem: u32 = 0;
-        for (o, limb) in out.iter_mut().zip(self.0).rev() {
-            let mut q = 0u64;
-            for shift in [48u32, 32, 16, 0] {
-                // rem < d <= 2^16 - 1, so this fits in 32 bits.
-                let t = (rem << 16) | ((limb >> shift) as u32 & 0xFFFF);
-                q = (q << 16) | u64::from(t / d);
-                rem = t % d;
-            }
-            *o = q;
-        }
-        (Amount(out), rem)
-    }
-
     /// `self + other`, or `None` above 2^256-1.
     pub fn checked_add(&self, other: &Amount) -> Option<Amount> {
         let mut out = [0u64; 4];
@@ -229,32 +207,59 @@ impl Amount {
     }
 
     /// The decimal digits.
+    ///
+    /// Four digits per pass: the value as sixteen 16-bit pieces, each pass
+    /// dividing the pieces not yet zero by 10^4 with 32-bit arithmetic (a
+    /// Cortex-M4 divides 32 bits in one instruction, while a `u64` division
+    /// is a library call of 0.9 KB of flash and a `u128` one slower still:
+    /// docs/embedded.md, "Flash"). The leading zero pieces are skipped, so
+    /// a nonce or a small amount costs a few divisions, not 320 (a device
+    /// writes every amount of its review: docs/embedded.md, "How
+    /// instructions per function add up").
     pub fn to_decimal(&self) -> Decimal {
-        // Four digits per division (10^4 < 2^16).
-        const CHUNK: u16 = 10_000;
+        const CHUNK: u32 = 10_000;
         const CHUNK_DIGITS: usize = 4;
-        let mut digits = [b'0'; MAX_AMOUNT_DIGITS];
-        let mut start = MAX_AMOUNT_DIGITS;
-        let mut value = *self;
-        loop {
-            let (q, mut r) = value.div_rem_u16(CHUNK);
-            value = q;
-            for _ in 0..CHUNK_DIGITS {
-                if start == 0 || (value.is_zero() && r == 0 && start < MAX_AMOUNT_DIGITS) {
-                    break;
-                }
-                start -= 1;
-                if let Some(slot) = digits.get_mut(start) {
-                    // r % 10 < 10
-                    *slot = b'0' + (r % 10) as u8;
-                }
-                r /= 10;
-            }
-            if value.is_zero() || start == 0 {
-                break;
+        const PIECES: usize = 16;
+        let bytes = self.to_be_bytes();
+        let mut pieces = [0u32; PIECES];
+        for (piece, pair) in pieces.iter_mut().zip(bytes.chunks_exact(2)) {
+            if let [hi, lo] = *pair {
+                *piece = (u32::from(hi) << 8) | u32::from(lo);
             }
         }
-        Decimal { digits, start }
+        let mut first = pieces.iter().take_while(|&&p| p == 0).count();
+        let mut digits = [b'0'; MAX_AMOUNT_DIGITS];
+        let mut start = MAX_AMOUNT_DIGITS;
+        while first < PIECES {
+            let mut rem = 0u32;
+            for piece in pieces.iter_mut().skip(first) {
+                // rem < 10^4, so this fits in 32 bits.
+                let t = (rem << 16) | *piece;
+                *piece = t / CHUNK;
+                rem = t % CHUNK;
+            }
+            first += pieces.iter().skip(first).take_while(|&&p| p == 0).count();
+            // All four digits, but no leading zeros of the last chunk.
+            for _ in 0..CHUNK_DIGITS {
+                if first == PIECES && rem == 0 {
+                    break;
+                }
+                let Some(at) = start.checked_sub(1) else {
+                    break;
+                };
+                start = at;
+                if let Some(slot) = digits.get_mut(at) {
+                    // rem % 10 < 10
+                    *slot = b'0' + (rem % 10) as u8;
+                }
+                rem /= 10;
+            }
+        }
+        // Zero: the one digit `0` (the buffer starts as zeros).
+        Decimal {
+            digits,
+            start: start.min(MAX_AMOUNT_DIGITS - 1),
+        }
     }
 }
 
@@ -299,7 +304,12 @@ pub struct Decimal {
 impl Decimal {
     /// The digits as text.
     pub fn as_str(&self) -> &str {
-        ascii_str(self.digits.get(self.start..).unwrap_or(&[]))
+        ascii_str(self.as_bytes())
+    }
+
+    /// The digits as ASCII bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.digits.get(self.start..).unwrap_or(&[])
     }
 }
 
@@ -326,7 +336,12 @@ pub struct WholeTokens {
 impl WholeTokens {
     /// The text.
     pub fn as_str(&self) -> &str {
-        ascii_str(self.text.get(..self.len).unwrap_or(&[]))
+        ascii_str(self.as_bytes())
+    }
+
+    /// The text as ASCII bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        self.text.get(..self.len).unwrap_or(&[])
     }
 }
 

@@ -45,45 +45,75 @@ pub const LOCAL_CHAIN: &str = "local node (chain id ";
 /// Amounts go through [`Amount::to_decimal`](crate::amount::Amount::to_decimal),
 /// other numbers through a 32-bit digit loop.
 pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
+    render_ascii(value, &mut FmtSink(out))
+}
+
+/// Where a rendering goes, a piece at a time; every piece is printable
+/// ASCII. A `fmt::Write` takes pieces of bytes as `&str` ([`FmtSink`]); a
+/// device's page writer takes them as bytes, without a UTF-8 check per
+/// piece (docs/embedded.md, "How instructions per function add up").
+pub(super) trait AsciiSink {
+    /// Appends ASCII bytes.
+    fn ascii(&mut self, bytes: &[u8]) -> fmt::Result;
+    /// Appends a text.
+    fn text(&mut self, text: &str) -> fmt::Result {
+        self.ascii(text.as_bytes())
+    }
+}
+
+/// A `fmt::Write` as an [`AsciiSink`].
+struct FmtSink<'w, W>(&'w mut W);
+
+impl<W: Write> AsciiSink for FmtSink<'_, W> {
+    fn ascii(&mut self, bytes: &[u8]) -> fmt::Result {
+        self.0.write_str(ascii_str(bytes))
+    }
+    fn text(&mut self, text: &str) -> fmt::Result {
+        self.0.write_str(text)
+    }
+}
+
+/// [`render`] into an [`AsciiSink`]; one function for every sink (a
+/// device renders into two, and a copy of this per sink was most of a
+/// kilobyte of its flash).
+pub(super) fn render_ascii(value: &Shown<'_>, out: &mut dyn AsciiSink) -> fmt::Result {
     match value {
         Shown::Text(text) => {
-            out.write_char('"')?;
-            for c in text.chars() {
-                match c {
-                    '\\' => out.write_str("\\\\")?,
-                    ' '..='~' => out.write_char(c)?,
-                    _ => write_code_point(u32::from(c), out)?,
-                }
-            }
-            out.write_char('"')
+            out.ascii(b"\"")?;
+            for_each_piece(text, |piece| match piece {
+                Piece::Plain(run) => out.text(run),
+                Piece::Backslash => out.ascii(b"\\\\"),
+                Piece::CodePoint(cp) => write_code_point(cp, out),
+            })?;
+            out.ascii(b"\"")
         }
-        Shown::Word(word) => out.write_str(word),
-        Shown::Address(address) => write_address(address, out),
-        Shown::Amount(amount) => out.write_str(amount.to_decimal().as_str()),
+        Shown::Word(word) => out.text(word),
+        Shown::Address(address) => out.ascii(&address.to_checksum()),
+        Shown::Amount(amount) => out.ascii(amount.to_decimal().as_bytes()),
         Shown::Number(n) => write_number(*n, out),
-        Shown::Bool(b) => out.write_str(if *b { "Yes" } else { "No" }),
+        Shown::Bool(b) => out.text(if *b { "Yes" } else { "No" }),
         Shown::Hex(bytes) => {
-            out.write_str("0x")?;
+            out.ascii(b"0x")?;
             for chunk in bytes.chunks(32) {
                 let mut buf = [0u8; 64];
                 write_hex_lower(chunk, &mut buf);
-                out.write_str(ascii_str(buf.get(..chunk.len() * 2).unwrap_or(&[])))?;
+                out.ascii(buf.get(..chunk.len() * 2).unwrap_or(&[]))?;
             }
             Ok(())
         }
         Shown::Token(address, unit) => {
             match unit {
                 Some(Unit::Verified(u)) => {
-                    out.write_str(u.symbol().as_str())?;
-                    out.write_char(' ')?;
+                    out.text(u.symbol().as_str())?;
+                    out.ascii(b" ")?;
                 }
-                _ => out.write_str(UNKNOWN_TOKEN)?,
+                _ => out.text(UNKNOWN_TOKEN)?,
             }
-            write_address(address, out)?;
+            out.ascii(&address.to_checksum())?;
             if let Some(Unit::Reported(u)) = unit {
-                out.write_str(SERVER_SAYS)?;
-                out.write_str(u.symbol().as_str())?;
-                out.write_char(')')?;
+                out.text(SERVER_SAYS)?;
+                out.text(u.symbol().as_str())?;
+                out.ascii(b")")?;
             }
             Ok(())
         }
@@ -91,79 +121,111 @@ pub fn render(value: &Shown<'_>, out: &mut impl Write) -> fmt::Result {
             let u = unit.unit();
             match amount.to_whole_tokens(u.decimals()) {
                 Some(whole) => {
-                    out.write_str(whole.as_str())?;
-                    out.write_char(' ')?;
-                    out.write_str(u.symbol().as_str())?;
+                    out.ascii(whole.as_bytes())?;
+                    out.ascii(b" ")?;
+                    out.text(u.symbol().as_str())?;
                 }
                 // A unit has at most 18 decimals: not reached.
-                None => out.write_str(amount.to_decimal().as_str())?,
+                None => out.ascii(amount.to_decimal().as_bytes())?,
             }
             match unit {
                 Unit::Verified(_) => Ok(()),
-                Unit::Reported(_) => out.write_str(PER_SERVER),
+                Unit::Reported(_) => out.text(PER_SERVER),
             }
         }
         Shown::NonAscii { label, index } => {
-            out.write_str(label)?;
+            out.text(label)?;
             if let Some(i) = index {
-                out.write_char(' ')?;
+                out.ascii(b" ")?;
                 write_number(u64::from(*i) + 1, out)?;
             }
-            out.write_str(NON_ASCII)
+            out.text(NON_ASCII)
         }
         Shown::LocalChain(id) => {
-            out.write_str(LOCAL_CHAIN)?;
+            out.text(LOCAL_CHAIN)?;
             write_number(*id, out)?;
-            out.write_char(')')
+            out.ascii(b")")
         }
     }
 }
 
-fn write_address(address: &crate::address::Address, out: &mut impl Write) -> fmt::Result {
-    out.write_str(ascii_str(&address.to_checksum()))
+/// A piece of a text's rendering.
+#[derive(Clone, Copy)]
+enum Piece<'t> {
+    /// A run of printable ASCII other than `\`, written as it is.
+    Plain(&'t str),
+    /// A backslash, written `\\`.
+    Backslash,
+    /// Any other character, written as its code point.
+    CodePoint(u32),
+}
+
+/// Hands `text` to `f` in [`Piece`]s, whole runs of plain ASCII at once:
+/// a device renders every text it shows, and a character at a time
+/// (decoded from UTF-8, written one by one) was a large part of a sign
+/// request's instructions (docs/embedded.md, "How instructions per
+/// function add up").
+fn for_each_piece<'t>(text: &'t str, mut f: impl FnMut(Piece<'t>) -> fmt::Result) -> fmt::Result {
+    let mut rest = text;
+    while !rest.is_empty() {
+        let run = rest
+            .bytes()
+            // Printable ASCII but `\` (0x5C, between `[` and `]`).
+            .take_while(|&b| matches!(b, b' '..=b'[' | b']'..=b'~'))
+            .count();
+        if run > 0 {
+            let (plain, after) = rest.split_at_checked(run).unwrap_or((rest, ""));
+            f(Piece::Plain(plain))?;
+            rest = after;
+            continue;
+        }
+        let mut chars = rest.chars();
+        let Some(c) = chars.next() else {
+            break;
+        };
+        f(if c == '\\' {
+            Piece::Backslash
+        } else {
+            Piece::CodePoint(u32::from(c))
+        })?;
+        rest = chars.as_str();
+    }
+    Ok(())
 }
 
 /// `n` in decimal, by the amounts' own digits: their division works in
 /// 16-bit pieces, so a Cortex-M4 divides in hardware and links no 64-bit
 /// division (docs/embedded.md, "Flash").
-fn write_number(n: u64, out: &mut impl Write) -> fmt::Result {
-    out.write_str(Amount::from_u64(n).to_decimal().as_str())
+fn write_number(n: u64, out: &mut dyn AsciiSink) -> fmt::Result {
+    out.ascii(Amount::from_u64(n).to_decimal().as_bytes())
 }
 
-/// `\u{` + the code point in uppercase hex, no leading zeros + `}`.
-fn write_code_point(cp: u32, out: &mut impl Write) -> fmt::Result {
+/// `\u{` + the code point in uppercase hex, no leading zeros + `}`, as one
+/// piece.
+fn write_code_point(cp: u32, out: &mut dyn AsciiSink) -> fmt::Result {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut buf = [0u8; 8];
+    let mut buf = *b"\\u{000000}";
     let n = hex_digits(cp);
-    for (i, slot) in buf.iter_mut().take(n).enumerate() {
+    for (i, slot) in buf.iter_mut().skip(3).take(n).enumerate() {
         let shift = 4 * (n - 1 - i);
         *slot = DIGITS
             .get(((cp >> shift) & 0xf) as usize)
             .copied()
             .unwrap_or(b'0');
     }
-    out.write_str("\\u{")?;
-    out.write_str(ascii_str(buf.get(..n).unwrap_or(&[])))?;
-    out.write_char('}')
+    if let Some(close) = buf.get_mut(3 + n) {
+        *close = b'}';
+    }
+    out.ascii(buf.get(..4 + n).unwrap_or(&[]))
 }
 
 /// The length of `value`'s rendering, computed without rendering it (an
 /// address's EIP-55 checksum is a keccak, a number's digits are
 /// divisions): a page needs its item's length first, and this halved a
-/// device's review cost (docs/embedded.md, "Instructions").
+/// device's review cost (docs/embedded.md, "What each change bought").
 pub fn rendered_len(value: &Shown<'_>) -> usize {
     match value {
-        Shown::Text(text) => {
-            2 + text
-                .chars()
-                .map(|c| match c {
-                    '\\' => 2,
-                    ' '..='~' => 1,
-                    // `\u{` + hex digits + `}`
-                    _ => 4 + hex_digits(u32::from(c)),
-                })
-                .sum::<usize>()
-        }
+        Shown::Text(text) => text_len(text),
         Shown::Word(word) => word.len(),
         Shown::Address(_) => ADDRESS_TEXT_LEN,
         Shown::Amount(amount) => amount.to_decimal().as_str().len(),
@@ -205,6 +267,21 @@ pub fn rendered_len(value: &Shown<'_>) -> usize {
         }
         Shown::LocalChain(id) => LOCAL_CHAIN.len() + decimal_digits(*id) + 1,
     }
+}
+
+/// The length of a text's rendering ([`Shown::Text`]).
+pub(super) fn text_len(text: &str) -> usize {
+    let mut len = 2;
+    let _ = for_each_piece(text, |piece| {
+        len += match piece {
+            Piece::Plain(run) => run.len(),
+            Piece::Backslash => 2,
+            // `\u{` + hex digits + `}`
+            Piece::CodePoint(cp) => 4 + hex_digits(cp),
+        };
+        Ok(())
+    });
+    len
 }
 
 /// Whether a text holds a character outside printable ASCII (U+0020..=U+007E):

@@ -25,10 +25,6 @@ pub trait Buttons {
     fn decide(&mut self) -> Approval;
 }
 
-/// Bytes of a rendered page: its label (at most 48 bytes with a list
-/// position and a page counter) and its value.
-const PAGE_TEXT: usize = 48 + DEFAULT_PAGE_WIDTH;
-
 /// Shows every page, then asks the buttons.
 pub struct PageApprover<L, S, B> {
     /// The link the pages also go to, as display frames.
@@ -69,12 +65,9 @@ impl<L: Link, S: Screen, B: Buttons> Approver for PageApprover<L, S, B> {
         &mut self,
         review: &Review<'_, BATCH, META>,
     ) -> Approval {
-        let mut text = [0u8; PAGE_TEXT];
         let _ = review.for_each_page(DEFAULT_PAGE_WIDTH, |page| {
-            if let Ok(n) = page.write_to(&mut text) {
-                if !self.quiet {
-                    self.page(text.get(..n).unwrap_or(&[]));
-                }
+            if !self.quiet {
+                self.page(page.line());
             }
             core::ops::ControlFlow::Continue(())
         });

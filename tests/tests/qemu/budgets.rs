@@ -2,6 +2,8 @@
 //! held to: peak stack (set-up and definitions included), the issue sign
 //! path against a bare k256 sign, and flash.
 
+use tokensign_core::OpType;
+
 use crate::firmware::{Backend, Image};
 use crate::session::Session;
 use crate::setup::SetupFigures;
@@ -14,6 +16,22 @@ const K256_MAX_RATIO: f64 = 1.05;
 /// against the k256 build's bare sign.
 const LIBSECP_MAX_STACK: u32 = 6 * 1024;
 const LIBSECP_MAX_RATIO: f64 = 0.30;
+/// Every operation's largest request against a bare k256 sign: 1.05x on
+/// the k256 build, 0.32x on the libsecp256k1 build. Met today by the
+/// operations listed with each build below and asserted for them; the
+/// others are printed and recorded in docs/embedded.md ("Speed on the
+/// largest request"), with what keeps each one over (mostly keccak: the
+/// signing hash of up to 1.4 KB and one EIP-55 checksum per address shown).
+const K256_MAX_LARGEST: f64 = 1.05;
+const LIBSECP_MAX_LARGEST: f64 = 0.32;
+/// The operations whose largest request is within those budgets.
+const K256_LARGEST_WITHIN: &[OpType] = &[OpType::TokenPause];
+const LIBSECP_LARGEST_WITHIN: &[OpType] = &[
+    OpType::Payment,
+    OpType::TokenBlacklist,
+    OpType::TokenPause,
+    OpType::TokenBurn,
+];
 /// Flash of either whole firmware (tests/firmware/memory.x enforces it
 /// too): 96 KiB.
 const MAX_FLASH: u64 = 96 * 1024;
@@ -134,10 +152,22 @@ pub fn assert_budgets(
         "k256: issue path / bare sign = {ratio:.4}"
     );
     // Every operation's largest request, in every scheme and descriptor:
-    // its sign path against a bare k256 sign is printed above and recorded
-    // in docs/embedded.md ("Instructions"). Not asserted: the issue's 1.05x
-    // budget holds for the spec's issue vector, not yet for the largest
-    // requests (1.11x..1.35x, CreateMultiSig 6x for its 20 curve checks).
+    // its sign path against a bare k256 sign, for the operations within
+    // the budget today (the others are printed above).
+    for (s, (backend, (max, within))) in [&k, &l].into_iter().zip(builds.iter().zip([
+        (K256_MAX_LARGEST, K256_LARGEST_WITHIN),
+        (LIBSECP_MAX_LARGEST, LIBSECP_LARGEST_WITHIN),
+    ])) {
+        for largest in s.per_operation.iter().filter(|l| within.contains(&l.op)) {
+            let ratio = largest.ticks as f64 / k.bare as f64;
+            assert!(
+                ratio <= max,
+                "{}: largest {} sign path / bare k256 sign = {ratio:.4} > {max}",
+                backend.name(),
+                largest.op
+            );
+        }
+    }
     assert!(
         l.peak_stack <= LIBSECP_MAX_STACK,
         "libsecp256k1: peak stack {} B > {LIBSECP_MAX_STACK} B",
