@@ -274,10 +274,8 @@ impl AppState {
         let checkpoints = dev::checkpoints::Checkpoints::new(log_dir, durable && !in_memory);
         let fees = rules.fees.clone();
         let writer_storage = Arc::clone(&storage);
-        // Only a store that syncs each commit has an fsync to share.
-        let syncs = durable && !in_memory;
         let (writer, closed) = tokio::task::spawn_blocking(move || {
-            writer::start(writer_storage, rules, checkpoints, announce, syncs)
+            writer::start(writer_storage, rules, checkpoints, announce)
         })
         .await
         .map_err(|_| NodeError::Aborted("the writer start task failed"))??;

@@ -5,19 +5,11 @@
 //! the committed state plus the batch so far, and the storage seals the
 //! batch's admitted transactions into one checkpoint (when the checkpoint
 //! mode says so) and commits it all at once (group commit: one fsync).
-//! Only then is each waiter answered. On a store that syncs, the writer
-//! first waits a little for the jobs a closed loop of senders is about to
-//! send, so that they share the fsync (`fill`: until the batch holds as
-//! many jobs as the last commit answered plus those that queued during
-//! it, at most half a commit).
-//!
-//! Its guarantees: one writer at a time (this thread; on PostgreSQL, the
-//! database's lock among processes as well); a job is acknowledged only
-//! after the commit that holds it; controls are ordered with writes (each
-//! alone, never inside a batch: a control ends the filling of a batch); a
-//! refused job writes nothing; a failed commit answers every job of its
-//! batch with [`Rejected::Failed`] (or [`Rejected::Unavailable`] when the
-//! database cannot be reached) and stored none of it. The writer announces the number of each checkpoint
+//! Only then is each waiter answered. A job is acknowledged only after the
+//! commit that holds it; a refused job wrote nothing; a failed commit
+//! answers every job of its batch with [`Rejected::Failed`] (or
+//! [`Rejected::Unavailable`] when the database cannot be reached) and
+//! stored none of it. The writer announces the number of each checkpoint
 //! its writes close (the live stream).
 //!
 //! The development controls that change state or settings (`/dev/…`,
@@ -36,11 +28,9 @@
 //! wait for the writer.
 
 mod controls;
-mod fill;
 
 use std::collections::HashSet;
 use std::sync::Arc;
-use std::time::Instant;
 
 use tokensign_core::tx::Transaction;
 use tokensign_core::{Address, Amount};
@@ -56,7 +46,6 @@ use super::storage::{Pending, Storage, WriteRead};
 use super::stream::Announcer;
 use crate::api::SignatureJson;
 use controls::{close_pending_logged, run_control};
-use fill::Fill;
 
 /// Most jobs committed in one write transaction.
 pub const MAX_BATCH: usize = 1024;
@@ -156,14 +145,11 @@ struct WriterState {
 /// the writer has stopped and let go of the storage. Blocking: first, on
 /// the caller's thread, it closes a checkpoint over the transactions a
 /// crash left out of every checkpoint, so the first read sees them placed.
-/// `syncs`: the store syncs every commit (a durable file or database), so
-/// the writer waits a little for a batch to fill (`fill`).
 pub(crate) fn start(
     storage: Arc<dyn Storage>,
     rules: Rules,
     checkpoints: Checkpoints,
     announcer: Announcer,
-    syncs: bool,
 ) -> Result<(Writer, std::sync::mpsc::Receiver<()>), NodeError> {
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (closed_tx, closed_rx) = std::sync::mpsc::channel();
@@ -185,7 +171,7 @@ pub(crate) fn start(
     std::thread::Builder::new()
         .name("tokensign-writer".into())
         .spawn(move || {
-            writer_loop(&*storage, rx, state, Fill::new(syncs));
+            writer_loop(&*storage, rx, state);
             drop(storage);
             let _ = closed_tx.send(());
         })
@@ -229,48 +215,32 @@ impl Writer {
     }
 }
 
-fn writer_loop(
-    storage: &dyn Storage,
-    mut rx: mpsc::Receiver<Job>,
-    mut state: WriterState,
-    mut fill: Fill,
-) {
-    // Waiting for a batch to fill needs a receive with a deadline: a
-    // timer of the writer's own, made the first time a batch waits.
-    let mut timer: Option<tokio::runtime::Runtime> = None;
+fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, mut state: WriterState) {
     // A control taken from the queue while a batch was being filled: it
     // runs alone, after that batch.
     let mut held: Option<Job> = None;
     loop {
-        // What queued while the last commit ran.
-        let queued = rx.len() + usize::from(held.is_some());
         let Some(first) = held.take().or_else(|| rx.blocking_recv()) else {
             break;
         };
-        let started;
-        let (closed, answered) = match first {
-            Job::Control(control, reply) => {
-                started = Instant::now();
-                (run_control(storage, control, reply, &mut state), 0)
-            }
+        let closed = match first {
+            Job::Control(control, reply) => run_control(storage, control, reply, &mut state),
             first => {
-                let max = state.checkpoints.max_batch(MAX_BATCH);
                 let mut jobs = Vec::with_capacity(16);
                 jobs.push(first);
-                take_queued(&mut rx, &mut jobs, &mut held, max);
-                let wait = held
-                    .is_none()
-                    .then(|| fill.plan(queued, jobs.len(), max, Instant::now()))
-                    .flatten();
-                if let (Some(wait), Some(timer)) = (wait, timer_for(&mut timer)) {
-                    wait_for(timer, &mut rx, &mut jobs, &mut held, max, wait);
+                while jobs.len() < state.checkpoints.max_batch(MAX_BATCH) {
+                    match rx.try_recv() {
+                        Ok(job @ Job::Control(..)) => {
+                            held = Some(job);
+                            break;
+                        }
+                        Ok(job) => jobs.push(job),
+                        Err(_) => break,
+                    }
                 }
-                let size = jobs.len();
-                started = Instant::now();
-                (run_batch(storage, jobs, &mut state), size)
+                run_batch(storage, jobs, &mut state)
             }
         };
-        fill.committed(answered, started, Instant::now());
         if let Some(number) = closed {
             state.announcer.committed(number);
         }
@@ -278,68 +248,6 @@ fn writer_loop(
     // A clean stop leaves nothing out of a checkpoint.
     if let Some(number) = close_pending_logged(storage, &mut state) {
         state.announcer.committed(number);
-    }
-}
-
-/// The writer's timer, made on first use (`None`, logged, if it cannot be:
-/// batches are then committed without waiting).
-fn timer_for(timer: &mut Option<tokio::runtime::Runtime>) -> Option<&tokio::runtime::Runtime> {
-    if timer.is_none() {
-        match tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-        {
-            Ok(runtime) => *timer = Some(runtime),
-            Err(e) => {
-                tracing::warn!(error = %e, "no timer for the writer: batches are not filled");
-            }
-        }
-    }
-    timer.as_ref()
-}
-
-/// Moves what is queued into `jobs` (at most `max` in all); a control
-/// stops it and is `held` for after the batch.
-fn take_queued(
-    rx: &mut mpsc::Receiver<Job>,
-    jobs: &mut Vec<Job>,
-    held: &mut Option<Job>,
-    max: usize,
-) {
-    while jobs.len() < max {
-        match rx.try_recv() {
-            Ok(job @ Job::Control(..)) => {
-                *held = Some(job);
-                return;
-            }
-            Ok(job) => jobs.push(job),
-            Err(_) => return,
-        }
-    }
-}
-
-/// Waits for jobs until `jobs` holds `wait.jobs`, a control arrives (held
-/// for after the batch) or `wait.until` passes (see [`fill`]).
-fn wait_for(
-    timer: &tokio::runtime::Runtime,
-    rx: &mut mpsc::Receiver<Job>,
-    jobs: &mut Vec<Job>,
-    held: &mut Option<Job>,
-    max: usize,
-    wait: fill::Wait,
-) {
-    while jobs.len() < wait.jobs && held.is_none() {
-        let until = tokio::time::Instant::from_std(wait.until);
-        // The timer is made inside the runtime (it needs its context).
-        match timer.block_on(async { tokio::time::timeout_at(until, rx.recv()).await }) {
-            Ok(Some(job @ Job::Control(..))) => *held = Some(job),
-            Ok(Some(job)) => {
-                jobs.push(job);
-                take_queued(rx, jobs, held, max);
-            }
-            // Closed: the loop ends after this batch. Or the time is up.
-            Ok(None) | Err(_) => return,
-        }
     }
 }
 
