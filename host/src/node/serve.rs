@@ -8,7 +8,8 @@ use std::sync::Arc;
 
 use super::connections::{self, Limits};
 use super::hosts::AllowedHosts;
-use super::{app, AppState, NodeConfig, NodeError};
+use super::router::app;
+use super::{AppState, NodeConfig, NodeError};
 
 /// Serves the node's routes on `listener` until `shutdown` completes, then
 /// waits for open requests (at most `connections::GRACE`) and closes the
