@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Counts per payment of a `tokensign node`, the figures a loaded machine does not move the way it
 moves rates: payments per commit, context switches and CPU time per payment (and, with
---fsyncs, fsync calls per payment; with --valgrind, instructions per payment).
+--fsyncs, fsync calls per payment). Instructions per payment are scripts/node-instructions.sh's
+(callgrind, with a warm-up and the writer thread apart).
 
 The load is the side-by-side script's (/work/shared/bench/anvil/side_by_side.py): a fresh node
 (a data directory, or --in-memory), M keep-alive connections of the shared Rust client (BLAST_BIN),
@@ -10,10 +11,9 @@ the node's checkpoint number (each commit that admits anything closes one checkp
 default mode, so checkpoints = commits) and runs `perf stat -e task-clock,context-switches -p PID`
 (software events: this VM exposes no hardware counters). --fsyncs runs the node under
 `strace -f -c -e trace=fsync,fdatasync` instead (which slows it, so its other figures are not
-printed); --valgrind runs it under callgrind and prints its instruction count, which includes
-the start-up (subtract a run with a different N).
+printed).
 
-Usage: scripts/node-counts.py [--in-memory] [--fsyncs | --valgrind] [-c M] [-n N] TOKENSIGN_BIN
+Usage: scripts/node-counts.py [--in-memory] [--fsyncs] [-c M] [-n N] TOKENSIGN_BIN
 Build the node first: cargo build --release -p tokensign --bin tokensign
 """
 import argparse, http.client, json, os, re, shutil, signal, subprocess, sys, tempfile, threading, time
@@ -37,7 +37,6 @@ def main():
     ap.add_argument("bin")
     ap.add_argument("--in-memory", action="store_true")
     ap.add_argument("--fsyncs", action="store_true")
-    ap.add_argument("--valgrind", action="store_true")
     ap.add_argument("-c", type=int, default=8, help="connections")
     ap.add_argument("-n", type=int, default=500, help="payments per connection")
     a = ap.parse_args()
@@ -51,8 +50,6 @@ def main():
     strace_out = f"{tmp}/strace"
     if a.fsyncs:
         cmd = ["strace", "-f", "-c", "-o", strace_out, "-e", "trace=fsync,fdatasync"] + cmd
-    if a.valgrind:
-        cmd = ["valgrind", "--tool=callgrind", f"--callgrind-out-file={tmp}/cg.out"] + cmd
     node = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     token, t0, banner = None, time.time(), []
     while time.time() - t0 < 120 and token is None:
@@ -84,13 +81,13 @@ def main():
             raise SystemExit("tokensign sign failed: " + out.stderr[-500:])
         bodies.append([l.encode() for l in out.stdout.splitlines() if l.strip()])
     before = get(port, "/v1/checkpoints/number")["number"]
-    # The node's pid (under strace or valgrind, the traced child's).
+    # The node's pid (under strace, the traced child's).
     pid = node.pid
-    if a.fsyncs or a.valgrind:
+    if a.fsyncs:
         kids = subprocess.run(["pgrep", "-P", str(node.pid)], capture_output=True, text=True).stdout.split()
-        pid = int(kids[0]) if kids and a.fsyncs else node.pid
+        pid = int(kids[0]) if kids else node.pid
     perf = None
-    if not (a.fsyncs or a.valgrind):
+    if not a.fsyncs:
         perf = subprocess.Popen(["perf", "stat", "-x", ",", "-e", "task-clock,context-switches",
                                  "-p", str(pid)], stderr=subprocess.PIPE, text=True)
         time.sleep(0.3)
@@ -120,13 +117,7 @@ def main():
         calls = sum(int(m.group(1)) for m in re.finditer(r"^\s*[\d.]+\s+[\d.]+\s+\d+\s+(\d+)\s+\d*\s*(?:fsync|fdatasync)$", text, re.M))
         print(f"  fsync+fdatasync calls (whole run, start-up included): {calls}")
         print(text)
-    if a.valgrind:
-        text = open(f"{tmp}/cg.out").read()
-        m = re.search(r"^summary:\s+(\d+)", text, re.M) or re.search(r"^totals:\s+(\d+)", text, re.M)
-        print(f"  instructions (callgrind, whole run): {m.group(1) if m else '?'}; "
-              f"callgrind_annotate {tmp}/cg.out for the parts")
-    else:
-        shutil.rmtree(tmp, ignore_errors=True)
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
