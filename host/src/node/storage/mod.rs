@@ -250,6 +250,14 @@ pub trait Storage: Send + Sync {
     /// processes share, does not (its writes always close a checkpoint
     /// over what they admit), and refuses such a write.
     fn holds_unplaced(&self) -> bool;
+    /// Whether a write is cheap enough (in memory: no I/O, microseconds)
+    /// for a request's own thread to commit it when no batch is waiting,
+    /// instead of handing it to the writer's thread and back (see
+    /// `writer`). The memory store's are; a file's or a database's are
+    /// not, and batching them under load is what pays for their commits.
+    fn commits_inline(&self) -> bool {
+        false
+    }
     /// Replaces the whole state by `contents` in one atomic step (checked
     /// by the caller first: see [`state`]). Blocking, like
     /// [`Storage::write`].

@@ -108,6 +108,10 @@ impl Storage for MemoryStore {
         true
     }
 
+    fn commits_inline(&self) -> bool {
+        true
+    }
+
     fn replace(&self, contents: &Contents) -> Result<(), StoreError> {
         let _lock = self.changes()?;
         self.set(Arc::new(State::of(contents)?))
