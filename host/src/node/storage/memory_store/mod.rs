@@ -63,12 +63,17 @@ impl MemoryStore {
             .map_err(|_| StoreError::Corrupt("the memory store's state lock is poisoned"))
     }
 
-    /// Makes `state` the committed state.
+    /// Makes `state` the committed state. The one it replaces is dropped
+    /// after the lock is released (after a replace or a revert it may be
+    /// the last holder of a large state), so reads never wait for that.
     fn set(&self, state: Arc<State>) -> Result<(), StoreError> {
-        *self
+        let mut current = self
             .current
             .write()
-            .map_err(|_| StoreError::Corrupt("the memory store's state lock is poisoned"))? = state;
+            .map_err(|_| StoreError::Corrupt("the memory store's state lock is poisoned"))?;
+        let replaced = std::mem::replace(&mut *current, state);
+        drop(current);
+        drop(replaced);
         Ok(())
     }
 
