@@ -237,6 +237,15 @@ impl Buttons for AutoButtons {
 type Platform = FlashAndRng<NorFlashStorage<Flash>, HostRandom>;
 type Dev = BoardDevice<Uart, Console, AutoButtons, Platform>;
 
+/// A timed BENCH's answer body: the SysTick ticks spent (big-endian `u64`),
+/// then the measured command's or check's status word.
+fn bench_body(spent: u64, status: u16) -> [u8; 10] {
+    let mut body = [0u8; 10];
+    body[..8].copy_from_slice(&spent.to_be_bytes());
+    body[8..].copy_from_slice(&status.to_be_bytes());
+    body
+}
+
 /// Writes `data` then `sw` into `out`; returns the length.
 fn answer(out: &mut [u8], data: &[u8], sw: u16) -> usize {
     let end = data.len() + 2;
@@ -303,10 +312,7 @@ fn firmware_command(
             let sw = response
                 .get(n.saturating_sub(2)..n)
                 .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
+            answer(out, &bench_body(spent, sw), ok)
         }
         #[cfg(feature = "keccak-study")]
         (INS_BENCH, 10..=13) => {
@@ -336,10 +342,7 @@ fn firmware_command(
             } else {
                 Status::SigningFailed.word()
             };
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
+            answer(out, &bench_body(spent, sw), ok)
         }
         #[cfg(feature = "keccak-study")]
         (INS_BENCH, 7..=9) => {
@@ -365,10 +368,7 @@ fn firmware_command(
             } else {
                 Status::SigningFailed.word()
             };
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
+            answer(out, &bench_body(spent, sw), ok)
         }
         (INS_BUTTONS, 0 | 1) => {
             dev.approver_mut().buttons.refuse = p1 == 1;
