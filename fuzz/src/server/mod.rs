@@ -84,6 +84,33 @@ fn key(byte: u8) -> SigningKey {
     signing_key_from_bytes(&[byte; 32]).expect("a valid key")
 }
 
+/// The node's data directory is this plus the fuzzing process's id.
+const DATA_DIR_PREFIX: &str = "tokensign-fuzz-node-";
+
+/// libFuzzer ends a run with `exit` (no destructors), so every run leaves
+/// its data directory behind: each new run removes those of processes
+/// that are gone (Linux: no `/proc/<pid>`; elsewhere none are removed).
+fn remove_stale_data_dirs() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .and_then(|n| n.strip_prefix(DATA_DIR_PREFIX))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let gone = std::path::Path::new("/proc/self").exists()
+            && !std::path::Path::new(&format!("/proc/{pid}")).exists();
+        if gone {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
 fn server() -> &'static Server {
     static SERVER: OnceLock<Server> = OnceLock::new();
     SERVER.get_or_init(|| {
@@ -92,7 +119,8 @@ fn server() -> &'static Server {
             .build()
             .expect("tokio runtime");
         let keys: Vec<SigningKey> = (1..=4).map(key).collect();
-        let dir = std::env::temp_dir().join(format!("tokensign-fuzz-node-{}", std::process::id()));
+        remove_stale_data_dirs();
+        let dir = std::env::temp_dir().join(format!("{DATA_DIR_PREFIX}{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let mut config = NodeConfig::new(dir, vec![keys[0].address()]);
         config.durable = false;
