@@ -37,7 +37,7 @@ pub fn device_setup(data: &[u8]) {
 }
 
 /// [`device_setup`], telling `report` the states each step reached
-/// ([`states::STATES`]'s labels: the wallet's state, the wrong-PIN count,
+/// ([`states::states`]'s labels: the wallet's state, the wrong-PIN count,
 /// the trusted signers, a power cut at a flash step and what the reboot
 /// found).
 pub fn run_observed(data: &[u8], report: &mut dyn FnMut(String)) {

@@ -145,18 +145,7 @@ pub fn states() -> Vec<String> {
     out
 }
 
-/// Where a run reports the states it reaches: nowhere when fuzzing (no
-/// label is even written), or to a function (the report, the tests).
-pub struct Reporter<'a>(pub Option<&'a mut dyn FnMut(String)>);
-
-impl Reporter<'_> {
-    /// Reports the label `label` makes, if anyone listens.
-    pub fn say(&mut self, label: impl FnOnce() -> String) {
-        if let Some(report) = &mut self.0 {
-            report(label());
-        }
-    }
-}
+pub use crate::reporter::Reporter;
 
 /// Reports the model's state after a step, and a refusal that is a state
 /// of its own.
