@@ -94,5 +94,14 @@ fn report(name: &str, dirs: &[String], outcomes: Outcomes, all: &[String]) -> st
             println!("  {state}");
         }
     }
+    // A label the list lacks is a bug of the list (its test replays only
+    // the committed corpus): say so.
+    let unlisted: Vec<&String> = counts.keys().filter(|s| !all.contains(s)).collect();
+    if !unlisted.is_empty() {
+        println!("reached but not in the list (add them to it):");
+        for state in unlisted {
+            println!("  {state}");
+        }
+    }
     Ok(())
 }

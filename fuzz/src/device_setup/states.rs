@@ -185,7 +185,7 @@ mod tests {
 
     /// Every label a run reports is one of [`states`] (so the list and
     /// the report cannot drift apart), over the committed corpus and
-    /// every command cut at every flash step.
+    /// every storage update cut at every flash step.
     #[test]
     fn state_list_is_complete() {
         let all = states();
