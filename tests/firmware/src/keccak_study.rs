@@ -3,7 +3,9 @@
 //! lanes on a 32-bit core) against a bit-interleaved one written here in
 //! safe Rust (each 64-bit lane as its even and odd bits in two 32-bit words,
 //! so every rotation is two 32-bit rotations). BENCH 7 and 8 run one each,
-//! BENCH 9 checks both agree on a state; docs/embedded.md, "Keccak on the
+//! BENCH 9 checks both agree on a state. BENCH 10 to 13 measure and check
+//! the unrolled interleaved permutation and its sponge
+//! (`src/keccak_unrolled.rs`). docs/embedded.md, "Keccak on the
 //! Cortex-M4", has the figures and how to reproduce them.
 
 /// Round constants, interleaved at compile time.
@@ -121,12 +123,28 @@ pub fn f1600_interleaved(s: &mut [[u32; 2]; 25]) {
 /// The interleaved permutation of a plain state (for the check against the
 /// crate's: same output).
 pub fn f1600_via_interleaved(state: &mut [u64; 25]) {
-    let mut s = [[0u32; 2]; 25];
-    for (lane, x) in s.iter_mut().zip(state.iter()) {
-        *lane = interleave(*x);
+    f1600_via(state, |s| {
+        let mut lanes = [[0u32; 2]; 25];
+        for (lane, half) in lanes.iter_mut().zip(s.chunks_exact(2)) {
+            *lane = [half[0], half[1]];
+        }
+        f1600_interleaved(&mut lanes);
+        for (lane, half) in lanes.iter().zip(s.chunks_exact_mut(2)) {
+            half.copy_from_slice(lane);
+        }
+    });
+}
+
+/// An interleaved permutation `f` (word 2i lane i's even bits, 2i + 1 its
+/// odd bits) applied to a plain state.
+pub fn f1600_via(state: &mut [u64; 25], f: impl FnOnce(&mut [u32; 50])) {
+    let mut s = [0u32; 50];
+    for (lane, x) in s.chunks_exact_mut(2).zip(state.iter()) {
+        lane.copy_from_slice(&interleave(*x));
     }
-    f1600_interleaved(&mut s);
-    for (x, [e, o]) in state.iter_mut().zip(s) {
+    f(&mut s);
+    for (x, lane) in state.iter_mut().zip(s.chunks_exact(2)) {
+        let (e, o) = (lane[0], lane[1]);
         let mut v = 0u64;
         for i in 0..32 {
             v |= u64::from((e >> i) & 1) << (2 * i);
@@ -134,4 +152,31 @@ pub fn f1600_via_interleaved(state: &mut [u64; 25]) {
         }
         *x = v;
     }
+}
+
+/// The unrolled permutation (`src/keccak_unrolled.rs`) against the
+/// `keccak` crate's on chained states, and its Keccak-256 against `sha3`
+/// on every prefix of `message` (the rate's edges among them: 135, 136
+/// and 137 bytes), in one piece and in two.
+pub fn unrolled_agrees(message: &[u8]) -> bool {
+    use sha3::Digest;
+    let mut plain = [0u64; 25];
+    for (i, lane) in plain.iter_mut().enumerate() {
+        *lane = (i as u64 + 1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+    for _ in 0..4 {
+        let mut other = plain;
+        keccak::f1600(&mut plain);
+        f1600_via(&mut other, crate::keccak_unrolled::f1600);
+        if plain != other {
+            return false;
+        }
+    }
+    (0..=message.len()).all(|n| {
+        let expected: [u8; 32] = sha3::Keccak256::digest(&message[..n]).into();
+        let mut split = crate::keccak_unrolled::Keccak::new();
+        split.update(&message[..n / 3]);
+        split.update(&message[n / 3..n]);
+        crate::keccak_unrolled::keccak256(&message[..n]) == expected && split.finalize() == expected
+    })
 }

@@ -45,6 +45,8 @@
 mod board;
 #[cfg(feature = "keccak-study")]
 mod keccak_study;
+#[cfg(feature = "keccak-study")]
+mod keccak_unrolled;
 
 use core::panic::PanicInfo;
 use core::sync::atomic::{AtomicU32, Ordering};
@@ -235,6 +237,15 @@ impl Buttons for AutoButtons {
 type Platform = FlashAndRng<NorFlashStorage<Flash>, HostRandom>;
 type Dev = BoardDevice<Uart, Console, AutoButtons, Platform>;
 
+/// A timed BENCH's answer body: the SysTick ticks spent (big-endian `u64`),
+/// then the measured command's or check's status word.
+fn bench_body(spent: u64, status: u16) -> [u8; 10] {
+    let mut body = [0u8; 10];
+    body[..8].copy_from_slice(&spent.to_be_bytes());
+    body[8..].copy_from_slice(&status.to_be_bytes());
+    body
+}
+
 /// Writes `data` then `sw` into `out`; returns the length.
 fn answer(out: &mut [u8], data: &[u8], sw: u16) -> usize {
     let end = data.len() + 2;
@@ -301,10 +312,37 @@ fn firmware_command(
             let sw = response
                 .get(n.saturating_sub(2)..n)
                 .map_or(0, |s| u16::from_be_bytes([s[0], s[1]]));
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
+            answer(out, &bench_body(spent, sw), ok)
+        }
+        #[cfg(feature = "keccak-study")]
+        (INS_BENCH, 10..=13) => {
+            // 10: the unrolled interleaved permutation; 11: a whole
+            // keccak256 of 135 bytes (one permutation) with it, 12: with
+            // `sha3`; 13: it agrees with the keccak crate and with `sha3`
+            // (status only).
+            let mut interleaved = [0u32; 50];
+            let message = [0x5Au8; 300];
+            let start = ticks();
+            let digest = match p1 {
+                10 => {
+                    keccak_unrolled::f1600(&mut interleaved);
+                    [0u8; 32]
+                }
+                11 => keccak_unrolled::keccak256(core::hint::black_box(&message[..135])),
+                12 => {
+                    use sha3::Digest;
+                    sha3::Keccak256::digest(core::hint::black_box(&message[..135])).into()
+                }
+                _ => [0u8; 32],
+            };
+            let spent = ticks() - start;
+            core::hint::black_box((&interleaved, digest));
+            let sw = if keccak_study::unrolled_agrees(&message) {
+                ok
+            } else {
+                Status::SigningFailed.word()
+            };
+            answer(out, &bench_body(spent, sw), ok)
         }
         #[cfg(feature = "keccak-study")]
         (INS_BENCH, 7..=9) => {
@@ -330,10 +368,7 @@ fn firmware_command(
             } else {
                 Status::SigningFailed.word()
             };
-            let mut body = [0u8; 10];
-            body[..8].copy_from_slice(&spent.to_be_bytes());
-            body[8..].copy_from_slice(&sw.to_be_bytes());
-            answer(out, &body, ok)
+            answer(out, &bench_body(spent, sw), ok)
         }
         (INS_BUTTONS, 0 | 1) => {
             dev.approver_mut().buttons.refuse = p1 == 1;
