@@ -82,9 +82,7 @@ pub fn states() -> Vec<String> {
 
 /// What each command of the input reached, as report lines.
 pub fn outcomes(data: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    crate::device::device_protocol_observed(data, &mut |label| out.push(label));
-    out
+    crate::reporter::collect(|report| crate::device::device_protocol_observed(data, report))
 }
 
 #[cfg(test)]
@@ -97,9 +95,7 @@ mod tests {
     #[test]
     fn state_list_is_complete() {
         let all = states();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/device_protocol");
-        for entry in std::fs::read_dir(dir).expect("the committed corpus") {
-            let input = std::fs::read(entry.expect("an entry").path()).expect("an input");
+        for input in crate::reporter::committed_corpus("device_protocol") {
             for label in outcomes(&input) {
                 assert!(all.contains(&label), "{label:?} is not in the list");
             }

@@ -23,3 +23,23 @@ impl Reporter<'_> {
         }
     }
 }
+
+/// The labels a run reports, in order: `run` is given the function to
+/// report to.
+pub fn collect(run: impl FnOnce(&mut dyn FnMut(String))) -> Vec<String> {
+    let mut out = Vec::new();
+    run(&mut |label| out.push(label));
+    out
+}
+
+/// Every input of a target's committed corpus (the state lists' tests
+/// replay them).
+pub fn committed_corpus(target: &str) -> Vec<Vec<u8>> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("corpus")
+        .join(target);
+    std::fs::read_dir(dir)
+        .expect("the committed corpus")
+        .map(|e| std::fs::read(e.expect("an entry").path()).expect("an input"))
+        .collect()
+}

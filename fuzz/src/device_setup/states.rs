@@ -174,9 +174,7 @@ pub(super) fn observe_model(model: &Model, reached: Option<Status>, report: &mut
 
 /// What became of each step of the input, as report lines.
 pub fn outcomes(data: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    super::run_observed(data, &mut |label| out.push(label));
-    out
+    crate::reporter::collect(|report| super::run_observed(data, report))
 }
 
 #[cfg(test)]
@@ -189,11 +187,7 @@ mod tests {
     #[test]
     fn state_list_is_complete() {
         let all = states();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/device_setup");
-        let mut inputs: Vec<Vec<u8>> = std::fs::read_dir(dir)
-            .expect("the committed corpus")
-            .map(|e| std::fs::read(e.expect("an entry").path()).expect("an input"))
-            .collect();
+        let mut inputs = crate::reporter::committed_corpus("device_setup");
         for (_, op, before, args) in UPDATES {
             for k in 0..CUT_STEPS {
                 inputs.push(cut_session(op, before, args, k));
