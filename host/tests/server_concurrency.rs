@@ -177,7 +177,7 @@ fn parallel_mints_of_one_asset_mint_once() {
     assert_eq!(results.iter().filter(|r| r.status == 409).count(), 11);
 }
 
-on_both_backends!(
+on_every_backend!(
     sixteen_threads_race_the_same_nonce_exactly_one_wins,
     distinct_signers_in_parallel_all_succeed,
     racing_the_same_symbol_issues_it_once,

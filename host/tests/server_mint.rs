@@ -158,7 +158,7 @@ fn mint_amounts_are_exact() {
     }
 }
 
-on_both_backends!(
+on_every_backend!(
     mint_api_document_example_and_every_error,
     mint_amounts_are_exact,
 );

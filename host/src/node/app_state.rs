@@ -49,16 +49,11 @@ impl AppState {
         let (commits, announce) = stream::Commits::new();
         let in_memory = config.in_memory;
         let storage: Arc<dyn storage::Storage> = match &config.database {
+            None if in_memory => Arc::new(storage::memory_store::MemoryStore::new()),
             None => Arc::new(
-                tokio::task::spawn_blocking(move || {
-                    if in_memory {
-                        storage::redb_store::open_in_memory()
-                    } else {
-                        storage::redb_store::open(&dir, durable)
-                    }
-                })
-                .await
-                .map_err(|_| NodeError::Aborted("the database open task failed"))??,
+                tokio::task::spawn_blocking(move || storage::redb_store::open(&dir, durable))
+                    .await
+                    .map_err(|_| NodeError::Aborted("the database open task failed"))??,
             ),
             Some(url) if in_memory => {
                 return Err(NodeError::DatabaseUrl {

@@ -35,10 +35,11 @@ pub struct NodeConfig {
     /// A PostgreSQL database to keep the state in instead of the data
     /// directory's redb file; any number of node processes may share it.
     pub database: Option<DatabaseUrl>,
-    /// `true`: the whole state lives in memory (redb's in-memory backend)
-    /// and the node writes no file at all, not even its data directory;
-    /// everything is gone when it stops, as with anvil's default. `false`
-    /// (default): durable state in `data_dir`. Refused with `database`.
+    /// `true`: the whole state lives in memory (the memory store,
+    /// `storage::memory_store`) and the node writes no file at all, not
+    /// even its data directory; everything is gone when it stops, as with
+    /// anvil's default. `false` (default): durable state in `data_dir`.
+    /// Refused with `database`.
     pub in_memory: bool,
     /// Addresses allowed to sign issue requests. Empty: any valid signer is
     /// accepted (open mode; logged as a warning at start).

@@ -1,5 +1,5 @@
-//! The node under test on the running test's backend (redb or
-//! PostgreSQL), and `on_both_backends!` to run a test on each.
+//! The node under test on the running test's backend (a redb file,
+//! PostgreSQL or memory), and `on_every_backend!` to run a test on each.
 
 use std::cell::Cell;
 use std::collections::HashMap;
@@ -29,6 +29,8 @@ pub enum Backend {
     /// A fresh database in the test process's PostgreSQL cluster
     /// ([`postgres::Cluster::shared`]), one per data directory.
     Postgres,
+    /// The in-memory store (`NodeConfig::in_memory`: no file at all).
+    Memory,
 }
 
 thread_local! {
@@ -52,8 +54,12 @@ pub fn backend() -> Backend {
 
 /// Puts `config` on the running test's backend: on PostgreSQL, the
 /// database of its data directory (a fresh one the first time, the same
-/// one when a node is started again on the directory).
+/// one when a node is started again on the directory); in memory, no
+/// file (a node started again starts empty).
 pub fn on_backend(config: &mut NodeConfig) {
+    if backend() == Backend::Memory && config.database.is_none() {
+        config.in_memory = true;
+    }
     if backend() != Backend::Postgres || config.database.is_some() {
         return;
     }
@@ -69,11 +75,11 @@ pub fn on_backend(config: &mut NodeConfig) {
 }
 
 /// Declares each listed test function (a plain `fn()`, no `#[test]`) as
-/// two tests, `redb::NAME` and `postgres::NAME`: the same test with its
-/// nodes on each backend. A function left out of the list is never called,
+/// three tests, `redb::NAME`, `postgres::NAME` and `memory::NAME`: the
+/// same test with its nodes on each backend. A function left out of the list is never called,
 /// which the compiler reports (dead code).
 #[allow(unused_macros)]
-macro_rules! on_both_backends {
+macro_rules! on_every_backend {
     ($($test:ident),* $(,)?) => {
         mod redb {
             $(
@@ -93,7 +99,16 @@ macro_rules! on_both_backends {
                 }
             )*
         }
+        mod memory {
+            $(
+                #[test]
+                fn $test() {
+                    $crate::server_common::with_backend(
+                        $crate::server_common::Backend::Memory, stringify!($test), super::$test);
+                }
+            )*
+        }
     };
 }
 #[allow(unused_imports)]
-pub(crate) use on_both_backends;
+pub(crate) use on_every_backend;

@@ -10,7 +10,19 @@ use tokensign_core::Address;
 
 #[test]
 fn checkpoints_close_per_write_every_interval_or_on_request() {
-    let live = live_with(|_| {});
+    checkpoint_modes(|_| {});
+}
+
+/// The same on the in-memory node, whose lone writes commit on the
+/// request's thread: pending transactions, intervals and manual
+/// checkpoints behave the same.
+#[test]
+fn the_in_memory_node_closes_checkpoints_in_every_mode() {
+    checkpoint_modes(|c| c.in_memory = true);
+}
+
+fn checkpoint_modes(adjust: fn(&mut NodeConfig)) {
+    let live = live_with(adjust);
     let a = live.a();
     let from = payer().address();
     let mode = |body: Value| {

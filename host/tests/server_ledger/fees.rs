@@ -48,4 +48,4 @@ fn fees_when_configured() {
     assert_eq!(n.balance(&operator().address(), &t), 3);
 }
 
-on_both_backends!(fees_when_configured,);
+on_every_backend!(fees_when_configured,);

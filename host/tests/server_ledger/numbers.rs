@@ -71,4 +71,4 @@ fn u256_strings_with_leading_zeros_or_hex_are_read_by_value() {
     }
 }
 
-on_both_backends!(u256_strings_with_leading_zeros_or_hex_are_read_by_value,);
+on_every_backend!(u256_strings_with_leading_zeros_or_hex_are_read_by_value,);

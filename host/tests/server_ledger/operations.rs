@@ -261,4 +261,4 @@ fn multisig_flow(n: &Node, t: Address) {
     assert_eq!(n.balance(&account, &t), before - 5);
 }
 
-on_both_backends!(every_operation_on_both_schemes,);
+on_every_backend!(every_operation_on_both_schemes,);

@@ -106,4 +106,4 @@ fn reads() {
     .assert_error(404, codes::TOKEN_NOT_FOUND);
 }
 
-on_both_backends!(reads,);
+on_every_backend!(reads,);

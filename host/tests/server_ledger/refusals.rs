@@ -368,7 +368,7 @@ fn the_zero_address_is_no_recipient_anywhere() {
     assert_eq!(n.token(&t)["supply"], "100");
 }
 
-on_both_backends!(
+on_every_backend!(
     refusals_change_nothing,
     a_master_mint_burn_holder_cannot_mint_through_a_self_grant,
     the_zero_address_is_no_recipient_anywhere,

@@ -80,4 +80,4 @@ fn write_modes() {
         .assert_error(400, codes::UNSUPPORTED_AUTHORIZATION_TYPE);
 }
 
-on_both_backends!(write_modes,);
+on_every_backend!(write_modes,);

@@ -78,7 +78,18 @@ fn read_until(socket: &mut Socket, last: u64) -> (Vec<String>, Vec<u64>) {
 
 #[test]
 fn stream_sends_history_then_live_in_commit_order_and_resumes() {
-    let live = live_with(|_| {});
+    history_then_live_in_commit_order(|_| {});
+}
+
+/// The same on the in-memory node, whose lone writes commit on the
+/// request's thread (no writer hop): each is announced, in commit order.
+#[test]
+fn the_in_memory_stream_sends_history_then_live_in_commit_order() {
+    history_then_live_in_commit_order(|c| c.in_memory = true);
+}
+
+fn history_then_live_in_commit_order(adjust: fn(&mut tokensign::node::NodeConfig)) {
+    let live = live_with(adjust);
     let to = Address([0x42; 20]);
     let mut sent: Vec<String> = (1..=4).map(|v| live.pay(to, v)).collect();
     sent.push(live.v1_pay(&payer(), to, 5));

@@ -391,4 +391,4 @@ fn bad_inputs_table() {
         .is_some());
 }
 
-on_both_backends!(bad_inputs_table,);
+on_every_backend!(bad_inputs_table,);

@@ -99,7 +99,7 @@ fn random_sequences_round_trip() {
         .unwrap();
 }
 
-crate::server_common::on_both_backends!(
+crate::server_common::on_every_backend!(
     a_dumped_state_loads_into_a_fresh_node_on_each_backend,
     random_sequences_round_trip,
 );

@@ -227,15 +227,17 @@ pub fn all_reads(at: SocketAddr, state: &StateDocument) -> Vec<(String, u16, Str
 /// A node configuration on `backend` with a fresh place for its state.
 pub fn fresh_config(backend: Backend, dir: &Path) -> NodeConfig {
     let mut config = NodeConfig::new(dir.to_path_buf(), vec![addr(&operator())]);
-    if backend == Backend::Postgres {
-        config.database = Some(Cluster::shared().fresh_database());
+    match backend {
+        Backend::Postgres => config.database = Some(Cluster::shared().fresh_database()),
+        Backend::Memory => config.in_memory = true,
+        Backend::Redb => {}
     }
     config
 }
 
 /// The backends a test may load into here.
 pub fn targets() -> Vec<Backend> {
-    let mut out = vec![Backend::Redb];
+    let mut out = vec![Backend::Redb, Backend::Memory];
     if crate::server_common::postgres::available("loading into PostgreSQL") {
         out.push(Backend::Postgres);
     }

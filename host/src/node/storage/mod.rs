@@ -9,21 +9,25 @@
 //! The backends:
 //!
 //! - [`redb_store`]: one file that one process owns (the default, zero
-//!   set-up), or the same tables on redb's in-memory backend
-//!   ([`redb_store::open_in_memory`], `NodeConfig::in_memory`);
+//!   set-up);
+//! - [`memory_store`]: persistent maps in memory, no file at all
+//!   (`NodeConfig::in_memory`, `tokensign node --in-memory`);
 //! - [`postgres`]: a PostgreSQL database that any number of node processes
 //!   share; the database's row lock on the checkpoint head orders their
 //!   writes.
 //!
 //! Snapshots ([`Storage::snapshot`], [`Storage::revert`]) keep the whole
 //! state under an id and restore it atomically (redb: persistent
-//! savepoints); the PostgreSQL store has none
+//! savepoints; memory: the state kept); the PostgreSQL store has none
 //! ([`Storage::keeps_snapshots`]).
 //!
 //! [`state`] is the state document (dump and load) over [`Contents`], so
-//! it works on both.
+//! it works on every backend. `contract` (tests only) is the [`Storage`]
+//! contract as tests that the embedded stores run.
 
-mod memory_backend;
+#[cfg(test)]
+pub(crate) mod contract;
+pub mod memory_store;
 pub mod postgres;
 pub mod redb_store;
 pub mod state;
@@ -246,6 +250,14 @@ pub trait Storage: Send + Sync {
     /// processes share, does not (its writes always close a checkpoint
     /// over what they admit), and refuses such a write.
     fn holds_unplaced(&self) -> bool;
+    /// Whether a write is cheap enough (in memory: no I/O, microseconds)
+    /// for a request's own thread to commit it when no batch is waiting,
+    /// instead of handing it to the writer's thread and back (see
+    /// `writer`). The memory store's are; a file's or a database's are
+    /// not, and batching them under load is what pays for their commits.
+    fn commits_inline(&self) -> bool {
+        false
+    }
     /// Replaces the whole state by `contents` in one atomic step (checked
     /// by the caller first: see [`state`]). Blocking, like
     /// [`Storage::write`].

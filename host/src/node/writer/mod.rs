@@ -24,13 +24,22 @@
 //! pending, committed but unplaced, until a later commit closes one over
 //! them.
 //!
+//! On a store whose writes are cheap ([`Storage::commits_inline`]: the
+//! memory store), a transaction or mint that finds no job waiting and
+//! the writer idle is run the same way (one batch: checked, committed,
+//! announced) on the request's own thread, under the same lock as the
+//! writer's batches: it saves the two thread hand-offs (to the writer and
+//! back) that are most of a lone request's wait. A job that finds the
+//! queue busy or the writer at work goes through the queue, so batching
+//! under load and the order of controls are as before.
+//!
 //! Reads do not come here: they read the storage directly (MVCC) and never
 //! wait for the writer.
 
 mod controls;
 
 use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use tokensign_core::tx::Transaction;
 use tokensign_core::{Address, Amount};
@@ -125,6 +134,25 @@ enum Outcome {
 #[derive(Clone)]
 pub(crate) struct Writer {
     jobs: mpsc::Sender<Job>,
+    shared: Arc<Shared>,
+}
+
+/// What the writer thread and the request threads that commit inline
+/// share.
+struct Shared {
+    /// Held by each batch and control from its start to its announcement.
+    state: Mutex<WriterState>,
+    /// The storage, when its writes are cheap enough to commit on a
+    /// request's thread ([`Storage::commits_inline`]).
+    inline: Option<Arc<dyn Storage>>,
+}
+
+impl Shared {
+    fn state(&self) -> MutexGuard<'_, WriterState> {
+        // A batch never panics by design; if one did, the state it left
+        // is still the committed one (each change is one atomic write).
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }
 
 /// What the writer owns besides the storage: the rules (the development
@@ -168,10 +196,16 @@ pub(crate) fn start(
     if let Some(number) = close_pending_logged(&*storage, &mut state) {
         state.announcer.committed(number);
     }
+    let shared = Arc::new(Shared {
+        state: Mutex::new(state),
+        inline: storage.commits_inline().then(|| Arc::clone(&storage)),
+    });
+    let writer_shared = Arc::clone(&shared);
     std::thread::Builder::new()
         .name("tokensign-writer".into())
         .spawn(move || {
-            writer_loop(&*storage, rx, state);
+            writer_loop(&*storage, rx, &writer_shared);
+            drop(writer_shared);
             drop(storage);
             let _ = closed_tx.send(());
         })
@@ -179,13 +213,17 @@ pub(crate) fn start(
             what: "the writer thread",
             source,
         })?;
-    Ok((Writer { jobs }, closed_rx))
+    Ok((Writer { jobs, shared }, closed_rx))
 }
 
 impl Writer {
     async fn send<T, R>(&self, job: impl FnOnce(Reply<T, R>) -> Job) -> Result<T, Rejected<R>> {
         let (tx, rx) = oneshot::channel();
-        if self.jobs.send(job(tx)).await.is_err() {
+        let job = match self.run_inline(job(tx)) {
+            None => Ok(()),
+            Some(job) => self.jobs.send(job).await.map_err(|_| ()),
+        };
+        if job.is_err() {
             tracing::error!("writer is gone");
             return Err(Rejected::Failed);
         }
@@ -193,6 +231,26 @@ impl Writer {
             tracing::error!("writer dropped a job");
             Err(Rejected::Failed)
         })
+    }
+
+    /// Runs `job` as a batch of its own on this thread if the store
+    /// commits inline, no job is queued and the writer is idle (see the
+    /// module's docs); otherwise gives it back, for the queue. Controls
+    /// always go through the queue.
+    fn run_inline(&self, job: Job) -> Option<Job> {
+        let Some(storage) = &self.shared.inline else {
+            return Some(job);
+        };
+        if matches!(job, Job::Control(..)) || self.jobs.capacity() < self.jobs.max_capacity() {
+            return Some(job);
+        }
+        let Ok(mut state) = self.shared.state.try_lock() else {
+            return Some(job);
+        };
+        if let Some(number) = run_batch(&**storage, vec![job], &mut state) {
+            state.announcer.committed(number);
+        }
+        None
     }
 
     /// Queues a verified transaction and waits for its committed outcome.
@@ -215,7 +273,7 @@ impl Writer {
     }
 }
 
-fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, mut state: WriterState) {
+fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, shared: &Shared) {
     // A control taken from the queue while a batch was being filled: it
     // runs alone, after that batch.
     let mut held: Option<Job> = None;
@@ -223,6 +281,7 @@ fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, mut state: Wr
         let Some(first) = held.take().or_else(|| rx.blocking_recv()) else {
             break;
         };
+        let mut state = shared.state();
         let closed = match first {
             Job::Control(control, reply) => run_control(storage, control, reply, &mut state),
             first => {
@@ -246,6 +305,7 @@ fn writer_loop(storage: &dyn Storage, mut rx: mpsc::Receiver<Job>, mut state: Wr
         }
     }
     // A clean stop leaves nothing out of a checkpoint.
+    let mut state = shared.state();
     if let Some(number) = close_pending_logged(storage, &mut state) {
         state.announcer.committed(number);
     }

@@ -4,8 +4,7 @@
 //! transaction (one fsync when durable). One process owns the file, so its
 //! single writer is the only one that changes it: a write reads a snapshot
 //! (nobody else can commit in between), and the tokens it has read stay
-//! cached across writes. The same tables can live in memory
-//! ([`open_in_memory`]: no file at all).
+//! cached across writes.
 //!
 //! Snapshots are redb persistent savepoints: taking one costs one commit
 //! whatever the state's size (the savepoint keeps the pages of that
@@ -95,26 +94,6 @@ pub fn open(data_dir: &Path, durable: bool) -> Result<RedbStorage, NodeError> {
         });
     }
     with_tables(db, durable).map_err(failed)
-}
-
-/// Opens an empty database in memory, with every table and the genesis
-/// checkpoint: nothing is written to any file, and everything is gone
-/// when it is dropped. Its commits are redb's durable ones
-/// (`Durability::Immediate`), whose syncs cost nothing here (the backend's
-/// `sync_data` does nothing): redb reuses the pages a commit frees only
-/// after a durable commit, so with `Durability::None` the database grew by
-/// every commit's pages for as long as the node ran (and the backend's
-/// buffer with it: reallocating and zeroing it was half the writer's CPU,
-/// BENCHMARKS.md).
-pub fn open_in_memory() -> Result<RedbStorage, NodeError> {
-    let failed = |source: StoreError| NodeError::OpenDatabase {
-        path: "(in memory)".to_owned(),
-        source: Box::new(source),
-    };
-    let db = Database::builder()
-        .create_with_backend(super::memory_backend::MemoryBackend::default())
-        .map_err(|e| failed(e.into()))?;
-    with_tables(db, true).map_err(failed)
 }
 
 /// The storage over `db` once every table and the genesis checkpoint

@@ -4,17 +4,20 @@
 use std::time::{Duration, Instant};
 
 use super::*;
-use crate::node::records::{hex0x, CheckpointRecord, TxRecord};
-use crate::node::storage::{Close, Pending};
+use crate::node::records::CheckpointRecord;
+use crate::node::storage::contract::{self, full_record, mint_record, write};
+use crate::node::storage::Close;
 
-fn mint_record(asset: &str, n: u64) -> MintRecord {
-    MintRecord {
-        token_id: format!("TOKEN-{n}"),
-        asset_id: asset.into(),
-        token: Address([7; 20]).to_string(),
-        amount: 5u64.into(),
-        base_units: "500".into(),
-        assigned_to: "w".into(),
+/// The [`Storage`] contract, on a durable file and on a non-durable one.
+#[test]
+fn the_redb_files_keep_the_storage_contract() {
+    for durable in [true, false] {
+        let dir = tempfile::tempdir().unwrap();
+        let mut n = 0;
+        contract::run_all(|| {
+            n += 1;
+            Box::new(open(&dir.path().join(n.to_string()), durable).unwrap())
+        });
     }
 }
 
@@ -112,26 +115,6 @@ fn pages_after_rewrites(
     (after_first, pages(storage))
 }
 
-/// The in-memory database reuses the pages its commits free: the
-/// same account rewritten by thousands of commits keeps it at the
-/// same size. (With `Durability::None` redb frees a commit's old pages
-/// only after a durable commit, which never came: it grew by several
-/// pages per commit.)
-#[test]
-fn the_in_memory_database_reuses_freed_pages() {
-    let storage = open_in_memory().unwrap();
-    let owner = Address([1; 20]);
-    let (after_100, after_3000) = pages_after_rewrites(&storage, owner, 100, 3_000);
-    assert!(
-        after_3000 <= after_100 + 8,
-        "{after_100} pages after 100 commits, {after_3000} after 3,000"
-    );
-    assert_eq!(
-        storage.read().unwrap().account(&owner).unwrap().nonce,
-        2_999
-    );
-}
-
 /// A non-durable file reuses the pages its commits free too: one
 /// commit in [`unsynced::SYNC_EVERY`] is durable, so the same account rewritten
 /// by thousands of commits keeps the file within that many commits'
@@ -198,137 +181,25 @@ fn measure_sync() {
     report("only Durability::None", &storage, start.elapsed());
 }
 
+/// A record is stored as admitted, its receipt as the text its
+/// checkpoint's receipts root hashed (read back whole: the contract).
 #[test]
-fn a_revert_restores_the_snapshot_and_uses_it_up_with_later_ones() {
+fn a_stored_receipt_is_the_text_the_receipts_root_hashed() {
     let dir = tempfile::tempdir().unwrap();
-    // A durable file, a non-durable file and memory (whose commits
-    // are durable ones with syncs that do nothing).
-    let stores = [
-        open(&dir.path().join("durable"), true).unwrap(),
-        open(&dir.path().join("fast"), false).unwrap(),
-        open_in_memory().unwrap(),
-    ];
-    for storage in &stores {
-        let owner = Address([1; 20]);
-        let set = |nonce: u64| set_nonce(storage, owner, nonce);
-        let nonce = || storage.read().unwrap().account(&owner).unwrap().nonce;
-        set(1);
-        let first = storage.snapshot().unwrap();
-        set(2);
-        let second = storage.snapshot().unwrap();
-        set(3);
-        let third = storage.snapshot().unwrap();
-        set(4);
-        assert!(storage.revert(second).unwrap());
-        assert_eq!(nonce(), 2);
-        // The snapshot and the later one are used up; the earlier stays.
-        assert!(!storage.revert(second).unwrap());
-        assert!(!storage.revert(third).unwrap());
-        assert!(!storage.revert(999).unwrap());
-        assert_eq!(nonce(), 2);
-        set(5);
-        assert!(storage.revert(first).unwrap());
-        assert_eq!(nonce(), 1);
-        assert_eq!(storage.read().unwrap().last_checkpoint().unwrap(), 0);
-    }
-}
-
-/// A record with every optional part of the wire answers: memo, data,
-/// success info with bridge info, batch info, events, impersonated.
-fn full_record(hash: [u8; 32]) -> TxRecord {
-    let hash = hex0x(&hash);
-    serde_json::from_value(serde_json::json!({
-        "transaction": {"hash": hash, "chain_id": 1_212_101, "from": "0x02", "nonce": 7,
-            "signature": {"r": "0x1", "s": "0x2", "v": 1},
-            "memo": {"type": "text", "format": "utf8", "data": "rent \"june\" ü"},
-            "transaction_type": "BatchPayment",
-            "data": {"token": "0x03", "value": "10", "nested": {"z": 1, "a": [1, 2]}}},
-        "receipt": {"success": true, "transaction_hash": hash, "fee_used": "0", "from": "0x02",
-            "recipient": "0x04", "token_address": "0x03",
-            "success_info": {"sender": "0x02", "receiver": "0x0", "is_private": false,
-                "message": "", "bridge_info": null},
-            "batch_info": {"batch_id": null, "operations_count": 1},
-            "execution_events": [{"event_type": "BatchStarted"}],
-            "impersonated": true}
-    }))
-    .unwrap()
-}
-
-/// Records go in as the writer makes them and come back out, whole and
-/// byte for byte the same JSON: one sealed into a checkpoint (its place
-/// read back from the checkpoint), one left in no checkpoint, and one
-/// placed later by a write that reads it back first.
-#[test]
-fn a_record_is_read_back_as_the_same_json_placed_or_not() {
-    let storage = open_in_memory().unwrap();
-    let json = |r: &TxRecord| serde_json::to_string(r).unwrap();
-    // Sealed: placed at checkpoint 1, index 1.
-    let (a, b) = ([0xa; 32], [0xb; 32]);
-    let closed = write(
-        &storage,
-        vec![(a, full_record(a)), (b, full_record(b))],
-        Close::IfAny,
-        vec![],
-    );
-    assert_eq!(closed, Some(1));
-    let read = storage.read().unwrap();
-    let checkpoint = read.checkpoint(1).unwrap().unwrap();
-    let mut expected = full_record(b);
-    expected.place(1, &checkpoint.hash, 1);
-    let stored = read.transaction(&b).unwrap().unwrap();
-    assert_eq!(stored, expected);
-    assert_eq!(json(&stored), json(&expected));
-    drop(read);
-    // Left unplaced, then placed by a later write.
+    let storage = open(dir.path(), true).unwrap();
     let c = [0xc; 32];
-    let none = write(&storage, vec![(c, full_record(c))], Close::No, vec![]);
-    assert_eq!(none, None);
-    let unplaced = storage.read().unwrap().transaction(&c).unwrap().unwrap();
-    assert_eq!(json(&unplaced), json(&full_record(c)));
-    let placed = write(&storage, vec![], Close::IfAny, vec![c]);
-    assert_eq!(placed, Some(2));
-    let read = storage.read().unwrap();
-    let second = read.checkpoint(2).unwrap().unwrap();
-    let mut expected = full_record(c);
-    expected.place(2, &second.hash, 0);
     assert_eq!(
-        json(&read.transaction(&c).unwrap().unwrap()),
-        json(&expected)
+        write(&storage, vec![(c, full_record(c))], Close::No, vec![]),
+        None
     );
-    // Checkpoint order, each placed.
-    let all = read.transactions().unwrap();
-    assert_eq!(
-        all.iter()
-            .map(|r| r.transaction.hash.clone())
-            .collect::<Vec<_>>(),
-        [a, b, c].map(|h| hex0x(&h))
-    );
-    assert_eq!(all[2], expected);
-    // The stored receipt is the text the receipts root hashed.
-    let (recorded, _) = tables::decode_record(&read_raw_record(&storage, &c)).unwrap();
+    assert_eq!(write(&storage, vec![], Close::IfAny, vec![c]), Some(1));
+    let checkpoint = storage.read().unwrap().checkpoint(1).unwrap().unwrap();
+    let (recorded, place) = tables::decode_record(&read_raw_record(&storage, &c)).unwrap();
+    assert_eq!(place, Some((1, 0)));
+    assert_eq!(recorded, full_record(c));
     let receipt = serde_json::to_string(&recorded.receipt).unwrap();
-    let recomputed = CheckpointRecord::recompute(&second, &[receipt]);
-    assert_eq!(recomputed.receipts_root, second.receipts_root);
-}
-
-/// Commits `transactions` as the writer's batch would, closing a
-/// checkpoint as `close` says over `unplaced` and them: the number of the
-/// checkpoint it closed.
-fn write(
-    storage: &RedbStorage,
-    transactions: Vec<([u8; 32], TxRecord)>,
-    close: Close,
-    unplaced: Vec<[u8; 32]>,
-) -> Option<u64> {
-    let mut pending = Some(Pending {
-        transactions,
-        close,
-        unplaced,
-        ..Pending::default()
-    });
-    storage
-        .write(&mut |_: &dyn WriteRead| Ok(pending.take().expect("built once")))
-        .unwrap()
+    let recomputed = CheckpointRecord::recompute(&checkpoint, &[receipt]);
+    assert_eq!(recomputed.receipts_root, checkpoint.receipts_root);
 }
 
 /// The stored bytes of the record of `hash`.
@@ -405,29 +276,6 @@ fn a_database_in_another_format_is_refused_by_name() {
     drop(open(&dir.path().join("fresh"), true).unwrap());
     let storage = open(&dir.path().join("fresh"), true).unwrap();
     assert_eq!(storage.read().unwrap().last_checkpoint().unwrap(), 0);
-}
-
-/// A state load (replace) stores placed records and checkpoints in the
-/// same forms, read back unchanged.
-#[test]
-fn a_replaced_state_is_read_back_unchanged() {
-    let storage = open_in_memory().unwrap();
-    let genesis = storage.read().unwrap().checkpoint(0).unwrap().unwrap();
-    let hash = [0xd; 32];
-    let mut record = full_record(hash);
-    let receipt = serde_json::to_string(&record.receipt).unwrap();
-    let checkpoint = CheckpointRecord::close(1, genesis.hash, vec![hash], &[receipt]);
-    record.place(1, &checkpoint.hash, 0);
-    let contents = Contents {
-        transactions: vec![record.clone()],
-        checkpoints: vec![genesis.clone(), checkpoint.clone()],
-        ..Contents::default()
-    };
-    storage.replace(&contents).unwrap();
-    let read = storage.read().unwrap();
-    assert_eq!(read.transactions().unwrap(), vec![record]);
-    assert_eq!(read.checkpoints().unwrap(), vec![genesis, checkpoint]);
-    assert_eq!(read.last_checkpoint().unwrap(), 1);
 }
 
 /// Stored values that are cut short or malformed are errors, never
