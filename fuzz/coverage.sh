@@ -4,19 +4,25 @@
 #
 #   fuzz/coverage.sh <target> <corpus dir> [path filter, default: the core's src/]
 #   fuzz/coverage.sh rules [ledger_ops corpus dir...]
-#   fuzz/coverage.sh states [device_setup corpus dir...]
+#   fuzz/coverage.sh states [device_setup | device_protocol] [corpus dir...]
 #
 # `rules`: the ledger rules a `ledger_ops` corpus reaches (default: the
 # committed one): what became of every step (admitted per operation,
 # refused per operation and refusal, stopped before the ledger), then the
 # ledger's refusals no input reached (examples/rules_reached.rs).
 #
-# `states`: the device states a `device_setup` corpus reaches (default: the
-# committed one): how often each state was reached (empty / locked /
-# unlocked, each wrong-PIN count, the wipe after the last wrong PIN, each
-# number of trusted signers and a full list, a power cut at each flash
-# step of each set-up command, and what the reboot found), then the states
-# no input reached (examples/states_reached.rs).
+# `states`: the device states a corpus reaches (examples/states_reached.rs;
+# without a target, both targets over their committed corpora; directories
+# alone are a `device_setup` corpus): how often each state was reached,
+# then the states no input reached.
+#   device_setup: empty / locked / unlocked, each wrong-PIN count, the wipe
+#   after the last wrong PIN, each number of trusted signers and a full
+#   list, a power cut at each flash step of each storage update, and what
+#   the reboot found;
+#   device_protocol: idle, receiving a sign request (none of it yet, its
+#   bytes so far by ranges, the buffer full), a request over the buffer,
+#   each kind of review shown, approved or denied, an address shown,
+#   approved or denied.
 #
 # Runs the built target (target/<host>/release/<target>) once over every
 # input of the corpus, without fuzzing, and sums libFuzzer's COVERED_FUNC /
@@ -26,15 +32,16 @@
 # must stay unreached, so 100% of edges is neither expected nor wanted).
 set -euo pipefail
 
-if [ "${1:-}" = rules ]; then
+if [ "${1:-}" = rules ] || [ "${1:-}" = states ]; then
+    example=${1}_reached
     shift
+    # Corpus directories are given from where the script was called.
+    args=()
+    for arg in "$@"; do
+        if [ -e "$arg" ]; then args+=("$(cd "$arg" && pwd)"); else args+=("$arg"); fi
+    done
     cd "$(dirname "$0")"
-    exec cargo run --quiet --release --example rules_reached -- "$@"
-fi
-if [ "${1:-}" = states ]; then
-    shift
-    cd "$(dirname "$0")"
-    exec cargo run --quiet --release --example states_reached -- "$@"
+    exec cargo run --quiet --release --example "$example" -- "${args[@]}"
 fi
 
 target=${1:?usage: coverage.sh <target> <corpus dir> [path filter]}

@@ -21,7 +21,9 @@ use crate::device_model::{
     device_document, key_of, seed_bytes, signing_key_of, Expect, Model, SignExpect, DEVICE_BUFFER,
 };
 use crate::device_session::{Action, Session as Input, Step, MAX_STEPS};
+use crate::device_states;
 use crate::invariants;
+use crate::reporter::Reporter;
 
 /// What the user was asked.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -76,24 +78,34 @@ impl Approver for FuzzApprover {
     }
 }
 
-/// A device (with the test seed, or none), its model, and what the user
-/// was asked.
-pub struct Session {
+/// A device (with the test seed, or none), its model, what the user was
+/// asked, and where the states it reaches are reported
+/// ([`device_states`]).
+pub struct Session<'r> {
     device: Device<FuzzApprover, DEVICE_BUFFER>,
     model: Model,
     no_seed: bool,
+    report: Reporter<'r>,
 }
 
-impl Default for Session {
+impl Default for Session<'static> {
     fn default() -> Self {
         Self::new(false)
     }
 }
 
-impl Session {
+impl Session<'static> {
     /// A device that approves, on a 20-column screen, with the test seed
-    /// (or without a seed).
+    /// (or without a seed); its states are not reported.
     pub fn new(no_seed: bool) -> Self {
+        Session::observed(no_seed, Reporter::NONE)
+    }
+}
+
+impl<'r> Session<'r> {
+    /// [`Session::new`], reporting the states each command reaches to
+    /// `report`.
+    pub fn observed(no_seed: bool, report: Reporter<'r>) -> Self {
         let approver = FuzzApprover {
             approve: true,
             width: 20,
@@ -108,6 +120,7 @@ impl Session {
             device: Device::with_keys(keys, approver),
             model: Model::default(),
             no_seed,
+            report,
         }
     }
 
@@ -152,6 +165,17 @@ impl Session {
             _ => Vec::new(),
         };
         assert_eq!(asked, expected_asked, "what the user was asked");
+        if self.report.listening() {
+            self.report.say(|| device_states::state(expected_state));
+            if matches!(expect, Expect::Status(Status::TooLarge)) {
+                self.report.say(|| device_states::OVER_THE_BUFFER.into());
+            }
+            for labels in asked.iter().map(|a| device_states::asked(a, approve)) {
+                for label in labels {
+                    self.report.say(|| label);
+                }
+            }
+        }
 
         if response_len < 2 {
             assert_eq!(n, 0, "a response buffer under 2 bytes gets nothing");
@@ -349,10 +373,20 @@ fn check_signature(s: &SignExpect, data: &[u8]) {
 
 /// The target: a fresh device, then the session the bytes describe.
 pub fn device_protocol(data: &[u8]) {
+    run(data, Reporter::NONE);
+}
+
+/// [`device_protocol`], telling `report` the states each command reached
+/// ([`device_states::states`]'s labels).
+pub fn device_protocol_observed(data: &[u8], report: &mut dyn FnMut(String)) {
+    run(data, Reporter(Some(report)));
+}
+
+fn run(data: &[u8], report: Reporter<'_>) {
     let Some(input) = Input::from_bytes(data) else {
         return;
     };
-    let mut device = Session::new(input.no_seed);
+    let mut device = Session::observed(input.no_seed, report);
     for step in input.steps.iter().take(MAX_STEPS) {
         device.run(step);
     }

@@ -10,7 +10,7 @@ use tokensign_core::tx::{BatchEntry, BatchPayment};
 use tokensign_core::{Address, Amount, OpType, Transaction};
 
 use crate::arbitrary_bytes::{Long, Short};
-use crate::device_model::{path_bytes, request_header, RequestParts};
+use crate::device_model::{path_bytes, request_header, RequestParts, DEVICE_BUFFER};
 use crate::device_session::{KeyPath, ResponseSize, Session, Step, MAX_STEPS};
 use crate::invariants::encode;
 use crate::roundtrip::RoundTripInput;
@@ -383,6 +383,25 @@ pub fn sessions() -> Vec<(&'static str, Vec<u8>)> {
                     sign_parts(255, 2, OpType::Payment, None, 0, &payment.payload[..10]),
                     sign_parts(255, 2, OpType::BatchPayment, None, 0, &zero_batch),
                     sign_parts(255, 2, OpType::BatchPayment, None, 0, &too_many),
+                ],
+            },
+        ),
+        (
+            // The request buffer through every state the report counts:
+            // an empty first chunk, each range of bytes received, the
+            // buffer full to its last byte, then one byte over it.
+            "buffer",
+            Session {
+                no_seed: false,
+                steps: vec![
+                    command(0x05, 0, 0, &[]),
+                    command(0x05, 1, 0, &[0; 255]),
+                    command(0x05, 1, 0, &[0; 255]),
+                    command(0x05, 1, 0, &[0; 255]),
+                    command(0x05, 1, 0, &[0; 255]),
+                    command(0x05, 1, 0, &[0; DEVICE_BUFFER - 4 * 255 - 1]),
+                    command(0x05, 1, 0, &[0]),
+                    command(0x05, 1, 0, &[0]),
                 ],
             },
         ),

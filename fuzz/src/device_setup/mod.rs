@@ -37,7 +37,7 @@ pub fn device_setup(data: &[u8]) {
 }
 
 /// [`device_setup`], telling `report` the states each step reached
-/// ([`states::STATES`]'s labels: the wallet's state, the wrong-PIN count,
+/// ([`states::states`]'s labels: the wallet's state, the wrong-PIN count,
 /// the trusted signers, a power cut at a flash step and what the reboot
 /// found).
 pub fn run_observed(data: &[u8], report: &mut dyn FnMut(String)) {
@@ -57,7 +57,8 @@ fn run(data: &[u8], report: &mut states::Reporter<'_>) {
         let Some(op) = input.next() else { break };
         let before = model.clone();
         // A power cut during this step, after this many flash steps.
-        let cut = (op & 0x80 != 0).then(|| u32::from(input.next().unwrap_or(0) % 24));
+        let cut =
+            (op & 0x80 != 0).then(|| u32::from(input.next().unwrap_or(0) % states::CUT_STEPS));
         device.approver_mut().refuse = op & 0x40 != 0;
         let refuse = op & 0x40 != 0;
         let valid_pin = |p: &[u8]| (4..=8).contains(&p.len());
@@ -68,6 +69,12 @@ fn run(data: &[u8], report: &mut states::Reporter<'_>) {
         // A refusal that is itself a state worth reaching (the wipe after
         // the last wrong PIN, a full trust list).
         let mut reached: Option<Status> = None;
+        // The storage update the step makes, named for the report of a
+        // cut ([`states::UPDATES`]): a command's flash steps depend on the
+        // device's state (a wrong PIN that is the last one also wipes; a
+        // seed written over an older record also erases it).
+        let written_before = device.wallet().record().generation > 0;
+        let mut update: Option<&'static str> = None;
         match op & 0x0f {
             0 => {
                 // Generate.
@@ -78,6 +85,11 @@ fn run(data: &[u8], report: &mut states::Reporter<'_>) {
                     24
                 };
                 device.approver_mut().words.clear();
+                update = Some(if written_before {
+                    "generate-again"
+                } else {
+                    "generate"
+                });
                 let (_, sw) = send(&mut device, Instruction::SetupGenerate, words, &pin);
                 let expected = if !valid_pin(&pin) {
                     Status::InvalidPin
@@ -120,6 +132,11 @@ fn run(data: &[u8], report: &mut states::Reporter<'_>) {
                 let mut body = vec![pin.len() as u8];
                 body.extend_from_slice(&pin);
                 body.extend_from_slice(words.as_bytes());
+                update = Some(if written_before {
+                    "restore-again"
+                } else {
+                    "restore"
+                });
                 let (_, sw) = send(&mut device, Instruction::SetupRestore, 0, &body);
                 let expected = if !valid_pin(&pin) {
                     Status::InvalidPin
@@ -152,6 +169,12 @@ fn run(data: &[u8], report: &mut states::Reporter<'_>) {
                 };
                 let (data, sw) = send(&mut device, Instruction::Unlock, 0, &pin);
                 let right = model.seed.as_ref().is_some_and(|(_, p)| *p == pin);
+                let last = model.failures + 1 >= MAX_PIN_ATTEMPTS;
+                update = Some(match (right, last) {
+                    (true, _) => "unlock",
+                    (false, true) => "unlock-last-wrong-pin",
+                    (false, false) => "unlock-wrong-pin",
+                });
                 let expected = if !valid_pin(&pin) {
                     Status::InvalidPin
                 } else if model.seed.is_none() {
@@ -208,6 +231,11 @@ fn run(data: &[u8], report: &mut states::Reporter<'_>) {
                 body.extend_from_slice(&new);
                 let (_, sw) = send(&mut device, Instruction::ChangePin, 0, &body);
                 let right = model.seed.as_ref().is_some_and(|(_, p)| *p == old);
+                update = Some(match (right, model.failures + 1 >= MAX_PIN_ATTEMPTS) {
+                    (true, _) => "change-pin",
+                    (false, true) => "change-pin-last-wrong-pin",
+                    (false, false) => "change-pin-wrong-pin",
+                });
                 let expected = if !valid_pin(&old) || !valid_pin(&new) {
                     Status::InvalidPin
                 } else if model.seed.is_none() {
@@ -255,6 +283,7 @@ fn run(data: &[u8], report: &mut states::Reporter<'_>) {
                 }
             }
             6 => {
+                update = Some("wipe");
                 let (_, sw) = send(&mut device, Instruction::Wipe, 0, &[]);
                 let expected = if refuse { Status::Denied } else { Status::Ok };
                 if !cut_failed(sw) {
@@ -271,6 +300,7 @@ fn run(data: &[u8], report: &mut states::Reporter<'_>) {
                 }
             }
             7 => {
+                update = Some("trust");
                 let signer = Address([input.next().unwrap_or(0) % 6; 20]);
                 let (_, sw) = send(&mut device, Instruction::Trust, 0, signer.as_bytes());
                 let known = model.trusted.contains(&signer);
@@ -314,8 +344,8 @@ fn run(data: &[u8], report: &mut states::Reporter<'_>) {
         }
         // The power went during the command when its flash budget ran out.
         let struck = cut.is_some() && device.wallet().platform().budget == Some(0);
-        if let (Some(k), true, Some(command)) = (cut, struck, states::command(op)) {
-            report.say(|| format!("cut {command} at flash step {k}"));
+        if let (Some(k), true, Some(update)) = (cut, struck, update) {
+            report.say(|| format!("cut {update} at flash step {k}"));
         }
         if cut.is_some() {
             // The power went (or not) during the command: after a reboot

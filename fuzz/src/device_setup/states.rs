@@ -9,53 +9,102 @@ use tokensign_core::device::{Status, MAX_PIN_ATTEMPTS};
 
 use super::harness::Model;
 
-/// The set-up commands that write flash, by the opcode's low four bits
-/// (the unlock's two kinds apart: the right PIN resets the count, a wrong
-/// one raises it).
-pub fn command(op: u8) -> Option<&'static str> {
-    Some(match op & 0x0f {
-        0 => "generate",
-        1 => "restore",
-        2 => "unlock",
-        3 => "unlock-wrong-pin",
-        5 => "change-pin",
-        6 => "wipe",
-        7 => "trust",
-        _ => return None,
+/// A power cut's budget (the flash steps allowed before the power goes)
+/// is the input's byte modulo this (`device_setup`). It must exceed the
+/// longest storage update's flash steps, so that every step of every
+/// update can be cut: a PIN change is the longest, 29 cut points (three
+/// records of 9 steps each, the old seal's erase, the read-back after
+/// the power went with the last step), measured by [`flash_steps`] and
+/// checked by `the_cut_bound_covers_every_update` below.
+pub const CUT_STEPS: u8 = 32;
+
+/// The storage updates a set-up command makes, by the name the report
+/// gives a cut of it (`cut <name> at flash step <k>`), each with its
+/// opcode, the steps before it that put the device where it writes (the
+/// seeds' restore of the test mnemonic under PIN 1201, or nothing), and
+/// its arguments. A command's flash steps depend on the state it finds: a
+/// wrong PIN that is the last allowed one also wipes, a seed written over
+/// an older record (`-again`: after a wipe) also erases it, a right PIN
+/// resets the count it wrote.
+const UPDATES: [(&str, u8, &[u8], &[u8]); 12] = [
+    ("generate", 0, &[], &[1, 1, 1, 1, 1, 0]),
+    (
+        "generate-again",
+        0,
+        &[0x01, 1, 1, 2, 0, 1, 0, 0, 0x06],
+        &[1, 1, 1, 1, 1, 0],
+    ),
+    ("restore", 1, &[], &[1, 1, 2, 0, 1, 0, 0]),
+    (
+        "restore-again",
+        1,
+        &[0x01, 1, 1, 2, 0, 1, 0, 0, 0x06],
+        &[1, 1, 2, 0, 1, 0, 0],
+    ),
+    ("unlock", 2, &[0x01, 1, 1, 2, 0, 1, 0, 0, 0x04], &[]),
+    (
+        "unlock-wrong-pin",
+        3,
+        &[0x01, 1, 1, 2, 0, 1, 0, 0],
+        &[1, 0, 0, 0, 0],
+    ),
+    (
+        "unlock-last-wrong-pin",
+        3,
+        FOUR_WRONG_PINS,
+        &[1, 0, 0, 0, 0],
+    ),
+    (
+        "change-pin",
+        5,
+        &[0x01, 1, 1, 2, 0, 1, 0, 0],
+        &[0, 1, 2, 2, 2, 2],
+    ),
+    (
+        "change-pin-wrong-pin",
+        5,
+        &[0x01, 1, 1, 2, 0, 1, 0, 0],
+        WRONG_OLD_PIN,
+    ),
+    (
+        "change-pin-last-wrong-pin",
+        5,
+        FOUR_WRONG_PINS,
+        WRONG_OLD_PIN,
+    ),
+    ("wipe", 6, &[0x01, 1, 1, 2, 0, 1, 0, 0], &[]),
+    ("trust", 7, &[0x01, 1, 1, 2, 0, 1, 0, 0], &[3]),
+];
+
+/// The restore, then four wrong PINs (0000): the next wrong one is the
+/// last allowed.
+const FOUR_WRONG_PINS: &[u8] = &[
+    0x01, 1, 1, 2, 0, 1, 0, 0, //
+    0x03, 1, 0, 0, 0, 0, 0x03, 1, 0, 0, 0, 0, //
+    0x03, 1, 0, 0, 0, 0, 0x03, 1, 0, 0, 0, 0,
+];
+
+/// A PIN change's arguments with a wrong old PIN (0000) and the new 2222.
+const WRONG_OLD_PIN: &[u8] = &[1, 1, 0, 0, 0, 0, 1, 2, 2, 2, 2];
+
+/// The flash steps an update takes, measured: the first cut budget at
+/// which a cut no longer strikes it (`None` if every budget below
+/// [`CUT_STEPS`] strikes: the bound is too small).
+fn measured_steps(name: &str, op: u8, before: &[u8], args: &[u8]) -> Option<u8> {
+    (0..CUT_STEPS).find(|k| {
+        let input = cut_session(op, before, args, *k);
+        let mut struck = false;
+        super::run_observed(&input, &mut |label| {
+            struck |= label == format!("cut {name} at flash step {k}");
+        });
+        !struck
     })
 }
 
-/// The opcodes of [`command`], and the steps before one that put the
-/// device where the command writes flash (the seeds' restore of the test
-/// mnemonic under PIN 1201 first, except for generate and restore), and
-/// its arguments.
-const COMMANDS: [(u8, &[u8], &[u8]); 7] = [
-    (0, &[], &[1, 1, 1, 1, 1, 0]),
-    (1, &[], &[1, 1, 2, 0, 1, 0, 0]),
-    (2, &[0x01, 1, 1, 2, 0, 1, 0, 0, 0x04], &[]),
-    (3, &[0x01, 1, 1, 2, 0, 1, 0, 0], &[1, 0, 0, 0, 0]),
-    (5, &[0x01, 1, 1, 2, 0, 1, 0, 0], &[0, 1, 2, 2, 2, 2]),
-    (6, &[0x01, 1, 1, 2, 0, 1, 0, 0], &[]),
-    (7, &[0x01, 1, 1, 2, 0, 1, 0, 0], &[3]),
-];
-
-/// A power cut's budget is taken modulo this (`device_setup`).
-const CUT_STEPS: u8 = 24;
-
-/// The flash steps a command takes, measured: the first cut budget at
-/// which a cut no longer strikes it (at most [`CUT_STEPS`]).
-fn flash_steps(op: u8, before: &[u8], args: &[u8]) -> u8 {
-    let name = command(op).expect("a flash command");
-    (0..CUT_STEPS)
-        .find(|k| {
-            let input = cut_session(op, before, args, *k);
-            let mut struck = false;
-            super::run_observed(&input, &mut |label| {
-                struck |= label == format!("cut {name} at flash step {k}");
-            });
-            !struck
-        })
-        .unwrap_or(CUT_STEPS)
+/// [`measured_steps`], all of the bound if it is too small (the test
+/// below fails then).
+fn flash_steps(name: &str, op: u8, before: &[u8], args: &[u8]) -> u8 {
+    measured_steps(name, op, before, args).unwrap_or(CUT_STEPS)
 }
 
 /// The session of a power cut at flash step `k` of the command `op`.
@@ -66,13 +115,12 @@ fn cut_session(op: u8, before: &[u8], args: &[u8], k: u8) -> Vec<u8> {
     input
 }
 
-/// A session for each flash step of each set-up command, cut there
-/// (seeds: `cut-<command>-<step>`).
+/// A session for each flash step of each storage update, cut there
+/// (seeds: `cut-<update>-<step>`).
 pub fn cut_sessions() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    for (op, before, args) in COMMANDS {
-        let name = command(op).expect("a flash command");
-        for k in 0..flash_steps(op, before, args) {
+    for (name, op, before, args) in UPDATES {
+        for k in 0..flash_steps(name, op, before, args) {
             out.push((format!("cut-{name}-{k}"), cut_session(op, before, args, k)));
         }
     }
@@ -86,9 +134,8 @@ pub fn states() -> Vec<String> {
     out.push("wiped after wrong PINs".into());
     out.extend((1..=MAX_TRUSTED).map(|n| format!("trusted {n}")));
     out.push("trust list full".into());
-    for (op, before, args) in COMMANDS {
-        let name = command(op).expect("a flash command");
-        for k in 0..flash_steps(op, before, args) {
+    for (name, op, before, args) in UPDATES {
+        for k in 0..flash_steps(name, op, before, args) {
             out.push(format!("cut {name} at flash step {k}"));
         }
     }
@@ -98,18 +145,7 @@ pub fn states() -> Vec<String> {
     out
 }
 
-/// Where a run reports the states it reaches: nowhere when fuzzing (no
-/// label is even written), or to a function (the report, the tests).
-pub struct Reporter<'a>(pub Option<&'a mut dyn FnMut(String)>);
-
-impl Reporter<'_> {
-    /// Reports the label `label` makes, if anyone listens.
-    pub fn say(&mut self, label: impl FnOnce() -> String) {
-        if let Some(report) = &mut self.0 {
-            report(label());
-        }
-    }
-}
+pub use crate::reporter::Reporter;
 
 /// Reports the model's state after a step, and a refusal that is a state
 /// of its own.
@@ -138,9 +174,7 @@ pub(super) fn observe_model(model: &Model, reached: Option<Status>, report: &mut
 
 /// What became of each step of the input, as report lines.
 pub fn outcomes(data: &[u8]) -> Vec<String> {
-    let mut out = Vec::new();
-    super::run_observed(data, &mut |label| out.push(label));
-    out
+    crate::reporter::collect(|report| super::run_observed(data, report))
 }
 
 #[cfg(test)]
@@ -149,16 +183,12 @@ mod tests {
 
     /// Every label a run reports is one of [`states`] (so the list and
     /// the report cannot drift apart), over the committed corpus and
-    /// every command cut at every flash step.
+    /// every storage update cut at every flash step.
     #[test]
     fn state_list_is_complete() {
         let all = states();
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/corpus/device_setup");
-        let mut inputs: Vec<Vec<u8>> = std::fs::read_dir(dir)
-            .expect("the committed corpus")
-            .map(|e| std::fs::read(e.expect("an entry").path()).expect("an input"))
-            .collect();
-        for (op, before, args) in COMMANDS {
+        let mut inputs = crate::reporter::committed_corpus("device_setup");
+        for (_, op, before, args) in UPDATES {
             for k in 0..CUT_STEPS {
                 inputs.push(cut_session(op, before, args, k));
             }
@@ -168,11 +198,26 @@ mod tests {
                 assert!(all.contains(&label), "{label:?} is not in the list");
             }
         }
-        // Each flash command takes at least one flash step.
-        for (op, _, _) in COMMANDS {
-            let name = command(op).expect("a flash command");
+        // Each update takes at least one flash step.
+        for (name, ..) in UPDATES {
             let first = format!("cut {name} at flash step 0");
             assert!(all.contains(&first), "{first}");
         }
+    }
+
+    /// The cut budget's bound exceeds every storage update's flash steps
+    /// (so a cut can strike each of them), and the longest, a PIN change,
+    /// is as measured when the bound was chosen.
+    #[test]
+    fn the_cut_bound_covers_every_update() {
+        let mut longest = ("", 0);
+        for (name, op, before, args) in UPDATES {
+            let steps = measured_steps(name, op, before, args)
+                .unwrap_or_else(|| panic!("{name} takes {CUT_STEPS} flash steps or more"));
+            if steps > longest.1 {
+                longest = (name, steps);
+            }
+        }
+        assert_eq!(longest, ("change-pin", 29));
     }
 }

@@ -48,6 +48,11 @@ impl Board {
         DeviceClient::new(transport)
     }
 
+    /// The flash file (the device's flash while it is off).
+    pub fn flash(&self) -> &Path {
+        &self.flash
+    }
+
     /// What the device's own screen showed since the last power-on.
     pub fn screen(&self) -> String {
         std::fs::read_to_string(&self.screen).unwrap_or_default()

@@ -10,7 +10,9 @@
 //! sign; refusals on the device; wipe; restore of the public test
 //! mnemonic (account 0 is 0xf39F…2266); a trusted signer kept across power
 //! cycles; a wrong PIN with the power cut at every flash step of its
-//! counter's write; wrong PINs down to the wipe.
+//! counter's write; wrong PINs down to the wipe; then a restore over an
+//! older record, a trusted signer added, a PIN change and a wipe, each
+//! with the power cut at every flash step in turn.
 //!
 //! Signing (`session`): restores the test mnemonic, derives its addresses and
 //! public keys through each, signs the spec's token-issue vectors and

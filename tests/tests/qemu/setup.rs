@@ -1,13 +1,19 @@
 //! The device's wallet set-up flows on one firmware: generate (the words on
 //! the device's own screen), power cycles, unlock and sign, refusals, wipe,
 //! restore, a trusted signer kept, the wrong-PIN counter's write cut at
-//! every flash step, and wrong PINs down to the wipe.
+//! every flash step, wrong PINs down to the wipe, then every other storage
+//! update cut at every flash step: a restore over an older record, a
+//! trusted signer added, a PIN change, a wipe.
 
 use std::path::Path;
 
 use proptest::strategy::{Strategy, ValueTree};
 use proptest::test_runner::TestRunner;
-use tokensign::device::{default_path, SignRequest, WalletStatus, TEST_MNEMONIC};
+use tokensign::device::{
+    default_path, DeviceClient, DeviceError, ProcessTransport, SignRequest, WalletStatus,
+    TEST_MNEMONIC,
+};
+use tokensign_core::device::wallet::{PROGRAM_CHUNK, REGION_LEN};
 use tokensign_core::device::{Instruction, Status, MAX_PIN_ATTEMPTS, P1_FIRST};
 use tokensign_core::hd::{self, Mnemonic};
 use tokensign_core::native::{self, Descriptor};
@@ -26,6 +32,10 @@ use crate::wallet::PIN;
 const ACCOUNT_0: &str = "0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266";
 /// A definitions signer the device is asked to trust.
 const SIGNER: &str = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+/// The PIN the torn PIN change changes [`PIN`] to.
+const NEW_PIN: &str = "8642";
+
+type Client = DeviceClient<ProcessTransport>;
 
 /// What the set-up flows measured.
 pub struct SetupFigures {
@@ -221,10 +231,132 @@ pub fn setup_flows(backend: Backend, firmware: &Path) -> SetupFigures {
     drop(client);
     let mut client = board.power_on();
     assert_eq!(client.state().unwrap().wallet, WalletStatus::Empty);
+    drop(client);
+
+    // Every other storage update, cut at every flash step: after each cut
+    // the device holds what it held before the update or after it.
+    let restore = torn_at_every_step(
+        &board,
+        |_| {},
+        |c| c.setup_restore(TEST_MNEMONIC, PIN),
+        |cut, done, c| match c.state().unwrap().wallet {
+            WalletStatus::Empty => assert!(!done, "{name}: cut {cut}: restored, then empty"),
+            WalletStatus::Locked => {
+                c.unlock(PIN).expect("the restored seed opens");
+                let address = c.address(&default_path(), false).unwrap();
+                assert_eq!(address.to_string(), ACCOUNT_0, "{name}: cut {cut}");
+            }
+            WalletStatus::Unlocked => panic!("{name}: cut {cut}: unlocked at power-on"),
+        },
+    );
+    let trust = torn_at_every_step(
+        &board,
+        |c| c.unlock(PIN).expect("unlock before trusting"),
+        |c| c.trust(&signer),
+        |cut, done, c| {
+            let trusted = c.state().unwrap().trusted;
+            let expected: &[Address] = if done { &[signer] } else { &[] };
+            assert!(
+                trusted == [signer] || trusted == expected,
+                "{name}: cut {cut}: trusted {trusted:?}"
+            );
+        },
+    );
+    let change_pin = torn_at_every_step(
+        &board,
+        |_| {},
+        |c| c.change_pin(PIN, NEW_PIN),
+        |cut, done, c| match c.unlock(NEW_PIN) {
+            Ok(()) => {}
+            Err(e) if !done && sw_of(&e) == Status::WrongPin.word() => {
+                c.unlock(PIN)
+                    .expect("the old PIN opens when the new one does not");
+            }
+            Err(e) => panic!("{name}: cut {cut}: the new PIN: {e}"),
+        },
+    );
+    let wipe = torn_at_every_step(
+        &board,
+        |_| {},
+        |c| c.wipe(),
+        |cut, done, c| {
+            let state = c.state().unwrap();
+            match state.wallet {
+                WalletStatus::Empty => assert!(state.trusted.is_empty(), "{name}: cut {cut}"),
+                WalletStatus::Locked => {
+                    assert!(!done, "{name}: cut {cut}: wiped, then locked");
+                    assert_eq!(state.trusted, [signer], "{name}: cut {cut}");
+                    c.unlock(NEW_PIN).expect("the seed not wiped opens");
+                }
+                WalletStatus::Unlocked => panic!("{name}: cut {cut}: unlocked at power-on"),
+            }
+        },
+    );
+    let mut client = board.power_on();
+    assert_eq!(client.state().unwrap().wallet, WalletStatus::Empty);
+    // Every step was cut: a record's write is an erase and its chunks; the
+    // restore also erases the older record (the wipe's), a PIN change
+    // writes three records (the count, its reset, the new seal) and erases
+    // the old seal, a wipe writes the empty record, erases the older one,
+    // and writes a new per-device secret (its 32 bytes and their SHA-256).
+    let record = u32::try_from(REGION_LEN / PROGRAM_CHUNK).unwrap() + 1;
+    let secret = 1 + u32::try_from(64 / PROGRAM_CHUNK).unwrap();
+    assert_eq!(
+        [restore, trust, change_pin, wipe, counter_steps],
+        [
+            record + 1,
+            record,
+            3 * record + 1,
+            record + 1 + secret,
+            record
+        ],
+        "{name}: flash steps of restore, trust, change PIN, wipe, the count"
+    );
     SetupFigures {
         peak_stack,
         unlock,
         restore: restore_ticks,
         counter_steps,
+    }
+}
+
+/// Runs `update` with the power cut at every flash step in turn, each
+/// time from the same flash (the file as it was, put back before each
+/// power-on), after `prepare` (not cut); gives `check` each cut's number,
+/// whether the update completed, and the device powered on again; stops
+/// once the update completes with the power on, and leaves the device as
+/// that update left it. Returns the update's flash steps (the cuts that
+/// struck).
+fn torn_at_every_step(
+    board: &Board,
+    prepare: impl Fn(&mut Client),
+    update: impl Fn(&mut Client) -> Result<(), DeviceError>,
+    check: impl Fn(u32, bool, &mut Client),
+) -> u32 {
+    let before = std::fs::read(board.flash()).expect("the flash file");
+    let mut cut = 0u32;
+    loop {
+        std::fs::write(board.flash(), &before).expect("the flash file");
+        let mut client = board.power_on();
+        prepare(&mut client);
+        client
+            .command(INS_POWER_CUT, 0, 0, &cut.to_be_bytes())
+            .unwrap();
+        let outcome = update(&mut client);
+        let done = match &outcome {
+            Err(e) if e.status().is_none() => false, // the power went
+            Ok(()) => true,
+            Err(e) => panic!("cut {cut}: {e}"),
+        };
+        drop(client);
+        if done {
+            // The last cut budget let the whole update through: the
+            // flash is the update's; check it as a cut's.
+            check(cut, true, &mut board.power_on());
+            return cut;
+        }
+        check(cut, false, &mut board.power_on());
+        cut += 1;
+        assert!(cut < 64, "the update never completes");
     }
 }
