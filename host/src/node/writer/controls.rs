@@ -7,7 +7,8 @@
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::{Batch, Job, Rejected, Reply, WriterState};
+use super::batch::Batch;
+use super::{Job, Rejected, Reply, WriterState};
 use crate::api::dev::CheckpointMode;
 use crate::node::dev::checkpoints::{Checkpoints, Close};
 use crate::node::dev::control::{self, ClosedCheckpoint, Control, ControlRefusal, Controlled};
